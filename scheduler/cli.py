@@ -1,0 +1,223 @@
+"""The `schedule` command line: thin wrappers that load, call one layer, and print."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console, RenderableType
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+
+from scheduler import render
+from scheduler.errors import InputError, Problem
+from scheduler.model import Instance
+from scheduler.solution import Schedule
+from scheduler.store import default_schedule_path, load_instance, load_schedule, write_schedule
+
+app = typer.Typer(
+    name="schedule",
+    help="Plan one-to-one and group meetings at brokerage events with OR-Tools CP-SAT.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+InstanceArg = Annotated[Path, typer.Argument(help="Instance file (YAML, see FORMAT.md).", show_default=False)]
+ScheduleArg = Annotated[
+    Path, typer.Argument(help="Schedule file (JSON) written by solve or resolve.", show_default=False)
+]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--out", "-o", help="Where to write the schedule [default: INSTANCE with .schedule.json].", show_default=False
+    ),
+]
+TimeLimitOpt = Annotated[
+    float, typer.Option("--time-limit", "-t", min=0.5, max=86_400, help="Stop after this many seconds (whole run).")
+]
+WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=1, max=256, help="CP-SAT worker threads.")]
+SeedOpt = Annotated[int, typer.Option("--seed", min=0, max=2**31 - 1, help="Random seed, for repeatable runs.")]
+
+
+def _default_workers() -> int:
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    err.print(Text(message, style="red"))
+    raise typer.Exit(code)
+
+
+@contextmanager
+def input_errors() -> Iterator[None]:
+    """Bad input: print every problem, exit 2, never a traceback."""
+    try:
+        yield
+    except InputError as error:
+        err.print(Text(error.render(), style="red"))
+        raise typer.Exit(2) from None
+
+
+def _load_pair(instance_path: Path, schedule_path: Path) -> tuple[Instance, Schedule]:
+    """Instance and schedule, refusing a schedule made for another instance."""
+    instance, sha = load_instance(instance_path)
+    schedule = load_schedule(schedule_path)
+    if schedule.instance_sha256 != sha:
+        raise InputError(
+            [
+                Problem(
+                    (),
+                    f"was made for another instance (sha256 {schedule.instance_sha256[:12]}…, "
+                    f"but {instance_path} has {sha[:12]}…); solve again or pass the matching instance",
+                )
+            ],
+            str(schedule_path),
+        )
+    unknown = [a.meeting for a in schedule.assignments if a.meeting not in instance.meeting_by_id]
+    if unknown:
+        raise InputError([Problem(("assignments",), f"unknown meeting {unknown[0]!r}")], str(schedule_path))
+    return instance, schedule
+
+
+class _ProgressView:
+    """What the live display shows while CP-SAT works; rich re-renders it a few times a second."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.started = time.monotonic()
+        self.phase = "reading"
+        self.objective: int | None = None
+        self.bound: int | None = None
+        self.placed: int | None = None
+
+    def update(self, progress: object) -> None:
+        for name in ("phase", "objective", "bound", "placed"):
+            value = getattr(progress, name)
+            if value is not None:
+                setattr(self, name, value)
+
+    def __rich__(self) -> RenderableType:
+        table = Table.grid(padding=(0, 2))
+        elapsed = time.monotonic() - self.started
+        gap = "—"
+        if self.objective is not None and self.bound:
+            gap = f"{100.0 * max(0, self.bound - self.objective) / self.bound:.2f}%"
+        table.add_row(
+            Text(f"⏱ {elapsed:6.1f}s", style="cyan"),
+            Text(self.phase),
+            Text(f"best {self.objective if self.objective is not None else '—'}"),
+            Text(f"bound {self.bound if self.bound is not None else '—'}"),
+            Text(f"gap {gap}"),
+            Text(f"placed {self.placed if self.placed is not None else '—'}/{self.total}"),
+        )
+        return table
+
+
+def run_with_progress(total: int, work: Callable[[Callable[[object], None]], object]) -> object:
+    """Run `work(on_progress)` under a live progress line on stderr."""
+    view = _ProgressView(total)
+    with Live(view, console=err, refresh_per_second=4, transient=True):
+        return work(view.update)
+
+
+@app.command()
+def solve(
+    instance_path: InstanceArg,
+    out_path: OutOpt = None,
+    time_limit: TimeLimitOpt = 60.0,
+    workers: WorkersOpt = _default_workers(),
+    seed: SeedOpt = 0,
+    log: Annotated[bool, typer.Option("--log", help="Print CP-SAT's own search log.")] = False,
+) -> None:
+    """Build a schedule: maximise the total priority of scheduled meetings.
+
+    Shows live progress (elapsed, best total priority, proven bound, gap, meetings
+    placed). Ctrl-C stops the search and keeps the best schedule found so far.
+    """
+    from scheduler.solve import NoSchedule, SolveParams, SolveRequest, outcome_to_schedule
+    from scheduler.solve import solve as run_solve
+
+    with input_errors():
+        instance, sha = load_instance(instance_path)
+    target = out_path or default_schedule_path(instance_path)
+    request = SolveRequest(instance)
+    params = SolveParams(time_limit, workers, seed, log)
+    try:
+        outcome = run_with_progress(len(instance.meetings), lambda cb: run_solve(request, params, cb))
+    except NoSchedule as error:
+        fail(str(error), 1)
+    schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)  # type: ignore[arg-type]
+    kept = write_schedule(target, schedule)
+    out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
+
+
+@app.command()
+def check(instance_path: InstanceArg, schedule_path: ScheduleArg) -> None:
+    """Check a schedule against every rule of FORMAT.md; exit 0 only if all hold.
+
+    The checker is independent of the solver: it re-derives rooms, times and
+    availability from the instance itself.
+    """
+    from scheduler.verify import verify
+
+    with input_errors():
+        instance, schedule = _load_pair(instance_path, schedule_path)
+    found = verify(instance, schedule)
+    if found:
+        out.print(render.violations(found))
+        raise typer.Exit(1)
+    out.print(
+        f"OK: {len(schedule.assignments)} assignments satisfy every rule "
+        f"(total priority {schedule.objective}, status {schedule.status})."
+    )
+
+
+@app.command()
+def timetable(
+    instance_path: InstanceArg,
+    schedule_path: ScheduleArg,
+    person: Annotated[str | None, typer.Option("--person", "-p", help="A participant id.")] = None,
+    room: Annotated[str | None, typer.Option("--room", "-r", help="A room id, such as BJ-T-3.")] = None,
+    date: Annotated[str | None, typer.Option("--date", "-d", help="A date, YYYY-MM-DD: rooms x times grid.")] = None,
+) -> None:
+    """Print timetables: for a person, a room, or a date (all dates when nothing is given)."""
+    with input_errors():
+        instance, schedule = _load_pair(instance_path, schedule_path)
+    shown = False
+    if person is not None:
+        _known(person, instance.participant_by_id, "participant")
+        out.print(render.person_timetable(instance, schedule, person))
+        shown = True
+    if room is not None:
+        _known(room, instance.room_by_id, "room")
+        out.print(render.room_timetable(instance, schedule, room))
+        shown = True
+    if date is not None or not shown:
+        dates = sorted({d.date.isoformat() for v in instance.venues for d in v.days})
+        if date is not None and date not in dates:
+            fail(f"no venue is open on {date!r}; dates: {', '.join(dates)}")
+        for day in [date] if date else dates:
+            out.print(render.date_grid(instance, schedule, str(day)))
+
+
+def _known(ident: str, table: Mapping[str, object], kind: str) -> None:
+    if ident not in table:
+        close = difflib.get_close_matches(ident, list(table), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        fail(f"unknown {kind} {ident!r}{hint}")
+
+
+def main() -> None:
+    app()

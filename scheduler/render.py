@@ -1,0 +1,189 @@
+"""Pure functions from instance + schedule to rich renderables; only the CLI prints."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from scheduler.model import Instance, to_clock, to_minutes
+from scheduler.solution import Assignment, Change, Schedule
+from scheduler.verify import Violation
+
+
+def _who(instance: Instance, pid: str) -> str:
+    person = instance.participant_by_id.get(pid)
+    if person is None:
+        return pid
+    return f"{person.name} ({person.organisation})" if person.organisation else person.name
+
+
+def _sorted(assignments: list[Assignment]) -> list[Assignment]:
+    return sorted(assignments, key=lambda a: (a.date, a.start, a.room))
+
+
+def _effective_participants(instance: Instance, schedule: Schedule, meeting_id: str) -> list[str]:
+    gone = {c.id for c in schedule.cancelled if c.kind == "participant"}
+    return [p for p in instance.meeting_by_id[meeting_id].participants if p not in gone]
+
+
+def person_timetable(instance: Instance, schedule: Schedule, pid: str) -> RenderableType:
+    """One person's meetings: when, where, with whom, on what."""
+    person = instance.participant_by_id[pid]
+    mine = _sorted([a for a in schedule.assignments if pid in _effective_participants(instance, schedule, a.meeting)])
+    title = Text.assemble((person.name, "bold"), f"  {person.organisation}", f"  {person.country or ''}".rstrip())
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=False, show_lines=False)
+    table.add_column("When", no_wrap=True)
+    table.add_column("Where", no_wrap=False, max_width=18)
+    table.add_column("With", ratio=3)
+    table.add_column("Topic", max_width=14)
+    for a in mine:
+        meeting = instance.meeting_by_id[a.meeting]
+        others = [_who(instance, p) for p in _effective_participants(instance, schedule, a.meeting) if p != pid]
+        table.add_row(
+            f"{a.date}\n{a.start}-{a.end}",
+            f"{a.city}\n{a.venue} · {a.room}",
+            "\n".join(others),
+            meeting.topic or "",
+        )
+    requested = len(instance.participant_meetings.get(pid, []))
+    footer = Text(f"{len(mine)} meeting(s) scheduled of {requested} requested", style="dim")
+    return Group(table, footer)
+
+
+def room_timetable(instance: Instance, schedule: Schedule, room_id: str) -> RenderableType:
+    """What happens in one room, in time order."""
+    room = instance.room_by_id[room_id]
+    table = Table(
+        title=f"Room {room_id}  ({room.venue}, {room.capacity} seats)", title_justify="left", box=box.SIMPLE_HEAD
+    )
+    table.add_column("When", no_wrap=True)
+    table.add_column("Meeting", no_wrap=True)
+    table.add_column("Participants", ratio=3)
+    for a in _sorted([a for a in schedule.assignments if a.room == room_id]):
+        people = ", ".join(_who(instance, p) for p in _effective_participants(instance, schedule, a.meeting))
+        table.add_row(f"{a.date} {a.start}-{a.end}", a.meeting, people)
+    return table
+
+
+def date_grid(instance: Instance, schedule: Schedule, date: str) -> RenderableType:
+    """Rooms x times for one date, one grid per venue session so it fits 80 columns."""
+    step = instance.event.slot_minutes
+    parts: list[RenderableType] = []
+    todays = [a for a in schedule.assignments if a.date == date]
+    for venue in instance.venues:
+        day = next((d for d in venue.days if d.date.isoformat() == date), None)
+        if day is None:
+            continue
+        by_room_tick: dict[tuple[str, int], str] = {}
+        for a in todays:
+            if a.venue != venue.id:
+                continue
+            first = True
+            for t in range(to_minutes(a.start), to_minutes(a.end), step):
+                by_room_tick[(a.room, t)] = a.meeting if first else "··"
+                first = False
+        for window in day.sessions:
+            ticks = list(range(window.start_min, window.end_min, step))
+            table = Table(
+                title=f"{venue.name or venue.id} ({venue.city}) {date} {window.start}-{window.end}",
+                title_justify="left",
+                box=box.MINIMAL,
+                pad_edge=False,
+            )
+            table.add_column("Room", no_wrap=True)
+            for t in ticks:
+                table.add_column(to_clock(t), no_wrap=True, overflow="ellipsis", max_width=7)
+            for room in instance.venue_rooms[venue.id]:
+                cells = [by_room_tick.get((room.id, t), "") for t in ticks]
+                if any(cells):
+                    table.add_row(room.id, *cells)
+            empty = sum(
+                1 for room in instance.venue_rooms[venue.id] if not any((room.id, t) in by_room_tick for t in ticks)
+            )
+            parts.append(table)
+            if empty:
+                parts.append(Text(f"  {empty} room(s) unused in this session", style="dim"))
+    if not parts:
+        return Text(f"No venue is open on {date}.")
+    return Group(*parts)
+
+
+def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str | None) -> RenderableType:
+    """The table shown when a solve ends."""
+    placed = len(schedule.assignments)
+    total = len(instance.meetings)
+    gap = 0.0 if schedule.bound == 0 else 100.0 * (schedule.bound - schedule.objective) / schedule.bound
+    table = Table(box=box.ROUNDED, show_header=False, title="Schedule", title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("Status", schedule.status)
+    table.add_row("Meetings placed", f"{placed} of {total} ({100.0 * placed / max(1, total):.1f}%)")
+    table.add_row("Total priority", f"{schedule.objective}  (proven bound {schedule.bound}, gap {gap:.2f}%)")
+    if schedule.cancelled:
+        table.add_row("Cancelled", ", ".join(f"{c.kind}:{c.id}" for c in schedule.cancelled))
+    if schedule.changes:
+        kinds: dict[str, int] = defaultdict(int)
+        for change in schedule.changes:
+            kinds[change.change] += 1
+        table.add_row("Changes", ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+    if schedule.solve_seconds is not None:
+        table.add_row("Time", f"{schedule.solve_seconds:.1f} s")
+    table.add_row("Written to", path)
+    if kept:
+        table.add_row("Earlier version", f"kept as {kept}")
+    reasons: dict[str, int] = defaultdict(int)
+    for item in schedule.unscheduled:
+        reasons[item.reason] += 1
+    if not reasons:
+        return table
+    why = Table(box=box.SIMPLE_HEAD, title="Unscheduled requests", title_justify="left")
+    why.add_column("Reason")
+    why.add_column("Requests", justify="right")
+    for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1])[:10]:
+        why.add_row(reason, str(count))
+    return Group(table, why)
+
+
+def violations(found: list[Violation], limit: int = 200) -> RenderableType:
+    table = Table(box=box.SIMPLE_HEAD, title=f"{len(found)} rule violation(s)", title_justify="left")
+    table.add_column("Rule", no_wrap=True)
+    table.add_column("Problem")
+    for v in found[:limit]:
+        table.add_row(v.rule, v.message)
+    if len(found) > limit:
+        table.add_row("…", f"and {len(found) - limit} more")
+    return table
+
+
+def _place(a: Assignment | None) -> str:
+    return "—" if a is None else f"{a.date} {a.start} {a.city} {a.room}"
+
+
+def changes_by_person(instance: Instance, changes: list[Change]) -> RenderableType:
+    """Who must be told what: the change list grouped by person."""
+    if not changes:
+        return Text("No changes: nobody needs to be told anything.")
+    per_person: dict[str, list[Change]] = defaultdict(list)
+    for change in changes:
+        for pid in change.notify:
+            per_person[pid].append(change)
+    table = Table(box=box.SIMPLE_HEAD, title=f"{len(per_person)} people to notify", title_justify="left")
+    table.add_column("Person", ratio=2)
+    table.add_column("Meeting", no_wrap=True)
+    table.add_column("Change", no_wrap=True)
+    table.add_column("Before → after", ratio=3)
+    for pid in sorted(per_person):
+        first = True
+        for change in per_person[pid]:
+            table.add_row(
+                _who(instance, pid) if first else "",
+                change.meeting,
+                change.change,
+                f"{_place(change.before)} → {_place(change.after)}",
+            )
+            first = False
+    return table

@@ -1,0 +1,68 @@
+"""The schedule file (FORMAT.md output section) as plain pydantic models."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Assignment(_Record):
+    meeting: str
+    date: str
+    start: str
+    end: str
+    city: str
+    venue: str
+    room: str
+
+    def place_key(self) -> tuple[str, str, str, str]:
+        """What 'same place' means for change tracking: date, start, venue, room."""
+        return (self.date, self.start, self.venue, self.room)
+
+
+class Unscheduled(_Record):
+    meeting: str
+    reason: str
+
+
+class Cancellation(_Record):
+    kind: Literal["participant", "meeting", "room"]
+    id: str
+
+
+class Change(_Record):
+    meeting: str
+    change: Literal["moved", "added", "dropped", "cancelled"]
+    before: Assignment | None
+    after: Assignment | None
+    notify: list[str]
+
+
+class Schedule(BaseModel):
+    """A schedule file; optional fields beyond FORMAT.md are ours (previous, stats)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    format: Literal["schedule/1"] = "schedule/1"
+    instance: str
+    instance_sha256: str
+    created: str
+    status: Literal["OPTIMAL", "FEASIBLE"]
+    objective: int
+    bound: int
+    assignments: list[Assignment] = Field(default_factory=list)
+    unscheduled: list[Unscheduled] = Field(default_factory=list)
+    cancelled: list[Cancellation] = Field(default_factory=list)
+    changes: list[Change] = Field(default_factory=list)
+    previous: str | None = None
+    previous_sha256: str | None = None
+    solve_seconds: float | None = None
+
+    @property
+    def assignment_by_meeting(self) -> dict[str, Assignment]:
+        return {a.meeting: a for a in self.assignments}

@@ -1,0 +1,60 @@
+"""Shared helpers: tiny instances built in code, and solving that is always verified."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scheduler.model import Instance
+from scheduler.solution import Schedule
+from scheduler.solve import SolveParams, SolveRequest, outcome_to_schedule, solve
+from scheduler.verify import verify
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+BASE: dict[str, Any] = {
+    "event": {"name": "Test week", "timezone": "Asia/Shanghai", "slot_minutes": 30},
+    "venues": [
+        {
+            "id": "bj",
+            "city": "Beijing",
+            "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "10:00"}]}],
+            "rooms": [{"id": "T", "count": 1, "capacity": 2}],
+        }
+    ],
+    "participants": [{"id": p, "name": p.upper()} for p in ("a", "b", "c", "d")],
+    "meetings": [],
+}
+
+
+def make_instance(**changes: Any) -> Instance:
+    """BASE with top-level sections replaced: one venue, one hour, one table, four people."""
+    data = copy.deepcopy(BASE)
+    data.update(copy.deepcopy(changes))
+    return Instance.model_validate(data)
+
+
+def meeting(mid: str, *people: str, **fields: Any) -> dict[str, Any]:
+    return {"id": mid, "participants": list(people), **fields}
+
+
+def solve_and_verify(instance: Instance, request: SolveRequest | None = None, time_limit: float = 10) -> Schedule:
+    """Solve, convert, and insist the independent checker accepts the result."""
+    request = request or SolveRequest(instance)
+    outcome = solve(request, SolveParams(time_limit=time_limit, workers=2, seed=1))
+    schedule = outcome_to_schedule(outcome, request, "test.yaml", "0" * 64)
+    problems = verify(instance, schedule)
+    assert problems == [], "\n".join(map(str, problems))
+    return schedule
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    """instances/sample.yaml copied where tests may write beside it."""
+    target = tmp_path / "sample.yaml"
+    target.write_bytes((ROOT / "instances" / "sample.yaml").read_bytes())
+    return target

@@ -1,0 +1,106 @@
+"""The command line, driven through typer's CliRunner as a user would type it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from scheduler.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output
+
+
+def solved(instance: Path) -> Path:
+    code, output = run("solve", str(instance), "--time-limit", "20", "--workers", "2")
+    assert code == 0, output
+    return instance.with_name(instance.stem + ".schedule.json")
+
+
+def test_solve_writes_an_optimal_schedule_that_check_accepts(sample_copy: Path) -> None:
+    schedule_path = solved(sample_copy)
+    data = json.loads(schedule_path.read_text())
+    assert data["format"] == "schedule/1"
+    assert data["status"] == "OPTIMAL"
+    assert data["objective"] == data["bound"] == 30
+    assert len(data["assignments"]) + len(data["unscheduled"]) == 10
+    code, output = run("check", str(sample_copy), str(schedule_path))
+    assert code == 0, output
+    assert "OK" in output
+
+
+def test_check_rejects_a_meeting_moved_onto_another(sample_copy: Path) -> None:
+    schedule_path = solved(sample_copy)
+    data = json.loads(schedule_path.read_text())
+    pairs = [a for a in data["assignments"] if a["end"] == _after(a["start"]) and a["room"].startswith("BJ-T")]
+    first, second = pairs[0], pairs[1]
+    second.update({k: first[k] for k in ("date", "start", "end", "city", "venue", "room")})
+    broken = sample_copy.with_name("broken.json")
+    broken.write_text(json.dumps(data))
+    code, output = run("check", str(sample_copy), str(broken))
+    assert code == 1
+    assert f"room {first['room']} holds 2 meetings at once" in output
+
+
+def _after(start: str) -> str:
+    hours, minutes = map(int, start.split(":"))
+    total = hours * 60 + minutes + 30
+    return f"{total // 60:02d}:{total % 60:02d}"
+
+
+def test_timetable_for_a_person_shows_name_and_meetings(sample_copy: Path) -> None:
+    schedule_path = solved(sample_copy)
+    code, output = run("timetable", str(sample_copy), str(schedule_path), "--person", "it-enea-01")
+    assert code == 0, output
+    assert "Giulia Rossi" in output
+    assert "王伟 (Wang Wei)" in output
+    assert "4 meeting(s) scheduled of 4 requested" in output
+
+
+def test_timetable_for_a_room_and_a_date(sample_copy: Path) -> None:
+    schedule_path = solved(sample_copy)
+    code, output = run("timetable", str(sample_copy), str(schedule_path), "--room", "BJ-R1")
+    assert code == 0 and "Room BJ-R1" in output
+    code, output = run("timetable", str(sample_copy), str(schedule_path), "--date", "2025-11-15")
+    assert code == 0 and "HZ-" in output
+
+
+def test_unknown_person_is_a_usage_error_with_a_suggestion(sample_copy: Path) -> None:
+    schedule_path = solved(sample_copy)
+    code, output = run("timetable", str(sample_copy), str(schedule_path), "--person", "it-enea-1")
+    assert code == 2
+    assert "did you mean it-enea-01" in output
+
+
+def test_second_solve_keeps_the_first_as_a_numbered_version(sample_copy: Path) -> None:
+    first = solved(sample_copy)
+    before = first.read_bytes()
+    solved(sample_copy)
+    kept = sample_copy.with_name("sample.schedule.v1.json")
+    assert kept.read_bytes() == before
+    assert json.loads(first.read_text())["status"] == "OPTIMAL"
+
+
+def test_schedule_for_another_instance_is_refused(sample_copy: Path, tmp_path: Path) -> None:
+    schedule_path = solved(sample_copy)
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(sample_copy.read_text().replace("priority: 5, topic: energy}", "priority: 4, topic: energy}"))
+    code, output = run("check", str(edited), str(schedule_path))
+    assert code == 2
+    assert "was made for another instance" in output
+
+
+def test_help_explains_each_command() -> None:
+    code, output = run("--help")
+    assert code == 0
+    for command in ("solve", "check", "timetable"):
+        assert command in output
+    code, output = run("solve", "--help")
+    assert code == 0 and "--time-limit" in output and "Ctrl-C" in output

@@ -1,0 +1,156 @@
+"""The checker catches each rule broken on purpose, and accepts what is valid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import make_instance, meeting
+
+from scheduler.solution import Assignment, Cancellation, Schedule, Unscheduled
+from scheduler.verify import verify
+
+VENUES = [
+    {
+        "id": "bj",
+        "city": "Beijing",
+        "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "10:00"}]}],
+        "rooms": [{"id": "T", "count": 2, "capacity": 2}, {"id": "R", "capacity": 4}],
+    },
+    {
+        "id": "hz",
+        "city": "Hangzhou",
+        "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "10:00"}]}],
+        "rooms": [{"id": "H", "capacity": 2}],
+    },
+]
+PEOPLE = [
+    {"id": "a", "name": "A", "max_meetings": 1},
+    {"id": "b", "name": "B"},
+    {
+        "id": "c",
+        "name": "C",
+        "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "09:30"}],
+    },
+    {"id": "d", "name": "D"},
+]
+MEETINGS = [
+    meeting("ab", "a", "b", priority=2),
+    meeting("cd", "c", "d", priority=3),
+    meeting("bd", "b", "d", priority=1, city="Beijing"),
+    meeting("bcd", "b", "c", "d", priority=1),
+]
+INSTANCE = make_instance(venues=VENUES, participants=PEOPLE, meetings=MEETINGS)
+
+
+def place(
+    mid: str, start: str = "09:00", end: str = "09:30", room: str = "T-1", venue: str = "bj", city: str = "Beijing"
+) -> Assignment:
+    return Assignment(meeting=mid, date="2025-11-13", start=start, end=end, city=city, venue=venue, room=room)
+
+
+def schedule_of(*assignments: Assignment, **extra: Any) -> Schedule:
+    placed = {a.meeting for a in assignments}
+    priority = {m["id"]: m["priority"] for m in MEETINGS}
+    total = sum(priority[m] for m in placed)
+    fields: dict[str, Any] = {
+        "instance": "x.yaml",
+        "instance_sha256": "0" * 64,
+        "created": "2026-01-01T10:00:00+08:00",
+        "status": "FEASIBLE",
+        "objective": total,
+        "bound": total + 10,
+        "assignments": list(assignments),
+        "unscheduled": [Unscheduled(meeting=m["id"], reason="test") for m in MEETINGS if m["id"] not in placed],
+    }
+    fields.update(extra)
+    return Schedule(**fields)
+
+
+VALID = schedule_of(place("ab", room="T-1"), place("cd", room="T-2"), place("bd", start="09:30", end="10:00"))
+
+
+def rules(schedule: Schedule) -> set[str]:
+    return {v.rule for v in verify(INSTANCE, schedule)}
+
+
+def test_a_valid_schedule_is_accepted() -> None:
+    assert verify(INSTANCE, VALID) == []
+
+
+@pytest.mark.parametrize(
+    ("schedule", "rule"),
+    [
+        (schedule_of(place("ab", room="T-1"), place("cd", room="T-1")), "3"),
+        (schedule_of(place("ab"), place("bd", room="T-2")), "4"),
+        (schedule_of(place("bcd", room="T-1")), "2"),
+        (schedule_of(place("cd", start="09:30", end="10:00")), "5"),
+        (
+            schedule_of(
+                place("ab", room="T-1"), place("bd", start="09:30", end="10:00", room="T-2"), place("cd", room="T-2")
+            ),
+            "ok",
+        ),
+        (schedule_of(place("ab", start="09:30", end="10:30")), "1"),
+        (schedule_of(place("ab", start="09:00", end="10:00")), "1"),
+        (schedule_of(place("ab", room="H")), "1"),
+        (schedule_of(place("ab", room="nowhere")), "1"),
+        (schedule_of(place("bd", room="H", venue="hz", city="Hangzhou")), "8"),
+        (schedule_of(place("ab", room="H", venue="hz", city="Hangzhou"), place("bd", start="09:30", end="10:00")), "6"),
+    ],
+    ids=[
+        "room-clash",
+        "person-clash",
+        "capacity",
+        "availability",
+        "valid-variant",
+        "outside-session",
+        "wrong-length",
+        "room-of-other-venue",
+        "unknown-room",
+        "city-bound",
+        "two-cities",
+    ],
+)
+def test_each_broken_rule_is_named(schedule: Schedule, rule: str) -> None:
+    found = rules(schedule)
+    if rule == "ok":
+        assert found == set()
+    else:
+        assert rule in found
+
+
+def test_max_meetings_is_checked() -> None:
+    people = [dict(p) for p in PEOPLE]
+    people[1] = {"id": "b", "name": "B", "max_meetings": 1}
+    instance = make_instance(venues=VENUES, participants=people, meetings=MEETINGS)
+    schedule = schedule_of(place("ab"), place("bd", start="09:30", end="10:00"))
+    assert "7" in {v.rule for v in verify(instance, schedule)}
+
+
+def test_every_meeting_must_be_accounted_for_once() -> None:
+    missing = VALID.model_copy(update={"unscheduled": []})
+    assert any("is missing" in v.message for v in verify(INSTANCE, missing))
+    twice = VALID.model_copy(update={"unscheduled": [*VALID.unscheduled, Unscheduled(meeting="ab", reason="x")]})
+    assert "9" in rules(twice)
+
+
+def test_objective_and_bound_must_be_honest() -> None:
+    assert "objective" in rules(VALID.model_copy(update={"objective": 99, "bound": 99}))
+    assert "objective" in rules(VALID.model_copy(update={"bound": VALID.objective - 1}))
+    assert "objective" in rules(VALID.model_copy(update={"status": "OPTIMAL"}))
+
+
+def test_cancellations_are_checked() -> None:
+    """A cancelled participant leaves b-d alone (too few people) and a cancelled room is unusable."""
+    cancelled = [Cancellation(kind="participant", id="d")]
+    schedule = schedule_of(place("bd", start="09:30", end="10:00"), cancelled=cancelled)
+    assert "cancel" in rules(schedule)
+    room_gone = schedule_of(place("ab", room="T-1"), cancelled=[Cancellation(kind="room", id="T-1")])
+    assert "cancel" in rules(room_gone)
+
+
+def test_messages_read_as_sentences() -> None:
+    clash = schedule_of(place("ab", room="T-1"), place("cd", room="T-1"))
+    messages = [v.message for v in verify(INSTANCE, clash)]
+    assert "room T-1 holds 2 meetings at once on 2025-11-13 at 09:00: ab, cd" in messages
