@@ -1,0 +1,54 @@
+"""Instance models: derived look-ups and the cross-reference rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import BASE, make_instance, meeting
+
+from scheduler.errors import InputError
+from scheduler.model import Instance, to_clock, to_minutes
+
+
+def test_rooms_are_expanded_from_count() -> None:
+    venues = [{**BASE["venues"][0], "rooms": [{"id": "T", "count": 3, "capacity": 2}, {"id": "R", "capacity": 6}]}]
+    instance = make_instance(venues=venues)
+    assert [r.id for r in instance.rooms] == ["T-1", "T-2", "T-3", "R"]
+    assert instance.room_by_id["R"].capacity == 6
+
+
+def test_meeting_options_follow_sessions_and_availability() -> None:
+    """One hour 09:00-10:00 on a 30-minute grid: two starts, or one for a 2-slot meeting."""
+    instance = make_instance(meetings=[meeting("m", "a", "b"), meeting("long", "c", "d", slots=2)])
+    starts = [to_clock(o.start) for o in instance.meeting_options(instance.meeting_by_id["m"])]
+    assert starts == ["09:00", "09:30"]
+    (only,) = instance.meeting_options(instance.meeting_by_id["long"])
+    assert (only.date, only.start, only.end) == (dt.date(2025, 11, 13), to_minutes("09:00"), to_minutes("10:00"))
+
+
+def test_several_problems_are_reported_together_with_places() -> None:
+    with pytest.raises(InputError) as caught:
+        make_instance(meetings=[meeting("m", "a", "zz"), meeting("m", "a", "a")])
+    places = {p.place: p.message for p in caught.value.problems}
+    assert places["meetings[0].participants[1]"] == "unknown participant 'zz'"
+    assert places["meetings[1].id"].startswith("duplicate meeting id 'm'")
+    assert places["meetings[1].participants[1]"] == "participant 'a' is listed twice"
+
+
+def test_times_off_the_grid_and_backwards_sessions_are_rejected() -> None:
+    venues = [{**BASE["venues"][0], "days": [{"date": "2025-11-13", "sessions": [{"start": "09:10", "end": "09:00"}]}]}]
+    with pytest.raises(InputError) as caught:
+        make_instance(venues=venues)
+    messages = [p.render(None) for p in caught.value.problems]
+    assert any("venues[0].days[0].sessions[0].start: 09:10 is not on the 30-minute grid" in m for m in messages)
+    assert any("ends (09:00) before it starts (09:10)" in m for m in messages)
+
+
+def test_input_models_are_frozen_and_strict_about_fields() -> None:
+    instance = make_instance()
+    with pytest.raises(Exception, match="frozen"):
+        instance.event.slot_minutes = 15  # type: ignore[misc]
+    data = {**BASE, "meetings": [{"id": "m", "participants": ["a", "b"], "priorty": 3}]}
+    with pytest.raises(Exception, match="priorty"):
+        Instance.model_validate(data)
