@@ -212,6 +212,26 @@ def timetable(
             out.print(render.date_grid(instance, schedule, str(day)))
 
 
+@app.command()
+def generate(
+    participants: Annotated[int, typer.Option("--participants", "-n", min=2, max=100_000, help="How many people.")],
+    requests: Annotated[int, typer.Option("--requests", "-m", min=0, max=1_000_000, help="How many requests.")],
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="Instance file to write (YAML).")],
+    seed: SeedOpt = 0,
+) -> None:
+    """Write a realistic synthetic instance: two cities, three days, skewed popularity."""
+    import yaml
+
+    from scheduler.generate import generate as make
+    from scheduler.store import write_text_atomically
+
+    data = make(participants, requests, seed)
+    kept = write_text_atomically(out_path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120))
+    out.print(f"Wrote {out_path}: {participants} participants, {len(data['meetings'])} requests (seed {seed}).")
+    if kept:
+        out.print(f"Earlier file kept as {kept}.")
+
+
 def _known(ident: str, table: Mapping[str, object], kind: str) -> None:
     if ident not in table:
         close = difflib.get_close_matches(ident, list(table), n=3)

@@ -22,10 +22,16 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
+from scheduler.aggregate import block_finder, build_aggregate, lp_bound, solve_aggregate
 from scheduler.model import Instance, Meeting, Option, Room, to_clock
 from scheduler.solution import Assignment, Schedule, Unscheduled
+from scheduler.warmstart import greedy_placements
 
 Tick = tuple[dt.date, int]
+MAX_LP_LITERALS = 60_000
+"""Above this many options the full linearisation (max_lp) costs more than it proves: decompose."""
+MAX_POLISH_LITERALS = 300_000
+"""Above this many options a decomposed solve skips the full-model polish (memory, little gain)."""
 
 
 @dataclass(frozen=True)
@@ -105,25 +111,104 @@ class SolveOutcome:
     unscheduled: dict[str, str]
     moves: int
     seconds: float
+    interrupted: bool = False
+    """The search stopped early (Ctrl-C) rather than at its time limit or optimum."""
+    first_schedule_seconds: float | None = None
+
+
+class Prepared:
+    """Each meeting's participants, free options and, when it has none, why: computed once.
+
+    Shared by the greedy, the LP bound, the decomposition and the CP-SAT models, and the
+    one place where a schedule's placements become a SolveOutcome with reasons.
+    """
+
+    def __init__(self, request: SolveRequest) -> None:
+        self.request = request
+        instance = self.instance = request.instance
+        self.meetings = [m for m in instance.meetings if m.id not in request.excluded_meetings]
+        self.by_id = {m.id: m for m in self.meetings}
+        self.index = {m.id: i for i, m in enumerate(self.meetings)}
+        self.participants = [request.meeting_participants(m) for m in self.meetings]
+        self.options: list[list[Option]] = []
+        self.reasons: dict[int, str] = {}
+        frozen_until = request.frozen_until
+        for idx, meeting in enumerate(self.meetings):
+            people = self.participants[idx]
+            effective = (
+                meeting if people == meeting.participants else meeting.model_copy(update={"participants": people})
+            )
+            pin = request.pins.get(meeting.id)
+            if pin is not None and pin.forced:
+                self.options.append([])
+                continue
+            options = instance.meeting_options(effective)
+            free = options if frozen_until is None else [o for o in options if _starts_at(o) >= frozen_until]
+            self.options.append(free)
+            if not free and pin is None:
+                self.reasons[idx] = (
+                    "every possible time is before the frozen time" if options else instance.why_impossible(effective)
+                )
+
+    def options_by_id(self) -> dict[str, list[Option]]:
+        return {m.id: self.options[i] for i, m in enumerate(self.meetings)}
+
+    def value(self, placements: dict[str, tuple[Option, str]]) -> int:
+        return sum(self.by_id[mid].priority for mid in placements)
+
+    def outcome(
+        self, placements: dict[str, tuple[Option, str]], status: str, bound: int, moves: int, started: float
+    ) -> SolveOutcome:
+        objective = self.value(placements)
+        unscheduled = {
+            m.id: self.unscheduled_reason(i, placements) for i, m in enumerate(self.meetings) if m.id not in placements
+        }
+        if bound <= objective:
+            status, bound = "OPTIMAL", objective
+        return SolveOutcome(
+            status=status,
+            objective=objective,
+            bound=bound,
+            placements=placements,
+            unscheduled=unscheduled,
+            moves=moves,
+            seconds=time.monotonic() - started,
+        )
+
+    def unscheduled_reason(self, idx: int, placements: dict[str, tuple[Option, str]]) -> str:
+        if idx in self.reasons:
+            return self.reasons[idx]
+        for pid in self.participants[idx]:
+            limit = self.instance.participant_by_id[pid].max_meetings
+            if limit is not None:
+                count = sum(1 for m in self.instance.participant_meetings[pid] if m.id in placements)
+                if count >= limit:
+                    return f"{pid} already has max_meetings ({limit})"
+        return "no time left with all participants and a room free"
 
 
 class ScheduleModel:
     """Builds the CP-SAT model one rule at a time, solves it, and reads the answer back."""
 
-    def __init__(self, request: SolveRequest) -> None:
+    def __init__(
+        self, request: SolveRequest, prepared: Prepared, options: dict[str, list[Option]] | None = None
+    ) -> None:
+        """`options`: narrower free options per meeting id (a stage); default all of `prepared`'s."""
         self.request = request
+        self.prepared = prepared
+        self.narrowed = options
         self.instance = request.instance
         self.step = self.instance.event.slot_minutes
         self.model = cp_model.CpModel()
-        self.meetings = [m for m in self.instance.meetings if m.id not in request.excluded_meetings]
-        self.participants = [request.meeting_participants(m) for m in self.meetings]
+        self.meetings = prepared.meetings
+        self.participants = prepared.participants
         self.rooms = list(self.instance.rooms)
         self.choices: list[_Choice] = []
         self.literals: list[cp_model.IntVar] = []
         self.meeting_choices: list[list[int]] = [[] for _ in self.meetings]
-        self.no_option_reason: dict[int, str] = {}
         self.move_literals: list[cp_model.LinearExprT] = []
         self.penalties: list[cp_model.LinearExprT] = []
+        self.in_city: dict[tuple[str, dt.date, str], cp_model.IntVar] = {}
         self.weight = 1
         self._build_room_groups()
         self._block_cancelled_rooms()
@@ -135,6 +220,8 @@ class ScheduleModel:
         self._add_max_meetings()
         self._add_pins()
         self._set_objective()
+        self.placed_var = self.model.new_int_var(0, len(self.meetings), "placed")
+        self.model.add(self.placed_var == LinearExpr.sum(self.literals))
 
     # ---- structure ----
 
@@ -206,40 +293,21 @@ class ScheduleModel:
 
     def _add_choice_variables(self) -> None:
         """One literal per feasible (meeting, start, venue[, room group]) (rules 1, 2, 5, 8)."""
-        frozen_until = self.request.frozen_until
         for idx, meeting in enumerate(self.meetings):
             people = self.participants[idx]
-            effective = (
-                meeting if people == meeting.participants else meeting.model_copy(update={"participants": people})
-            )
             pin = self.request.pins.get(meeting.id)
             if pin is not None:
                 self._new_choice(_Choice(idx, pin.option, self.group_of_room[pin.room], pinned=True))
-            if pin is not None and pin.forced:
-                continue
-            options = self.instance.meeting_options(effective)
-            if frozen_until is not None:
-                options = [o for o in options if _starts_at(o) >= frozen_until]
-            usable = 0
+            options = self.narrowed.get(meeting.id, []) if self.narrowed is not None else self.prepared.options[idx]
             for option in options:
-                level = self._need_level(option.venue, len(people))
-                if level is None:
+                if self._need_level(option.venue, len(people)) is None:
                     continue
                 if meeting.slots == 1:
                     self._new_choice(_Choice(idx, option, None))
-                    usable += 1
                     continue
                 for g, group in enumerate(self.groups):
                     if group.venue == option.venue and group.capacity >= len(people) and not group.cancelled:
                         self._new_choice(_Choice(idx, option, g))
-                        usable += 1
-            if usable == 0 and not self.meeting_choices[idx]:
-                if options:
-                    self.no_option_reason[idx] = "no usable room"
-                elif frozen_until is not None and self.instance.meeting_options(effective):
-                    self.no_option_reason[idx] = "every possible time is before the frozen time"
-                else:
-                    self.no_option_reason[idx] = self.instance.why_impossible(effective)
 
     # ---- hard constraints ----
 
@@ -264,7 +332,7 @@ class ScheduleModel:
                 cities_on[(pid, option.date)].add(option.city)
                 for tick in self._ticks(option):
                     per_tick[(pid, option.date, tick)][option.city].append(self.literals[c])
-        in_city: dict[tuple[str, dt.date, str], cp_model.IntVar] = {}
+        in_city = self.in_city
         for (pid, date), cities in cities_on.items():
             if len(cities) > 1:
                 flags = []
@@ -364,7 +432,7 @@ class ScheduleModel:
 
     def add_hint(self, placements: dict[str, tuple[Option, str]]) -> None:
         """Start from a known schedule: each literal hinted, so a complete hint is checked at once."""
-        index = {m.id: i for i, m in enumerate(self.meetings)}
+        index = self.prepared.index
         chosen: set[int] = set()
         for mid, (option, room) in placements.items():
             idx = index.get(mid)
@@ -378,66 +446,76 @@ class ScheduleModel:
                     break
         for c, lit in enumerate(self.literals):
             self.model.add_hint(lit, c in chosen)
+        # Complete the hint (city flags, count): CP-SAT checks a complete feasible hint at once.
+        busy_cities = {
+            (pid, self.choices[c].option.date, self.choices[c].option.city)
+            for c in chosen
+            for pid in self.participants[self.choices[c].meeting]
+        }
+        for key, flag in self.in_city.items():
+            self.model.add_hint(flag, key in busy_cities)
+        self.model.add_hint(self.placed_var, len(chosen))
 
     # ---- solving and reading back ----
 
-    def solve(self, params: SolveParams, on_progress: Callable[[Progress], None] | None = None) -> SolveOutcome:
+    def solve(
+        self,
+        params: SolveParams,
+        on_progress: Callable[[Progress], None] | None = None,
+        fallback: dict[str, tuple[Option, str]] | None = None,
+        extra_bound: int | None = None,
+    ) -> SolveOutcome:
+        """Solve; never return less than `fallback`; report the tighter of both proven bounds."""
         started = time.monotonic()
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.1, params.time_limit)
         solver.parameters.num_workers = max(1, params.workers)
         solver.parameters.random_seed = params.seed
         solver.parameters.log_search_progress = params.log
-        if params.workers <= 4:
+        if params.workers <= 4 and len(self.literals) <= MAX_LP_LITERALS:
             # CP-SAT's default portfolio for few workers leaves out max_lp, whose full
             # linearisation is what proves optimality on these models (2025: 9 s vs none in 60 s).
             solver.parameters.subsolvers.extend(["max_lp", "default_lp"])
-        placed_var = self.model.new_int_var(0, len(self.meetings), "placed")
-        self.model.add(placed_var == LinearExpr.sum(self.literals))
-        state: dict[str, int | None] = {"objective": None, "bound": None, "placed": None}
+        weight, max_penalty = self.weight, len(self.penalties)
+        cap = extra_bound if extra_bound is not None else None
+        state: dict[str, int | None] = {"objective": None, "bound": cap, "placed": None}
 
-        def report(phase: str) -> None:
+        def report() -> None:
             if on_progress is not None:
                 on_progress(
-                    Progress(time.monotonic() - started, state["objective"], state["bound"], state["placed"], phase)
+                    Progress(time.monotonic() - started, state["objective"], state["bound"], state["placed"], "solving")
                 )
-
-        weight, max_penalty = self.weight, len(self.penalties)
 
         def on_solution(weighted: float, placed: int) -> None:
             state.update(objective=_priority_of(weighted, weight), placed=placed)
-            report("solving")
+            report()
 
         def on_bound(weighted_bound: float) -> None:
-            state.update(bound=_priority_bound(weighted_bound, weight, max_penalty))
-            report("solving")
+            state.update(bound=_min_bound(_priority_bound(weighted_bound, weight, max_penalty), cap))
+            report()
 
-        callback = _Callback(on_solution, placed_var)
+        callback = _Callback(on_solution, self.placed_var)
         if on_progress is not None:
             solver.best_bound_callback = on_bound
         status = solver.solve(self.model, callback)
-        seconds = time.monotonic() - started
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        fallback_value = self.prepared.value(fallback or {})
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            values = solver.boolean_values(self.literals)
+            chosen = [self.choices[c] for c, on in enumerate(values) if on]
+            if sum(self.meetings[c.meeting].priority for c in chosen) >= fallback_value or fallback is None:
+                bound = _min_bound(_priority_bound(solver.best_objective_bound, weight, max_penalty), cap)
+                moves = sum(1 for c, on in enumerate(values) if self.choices[c].pinned and not on)
+                outcome = self.prepared.outcome(
+                    self._assign_rooms(chosen), solver.status_name(status), bound, moves, started
+                )
+                outcome.interrupted = _stopped_early(solver, status)
+                return outcome
+        if fallback is None:
             raise NoSchedule(f"CP-SAT found no schedule ({solver.status_name(status)}) within the time limit")
-        values = solver.boolean_values(self.literals)
-        chosen = [self.choices[c] for c, on in enumerate(values) if on]
-        placements = self._assign_rooms(chosen)
-        objective = sum(self.meetings[c.meeting].priority for c in chosen)
-        bound = _priority_bound(solver.best_objective_bound, weight, max_penalty)
-        moves = sum(1 for c, on in enumerate(values) if self.choices[c].pinned and not on)
-        placed_idx = {c.meeting for c in chosen}
-        unscheduled = {
-            m.id: self._unscheduled_reason(i, placements) for i, m in enumerate(self.meetings) if i not in placed_idx
-        }
-        return SolveOutcome(
-            status=solver.status_name(status),
-            objective=objective,
-            bound=max(bound, objective),
-            placements=placements,
-            unscheduled=unscheduled,
-            moves=moves,
-            seconds=seconds,
-        )
+        bound = _min_bound(_priority_bound(solver.best_objective_bound, weight, max_penalty), cap)
+        outcome = self.prepared.outcome(dict(fallback), "FEASIBLE", bound, 0, started)
+        outcome.interrupted = _stopped_early(solver, status)
+        return outcome
 
     def _assign_rooms(self, chosen: Iterable[_Choice]) -> dict[str, tuple[Option, str]]:
         """Exact second stage: groups by interval colouring, then single slots by capacity."""
@@ -486,16 +564,15 @@ class ScheduleModel:
             result.append((choice, room_id))
         return result
 
-    def _unscheduled_reason(self, idx: int, placements: dict[str, tuple[Option, str]]) -> str:
-        if idx in self.no_option_reason:
-            return self.no_option_reason[idx]
-        for pid in self.participants[idx]:
-            limit = self.instance.participant_by_id[pid].max_meetings
-            if limit is not None:
-                count = sum(1 for m in self.instance.participant_meetings[pid] if m.id in placements)
-                if count >= limit:
-                    return f"{pid} already has max_meetings ({limit})"
-        return "no time left with all participants and a room free"
+
+def _stopped_early(solver: cp_model.CpSolver, status: object) -> bool:
+    """CP-SAT caught Ctrl-C: it ended short of both its optimum and its time limit."""
+    limit = solver.parameters.max_time_in_seconds
+    return status != cp_model.OPTIMAL and status != cp_model.INFEASIBLE and solver.wall_time < limit - 1.0
+
+
+def _min_bound(bound: int, other: int | None) -> int:
+    return bound if other is None else min(bound, other)
 
 
 class NoSchedule(Exception):
@@ -567,26 +644,160 @@ def solve(
     params: SolveParams,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> SolveOutcome:
-    """Build, warm-start and solve; `params.time_limit` covers all of it."""
-    started = time.monotonic()
+    """Bound, warm-start and solve; `params.time_limit` covers all of it.
 
-    def report(phase: str) -> None:
-        if on_progress is not None:
-            on_progress(Progress(time.monotonic() - started, None, None, None, phase))
+    Small models go straight to the full CP-SAT model, which proves optimality. Large
+    fresh solves decompose first: an aggregated integer model chooses each meeting's
+    venue session (its optimum is also a proven bound), an exact model packs each
+    session, a greedy fills what is left, and the full model polishes from there. Every
+    stage starts from the best schedule so far, so the result is never worse than the
+    greedy; Ctrl-C at any stage returns the best schedule found so far.
+    """
+    return _Pipeline(request, params, on_progress).run()
 
-    report("building model")
-    builder = ScheduleModel(request)
-    if request.hint:
-        builder.add_hint(request.hint)
-    remaining = params.time_limit - (time.monotonic() - started)
-    offset = time.monotonic() - started
 
-    def shifted(progress: Progress) -> None:
-        if on_progress is not None:
-            on_progress(
-                Progress(progress.elapsed + offset, progress.objective, progress.bound, progress.placed, progress.phase)
-            )
+class _Pipeline:
+    def __init__(self, request: SolveRequest, params: SolveParams, on_progress: Callable[[Progress], None] | None):
+        self.request = request
+        self.params = params
+        self.on_progress = on_progress
+        self.started = time.monotonic()
+        self.deadline = self.started + params.time_limit
+        self.last: dict[str, int | None] = {"objective": None, "bound": None, "placed": None}
+        self.best: dict[str, tuple[Option, str]] = {}
+        self.bound: int | None = None
+        self.first_schedule_seconds: float | None = None
 
-    outcome = builder.solve(SolveParams(max(0.5, remaining), params.workers, params.seed, params.log), shifted)
-    outcome.seconds = time.monotonic() - started
-    return outcome
+    def report(self, phase: str, **values: int | None) -> None:
+        self.last.update({k: v for k, v in values.items() if v is not None})
+        if self.on_progress is not None:
+            last = self.last
+            elapsed = time.monotonic() - self.started
+            self.on_progress(Progress(elapsed, last["objective"], last["bound"], last["placed"], phase))
+
+    def left(self, share: float = 1.0) -> float:
+        return max(0.5, (self.deadline - time.monotonic()) * share)
+
+    def value(self, placements: dict[str, tuple[Option, str]]) -> int:
+        return self.prepared.value(placements)
+
+    def params_for(self, share: float) -> SolveParams:
+        return SolveParams(self.left(share), self.params.workers, self.params.seed, self.params.log)
+
+    def run(self) -> SolveOutcome:
+        self.report("reading requests")
+        self.prepared = Prepared(self.request)
+        self.people = {m.id: self.prepared.participants[i] for i, m in enumerate(self.prepared.meetings)}
+        self.options = self.prepared.options_by_id()
+        self.size = sum(len(o) for o in self.options.values())
+        try:
+            self._greedy()
+            self._bound()
+            if self._worth_decomposing() and not self._decompose():
+                return self._finish("FEASIBLE")
+        except KeyboardInterrupt:
+            if self.first_schedule_seconds is None:
+                raise NoSchedule("interrupted before any schedule was found; nothing written") from None
+            return self._finish("FEASIBLE")
+        if self.bound is not None and self.value(self.best) >= self.bound:
+            return self._finish("OPTIMAL")
+        if self.size > MAX_POLISH_LITERALS and self._worth_decomposing():
+            return self._finish("FEASIBLE")  # the full model would cost more memory and time than it gains
+        return self._polish()
+
+    def _bound(self) -> None:
+        """The aggregated relaxation and its proven LP bound."""
+        self.report("LP bound")
+        pins = self.request.pins
+        self.agg = build_aggregate(
+            self.request.instance,
+            self.prepared.meetings,
+            {mid: _with_pin(opts, pins.get(mid)) for mid, opts in self.options.items()},
+            self.people,
+            list(self.request.instance.rooms),
+        )
+        relaxation = lp_bound(self.agg, time_limit=self.left(0.2))
+        self.bound = relaxation.bound if relaxation is not None else None
+        self.report("greedy start", bound=self.bound)
+
+    def _greedy_from(
+        self, options: dict[str, list[Option]], start: dict[str, tuple[Option, str]]
+    ) -> dict[str, tuple[Option, str]]:
+        free_rooms = [r for r in self.request.instance.rooms if r.id not in self.request.excluded_rooms]
+        return greedy_placements(
+            self.request.instance,
+            self.prepared.meetings,
+            lambda m: options.get(m.id, []),
+            lambda m: self.people[m.id],
+            free_rooms,
+            fixed=start,
+        )
+
+    def _greedy(self) -> None:
+        """A first complete schedule in about a second: pins and hint kept, the rest greedy."""
+        self.report("greedy start")
+        fixed = {mid: (pin.option, pin.room) for mid, pin in self.request.pins.items()}
+        fixed.update(self.request.hint)
+        self.best = self._greedy_from(self.options, fixed)
+        self.first_schedule_seconds = time.monotonic() - self.started
+        self.report("greedy start", objective=self.value(self.best), placed=len(self.best))
+
+    def _worth_decomposing(self) -> bool:
+        big = self.size > MAX_LP_LITERALS
+        return not self.request.pins and big and self.bound is not None and self.value(self.best) < self.bound
+
+    def _decompose(self) -> bool:
+        """Choose sessions (aggregated model), pack each exactly, fill; False if interrupted."""
+        find_block = block_finder(self.request.instance)
+        self.report("choosing sessions")
+        hint = {mid: find_block(option) for mid, (option, _) in self.best.items()}
+        stage_a = solve_aggregate(self.agg, self.left(0.7), self.params.workers, self.params.seed, hint=hint)
+        if stage_a is None:
+            return True
+        self.bound = _min_bound(stage_a.bound, self.bound)
+        if stage_a.interrupted:
+            return False
+        self.report("packing sessions", bound=self.bound)
+        narrowed = {
+            mid: [o for o in self.options[mid] if find_block(o) == block] for mid, block in stage_a.blocks.items()
+        }
+        packer = ScheduleModel(self.request, self.prepared, options=narrowed)
+        start = self._greedy_from(narrowed, {})
+        packer.add_hint(start)
+        packed = packer.solve(self.params_for(0.6), fallback=start)
+        filled = self._greedy_from(self.options, packed.placements)
+        if self.value(filled) > self.value(self.best):
+            self.best = filled
+        self.report("polishing", objective=self.value(self.best), placed=len(self.best), bound=self.bound)
+        return not packed.interrupted
+
+    def _polish(self) -> SolveOutcome:
+        """The full model from the best schedule so far, for the time that is left."""
+        self.report("building model")
+        self.full = ScheduleModel(self.request, self.prepared)
+        self.full.add_hint(self.best)
+        offset = time.monotonic() - self.started
+
+        def shifted(progress: Progress) -> None:
+            if self.on_progress is not None:
+                self.on_progress(
+                    Progress(
+                        progress.elapsed + offset, progress.objective, progress.bound, progress.placed, progress.phase
+                    )
+                )
+
+        outcome = self.full.solve(self.params_for(1.0), shifted, fallback=self.best, extra_bound=self.bound)
+        return self._stamp(outcome)
+
+    def _finish(self, status: str) -> SolveOutcome:
+        bound = self.bound if self.bound is not None else sum(m.priority for m in self.prepared.meetings)
+        return self._stamp(self.prepared.outcome(dict(self.best), status, bound, 0, self.started))
+
+    def _stamp(self, outcome: SolveOutcome) -> SolveOutcome:
+        outcome.seconds = time.monotonic() - self.started
+        outcome.first_schedule_seconds = self.first_schedule_seconds
+        return outcome
+
+
+def _with_pin(options: list[Option], pin: Pin | None) -> list[Option]:
+    return options if pin is None or pin.option in options else [pin.option, *options]

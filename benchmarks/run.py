@@ -1,0 +1,166 @@
+"""Benchmarks: solver vs. the plain greedy on generated instances, printed as a table.
+
+    python benchmarks/run.py                    # all sizes, limits 10/60/300 s (about 25 min)
+    python benchmarks/run.py --quick            # 150x400 and 1,000x5,000 at 10/60 s
+    python benchmarks/run.py --sizes 3000x20000 --limits 300
+
+Each solve runs in a fresh process so peak memory is its own. Every schedule, the
+solver's and the greedy's, is checked by the independent verifier before it counts.
+Instances are generated (seed 1) into benchmarks/results/, which git ignores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "benchmarks" / "results"
+SIZES = [(150, 400), (1000, 5000), (3000, 20000), (10000, 60000)]
+
+
+def one_run(instance_path: str, limit: float, workers: int) -> dict[str, object]:
+    """Child process: build, solve, verify; report figures as JSON on stdout."""
+    from scheduler.solve import Prepared, ScheduleModel, SolveParams, SolveRequest, outcome_to_schedule, solve
+    from scheduler.store import load_instance
+    from scheduler.verify import verify
+
+    instance, sha = load_instance(instance_path)
+    request = SolveRequest(instance)
+    started = time.monotonic()
+    ScheduleModel(request, Prepared(request))
+    build_seconds = time.monotonic() - started
+    outcome = solve(request, SolveParams(time_limit=limit, workers=workers, seed=1))
+    schedule = outcome_to_schedule(outcome, request, instance_path, sha)
+    violations = verify(instance, schedule)
+    return {
+        "build_s": round(build_seconds, 1),
+        "first_s": round(outcome.first_schedule_seconds or outcome.seconds, 1),
+        "seconds": round(outcome.seconds, 1),
+        "objective": outcome.objective,
+        "bound": outcome.bound,
+        "status": outcome.status,
+        "placed": len(outcome.placements),
+        "violations": len(violations),
+        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+    }
+
+
+def greedy_run(instance_path: str) -> dict[str, object]:
+    from benchmarks.greedy import greedy_schedule
+    from scheduler.aggregate import build_aggregate, lp_bound
+    from scheduler.store import load_instance
+    from scheduler.verify import verify
+
+    instance, _ = load_instance(instance_path)
+    started = time.monotonic()
+    schedule = greedy_schedule(instance)
+    seconds = time.monotonic() - started
+    options = {m.id: instance.meeting_options(m) for m in instance.meetings}
+    people = {m.id: m.participants for m in instance.meetings}
+    relaxation = lp_bound(build_aggregate(instance, instance.meetings, options, people, instance.rooms), 300)
+    return {
+        "greedy": schedule.objective,
+        "greedy_s": round(seconds, 1),
+        "greedy_violations": len(verify(instance, schedule)),
+        "lp_bound": relaxation.bound if relaxation else None,
+        "requests": len(instance.meetings),
+    }
+
+
+def child(args: list[str]) -> dict[str, object]:
+    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", help="comma-separated NxM, e.g. 1000x5000")
+    parser.add_argument("--limits", default="10,60,300", help="time limits in seconds, comma-separated")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--one", nargs=2, metavar=("INSTANCE", "LIMIT"), help=argparse.SUPPRESS)
+    parser.add_argument("--greedy", metavar="INSTANCE", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one_run(args.one[0], float(args.one[1]), args.workers)))
+        return
+    if args.greedy:
+        print(json.dumps(greedy_run(args.greedy)))
+        return
+
+    import yaml
+    from rich.console import Console
+    from rich.table import Table
+
+    from scheduler.generate import generate
+
+    sizes = SIZES[:2] if args.quick else SIZES
+    if args.sizes:
+        sizes = [tuple(int(x) for x in s.split("x")) for s in args.sizes.split(",")]  # type: ignore[misc]
+    limits = [10.0, 60.0] if args.quick else [float(x) for x in args.limits.split(",")]
+    RESULTS.mkdir(exist_ok=True)
+    console = Console()
+    rows = []
+    for participants, requests in sizes:
+        path = RESULTS / f"gen-{participants}x{requests}.yaml"
+        if not path.exists():
+            path.write_text(yaml.safe_dump(generate(participants, requests, seed=1), sort_keys=False))
+        base = child(["--greedy", str(path)])
+        runs = {}
+        for limit in limits:
+            runs[limit] = child(["--one", str(path), str(limit), "--workers", str(args.workers)])
+            console.print(f"{participants}x{requests} @ {limit:g}s: {runs[limit]}", style="dim")
+        rows.append((participants, requests, base, runs))
+
+    table = Table(title=f"schedule benchmarks ({args.workers} workers)")
+    for col in (
+        "size",
+        "build s",
+        "first s",
+        *[f"obj @{x:g}s" for x in limits],
+        "proven bound",
+        "gap",
+        "obj/LP",
+        "peak MiB",
+        "greedy",
+        "vs greedy",
+        "checked",
+    ):
+        table.add_column(col, justify="right")
+    markdown = ["| " + " | ".join(c.header for c in table.columns) + " |", "|" + "---|" * len(table.columns)]
+    for participants, requests, base, runs in rows:
+        last = runs[limits[-1]]
+        gap = 100.0 * (last["bound"] - last["objective"]) / max(1, last["bound"])  # type: ignore[operator]
+        lp = base["lp_bound"]
+        ok = all(r["violations"] == 0 for r in runs.values()) and base["greedy_violations"] == 0
+        cells = [
+            f"{participants:,}/{requests:,}",
+            str(last["build_s"]),
+            str(min(r["first_s"] for r in runs.values())),  # type: ignore[type-var]
+            *[f"{runs[x]['objective']:,}" + (" ✓" if runs[x]["status"] == "OPTIMAL" else "") for x in limits],
+            f"{last['bound']:,}",
+            f"{gap:.2f}%",
+            f"{100.0 * last['objective'] / lp:.1f}%" if lp else "—",  # type: ignore[operator]
+            str(max(r["peak_mib"] for r in runs.values())),  # type: ignore[type-var]
+            f"{base['greedy']:,}",
+            f"{100.0 * last['objective'] / max(1, base['greedy']) - 100:+.1f}%",  # type: ignore[operator]
+            "yes" if ok else "NO",
+        ]
+        table.add_row(*cells)
+        markdown.append("| " + " | ".join(cells) + " |")
+    console.print(table)
+    machine = f"{platform.machine()}, {platform.python_version()}, {time.strftime('%Y-%m-%d')}"
+    console.print(f"machine: {machine}; ✓ = proven optimal; obj/LP = objective / aggregated LP bound")
+    (RESULTS / "table.md").write_text("\n".join(markdown) + "\n")
+
+
+if __name__ == "__main__":
+    main()
