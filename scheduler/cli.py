@@ -20,7 +20,7 @@ from scheduler import render
 from scheduler.errors import InputError, Problem
 from scheduler.model import Instance
 from scheduler.solution import Schedule
-from scheduler.store import default_schedule_path, load_instance, load_schedule, write_schedule
+from scheduler.store import default_schedule_path, load_instance, load_schedule, next_version_path, write_schedule
 
 app = typer.Typer(
     name="schedule",
@@ -161,6 +161,113 @@ def solve(
     schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)  # type: ignore[arg-type]
     kept = write_schedule(target, schedule)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
+
+
+@app.command()
+def resolve(
+    instance_path: InstanceArg,
+    previous_path: Annotated[
+        Path, typer.Option("--previous", "-p", help="The schedule to start from (JSON).", show_default=False)
+    ],
+    cancel: Annotated[
+        list[str] | None,
+        typer.Option("--cancel", "-c", help="What is cancelled: participant:ID, meeting:ID or room:ID (repeatable)."),
+    ] = None,
+    frozen_until: Annotated[
+        str | None,
+        typer.Option("--frozen-until", help="Local date-time, e.g. 2025-11-14T12:00: meetings before it never change."),
+    ] = None,
+    max_moves: Annotated[
+        int, typer.Option("--max-moves", min=0, max=100_000, help="Unaffected meetings that may move to fit more.")
+    ] = 0,
+    out_path: OutOpt = None,
+    time_limit: TimeLimitOpt = 60.0,
+    workers: WorkersOpt = _default_workers(),
+    seed: SeedOpt = 0,
+) -> None:
+    """Re-solve after cancellations or instance edits, changing as little as possible.
+
+    Meetings whose place still stands stay where they are (none moves unless --max-moves
+    allows it); freed places go to the waiting list by priority; the new schedule lists
+    what was cancelled and every change with the people to notify. The previous file is
+    never overwritten: it is kept as a numbered version.
+    """
+    import datetime as dt
+
+    from scheduler.resolve import diff, moved_without_cause, parse_cancel, plan, same_event
+    from scheduler.solve import NoSchedule, SolveParams, outcome_to_schedule
+    from scheduler.solve import solve as run_solve
+    from scheduler.store import sha256_of
+
+    with input_errors():
+        instance, sha = load_instance(instance_path)
+        previous = load_schedule(previous_path)
+        if previous.instance_sha256 != sha and not same_event(instance, previous):
+            raise InputError(
+                [Problem((), f"was made for another event, not {instance.event.name!r}; pass its own instance")],
+                str(previous_path),
+            )
+        cancels = [parse_cancel(text) for text in cancel or []]
+        frozen = None
+        if frozen_until is not None:
+            try:
+                frozen = dt.datetime.fromisoformat(frozen_until)
+            except ValueError:
+                raise InputError(
+                    [Problem(("--frozen-until",), f"{frozen_until!r} is not a date-time like 2025-11-14T12:00")]
+                ) from None
+        resolve_plan = plan(instance, previous, cancels, frozen, max_moves)
+    if previous.instance_sha256 != sha:
+        err.print(f"The instance changed since {previous_path} was made: keeping what still stands.")
+    params = SolveParams(time_limit, workers, seed)
+    request = resolve_plan.request
+    try:
+        outcome = run_with_progress(len(instance.meetings), lambda cb: run_solve(request, params, cb))
+    except NoSchedule as error:
+        fail(str(error), 1)
+    schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)  # type: ignore[arg-type]
+    schedule = schedule.model_copy(
+        update={
+            "cancelled": resolve_plan.cancelled,
+            "unscheduled": [u for u in schedule.unscheduled if u.meeting not in request.excluded_meetings],
+            "previous_sha256": sha256_of(previous_path.read_bytes()),
+            "frozen_until": frozen.isoformat(timespec="minutes") if frozen else None,
+        }
+    )
+    schedule = schedule.model_copy(update={"changes": diff(instance, previous, schedule)})
+    target = out_path or default_schedule_path(instance_path)
+    same_file = target.exists() and target.resolve() == previous_path.resolve()
+    # Writing over the previous file keeps it as the next numbered version: record that name.
+    recorded = next_version_path(target) if same_file else previous_path
+    schedule = schedule.model_copy(update={"previous": str(recorded)})
+    kept = write_schedule(target, schedule)
+    out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
+    out.print(render.changes_by_person(instance, schedule.changes))
+    unforced = moved_without_cause(schedule.changes, resolve_plan.affected)
+    if max_moves == 0 and unforced:
+        out.print(f"[red]Unaffected meetings changed: {', '.join(unforced)}[/red]")
+    else:
+        out.print(f"Unaffected meetings moved: {len(unforced)} (allowed: {max_moves}).")
+
+
+@app.command(name="diff")
+def diff_command(
+    old_path: Annotated[Path, typer.Argument(help="The earlier schedule.", show_default=False)],
+    new_path: Annotated[Path, typer.Argument(help="The later schedule.", show_default=False)],
+    instance_path: Annotated[
+        Path | None, typer.Option("--instance", "-i", help="Instance for names [default: the one NEW records].")
+    ] = None,
+) -> None:
+    """Show what changed between two schedules, grouped by the person to notify."""
+    from scheduler.resolve import diff
+
+    with input_errors():
+        old, new = load_schedule(old_path), load_schedule(new_path)
+        instance, _ = _load_pair(instance_path or Path(new.instance), new_path)
+    changes = diff(instance, old, new)
+    out.print(render.changes_by_person(instance, changes))
+    kinds = sorted({c.change for c in changes})
+    out.print(f"{len(changes)} change(s)" + (f": {', '.join(kinds)}" if kinds else "") + ".")
 
 
 @app.command()

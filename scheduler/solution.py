@@ -59,8 +59,13 @@ class Schedule(BaseModel):
     unscheduled: list[Unscheduled] = Field(default_factory=list)
     cancelled: list[Cancellation] = Field(default_factory=list)
     changes: list[Change] = Field(default_factory=list)
+    event: str | None = None
+    """The instance's event name: tells an edited instance from another event's."""
     previous: str | None = None
+    """The schedule file this one was re-solved from (its kept version path)."""
     previous_sha256: str | None = None
+    frozen_until: str | None = None
+    """Re-solve: meetings starting before this local date-time were kept as history."""
     solve_seconds: float | None = None
 
     @property

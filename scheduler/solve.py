@@ -30,6 +30,8 @@ from scheduler.warmstart import greedy_placements
 Tick = tuple[dt.date, int]
 MAX_LP_LITERALS = 60_000
 """Above this many options the full linearisation (max_lp) costs more than it proves: decompose."""
+OPTIONS_BUILT_PER_SECOND = 35_000
+"""Measured model-building speed (1,000 x 5,000: 126k options in 3.5 s), to budget the polish."""
 MAX_POLISH_LITERALS = 300_000
 """Above this many options a decomposed solve skips the full-model polish (memory, little gain)."""
 
@@ -160,11 +162,14 @@ class Prepared:
         self, placements: dict[str, tuple[Option, str]], status: str, bound: int, moves: int, started: float
     ) -> SolveOutcome:
         objective = self.value(placements)
+        if bound < objective:
+            # A bound below a schedule we hold cannot be a proof: never report it, never call it optimal.
+            status, bound = "FEASIBLE", sum(m.priority for m in self.meetings)
         unscheduled = {
             m.id: self.unscheduled_reason(i, placements) for i, m in enumerate(self.meetings) if m.id not in placements
         }
-        if bound <= objective:
-            status, bound = "OPTIMAL", objective
+        if bound == objective:
+            status = "OPTIMAL"
         return SolveOutcome(
             status=status,
             objective=objective,
@@ -477,7 +482,12 @@ class ScheduleModel:
             # linearisation is what proves optimality on these models (2025: 9 s vs none in 60 s).
             solver.parameters.subsolvers.extend(["max_lp", "default_lp"])
         weight, max_penalty = self.weight, len(self.penalties)
-        cap = extra_bound if extra_bound is not None else None
+        cap = extra_bound
+        if cap is not None:
+            # A proven bound from elsewhere (LP, aggregate): telling CP-SAT lets it stop as soon
+            # as a schedule reaches it instead of searching on for a proof of its own.
+            priorities = [self.meetings[choice.meeting].priority for choice in self.choices]
+            self.model.add(LinearExpr.weighted_sum(self.literals, priorities) <= cap)
         state: dict[str, int | None] = {"objective": None, "bound": cap, "placed": None}
 
         def report() -> None:
@@ -504,6 +514,7 @@ class ScheduleModel:
             chosen = [self.choices[c] for c, on in enumerate(values) if on]
             if sum(self.meetings[c.meeting].priority for c in chosen) >= fallback_value or fallback is None:
                 bound = _min_bound(_priority_bound(solver.best_objective_bound, weight, max_penalty), cap)
+                # (with a solution in hand, CP-SAT's bound is a real proof)
                 moves = sum(1 for c, on in enumerate(values) if self.choices[c].pinned and not on)
                 outcome = self.prepared.outcome(
                     self._assign_rooms(chosen), solver.status_name(status), bound, moves, started
@@ -512,7 +523,14 @@ class ScheduleModel:
                 return outcome
         if fallback is None:
             raise NoSchedule(f"CP-SAT found no schedule ({solver.status_name(status)}) within the time limit")
-        bound = _min_bound(_priority_bound(solver.best_objective_bound, weight, max_penalty), cap)
+        # Without a solution (UNKNOWN), CP-SAT reports a bound of 0: it proves nothing.
+        trivial = sum(m.priority for m in self.meetings)
+        cp_bound = (
+            _priority_bound(solver.best_objective_bound, weight, max_penalty)
+            if status == cp_model.FEASIBLE
+            else trivial
+        )
+        bound = _min_bound(cp_bound, cap)
         outcome = self.prepared.outcome(dict(fallback), "FEASIBLE", bound, 0, started)
         outcome.interrupted = _stopped_early(solver, status)
         return outcome
@@ -629,6 +647,7 @@ def outcome_to_schedule(
     return Schedule(
         instance=instance_path,
         instance_sha256=instance_sha256,
+        event=request.instance.event.name,
         created=dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds"),
         status="OPTIMAL" if outcome.status == "OPTIMAL" else "FEASIBLE",
         objective=outcome.objective,
@@ -703,6 +722,8 @@ class _Pipeline:
             return self._finish("OPTIMAL")
         if self.size > MAX_POLISH_LITERALS and self._worth_decomposing():
             return self._finish("FEASIBLE")  # the full model would cost more memory and time than it gains
+        if self.deadline - time.monotonic() < 1.0 + self.size / OPTIONS_BUILT_PER_SECOND:
+            return self._finish("FEASIBLE")  # no time left to build the full model, let alone search it
         return self._polish()
 
     def _bound(self) -> None:
@@ -743,15 +764,14 @@ class _Pipeline:
         self.report("greedy start", objective=self.value(self.best), placed=len(self.best))
 
     def _worth_decomposing(self) -> bool:
-        big = self.size > MAX_LP_LITERALS
-        return not self.request.pins and big and self.bound is not None and self.value(self.best) < self.bound
+        return not self.request.pins and self.bound is not None and self.value(self.best) < self.bound
 
     def _decompose(self) -> bool:
         """Choose sessions (aggregated model), pack each exactly, fill; False if interrupted."""
         find_block = block_finder(self.request.instance)
         self.report("choosing sessions")
         hint = {mid: find_block(option) for mid, (option, _) in self.best.items()}
-        stage_a = solve_aggregate(self.agg, self.left(0.7), self.params.workers, self.params.seed, hint=hint)
+        stage_a = solve_aggregate(self.agg, self.left(0.6), self.params.workers, self.params.seed, hint=hint)
         if stage_a is None:
             return True
         self.bound = _min_bound(stage_a.bound, self.bound)

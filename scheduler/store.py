@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -227,9 +228,13 @@ def write_text_atomically(path: Path, text: str) -> Path | None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o666 & ~_umask())
         if path.exists():
             kept = next_version_path(path)
-            os.link(path, kept)
+            try:
+                os.link(path, kept)
+            except OSError:  # no hard links here (some network or FAT drives): copy instead
+                shutil.copy2(path, kept)
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
@@ -239,3 +244,9 @@ def write_text_atomically(path: Path, text: str) -> Path | None:
 
 def write_schedule(path: Path, schedule: Schedule) -> Path | None:
     return write_text_atomically(path, schedule_json(schedule))
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -71,9 +71,11 @@ def verify(instance: Instance, schedule: Schedule) -> list[Violation]:
         if mid not in listed:
             bad("ids", f"meeting {mid} is missing: it must be assigned, unscheduled or cancelled")
 
+    history = {a.meeting for a in schedule.assignments if _in_history(a, schedule)}
     who_of: dict[str, list[str]] = {}
     for mid, meeting in meetings.items():
-        who_of[mid] = [p for p in meeting.participants if p not in cancelled_people]
+        gone = set() if mid in history else cancelled_people
+        who_of[mid] = [p for p in meeting.participants if p not in gone]
 
     person_busy: dict[tuple[str, str, int], list[str]] = defaultdict(list)
     room_busy: dict[tuple[str, str, int], list[str]] = defaultdict(list)
@@ -88,7 +90,7 @@ def verify(instance: Instance, schedule: Schedule) -> list[Violation]:
         total_priority += meeting.priority
         who = who_of[a.meeting]
         label = f"meeting {a.meeting} ({a.date} {a.start}-{a.end}, {a.room})"
-        if a.meeting in cancelled_meetings:
+        if a.meeting in cancelled_meetings and a.meeting not in history:
             bad("cancel", f"{label} is cancelled but still assigned")
         if len(who) < 2:
             bad("cancel", f"{label} has fewer than two participants left after cancellations")
@@ -119,7 +121,7 @@ def verify(instance: Instance, schedule: Schedule) -> list[Violation]:
                 bad("1", f"{label}: room {a.room} belongs to venue {home[0]}, not {a.venue}")
             if home[1] < len(who):
                 bad("2", f"{label} has {len(who)} participants but room {a.room} holds {home[1]}")
-        if a.room in cancelled_rooms and not _in_history(a, schedule):
+        if a.room in cancelled_rooms and a.meeting not in history:
             bad("cancel", f"{label} uses cancelled room {a.room}")
         if meeting.city is not None and a.city != meeting.city:
             bad("8", f"{label} must be in {meeting.city}, not {a.city}")
@@ -181,8 +183,7 @@ def _available(person: Participant, step: int, a: Assignment, start: int, end: i
 
 
 def _in_history(a: Assignment, schedule: Schedule) -> bool:
-    """A cancelled room may keep meetings that started before the frozen time."""
-    frozen = getattr(schedule, "frozen_until", None)
-    if not isinstance(frozen, str):
+    """Meetings that started before the frozen time happened as planned, cancellations or not."""
+    if schedule.frozen_until is None:
         return False
-    return f"{a.date}T{a.start}" < frozen[:16]
+    return f"{a.date}T{a.start}" < schedule.frozen_until[:16]

@@ -218,3 +218,21 @@ def test_seed_and_limits_give_a_repeatable_optimum() -> None:
     first, second = solve_and_verify(instance), solve_and_verify(instance)
     assert first.objective == second.objective == 4
     assert first.assignments == second.assignments
+
+
+def test_bounds_stay_honest_when_time_runs_short() -> None:
+    """A 1-second run's proven bound must still cover what a longer run schedules.
+
+    Regression: a search cut off before its first solution reports a bound of 0, which
+    was once taken as proof and called OPTIMAL.
+    """
+    from scheduler.generate import generate
+    from scheduler.model import Instance
+
+    instance = Instance.model_validate(generate(300, 1500, seed=3))
+    quick = solve_and_verify(instance, time_limit=1)
+    longer = solve_and_verify(instance, time_limit=30)
+    assert quick.bound >= longer.objective
+    assert longer.bound >= quick.objective
+    if quick.status == "OPTIMAL":
+        assert quick.objective == longer.objective
