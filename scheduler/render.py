@@ -171,7 +171,8 @@ def changes_by_person(instance: Instance, changes: list[Change]) -> RenderableTy
     for change in changes:
         for pid in change.notify:
             per_person[pid].append(change)
-    table = Table(box=box.SIMPLE_HEAD, title=f"{len(per_person)} people to notify", title_justify="left")
+    who = "1 person" if len(per_person) == 1 else f"{len(per_person)} people"
+    table = Table(box=box.SIMPLE_HEAD, title=f"{who} to notify", title_justify="left")
     table.add_column("Person", ratio=2)
     table.add_column("Meeting", no_wrap=True)
     table.add_column("Change", no_wrap=True)

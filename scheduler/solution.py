@@ -38,9 +38,9 @@ class Cancellation(_Record):
 class Change(_Record):
     meeting: str
     change: Literal["moved", "added", "dropped", "cancelled"]
-    before: Assignment | None
-    after: Assignment | None
-    notify: list[str]
+    before: Assignment | None = None
+    after: Assignment | None = None
+    notify: list[str] = Field(default_factory=list)
 
 
 class Schedule(BaseModel):

@@ -141,8 +141,8 @@ class Prepared:
                 meeting if people == meeting.participants else meeting.model_copy(update={"participants": people})
             )
             pin = request.pins.get(meeting.id)
-            if pin is not None and pin.forced:
-                self.options.append([])
+            if pin is not None and (pin.forced or request.max_moves == 0):
+                self.options.append([])  # it can only stay where it is: other places are dead weight
                 continue
             options = instance.meeting_options(effective)
             free = options if frozen_until is None else [o for o in options if _starts_at(o) >= frozen_until]
@@ -726,8 +726,13 @@ class _Pipeline:
             return self._finish("FEASIBLE")  # no time left to build the full model, let alone search it
         return self._polish()
 
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
     def _bound(self) -> None:
         """The aggregated relaxation and its proven LP bound."""
+        if self.remaining() < 1.0 + self.size / OPTIONS_BUILT_PER_SECOND:
+            return  # no time for the relaxation: the greedy schedule stands, with the trivial bound
         self.report("LP bound")
         pins = self.request.pins
         self.agg = build_aggregate(
@@ -737,7 +742,7 @@ class _Pipeline:
             self.people,
             list(self.request.instance.rooms),
         )
-        relaxation = lp_bound(self.agg, time_limit=self.left(0.2))
+        relaxation = lp_bound(self.agg, time_limit=self.left(0.3))
         self.bound = relaxation.bound if relaxation is not None else None
         self.report("greedy start", bound=self.bound)
 
@@ -768,6 +773,8 @@ class _Pipeline:
 
     def _decompose(self) -> bool:
         """Choose sessions (aggregated model), pack each exactly, fill; False if interrupted."""
+        if self.remaining() < 3.0:
+            return True  # too little time for both stages
         find_block = block_finder(self.request.instance)
         self.report("choosing sessions")
         hint = {mid: find_block(option) for mid, (option, _) in self.best.items()}
@@ -777,6 +784,8 @@ class _Pipeline:
         self.bound = _min_bound(stage_a.bound, self.bound)
         if stage_a.interrupted:
             return False
+        if self.remaining() < 1.0:
+            return True
         self.report("packing sessions", bound=self.bound)
         narrowed = {
             mid: [o for o in self.options[mid] if find_block(o) == block] for mid, block in stage_a.blocks.items()

@@ -196,7 +196,7 @@ def load_schedule(path: Path | str) -> Schedule:
 
 
 def schedule_json(schedule: Schedule) -> str:
-    return json.dumps(schedule.model_dump(mode="json", exclude_none=True), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(schedule.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
 def default_schedule_path(instance_path: Path | str) -> Path:
