@@ -56,7 +56,7 @@ def _default_workers() -> int:
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    err.print(Text(message, style="red"))
+    err.print(Text(message, style="red"), soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -66,7 +66,7 @@ def input_errors() -> Iterator[None]:
     try:
         yield
     except InputError as error:
-        err.print(Text(error.render(), style="red"))
+        err.print(Text(error.render(), style="red"), soft_wrap=True)  # one line per problem, greppable
         raise typer.Exit(2) from None
 
 

@@ -23,7 +23,8 @@ MAX_PRIORITY = 1_000_000
 MAX_MEETING_SIZE = 100
 MAX_SLOTS = 96
 
-Id = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S(?:.*\S)?$")]
+ID_PATTERN = r"^\S(?:.*\S)?$"
+Id = Annotated[str, Field(min_length=1, max_length=200, pattern=ID_PATTERN)]
 Text = Annotated[str, Field(max_length=2_000)]
 ClockTime = Annotated[str, Field(pattern=r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")]
 

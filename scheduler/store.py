@@ -15,7 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from scheduler.errors import InputError, Problem
-from scheduler.model import Instance
+from scheduler.model import ID_PATTERN, Instance
 from scheduler.solution import Schedule
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -52,7 +52,8 @@ def read_bytes(path: Path, what: str) -> bytes:
     if not path.exists():
         raise InputError([Problem((), f"{what} file does not exist")], source)
     if path.is_dir():
-        raise InputError([Problem((), f"is a directory, not a {what} file")], source)
+        article = "an" if what[0] in "aeiou" else "a"
+        raise InputError([Problem((), f"is a directory, not {article} {what} file")], source)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -114,7 +115,13 @@ class _TooLarge(Exception):
 
 def parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple[str | int, ...], int]]:
     """Safe-load one YAML document, with a map of places to lines."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as err:
+        line = text.count("\n", 0, err.position) + 1
+        raise InputError(
+            [Problem((), f"character {err.character!r} is not allowed in YAML text", line)], source
+        ) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -130,9 +137,11 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple[str | int, ...],
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else None
-        message = f"YAML syntax error: {err.problem or err.context}"
-        raise InputError([Problem((), message, line)], source) from None
+        if isinstance(err, yaml.constructor.ConstructorError):
+            message = f"unsupported YAML tag: {err.problem} (only plain data: mappings, lists, text, numbers)"
+        else:
+            message = f"YAML syntax error: {err.problem or err.context}"
+        raise InputError([Problem((), message, mark.line + 1 if mark else None)], source) from None
     except yaml.YAMLError as err:
         raise InputError([Problem((), f"YAML error: {err}")], source) from None
     finally:
@@ -152,6 +161,10 @@ def problems_from_validation(err: ValidationError) -> list[Problem]:
             message = f"missing required field {loc[-1]!r}" if loc else "missing required field"
         elif item["type"] == "string_pattern_mismatch" and loc and loc[-1] in ("start", "end"):
             message = f"{item['input']!r} is not a time of day as 'HH:MM'"
+        elif item["type"] == "string_pattern_mismatch" and loc and loc[-1] == "country":
+            message = f"{item['input']!r} is not an ISO 3166 alpha-2 country code such as IT or CN"
+        elif item["type"] == "string_pattern_mismatch" and item.get("ctx", {}).get("pattern") == ID_PATTERN:
+            message = f"{item['input']!r} is not a valid id or name (no spaces at either end)"
         elif message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
         problems.append(Problem(loc, message))
@@ -238,6 +251,8 @@ def write_text_atomically(path: Path, text: str) -> Path | None:
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
+        if kept is not None:
+            kept.unlink(missing_ok=True)  # the file itself was never replaced: no version to keep
         raise
     return kept
 
