@@ -42,6 +42,8 @@ class Aggregate:
     columns: list[tuple[str, Block, str]] = field(default_factory=list)
     """(meeting id, block, city) per meeting column; flag columns have no entry here."""
     meeting_column: list[int] = field(default_factory=list)
+    flag_column: dict[tuple[str, dt.date, str], int] = field(default_factory=dict)
+    """(person, date, city) -> the column of the flag 'this person is in this city that date'."""
     cost: list[int] = field(default_factory=list)
     entries: dict[RowKey, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
     rhs: dict[RowKey, float] = field(default_factory=dict)
@@ -105,7 +107,7 @@ def build_aggregate(
         return agg.entries[key]
 
     # One city per person and date: a flag column per city where there is a choice.
-    flags: dict[tuple[str, dt.date, str], int] = {}
+    flags = agg.flag_column
     for (pid, date), cities in sorted(cities_on.items()):
         if len(cities) > 1:
             for city in sorted(cities):
@@ -202,6 +204,7 @@ def solve_aggregate(
     workers: int,
     seed: int,
     hint: dict[str, Block] | None = None,
+    participants_of: dict[str, list[str]] | None = None,
 ) -> AggregateSolution | None:
     """The integer relaxation with exact one-city-per-date flags: the decomposition's first stage."""
     model = cp_model.CpModel()
@@ -217,10 +220,16 @@ def solve_aggregate(
         else:
             model.add(LinearExpr.weighted_sum(lits, [coef for _, coef in terms]) <= int(agg.rhs[key]))
     model.maximize(LinearExpr.weighted_sum(zs, agg.cost))
-    if hint:
-        for j, (mid, block, _) in zip(agg.meeting_column, agg.columns, strict=True):
-            model.add_hint(zs[j], hint.get(mid) == block)
-        # flags follow from the hinted meetings; CP-SAT completes the rest of the hint
+    if hint and participants_of is not None:
+        cities_used: set[tuple[str, dt.date, str]] = set()
+        for j, (mid, block, city) in zip(agg.meeting_column, agg.columns, strict=True):
+            picked = hint.get(mid) == block
+            model.add_hint(zs[j], picked)
+            if picked:
+                cities_used.update((pid, block[1], city) for pid in participants_of[mid])
+        # A complete hint (flags too) is checked at once and becomes the first solution.
+        for key, j in agg.flag_column.items():
+            model.add_hint(zs[j], key in cities_used)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.5, time_limit)
     solver.parameters.num_workers = max(1, workers)

@@ -778,7 +778,9 @@ class _Pipeline:
         find_block = block_finder(self.request.instance)
         self.report("choosing sessions")
         hint = {mid: find_block(option) for mid, (option, _) in self.best.items()}
-        stage_a = solve_aggregate(self.agg, self.left(0.6), self.params.workers, self.params.seed, hint=hint)
+        stage_a = solve_aggregate(
+            self.agg, self.left(0.6), self.params.workers, self.params.seed, hint=hint, participants_of=self.people
+        )
         if stage_a is None:
             return True
         self.bound = _min_bound(stage_a.bound, self.bound)
