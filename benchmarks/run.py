@@ -57,7 +57,7 @@ def resolve_run(instance_path: str, limit: float, workers: int) -> dict[str, obj
     """Child process: first solve, then cancel 5% of participants (seeded) and re-solve."""
     import random
 
-    from scheduler.resolve import diff, moved_without_cause, parse_cancel, plan
+    from scheduler.resolve import moved_without_cause, parse_cancel, plan, resolved_schedule
     from scheduler.solve import SolveParams, SolveRequest, outcome_to_schedule, solve
     from scheduler.store import load_instance
     from scheduler.verify import verify
@@ -72,14 +72,8 @@ def resolve_run(instance_path: str, limit: float, workers: int) -> dict[str, obj
     resolve_plan = plan(instance, first, [parse_cancel(f"participant:{pid}") for pid in gone])
     outcome = solve(resolve_plan.request, SolveParams(limit, workers, 1))
     second_seconds = time.monotonic() - started
-    second = outcome_to_schedule(outcome, resolve_plan.request, instance_path, sha)
-    second = second.model_copy(
-        update={
-            "cancelled": resolve_plan.cancelled,
-            "unscheduled": [u for u in second.unscheduled if u.meeting not in resolve_plan.request.excluded_meetings],
-        }
-    )
-    changes = diff(instance, first, second)
+    second = resolved_schedule(instance, first, resolve_plan, outcome, instance_path, sha)
+    changes = second.changes
     return {
         "cancelled_people": len(gone),
         "first_s": round(first_seconds, 1),

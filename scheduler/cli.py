@@ -194,8 +194,8 @@ def resolve(
     """
     import datetime as dt
 
-    from scheduler.resolve import diff, moved_without_cause, parse_cancel, plan, same_event
-    from scheduler.solve import NoSchedule, SolveParams, outcome_to_schedule
+    from scheduler.resolve import moved_without_cause, parse_cancel, plan, resolved_schedule, same_event
+    from scheduler.solve import NoSchedule, SolveParams
     from scheduler.solve import solve as run_solve
     from scheduler.store import sha256_of
 
@@ -225,16 +225,8 @@ def resolve(
         outcome = run_with_progress(len(instance.meetings), lambda cb: run_solve(request, params, cb))
     except NoSchedule as error:
         fail(str(error), 1)
-    schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)  # type: ignore[arg-type]
-    schedule = schedule.model_copy(
-        update={
-            "cancelled": resolve_plan.cancelled,
-            "unscheduled": [u for u in schedule.unscheduled if u.meeting not in request.excluded_meetings],
-            "previous_sha256": sha256_of(previous_path.read_bytes()),
-            "frozen_until": frozen.isoformat(timespec="minutes") if frozen else None,
-        }
-    )
-    schedule = schedule.model_copy(update={"changes": diff(instance, previous, schedule)})
+    schedule = resolved_schedule(instance, previous, resolve_plan, outcome, str(instance_path), sha, frozen)  # type: ignore[arg-type]
+    schedule = schedule.model_copy(update={"previous_sha256": sha256_of(previous_path.read_bytes())})
     target = out_path or default_schedule_path(instance_path)
     same_file = target.exists() and target.resolve() == previous_path.resolve()
     # Writing over the previous file keeps it as the next numbered version: record that name.

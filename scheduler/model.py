@@ -132,6 +132,10 @@ class Meeting(_Input):
     topic: Text | None = None
     city: Id | None = None
 
+    def with_participants(self, people: list[str]) -> Meeting:
+        """The same request with fewer people (after cancellations); itself if unchanged."""
+        return self if people == self.participants else self.model_copy(update={"participants": people})
+
 
 @dataclass(frozen=True)
 class Room:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from scheduler.errors import InputError, Problem
 from scheduler.model import Instance, Option, to_minutes
 from scheduler.solution import Assignment, Cancellation, Change, Schedule
-from scheduler.solve import Pin, SolveOutcome, SolveRequest
+from scheduler.solve import Pin, SolveOutcome, SolveRequest, outcome_to_schedule
 
 KINDS = ("participant", "meeting", "room")
 
@@ -132,6 +132,28 @@ def plan(
     return ResolvePlan(request, all_cancels, affected)
 
 
+def resolved_schedule(
+    instance: Instance,
+    previous: Schedule,
+    resolve_plan: ResolvePlan,
+    outcome: SolveOutcome,
+    instance_path: str,
+    instance_sha256: str,
+    frozen_until: dt.datetime | None = None,
+) -> Schedule:
+    """The re-solved schedule: cancellations recorded, cancelled meetings not listed twice, changes."""
+    schedule = outcome_to_schedule(outcome, resolve_plan.request, instance_path, instance_sha256)
+    excluded = resolve_plan.request.excluded_meetings
+    schedule = schedule.model_copy(
+        update={
+            "cancelled": resolve_plan.cancelled,
+            "unscheduled": [u for u in schedule.unscheduled if u.meeting not in excluded],
+            "frozen_until": frozen_until.isoformat(timespec="minutes") if frozen_until else None,
+        }
+    )
+    return schedule.model_copy(update={"changes": diff(instance, previous, schedule)})
+
+
 def _why_invalid(
     instance: Instance, mid: str, a: Assignment, option: Option, people: list[str], gone_rooms: set[str]
 ) -> str | None:
@@ -144,7 +166,7 @@ def _why_invalid(
     if room.capacity < len(people):
         return f"room {a.room} is too small for {len(people)} people"
     meeting = instance.meeting_by_id[mid]
-    effective = meeting if people == meeting.participants else meeting.model_copy(update={"participants": people})
+    effective = meeting.with_participants(people)
     if option not in instance.meeting_options(effective):
         return "its time or place is no longer possible (availability, sessions or city changed)"
     return None
@@ -178,7 +200,3 @@ def diff(instance: Instance, before: Schedule, after: Schedule) -> list[Change]:
 def moved_without_cause(changes: list[Change], affected: dict[str, str]) -> list[str]:
     """Meetings that moved or vanished though nothing forced them to: zero by default."""
     return [c.meeting for c in changes if c.change in ("moved", "dropped") and c.meeting not in affected]
-
-
-def summary_counts(outcome: SolveOutcome) -> dict[str, int]:
-    return {"placed": len(outcome.placements), "unscheduled": len(outcome.unscheduled), "moves": outcome.moves}

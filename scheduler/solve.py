@@ -137,9 +137,7 @@ class Prepared:
         frozen_until = request.frozen_until
         for idx, meeting in enumerate(self.meetings):
             people = self.participants[idx]
-            effective = (
-                meeting if people == meeting.participants else meeting.model_copy(update={"participants": people})
-            )
+            effective = meeting.with_participants(people)
             pin = request.pins.get(meeting.id)
             if pin is not None and (pin.forced or request.max_moves == 0):
                 self.options.append([])  # it can only stay where it is: other places are dead weight

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from scheduler.cli import app
 from scheduler.errors import InputError
 from scheduler.model import Instance
-from scheduler.resolve import diff, moved_without_cause, parse_cancel, plan
+from scheduler.resolve import moved_without_cause, parse_cancel, plan, resolved_schedule
 from scheduler.solution import Assignment, Schedule, Unscheduled
 from scheduler.solve import SolveParams, outcome_to_schedule, solve
 from scheduler.verify import verify
@@ -55,15 +55,7 @@ def resolve(
     frozen_at = dt.datetime.fromisoformat(frozen) if frozen else None
     resolve_plan = plan(instance, previous, [parse_cancel(c) for c in cancels], frozen_at, max_moves)
     outcome = solve(resolve_plan.request, SolveParams(10, 2, 1))
-    schedule = outcome_to_schedule(outcome, resolve_plan.request, "x.yaml", "0" * 64)
-    schedule = schedule.model_copy(
-        update={
-            "cancelled": resolve_plan.cancelled,
-            "unscheduled": [u for u in schedule.unscheduled if u.meeting not in resolve_plan.request.excluded_meetings],
-            "frozen_until": frozen,
-        }
-    )
-    schedule = schedule.model_copy(update={"changes": diff(instance, previous, schedule)})
+    schedule = resolved_schedule(instance, previous, resolve_plan, outcome, "x.yaml", "0" * 64, frozen_at)
     problems = verify(instance, schedule)
     assert problems == [], "\n".join(map(str, problems))
     return schedule, moved_without_cause(schedule.changes, resolve_plan.affected)
