@@ -144,7 +144,7 @@ class Room:
     capacity: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Option:
     """A place in time a meeting could start: venue, date and the minutes it spans."""
 
@@ -254,28 +254,56 @@ class Instance(_Input):
             table[person.id] = dict(windows)
         return table
 
+    @cached_property
+    def _free_tick_cache(self) -> dict[tuple[str, dt.date, str], frozenset[int] | None]:
+        return {}
+
+    def free_ticks(self, pid: str, date: dt.date, city: str) -> frozenset[int] | None:
+        """Slot starts (minutes) the participant is free on that date in that city; None = always."""
+        key = (pid, date, city)
+        cache = self._free_tick_cache
+        if key not in cache:
+            windows = self._availability[pid]
+            if windows is None:
+                cache[key] = None
+            else:
+                step = self.event.slot_minutes
+                cache[key] = frozenset(
+                    t
+                    for a, b in windows.get((date, city), [])
+                    for t in range(a - a % step, b, step)
+                    if a <= t and t + step <= b
+                )
+        return cache[key]
+
     def is_available(self, pid: str, date: dt.date, city: str, start: int, end: int) -> bool:
         """Whether the participant's windows cover [start, end) on that date in that city."""
-        windows = self._availability[pid]
-        if windows is None:
-            return True
-        step = self.event.slot_minutes
-        covered = windows.get((date, city), [])
-        return all(any(a <= t and t + step <= b for a, b in covered) for t in range(start, end, step))
+        free = self.free_ticks(pid, date, city)
+        return free is None or all(t in free for t in range(start, end, self.event.slot_minutes))
 
     def meeting_options(self, meeting: Meeting) -> list[Option]:
         """Every (venue, date, start) where rules 1, 2, 5 and 8 allow the meeting."""
         size = len(meeting.participants)
+        step = self.event.slot_minutes
+        length = meeting.slots * step
         options = []
         for session in self.sessions:
             if meeting.city is not None and session.city != meeting.city:
                 continue
             if self.largest_room[session.venue] < size:
                 continue
+            common: frozenset[int] | None = None  # None: nobody restricts this session
+            for pid in meeting.participants:
+                free = self.free_ticks(pid, session.date, session.city)
+                if free is not None:
+                    common = free if common is None else common & free
+                    if not common:
+                        break
+            if common is not None and not common:
+                continue
             for start in self.slot_starts(session, meeting.slots):
-                end = start + meeting.slots * self.event.slot_minutes
-                if all(self.is_available(p, session.date, session.city, start, end) for p in meeting.participants):
-                    options.append(Option(session.venue, session.city, session.date, start, end))
+                if common is None or all(t in common for t in range(start, start + length, step)):
+                    options.append(Option(session.venue, session.city, session.date, start, start + length))
         return options
 
     @cached_property

@@ -729,7 +729,7 @@ class _Pipeline:
 
     def _bound(self) -> None:
         """The aggregated relaxation and its proven LP bound."""
-        if self.remaining() < 1.0 + self.size / OPTIONS_BUILT_PER_SECOND:
+        if self.remaining() < 2.0:
             return  # no time for the relaxation: the greedy schedule stands, with the trivial bound
         self.report("LP bound")
         pins = self.request.pins
