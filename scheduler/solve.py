@@ -27,9 +27,8 @@ from scheduler.model import Instance, Meeting, Option, Room, to_clock
 from scheduler.solution import Assignment, Schedule, Unscheduled
 from scheduler.warmstart import greedy_placements
 
-Tick = tuple[dt.date, int]
 MAX_LP_LITERALS = 60_000
-"""Above this many options the full linearisation (max_lp) costs more than it proves: decompose."""
+"""Above this many literals the full model runs without max_lp: its LP costs more than it proves."""
 OPTIONS_BUILT_PER_SECOND = 35_000
 """Measured model-building speed (1,000 x 5,000: 126k options in 3.5 s), to budget the polish."""
 MAX_POLISH_LITERALS = 300_000
