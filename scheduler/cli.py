@@ -126,7 +126,10 @@ class _ProgressView:
 
 
 def run_with_progress(total: int, work: Callable[[Callable[[object], None]], object]) -> object:
-    """Run `work(on_progress)` under a live progress line on stderr."""
+    """Run `work(on_progress)` under a live progress line on stderr; Ctrl-C keeps the best so far."""
+    from scheduler.cpsat import deliver_ctrl_c
+
+    deliver_ctrl_c()
     view = _ProgressView(total)
     with Live(view, console=err, refresh_per_second=4, transient=True):
         return work(view.update)

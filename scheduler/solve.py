@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -23,6 +23,7 @@ from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
 from scheduler.aggregate import block_finder, build_aggregate, lp_bound, solve_aggregate
+from scheduler.cpsat import solve_interruptibly
 from scheduler.model import Instance, Meeting, Option, Room, to_clock
 from scheduler.solution import Assignment, Schedule, Unscheduled
 from scheduler.warmstart import greedy_placements
@@ -162,8 +163,9 @@ class Prepared:
         if bound < objective:
             # A bound below a schedule we hold cannot be a proof: never report it, never call it optimal.
             status, bound = "FEASIBLE", sum(m.priority for m in self.meetings)
+        attending = Counter(pid for mid in placements for pid in self.participants[self.index[mid]])
         unscheduled = {
-            m.id: self.unscheduled_reason(i, placements) for i, m in enumerate(self.meetings) if m.id not in placements
+            m.id: self.unscheduled_reason(i, attending) for i, m in enumerate(self.meetings) if m.id not in placements
         }
         if bound == objective:
             status = "OPTIMAL"
@@ -177,15 +179,14 @@ class Prepared:
             seconds=time.monotonic() - started,
         )
 
-    def unscheduled_reason(self, idx: int, placements: dict[str, tuple[Option, str]]) -> str:
+    def unscheduled_reason(self, idx: int, attending: Counter[str]) -> str:
+        """Why a request stayed out, given how many meetings each person attends."""
         if idx in self.reasons:
             return self.reasons[idx]
         for pid in self.participants[idx]:
             limit = self.instance.participant_by_id[pid].max_meetings
-            if limit is not None:
-                count = sum(1 for m in self.instance.participant_meetings[pid] if m.id in placements)
-                if count >= limit:
-                    return f"{pid} already has max_meetings ({limit})"
+            if limit is not None and attending[pid] >= limit:
+                return f"{pid} already has max_meetings ({limit})"
         return "no time left with all participants and a room free"
 
 
@@ -504,7 +505,7 @@ class ScheduleModel:
         callback = _Callback(on_solution, self.placed_var)
         if on_progress is not None:
             solver.best_bound_callback = on_bound
-        status = solver.solve(self.model, callback)
+        status, interrupted = solve_interruptibly(solver, self.model, callback)
         fallback_value = self.prepared.value(fallback or {})
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             values = solver.boolean_values(self.literals)
@@ -516,10 +517,11 @@ class ScheduleModel:
                 outcome = self.prepared.outcome(
                     self._assign_rooms(chosen), solver.status_name(status), bound, moves, started
                 )
-                outcome.interrupted = _stopped_early(solver, status)
+                outcome.interrupted = interrupted
                 return outcome
         if fallback is None:
-            raise NoSchedule(f"CP-SAT found no schedule ({solver.status_name(status)}) within the time limit")
+            why = "interrupted" if interrupted else f"{solver.status_name(status)} within the time limit"
+            raise NoSchedule(f"CP-SAT found no schedule ({why})")
         # Without a solution (UNKNOWN), CP-SAT reports a bound of 0: it proves nothing.
         trivial = sum(m.priority for m in self.meetings)
         cp_bound = (
@@ -529,7 +531,7 @@ class ScheduleModel:
         )
         bound = _min_bound(cp_bound, cap)
         outcome = self.prepared.outcome(dict(fallback), "FEASIBLE", bound, 0, started)
-        outcome.interrupted = _stopped_early(solver, status)
+        outcome.interrupted = interrupted
         return outcome
 
     def _assign_rooms(self, chosen: Iterable[_Choice]) -> dict[str, tuple[Option, str]]:
@@ -578,12 +580,6 @@ class ScheduleModel:
             free_at[room_id] = (choice.option.date, choice.option.end)
             result.append((choice, room_id))
         return result
-
-
-def _stopped_early(solver: cp_model.CpSolver, status: object) -> bool:
-    """CP-SAT caught Ctrl-C: it ended short of both its optimum and its time limit."""
-    limit = solver.parameters.max_time_in_seconds
-    return status != cp_model.OPTIMAL and status != cp_model.INFEASIBLE and solver.wall_time < limit - 1.0
 
 
 def _min_bound(bound: int, other: int | None) -> int:
