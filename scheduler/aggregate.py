@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -48,15 +47,6 @@ class Aggregate:
     cost: list[int] = field(default_factory=list)
     entries: dict[RowKey, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
     rhs: dict[RowKey, float] = field(default_factory=dict)
-
-
-@dataclass
-class Bound:
-    bound: int
-    lp_value: float
-    seconds: float
-    values: list[float] = field(default_factory=list)
-    """The LP's value per meeting column (same order as Aggregate.columns)."""
 
 
 def block_finder(instance: Instance) -> Callable[[Option], Block]:
@@ -99,7 +89,8 @@ def build_aggregate(
         ticks_in_city[(session.city, session.date)].update(range(session.start, session.end, step))
 
     def free_ticks(pid: str, city: str, date: dt.date, ticks: Iterable[int]) -> int:
-        return sum(1 for t in ticks if instance.is_available(pid, date, city, t, t + step))
+        free = instance.free_ticks(pid, date, city)
+        return sum(1 for t in ticks if free is None or t in free)
 
     def row(key: RowKey, rhs: float | Callable[[], float]) -> list[tuple[int, int]]:
         """The row's entries, creating the row with its right-hand side (computed once) on first use."""
@@ -154,9 +145,8 @@ def _binding(agg: Aggregate, key: RowKey) -> bool:
     return not math.isinf(rhs) and sum(max(0, coef) for _, coef in agg.entries[key]) > rhs
 
 
-def lp_bound(agg: Aggregate, time_limit: float) -> Bound | None:
+def lp_bound(agg: Aggregate, time_limit: float) -> int | None:
     """PDLP's relaxation, turned into a proven bound by weak duality; None if PDLP failed."""
-    started = time.monotonic()
     solver = pywraplp.Solver.CreateSolver("PDLP")
     if solver is None:
         return None
@@ -185,8 +175,7 @@ def lp_bound(agg: Aggregate, time_limit: float) -> Bound | None:
                     reduced[j] -= coef * u
         value = sum(agg.rhs[key] * u for key, u in duals.items()) + sum(max(0.0, r) for r in reduced)
         best = min(best, value)
-    values = [zs[j].solution_value() for j in agg.meeting_column]
-    return Bound(math.floor(best + 1e-6), objective.Value(), time.monotonic() - started, values)
+    return math.floor(best + 1e-6)
 
 
 @dataclass

@@ -735,8 +735,7 @@ class _Pipeline:
             self.people,
             list(self.request.instance.rooms),
         )
-        relaxation = lp_bound(self.agg, time_limit=self.left(0.3))
-        self.bound = relaxation.bound if relaxation is not None else None
+        self.bound = lp_bound(self.agg, time_limit=self.left(0.3))
         self.report("greedy start", bound=self.bound)
 
     def _greedy_from(
