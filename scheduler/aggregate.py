@@ -1,16 +1,19 @@
-"""The aggregated relaxation: which meeting goes to which venue session, ignoring exact times.
+"""The aggregated relaxation: which meeting goes to which venue day, ignoring exact times.
 
-Columns z[m, b] for each meeting m and venue session ("block") b where m has an option.
-Every valid schedule satisfies these rows, so both the LP optimum (PDLP) and the integer
+Columns z[m, b] for each meeting m and venue day ("block") b where m has an option, and
+flag columns f[p, d, c] "person p is in city c on date d" where p has a choice. Every
+valid schedule satisfies these rows, so both the LP optimum (PDLP) and the integer
 optimum (CP-SAT) bound the best schedule from above:
   - once:            each meeting at most once;
-  - person-block:    slots a person spends in a session <= their available slots in it;
-  - person-day-city: slots a person spends in a city on a date <= their available slots there;
-  - person-day:      (LP only) <= the most available slots of any one city that date, since a
-                     person is in one city per date (the integer model uses exact city flags);
+  - choice:          one city per person and date;
+  - link:            a meeting's columns in city c on date d, summed, <= f[p, d, c] for each
+                     participant p (summing, not one row per column, keeps the LP tight);
+  - person-block:    slots a person spends at a venue on a day <= their free slots there;
+  - person-day-city: slots a person spends in a city on a date <= their free slots there,
+                     times the flag where there is one;
   - person:          at most max_meetings;
-  - rooms:           per session and size k, slots of meetings of k+ people <= slots x rooms
-                     of capacity >= k (a room holds one meeting at a time).
+  - rooms:           per venue day and size k, slots of meetings of k+ people <= slots x
+                     rooms of capacity >= k (a room holds one meeting at a time).
 The LP bound is computed by weak duality from PDLP's duals clamped to >= 0, so it is valid
 whatever the LP's numerical accuracy: sum(b*u) + sum over columns of max(0, c - A'u).
 The integer model's assignment is the first stage of the decomposition in solve.py.
@@ -32,8 +35,9 @@ from ortools.sat.python.cp_model import LinearExpr
 from scheduler.cpsat import solve_interruptibly
 from scheduler.model import Instance, Meeting, Option, Room
 
-Block = tuple[str, dt.date, int]
-"""A venue session: (venue, date, session start in minutes)."""
+Block = tuple[str, dt.date]
+"""A venue day: (venue, date). Sessions are merged: finer blocks made the LP highly degenerate
+(morning and afternoon interchangeable) and CP-SAT's LP, at 3,000 x 20,000, did not converge."""
 RowKey = tuple[object, ...]
 
 
@@ -49,19 +53,9 @@ class Aggregate:
     rhs: dict[RowKey, float] = field(default_factory=dict)
 
 
-def block_finder(instance: Instance) -> Callable[[Option], Block]:
-    """A function from an option to the venue session it lies in."""
-    starts: dict[tuple[str, dt.date], list[tuple[int, int]]] = defaultdict(list)
-    for s in instance.sessions:
-        starts[(s.venue, s.date)].append((s.start, s.end))
-
-    def find(option: Option) -> Block:
-        for start, end in starts[(option.venue, option.date)]:
-            if start <= option.start < end:
-                return (option.venue, option.date, start)
-        raise ValueError(f"option {option} lies in no session")
-
-    return find
+def block_of(option: Option) -> Block:
+    """The venue day an option lies in."""
+    return (option.venue, option.date)
 
 
 def build_aggregate(
@@ -73,9 +67,7 @@ def build_aggregate(
 ) -> Aggregate:
     step = instance.event.slot_minutes
     agg = Aggregate()
-    session_by_block = {(s.venue, s.date, s.start): s for s in instance.sessions}
-    find_block = block_finder(instance)
-    places = {m.id: sorted({(find_block(o), o.city) for o in options[m.id]}) for m in meetings}
+    places = {m.id: sorted({(block_of(o), o.city) for o in options[m.id]}) for m in meetings}
     cities_on: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
     for m in meetings:
         for block, city in places[m.id]:
@@ -85,8 +77,13 @@ def build_aggregate(
     for room in rooms:
         caps_by_venue[room.venue].append(room.capacity)
     ticks_in_city: dict[tuple[str, dt.date], set[int]] = defaultdict(set)
+    ticks_in_block: dict[Block, set[int]] = defaultdict(set)
+    room_ticks: dict[Block, int] = defaultdict(int)
     for session in instance.sessions:
-        ticks_in_city[(session.city, session.date)].update(range(session.start, session.end, step))
+        ticks = range(session.start, session.end, step)
+        ticks_in_city[(session.city, session.date)].update(ticks)
+        ticks_in_block[(session.venue, session.date)].update(ticks)
+        room_ticks[(session.venue, session.date)] += len(ticks)
 
     def free_ticks(pid: str, city: str, date: dt.date, ticks: Iterable[int]) -> int:
         free = instance.free_ticks(pid, date, city)
@@ -113,16 +110,14 @@ def build_aggregate(
     for m in meetings:
         people = participants_of[m.id]
         for block, city in places[m.id]:
-            venue, date, _ = block
-            session = session_by_block[block]
+            venue, date = block
             j = len(agg.cost)
             agg.columns.append((m.id, block, city))
             agg.meeting_column.append(j)
             agg.cost.append(m.priority)
             row(("once", m.id), 1).append((j, 1))
-            in_session = range(session.start, session.end, step)
             for pid in people:
-                in_block = partial(free_ticks, pid, city, date, in_session)
+                in_block = partial(free_ticks, pid, city, date, ticks_in_block[block])
                 row(("person-block", pid, block), in_block).append((j, m.slots))
                 in_city = partial(free_ticks, pid, city, date, ticks_in_city[(city, date)])
                 row(("person-day-city", pid, date, city), in_city).append((j, m.slots))
@@ -130,11 +125,14 @@ def build_aggregate(
                 row(("person", pid), math.inf if cap is None else cap).append((j, 1))
                 flag_column = flags.get((pid, date, city))
                 if flag_column is not None:
-                    row(("link", j, pid), 0).extend([(j, 1), (flag_column, -1)])
+                    # Summed over the city's venues: the meeting is in at most one, so <= the flag.
+                    link = row(("link", m.id, pid, date, city), 0)
+                    if not link:
+                        link.append((flag_column, -1))
+                    link.append((j, 1))
             for k in sizes:
                 if len(people) >= k:
-                    n_ticks = (session.end - session.start) // step
-                    room_slots = n_ticks * sum(1 for c in caps_by_venue[venue] if c >= k)
+                    room_slots = room_ticks[block] * sum(1 for c in caps_by_venue[venue] if c >= k)
                     row(("rooms", block, k), room_slots).append((j, m.slots))
     return agg
 
@@ -181,7 +179,7 @@ def lp_bound(agg: Aggregate, time_limit: float) -> int | None:
 @dataclass
 class AggregateSolution:
     blocks: dict[str, Block]
-    """Meeting id -> the venue session the relaxation puts it in."""
+    """Meeting id -> the venue day the relaxation puts it in."""
     bound: int
     """CP-SAT's proven bound on the relaxation: also a bound on the real problem."""
     objective: int
@@ -205,8 +203,6 @@ def solve_aggregate(
         lits = [zs[j] for j, _ in terms]
         if key[0] == "once" or key[0] == "choice":
             model.add_at_most_one(lits)
-        elif key[0] == "link":
-            model.add_implication(lits[0], lits[1])
         else:
             model.add(LinearExpr.weighted_sum(lits, [coef for _, coef in terms]) <= int(agg.rhs[key]))
     model.maximize(LinearExpr.weighted_sum(zs, agg.cost))

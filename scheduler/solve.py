@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
-from scheduler.aggregate import block_finder, build_aggregate, lp_bound, solve_aggregate
+from scheduler.aggregate import block_of, build_aggregate, lp_bound, solve_aggregate
 from scheduler.cpsat import solve_interruptibly
 from scheduler.model import Instance, Meeting, Option, Room, to_clock
 from scheduler.solution import Assignment, Schedule, Unscheduled
@@ -660,8 +660,8 @@ def solve(
 
     Small models go straight to the full CP-SAT model, which proves optimality. Large
     fresh solves decompose first: an aggregated integer model chooses each meeting's
-    venue session (its optimum is also a proven bound), an exact model packs each
-    session, a greedy fills what is left, and the full model polishes from there. Every
+    venue day (its optimum is also a proven bound), an exact model packs each
+    day, a greedy fills what is left, and the full model polishes from there. Every
     stage starts from the best schedule so far, so the result is never worse than the
     greedy; Ctrl-C at any stage returns the best schedule found so far.
     """
@@ -713,7 +713,7 @@ class _Pipeline:
             return self._finish("FEASIBLE")
         if self.bound is not None and self.value(self.best) >= self.bound:
             return self._finish("OPTIMAL")
-        if self.size > MAX_POLISH_LITERALS and self._worth_decomposing():
+        if not self._will_polish() and self._worth_decomposing():
             return self._finish("FEASIBLE")  # the full model would cost more memory and time than it gains
         if self.deadline - time.monotonic() < 1.0 + self.size / OPTIONS_BUILT_PER_SECOND:
             return self._finish("FEASIBLE")  # no time left to build the full model, let alone search it
@@ -763,36 +763,59 @@ class _Pipeline:
     def _worth_decomposing(self) -> bool:
         return not self.request.pins and self.bound is not None and self.value(self.best) < self.bound
 
+    def _will_polish(self) -> bool:
+        """Whether the full model runs after the decomposition (too large: it would cost more than it gains)."""
+        return self.size <= MAX_POLISH_LITERALS
+
     def _decompose(self) -> bool:
-        """Choose sessions (aggregated model), pack each exactly, fill; False if interrupted."""
+        """Choose venue days (aggregated model), pack each date exactly, fill; False if interrupted."""
         if self.remaining() < 3.0:
             return True  # too little time for both stages
-        find_block = block_finder(self.request.instance)
-        self.report("choosing sessions")
-        hint = {mid: find_block(option) for mid, (option, _) in self.best.items()}
+        self.report("choosing days")
+        hint = {mid: block_of(option) for mid, (option, _) in self.best.items()}
+        # Measured at 3,000 x 20,000: stage A gains most; packing a date usually proves optimal in seconds.
+        share = 0.6 if self._will_polish() else 0.8
         stage_a = solve_aggregate(
-            self.agg, self.left(0.6), self.params.workers, self.params.seed, hint=hint, participants_of=self.people
+            self.agg, self.left(share), self.params.workers, self.params.seed, hint=hint, participants_of=self.people
         )
         if stage_a is None:
             return True
         self.bound = _min_bound(stage_a.bound, self.bound)
         if stage_a.interrupted:
             return False
-        if self.remaining() < 1.0:
-            return True
-        self.report("packing sessions", bound=self.bound)
-        narrowed = {
-            mid: [o for o in self.options[mid] if find_block(o) == block] for mid, block in stage_a.blocks.items()
-        }
-        packer = ScheduleModel(self.request, self.prepared, options=narrowed)
-        start = self._greedy_from(narrowed, {})
-        packer.add_hint(start)
-        packed = packer.solve(self.params_for(0.6), fallback=start)
-        filled = self._greedy_from(self.options, packed.placements)
+        self.report("packing days", bound=self.bound)
+        packed, interrupted = self._pack(stage_a.blocks, self.remaining() * (0.6 if self._will_polish() else 1.0))
+        filled = self._greedy_from(self.options, packed)
         if self.value(filled) > self.value(self.best):
             self.best = filled
         self.report("polishing", objective=self.value(self.best), placed=len(self.best), bound=self.bound)
-        return not packed.interrupted
+        return not interrupted
+
+    def _pack(
+        self, blocks: dict[str, tuple[str, dt.date]], seconds: float
+    ) -> tuple[dict[str, tuple[Option, str]], bool]:
+        """Exact times and rooms for stage A's choice, one model per date (dates share only caps, which
+        any subset of stage A's meetings respects); unused time passes on to the next date."""
+        by_date: dict[dt.date, dict[str, list[Option]]] = defaultdict(dict)
+        for mid, block in blocks.items():
+            by_date[block[1]][mid] = [o for o in self.options[mid] if block_of(o) == block]
+        deadline = time.monotonic() + seconds
+        packed: dict[str, tuple[Option, str]] = {}
+        for n, date in enumerate(sorted(by_date)):
+            narrowed = by_date[date]
+            start = self._greedy_from(narrowed, {})
+            if self.value(start) < sum(self.prepared.by_id[mid].priority for mid in narrowed):
+                packer = ScheduleModel(self.request, self.prepared, options=narrowed)
+                packer.add_hint(start)
+                budget = max(0.5, (deadline - time.monotonic()) / (len(by_date) - n))
+                params = SolveParams(budget, self.params.workers, self.params.seed, self.params.log)
+                outcome = packer.solve(params, fallback=start)
+                start = outcome.placements
+                if outcome.interrupted:
+                    return {**packed, **start}, True
+            packed.update(start)
+            self.report(f"packing days ({n + 1}/{len(by_date)})")
+        return packed, False
 
     def _polish(self) -> SolveOutcome:
         """The full model from the best schedule so far, for the time that is left."""

@@ -1,0 +1,84 @@
+"""The aggregated relaxation: its bounds must never fall below the true optimum, and be tight."""
+
+from __future__ import annotations
+
+from conftest import make_instance, meeting, solve_and_verify
+from hypothesis import HealthCheck, given, settings
+from test_property import instances
+
+from scheduler.aggregate import block_of, build_aggregate, lp_bound, solve_aggregate
+from scheduler.model import Instance
+from scheduler.solve import Prepared, SolveRequest
+
+ONE_DAY = [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "10:00"}]}]
+TWO_VENUES_IN_BEIJING_ONE_IN_HANGZHOU = [
+    {"id": "bj1", "city": "Beijing", "days": ONE_DAY, "rooms": [{"id": "B1", "count": 2, "capacity": 2}]},
+    {"id": "bj2", "city": "Beijing", "days": ONE_DAY, "rooms": [{"id": "B2", "count": 2, "capacity": 2}]},
+    {"id": "hz", "city": "Hangzhou", "days": ONE_DAY, "rooms": [{"id": "H", "count": 2, "capacity": 2}]},
+]
+
+
+def bounds(instance: Instance) -> tuple[int | None, int | None, int | None]:
+    """(LP bound, stage A's proven bound, stage A's objective) for the whole instance."""
+    prepared = Prepared(SolveRequest(instance))
+    options = prepared.options_by_id()
+    people = {m.id: prepared.participants[i] for i, m in enumerate(prepared.meetings)}
+    agg = build_aggregate(instance, prepared.meetings, options, people, list(instance.rooms))
+    stage_a = solve_aggregate(agg, time_limit=10, workers=2, seed=1)
+    if stage_a is None:
+        return lp_bound(agg, time_limit=10), None, None
+    # Every chosen venue day is one the meeting really has an option in.
+    for mid, block in stage_a.blocks.items():
+        assert block in {block_of(o) for o in options[mid]}
+    return lp_bound(agg, time_limit=10), stage_a.bound, stage_a.objective
+
+
+def test_a_meeting_split_over_two_venues_of_one_city_does_not_inflate_the_lp() -> None:
+    """a meets b (Beijing only, 1) or c (Hangzhou only, 1) on one date: the optimum is 1.
+
+    With a link row per column, the LP put ab half in each Beijing venue (each <= a's Beijing
+    flag of 1/2) and ac half in Hangzhou: 1.5. Summing ab's Beijing columns under the flag
+    gives 1, the true optimum.
+    """
+    people = [
+        {"id": "a", "name": "A"},
+        {"id": "b", "name": "B", "available": [{"date": "2025-11-13", "city": "Beijing"}]},
+        {"id": "c", "name": "C", "available": [{"date": "2025-11-13", "city": "Hangzhou"}]},
+    ]
+    instance = make_instance(
+        venues=TWO_VENUES_IN_BEIJING_ONE_IN_HANGZHOU,
+        participants=people,
+        meetings=[meeting("ab", "a", "b", priority=1), meeting("ac", "a", "c", priority=1)],
+    )
+    assert bounds(instance) == (1, 1, 1)
+    assert solve_and_verify(instance).objective == 1
+
+
+def test_person_slots_per_day_bound_the_lp() -> None:
+    """One date, two slots; a has four requests of priority 2, 2, 1, 1: the optimum (and LP) is 4."""
+    instance = make_instance(
+        participants=[{"id": p, "name": p.upper()} for p in "abcde"],
+        venues=[{"id": "bj", "city": "Beijing", "days": ONE_DAY, "rooms": [{"id": "T", "count": 4, "capacity": 2}]}],
+        meetings=[
+            meeting("ab", "a", "b", priority=2),
+            meeting("ac", "a", "c", priority=2),
+            meeting("ad", "a", "d", priority=1),
+            meeting("ae", "a", "e", priority=1),
+        ],
+    )
+    assert bounds(instance) == (4, 4, 4)
+    assert solve_and_verify(instance).objective == 4
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_bounds_never_fall_below_the_optimum(instance: Instance) -> None:
+    """On random small instances: LP bound and stage A's bound >= the proven optimum."""
+    schedule = solve_and_verify(instance)
+    assert schedule.status == "OPTIMAL"
+    lp, stage_a_bound, stage_a_objective = bounds(instance)
+    assert lp is not None and lp >= schedule.objective
+    if stage_a_bound is not None:
+        assert stage_a_bound >= schedule.objective
+        if stage_a_objective == stage_a_bound:  # proven optimal: the relaxation's optimum is at least ours
+            assert stage_a_objective >= schedule.objective
