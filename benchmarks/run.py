@@ -88,7 +88,7 @@ def resolve_run(instance_path: str, limit: float, workers: int) -> dict[str, obj
 
 def greedy_run(instance_path: str) -> dict[str, object]:
     from benchmarks.greedy import greedy_schedule
-    from scheduler.aggregate import build_aggregate, lp_bound
+    from scheduler.aggregate import build_aggregate, solve_lp
     from scheduler.store import load_instance
     from scheduler.verify import verify
 
@@ -98,7 +98,8 @@ def greedy_run(instance_path: str) -> dict[str, object]:
     seconds = time.monotonic() - started
     options = {m.id: instance.meeting_options(m) for m in instance.meetings}
     people = {m.id: m.participants for m in instance.meetings}
-    proven = lp_bound(build_aggregate(instance, instance.meetings, options, people, instance.rooms), 300)
+    lp = solve_lp(build_aggregate(instance, instance.meetings, options, people, instance.rooms), 300)
+    proven = lp.bound if lp is not None else None
     return {
         "greedy": schedule.objective,
         "greedy_s": round(seconds, 1),

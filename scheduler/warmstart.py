@@ -29,10 +29,43 @@ def greedy_placements(
     busy: set[tuple[str, dt.date, int]] = set()
     city_on: dict[tuple[str, dt.date], str] = {}
     count: Counter[str] = Counter()
-    room_busy: set[tuple[str, dt.date, int]] = set()
-    by_venue: dict[str, list[Room]] = defaultdict(list)
+    # Free rooms per (venue, date, tick, capacity): a set, and a stack of ids smallest on top
+    # whose taken entries are skipped lazily, so the first free room costs O(1), not O(rooms).
+    ids_of_class: dict[tuple[str, int], list[str]] = defaultdict(list)
     for room in sorted(rooms, key=lambda r: (r.capacity, r.id)):
-        by_venue[room.venue].append(room)
+        ids_of_class[(room.venue, room.capacity)].append(room.id)
+    capacities: dict[str, list[int]] = defaultdict(list)
+    for venue, capacity in ids_of_class:
+        capacities[venue].append(capacity)
+    room_of = {room.id: room for room in rooms}
+    free_sets: dict[tuple[str, dt.date, int, int], set[str]] = {}
+    free_stacks: dict[tuple[str, dt.date, int, int], list[str]] = {}
+
+    def free_set(venue: str, date: dt.date, tick: int, capacity: int) -> set[str]:
+        key = (venue, date, tick, capacity)
+        if key not in free_sets:
+            free_sets[key] = set(ids_of_class[(venue, capacity)])
+            free_stacks[key] = ids_of_class[(venue, capacity)][::-1]
+        return free_sets[key]
+
+    def first_free_room(option: Option, size: int) -> str | None:
+        ticks = range(option.start, option.end, step)
+        for capacity in capacities[option.venue]:
+            if capacity < size:
+                continue
+            if len(ticks) == 1:
+                free = free_set(option.venue, option.date, ticks[0], capacity)
+                stack = free_stacks[(option.venue, option.date, ticks[0], capacity)]
+                while stack and stack[-1] not in free:
+                    stack.pop()
+                if stack:
+                    return stack[-1]
+            else:
+                common = set.intersection(*(free_set(option.venue, option.date, t, capacity) for t in ticks))
+                if common:
+                    return min(common)
+        return None
+
     caps = {p.id: p.max_meetings for p in instance.participants}
     placements: dict[str, tuple[Option, str]] = {}
 
@@ -42,7 +75,10 @@ def greedy_placements(
             city_on[(pid, option.date)] = option.city
             count[pid] += 1
             busy.update((pid, option.date, t) for t in ticks)
-        room_busy.update((room_id, option.date, t) for t in ticks)
+        room = room_of.get(room_id)
+        if room is not None:
+            for t in ticks:
+                free_set(option.venue, option.date, t, room.capacity).discard(room_id)
         placements[meeting.id] = (option, room_id)
 
     by_id = {m.id: m for m in meetings}
@@ -66,15 +102,8 @@ def greedy_placements(
                 continue
             if any((p, option.date, t) in busy for p in people for t in ticks):
                 continue
-            free_room = next(
-                (
-                    r
-                    for r in by_venue[option.venue]
-                    if r.capacity >= len(people) and all((r.id, option.date, t) not in room_busy for t in ticks)
-                ),
-                None,
-            )
+            free_room = first_free_room(option, len(people))
             if free_room is not None:
-                take(meeting, option, free_room.id)
+                take(meeting, option, free_room)
                 break
     return placements

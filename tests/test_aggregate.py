@@ -6,7 +6,7 @@ from conftest import make_instance, meeting, solve_and_verify
 from hypothesis import HealthCheck, given, settings
 from test_property import instances
 
-from scheduler.aggregate import block_of, build_aggregate, lp_bound, solve_aggregate
+from scheduler.aggregate import block_of, build_aggregate, round_lp, solve_aggregate, solve_lp
 from scheduler.model import Instance
 from scheduler.solve import Prepared, SolveRequest
 
@@ -24,13 +24,17 @@ def bounds(instance: Instance) -> tuple[int | None, int | None, int | None]:
     options = prepared.options_by_id()
     people = {m.id: prepared.participants[i] for i, m in enumerate(prepared.meetings)}
     agg = build_aggregate(instance, prepared.meetings, options, people, list(instance.rooms))
-    stage_a = solve_aggregate(agg, time_limit=10, workers=2, seed=1)
+    lp = solve_lp(agg, time_limit=10)
+    assert lp is not None
+    rounded = round_lp(agg, lp.values)
+    stage_a = solve_aggregate(agg, time_limit=10, workers=2, seed=1, hint=rounded, participants_of=people)
     if stage_a is None:
-        return lp_bound(agg, time_limit=10), None, None
+        return lp.bound, None, None
     # Every chosen venue day is one the meeting really has an option in.
-    for mid, block in stage_a.blocks.items():
-        assert block in {block_of(o) for o in options[mid]}
-    return lp_bound(agg, time_limit=10), stage_a.bound, stage_a.objective
+    for blocks in (rounded, stage_a.blocks):
+        for mid, block in blocks.items():
+            assert block in {block_of(o) for o in options[mid]}
+    return lp.bound, stage_a.bound, stage_a.objective
 
 
 def test_a_meeting_split_over_two_venues_of_one_city_does_not_inflate_the_lp() -> None:
@@ -82,3 +86,25 @@ def test_bounds_never_fall_below_the_optimum(instance: Instance) -> None:
         assert stage_a_bound >= schedule.objective
         if stage_a_objective == stage_a_bound:  # proven optimal: the relaxation's optimum is at least ours
             assert stage_a_objective >= schedule.objective
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_rounding_the_lp_satisfies_every_row(instance: Instance) -> None:
+    """The rounded LP may be packed directly (short time limits): it must break no row, caps included."""
+    prepared = Prepared(SolveRequest(instance))
+    people = {m.id: prepared.participants[i] for i, m in enumerate(prepared.meetings)}
+    agg = build_aggregate(instance, prepared.meetings, prepared.options_by_id(), people, list(instance.rooms))
+    lp = solve_lp(agg, time_limit=10)
+    assert lp is not None
+    rounded = round_lp(agg, lp.values)
+    value = [0] * len(agg.cost)
+    for j, (mid, block, city) in zip(agg.meeting_column, agg.columns, strict=True):
+        if rounded.get(mid) == block:
+            value[j] = 1
+            for pid in people[mid]:
+                flag = agg.flag_column.get((pid, block[1], city))
+                if flag is not None:
+                    value[flag] = 1
+    for key, terms in agg.entries.items():
+        assert sum(coef * value[j] for j, coef in terms) <= agg.rhs[key], key
