@@ -187,7 +187,7 @@ def main() -> None:
             *[f"{runs[x]['objective']:,}" + (" ✓" if runs[x]["status"] == "OPTIMAL" else "") for x in limits],
             f"{last['bound']:,}",
             f"{gap:.2f}%",
-            f"{100.0 * last['objective'] / lp:.1f}%" if lp else "—",  # type: ignore[operator]
+            f"{100.0 * last['objective'] / lp:.2f}%" if lp else "—",  # type: ignore[operator]
             str(max(r["peak_mib"] for r in runs.values())),  # type: ignore[type-var]
             f"{base['greedy']:,}",
             f"{100.0 * last['objective'] / max(1, base['greedy']) - 100:+.1f}%",  # type: ignore[operator]

@@ -32,6 +32,9 @@ MAX_LP_LITERALS = 60_000
 """Above this many literals the full model runs without max_lp: its LP costs more than it proves."""
 OPTIONS_BUILT_PER_SECOND = 35_000
 """Measured model-building speed (1,000 x 5,000: 126k options in 3.5 s), to budget the polish."""
+STAGE_A_COLUMNS_PER_SECOND = 6_000
+"""Stage A gets going (presolve, first LP) at about this many aggregate columns per second
+(3,000 x 20,000: 42k columns, 7 s); with less time left, the rounded LP is packed directly."""
 MAX_POLISH_LITERALS = 300_000
 """Above this many options a decomposed solve skips the full-model polish (memory, little gain)."""
 
@@ -783,7 +786,7 @@ class _Pipeline:
             rounded = round_lp(self.agg, self.lp_values)
             if self.value(rounded) > self.value(blocks):
                 blocks = rounded
-        if self.remaining() >= 10.0:
+        if self.remaining() >= 2.0 + len(self.agg.cost) / STAGE_A_COLUMNS_PER_SECOND:
             self.report("choosing days")
             # Measured at 3,000 x 20,000: stage A gains most; packing a date gains less per second.
             share = 0.6 if self._will_polish() else 0.8

@@ -30,7 +30,7 @@ def instances(draw: st.DrawFn) -> Instance:
             for k in range(draw(st.integers(1, 2)))
         ]
         venues.append({"id": f"v{v}", "city": city, "days": days, "rooms": rooms})
-    cities = sorted({v["city"] for v in venues})
+    cities = sorted({str(v["city"]) for v in venues})
     people: list[dict[str, Any]] = []
     for p in range(draw(st.integers(2, 7))):
         person: dict[str, Any] = {"id": f"p{p}", "name": f"Person {p}"}

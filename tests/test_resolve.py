@@ -27,7 +27,7 @@ TWO_SLOTS = [
         "rooms": [{"id": "T", "count": 2, "capacity": 2}, {"id": "R", "capacity": 4}],
     }
 ]
-PEOPLE = [{"id": p, "name": p.upper()} for p in "abcdefg"]
+PEOPLE: list[dict[str, Any]] = [{"id": p, "name": p.upper()} for p in "abcdefg"]
 
 
 def at(start: str) -> list[dict[str, str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from conftest import make_instance, meeting, solve_and_verify
 
 TWO_CITIES_SAME_DAY = [
@@ -173,7 +175,7 @@ def test_multi_slot_meetings_with_mixed_rooms_get_exact_rooms() -> None:
             "rooms": [{"id": "T", "capacity": 2}, {"id": "R", "capacity": 6}],
         }
     ]
-    people = [{"id": f"p{k}", "name": f"P{k}"} for k in range(16)]
+    people: list[dict[str, Any]] = [{"id": f"p{k}", "name": f"P{k}"} for k in range(16)]
 
     def at(start: str) -> list[dict[str, str]]:
         return [

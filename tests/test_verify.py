@@ -10,7 +10,7 @@ from conftest import make_instance, meeting
 from scheduler.solution import Assignment, Cancellation, Schedule, Unscheduled
 from scheduler.verify import verify
 
-VENUES = [
+VENUES: list[dict[str, Any]] = [
     {
         "id": "bj",
         "city": "Beijing",
@@ -24,7 +24,7 @@ VENUES = [
         "rooms": [{"id": "H", "capacity": 2}],
     },
 ]
-PEOPLE = [
+PEOPLE: list[dict[str, Any]] = [
     {"id": "a", "name": "A", "max_meetings": 1},
     {"id": "b", "name": "B"},
     {
@@ -34,7 +34,7 @@ PEOPLE = [
     },
     {"id": "d", "name": "D"},
 ]
-MEETINGS = [
+MEETINGS: list[dict[str, Any]] = [
     meeting("ab", "a", "b", priority=2),
     meeting("cd", "c", "d", priority=3),
     meeting("bd", "b", "d", priority=1, city="Beijing"),
