@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
-from scheduler.aggregate import Block, block_of, build_aggregate, round_lp, solve_aggregate, solve_lp
+from scheduler.aggregate import Block, block_of, build_aggregate, lp_support, round_lp, solve_aggregate, solve_lp
 from scheduler.cpsat import solve_interruptibly
 from scheduler.model import Instance, Meeting, Option, Room, to_clock
 from scheduler.solution import Assignment, Schedule, Unscheduled
@@ -35,6 +35,9 @@ OPTIONS_BUILT_PER_SECOND = 35_000
 STAGE_A_COLUMNS_PER_SECOND = 6_000
 """Stage A gets going (presolve, first LP) at about this many aggregate columns per second
 (3,000 x 20,000: 42k columns, 7 s); with less time left, the rounded LP is packed directly."""
+RESTRICT_ABOVE_COLUMNS = 20_000
+"""Above this many aggregate columns stage A searches only the LP's support (`lp_support`);
+below it, the full aggregate's own bound is worth having: it proves small instances optimal."""
 MAX_POLISH_LITERALS = 300_000
 """Above this many options a decomposed solve skips the full-model polish (memory, little gain)."""
 
@@ -661,12 +664,13 @@ def solve(
 ) -> SolveOutcome:
     """Bound, warm-start and solve; `params.time_limit` covers all of it.
 
-    Small models go straight to the full CP-SAT model, which proves optimality. Large
-    fresh solves decompose first: an aggregated integer model chooses each meeting's
-    venue day (its optimum is also a proven bound), an exact model packs each
-    day, a greedy fills what is left, and the full model polishes from there. Every
-    stage starts from the best schedule so far, so the result is never worse than the
-    greedy; Ctrl-C at any stage returns the best schedule found so far.
+    A fresh solve whose greedy start falls short of the LP bound decomposes: the aggregate
+    LP (PDLP) gives a proven bound and, rounded, a choice of venue day per meeting; stage A
+    (CP-SAT on the aggregate, whose optimum is also a proven bound) improves that choice;
+    an exact model per date packs it; a greedy fills what is left; the full model
+    polishes from there when it is small enough. Re-solves (pins) go straight to the
+    full model. Every stage starts from the best schedule so far, so the result is never
+    worse than the greedy; Ctrl-C at any stage returns the best schedule found so far.
     """
     return _Pipeline(request, params, on_progress).run()
 
@@ -790,11 +794,15 @@ class _Pipeline:
             self.report("choosing days")
             # Measured at 3,000 x 20,000: stage A gains most; packing a date gains less per second.
             share = 0.6 if self._will_polish() else 0.8
+            keep = None
+            if self.lp_values is not None and len(self.agg.meeting_column) > RESTRICT_ABOVE_COLUMNS:
+                keep = lp_support(self.agg, self.lp_values, blocks)
             stage_a = solve_aggregate(
-                self.agg, self.left(share), self.params.workers, self.params.seed, blocks, self.people
+                self.agg, self.left(share), self.params.workers, self.params.seed, blocks, self.people, keep
             )
             if stage_a is not None:
-                self.bound = _min_bound(stage_a.bound, self.bound)
+                if stage_a.bound is not None:
+                    self.bound = _min_bound(stage_a.bound, self.bound)
                 if stage_a.interrupted:
                     return False
                 if stage_a.objective > self.value(blocks):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from conftest import make_instance, meeting, solve_and_verify
 from hypothesis import HealthCheck, given, settings
 from test_property import instances
 
-from scheduler.aggregate import block_of, build_aggregate, round_lp, solve_aggregate, solve_lp
+from scheduler.aggregate import block_of, build_aggregate, lp_support, round_lp, solve_aggregate, solve_lp
 from scheduler.model import Instance
 from scheduler.solve import Prepared, SolveRequest
 
@@ -108,3 +110,30 @@ def test_rounding_the_lp_satisfies_every_row(instance: Instance) -> None:
                     value[flag] = 1
     for key, terms in agg.entries.items():
         assert sum(coef * value[j] for j, coef in terms) <= agg.rhs[key], key
+
+
+def test_stage_a_restricted_to_some_columns_uses_only_those_and_claims_no_bound() -> None:
+    """Keeping only ac's columns: stage A may place ac alone (1), and its bound proves nothing."""
+    people = [
+        {"id": "a", "name": "A"},
+        {"id": "b", "name": "B", "available": [{"date": "2025-11-13", "city": "Beijing"}]},
+        {"id": "c", "name": "C", "available": [{"date": "2025-11-13", "city": "Hangzhou"}]},
+    ]
+    instance = make_instance(
+        venues=TWO_VENUES_IN_BEIJING_ONE_IN_HANGZHOU,
+        participants=people,
+        meetings=[meeting("ab", "a", "b", priority=2), meeting("ac", "a", "c", priority=1)],
+    )
+    prepared = Prepared(SolveRequest(instance))
+    participants = {m.id: prepared.participants[i] for i, m in enumerate(prepared.meetings)}
+    agg = build_aggregate(instance, prepared.meetings, prepared.options_by_id(), participants, list(instance.rooms))
+    keep = {j for j, (mid, _, _) in zip(agg.meeting_column, agg.columns, strict=True) if mid == "ac"}
+    stage_a = solve_aggregate(agg, time_limit=10, workers=2, seed=1, participants_of=participants, keep=keep)
+    assert stage_a is not None
+    assert stage_a.blocks == {"ac": ("hz", date(2025, 11, 13))}
+    assert stage_a.objective == 1 and stage_a.bound is None
+    lp = solve_lp(agg, time_limit=10)
+    assert lp is not None
+    # The LP puts ab (2) fully in Beijing and leaves ac (1) at zero: only ab's columns are kept.
+    mid_of = dict(zip(agg.meeting_column, (mid for mid, _, _ in agg.columns), strict=True))
+    assert {mid_of[j] for j in lp_support(agg, lp.values, {})} == {"ab"}
