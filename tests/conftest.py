@@ -31,6 +31,14 @@ BASE: dict[str, Any] = {
 }
 
 
+A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU: list[dict[str, Any]] = [
+    {"id": "a", "name": "A"},
+    {"id": "b", "name": "B", "available": [{"date": "2025-11-13", "city": "Beijing"}]},
+    {"id": "c", "name": "C", "available": [{"date": "2025-11-13", "city": "Hangzhou"}]},
+]
+"""On 2025-11-13: a may be in either city, b only in Beijing, c only in Hangzhou."""
+
+
 def make_instance(**changes: Any) -> Instance:
     """BASE with top-level sections replaced: one venue, one hour, one table, four people."""
     data = copy.deepcopy(BASE)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import make_instance, meeting, solve_and_verify
+from conftest import A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU, make_instance, meeting, solve_and_verify
 from hypothesis import HealthCheck, given, settings
 from test_property import instances
 
-from scheduler.aggregate import block_of, build_aggregate, lp_support, round_lp, solve_aggregate, solve_lp
-from scheduler.model import Instance
+from scheduler.aggregate import Aggregate, block_of, build_aggregate, lp_support, round_lp, solve_aggregate, solve_lp
+from scheduler.model import Instance, Option
 from scheduler.solve import Prepared, SolveRequest
 
 ONE_DAY = [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "10:00"}]}]
@@ -20,12 +20,26 @@ TWO_VENUES_IN_BEIJING_ONE_IN_HANGZHOU = [
 ]
 
 
-def bounds(instance: Instance) -> tuple[int | None, int | None, int | None]:
-    """(LP bound, stage A's proven bound, stage A's objective) for the whole instance."""
+def a_meets_b_or_c(ab: int, ac: int) -> Instance:
+    """a may meet b (Beijing only, two venues there) or c (Hangzhou only) on one date."""
+    return make_instance(
+        venues=TWO_VENUES_IN_BEIJING_ONE_IN_HANGZHOU,
+        participants=A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU,
+        meetings=[meeting("ab", "a", "b", priority=ab), meeting("ac", "a", "c", priority=ac)],
+    )
+
+
+def aggregate_of(instance: Instance) -> tuple[Aggregate, dict[str, list[str]], dict[str, list[Option]]]:
+    """The whole instance's aggregate, with each meeting's participants and options."""
     prepared = Prepared(SolveRequest(instance))
     options = prepared.options_by_id()
     people = {m.id: prepared.participants[i] for i, m in enumerate(prepared.meetings)}
-    agg = build_aggregate(instance, prepared.meetings, options, people, list(instance.rooms))
+    return build_aggregate(instance, prepared.meetings, options, people, list(instance.rooms)), people, options
+
+
+def bounds(instance: Instance) -> tuple[int | None, int | None, int | None]:
+    """(LP bound, stage A's proven bound, stage A's objective) for the whole instance."""
+    agg, people, options = aggregate_of(instance)
     lp = solve_lp(agg, time_limit=10)
     assert lp is not None
     rounded = round_lp(agg, lp.values)
@@ -46,16 +60,7 @@ def test_a_meeting_split_over_two_venues_of_one_city_does_not_inflate_the_lp() -
     flag of 1/2) and ac half in Hangzhou: 1.5. Summing ab's Beijing columns under the flag
     gives 1, the true optimum.
     """
-    people = [
-        {"id": "a", "name": "A"},
-        {"id": "b", "name": "B", "available": [{"date": "2025-11-13", "city": "Beijing"}]},
-        {"id": "c", "name": "C", "available": [{"date": "2025-11-13", "city": "Hangzhou"}]},
-    ]
-    instance = make_instance(
-        venues=TWO_VENUES_IN_BEIJING_ONE_IN_HANGZHOU,
-        participants=people,
-        meetings=[meeting("ab", "a", "b", priority=1), meeting("ac", "a", "c", priority=1)],
-    )
+    instance = a_meets_b_or_c(ab=1, ac=1)
     assert bounds(instance) == (1, 1, 1)
     assert solve_and_verify(instance).objective == 1
 
@@ -94,9 +99,7 @@ def test_bounds_never_fall_below_the_optimum(instance: Instance) -> None:
 @given(instances())
 def test_rounding_the_lp_satisfies_every_row(instance: Instance) -> None:
     """The rounded LP may be packed directly (short time limits): it must break no row, caps included."""
-    prepared = Prepared(SolveRequest(instance))
-    people = {m.id: prepared.participants[i] for i, m in enumerate(prepared.meetings)}
-    agg = build_aggregate(instance, prepared.meetings, prepared.options_by_id(), people, list(instance.rooms))
+    agg, people, _ = aggregate_of(instance)
     lp = solve_lp(agg, time_limit=10)
     assert lp is not None
     rounded = round_lp(agg, lp.values)
@@ -114,19 +117,8 @@ def test_rounding_the_lp_satisfies_every_row(instance: Instance) -> None:
 
 def test_stage_a_restricted_to_some_columns_uses_only_those_and_claims_no_bound() -> None:
     """Keeping only ac's columns: stage A may place ac alone (1), and its bound proves nothing."""
-    people = [
-        {"id": "a", "name": "A"},
-        {"id": "b", "name": "B", "available": [{"date": "2025-11-13", "city": "Beijing"}]},
-        {"id": "c", "name": "C", "available": [{"date": "2025-11-13", "city": "Hangzhou"}]},
-    ]
-    instance = make_instance(
-        venues=TWO_VENUES_IN_BEIJING_ONE_IN_HANGZHOU,
-        participants=people,
-        meetings=[meeting("ab", "a", "b", priority=2), meeting("ac", "a", "c", priority=1)],
-    )
-    prepared = Prepared(SolveRequest(instance))
-    participants = {m.id: prepared.participants[i] for i, m in enumerate(prepared.meetings)}
-    agg = build_aggregate(instance, prepared.meetings, prepared.options_by_id(), participants, list(instance.rooms))
+    instance = a_meets_b_or_c(ab=2, ac=1)
+    agg, participants, _ = aggregate_of(instance)
     keep = {j for j, (mid, _, _) in zip(agg.meeting_column, agg.columns, strict=True) if mid == "ac"}
     stage_a = solve_aggregate(agg, time_limit=10, workers=2, seed=1, participants_of=participants, keep=keep)
     assert stage_a is not None

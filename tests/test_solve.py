@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import make_instance, meeting, solve_and_verify
+from conftest import A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU, make_instance, meeting, solve_and_verify
 
 TWO_CITIES_SAME_DAY = [
     {
@@ -104,14 +104,9 @@ def test_no_common_availability_is_reported() -> None:
 
 def test_one_city_per_day() -> None:
     """a could meet b in Beijing (3) and c in Hangzhou (2) on the same date: only one city, so 3."""
-    people = [
-        {"id": "a", "name": "A"},
-        {"id": "b", "name": "B", "available": [{"date": "2025-11-13", "city": "Beijing"}]},
-        {"id": "c", "name": "C", "available": [{"date": "2025-11-13", "city": "Hangzhou"}]},
-    ]
     instance = make_instance(
         venues=TWO_CITIES_SAME_DAY,
-        participants=people,
+        participants=A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU,
         meetings=[meeting("ab", "a", "b", priority=3), meeting("ac", "a", "c", priority=2)],
     )
     schedule = solve_and_verify(instance)
