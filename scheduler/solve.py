@@ -16,7 +16,7 @@ import datetime as dt
 import math
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -159,7 +159,8 @@ class Prepared:
     def options_by_id(self) -> dict[str, list[Option]]:
         return {m.id: self.options[i] for i, m in enumerate(self.meetings)}
 
-    def value(self, placements: dict[str, tuple[Option, str]]) -> int:
+    def value(self, placements: Mapping[str, object]) -> int:
+        """Total priority of the meetings keyed in `placements` (a schedule's, or a choice of days)."""
         return sum(self.by_id[mid].priority for mid in placements)
 
     def outcome(
@@ -699,8 +700,8 @@ class _Pipeline:
     def left(self, share: float = 1.0) -> float:
         return max(0.5, (self.deadline - time.monotonic()) * share)
 
-    def value(self, placements: dict[str, tuple[Option, str]] | dict[str, Block]) -> int:
-        return sum(self.prepared.by_id[mid].priority for mid in placements)
+    def value(self, placements: Mapping[str, object]) -> int:
+        return self.prepared.value(placements)
 
     def params_for(self, share: float) -> SolveParams:
         return SolveParams(self.left(share), self.params.workers, self.params.seed, self.params.log)
@@ -817,8 +818,8 @@ class _Pipeline:
         return not interrupted
 
     def _pack(self, blocks: dict[str, Block], seconds: float) -> tuple[dict[str, tuple[Option, str]], bool]:
-        """Exact times and rooms for stage A's choice, one model per date (dates share only caps, which
-        any subset of stage A's meetings respects); unused time passes on to the next date."""
+        """Exact times and rooms for the chosen venue days, one model per date (dates share only caps,
+        which any subset of a choice that fits the aggregate respects); unused time passes on."""
         by_date: dict[dt.date, dict[str, list[Option]]] = defaultdict(dict)
         for mid, block in blocks.items():
             by_date[block[1]][mid] = [o for o in self.options[mid] if block_of(o) == block]
@@ -829,7 +830,7 @@ class _Pipeline:
             start = self._greedy_from(narrowed, {})
             budget = (deadline - time.monotonic()) / (len(by_date) - n)
             building = sum(len(o) for o in narrowed.values()) / OPTIONS_BUILT_PER_SECOND
-            complete = self.value(start) == sum(self.prepared.by_id[mid].priority for mid in narrowed)
+            complete = self.value(start) == self.value(narrowed)
             if not complete and budget >= building + 1.0:
                 packer = ScheduleModel(self.request, self.prepared, options=narrowed)
                 packer.add_hint(start)
