@@ -3,7 +3,7 @@
 CP-SAT's own SIGINT handler exists only while it solves: a Ctrl-C landing as a stage ends,
 or one that stops a stage before its first solution, could go unnoticed and the next stage
 would run on. Instead the search runs in a worker thread with that handler off, and the
-main thread waits in short joins, where Python delivers KeyboardInterrupt; we then ask the
+main thread waits on an event in short steps, where Python delivers KeyboardInterrupt; we then ask the
 search to stop, keep what it found, and say that it was interrupted.
 """
 

@@ -1,9 +1,9 @@
 """A fast, room-exact greedy schedule, used as CP-SAT's starting point (a complete hint).
 
 The solver starts from this, so its answer is never worse than the greedy. Meetings go in
-order of priority (then scarcity of options, then the LP's preference where given), each
-into its first option where every participant is free, in one city that date, under their
-cap, and a real room is free for all its slots.
+order of priority (then scarcity of options), each into its first option where every
+participant is free, in one city that date, under their cap, and a real room is free for
+all its slots.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ def greedy_placements(
     options_of: Callable[[Meeting], list[Option]],
     participants_of: Callable[[Meeting], list[str]],
     rooms: list[Room],
-    preference: dict[str, float] | None = None,
     fixed: dict[str, tuple[Option, str]] | None = None,
 ) -> dict[str, tuple[Option, str]]:
     """Meeting id -> (option, room) for the meetings the greedy could place."""
@@ -86,11 +85,10 @@ def greedy_placements(
         if mid in by_id:
             take(by_id[mid], option, room_id)
 
-    prefer = preference or {}
     options = {m.id: options_of(m) for m in meetings if m.id not in placements}
     order = sorted(
         (m for m in meetings if m.id not in placements),
-        key=lambda m: (-m.priority, -prefer.get(m.id, 0.0), len(options[m.id]), m.id),
+        key=lambda m: (-m.priority, len(options[m.id]), m.id),
     )
     for meeting in order:
         people = participants_of(meeting)
