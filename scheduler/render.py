@@ -9,6 +9,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from scheduler.attendance import attendees
 from scheduler.model import Instance, to_clock, to_minutes
 from scheduler.solution import Assignment, Change, Schedule
 from scheduler.verify import Violation
@@ -26,8 +27,10 @@ def _sorted(assignments: list[Assignment]) -> list[Assignment]:
 
 
 def _effective_participants(instance: Instance, schedule: Schedule, meeting_id: str) -> list[str]:
-    gone = {c.id for c in schedule.cancelled if c.kind == "participant"}
-    return [p for p in instance.meeting_by_id[meeting_id].participants if p not in gone]
+    assignment = schedule.assignment_by_meeting.get(meeting_id)
+    if assignment is None:
+        return []
+    return attendees(instance, schedule.cancelled, assignment)
 
 
 def person_timetable(instance: Instance, schedule: Schedule, pid: str) -> RenderableType:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 
 class _Record(BaseModel):
@@ -19,6 +19,8 @@ class Assignment(_Record):
     city: str
     venue: str
     room: str
+    participants: list[str] | None = None
+    """Who attends (the request's people less those cancelled by then); absent in older files."""
 
     def place_key(self) -> tuple[str, str, str, str]:
         """What 'same place' means for change tracking: date, start, venue, room."""
@@ -31,16 +33,22 @@ class Unscheduled(_Record):
 
 
 class Cancellation(_Record):
+    model_config = ConfigDict(frozen=True, extra="forbid", serialize_by_alias=True)
+
     kind: Literal["participant", "meeting", "room"]
     id: str
+    from_: str | None = Field(default=None, validation_alias=AliasChoices("from", "from_"), serialization_alias="from")
+    """Local time (YYYY-MM-DDTHH:MM) from which it counts; None: from the start of the event."""
 
 
 class Change(_Record):
     meeting: str
-    change: Literal["moved", "added", "dropped", "cancelled"]
+    change: Literal["moved", "added", "dropped", "cancelled", "left", "resized"]
     before: Assignment | None = None
     after: Assignment | None = None
     notify: list[str] = Field(default_factory=list)
+    cause: str | None = None
+    """Why, in words an organiser can pass on ("participant cn-most-01 cancelled")."""
 
 
 class Schedule(BaseModel):

@@ -199,7 +199,7 @@ def test_cli_resolve_keeps_versions_and_refuses_another_event(sample_copy: Path,
     assert kept.read_bytes() == first
     data = json.loads(schedule_path.read_text())
     assert data["previous"] == str(kept)
-    assert {"kind": "meeting", "id": "r01"} in data["cancelled"]
+    assert {"kind": "meeting", "id": "r01", "from": None} in data["cancelled"]
     assert any(c["change"] == "cancelled" and c["after"] is None for c in data["changes"])
     assert runner.invoke(app, ["check", str(sample_copy), str(schedule_path)]).exit_code == 0
     result = runner.invoke(app, ["diff", str(kept), str(schedule_path)])

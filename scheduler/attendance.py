@@ -1,0 +1,34 @@
+"""Who attends a scheduled meeting: one reading of history for resolve, timetables and exports.
+
+A cancellation counts from the moment it was recorded (`Cancellation.from_`, None = from the
+start), so a meeting held before that moment happened with the people it had then. A schedule
+written by this version records each assignment's people; older files are read through the
+cancellations instead. (The checker re-derives this on its own, on purpose.)
+"""
+
+from __future__ import annotations
+
+from scheduler.model import Instance
+from scheduler.solution import Assignment, Cancellation
+
+
+def starts_at(assignment: Assignment) -> str:
+    """'2025-11-14T10:30': comparable as text with other local times of the same form."""
+    return f"{assignment.date}T{assignment.start}"
+
+
+def cancellation_applies(cancellation: Cancellation, moment: str) -> bool:
+    """Whether a cancellation is in force for a meeting starting at `moment` (local, minutes)."""
+    return cancellation.from_ is None or cancellation.from_[:16] <= moment
+
+
+def attendees(instance: Instance, cancelled: list[Cancellation], assignment: Assignment) -> list[str]:
+    """The people of a scheduled meeting, in request order."""
+    if assignment.participants is not None:
+        return list(assignment.participants)
+    meeting = instance.meeting_by_id.get(assignment.meeting)
+    if meeting is None:
+        return []
+    moment = starts_at(assignment)
+    gone = {c.id for c in cancelled if c.kind == "participant" and cancellation_applies(c, moment)}
+    return [p for p in meeting.participants if p not in gone]
