@@ -162,8 +162,25 @@ def solve(
     except NoSchedule as error:
         fail(str(error), 1)
     schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)  # type: ignore[arg-type]
-    kept = write_schedule(target, schedule)
+    kept = _write_checked(instance, schedule, target)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
+
+
+def _write_checked(
+    instance: Instance, schedule: Schedule, target: Path, previous: Schedule | None = None
+) -> Path | None:
+    """Write only what the independent checker accepts; anything else is our bug, never a file."""
+    from scheduler.verify import review
+
+    report = review(instance, schedule, previous)
+    if report.violations:
+        err.print(render.violations(report.violations))
+        fail(
+            f"Internal error: the schedule breaks {len(report.violations)} rule(s) listed above, so it was not "
+            f"written to {target}. Please report this with the instance file.",
+            1,
+        )
+    return write_schedule(target, schedule)
 
 
 @app.command()
@@ -195,9 +212,7 @@ def resolve(
     what was cancelled and every change with the people to notify. The previous file is
     never overwritten: it is kept as a numbered version.
     """
-    import datetime as dt
-
-    from scheduler.resolve import moved_without_cause, parse_cancel, plan, resolved_schedule, same_event
+    from scheduler.resolve import moved_without_cause, parse_cancel, parse_moment, plan, resolved_schedule, same_event
     from scheduler.solve import NoSchedule, SolveParams
     from scheduler.solve import solve as run_solve
     from scheduler.store import sha256_of
@@ -211,31 +226,26 @@ def resolve(
                 str(previous_path),
             )
         cancels = [parse_cancel(text) for text in cancel or []]
-        frozen = None
-        if frozen_until is not None:
-            try:
-                frozen = dt.datetime.fromisoformat(frozen_until)
-            except ValueError:
-                raise InputError(
-                    [Problem(("--frozen-until",), f"{frozen_until!r} is not a date-time like 2025-11-14T12:00")]
-                ) from None
+        frozen = parse_moment(frozen_until, instance.event.timezone) if frozen_until is not None else None
         resolve_plan = plan(instance, previous, cancels, frozen, max_moves)
     if previous.instance_sha256 != sha:
         err.print(f"The instance changed since {previous_path} was made: keeping what still stands.")
+    for note in resolve_plan.notes:
+        err.print(Text(f"Note: {note}", style="yellow"), soft_wrap=True)
     params = SolveParams(time_limit, workers, seed)
     request = resolve_plan.request
     try:
         outcome = run_with_progress(len(instance.meetings), lambda cb: run_solve(request, params, cb))
     except NoSchedule as error:
         fail(str(error), 1)
-    schedule = resolved_schedule(instance, previous, resolve_plan, outcome, str(instance_path), sha, frozen)  # type: ignore[arg-type]
+    schedule = resolved_schedule(instance, previous, resolve_plan, outcome, str(instance_path), sha)  # type: ignore[arg-type]
     schedule = schedule.model_copy(update={"previous_sha256": sha256_of(previous_path.read_bytes())})
     target = out_path or default_schedule_path(instance_path)
     same_file = target.exists() and target.resolve() == previous_path.resolve()
     # Writing over the previous file keeps it as the next numbered version: record that name.
     recorded = next_version_path(target) if same_file else previous_path
     schedule = schedule.model_copy(update={"previous": str(recorded)})
-    kept = write_schedule(target, schedule)
+    kept = _write_checked(instance, schedule, target, previous)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
     out.print(render.changes_by_person(instance, schedule.changes))
     unforced = moved_without_cause(schedule.changes, resolve_plan.affected)

@@ -30,7 +30,7 @@ def _effective_participants(instance: Instance, schedule: Schedule, meeting_id: 
     assignment = schedule.assignment_by_meeting.get(meeting_id)
     if assignment is None:
         return []
-    return attendees(instance, schedule.cancelled, assignment)
+    return attendees(instance, schedule.cancelled, assignment, schedule.frozen_until)
 
 
 def person_timetable(instance: Instance, schedule: Schedule, pid: str) -> RenderableType:

@@ -68,9 +68,26 @@ class SolveRequest:
     """Displaced meetings: a different date or start than this costs one tie-break point."""
     frozen_until: dt.datetime | None = None
     hint: dict[str, tuple[Option, str]] = field(default_factory=dict)
+    max_meetings_of: dict[str, int] = field(default_factory=dict)
+    """Participant id -> cap raised to what history already holds (an edit cannot undo the past)."""
+    busy: dict[tuple[str, dt.date], tuple[str, frozenset[int]]] = field(default_factory=dict)
+    """(participant, date) -> (city, minutes) taken by history the solver does not hold as a pin."""
 
     def meeting_participants(self, meeting: Meeting) -> list[str]:
         return self.participants_of.get(meeting.id, meeting.participants)
+
+    def max_meetings(self, pid: str) -> int | None:
+        return self.max_meetings_of.get(pid, self.instance.participant_by_id[pid].max_meetings)
+
+    def fits_busy(self, people: list[str], option: Option) -> bool:
+        """Whether an option avoids the city and time history took from these people."""
+        for pid in people:
+            taken = self.busy.get((pid, option.date))
+            if taken is not None and (
+                taken[0] != option.city or any(t in taken[1] for t in range(option.start, option.end))
+            ):
+                return False
+        return True
 
 
 @dataclass(frozen=True)
@@ -149,6 +166,8 @@ class Prepared:
                 self.options.append([])  # it can only stay where it is: other places are dead weight
                 continue
             options = instance.meeting_options(effective)
+            if request.busy:
+                options = [o for o in options if request.fits_busy(people, o)]
             free = options if frozen_until is None else [o for o in options if _starts_at(o) >= frozen_until]
             self.options.append(free)
             if not free and pin is None:
@@ -191,7 +210,7 @@ class Prepared:
         if idx in self.reasons:
             return self.reasons[idx]
         for pid in self.participants[idx]:
-            limit = self.instance.participant_by_id[pid].max_meetings
+            limit = self.request.max_meetings(pid)
             if limit is not None and attending[pid] >= limit:
                 return f"{pid} already has max_meetings ({limit})"
         return "no time left with all participants and a room free"
@@ -403,7 +422,7 @@ class ScheduleModel:
             for pid in self.participants[idx]:
                 lits_of[pid].extend(lits)
         for pid, lits in lits_of.items():
-            limit = self.instance.participant_by_id[pid].max_meetings
+            limit = self.request.max_meetings(pid)
             if limit is not None and len(lits) > limit:
                 self.model.add(LinearExpr.sum(lits) <= limit)
 
@@ -761,6 +780,7 @@ class _Pipeline:
             lambda m: self.people[m.id],
             free_rooms,
             fixed=start,
+            caps=self.request.max_meetings,
         )
 
     def _greedy(self) -> None:

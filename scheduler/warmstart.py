@@ -22,6 +22,7 @@ def greedy_placements(
     participants_of: Callable[[Meeting], list[str]],
     rooms: list[Room],
     fixed: dict[str, tuple[Option, str]] | None = None,
+    caps: Callable[[str], int | None] | None = None,
 ) -> dict[str, tuple[Option, str]]:
     """Meeting id -> (option, room) for the meetings the greedy could place."""
     step = instance.event.slot_minutes
@@ -65,7 +66,7 @@ def greedy_placements(
                     return min(common)
         return None
 
-    caps = {p.id: p.max_meetings for p in instance.participants}
+    cap_of = {p.id: (caps(p.id) if caps is not None else p.max_meetings) for p in instance.participants}
     placements: dict[str, tuple[Option, str]] = {}
 
     def take(meeting: Meeting, option: Option, room_id: str) -> None:
@@ -92,7 +93,7 @@ def greedy_placements(
     )
     for meeting in order:
         people = participants_of(meeting)
-        if any(caps[p] is not None and count[p] >= caps[p] for p in people):  # type: ignore[operator]
+        if any((cap := cap_of[p]) is not None and count[p] >= cap for p in people):
             continue
         for option in options[meeting.id]:
             ticks = range(option.start, option.end, step)

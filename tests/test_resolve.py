@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from conftest import make_instance, meeting
 from typer.testing import CliRunner
 
 from scheduler.cli import app
 from scheduler.errors import InputError
+from scheduler.generate import generate
 from scheduler.model import Instance
 from scheduler.resolve import moved_without_cause, parse_cancel, plan, resolved_schedule
 from scheduler.solution import Assignment, Schedule, Unscheduled
@@ -55,7 +57,7 @@ def resolve(
     frozen_at = dt.datetime.fromisoformat(frozen) if frozen else None
     resolve_plan = plan(instance, previous, [parse_cancel(c) for c in cancels], frozen_at, max_moves)
     outcome = solve(resolve_plan.request, SolveParams(10, 2, 1))
-    schedule = resolved_schedule(instance, previous, resolve_plan, outcome, "x.yaml", "0" * 64, frozen_at)
+    schedule = resolved_schedule(instance, previous, resolve_plan, outcome, "x.yaml", "0" * 64)
     problems = verify(instance, schedule)
     assert problems == [], "\n".join(map(str, problems))
     return schedule, moved_without_cause(schedule.changes, resolve_plan.affected)
@@ -71,7 +73,11 @@ def test_cancelling_a_participant_cancels_pairs_and_keeps_groups_in_place() -> N
     assert "pair" not in after.assignment_by_meeting
     assert after.assignment_by_meeting["group"] == before.assignment_by_meeting["group"]
     assert after.assignment_by_meeting["other"] == before.assignment_by_meeting["other"]
-    assert [(c.meeting, c.change, c.notify) for c in after.changes] == [("pair", "cancelled", ["a"])]
+    assert [(c.meeting, c.change, c.notify) for c in after.changes] == [
+        ("pair", "cancelled", ["a"]),
+        ("group", "left", ["c", "d"]),
+    ]
+    assert [c.cause for c in after.changes] == ["B (b) can no longer attend", "E (e) can no longer attend"]
     assert unforced == []
 
 
@@ -205,8 +211,13 @@ def test_cli_resolve_keeps_versions_and_refuses_another_event(sample_copy: Path,
     result = runner.invoke(app, ["diff", str(kept), str(schedule_path)])
     assert result.exit_code == 0 and "Giulia Rossi" in result.output and "cancelled" in result.output
 
+    renamed = tmp_path / "renamed.yaml"
+    renamed.write_text(sample_copy.read_text().replace("Innovation Week — sample", "Innovation Week 2025"))
+    result = runner.invoke(app, ["resolve", str(renamed), "--previous", str(schedule_path), "-w", "2"])
+    assert result.exit_code == 0, "renaming the event is an edit, not another event\n" + result.output
+
     other = tmp_path / "other.yaml"
-    other.write_text(sample_copy.read_text().replace("Innovation Week — sample", "Another event"))
+    other.write_text(yaml.safe_dump(generate(30, 40, seed=2)))
     result = runner.invoke(app, ["resolve", str(other), "--previous", str(schedule_path), "-w", "2"])
     assert result.exit_code == 2
     assert "was made for another event" in result.output
