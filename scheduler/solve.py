@@ -639,7 +639,7 @@ def _starts_at(option: Option) -> dt.datetime:
     return dt.datetime.combine(option.date, dt.time(option.start // 60, option.start % 60))
 
 
-def to_assignment(meeting_id: str, option: Option, room: str) -> Assignment:
+def to_assignment(meeting_id: str, option: Option, room: str, people: list[str] | None = None) -> Assignment:
     return Assignment(
         meeting=meeting_id,
         date=option.date.isoformat(),
@@ -648,6 +648,7 @@ def to_assignment(meeting_id: str, option: Option, room: str) -> Assignment:
         city=option.city,
         venue=option.venue,
         room=room,
+        participants=people,
     )
 
 
@@ -656,7 +657,9 @@ def outcome_to_schedule(
 ) -> Schedule:
     """A plain Schedule, meetings in instance order."""
     assignments = [
-        to_assignment(m.id, *outcome.placements[m.id]) for m in request.instance.meetings if m.id in outcome.placements
+        to_assignment(m.id, *outcome.placements[m.id], request.meeting_participants(m))
+        for m in request.instance.meetings
+        if m.id in outcome.placements
     ]
     unscheduled = [
         Unscheduled(meeting=m.id, reason=outcome.unscheduled[m.id])
