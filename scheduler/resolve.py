@@ -231,6 +231,13 @@ def plan(
         ledger.take(option, room, people)
         pins[mid] = Pin(mid, option, room, forced=False)
         hint[mid] = (option, room)
+    # History the solver cannot hold as a pin (its room is gone) still uses up the people's caps.
+    solver_caps = dict(caps)
+    unpinned = Counter(pid for mid in history if mid not in pins for pid in participants_of[mid])
+    for pid, used in unpinned.items():
+        limit = caps.get(pid, instance.participant_by_id[pid].max_meetings)
+        if limit is not None:
+            solver_caps[pid] = max(0, limit - used)
     prefer_time = {mid: (_option_of(before[mid]).date, _option_of(before[mid]).start) for mid in affected}
     request = SolveRequest(
         instance=instance,
@@ -242,7 +249,7 @@ def plan(
         frozen_until=frozen,
         hint=hint,
         prefer_time={mid: t for mid, t in prefer_time.items() if mid in instance.meeting_by_id},
-        max_meetings_of=caps,
+        max_meetings_of=solver_caps,
         busy=ledger.history_busy(history, participants_of),
     )
     return ResolvePlan(request, all_cancels, affected, frozen, history, causes, notes)
