@@ -264,11 +264,16 @@ def diff_command(
     ] = None,
 ) -> None:
     """Show what changed between two schedules, grouped by the person to notify."""
-    from scheduler.resolve import diff
+    from scheduler.resolve import diff, same_event
 
     with input_errors():
         old, new = load_schedule(old_path), load_schedule(new_path)
         instance, _ = _load_pair(instance_path or Path(new.instance), new_path)
+        if not same_event(instance, old):
+            raise InputError(
+                [Problem((), f"is a schedule of another event, not {instance.event.name!r}: nothing to compare")],
+                str(old_path),
+            )
     changes = diff(instance, old, new)
     out.print(render.changes_by_person(instance, changes))
     kinds = sorted({c.change for c in changes})
@@ -276,23 +281,46 @@ def diff_command(
 
 
 @app.command()
-def check(instance_path: InstanceArg, schedule_path: ScheduleArg) -> None:
-    """Check a schedule against every rule of FORMAT.md; exit 0 only if all hold.
+def check(
+    instance_path: InstanceArg,
+    schedule_path: ScheduleArg,
+    previous_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            "-p",
+            help="An earlier schedule of the chain: check that history before the frozen moment is as it had it.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Check a schedule against every rule of the format; exit 0 only if all hold.
 
     The checker is independent of the solver: it re-derives rooms, times and
-    availability from the instance itself.
+    availability from the instance itself. Meetings before the schedule's frozen
+    moment are history: an edit of the instance made later (availability, rooms,
+    caps) is reported as a warning about them, not as a violation.
     """
-    from scheduler.verify import verify
+    from scheduler.verify import review
 
     with input_errors():
         instance, schedule = _load_pair(instance_path, schedule_path)
-    found = verify(instance, schedule)
-    if found:
-        out.print(render.violations(found))
+        previous = load_schedule(previous_path) if previous_path is not None else None
+    report = review(instance, schedule, previous)
+    if report.frozen_until is not None:
+        out.print(
+            f"History: {report.history} assignment(s) start before frozen_until {report.frozen_until} "
+            "and were checked as meetings that already happened."
+        )
+    if report.warnings:
+        out.print(render.violations(report.warnings, title="warning(s) about history"))
+    if report.violations:
+        out.print(render.violations(report.violations))
         raise typer.Exit(1)
+    against = f", history as in {previous_path}" if previous_path is not None else ""
     out.print(
         f"OK: {len(schedule.assignments)} assignments satisfy every rule "
-        f"(total priority {schedule.objective}, status {schedule.status})."
+        f"(total priority {schedule.objective}, status {schedule.status}{against})."
     )
 
 

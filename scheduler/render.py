@@ -151,8 +151,8 @@ def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str |
     return Group(table, why)
 
 
-def violations(found: list[Violation], limit: int = 200) -> RenderableType:
-    table = Table(box=box.SIMPLE_HEAD, title=f"{len(found)} rule violation(s)", title_justify="left")
+def violations(found: list[Violation], limit: int = 200, title: str = "rule violation(s)") -> RenderableType:
+    table = Table(box=box.SIMPLE_HEAD, title=f"{len(found)} {title}", title_justify="left")
     table.add_column("Rule", no_wrap=True)
     table.add_column("Problem")
     for v in found[:limit]:

@@ -417,14 +417,14 @@ def diff(
                 kind, cause = "added", f"{_people_text(instance, joined)} now join(s) this meeting"
             if left and kind != "left":
                 cause += f"; {_people_text(instance, left)} no longer attend(s)"
-            notify = people_after + [p for p in left if p not in gone_people]
+            notify = people_after + [p for p in left if p not in gone_people and p in instance.participant_by_id]
         elif a is None:
             kind, cause = "added", causes.get(mid, "a place became free")
             notify = people_after
         else:
             kind = "cancelled" if mid in cancelled_now or mid not in instance.meeting_by_id else "dropped"
             cause = causes.get(mid, "its place is needed for higher-priority meetings")
-            notify = [p for p in people_before if p not in gone_people]
+            notify = [p for p in people_before if p not in gone_people and p in instance.participant_by_id]
         changes.append(Change(meeting=mid, change=kind, before=a, after=b, notify=notify, cause=cause))  # type: ignore[arg-type]
     return changes
 

@@ -221,3 +221,353 @@ def test_cli_resolve_keeps_versions_and_refuses_another_event(sample_copy: Path,
     result = runner.invoke(app, ["resolve", str(other), "--previous", str(schedule_path), "-w", "2"])
     assert result.exit_code == 2
     assert "was made for another event" in result.output
+
+
+# ---- The scenarios of a live event, through the command line, every output checked ----
+
+cli_runner = CliRunner()
+ONE_HOUR_TWO_TABLES_ONE_ROOM = [
+    {
+        "id": "bj",
+        "city": "Beijing",
+        "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "11:00"}]}],
+        "rooms": [{"id": "T", "count": 2, "capacity": 2}, {"id": "R", "capacity": 4}],
+    }
+]
+
+
+def cli(*args: str | Path) -> tuple[int, str]:
+    """Run `schedule ARGS` as a user would; a traceback is always a failure."""
+    result = cli_runner.invoke(app, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def write_instance(path: Path, meetings: list[dict[str, Any]], **sections: Any) -> Path:
+    data = {
+        "event": {"name": "Chain week", "timezone": "Asia/Shanghai", "slot_minutes": 30},
+        "venues": sections.get("venues", ONE_HOUR_TWO_TABLES_ONE_ROOM),
+        "participants": sections.get("participants", PEOPLE),
+        "meetings": meetings,
+    }
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def solve_cli(instance: Path, out: Path) -> dict[str, Any]:
+    code, output = cli("solve", instance, "--out", out, "-t", "10", "-w", "2")
+    assert code == 0, output
+    assert cli("check", instance, out)[0] == 0
+    return json.loads(out.read_text())
+
+
+def resolve_cli(instance: Path, previous: Path, out: Path, *options: str) -> tuple[dict[str, Any], str]:
+    """Re-solve, then `check` the result on its own and against the previous file."""
+    code, output = cli("resolve", instance, "--previous", previous, "--out", out, "-w", "2", *options)
+    assert code == 0, output
+    code, checked = cli("check", instance, out, "--previous", previous)
+    assert code == 0, checked
+    return json.loads(out.read_text()), output
+
+
+def changes_of(schedule: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {c["meeting"]: c for c in schedule["changes"]}
+
+
+def test_cli_pins_that_clash_after_an_edit_are_replaced_not_kept_both(tmp_path: Path) -> None:
+    """One slot, table T(2) and room R(4): m1 = [a, b, e], m2 = [c, d]; then c joins m1.
+
+    Each old place is still valid alone, but c cannot be in both: the lower-priority m2 gives way.
+    """
+    venues = [
+        {
+            **ONE_HOUR_TWO_TABLES_ONE_ROOM[0],
+            "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "09:30"}]}],
+            "rooms": [{"id": "T", "capacity": 2}, {"id": "R", "capacity": 4}],
+        }
+    ]
+    v1 = write_instance(
+        tmp_path / "v1.yaml", [meeting("m1", "a", "b", "e", priority=2), meeting("m2", "c", "d")], venues=venues
+    )
+    s1 = solve_cli(v1, tmp_path / "s1.json")
+    assert {a["meeting"] for a in s1["assignments"]} == {"m1", "m2"}
+    v2 = write_instance(
+        tmp_path / "v2.yaml", [meeting("m1", "a", "b", "e", "c", priority=2), meeting("m2", "c", "d")], venues=venues
+    )
+    s2, output = resolve_cli(v2, tmp_path / "s1.json", tmp_path / "s2.json")
+    assert "No changes" not in output
+    changes = changes_of(s2)
+    assert changes["m2"]["change"] == "dropped" and changes["m2"]["notify"] == ["c", "d"]
+    assert "C (c) now has another meeting at that time" in changes["m2"]["cause"]
+    assert changes["m1"]["change"] == "added" and "c" in changes["m1"]["notify"]
+    assert s2["status"] == "OPTIMAL" and s2["objective"] == 2
+
+
+def test_cli_earlier_cancellations_of_removed_ids_are_dropped_with_a_note(tmp_path: Path) -> None:
+    meetings = [meeting("ab", "a", "b"), meeting("cd", "c", "d"), meeting("ef", "e", "f")]
+    v1 = write_instance(tmp_path / "v1.yaml", meetings)
+    solve_cli(v1, tmp_path / "s1.json")
+    s2, _ = resolve_cli(v1, tmp_path / "s1.json", tmp_path / "s2.json", "--cancel", "participant:f")
+    assert {"kind": "participant", "id": "f", "from": None} in s2["cancelled"]
+    people = [p for p in PEOPLE if p["id"] != "f"]
+    v2 = write_instance(tmp_path / "v2.yaml", meetings[:2], participants=people)
+    s3, output = resolve_cli(v2, tmp_path / "s2.json", tmp_path / "s3.json")
+    assert "earlier cancellation of participant 'f' dropped" in output
+    assert all(c["id"] not in ("f", "ef") for c in s3["cancelled"])
+
+
+def test_cli_a_removed_room_and_a_removed_participant_are_handled_and_listed(tmp_path: Path) -> None:
+    meetings = [meeting("ab", "a", "b"), meeting("cde", "c", "d", "e", priority=2)]
+    v1 = write_instance(tmp_path / "v1.yaml", meetings)
+    s1 = solve_cli(v1, tmp_path / "s1.json")
+    assert {a["meeting"]: a["room"] for a in s1["assignments"]}["cde"] == "R"
+    venues = [{**ONE_HOUR_TWO_TABLES_ONE_ROOM[0], "rooms": [{"id": "T", "count": 2, "capacity": 2}]}]
+    people = [p for p in PEOPLE if p["id"] != "e"]
+    v2 = write_instance(
+        tmp_path / "v2.yaml", [meetings[0], meeting("cde", "c", "d", priority=2)], venues=venues, participants=people
+    )
+    s2, _ = resolve_cli(v2, tmp_path / "s1.json", tmp_path / "s2.json")
+    change = changes_of(s2)["cde"]
+    assert change["change"] == "moved"
+    assert change["cause"] == "room R was removed from the instance; e no longer attend(s)"
+    assert change["after"]["room"].startswith("T-") and change["after"]["participants"] == ["c", "d"]
+    assert change["notify"] == ["c", "d"]
+    assert "ab" not in changes_of(s2)
+
+
+def test_cli_a_meeting_whose_slots_changed_is_resized_and_its_people_told(tmp_path: Path) -> None:
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")])
+    s1 = solve_cli(v1, tmp_path / "s1.json")
+    was = s1["assignments"][0]
+    v2 = write_instance(tmp_path / "v2.yaml", [meeting("ab", "a", "b", slots=2)])
+    s2, output = resolve_cli(v2, tmp_path / "s1.json", tmp_path / "s2.json")
+    change = changes_of(s2)["ab"]
+    assert change["change"] == "resized", change
+    assert (change["after"]["start"], change["after"]["room"]) == (was["start"], was["room"])
+    assert change["after"]["end"] != was["end"] and change["notify"] == ["a", "b"]
+    assert "now lasts 2 slot(s)" in change["cause"]
+    assert "resized" in output
+
+
+def test_cli_narrowed_availability_moves_the_meeting_and_says_why(tmp_path: Path) -> None:
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")])
+    s1 = solve_cli(v1, tmp_path / "s1.json")
+    start = s1["assignments"][0]["start"]
+    later = "10:30" if start != "10:30" else "10:00"
+    end = {"10:30": "11:00", "10:00": "10:30"}[later]
+    people = [
+        {"id": "b", "name": "B", "available": [{"date": "2025-11-13", "city": "Beijing", "start": later, "end": end}]},
+        *PEOPLE[2:],
+        PEOPLE[0],
+    ]
+    v2 = write_instance(tmp_path / "v2.yaml", [meeting("ab", "a", "b")], participants=people)
+    s2, _ = resolve_cli(v2, tmp_path / "s1.json", tmp_path / "s2.json")
+    change = changes_of(s2)["ab"]
+    assert change["change"] == "moved" and change["after"]["start"] == later
+    assert change["cause"] == "B (b) is no longer available then (instance edited)"
+
+
+def test_cli_max_meetings_lowered_below_the_pinned_keeps_the_most_valuable(tmp_path: Path) -> None:
+    meetings = [meeting(f"a{p}", "a", p, priority=k) for k, p in enumerate("bcde", start=1)]
+    v1 = write_instance(tmp_path / "v1.yaml", meetings)
+    s1 = solve_cli(v1, tmp_path / "s1.json")
+    assert len(s1["assignments"]) == 4
+    people = [{"id": "a", "name": "A", "max_meetings": 1}, *PEOPLE[1:]]
+    v2 = write_instance(tmp_path / "v2.yaml", meetings, participants=people)
+    s2, _ = resolve_cli(v2, tmp_path / "s1.json", tmp_path / "s2.json")
+    assert [a["meeting"] for a in s2["assignments"]] == ["ae"]
+    changes = changes_of(s2)
+    assert sorted(changes) == ["ab", "ac", "ad"]
+    assert all(c["change"] == "dropped" and "max_meetings 1" in c["cause"] for c in changes.values())
+
+
+def test_cli_a_meeting_deleted_from_the_file_is_cancelled_and_its_people_told(tmp_path: Path) -> None:
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b"), meeting("cd", "c", "d")])
+    solve_cli(v1, tmp_path / "s1.json")
+    v2 = write_instance(tmp_path / "v2.yaml", [meeting("ab", "a", "b")])
+    s2, _ = resolve_cli(v2, tmp_path / "s1.json", tmp_path / "s2.json")
+    change = changes_of(s2)["cd"]
+    assert change["change"] == "cancelled" and change["notify"] == ["c", "d"]
+    assert change["cause"] == "the request was removed from the instance"
+
+
+def test_cli_an_edit_that_contradicts_history_is_a_warning_and_history_stays(tmp_path: Path) -> None:
+    a_early = [
+        {
+            "id": "a",
+            "name": "A",
+            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "09:30"}],
+        },
+        *PEOPLE[1:],
+    ]
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")], participants=a_early)
+    s1 = solve_cli(v1, tmp_path / "s1.json")
+    assert s1["assignments"][0]["start"] == "09:00"
+    s2, _ = resolve_cli(v1, tmp_path / "s1.json", tmp_path / "s2.json", "--frozen-until", "2025-11-13T10:00")
+    a_late = [
+        {
+            "id": "a",
+            "name": "A",
+            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "10:00", "end": "11:00"}],
+        },
+        *PEOPLE[1:],
+    ]
+    v2 = write_instance(tmp_path / "v2.yaml", [meeting("ab", "a", "b")], participants=a_late)
+    s3, output = resolve_cli(v2, tmp_path / "s2.json", tmp_path / "s3.json")
+    assert "happened before the edit" in output
+    assert s3["assignments"] == s2["assignments"] and s3["changes"] == []
+    code, checked = cli("check", v2, tmp_path / "s3.json")
+    assert code == 0 and "warning(s) about history" in checked and "a is not available" in checked
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("2025-11-13T09:30", "2025-11-13T09:30"),
+        ("2025-11-13T02:30+01:00", "2025-11-13T09:30"),
+        ("2025-11-13 09:30", "2025-11-13T09:30"),
+        ("2025-11-13T01:30Z", "2025-11-13T09:30"),
+    ],
+)
+def test_cli_frozen_until_is_local_or_converted_from_an_offset(tmp_path: Path, given: str, stored: str) -> None:
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")])
+    solve_cli(v1, tmp_path / "s1.json")
+    s2, _ = resolve_cli(v1, tmp_path / "s1.json", tmp_path / "s2.json", "--frozen-until", given)
+    assert s2["frozen_until"] == stored
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ("2025-11-13T10:30:30", "to the minute"),
+        ("2025-11-13", "no time of day"),
+        ("tomorrow", "not a date-time"),
+        ("10:30", "not a date-time"),
+    ],
+)
+def test_cli_frozen_until_refuses_what_it_cannot_read_exactly(tmp_path: Path, given: str, says: str) -> None:
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")])
+    solve_cli(v1, tmp_path / "s1.json")
+    code, output = cli(
+        "resolve", v1, "--previous", tmp_path / "s1.json", "--out", tmp_path / "s2.json", "--frozen-until", given
+    )
+    assert code == 2 and says in output and "--frozen-until" in output
+    assert not (tmp_path / "s2.json").exists()
+
+
+def test_cli_the_frozen_moment_carries_along_a_chain(tmp_path: Path) -> None:
+    """Frozen at 09:30 once: a later re-solve without --frozen-until never touches the 09:00 meeting."""
+    a_early = [
+        {
+            "id": "a",
+            "name": "A",
+            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "09:30"}],
+        },
+        *PEOPLE[1:],
+    ]
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b"), meeting("bc", "b", "c")], participants=a_early)
+    s1 = solve_cli(v1, tmp_path / "s1.json")
+    resolve_cli(v1, tmp_path / "s1.json", tmp_path / "s2.json", "--frozen-until", "2025-11-13T09:30")
+    s3, _ = resolve_cli(v1, tmp_path / "s2.json", tmp_path / "s3.json", "--cancel", "participant:b")
+    assert s3["frozen_until"] == "2025-11-13T09:30"
+    assert {"kind": "participant", "id": "b", "from": "2025-11-13T09:30"} in s3["cancelled"]
+    history = {a["meeting"]: a for a in s1["assignments"]}["ab"]
+    assert {a["meeting"]: a for a in s3["assignments"]}["ab"] == history
+    assert "ab" not in changes_of(s3) and changes_of(s3)["bc"]["change"] == "cancelled"
+    code, table = cli("timetable", v1, tmp_path / "s3.json", "--person", "b")
+    assert code == 0 and "A" in table and "1 meeting(s) scheduled" in table
+
+
+def test_cli_check_previous_catches_rewritten_history(tmp_path: Path) -> None:
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b"), meeting("cd", "c", "d")])
+    solve_cli(v1, tmp_path / "s1.json")
+    s2, _ = resolve_cli(v1, tmp_path / "s1.json", tmp_path / "s2.json", "--frozen-until", "2025-11-13T11:00")
+    moved = json.loads(json.dumps(s2))
+    first = moved["assignments"][0]
+    first["room"] = "R"  # free all morning: valid on its own
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps(moved))
+    assert cli("check", v1, tampered)[0] == 0  # alone it is a valid schedule ...
+    code, output = cli("check", v1, tampered, "--previous", tmp_path / "s2.json")
+    assert code == 1 and "[history]" not in output and "history" in output  # ... but not the one that happened
+    assert f"meeting {first['meeting']} happened before 2025-11-13T11:00" in output
+    earlier = json.loads(json.dumps(s2)) | {"frozen_until": "2025-11-13T09:00"}
+    tampered.write_text(json.dumps(earlier))
+    code, output = cli("check", v1, tampered, "--previous", tmp_path / "s2.json")
+    assert code == 1 and "earlier than the previous" in output
+
+
+def test_cli_a_tampered_frozen_moment_exempts_nothing(tmp_path: Path) -> None:
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")])
+    s1 = solve_cli(v1, tmp_path / "s1.json")
+    s1["frozen_until"] = "9999"
+    s1["assignments"][0]["room"] = "NOWHERE"
+    tampered = tmp_path / "t.json"
+    tampered.write_text(json.dumps(s1))
+    code, output = cli("check", v1, tampered)
+    assert code in (1, 2) and "frozen_until" in output
+
+
+def test_cli_diff_refuses_schedules_of_different_events(tmp_path: Path) -> None:
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")])
+    solve_cli(v1, tmp_path / "s1.json")
+    other = tmp_path / "other.yaml"
+    other.write_text(yaml.safe_dump(generate(20, 30, seed=4)))
+    solve_cli(other, tmp_path / "o.json")
+    code, output = cli("diff", tmp_path / "o.json", tmp_path / "s1.json")
+    assert code == 2 and "another event" in output
+
+
+def test_cli_nothing_is_written_when_the_checker_rejects_a_schedule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The path exists for our own bugs only: simulate one by breaking the converted schedule."""
+    import scheduler.solve as solver
+
+    real = solver.outcome_to_schedule
+
+    def broken(*args: Any, **kwargs: Any) -> Schedule:
+        schedule = real(*args, **kwargs)
+        return schedule.model_copy(update={"objective": schedule.objective + 1})
+
+    monkeypatch.setattr(solver, "outcome_to_schedule", broken)
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")])
+    code, output = cli("solve", v1, "--out", tmp_path / "s.json")
+    assert (code == 1 and "Internal error" in output and "[objective]" not in output) or "objective" in output
+    assert not (tmp_path / "s.json").exists()
+
+
+def test_cli_the_2025_chain_of_two_resolves_stays_valid_and_tells_who_left(tmp_path: Path) -> None:
+    """The organisers' day: re-solve at 11:00 (cn-most-01 and room BJ-R1 out), again at 15:00."""
+    week = tmp_path / "w.yaml"
+    week.write_bytes((Path(__file__).resolve().parent.parent / "instances" / "2025.yaml").read_bytes())
+    solve_cli(week, tmp_path / "0.json")
+    s1, _ = resolve_cli(
+        week,
+        tmp_path / "0.json",
+        tmp_path / "1.json",
+        "--cancel",
+        "participant:cn-most-01",
+        "--cancel",
+        "room:BJ-R1",
+        "--frozen-until",
+        "2025-11-14T11:00",
+    )
+    s2, _ = resolve_cli(
+        week,
+        tmp_path / "1.json",
+        tmp_path / "2.json",
+        "--cancel",
+        "participant:cn-most-02",
+        "--frozen-until",
+        "2025-11-14T15:00",
+    )
+    assert s2["frozen_until"] == "2025-11-14T15:00"
+    left = [c for c in s1["changes"] + s2["changes"] if c["change"] == "left"]
+    assert left and all("can no longer attend" in c["cause"] for c in left)
+    code, table = cli("timetable", week, tmp_path / "2.json", "--person", "cn-most-01")
+    held = [a for a in s2["assignments"] if "cn-most-01" in a["participants"]]
+    assert held and all(f"{a['date']}T{a['start']}" < "2025-11-14T11:00" for a in held)
+    assert code == 0 and f"{len(held)} meeting(s) scheduled" in table
+    assert "0 meeting(s) scheduled" not in table
