@@ -8,9 +8,18 @@ from conftest import A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU, make_instance, meeti
 from hypothesis import HealthCheck, given, settings
 from test_property import instances
 
-from scheduler.aggregate import Aggregate, block_of, build_aggregate, lp_support, round_lp, solve_aggregate, solve_lp
 from scheduler.model import Instance, Option
-from scheduler.solve import Prepared, SolveRequest
+from scheduler.solver.ortools.aggregate import (
+    Aggregate,
+    block_of,
+    build_aggregate,
+    lp_support,
+    round_lp,
+    solve_aggregate,
+    solve_lp,
+)
+from scheduler.solver.prepared import Prepared
+from scheduler.solver.request import SolveRequest
 
 ONE_DAY = [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "10:00"}]}]
 TWO_VENUES_IN_BEIJING_ONE_IN_HANGZHOU = [
