@@ -122,10 +122,10 @@ class _Pipeline:
         """A first complete schedule in about a second: pins and hint kept where they fit, the rest greedy."""
         self.report("first draft")
         self.stages.append("first draft")
-        pins = self.request.pins
-        # Frozen history first, so a clash refuses a movable placement rather than history.
-        fixed = {mid: (pin.option, pin.room) for mid, pin in pins.items() if pin.forced}
-        fixed.update((mid, (pin.option, pin.room)) for mid, pin in pins.items() if not pin.forced)
+        pins, by_id = self.request.pins, self.prepared.by_id
+        # Frozen history first, then by priority: a clash refuses the movable, less important placement.
+        order = sorted(pins, key=lambda mid: (not pins[mid].forced, -by_id[mid].priority if mid in by_id else 0, mid))
+        fixed = {mid: (pins[mid].option, pins[mid].room) for mid in order}
         fixed.update((mid, place) for mid, place in self.request.hint.items() if mid not in fixed)
         began = time.monotonic()
         self.best, refused = self._greedy_from(self.options, fixed)
