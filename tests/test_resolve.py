@@ -43,7 +43,7 @@ def instance_with(meetings: list[dict[str, Any]], people: list[dict[str, Any]] |
 
 def first_solve(instance: Instance) -> Schedule:
     request = SolveRequest(instance)
-    schedule = outcome_to_schedule(solve(request, SolveParams(10, 2, 1)), request, "x.yaml", "0" * 64)
+    schedule = outcome_to_schedule(solve(request, SolveParams(10, 2, 1, shortcuts=False)), request, "x.yaml", "0" * 64)
     assert verify(instance, schedule) == []
     return schedule
 
@@ -54,7 +54,7 @@ def resolve(
     """Re-solve, verify, and return the schedule and the meetings moved without cause."""
     frozen_at = dt.datetime.fromisoformat(frozen) if frozen else None
     resolve_plan = plan(instance, previous, [parse_cancel(c) for c in cancels], frozen_at, max_moves)
-    outcome = solve(resolve_plan.request, SolveParams(10, 2, 1))
+    outcome = solve(resolve_plan.request, SolveParams(10, 2, 1, shortcuts=False))
     schedule = resolved_schedule(instance, previous, resolve_plan, outcome, "x.yaml", "0" * 64, frozen_at)
     problems = verify(instance, schedule)
     assert problems == [], "\n".join(map(str, problems))

@@ -29,6 +29,16 @@ TWO_CITIES_SAME_DAY = [
     },
 ]
 
+TABLE_AND_ROOM_ONE_SLOT = [
+    {
+        "id": "bj",
+        "city": "Beijing",
+        "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "09:30"}]}],
+        "rooms": [{"id": "T", "capacity": 2}, {"id": "R", "capacity": 4}],
+    }
+]
+"""One half-hour slot, a table for two (T) and a room for four (R)."""
+
 
 def test_one_table_one_slot_takes_the_higher_priority() -> None:
     """Two slots, one table, three requests: the best two (5 + 3) fit, the 1 does not."""
@@ -56,17 +66,9 @@ def test_room_capacity_rules_out_a_group_too_large_for_every_room() -> None:
 
 def test_group_meeting_takes_the_big_room_and_pairs_the_tables() -> None:
     """Rooms: table(2) and room(4); at one slot a 4-group and a pair both fit, in the right rooms."""
-    venues = [
-        {
-            "id": "bj",
-            "city": "Beijing",
-            "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "09:30"}]}],
-            "rooms": [{"id": "T", "capacity": 2}, {"id": "R", "capacity": 4}],
-        }
-    ]
     people = [{"id": p, "name": p} for p in "abcdef"]
     instance = make_instance(
-        venues=venues,
+        venues=TABLE_AND_ROOM_ONE_SLOT,
         participants=people,
         meetings=[meeting("g", "a", "b", "c", "d", priority=2), meeting("p", "e", "f", priority=1)],
     )
@@ -275,17 +277,9 @@ def test_a_busy_slot_uses_the_lowest_numbered_tables() -> None:
 def test_pins_that_clash_are_never_both_kept() -> None:
     """The issue's case: m1 grew to include c, who is also in m2 at the same slot. Both pins cannot
     stand; the first draft refuses the lower-priority one and says so, and the schedule is valid."""
-    venues = [
-        {
-            "id": "bj",
-            "city": "Beijing",
-            "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "09:30"}]}],
-            "rooms": [{"id": "T", "capacity": 2}, {"id": "R", "capacity": 4}],
-        }
-    ]
     people = [{"id": p, "name": p} for p in "abcde"]
     instance = make_instance(
-        venues=venues,
+        venues=TABLE_AND_ROOM_ONE_SLOT,
         participants=people,
         meetings=[meeting("m1", "a", "b", "e", "c", priority=2), meeting("m2", "c", "d", priority=1)],
     )

@@ -207,7 +207,7 @@ class _Pipeline:
         filled, _ = self._greedy_from(self.options, packed)
         if self.value(filled) > self.value(self.best):
             self.best = filled
-        self.report("meetings fitted", objective=self.value(self.best), placed=len(self.best), bound=self.bound)
+        self.report("rooms and times fitted", objective=self.value(self.best), placed=len(self.best), bound=self.bound)
         return not interrupted
 
     def _pack(self, blocks: dict[str, Block], seconds: float) -> tuple[Placements, bool]:
