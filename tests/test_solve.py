@@ -287,6 +287,6 @@ def test_pins_that_clash_are_never_both_kept() -> None:
     (m2,) = instance.meeting_options(instance.meeting_by_id["m2"])
     pins = {"m2": Pin("m2", m2, "T", forced=False), "m1": Pin("m1", m1, "R", forced=False)}
     outcome, schedule = solve_outcome_and_verify(instance, SolveRequest(instance, pins=pins))
-    assert outcome.refused_fixed == ["m2"]
+    assert outcome.refused_fixed == {"m2": "c is in another meeting then"}
     assert [a.meeting for a in schedule.assignments] == ["m1"]
     assert [u.meeting for u in schedule.unscheduled] == ["m2"]

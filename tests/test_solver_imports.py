@@ -8,11 +8,12 @@ import sys
 from conftest import ROOT
 
 
-def test_request_conversion_resolve_and_render_do_not_import_ortools() -> None:
+def test_request_conversion_resolve_render_and_the_cli_do_not_import_ortools() -> None:
+    """`schedule diff`, `check`, `timetable` and re-solve planning stay light; only solving loads OR-Tools."""
     code = (
         "import sys\n"
         "import scheduler.resolve, scheduler.solver.request, scheduler.solver.convert, scheduler.render\n"
-        "import scheduler.solver.rooms, scheduler.solver.greedy, scheduler.solver.prepared\n"
+        "import scheduler.solver.rooms, scheduler.solver.greedy, scheduler.solver.prepared, scheduler.cli\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'ortools')\n"
         "assert not loaded, loaded\n"
         "import scheduler.solver.pipeline\n"

@@ -147,14 +147,15 @@ def greedy_placements(
         (m for m in meetings if m.id not in draft.placements),
         key=lambda m: (-m.priority, len(options[m.id]), m.id),
     )
+    step, caps, count, city_on, busy = state.step, state.caps, state.count, state.city_on, state.busy  # hot loop
     for meeting in order:
         people = participants_of(meeting)
-        if any(state.caps[p] is not None and state.count[p] >= state.caps[p] for p in people):  # type: ignore[operator]
+        if any(caps[p] is not None and count[p] >= caps[p] for p in people):  # type: ignore[operator]
             continue
         for option in options[meeting.id]:
-            if any(state.city_on.get((p, option.date), option.city) != option.city for p in people):
+            if any(city_on.get((p, option.date), option.city) != option.city for p in people):
                 continue
-            if any((p, option.date, t) in state.busy for p in people for t in state.ticks(option)):
+            if any((p, option.date, t) in busy for p in people for t in range(option.start, option.end, step)):
                 continue
             free_room = state.first_free_room(option, len(people))
             if free_room is not None:

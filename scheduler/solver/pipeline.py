@@ -72,7 +72,7 @@ class _Pipeline:
         self.greedy_seconds = 0.0
         self.first_schedule_seconds: float | None = None
         self.stages: list[str] = []
-        self.refused: list[str] = []
+        self.refused: dict[str, str] = {}
 
     def report(self, phase: str, **values: int | None) -> None:
         self.last.update({k: v for k, v in values.items() if v is not None})
@@ -128,8 +128,7 @@ class _Pipeline:
         fixed = {mid: (pins[mid].option, pins[mid].room) for mid in order}
         fixed.update((mid, place) for mid, place in self.request.hint.items() if mid not in fixed)
         began = time.monotonic()
-        self.best, refused = self._greedy_from(self.options, fixed)
-        self.refused = sorted(refused)
+        self.best, self.refused = self._greedy_from(self.options, fixed)
         self.greedy_seconds = time.monotonic() - began
         self.first_schedule_seconds = time.monotonic() - self.started
         self.report("first draft", objective=self.value(self.best), placed=len(self.best))
@@ -269,7 +268,7 @@ class _Pipeline:
         outcome.seconds = time.monotonic() - self.started
         outcome.first_schedule_seconds = self.first_schedule_seconds
         outcome.stages = list(self.stages)
-        outcome.refused_fixed = list(self.refused)
+        outcome.refused_fixed = dict(self.refused)
         return outcome
 
 

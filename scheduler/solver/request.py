@@ -78,8 +78,9 @@ class SolveOutcome:
     first_schedule_seconds: float | None = None
     stages: list[str] = field(default_factory=list)
     """The stages that ran, in order (see `scheduler.solver.pipeline.STAGES`)."""
-    refused_fixed: list[str] = field(default_factory=list)
-    """Pinned or hinted meetings the first draft could not keep where given (a clash among them)."""
+    refused_fixed: dict[str, str] = field(default_factory=dict)
+    """Pinned or hinted meeting id -> why the first draft could not keep it where given (a clash
+    with one taken before it: forced pins first, then by priority)."""
 
 
 class NoSchedule(Exception):
