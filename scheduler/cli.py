@@ -127,7 +127,7 @@ class _ProgressView:
 
 def run_with_progress(total: int, work: Callable[[Callable[[object], None]], object]) -> object:
     """Run `work(on_progress)` under a live progress line on stderr; Ctrl-C keeps the best so far."""
-    from scheduler.cpsat import deliver_ctrl_c
+    from scheduler.solver.ortools.cpsat import deliver_ctrl_c
 
     deliver_ctrl_c()
     view = _ProgressView(total)
@@ -149,8 +149,9 @@ def solve(
     Shows live progress (elapsed, best total priority, proven bound, gap, meetings
     placed). Ctrl-C stops the search and keeps the best schedule found so far.
     """
-    from scheduler.solve import NoSchedule, SolveParams, SolveRequest, outcome_to_schedule
-    from scheduler.solve import solve as run_solve
+    from scheduler.solver.convert import outcome_to_schedule
+    from scheduler.solver.pipeline import solve as run_solve
+    from scheduler.solver.request import NoSchedule, SolveParams, SolveRequest
 
     with input_errors():
         instance, sha = load_instance(instance_path)
@@ -213,8 +214,8 @@ def resolve(
     never overwritten: it is kept as a numbered version.
     """
     from scheduler.resolve import moved_without_cause, parse_cancel, parse_moment, plan, resolved_schedule, same_event
-    from scheduler.solve import NoSchedule, SolveParams
-    from scheduler.solve import solve as run_solve
+    from scheduler.solver.pipeline import solve as run_solve
+    from scheduler.solver.request import NoSchedule, SolveParams
     from scheduler.store import sha256_of
 
     with input_errors():

@@ -20,7 +20,8 @@ from scheduler.attendance import attendees, starts_at
 from scheduler.errors import InputError, Problem
 from scheduler.model import Instance, Option, to_minutes
 from scheduler.solution import Assignment, Cancellation, Change, Schedule
-from scheduler.solve import Pin, SolveOutcome, SolveRequest, outcome_to_schedule
+from scheduler.solver.convert import outcome_to_schedule
+from scheduler.solver.request import Pin, SolveOutcome, SolveRequest
 
 KINDS = ("participant", "meeting", "room")
 MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
