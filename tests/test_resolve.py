@@ -164,6 +164,38 @@ def test_fewer_moves_win_ties() -> None:
     assert after.changes == [] and unforced == []
 
 
+def test_one_move_costs_more_than_every_later_time_together() -> None:
+    """Room X closes under ab (09:00) and cd (09:30); only room R is left, where the unaffected
+    two-slot gh sits 09:00-10:00. Either ab and cd both take later times (10:00, 10:30) and
+    nothing unaffected moves, or gh moves to 10:00-11:00 and they keep their times. Both
+    schedule everything; with --max-moves 1 the move must still lose, although it saves two
+    time changes."""
+    venues = [
+        {
+            "id": "bj",
+            "city": "Beijing",
+            "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "11:00"}]}],
+            "rooms": [{"id": "R", "capacity": 4}, {"id": "X", "capacity": 2}],
+        }
+    ]
+    meetings = [meeting("ab", "a", "b"), meeting("cd", "c", "d"), meeting("gh", "e", "f", slots=2)]
+    instance = make_instance(venues=venues, participants=PEOPLE, meetings=meetings)
+
+    def at(mid: str, start: str, end: str, room: str) -> Assignment:
+        return Assignment(meeting=mid, date="2025-11-13", start=start, end=end, city="Beijing", venue="bj", room=room)
+
+    previous = hand_made(
+        [at("ab", "09:00", "09:30", "X"), at("cd", "09:30", "10:00", "X"), at("gh", "09:00", "10:00", "R")], instance
+    )
+    after, unforced = resolve(instance, previous, "room:X", max_moves=1)
+    assert unforced == [] and where(after, "gh") == where(previous, "gh")
+    assert {after.assignment_by_meeting[m].start for m in ("ab", "cd")} == {"10:00", "10:30"}
+    assert {(c.meeting, c.change, c.cause) for c in after.changes} == {
+        ("ab", "moved", "room X closed"),
+        ("cd", "moved", "room X closed"),
+    }
+
+
 def test_an_edited_instance_keeps_what_still_stands_and_moves_what_does_not() -> None:
     original = instance_with([meeting("ab", "a", "b"), meeting("cd", "c", "d")])
     previous = hand_made([place("ab", "09:30"), place("cd", "09:00")], original)

@@ -1,8 +1,9 @@
 """What the CP model optimises, as lexicographic phases.
 
-Phase 1 is total priority, with the re-solve tie-breaks (fewer moves, fewer time changes)
-folded in below it by weight: weight x priority - penalties, where weight exceeds every
-penalty together, so no tie-break ever costs a point of priority. Later phases (the quality
+Phase 1 is total priority, with the re-solve tie-breaks (fewer moves, then fewer time
+changes) folded in below it by weight: weight x priority - penalties, where weight exceeds
+every penalty together, so no tie-break ever costs a point of priority, and a move
+outweighs every time change together. Later phases (the quality
 objectives of the next issue: idle gaps, fairness) are `ObjectivePhase`s: the model solves
 phase 1, then holds its total priority (`priority >= best`) and optimises each later phase
 in turn from the previous phase's schedule. `later_phases` is where they are listed.
@@ -40,14 +41,14 @@ def total_priority(v: Variables) -> cp_model.LinearExprT:
     return LinearExpr.weighted_sum(v.literals, [v.priority(choice) for choice in v.choices])
 
 
-def tie_break_penalties(v: Variables) -> list[cp_model.IntVar]:
-    """One literal per moved pin and per displaced meeting placed at another date or start."""
+def time_change_penalties(v: Variables) -> list[cp_model.IntVar]:
+    """One literal per displaced meeting placed at another date or start than it had."""
     penalties = []
     for c, choice in enumerate(v.choices):
         wanted = v.request.prefer_time.get(v.prepared.meetings[choice.meeting].id)
         if wanted is not None and wanted != (choice.option.date, choice.option.start):
             penalties.append(v.literals[c])
-    return [*penalties, *v.move_literals]
+    return penalties
 
 
 @dataclass(frozen=True)
@@ -67,14 +68,24 @@ class PriorityObjective:
 
 
 def set_priority_objective(v: Variables) -> PriorityObjective:
-    """Total priority first; among equals, fewer moves and fewer time changes (lexicographic)."""
-    penalties = tie_break_penalties(v)
-    weight = len(penalties) + 1
+    """Total priority first; among equals, fewer moves; then fewer time changes (lexicographic).
+
+    A move weighs more than every time change together, and a point of priority more than
+    every tie-break together, so one more moved meeting never buys a better time elsewhere.
+    """
+    time_changes = time_change_penalties(v)
+    move_weight = len(time_changes) + 1
+    tie_breaks = [*time_changes, *v.move_literals]
+    tie_weights = [1] * len(time_changes) + [move_weight] * len(v.move_literals)
+    max_penalty = sum(tie_weights)
+    weight = max_penalty + 1
     priorities = [v.priority(choice) for choice in v.choices]
     v.model.maximize(
-        LinearExpr.weighted_sum([*v.literals, *penalties], [weight * p for p in priorities] + [-1] * len(penalties))
+        LinearExpr.weighted_sum(
+            [*v.literals, *tie_breaks], [weight * p for p in priorities] + [-w for w in tie_weights]
+        )
     )
-    return PriorityObjective(weight, len(penalties))
+    return PriorityObjective(weight, max_penalty)
 
 
 def hold_priority_and_set(v: Variables, phase: ObjectivePhase, best_priority: int) -> None:
