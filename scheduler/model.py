@@ -48,6 +48,8 @@ class Event(_Input):
     name: Text
     timezone: str = "Asia/Shanghai"
     slot_minutes: int = Field(30, ge=1, le=720)
+    max_consecutive: int | None = Field(None, ge=1, le=MAX_SLOTS)
+    """At most this many meeting slots in a row for anyone, then a free slot (a break)."""
 
     @field_validator("timezone")
     @classmethod
@@ -121,7 +123,17 @@ class Participant(_Input):
     country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
     languages: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(default_factory=list, max_length=50)
     max_meetings: int | None = Field(None, ge=0, le=MAX_COUNT)
+    min_meetings: int | None = Field(None, ge=0, le=MAX_COUNT)
+    """Meetings promised (a paid package): pursued right after total priority, reported when missed."""
+    host: bool = False
+    """Keeps one table for the whole session; visitors come to it."""
     available: list[Availability] | None = None
+
+    @model_validator(mode="after")
+    def _min_within_max(self) -> Participant:
+        if self.min_meetings is not None and self.max_meetings is not None and self.min_meetings > self.max_meetings:
+            raise ValueError(f"min_meetings {self.min_meetings} is more than max_meetings {self.max_meetings}")
+        return self
 
 
 class Meeting(_Input):
@@ -395,6 +407,10 @@ def _cross_reference_problems(instance: Instance) -> list[Problem]:
                 problems.append(Problem(("meetings", i, "participants", j), f"participant {pid!r} is listed twice"))
         if meeting.city is not None and meeting.city not in cities:
             problems.append(Problem(("meetings", i, "city"), f"no venue is in city {meeting.city!r}"))
+        limit = instance.event.max_consecutive
+        if limit is not None and meeting.slots > limit:
+            message = f"lasts {meeting.slots} slots, more than the event's max_consecutive {limit} without a break"
+            problems.append(Problem(("meetings", i, "slots"), message))
     return problems
 
 

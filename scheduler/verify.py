@@ -141,6 +141,7 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
     person_count: Counter[str] = Counter()
     history_count: Counter[str] = Counter()
     total_priority = 0
+    past: set[str] = set()
 
     for a in schedule.assignments:
         if a.meeting not in meetings:
@@ -156,6 +157,7 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
         history = _is_history(a, frozen)
         if history:
             report.history += 1
+            past.add(a.meeting)
         who = _attendees(a, meeting.participants, begins, history, cancelled_at, bad, label, people)
         if cancelled_at("meeting", a.meeting, begins):
             bad("cancel", f"{label} is cancelled but still assigned")
@@ -206,6 +208,8 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
     for (pid, date, t), mids in sorted(person_busy.items()):
         if len(mids) > 1:
             bad("4", f"{pid} is in {len(mids)} meetings at once on {date} at {_clock(t)}: {', '.join(mids)}")
+    if instance.event.max_consecutive is not None:
+        _breaks(instance.event.max_consecutive, step, person_busy, past, bad)
     for (pid, date), cities in sorted(person_cities.items()):
         if len(cities) > 1:
             bad("6", f"{pid} is in {len(cities)} cities on {date}: {', '.join(sorted(cities))}")
@@ -232,6 +236,30 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
     if previous is not None:
         _same_history(instance, previous, schedule, frozen, bad)
     return report
+
+
+def _breaks(
+    limit: int, step: int, person_busy: dict[tuple[str, str, int], list[str]], past: set[str], bad: Complain
+) -> None:
+    """Nobody has more than `limit` meeting slots in a row without a free slot (max_consecutive)."""
+    ticks_of: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for pid, date, t in person_busy:
+        ticks_of[(pid, date)].append(t)
+    for (pid, date), ticks in sorted(ticks_of.items()):
+        runs: list[list[int]] = []
+        for t in sorted(ticks):
+            if runs and runs[-1][-1] + step == t:
+                runs[-1].append(t)
+            else:
+                runs.append([t])
+        for run in runs:
+            if len(run) > limit:
+                mids = sorted({m for t in run for m in person_busy[(pid, date, t)]})
+                message = (
+                    f"{pid} has {len(run)} meeting slots in a row on {date} from {_clock(run[0])} to "
+                    f"{_clock(run[-1] + step)} ({', '.join(mids)}) without a break: max_consecutive is {limit}"
+                )
+                bad("breaks", message, all(m in past for m in mids))
 
 
 def _attendees(

@@ -74,22 +74,31 @@ def resolve_and_verify(
 
 
 def solve_and_verify(
-    instance: Instance, request: SolveRequest | None = None, time_limit: float = 10, shortcuts: bool = False
+    instance: Instance,
+    request: SolveRequest | None = None,
+    time_limit: float = 10,
+    shortcuts: bool = False,
+    quality: bool = True,
 ) -> Schedule:
     """Solve, convert, and insist the independent checker accepts the result.
 
     Shortcuts are off by default: the CP model runs even where the first draft already
     meets the bound, so these hand-checked instances test the model, not only the greedy.
     """
-    return solve_outcome_and_verify(instance, request, time_limit, shortcuts)[1]
+    return solve_outcome_and_verify(instance, request, time_limit, shortcuts, quality)[1]
 
 
 def solve_outcome_and_verify(
-    instance: Instance, request: SolveRequest | None = None, time_limit: float = 10, shortcuts: bool = False
+    instance: Instance,
+    request: SolveRequest | None = None,
+    time_limit: float = 10,
+    shortcuts: bool = False,
+    quality: bool = True,
 ) -> tuple[SolveOutcome, Schedule]:
     """As `solve_and_verify`, also returning the solver's outcome (its stages, say)."""
     request = request or SolveRequest(instance)
-    outcome = solve(request, SolveParams(time_limit=time_limit, workers=2, seed=1, shortcuts=shortcuts))
+    params = SolveParams(time_limit=time_limit, workers=2, seed=1, shortcuts=shortcuts, quality=quality)
+    outcome = solve(request, params)
     schedule = outcome_to_schedule(outcome, request, "test.yaml", "0" * 64)
     problems = verify(instance, schedule)
     assert problems == [], "\n".join(map(str, problems))

@@ -251,12 +251,15 @@ def test_bounds_stay_honest_when_time_runs_short() -> None:
 
 
 def test_the_cp_model_runs_unless_shortcuts_are_allowed() -> None:
-    """The first draft already meets the bound here: with shortcuts the solve ends there; without, CP-SAT runs."""
+    """The first draft already meets the bound here: with shortcuts (and priority only) the solve
+    ends there; without, CP-SAT runs; with quality on, CP-SAT runs for the quality phases."""
     instance = make_instance(meetings=[meeting("m1", "a", "b", priority=1), meeting("m2", "c", "d", priority=5)])
-    forced, schedule = solve_outcome_and_verify(instance)
+    forced, schedule = solve_outcome_and_verify(instance, quality=False)
     assert "cp-sat" in forced.stages and schedule.objective == 6
-    quick, schedule = solve_outcome_and_verify(instance, shortcuts=True)
+    quick, schedule = solve_outcome_and_verify(instance, shortcuts=True, quality=False)
     assert "cp-sat" not in quick.stages and schedule.objective == 6
+    good, schedule = solve_outcome_and_verify(instance, shortcuts=True)
+    assert "cp-sat" in good.stages and schedule.objective == 6
 
 
 def test_a_busy_slot_uses_the_lowest_numbered_tables() -> None:

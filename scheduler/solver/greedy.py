@@ -35,6 +35,7 @@ class _Occupancy:
         self, instance: Instance, rooms: Iterable[Room], closed: set[str], caps: Callable[[str], int | None] | None
     ) -> None:
         self.step = instance.event.slot_minutes
+        self.max_consecutive = instance.event.max_consecutive
         self.caps = {p.id: caps(p.id) if caps is not None else p.max_meetings for p in instance.participants}
         self.busy: set[tuple[str, dt.date, int]] = set()
         self.city_on: dict[tuple[str, dt.date], str] = {}
@@ -91,7 +92,23 @@ class _Occupancy:
                 return f"{p} is in {self.city_on[(p, option.date)]} that date"
             if any((p, option.date, t) in self.busy for t in self.ticks(option)):
                 return f"{p} is in another meeting then"
+            if self.without_break(p, option):
+                return f"{p} would have more than max_consecutive ({self.max_consecutive}) slots in a row"
         return None
+
+    def without_break(self, pid: str, option: Option) -> bool:
+        """Whether taking `option` gives the person more than max_consecutive slots in a row."""
+        limit = self.max_consecutive
+        if limit is None:
+            return False
+        run = (option.end - option.start) // self.step
+        t = option.start - self.step
+        while (pid, option.date, t) in self.busy:
+            run, t = run + 1, t - self.step
+        t = option.end
+        while (pid, option.date, t) in self.busy:
+            run, t = run + 1, t + self.step
+        return run > limit
 
     def room_fits(self, option: Option, room_id: str, size: int) -> str | None:
         """Why `room_id` cannot hold these people at `option`, or None if it can."""
@@ -152,6 +169,7 @@ def greedy_placements(
         key=lambda m: (-m.priority, len(options[m.id]), m.id),
     )
     step, caps, count, city_on, busy = state.step, state.caps, state.count, state.city_on, state.busy  # hot loop
+    breaks = state.max_consecutive is not None
     for meeting in order:
         people = participants_of(meeting)
         if any(caps[p] is not None and count[p] >= caps[p] for p in people):  # type: ignore[operator]
@@ -160,6 +178,8 @@ def greedy_placements(
             if any(city_on.get((p, option.date), option.city) != option.city for p in people):
                 continue
             if any((p, option.date, t) in busy for p in people for t in range(option.start, option.end, step)):
+                continue
+            if breaks and any(state.without_break(p, option) for p in people):
                 continue
             free_room = state.first_free_room(option, len(people))
             if free_room is not None:

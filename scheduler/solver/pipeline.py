@@ -7,14 +7,21 @@ exact model per date packs it; a greedy fills what is left; the full model polis
 there when it is small enough. Re-solves (pins) go straight to the full model. Every stage
 starts from the best schedule so far, so the result is never worse than the first draft;
 Ctrl-C at any stage returns the best schedule found so far.
+
+Quality (fairness, idle gaps; `SolveParams.quality`) never costs priority: where the full
+model runs on a model of up to QUALITY_IN_FULL_MODEL literals, its later phases pursue it
+with the priority total held; on larger solves a final pass re-solves one date at a time
+(`_quality_pass`) with that date's priority held and the other dates fixed, in the last
+QUALITY_SHARE of the time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from scheduler.model import Option
 from scheduler.solver.greedy import greedy_placements
@@ -28,7 +35,7 @@ from scheduler.solver.ortools.aggregate import (
     solve_lp,
 )
 from scheduler.solver.ortools.model import ScheduleModel, min_bound
-from scheduler.solver.ortools.objective import later_phases
+from scheduler.solver.ortools.objective import FAIR_LEVELS, later_phases
 from scheduler.solver.prepared import Prepared
 from scheduler.solver.request import NoSchedule, Pin, Progress, SolveOutcome, SolveParams, SolveRequest
 
@@ -42,9 +49,17 @@ RESTRICT_ABOVE_COLUMNS = 20_000
 below it, the full aggregate's own bound is worth having: it proves small instances optimal."""
 MAX_POLISH_LITERALS = 300_000
 """Above this many options a decomposed solve skips the full-model polish (memory, little gain)."""
+QUALITY_IN_FULL_MODEL = 60_000
+"""Up to this many options the full model's later phases pursue quality; above, a pass per date."""
+QUALITY_SHARE = 0.3
+"""The share of the time limit kept for the per-date quality pass on large solves."""
+QUALITY_FIRST_SHARE = 0.2
+"""In a per-date quality model, the share of its time for priority (phase 1) before quality."""
+"""Above this many options a decomposed solve skips the full-model polish (memory, little gain)."""
 
-STAGES = ("first draft", "bound", "days", "packing", "cp-sat")
-"""Names recorded in `SolveOutcome.stages`: greedy, LP bound, stage A, per-date packing, full model."""
+STAGES = ("first draft", "bound", "days", "packing", "cp-sat", "quality")
+"""Names recorded in `SolveOutcome.stages`: greedy, LP bound, stage A, per-date packing, full model,
+per-date quality pass."""
 
 Placements = dict[str, tuple[Option, str]]
 
@@ -92,7 +107,7 @@ class _Pipeline:
 
     def params_for(self, seconds: float) -> SolveParams:
         p = self.params
-        return SolveParams(seconds, p.workers, p.seed, p.log, p.shortcuts)
+        return SolveParams(seconds, p.workers, p.seed, p.log, p.shortcuts, p.quality)
 
     def run(self) -> SolveOutcome:
         self.report("reading the requests")
@@ -101,6 +116,10 @@ class _Pipeline:
         self.options = self.prepared.options_by_id()
         self.size = sum(len(o) for o in self.options.values())
         shortcuts = self.params.shortcuts
+        # Quality in the full model's later phases, or in a pass per date kept for the end.
+        self.by_date = self.params.quality and not self.request.pins and self.size > QUALITY_IN_FULL_MODEL
+        if self.by_date:
+            self.deadline = self.started + self.params.time_limit * (1 - QUALITY_SHARE)
         try:
             self._first_draft()
             self._bound()
@@ -110,13 +129,90 @@ class _Pipeline:
             if self.first_schedule_seconds is None:
                 raise NoSchedule("interrupted before any schedule was found; nothing written") from None
             return self._finish("FEASIBLE")
-        if shortcuts and self.bound is not None and self.value(self.best) >= self.bound:
-            return self._finish("OPTIMAL")
+        in_full_model = self.params.quality and not self.by_date
+        if shortcuts and not in_full_model and self.bound is not None and self.value(self.best) >= self.bound:
+            return self._with_quality("OPTIMAL")
         if not self._will_polish() and self._worth_decomposing():
-            return self._finish("FEASIBLE")  # the full model would cost more memory and time than it gains
+            return self._with_quality("FEASIBLE")  # the full model would cost more memory and time than it gains
         if self.deadline - time.monotonic() < 1.0 + self.size / OPTIONS_BUILT_PER_SECOND:
-            return self._finish("FEASIBLE")  # no time left to build the full model, let alone search it
-        return self._polish()
+            return self._with_quality("FEASIBLE")  # no time left to build the full model, let alone search it
+        outcome = self._polish()
+        if not self.by_date or outcome.interrupted:
+            return outcome
+        self.best, self.bound = outcome.placements, outcome.bound
+        return self._with_quality(outcome.status)
+
+    def _with_quality(self, status: str) -> SolveOutcome:
+        """Finish, after the per-date quality pass where this solve has one."""
+        if self.by_date:
+            self.deadline = self.started + self.params.time_limit
+            try:
+                self._quality_pass()
+            except KeyboardInterrupt:  # the pass keeps the best schedule so far: finish with it
+                outcome = self._finish(status)
+                outcome.interrupted = True
+                return outcome
+        return self._finish(status)
+
+    def _quality_pass(self) -> None:
+        """Each date re-solved with the others fixed: its priority held (or raised), then quality.
+
+        A date's model holds the meetings placed that date, and the unscheduled requests with a
+        place that date whose people are short of meetings (fairness may swap one in).
+        """
+        self.report("giving everyone a better day")
+        self.stages.append("quality")
+        short = self._short_of_meetings()
+        by_date: dict[dt.date, dict[str, list[Option]]] = defaultdict(dict)
+        for mid, options in self.options.items():
+            placed = self.best.get(mid)
+            if placed is None and not any(pid in short for pid in self.people[mid]):
+                continue
+            for option in options:
+                if placed is None or option.date == placed[0].date:
+                    by_date[option.date].setdefault(mid, []).append(option)
+        dates = sorted(by_date)
+        for n, date in enumerate(dates):
+            narrowed = {
+                mid: opts
+                for mid, opts in by_date[date].items()
+                if mid in self.best or not self._placed_elsewhere(mid, date)
+            }
+            budget = (self.deadline - time.monotonic()) / (len(dates) - n)
+            building = 2 * sum(len(o) for o in narrowed.values()) / OPTIONS_BUILT_PER_SECOND
+            if budget < building + 1.0:
+                continue
+            current = {mid: place for mid, place in self.best.items() if place[0].date == date}
+            elsewhere: Counter[str] = Counter(
+                pid for mid, place in self.best.items() if place[0].date != date for pid in self.people[mid]
+            )
+            request = replace(self.request, meetings_elsewhere=dict(elsewhere))
+            model = ScheduleModel(request, self.prepared, options=narrowed)
+            model.phases = later_phases(model.vars)
+            model.first_share = QUALITY_FIRST_SHARE
+            model.add_hint(current)
+            outcome = model.solve(self.params_for(budget - building), fallback=current)
+            if self.value(outcome.placements) >= self.value(current):
+                others = {mid: place for mid, place in self.best.items() if place[0].date != date}
+                self.best = {**others, **outcome.placements}
+            self.report(f"giving everyone a better day (day {n + 1} of {len(dates)})", objective=self.value(self.best))
+            if outcome.interrupted:
+                raise KeyboardInterrupt
+
+    def _placed_elsewhere(self, mid: str, date: dt.date) -> bool:
+        placed = self.best.get(mid)
+        return placed is not None and placed[0].date != date
+
+    def _short_of_meetings(self) -> set[str]:
+        """People with fewer meetings than FAIR_LEVELS or their min_meetings."""
+        count: Counter[str] = Counter(pid for mid in self.best for pid in self.people[mid])
+        instance = self.request.instance
+        return {
+            pid
+            for mid in self.options
+            for pid in self.people[mid]
+            if count[pid] < max(FAIR_LEVELS, instance.participant_by_id[pid].min_meetings or 0)
+        }
 
     def _first_draft(self) -> None:
         """A first complete schedule in about a second: pins and hint kept where they fit, the rest greedy."""
@@ -240,7 +336,8 @@ class _Pipeline:
         self.report("setting up the full search")
         self.stages.append("cp-sat")
         full = ScheduleModel(self.request, self.prepared)
-        full.phases = later_phases(full.vars)
+        if self.params.quality and not self.by_date:
+            full.phases = later_phases(full.vars)
         full.add_hint(self.best)
         offset = time.monotonic() - self.started
 

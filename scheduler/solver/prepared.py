@@ -67,8 +67,11 @@ class Prepared:
             # A bound below a schedule we hold cannot be a proof: never report it, never call it optimal.
             status, bound = "FEASIBLE", self.total()
         attending = Counter(pid for mid in placements for pid in self.participants[self.index[mid]])
+        missed = self.min_meetings_missed(attending)
         unscheduled = {
-            m.id: self.unscheduled_reason(i, attending) for i, m in enumerate(self.meetings) if m.id not in placements
+            m.id: self.unscheduled_reason(i, attending, missed)
+            for i, m in enumerate(self.meetings)
+            if m.id not in placements
         }
         if bound == objective:
             status = "OPTIMAL"
@@ -80,17 +83,33 @@ class Prepared:
             unscheduled=unscheduled,
             moves=moves,
             seconds=time.monotonic() - started,
+            min_meetings_missed=missed,
         )
 
-    def unscheduled_reason(self, idx: int, attending: Counter[str]) -> str:
-        """Why a request stayed out, given how many meetings each person attends."""
+    def min_meetings_missed(self, attending: Counter[str]) -> dict[str, tuple[int, int]]:
+        """Participant -> (meetings given, min_meetings promised), where fewer were given."""
+        missed = {}
+        for person in self.instance.participants:
+            given = attending[person.id] + self.request.meetings_elsewhere.get(person.id, 0)
+            if person.min_meetings is not None and given < person.min_meetings:
+                missed[person.id] = (given, person.min_meetings)
+        return missed
+
+    def unscheduled_reason(
+        self, idx: int, attending: Counter[str], missed: dict[str, tuple[int, int]] | None = None
+    ) -> str:
+        """Why a request stayed out, given how many meetings each person attends (and who got
+        fewer than their min_meetings)."""
+        missed = missed or {}
         if idx in self.reasons:
             return self.reasons[idx]
         for pid in self.participants[idx]:
             limit = self.request.max_meetings(pid)
             if limit is not None and attending[pid] >= limit:
                 return f"{pid} already has max_meetings ({limit})"
-        return "no time left with all participants and a room free"
+        short = [pid for pid in self.participants[idx] if pid in missed]
+        promise = "".join(f"; {pid} got {missed[pid][0]} of min_meetings {missed[pid][1]}" for pid in short)
+        return "no time left with all participants and a room free" + promise
 
 
 def starts_at(option: Option) -> dt.datetime:

@@ -43,13 +43,18 @@ class SolveRequest:
     busy: dict[tuple[str, dt.date], tuple[str, frozenset[int]]] = field(default_factory=dict)
     """(participant, date) -> (city, minutes) taken by history the solver does not hold as a pin."""
 
+    meetings_elsewhere: dict[str, int] = field(default_factory=dict)
+    """Participant id -> meetings they keep outside this request's model (a per-date pass: their
+    other dates): counted by fairness, and taken off their max_meetings."""
+
     def meeting_participants(self, meeting: Meeting) -> list[str]:
         """The meeting's people in this request: the instance's, less any a re-solve removed."""
         return self.participants_of.get(meeting.id, meeting.participants)
 
     def max_meetings(self, pid: str) -> int | None:
-        """The participant's cap in this request."""
-        return self.max_meetings_of.get(pid, self.instance.participant_by_id[pid].max_meetings)
+        """The participant's cap in this request (less what they keep elsewhere)."""
+        cap = self.max_meetings_of.get(pid, self.instance.participant_by_id[pid].max_meetings)
+        return None if cap is None else max(0, cap - self.meetings_elsewhere.get(pid, 0))
 
     def fits_busy(self, people: list[str], option: Option) -> bool:
         """Whether an option avoids the city and time that history took from these people."""
@@ -81,6 +86,9 @@ class SolveParams:
     shortcuts: bool = True
     """False: never stop early because the first draft already meets the bound, and let CP-SAT
     prove optimality on its own (no external bound given to it): tests use this to reach the model."""
+    quality: bool = True
+    """After total priority (never at its cost): min_meetings, fairness, fewer idle gaps, steady
+    tables. False: total priority only (the benchmark's baseline)."""
 
 
 @dataclass
@@ -97,6 +105,8 @@ class SolveOutcome:
     first_schedule_seconds: float | None = None
     stages: list[str] = field(default_factory=list)
     """The stages that ran, in order (see `scheduler.solver.pipeline.STAGES`)."""
+    min_meetings_missed: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Participant id -> (meetings given, min_meetings promised), where fewer were given."""
     refused_fixed: dict[str, str] = field(default_factory=dict)
     """Pinned or hinted meeting id -> why the first draft could not keep it where given (a clash
     with one taken before it: forced pins first, then by priority)."""

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
-from scheduler.solver.ortools.variables import Variables
+from scheduler.solver.ortools.variables import Choice, Variables
 
 
 def one_place_per_meeting(v: Variables) -> None:
@@ -122,13 +122,38 @@ def pins(v: Variables) -> None:
     for c, choice in enumerate(v.choices):
         if not choice.pinned:
             continue
-        pin = request.pins[v.prepared.meetings[choice.meeting].id]
-        if pin.forced or request.max_moves == 0:
+        if _stays(v, choice):
             v.model.add(v.literals[c] == 1)
         else:
             v.move_literals.append(~v.literals[c])  # type: ignore[arg-type]
     if v.move_literals:
         v.model.add(LinearExpr.sum(v.move_literals) <= request.max_moves)
+
+
+def breaks(v: Variables) -> None:
+    """At most max_consecutive meeting slots in a row per person, then a free slot."""
+    limit = v.request.instance.event.max_consecutive
+    if limit is None:
+        return
+    step = v.step
+    forced = {c for c, choice in enumerate(v.choices) if choice.pinned and _stays(v, choice)}
+    for ticks in v.person_ticks().values():
+        for first in ticks:
+            window = [first + k * step for k in range(limit + 1)]
+            if not all(t in ticks for t in window):
+                continue
+            weight: dict[int, int] = defaultdict(int)
+            for t in window:
+                for c, _ in ticks[t]:
+                    weight[c] += 1
+            # History that already broke the rule stays; it only must not get worse.
+            rhs = max(limit, sum(w for c, w in weight.items() if c in forced))
+            v.model.add(LinearExpr.weighted_sum([v.literals[c] for c in weight], list(weight.values())) <= rhs)
+
+
+def _stays(v: Variables, choice: Choice) -> bool:
+    pin = v.request.pins[v.prepared.meetings[choice.meeting].id]
+    return pin.forced or v.request.max_moves == 0
 
 
 def placed_count(v: Variables) -> None:
@@ -144,6 +169,7 @@ RULES: tuple[Callable[[Variables], None], ...] = (
     room_group_occupancy,
     max_meetings,
     pins,
+    breaks,
     placed_count,
 )
 """Every constraint, in the order the model adds them."""

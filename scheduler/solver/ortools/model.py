@@ -13,7 +13,7 @@ from scheduler.solver.ortools.cpsat import solve_interruptibly
 from scheduler.solver.ortools.objective import (
     ObjectivePhase,
     PriorityObjective,
-    hold_priority_and_set,
+    hold_and_set,
     set_priority_objective,
     total_priority,
 )
@@ -45,6 +45,8 @@ class ScheduleModel:
             add_rule(v)
         self.objective: PriorityObjective = set_priority_objective(v)
         self.phases = list(phases)
+        self.first_share = 2 / 3
+        """With later phases: the share of the time for phase 1 (priority)."""
         self.model = v.model
 
     @property
@@ -94,7 +96,7 @@ class ScheduleModel:
         phase re-solves from its schedule with total priority held.
         """
         started = time.monotonic()
-        share = 1.0 if not self.phases else 2 / 3
+        share = 1.0 if not self.phases else self.first_share
         solver = self._solver(params, params.time_limit * share)
         objective = self.objective
         cap = extra_bound
@@ -134,12 +136,24 @@ class ScheduleModel:
             # (with a solution in hand, CP-SAT's bound is a real proof)
             status_name = solver.status_name(status)
             remaining = params.time_limit - (time.monotonic() - started)
-            for phase in self.phases:
+            held, reached = objective.expression, round(solver.objective_value)
+            for n, phase in enumerate(self.phases):
                 if interrupted or remaining <= 0.1:
                     break
                 phase_name[0] = phase.name
                 report()
-                chosen, interrupted = self._later_phase(phase, params, chosen, remaining / len(self.phases))
+                expression = phase.expression(self.vars)
+                if expression is None:
+                    continue
+                hold_and_set(self.vars, held, reached, expression)
+                if phase.same_meetings:
+                    self._keep_meetings(chosen)
+                seconds = remaining * phase.share / sum(later.share for later in self.phases[n:])
+                solver, status, interrupted = self._later_phase(params, solver, seconds)
+                if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    break  # nothing to hold: later phases would be free to undo this one
+                chosen = [c for c, on in enumerate(solver.boolean_values(self.vars.literals)) if on]
+                held, reached = expression, round(solver.objective_value)
                 remaining = params.time_limit - (time.monotonic() - started)
             moves = self._moves(chosen)
             outcome = self.prepared.outcome(self._with_rooms(chosen), status_name, bound, moves, started)
@@ -171,16 +185,35 @@ class ScheduleModel:
         return solver
 
     def _later_phase(
-        self, phase: ObjectivePhase, params: SolveParams, chosen: list[int], seconds: float
-    ) -> tuple[list[int], bool]:
-        """Optimise `phase` from `chosen` with its total priority held; keep `chosen` if nothing better comes."""
-        hold_priority_and_set(self.vars, phase, self._priority(chosen))
-        self._hint_choices(set(chosen))
+        self, params: SolveParams, previous: cp_model.CpSolver, seconds: float
+    ) -> tuple[cp_model.CpSolver, object, bool]:
+        """Solve the phase now set, starting from `previous`'s schedule (every variable hinted)."""
+        self.model.clear_hints()
+        values = list(previous.response_proto.solution)
+        on = [bool(values[lit.index]) for lit in self.vars.literals]
+        for complete in self.vars.completions:
+            for var, value in complete(on):
+                if var.index >= len(values):  # built for this phase: not in the previous solution
+                    values.extend([0] * (var.index + 1 - len(values)))
+                values[var.index] = value
+        hint = self.model.proto.solution_hint
+        hint.vars.extend(range(len(values)))
+        hint.values.extend(values)
         solver = self._solver(params, seconds)
         status, interrupted = solve_interruptibly(solver, self.model)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return [c for c, on in enumerate(solver.boolean_values(self.vars.literals)) if on], interrupted
-        return chosen, interrupted
+        return solver, status, interrupted
+
+    def _keep_meetings(self, chosen: list[int]) -> None:
+        """From now on, exactly the meetings of `chosen` are scheduled, each on its date (other times,
+        venues and rooms that date stay open)."""
+        v = self.vars
+        dates = {v.choices[c].meeting: v.choices[c].option.date for c in chosen}
+        for idx, choice_ids in enumerate(v.meeting_choices):
+            for c in choice_ids:
+                if idx not in dates or v.choices[c].option.date != dates[idx]:
+                    v.model.add(v.literals[c] == 0)
+            if idx in dates:
+                v.model.add_exactly_one(v.literals[c] for c in choice_ids)
 
     def _priority(self, chosen: list[int]) -> int:
         return sum(self.vars.priority(self.vars.choices[c]) for c in chosen)

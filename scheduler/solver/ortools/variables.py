@@ -7,6 +7,7 @@ prepared options, the room groups), so each of those is a small function of it a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -42,6 +43,10 @@ class Variables:
     """One per movable pin: true when it moves."""
     placed: cp_model.IntVar | None = None
     """How many meetings are placed (reported as progress)."""
+    completions: list[Callable[[list[bool]], list[tuple[cp_model.IntVar, int]]]] = field(default_factory=list)
+    """Each gives the values of some auxiliary (objective) variables for a schedule given by which
+    choices are on: so a later phase's hint is complete, and CP-SAT checks it at once."""
+    _person_ticks: dict[tuple[str, dt.date], dict[int, list[tuple[int, cp_model.IntVar]]]] | None = None
 
     @property
     def step(self) -> int:
@@ -55,6 +60,18 @@ class Variables:
 
     def priority(self, choice: Choice) -> int:
         return self.prepared.meetings[choice.meeting].priority
+
+    def person_ticks(self) -> dict[tuple[str, dt.date], dict[int, list[tuple[int, cp_model.IntVar]]]]:
+        """(person, date) -> tick -> the (choice index, literal) pairs that keep them busy then."""
+        if self._person_ticks is None:
+            table: dict[tuple[str, dt.date], dict[int, list[tuple[int, cp_model.IntVar]]]] = {}
+            for c, choice in enumerate(self.choices):
+                for pid in self.people(choice):
+                    ticks = table.setdefault((pid, choice.option.date), {})
+                    for tick in self.ticks(choice.option):
+                        ticks.setdefault(tick, []).append((c, self.literals[c]))
+            self._person_ticks = table
+        return self._person_ticks
 
     def level(self, choice: Choice) -> int:
         """The capacity level a choice uses: its group's, or the smallest that holds its people."""
