@@ -49,6 +49,13 @@ TimeLimitOpt = Annotated[
 ]
 WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=1, max=256, help="CP-SAT worker threads.")]
 SeedOpt = Annotated[int, typer.Option("--seed", min=0, max=2**31 - 1, help="Random seed, for repeatable runs.")]
+PriorityOnlyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--priority-only",
+        help="Maximise total priority only: no min_meetings, fairness, idle-gap or steady-table goals after it.",
+    ),
+]
 
 
 def _default_workers() -> int:
@@ -143,8 +150,11 @@ def solve(
     workers: WorkersOpt = _default_workers(),
     seed: SeedOpt = 0,
     log: Annotated[bool, typer.Option("--log", help="Print CP-SAT's own search log.")] = False,
+    priority_only: PriorityOnlyOpt = False,
 ) -> None:
-    """Build a schedule: maximise the total priority of scheduled meetings.
+    """Build a schedule: maximise the total priority of scheduled meetings; then, never at
+    its cost, keep min_meetings promises, share meetings fairly, close idle gaps between
+    meetings and keep people at one table.
 
     Shows live progress (elapsed, best total priority, proven bound, gap, meetings
     placed). Ctrl-C stops the search and keeps the best schedule found so far.
@@ -157,7 +167,7 @@ def solve(
         instance, sha = load_instance(instance_path)
     target = out_path or default_schedule_path(instance_path)
     request = SolveRequest(instance)
-    params = SolveParams(time_limit, workers, seed, log)
+    params = SolveParams(time_limit, workers, seed, log, quality=not priority_only)
     try:
         outcome = run_with_progress(len(instance.meetings), lambda cb: run_solve(request, params, cb))
     except NoSchedule as error:
@@ -205,6 +215,7 @@ def resolve(
     time_limit: TimeLimitOpt = 60.0,
     workers: WorkersOpt = _default_workers(),
     seed: SeedOpt = 0,
+    priority_only: PriorityOnlyOpt = False,
 ) -> None:
     """Re-solve after cancellations or instance edits, changing as little as possible.
 
@@ -233,7 +244,7 @@ def resolve(
         err.print(f"The instance changed since {previous_path} was made: keeping what still stands.")
     for note in resolve_plan.notes:
         err.print(Text(f"Note: {note}", style="yellow"), soft_wrap=True)
-    params = SolveParams(time_limit, workers, seed)
+    params = SolveParams(time_limit, workers, seed, quality=not priority_only)
     request = resolve_plan.request
     try:
         outcome = run_with_progress(len(instance.meetings), lambda cb: run_solve(request, params, cb))

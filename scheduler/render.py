@@ -11,6 +11,7 @@ from rich.text import Text
 
 from scheduler.attendance import attendees
 from scheduler.model import Instance, to_clock, to_minutes
+from scheduler.quality import steady_rooms
 from scheduler.solution import Assignment, Change, Schedule
 from scheduler.verify import Violation
 
@@ -43,12 +44,14 @@ def person_timetable(instance: Instance, schedule: Schedule, pid: str) -> Render
     table.add_column("Where", no_wrap=False, max_width=18)
     table.add_column("With", ratio=3)
     table.add_column("Topic", max_width=14)
+    stays = steady_rooms(instance, schedule, pid)
     for a in mine:
         meeting = instance.meeting_by_id[a.meeting]
         others = [_who(instance, p) for p in _effective_participants(instance, schedule, a.meeting) if p != pid]
+        where = f"stay at {a.room}" if a.meeting in stays else f"{a.venue} · {a.room}"
         table.add_row(
             f"{a.date}\n{a.start}-{a.end}",
-            f"{a.city}\n{a.venue} · {a.room}",
+            f"{a.city}\n{where}",
             "\n".join(others),
             meeting.topic or "",
         )
@@ -133,6 +136,9 @@ def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str |
         for change in schedule.changes:
             kinds[change.change] += 1
         table.add_row("Changes", ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+    if schedule.min_meetings_missed:
+        missed = ", ".join(f"{m.participant} {m.meetings} of {m.min_meetings}" for m in schedule.min_meetings_missed)
+        table.add_row("min_meetings missed", missed)
     if schedule.solve_seconds is not None:
         table.add_row("Time", f"{schedule.solve_seconds:.1f} s")
     table.add_row("Written to", path)

@@ -32,6 +32,14 @@ class Unscheduled(_Record):
     reason: str
 
 
+class MinMeetingsMissed(_Record):
+    """A participant given fewer meetings than their `min_meetings` promised."""
+
+    participant: str
+    meetings: int
+    min_meetings: int
+
+
 class Cancellation(_Record):
     model_config = ConfigDict(frozen=True, extra="forbid", serialize_by_alias=True)
 
@@ -75,6 +83,8 @@ class Schedule(BaseModel):
     frozen_until: str | None = None
     """Re-solve: meetings starting before this local date-time were kept as history."""
     solve_seconds: float | None = None
+    min_meetings_missed: list[MinMeetingsMissed] | None = None
+    """Who got fewer meetings than their min_meetings (absent when everyone got theirs)."""
 
     @property
     def assignment_by_meeting(self) -> dict[str, Assignment]:

@@ -39,7 +39,7 @@ def test_solve_writes_an_optimal_schedule_that_check_accepts(sample_copy: Path) 
 def test_check_rejects_a_meeting_moved_onto_another(sample_copy: Path) -> None:
     schedule_path = solved(sample_copy)
     data = json.loads(schedule_path.read_text())
-    pairs = [a for a in data["assignments"] if a["end"] == _after(a["start"]) and a["room"].startswith("BJ-T")]
+    pairs = [a for a in data["assignments"] if a["end"] == _after(a["start"])]
     first, second = pairs[0], pairs[1]
     second.update({k: first[k] for k in ("date", "start", "end", "city", "venue", "room")})
     broken = sample_copy.with_name("broken.json")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from conftest import make_instance, meeting
-from test_solve import TWO_CITIES_SAME_DAY
+from test_solve import TWO_CITIES_SAME_DAY, four_slots_a_meets_four_at_most_two_in_a_row
 
 from scheduler.model import Instance, Option
 from scheduler.solver.greedy import Draft, greedy_placements
@@ -94,3 +94,11 @@ def test_a_fixed_placement_may_stay_in_a_closed_room_but_nothing_new_goes_there(
     assert result.refused == {}
     assert result.placements["ab"][1] == "T-1"
     assert result.placements["cd"][1] == "R"
+
+
+def test_the_first_draft_leaves_a_break_after_max_consecutive() -> None:
+    """At most two slots in a row: the greedy places a's first three requests at 09:00, 09:30 and
+    10:30, skipping 10:00, and the fourth finds no slot."""
+    instance = four_slots_a_meets_four_at_most_two_in_a_row()
+    placed = draft(instance, {}).placements
+    assert sorted(option.start for option, _ in placed.values()) == [540, 570, 630]

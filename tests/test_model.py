@@ -52,3 +52,17 @@ def test_input_models_are_frozen_and_strict_about_fields() -> None:
     data = {**BASE, "meetings": [{"id": "m", "participants": ["a", "b"], "priorty": 3}]}
     with pytest.raises(Exception, match="priorty"):
         Instance.model_validate(data)
+
+
+def test_min_meetings_above_max_meetings_and_meetings_longer_than_max_consecutive_are_refused() -> None:
+    people = [{"id": "a", "name": "A", "min_meetings": 3, "max_meetings": 2}, {"id": "b", "name": "B"}]
+    with pytest.raises(Exception, match="min_meetings 3 is more than max_meetings 2"):
+        make_instance(participants=people)
+    with pytest.raises(InputError) as caught:
+        make_instance(event={"name": "x", "max_consecutive": 1}, meetings=[meeting("m", "a", "b", slots=2)])
+    assert "more than the event's max_consecutive 1" in caught.value.problems[0].message
+    valid = make_instance(
+        event={"name": "x", "max_consecutive": 2},
+        participants=[{"id": "a", "name": "A", "min_meetings": 1, "host": True}, {"id": "b", "name": "B"}],
+    )
+    assert valid.participant_by_id["a"].host and valid.event.max_consecutive == 2

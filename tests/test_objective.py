@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_instance, meeting, solve_outcome_and_verify
+from conftest import make_instance, meeting, solve_and_verify, solve_outcome_and_verify
 from hypothesis import HealthCheck, given, settings
 from ortools.sat.python.cp_model import LinearExpr
 from test_property import instances
 
 from scheduler.model import Instance
+from scheduler.quality import holes_and_idle
 from scheduler.solver.convert import outcome_to_schedule
 from scheduler.solver.ortools.model import ScheduleModel
 from scheduler.solver.ortools.objective import ObjectivePhase, total_priority
@@ -71,3 +72,103 @@ def test_the_pipeline_runs_the_phases_listed_by_later_phases(monkeypatch: pytest
     outcome, _ = solve_outcome_and_verify(instance)
     assert "cp-sat" in outcome.stages
     assert set(outcome.placements) == {"big", "s1"} and outcome.objective == 3
+
+
+# ---- the quality phases (issue 11): min_meetings, fairness, idle gaps; never at priority's cost ----
+
+FOUR_SLOTS_TWO_TABLES = [
+    {
+        "id": "bj",
+        "city": "Beijing",
+        "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "11:00"}]}],
+        "rooms": [{"id": "T", "count": 2, "capacity": 2}],
+    }
+]
+TWO_SLOTS_ONE_TABLE = [{**FOUR_SLOTS_TWO_TABLES[0], "rooms": [{"id": "T", "count": 1, "capacity": 2}]}]
+TWO_SLOTS_ONE_TABLE[0]["days"] = [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "10:00"}]}]
+
+
+def only(start: str, end: str) -> list[dict[str, str]]:
+    return [{"date": "2025-11-13", "city": "Beijing", "start": start, "end": end}]
+
+
+def people(*ids: str, **fields: dict[str, object]) -> list[dict[str, object]]:
+    return [{"id": p, "name": p.upper(), **fields.get(p, {})} for p in ids]
+
+
+def test_holes_are_minimised_to_the_count_by_hand() -> None:
+    """a meets b (free 09:00 only), d (free 10:30 only) and c (free all morning): a's day has one
+    hole whatever happens, and the fewest idle slots and earliest start put ac at 09:30. c also
+    meets e: right before, at 09:00, c has no hole. So: 1 hole, 1 idle slot, ac 09:30, ce 09:00."""
+    instance = make_instance(
+        venues=FOUR_SLOTS_TWO_TABLES,
+        participants=people(
+            "a", "b", "c", "d", "e", b={"available": only("09:00", "09:30")}, d={"available": only("10:30", "11:00")}
+        ),
+        meetings=[meeting("ab", "a", "b"), meeting("ac", "a", "c"), meeting("ad", "a", "d"), meeting("ce", "c", "e")],
+    )
+    _, schedule = solve_outcome_and_verify(instance)
+    assert schedule.objective == 4 and holes_and_idle(instance, schedule) == (1, 1)
+    starts = {a.meeting: a.start for a in schedule.assignments}
+    assert starts == {"ab": "09:00", "ac": "09:30", "ce": "09:00", "ad": "10:30"}
+
+
+def test_fairness_gives_everyone_a_meeting_at_the_same_total() -> None:
+    """One table, two slots, all priority 1: {ab1, ab2} and {ab1, cd} both total 2; the fair one
+    leaves nobody without a meeting."""
+    instance = make_instance(
+        venues=TWO_SLOTS_ONE_TABLE,
+        meetings=[meeting("ab1", "a", "b"), meeting("ab2", "a", "b"), meeting("cd", "c", "d")],
+    )
+    outcome, schedule = solve_outcome_and_verify(instance)
+    assert schedule.objective == schedule.bound == 2
+    assert "cd" in outcome.placements and len(set(outcome.placements) & {"ab1", "ab2"}) == 1
+
+
+def test_priority_outranks_fairness() -> None:
+    """As above but ab1 and ab2 weigh 5: 10 beats 6, so c and d rightly get nothing."""
+    instance = make_instance(
+        venues=TWO_SLOTS_ONE_TABLE,
+        meetings=[meeting("ab1", "a", "b", priority=5), meeting("ab2", "a", "b", priority=5), meeting("cd", "c", "d")],
+    )
+    outcome, schedule = solve_outcome_and_verify(instance)
+    assert set(outcome.placements) == {"ab1", "ab2"} and schedule.objective == 10
+
+
+def test_min_meetings_come_before_fairness() -> None:
+    """Two slots, one table, ab, ac, de: fairness alone would seat d and e; a's package promises 2."""
+    instance = make_instance(
+        venues=TWO_SLOTS_ONE_TABLE,
+        participants=people("a", "b", "c", "d", "e", a={"min_meetings": 2}),
+        meetings=[meeting("ab", "a", "b"), meeting("ac", "a", "c"), meeting("de", "d", "e")],
+    )
+    outcome, schedule = solve_outcome_and_verify(instance)
+    assert set(outcome.placements) == {"ab", "ac"} and schedule.objective == 2
+    assert outcome.min_meetings_missed == {} and schedule.min_meetings_missed is None
+
+
+def test_a_missed_min_meetings_is_reported() -> None:
+    """One slot: a gets 1 of the 2 meetings promised; the outcome, file and reasons say so."""
+    venues = [
+        {**TWO_SLOTS_ONE_TABLE[0], "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "09:30"}]}]}
+    ]
+    instance = make_instance(
+        venues=venues,
+        participants=people("a", "b", "c", "d", a={"min_meetings": 2}),
+        meetings=[meeting("ab", "a", "b", priority=2), meeting("ac", "a", "c")],
+    )
+    outcome, schedule = solve_outcome_and_verify(instance)
+    assert set(outcome.placements) == {"ab"}
+    assert outcome.min_meetings_missed == {"a": (1, 2)}
+    assert schedule.min_meetings_missed is not None
+    assert [(m.participant, m.meetings, m.min_meetings) for m in schedule.min_meetings_missed] == [("a", 1, 2)]
+    assert outcome.unscheduled["ac"].endswith("a got 1 of min_meetings 2")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_the_quality_phases_never_lower_priority(instance: Instance) -> None:
+    """With quality on, the same proven-optimal total as priority only (both checked)."""
+    with_quality = solve_and_verify(instance)
+    priority_only = solve_and_verify(instance, quality=False)
+    assert with_quality.objective == priority_only.objective == with_quality.bound

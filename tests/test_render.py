@@ -38,3 +38,12 @@ def test_a_date_with_no_venue_says_so() -> None:
     instance, _ = load_instance(ROOT / "instances" / "sample.yaml")
     schedule = solve_and_verify(instance)
     assert "No venue is open" in text_of(render.date_grid(instance, schedule, "2025-12-25"))
+
+
+def test_the_timetable_says_stay_at_the_same_table() -> None:
+    from test_quality import INSTANCE, schedule
+    from test_verify import place
+
+    found = schedule(place("ab", "09:00", "09:30", "T-2"), place("ac", "09:30", "10:00", "T-2"))
+    text = text_of(render.person_timetable(INSTANCE, found, "a"))
+    assert "stay at T-2" in text and text.count("T-2") == 2

@@ -12,6 +12,7 @@ from conftest import (
     solve_outcome_and_verify,
 )
 
+from scheduler.model import Instance
 from scheduler.solver.request import Pin, SolveRequest
 
 TWO_CITIES_SAME_DAY = [
@@ -293,3 +294,29 @@ def test_pins_that_clash_are_never_both_kept() -> None:
     assert outcome.refused_fixed == {"m2": "c is in another meeting then"}
     assert [a.meeting for a in schedule.assignments] == ["m1"]
     assert [u.meeting for u in schedule.unscheduled] == ["m2"]
+
+
+def four_slots_a_meets_four_at_most_two_in_a_row() -> Instance:
+    return make_instance(
+        event={"name": "Test week", "slot_minutes": 30, "max_consecutive": 2},
+        venues=[
+            {
+                **TWO_CITIES_SAME_DAY[0],
+                "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "11:00"}]}],
+            }
+        ],
+        participants=[{"id": p, "name": p} for p in "abcde"],
+        meetings=[meeting(f"a{p}", "a", p) for p in "bcde"],
+    )
+
+
+def test_max_consecutive_leaves_a_break() -> None:
+    """Four slots, a meets b, c, d, e, at most two in a row: three fit (X X _ X or X _ X X)."""
+    instance = four_slots_a_meets_four_at_most_two_in_a_row()
+    for quality in (True, False):
+        outcome, schedule = solve_outcome_and_verify(instance, quality=quality)
+        assert "cp-sat" in outcome.stages and schedule.objective == schedule.bound == 3
+        assert sorted(a.start for a in schedule.assignments) in (
+            ["09:00", "09:30", "10:30"],
+            ["09:00", "10:00", "10:30"],
+        )

@@ -154,3 +154,21 @@ def test_messages_read_as_sentences() -> None:
     clash = schedule_of(place("ab", room="T-1"), place("cd", room="T-1"))
     messages = [v.message for v in verify(INSTANCE, clash)]
     assert "room T-1 holds 2 meetings at once on 2025-11-13 at 09:00: ab, cd" in messages
+
+
+def test_a_run_longer_than_max_consecutive_is_named_with_who_and_when() -> None:
+    """Planted: b in ab 09:00 and bd 09:30, d in cd then bd: two slots in a row, max_consecutive 1."""
+    strict = make_instance(
+        event={"name": "Test week", "slot_minutes": 30, "max_consecutive": 1},
+        venues=VENUES,
+        participants=PEOPLE,
+        meetings=MEETINGS,
+    )
+    assert verify(INSTANCE, VALID) == []
+    found = [v for v in verify(strict, VALID) if v.rule == "breaks"]
+    assert [v.message for v in found] == [
+        "b has 2 meeting slots in a row on 2025-11-13 from 09:00 to 10:00 (ab, bd) without a break: "
+        "max_consecutive is 1",
+        "d has 2 meeting slots in a row on 2025-11-13 from 09:00 to 10:00 (bd, cd) without a break: "
+        "max_consecutive is 1",
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from scheduler.model import Option, to_clock
-from scheduler.solution import Assignment, Schedule, Unscheduled
+from scheduler.solution import Assignment, MinMeetingsMissed, Schedule, Unscheduled
 from scheduler.solver.request import SolveOutcome, SolveRequest
 
 
@@ -46,4 +46,9 @@ def outcome_to_schedule(
         assignments=assignments,
         unscheduled=unscheduled,
         solve_seconds=round(outcome.seconds, 2),
+        min_meetings_missed=[
+            MinMeetingsMissed(participant=pid, meetings=given, min_meetings=promised)
+            for pid, (given, promised) in outcome.min_meetings_missed.items()
+        ]
+        or None,
     )

@@ -99,16 +99,28 @@ class Placed:
     size: int
     group: int | None
     """The room group it holds, or None: a single-slot meeting counted per slot."""
+    people: tuple[str, ...] = ()
+    """Who attends: steadiness (staying at one's table) is about them."""
 
 
 class RoomsRunOut(AssertionError):
     """The counts the model allowed could not be coloured into rooms: model and assignment disagree."""
 
 
-def assign_rooms(placed: Iterable[Placed], groups: RoomGroups, rooms: Iterable[Room], step: int) -> dict[str, str]:
-    """Meeting id -> room: groups by interval colouring, then single slots by capacity.
+def assign_rooms(
+    placed: Iterable[Placed],
+    groups: RoomGroups,
+    rooms: Iterable[Room],
+    step: int,
+    hosts: frozenset[str] | set[str] = frozenset(),
+) -> dict[str, str]:
+    """Meeting id -> room: groups by interval colouring, then single slots by capacity, in time
+    order, each preferring a room someone in it already sits at (steady tables).
 
-    `rooms` are those open to new meetings (cancelled ones left out).
+    `rooms` are those open to new meetings (cancelled ones left out). A host keeps the first
+    table they use at a venue that day; anyone else stays at the table of the meeting they
+    come straight from. A preference is granted only when the slot's other meetings still fit
+    the rooms left (Hall's condition for nested capacities), so it never costs a meeting.
     """
     result: dict[str, str] = {}
     busy: dict[tuple[str, dt.date, int], set[str]] = defaultdict(set)
@@ -119,6 +131,9 @@ def assign_rooms(placed: Iterable[Placed], groups: RoomGroups, rooms: Iterable[R
             singles[(item.option.venue, item.option.date, item.option.start)].append(item)
         else:
             grouped[item.group].append(item)
+    table_at: dict[tuple[str, str, dt.date], tuple[str, int]] = {}
+    """(person, venue, date) -> the room they were last in and when that meeting ended."""
+    host_table: dict[tuple[str, str, dt.date], str] = {}
     for g, members in grouped.items():
         for item, room_id in colour_intervals(groups.groups[g].rooms, members):
             result[item.meeting] = room_id
@@ -127,17 +142,70 @@ def assign_rooms(placed: Iterable[Placed], groups: RoomGroups, rooms: Iterable[R
     by_venue: dict[str, list[Room]] = defaultdict(list)
     for room in sorted(rooms, key=lambda r: (r.capacity, natural_key(r.id))):
         by_venue[room.venue].append(room)
-    for (venue, date, start), members in singles.items():
+    moments = sorted(
+        {*singles, *((p.option.venue, p.option.date, p.option.start) for ps in grouped.values() for p in ps)}
+    )
+    group_starting: dict[tuple[str, dt.date, int], list[Placed]] = defaultdict(list)
+    for members in grouped.values():
+        for item in members:
+            group_starting[(item.option.venue, item.option.date, item.option.start)].append(item)
+    for venue, date, start in moments:
         taken = busy[(venue, date, start)]
+        members = singles.get((venue, date, start), [])
+        free_rooms = [r for r in by_venue[venue] if r.id not in taken]
+        wishes = {item.meeting: _wishes(item, table_at, host_table, hosts) for item in members}
+        left = sorted(members, key=lambda p: (not any(pid in hosts for pid in p.people), -p.size, p.meeting))
+        for item in [p for p in left if wishes[p.meeting]]:
+            for room_id in wishes[item.meeting]:
+                wanted = next((r for r in free_rooms if r.id == room_id and r.capacity >= item.size), None)
+                if wanted is None:
+                    continue
+                rest = [p.size for p in members if p.meeting not in result and p is not item]
+                if _fits(rest, [r.capacity for r in free_rooms if r is not wanted]):
+                    result[item.meeting] = wanted.id
+                    free_rooms.remove(wanted)
+                    break
         # Largest first, each into the smallest free room that holds it: by Hall's
         # condition (enforced per slot and level in the model) this never runs out.
         for item in sorted(members, key=lambda p: (-p.size, p.meeting)):
-            free = next((r for r in by_venue[venue] if r.capacity >= item.size and r.id not in taken), None)
+            if item.meeting in result:
+                continue
+            free = next((r for r in free_rooms if r.capacity >= item.size), None)
             if free is None:
                 raise RoomsRunOut(f"no room left at {venue} {date} {start}: model and assignment disagree")
-            taken.add(free.id)
+            free_rooms.remove(free)
             result[item.meeting] = free.id
+        for item in [*members, *group_starting.get((venue, date, start), [])]:
+            for pid in item.people:
+                table_at[(pid, venue, date)] = (result[item.meeting], item.option.end)
+                if pid in hosts:
+                    host_table.setdefault((pid, venue, date), result[item.meeting])
     return result
+
+
+def _wishes(
+    item: Placed,
+    table_at: dict[tuple[str, str, dt.date], tuple[str, int]],
+    host_table: dict[tuple[str, str, dt.date], str],
+    hosts: frozenset[str] | set[str],
+) -> list[str]:
+    """Rooms the meeting's people would rather stay at: hosts' tables first, then back-to-back ones."""
+    venue, date = item.option.venue, item.option.date
+    wishes = [host_table[(pid, venue, date)] for pid in item.people if (pid, venue, date) in host_table]
+    for pid in item.people:
+        last = table_at.get((pid, venue, date))
+        if last is not None and last[1] == item.option.start:
+            wishes.append(last[0])
+    return list(dict.fromkeys(wishes))
+
+
+def _fits(sizes: list[int], capacities: list[int]) -> bool:
+    """Whether meetings of these sizes fit rooms of these capacities, one each (nested sets:
+    Hall's condition is that for every size, as many rooms hold it as meetings need it)."""
+    caps = sorted(capacities, reverse=True)
+    return len(sizes) <= len(caps) and all(
+        cap >= size for cap, size in zip(caps, sorted(sizes, reverse=True), strict=False)
+    )
 
 
 def colour_intervals(rooms: tuple[str, ...], members: list[Placed]) -> list[tuple[Placed, str]]:

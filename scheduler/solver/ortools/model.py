@@ -227,10 +227,13 @@ class ScheduleModel:
         v = self.vars
         picked: list[Choice] = [v.choices[c] for c in chosen]
         placed = [
-            Placed(self.prepared.meetings[ch.meeting].id, ch.option, len(v.people(ch)), ch.group) for ch in picked
+            Placed(self.prepared.meetings[ch.meeting].id, ch.option, len(v.people(ch)), ch.group, tuple(v.people(ch)))
+            for ch in picked
         ]
-        open_rooms = [r for r in v.request.instance.rooms if r.id not in v.request.excluded_rooms]
-        rooms = assign_rooms(placed, v.rooms, open_rooms, v.step)
+        instance = v.request.instance
+        open_rooms = [r for r in instance.rooms if r.id not in v.request.excluded_rooms]
+        hosts = {p.id for p in instance.participants if p.host}
+        rooms = assign_rooms(placed, v.rooms, open_rooms, v.step, hosts)
         return {p.meeting: (p.option, rooms[p.meeting]) for p in placed}
 
 
