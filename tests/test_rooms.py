@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -90,46 +91,45 @@ def test_counts_the_model_allows_always_colour_into_rooms(case: tuple[list[Room]
             holding[(room, tick)] = item.meeting
 
 
+def steady(
+    rooms: list[Room], placed: Sequence[tuple[str, int, int, tuple[str, ...]]], hosts: set[str]
+) -> dict[str, str]:
+    """Rooms for single-slot meetings given as (id, start minute, size, people)."""
+    items = [Placed(mid, Option("v", "Beijing", DAY, t, t + STEP), size, None, who) for mid, t, size, who in placed]
+    return assign_rooms(items, build_room_groups(rooms, set(), set()), rooms, STEP, hosts)
+
+
+THREE_TABLES = [Room(f"T-{k}", "v", 2) for k in range(1, 4)]
+
+
 def test_back_to_back_meetings_keep_the_table() -> None:
     """p meets q at 09:00 on T-2 (aa takes T-1); at 09:30 p's next meeting would take T-1 by
     default, but p stays at T-2; the other meeting takes the table left."""
-    rooms = [Room(f"T-{k}", "v", 2) for k in range(1, 4)]
-    groups = build_room_groups(rooms, set(), set())
-    nine, half_past = Option("v", "Beijing", DAY, 540, 570), Option("v", "Beijing", DAY, 570, 600)
     placed = [
-        Placed("aa", nine, 2, None, ("x", "y")),
-        Placed("pq", nine, 2, None, ("p", "q")),
-        Placed("pr", half_past, 2, None, ("p", "r")),
-        Placed("bb", half_past, 2, None, ("u", "w")),
+        ("aa", 540, 2, ("x", "y")),
+        ("pq", 540, 2, ("p", "q")),
+        ("pr", 570, 2, ("p", "r")),
+        ("bb", 570, 2, ("u", "w")),
     ]
-    assert assign_rooms(placed, groups, rooms, STEP) == {"aa": "T-1", "pq": "T-2", "pr": "T-2", "bb": "T-1"}
+    assert steady(THREE_TABLES, placed, set()) == {"aa": "T-1", "pq": "T-2", "pr": "T-2", "bb": "T-1"}
 
 
 def test_a_host_keeps_one_table_all_session() -> None:
     """Host h is at T-2 at 09:00; at 10:00 (not back-to-back) visitors come to T-2 again."""
-    rooms = [Room(f"T-{k}", "v", 2) for k in range(1, 4)]
-    groups = build_room_groups(rooms, set(), set())
-    nine, ten = Option("v", "Beijing", DAY, 540, 570), Option("v", "Beijing", DAY, 600, 630)
-    placed = [
-        Placed("aa", nine, 2, None, ("x", "y")),
-        Placed("ha", nine, 2, None, ("h", "a")),
-        Placed("hb", ten, 2, None, ("h", "b")),
-    ]
-    assert assign_rooms(placed, groups, rooms, STEP)["hb"] == "T-1"
-    assert assign_rooms(placed, groups, rooms, STEP, hosts={"h"})["hb"] == "T-2"
+    placed = [("aa", 540, 2, ("x", "y")), ("ha", 540, 2, ("h", "a")), ("hb", 600, 2, ("h", "b"))]
+    assert steady(THREE_TABLES, placed, set())["hb"] == "T-1"
+    assert steady(THREE_TABLES, placed, {"h"})["hb"] == "T-2"
 
 
 def test_a_wish_never_costs_a_meeting_its_room() -> None:
-    """p sat at the big room R; at 09:30 two groups of 4 need R and... only R holds 4, so p's
-    pair gives R up to the group of four: Hall's condition decides, not the wish."""
-    rooms = [Room("T-1", "v", 2), Room("R", "v", 4)]
-    groups = build_room_groups(rooms, set(), set())
-    nine, half_past = Option("v", "Beijing", DAY, 540, 570), Option("v", "Beijing", DAY, 570, 600)
+    """Host p's pair sits in R, the only room for four, at 09:00 (big took T-1); at 09:30 a
+    meeting of four needs R, so p gives it up: Hall's condition decides, not the wish."""
+    four: tuple[str, ...] = ("c", "d", "e", "f")
     placed = [
-        Placed("pq", nine, 2, None, ("p", "q")),
-        Placed("big", nine, 2, None, ("a", "b")),
-        Placed("pr", half_past, 2, None, ("p", "r")),
-        Placed("four", half_past, 4, None, ("c", "d", "e", "f")),
+        ("pq", 540, 2, ("p", "q")),
+        ("big", 540, 2, ("a", "b")),
+        ("pr", 570, 2, ("p", "r")),
+        ("four", 570, 4, four),
     ]
-    rooms_of = assign_rooms(placed, groups, rooms, STEP, hosts={"p"})
-    assert rooms_of["four"] == "R" and rooms_of["pr"] == "T-1"
+    rooms_of = steady([Room("T-1", "v", 2), Room("R", "v", 4)], placed, {"p"})
+    assert rooms_of["pq"] == "R" and rooms_of["four"] == "R" and rooms_of["pr"] == "T-1"

@@ -53,9 +53,6 @@ QUALITY_IN_FULL_MODEL = 60_000
 """Up to this many options the full model's later phases pursue quality; above, a pass per date."""
 QUALITY_SHARE = 0.3
 """The share of the time limit kept for the per-date quality pass on large solves."""
-QUALITY_FIRST_SHARE = 0.2
-"""In a per-date quality model, the share of its time for priority (phase 1) before quality."""
-"""Above this many options a decomposed solve skips the full-model polish (memory, little gain)."""
 
 STAGES = ("first draft", "bound", "days", "packing", "cp-sat", "quality")
 """Names recorded in `SolveOutcome.stages`: greedy, LP bound, stage A, per-date packing, full model,
@@ -155,7 +152,7 @@ class _Pipeline:
         return self._finish(status)
 
     def _quality_pass(self) -> None:
-        """Each date re-solved with the others fixed: its priority held (or raised), then quality.
+        """Each date re-solved with the others fixed: its priority held, the quality phases run.
 
         A date's model holds the meetings placed that date, and the unscheduled requests with a
         place that date whose people are short of meetings (fairness may swap one in).
@@ -189,9 +186,7 @@ class _Pipeline:
             request = replace(self.request, meetings_elsewhere=dict(elsewhere))
             model = ScheduleModel(request, self.prepared, options=narrowed)
             model.phases = later_phases(model.vars)
-            model.first_share = QUALITY_FIRST_SHARE
-            model.add_hint(current)
-            outcome = model.solve(self.params_for(budget - building), fallback=current)
+            outcome = model.improve(self.params_for(budget - building), current)
             if self.value(outcome.placements) >= self.value(current):
                 others = {mid: place for mid, place in self.best.items() if place[0].date != date}
                 self.best = {**others, **outcome.placements}

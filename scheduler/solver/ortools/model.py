@@ -45,8 +45,6 @@ class ScheduleModel:
             add_rule(v)
         self.objective: PriorityObjective = set_priority_objective(v)
         self.phases = list(phases)
-        self.first_share = 2 / 3
-        """With later phases: the share of the time for phase 1 (priority)."""
         self.model = v.model
 
     @property
@@ -55,6 +53,10 @@ class ScheduleModel:
 
     def add_hint(self, placements: Placements) -> None:
         """Start from a known schedule: each literal hinted, so a complete hint is checked at once."""
+        self._hint_choices(self._choices_of(placements))
+
+    def _choices_of(self, placements: Placements) -> set[int]:
+        """The choices that make up a schedule (those of its places this model has)."""
         v = self.vars
         chosen: set[int] = set()
         for mid, (option, room) in placements.items():
@@ -67,7 +69,7 @@ class ScheduleModel:
                 if choice.option == option and (choice.group is None or choice.group == group):
                     chosen.add(c)
                     break
-        self._hint_choices(chosen)
+        return chosen
 
     def _hint_choices(self, chosen: set[int]) -> None:
         v = self.vars
@@ -96,7 +98,7 @@ class ScheduleModel:
         phase re-solves from its schedule with total priority held.
         """
         started = time.monotonic()
-        share = 1.0 if not self.phases else self.first_share
+        share = 1.0 if not self.phases else 2 / 3
         solver = self._solver(params, params.time_limit * share)
         objective = self.objective
         cap = extra_bound
@@ -135,28 +137,17 @@ class ScheduleModel:
             bound = min_bound(objective.priority_bound(solver.best_objective_bound), cap)
             # (with a solution in hand, CP-SAT's bound is a real proof)
             status_name = solver.status_name(status)
-            remaining = params.time_limit - (time.monotonic() - started)
+            values = list(solver.response_proto.solution)
             held, reached = objective.expression, round(solver.objective_value)
-            for n, phase in enumerate(self.phases):
-                if interrupted or remaining <= 0.1:
-                    break
-                phase_name[0] = phase.name
+
+            def announce(name: str) -> None:
+                phase_name[0] = name
                 report()
-                expression = phase.expression(self.vars)
-                if expression is None:
-                    continue
-                hold_and_set(self.vars, held, reached, expression)
-                if phase.same_meetings:
-                    self._keep_meetings(chosen)
-                seconds = remaining * phase.share / sum(later.share for later in self.phases[n:])
-                solver, status, interrupted = self._later_phase(params, solver, seconds)
-                if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                    break  # nothing to hold: later phases would be free to undo this one
-                chosen = [c for c, on in enumerate(solver.boolean_values(self.vars.literals)) if on]
-                held, reached = expression, round(solver.objective_value)
-                remaining = params.time_limit - (time.monotonic() - started)
-            moves = self._moves(chosen)
-            outcome = self.prepared.outcome(self._with_rooms(chosen), status_name, bound, moves, started)
+
+            placed, chosen, interrupted = self._phases(
+                params, started, chosen, values, (held, reached), announce, interrupted
+            )
+            outcome = self.prepared.outcome(placed, status_name, bound, self._moves(chosen), started)
             outcome.interrupted = interrupted
             return outcome
         if fallback is None:
@@ -184,12 +175,105 @@ class ScheduleModel:
             solver.parameters.subsolvers.extend(["max_lp", "default_lp"])
         return solver
 
+    def improve(self, params: SolveParams, placements: Placements) -> SolveOutcome:
+        """Only the later phases, from `placements` (a schedule of this model's meetings) with its
+        total priority held: the per-date quality pass, whose priority is already settled."""
+        started = time.monotonic()
+        chosen = sorted(self._choices_of(placements))
+        held = (total_priority(self.vars), self._priority(chosen))
+        placed, _, interrupted = self._phases(
+            params, started, chosen, self._values_of(chosen), held, lambda _: None, False
+        )
+        outcome = self.prepared.outcome(placed, "FEASIBLE", self.prepared.total(), 0, started)
+        outcome.interrupted = interrupted
+        return outcome
+
+    def _values_of(self, chosen: list[int]) -> list[int]:
+        """Every variable's value in the schedule `chosen` (as far as the rules define them)."""
+        v = self.vars
+        values = [0] * len(self.model.proto.variables)
+        for c in chosen:
+            values[v.literals[c].index] = 1
+        busy = {
+            (pid, v.choices[c].option.date, v.choices[c].option.city) for c in chosen for pid in v.people(v.choices[c])
+        }
+        for key, flag in v.in_city.items():
+            values[flag.index] = int(key in busy)
+        assert v.placed is not None
+        values[v.placed.index] = len(chosen)
+        return values
+
+    def _phases(
+        self,
+        params: SolveParams,
+        started: float,
+        chosen: list[int],
+        values: list[int],
+        held: tuple[cp_model.LinearExprT, int],
+        announce: Callable[[str], None],
+        interrupted: bool,
+    ) -> tuple[Placements, list[int], bool]:
+        """Each later phase in turn from the schedule `chosen` (all variables' `values`), every
+        earlier objective held at what it reached; the time left shared by the phases' shares.
+        The schedule with rooms, its choices here, and whether Ctrl-C stopped it."""
+        remaining = params.time_limit - (time.monotonic() - started)
+        for n, phase in enumerate(self.phases):
+            if interrupted or remaining <= 0.1:
+                break
+            announce(phase.name)
+            seconds = remaining * phase.share / sum(later.share for later in self.phases[n:])
+            if phase.same_meetings and not self.vars.request.pins:
+                # The last phase: same meetings, same dates, so earlier objectives cannot change.
+                placed, interrupted = self._in_smaller_model(phase, params, chosen, seconds)
+                return placed, chosen, interrupted
+            expression = phase.expression(self.vars)
+            if expression is None:
+                continue
+            hold_and_set(self.vars, *held, expression)
+            if phase.same_meetings:
+                self._keep_meetings(chosen)
+            solver, status, interrupted = self._later_phase(params, values, seconds)
+            remaining = params.time_limit - (time.monotonic() - started)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                continue  # no schedule in its time: the next phase starts from the same one
+            chosen = [c for c, on in enumerate(solver.boolean_values(self.vars.literals)) if on]
+            values = list(solver.response_proto.solution)
+            held = (expression, round(solver.objective_value))
+        return self._with_rooms(chosen), chosen, interrupted
+
+    def _in_smaller_model(
+        self, phase: ObjectivePhase, params: SolveParams, chosen: list[int], seconds: float
+    ) -> tuple[Placements, bool]:
+        """`phase` on a model of just the meetings of `chosen`, each required, on its date: a fraction
+        of this model's size (CP-SAT's presolve alone took most of a few seconds on the whole one)."""
+        current = self._with_rooms(chosen)
+        prepared = self.prepared
+        narrowed = {
+            mid: [o for o in prepared.options[prepared.index[mid]] if o.date == place[0].date]
+            for mid, place in current.items()
+        }
+        smaller = ScheduleModel(self.vars.request, prepared, options=narrowed)
+        for choice_ids in smaller.vars.meeting_choices:
+            if choice_ids:
+                smaller.model.add_exactly_one(smaller.vars.literals[c] for c in choice_ids)
+        expression = phase.expression(smaller.vars)
+        if expression is None:
+            return current, False
+        smaller.model.maximize(expression)
+        start = sorted(smaller._choices_of(current))
+        solver, status, interrupted = smaller._later_phase(params, smaller._values_of(start), seconds)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return current, interrupted
+        moved = [c for c, on in enumerate(solver.boolean_values(smaller.vars.literals)) if on]
+        return smaller._with_rooms(moved), interrupted
+
     def _later_phase(
-        self, params: SolveParams, previous: cp_model.CpSolver, seconds: float
+        self, params: SolveParams, values: list[int], seconds: float
     ) -> tuple[cp_model.CpSolver, object, bool]:
-        """Solve the phase now set, starting from `previous`'s schedule (every variable hinted)."""
+        """Solve the phase now set from a schedule given by all its variables' `values` (those this
+        phase adds are computed from the choices: a complete hint, which CP-SAT checks at once)."""
         self.model.clear_hints()
-        values = list(previous.response_proto.solution)
+        values = list(values)
         on = [bool(values[lit.index]) for lit in self.vars.literals]
         for complete in self.vars.completions:
             for var, value in complete(on):
@@ -200,6 +284,10 @@ class ScheduleModel:
         hint.vars.extend(range(len(values)))
         hint.values.extend(values)
         solver = self._solver(params, seconds)
+        # From a complete hint, a light presolve: at 1,000 x 5,000 a date's idle-gap model spent
+        # 5 s of a few in full presolve; with one pass it starts in under 2 and ends lower.
+        solver.parameters.max_presolve_iterations = 1
+        solver.parameters.symmetry_level = 0
         status, interrupted = solve_interruptibly(solver, self.model)
         return solver, status, interrupted
 
