@@ -20,7 +20,16 @@ from scheduler import render
 from scheduler.errors import InputError, Problem
 from scheduler.model import Instance
 from scheduler.solution import Schedule
-from scheduler.store import default_schedule_path, load_instance, load_schedule, next_version_path, write_schedule
+from scheduler.store import (
+    WriteFailed,
+    check_output_target,
+    default_schedule_path,
+    load_instance,
+    load_schedule,
+    next_version_path,
+    schedule_json,
+    write_or_keep,
+)
 
 app = typer.Typer(
     name="schedule",
@@ -125,14 +134,50 @@ class _ProgressView:
         return table
 
 
-def run_with_progress(total: int, work: Callable[[Callable[[object], None]], object]) -> object:
-    """Run `work(on_progress)` under a live progress line on stderr; Ctrl-C keeps the best so far."""
+def run_with_progress(total: int, work: Callable[[Callable[[object], None]], object], time_limit: float) -> object:
+    """Run `work(on_progress)` under a live progress line on stderr; Ctrl-C keeps the best so far.
+
+    Before the first schedule there is nothing to keep: Ctrl-C, or the time limit passing
+    while the model is still being built, ends the run with a message and writes nothing.
+    """
     from scheduler.cpsat import deliver_ctrl_c
+    from scheduler.model_size import BuildTimedOut, time_limit_while_building
 
     deliver_ctrl_c()
     view = _ProgressView(total)
-    with Live(view, console=err, refresh_per_second=4, transient=True):
-        return work(view.update)
+    try:
+        with (
+            time_limit_while_building(time_limit * 1.1 + 2, lambda: view.objective is None),
+            Live(view, console=err, refresh_per_second=4, transient=True),
+        ):
+            return work(view.update)
+    except BuildTimedOut:
+        fail(f"--time-limit: {time_limit:g} s passed while building the model, before any schedule; nothing written", 1)
+    except KeyboardInterrupt:
+        fail(f"Interrupted (Ctrl-C) while {view.phase}, before any schedule was found; nothing written.", 130)
+
+
+def _prepare_output(target: Path, inputs: list[Path], instance: Instance, instance_path: Path) -> None:
+    """Refuse a bad --out or an instance too big to build before any work; show warnings."""
+    from scheduler.model_size import check_model_size
+
+    check_output_target(target, inputs)
+    check_model_size(instance, str(instance_path))
+    _show_warnings(instance, instance_path)
+
+
+def _show_warnings(instance: Instance, instance_path: Path) -> None:
+    warnings = instance.availability_warnings()
+    if warnings:
+        err.print(Text(InputError(warnings, f"warning: {instance_path}").render(), style="yellow"), soft_wrap=True)
+
+
+def _write(target: Path, text: str) -> Path | None:
+    """Write (keeping an earlier file as a version); a failure keeps the text elsewhere and says where."""
+    try:
+        return write_or_keep(target, text)
+    except WriteFailed as failure:
+        fail(str(failure), 1)
 
 
 @app.command()
@@ -152,17 +197,18 @@ def solve(
     from scheduler.solve import NoSchedule, SolveParams, SolveRequest, outcome_to_schedule
     from scheduler.solve import solve as run_solve
 
+    target = out_path or default_schedule_path(instance_path)
     with input_errors():
         instance, sha = load_instance(instance_path)
-    target = out_path or default_schedule_path(instance_path)
+        _prepare_output(target, [instance_path], instance, instance_path)
     request = SolveRequest(instance)
     params = SolveParams(time_limit, workers, seed, log)
     try:
-        outcome = run_with_progress(len(instance.meetings), lambda cb: run_solve(request, params, cb))
+        outcome = run_with_progress(len(instance.meetings), lambda cb: run_solve(request, params, cb), time_limit)
     except NoSchedule as error:
         fail(str(error), 1)
     schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)  # type: ignore[arg-type]
-    kept = write_schedule(target, schedule)
+    kept = _write(target, schedule_json(schedule))
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
 
 
@@ -217,25 +263,26 @@ def resolve(
                 frozen = dt.datetime.fromisoformat(frozen_until)
             except ValueError:
                 raise InputError(
-                    [Problem(("--frozen-until",), f"{frozen_until!r} is not a date-time like 2025-11-14T12:00")]
+                    [Problem((), f"{frozen_until!r} is not a date-time like 2025-11-14T12:00")], "--frozen-until"
                 ) from None
         resolve_plan = plan(instance, previous, cancels, frozen, max_moves)
+        target = out_path or default_schedule_path(instance_path)
+        _prepare_output(target, [instance_path], instance, instance_path)
     if previous.instance_sha256 != sha:
         err.print(f"The instance changed since {previous_path} was made: keeping what still stands.")
     params = SolveParams(time_limit, workers, seed)
     request = resolve_plan.request
     try:
-        outcome = run_with_progress(len(instance.meetings), lambda cb: run_solve(request, params, cb))
+        outcome = run_with_progress(len(instance.meetings), lambda cb: run_solve(request, params, cb), time_limit)
     except NoSchedule as error:
         fail(str(error), 1)
     schedule = resolved_schedule(instance, previous, resolve_plan, outcome, str(instance_path), sha, frozen)  # type: ignore[arg-type]
     schedule = schedule.model_copy(update={"previous_sha256": sha256_of(previous_path.read_bytes())})
-    target = out_path or default_schedule_path(instance_path)
     same_file = target.exists() and target.resolve() == previous_path.resolve()
     # Writing over the previous file keeps it as the next numbered version: record that name.
     recorded = next_version_path(target) if same_file else previous_path
     schedule = schedule.model_copy(update={"previous": str(recorded)})
-    kept = write_schedule(target, schedule)
+    kept = _write(target, schedule_json(schedule))
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
     out.print(render.changes_by_person(instance, schedule.changes))
     unforced = moved_without_cause(schedule.changes, resolve_plan.affected)
@@ -276,6 +323,7 @@ def check(instance_path: InstanceArg, schedule_path: ScheduleArg) -> None:
 
     with input_errors():
         instance, schedule = _load_pair(instance_path, schedule_path)
+    _show_warnings(instance, instance_path)
     found = verify(instance, schedule)
     if found:
         out.print(render.violations(found))
@@ -324,11 +372,14 @@ def generate(
     """Write a realistic synthetic instance: two cities, three days, skewed popularity."""
     import yaml
 
+    from scheduler.generate import check_sizes
     from scheduler.generate import generate as make
-    from scheduler.store import write_text_atomically
 
+    with input_errors():
+        check_sizes(participants, requests)
+        check_output_target(out_path)
     data = make(participants, requests, seed)
-    kept = write_text_atomically(out_path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120))
+    kept = _write(out_path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120))
     out.print(f"Wrote {out_path}: {participants} participants, {len(data['meetings'])} requests (seed {seed}).")
     if kept:
         out.print(f"Earlier file kept as {kept}.")

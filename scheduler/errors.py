@@ -32,11 +32,15 @@ class Problem:
         return format_place(self.loc)
 
     def render(self, source: str | None) -> str:
+        """'file:line: place: message'; a problem with a command-line option reads '--cancel: message'."""
+        loc = self.loc
+        if source is None and loc and str(loc[0]).startswith("--"):
+            source, loc = str(loc[0]), loc[1:]
         where = source or "<input>"
         if self.line is not None:
             where += f":{self.line}"
-        if self.loc:
-            where += f": {self.place}"
+        if loc:
+            where += f": {format_place(loc)}"
         return f"{where}: {self.message}"
 
 

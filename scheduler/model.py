@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator, model_validator
 
 from scheduler.errors import InputError, Problem
 
@@ -27,6 +27,18 @@ ID_PATTERN = r"^\S(?:.*\S)?$"
 Id = Annotated[str, Field(min_length=1, max_length=200, pattern=ID_PATTERN)]
 Text = Annotated[str, Field(max_length=2_000)]
 ClockTime = Annotated[str, Field(pattern=r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")]
+Integer = Annotated[int, Strict()]
+"""Numbers are numbers: `true`, "2" and 2.0 are refused where the format says integer."""
+
+
+def _date_as_text(value: object) -> object:
+    """A date is written YYYY-MM-DD; a bare number would otherwise pass as a Unix time."""
+    if isinstance(value, dt.date) or (isinstance(value, str) and len(value) <= 10):
+        return value
+    raise ValueError(f"{str(value)[:40]!r} is not a date as YYYY-MM-DD")
+
+
+Date = Annotated[dt.date, BeforeValidator(_date_as_text)]
 
 
 def to_minutes(clock: str) -> int:
@@ -47,7 +59,7 @@ class _Input(BaseModel):
 class Event(_Input):
     name: Text
     timezone: str = "Asia/Shanghai"
-    slot_minutes: int = Field(30, ge=1, le=720)
+    slot_minutes: Integer = Field(30, ge=1, le=720)
 
     @field_validator("timezone")
     @classmethod
@@ -82,14 +94,14 @@ class Window(_Input):
 
 
 class VenueDay(_Input):
-    date: dt.date
+    date: Date
     sessions: list[Window] = Field(min_length=1, max_length=48)
 
 
 class RoomSpec(_Input):
     id: Id
-    capacity: int = Field(ge=1, le=MAX_CAPACITY)
-    count: int | None = Field(None, ge=1, le=MAX_COUNT)
+    capacity: Integer = Field(ge=1, le=MAX_CAPACITY)
+    count: Integer | None = Field(None, ge=1, le=MAX_COUNT)
 
     @property
     def room_ids(self) -> list[str]:
@@ -108,7 +120,7 @@ class Venue(_Input):
 
 
 class Availability(_Input):
-    date: dt.date
+    date: Date
     city: Id
     start: ClockTime | None = None
     end: ClockTime | None = None
@@ -120,15 +132,15 @@ class Participant(_Input):
     organisation: Text = ""
     country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
     languages: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(default_factory=list, max_length=50)
-    max_meetings: int | None = Field(None, ge=0, le=MAX_COUNT)
+    max_meetings: Integer | None = Field(None, ge=0, le=MAX_COUNT)
     available: list[Availability] | None = None
 
 
 class Meeting(_Input):
     id: Id
     participants: list[Id] = Field(min_length=2, max_length=MAX_MEETING_SIZE)
-    priority: int = Field(1, ge=1, le=MAX_PRIORITY)
-    slots: int = Field(1, ge=1, le=MAX_SLOTS)
+    priority: Integer = Field(1, ge=1, le=MAX_PRIORITY)
+    slots: Integer = Field(1, ge=1, le=MAX_SLOTS)
     topic: Text | None = None
     city: Id | None = None
 
@@ -168,7 +180,8 @@ class Instance(_Input):
     event: Event
     venues: list[Venue] = Field(min_length=1)
     participants: list[Participant] = Field(min_length=1)
-    meetings: list[Meeting] = Field(default_factory=list)
+    meetings: list[Meeting]
+    """Required, like venues and participants; `meetings: []` is an event with no requests yet."""
 
     @model_validator(mode="after")
     def _cross_references(self) -> Instance:
@@ -176,6 +189,19 @@ class Instance(_Input):
         if problems:
             raise InputError(problems)
         return self
+
+    def availability_warnings(self) -> list[Problem]:
+        """Availability on a date when no venue in that city is open: allowed, but likely a slip."""
+        open_days = {(venue.city, day.date) for venue in self.venues for day in venue.days}
+        return [
+            Problem(
+                ("participants", i, "available", j),
+                f"no venue in {entry.city} is open on {entry.date}: this entry gives no time to meet",
+            )
+            for i, person in enumerate(self.participants)
+            for j, entry in enumerate(person.available or [])
+            if (entry.city, entry.date) not in open_days
+        ]
 
     # ---- derived look-ups (computed once; the model is frozen) ----
 
