@@ -104,3 +104,34 @@ def test_help_explains_each_command() -> None:
         assert command in output
     code, output = run("solve", "--help")
     assert code == 0 and "--time-limit" in output and "Ctrl-C" in output
+
+
+def test_option_errors_name_the_option(sample_copy: Path) -> None:
+    schedule_path = solved(sample_copy)
+    previous = ["resolve", str(sample_copy), "--previous", str(schedule_path)]
+    code, output = run(*previous, "--frozen-until", "noon")
+    assert code == 2
+    assert output.strip() == "--frozen-until: 'noon' is not a date-time like 2025-11-14T12:00"
+    code, output = run(*previous, "--cancel", "someone")
+    assert code == 2 and output.startswith("--cancel: 'someone': expected KIND:ID"), output
+    code, output = run(*previous, "--cancel", "meeting:nope")
+    assert code == 2 and output.strip() == "--cancel: unknown meeting 'nope'"
+    assert "<input>" not in output
+
+
+def test_availability_on_a_closed_day_is_a_warning(sample_copy: Path) -> None:
+    line = '{id: it-cnr-01, name: "Marco Bianchi", organisation: CNR, country: IT}'
+    closed_day = line.replace(
+        "}", ", available: [{date: 2025-11-13, city: Beijing}, {date: 2025-11-20, city: Beijing}]}"
+    )
+    text = sample_copy.read_text()
+    assert line in text
+    sample_copy.write_text(text.replace(line, closed_day))
+    warning = (
+        f"warning: {sample_copy}: participants[1].available[1]: no venue in Beijing is open on 2025-11-20: "
+        "this entry gives no time to meet"
+    )
+    code, output = run("solve", str(sample_copy), "--time-limit", "20", "--workers", "2")
+    assert code == 0 and warning in output, output
+    code, output = run("check", str(sample_copy), str(sample_copy.with_name("sample.schedule.json")))
+    assert code == 0 and warning in output and "OK:" in output, output

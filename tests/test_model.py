@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from conftest import BASE, make_instance, meeting
+from pydantic import ValidationError
 
 from scheduler.errors import InputError
 from scheduler.model import Instance, to_clock, to_minutes
@@ -52,3 +53,30 @@ def test_input_models_are_frozen_and_strict_about_fields() -> None:
     data = {**BASE, "meetings": [{"id": "m", "participants": ["a", "b"], "priorty": 3}]}
     with pytest.raises(Exception, match="priorty"):
         Instance.model_validate(data)
+
+
+@pytest.mark.parametrize("value", [True, "2", 2.0])
+@pytest.mark.parametrize("field", ["slots", "priority"])
+def test_integers_are_strict(field: str, value: object) -> None:
+    with pytest.raises(ValidationError, match=f"meetings.0.{field}\n  Input should be a valid integer"):
+        make_instance(meetings=[meeting("m", "a", "b", **{field: value})])
+
+
+def test_meetings_may_be_empty_but_not_missing() -> None:
+    assert make_instance(meetings=[]).meetings == []
+    data = {k: v for k, v in BASE.items() if k != "meetings"}
+    with pytest.raises(ValidationError, match="meetings"):
+        Instance.model_validate(data)
+
+
+def test_availability_where_no_venue_is_open_is_a_warning_not_an_error() -> None:
+    people = [
+        {"id": "a", "name": "A", "available": [{"date": "2025-11-14", "city": "Beijing"}]},
+        {"id": "b", "name": "B", "available": [{"date": "2025-11-13", "city": "Beijing"}]},
+    ]
+    instance = make_instance(participants=people, meetings=[meeting("m", "a", "b")])
+    [warning] = instance.availability_warnings()
+    assert warning.render("i.yaml") == (
+        "i.yaml: participants[0].available[0]: no venue in Beijing is open on 2025-11-14: "
+        "this entry gives no time to meet"
+    )
