@@ -350,6 +350,22 @@ def test_broken_schedule_is_refused_by_every_command(
         assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    "name", ["deep-nesting.yaml", "duplicate-section.yaml", "slots-true.yaml", "missing-meetings.yaml"]
+)
+def test_broken_instance_is_refused_by_every_command_that_reads_a_schedule(
+    name: str, solved_sample: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The 1,200-level YAML and friends given as the instance of check, timetable, resolve and diff."""
+    _, good = solved_sample
+    path = INVALID / name
+    out = tmp_path / "resolved.json"
+    for args in schedule_commands(path, good, good, out):
+        code, output = invoke(*args)
+        assert code == 2 and f"{path}{EXPECTED[name]}" in output, (args, output)
+        assert not out.exists()
+
+
 def test_schedule_and_instance_swapped_are_named(solved_sample: tuple[Path, Path]) -> None:
     instance, schedule = solved_sample
     code, output = invoke("check", str(schedule), str(instance))
