@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, StrictInt, model_validator
@@ -18,24 +19,25 @@ MAX_ENTRIES = 1_000_000
 """Longest list in a schedule file (a 60,000-request event has 60,000 assignments)."""
 
 
-def _real_date(value: str) -> str:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError(f"{value[:40]!r} is not a date as YYYY-MM-DD")
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a real date") from None
-    return value
+def _written_as(pattern: str, parse: Callable[[str], object], shape: str, what: str) -> Callable[[str], str]:
+    """A validator: the text has exactly this shape and names a real moment."""
+
+    def check(value: str) -> str:
+        if not re.fullmatch(pattern, value):
+            raise ValueError(f"{value[:40]!r} is not {what} as {shape}")
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a real {what.removeprefix('a ').removeprefix('local ')}") from None
+        return value
+
+    return check
 
 
-def _local_minute(value: str) -> str:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", value):
-        raise ValueError(f"{value[:40]!r} is not a local date-time as YYYY-MM-DDTHH:MM")
-    try:
-        dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a real date and time") from None
-    return value
+_real_date = _written_as(r"\d{4}-\d{2}-\d{2}", dt.date.fromisoformat, "YYYY-MM-DD", "a date")
+_local_minute = _written_as(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", dt.datetime.fromisoformat, "YYYY-MM-DDTHH:MM", "a local date-time"
+)
 
 
 def _iso_time(value: str) -> str:

@@ -336,33 +336,29 @@ def test_every_broken_schedule_has_an_expectation() -> None:
     assert sorted(p.name for p in SCHEDULES.iterdir()) == sorted(SCHEDULE_EXPECTED)
 
 
-@pytest.mark.parametrize("name", sorted(SCHEDULE_EXPECTED))
-def test_broken_schedule_is_refused_by_every_command(
-    name: str, solved_sample: tuple[Path, Path], tmp_path: Path
-) -> None:
-    instance, good = solved_sample
-    path = SCHEDULES / name
-    out = tmp_path / "resolved.json"
-    for args in schedule_commands(instance, path, good, out):
-        code, output = invoke(*args)
-        assert code == 2, (args, output)
-        assert f"{path}{SCHEDULE_EXPECTED[name]}" in output, (args, output)
-        assert not out.exists()
-
-
 @pytest.mark.parametrize(
-    "name", ["deep-nesting.yaml", "duplicate-section.yaml", "slots-true.yaml", "missing-meetings.yaml"]
+    "broken",
+    [SCHEDULES / name for name in sorted(SCHEDULE_EXPECTED)]
+    + [
+        INVALID / name
+        for name in ("deep-nesting.yaml", "duplicate-section.yaml", "slots-true.yaml", "missing-meetings.yaml")
+    ],
+    ids=lambda path: path.name,
 )
-def test_broken_instance_is_refused_by_every_command_that_reads_a_schedule(
-    name: str, solved_sample: tuple[Path, Path], tmp_path: Path
+def test_broken_file_is_refused_by_every_command_that_reads_a_schedule(
+    broken: Path, solved_sample: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    """The 1,200-level YAML and friends given as the instance of check, timetable, resolve and diff."""
-    _, good = solved_sample
-    path = INVALID / name
+    """check, timetable, resolve --previous and diff, with the broken schedule (or instance,
+    such as the 1,200-level YAML) in each place it can stand: exit 2, file and place named."""
+    instance, good = solved_sample
     out = tmp_path / "resolved.json"
-    for args in schedule_commands(path, good, good, out):
+    if broken.parent == SCHEDULES:
+        commands, message = schedule_commands(instance, broken, good, out), SCHEDULE_EXPECTED[broken.name]
+    else:
+        commands, message = schedule_commands(broken, good, good, out), EXPECTED[broken.name]
+    for args in commands:
         code, output = invoke(*args)
-        assert code == 2 and f"{path}{EXPECTED[name]}" in output, (args, output)
+        assert code == 2 and f"{broken}{message}" in output, (args, output)
         assert not out.exists()
 
 
