@@ -102,7 +102,7 @@ def read_bytes(path: Path, what: str) -> bytes:
     if info.st_size > MAX_FILE_BYTES:
         raise InputError([Problem((), f"file is {info.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}")], source)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped since the stat above
                 raise InputError([Problem((), f"is not a regular file, not {article} {what} file")], source)
@@ -243,21 +243,30 @@ def _too_deep() -> str:
     return f"lists and mappings are nested more than {MAX_NESTING} deep; real files need fewer than 10"
 
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 
 
 def _check_json_nesting(text: str, source: str) -> None:
-    """Refuse deep JSON before json.loads, whose C parser would hit Python's recursion limit."""
+    """Refuse deep JSON before json.loads, whose C parser would hit Python's recursion limit.
+
+    Strings and everything but brackets are cut out by regular expressions first, so a
+    15 MB schedule costs a loop over its few hundred thousand brackets only.
+    """
     depth = 0
-    for match in _JSON_TOKEN.finditer(text):
+    for bracket in _NOT_A_BRACKET.sub("", _JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > MAX_NESTING:
+            break
+    else:
+        return
+    depth = 0
+    for match in _JSON_TOKEN.finditer(text):  # again, slowly, for the line to name
         token = match.group()
-        if token in "[{":
-            depth += 1
-            if depth > MAX_NESTING:
-                line = text.count("\n", 0, match.start()) + 1
-                raise InputError([Problem((), _too_deep(), line)], source)
-        elif token in "]}":
-            depth -= 1
+        depth += 1 if token in "[{" else -1 if token in "]}" else 0
+        if depth > MAX_NESTING:
+            raise InputError([Problem((), _too_deep(), text.count("\n", 0, match.start()) + 1)], source)
 
 
 class _DuplicateKey(Exception):
