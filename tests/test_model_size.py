@@ -77,7 +77,7 @@ def test_a_year_of_one_minute_slots_is_refused_with_its_size() -> None:
         check_model_size(instance, str(WHOLE_YEAR))
     assert time.monotonic() - started < 1.0
     message = refused.value.render()
-    assert "up to 42,163,200 meeting options (80 meetings x 366 sessions x up to 1,440 starts each)" in message
+    assert "up to 21,081,600 meeting options (40 meetings x 366 sessions x up to 1,440 starts each)" in message
     assert "the limit is 10,000,000" in message and "slot_minutes" in message
 
 
@@ -87,7 +87,7 @@ def _limit_memory() -> None:
 
 
 def test_the_cli_refuses_it_quickly_within_bounded_memory(tmp_path: Path) -> None:
-    """In a process capped at 2 GB of address space (building the model would need ~8 GB)."""
+    """In a process capped at 2 GB of address space (building the model would need ~4 GB)."""
     out = tmp_path / "s.json"
     done = subprocess.run(
         [sys.executable, "-m", "scheduler", "solve", str(WHOLE_YEAR), "--out", str(out), "-t", "600"],
