@@ -111,7 +111,10 @@ def test_option_errors_name_the_option(sample_copy: Path) -> None:
     previous = ["resolve", str(sample_copy), "--previous", str(schedule_path)]
     code, output = run(*previous, "--frozen-until", "noon")
     assert code == 2
-    assert output.strip() == "--frozen-until: 'noon' is not a date-time like 2025-11-14T12:00"
+    assert (
+        output.strip()
+        == "--frozen-until: 'noon' is not a date-time like 2025-11-14T12:00 (local) or 2025-11-14T12:00+08:00"
+    )
     code, output = run(*previous, "--cancel", "someone")
     assert code == 2 and output.startswith("--cancel: 'someone': expected KIND:ID"), output
     code, output = run(*previous, "--cancel", "meeting:nope")

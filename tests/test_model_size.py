@@ -103,14 +103,14 @@ def test_the_cli_refuses_it_quickly_within_bounded_memory(tmp_path: Path) -> Non
 
 
 def test_the_time_limit_holds_while_building(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import scheduler.solve
+    import scheduler.solver.pipeline
 
     def slow_build(*_: Any, **__: Any) -> None:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:  # a build that never reports a schedule
             pass
 
-    monkeypatch.setattr(scheduler.solve, "solve", slow_build)
+    monkeypatch.setattr(scheduler.solver.pipeline, "solve", slow_build)
     out = tmp_path / "s.json"
     started = time.monotonic()
     result = runner.invoke(app, ["solve", str(DATA / "valid-base.yaml"), "--out", str(out), "-t", "0.5"])
@@ -121,12 +121,12 @@ def test_the_time_limit_holds_while_building(tmp_path: Path, monkeypatch: pytest
 
 
 def test_ctrl_c_while_building_says_so_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import scheduler.solve
+    import scheduler.solver.pipeline
 
     def interrupted(*_: Any, **__: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(scheduler.solve, "solve", interrupted)
+    monkeypatch.setattr(scheduler.solver.pipeline, "solve", interrupted)
     out = tmp_path / "s.json"
     result = runner.invoke(app, ["solve", str(DATA / "valid-base.yaml"), "--out", str(out)])
     assert result.exit_code == 130
