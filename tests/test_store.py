@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from scheduler import store
+from scheduler import parsing, store
 from scheduler.cli import app
 from scheduler.errors import InputError
 from scheduler.store import load_instance, write_schedule
@@ -140,7 +140,7 @@ def test_huge_files_are_refused_quickly(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_unquoted_times_read_as_times_not_base_60() -> None:
     text = (DATA / "valid-base.yaml").read_text().replace('"09:00"', "09:00").replace('"10:00"', "10:00")
-    instance = store.Instance.model_validate(yaml.load(text, Loader=store._Loader))
+    instance = store.Instance.model_validate(yaml.load(text, Loader=parsing._Loader))
     assert instance.venues[0].days[0].sessions[0].start == "09:00"
 
 
