@@ -334,6 +334,53 @@ def generate(
         out.print(f"Earlier file kept as {kept}.")
 
 
+@app.command(name="import")
+def import_command(
+    participants_path: Annotated[
+        Path,
+        typer.Option(
+            "--participants",
+            help="Participants sheet (.csv or .xlsx): id, name, organisation, country, languages, "
+            "and one column per date and city such as '2025-11-13 Beijing' (x = whole day, or 09:30-12:30).",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ],
+    requests_path: Annotated[
+        Path,
+        typer.Option(
+            "--requests",
+            help="Meeting-requests sheet (.csv or .xlsx): requester, requested, priority "
+            "(a number, 'must meet' or 'would like'), topic, city.",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ],
+    event_path: Annotated[
+        Path,
+        typer.Option("--event", help="The event and venues (YAML).", metavar="FILE", show_default=False),
+    ],
+    out_path: Annotated[
+        Path, typer.Option("--out", "-o", help="Instance file to write (YAML).", metavar="FILE", show_default=False)
+    ],
+) -> None:
+    """Build an instance file from spreadsheets exported by a matchmaking platform.
+
+    Mutual requests (A asks B and B asks A) become one meeting with the higher priority.
+    A problem names the file, sheet, row and column; nothing is written until all is well.
+    """
+    import yaml
+
+    from scheduler.importer import build_instance
+    from scheduler.store import write_text_atomically
+
+    with input_errors():
+        report = build_instance(participants_path, requests_path, event_path)
+    text = yaml.safe_dump(report.data, sort_keys=False, allow_unicode=True, width=120)
+    kept = write_text_atomically(out_path, text)
+    out.print(render.import_summary(report, str(out_path), str(kept) if kept else None))
+
+
 def _known(ident: str, table: Mapping[str, object], kind: str) -> None:
     if ident not in table:
         close = difflib.get_close_matches(ident, list(table), n=3)

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from scheduler.attendance import attendees
+from scheduler.importer import ImportReport
 from scheduler.model import Instance, to_clock, to_minutes
 from scheduler.solution import Assignment, Change, Schedule
 from scheduler.verify import Violation
@@ -190,4 +191,22 @@ def changes_by_person(instance: Instance, changes: list[Change]) -> RenderableTy
                 f"{_place(change.before)} → {_place(change.after)}",
             )
             first = False
+    return table
+
+
+def import_summary(report: ImportReport, path: str, kept: str | None) -> RenderableType:
+    """What an import read and wrote."""
+    instance = report.instance
+    table = Table(box=box.ROUNDED, show_header=False, title="Imported", title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("Participants", str(len(instance.participants)))
+    merged = f" ({report.mutual_merged} mutual pair(s) merged)" if report.mutual_merged else ""
+    table.add_row("Requests", f"{report.requests_read} rows -> {len(instance.meetings)} meetings{merged}")
+    table.add_row("Venues", ", ".join(f"{v.id} ({v.city})" for v in instance.venues))
+    if report.ignored_columns:
+        table.add_row("Columns not used", ", ".join(report.ignored_columns))
+    table.add_row("Written to", path)
+    if kept:
+        table.add_row("Earlier version", f"kept as {kept}")
     return table
