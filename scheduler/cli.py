@@ -334,6 +334,44 @@ def generate(
         out.print(f"Earlier file kept as {kept}.")
 
 
+@app.command(name="export")
+def export_command(
+    instance_path: InstanceArg,
+    schedule_path: ScheduleArg,
+    to: Annotated[Path, typer.Option("--to", help="Directory to write into.", metavar="DIR", show_default=False)],
+    changed_only: Annotated[
+        bool,
+        typer.Option(
+            "--changed-only",
+            help="Rewrite only files whose content changed since the last export to DIR (after a re-solve: "
+            "just the agendas and calendars to send again).",
+        ),
+    ] = False,
+) -> None:
+    """Write calendars, a workbook and printable agendas for a schedule.
+
+    DIR/ics/ID.ics per person (calendar apps update moved meetings and mark cancelled
+    ones), DIR/meetings.xlsx and meetings.csv, DIR/agendas/ID.html and all.html (A4,
+    one page per person), DIR/index.html (rooms by time, per day).
+    """
+    from rich.progress import Progress
+
+    from scheduler.export import export
+
+    with input_errors():
+        instance, schedule = _load_pair(instance_path, schedule_path)
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("Writing files", total=None)
+            report = export(
+                instance,
+                schedule,
+                to,
+                changed_only,
+                lambda done, total: progress.update(task, completed=done, total=total),
+            )
+    out.print(render.export_summary(report))
+
+
 @app.command(name="import")
 def import_command(
     participants_path: Annotated[

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from scheduler.attendance import attendees
+from scheduler.export import ExportReport
 from scheduler.importer import ImportReport
 from scheduler.model import Instance, to_clock, to_minutes
 from scheduler.solution import Assignment, Change, Schedule
@@ -209,4 +210,22 @@ def import_summary(report: ImportReport, path: str, kept: str | None) -> Rendera
     table.add_row("Written to", path)
     if kept:
         table.add_row("Earlier version", f"kept as {kept}")
+    return table
+
+
+def export_summary(report: ExportReport) -> RenderableType:
+    """What an export wrote, and what calendars will be told."""
+    table = Table(box=box.ROUNDED, show_header=False, title=f"Exported to {report.directory}", title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    groups: dict[str, int] = defaultdict(int)
+    for rel in report.written:
+        groups[rel.split("/")[0] if "/" in rel else rel] += 1
+    table.add_row("Written", ", ".join(f"{n} {name}" if n > 1 else name for name, n in groups.items()) or "nothing")
+    if report.unchanged:
+        table.add_row("Unchanged (kept)", f"{len(report.unchanged)} file(s)")
+    if report.updated_events:
+        table.add_row("Calendar updates", ", ".join(report.updated_events))
+    if report.cancelled_events:
+        table.add_row("Calendar cancellations", ", ".join(report.cancelled_events))
     return table
