@@ -137,6 +137,7 @@ def run_with_progress(total: int, work: Callable[[Callable[[object], None]], obj
 
 @app.command()
 def solve(
+    ctx: typer.Context,
     instance_path: InstanceArg,
     out_path: OutOpt = None,
     time_limit: TimeLimitOpt = 60.0,
@@ -162,12 +163,14 @@ def solve(
     except NoSchedule as error:
         fail(str(error), 1)
     schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)  # type: ignore[arg-type]
+    schedule = schedule.model_copy(update={"command": _command_line(ctx)})
     kept = write_schedule(target, schedule)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
 
 
 @app.command()
 def resolve(
+    ctx: typer.Context,
     instance_path: InstanceArg,
     previous_path: Annotated[
         Path, typer.Option("--previous", "-p", help="The schedule to start from (JSON).", show_default=False)
@@ -234,7 +237,7 @@ def resolve(
     same_file = target.exists() and target.resolve() == previous_path.resolve()
     # Writing over the previous file keeps it as the next numbered version: record that name.
     recorded = next_version_path(target) if same_file else previous_path
-    schedule = schedule.model_copy(update={"previous": str(recorded)})
+    schedule = schedule.model_copy(update={"previous": str(recorded), "command": _command_line(ctx)})
     kept = write_schedule(target, schedule)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
     out.print(render.changes_by_person(instance, schedule.changes))
@@ -334,6 +337,21 @@ def generate(
         out.print(f"Earlier file kept as {kept}.")
 
 
+@app.command(name="history")
+def history_command(instance_path: InstanceArg) -> None:
+    """List the schedule versions of an instance: when, by which command, cancellations, totals.
+
+    NAME.schedule.json is the current one; NAME.schedule.v1.json, v2, ... are the files it
+    replaced, oldest first.
+    """
+    from scheduler.history import versions
+    from scheduler.store import read_bytes
+
+    with input_errors():
+        data = read_bytes(instance_path, "instance")
+    out.print(render.history(versions(instance_path, data), str(instance_path)))
+
+
 @app.command(name="export")
 def export_command(
     instance_path: InstanceArg,
@@ -417,6 +435,30 @@ def import_command(
     text = yaml.safe_dump(report.data, sort_keys=False, allow_unicode=True, width=120)
     kept = write_text_atomically(out_path, text)
     out.print(render.import_summary(report, str(out_path), str(kept) if kept else None))
+
+
+def _command_line(ctx: typer.Context) -> str:
+    """The running command as a person would type it again (options left at their defaults omitted)."""
+    import shlex
+
+    words = ctx.command_path.split()
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        source = ctx.get_parameter_source(param.name or "")
+        if value is None or (source is not None and source.name == "DEFAULT"):
+            continue
+        if param.param_type_name == "argument":
+            words.append(str(value))
+            continue
+        flag = param.opts[0]
+        if isinstance(value, bool):
+            words += [flag] if value else []
+        elif isinstance(value, list | tuple):
+            for item in value:
+                words += [flag, str(item)]
+        else:
+            words += [flag, str(value)]
+    return shlex.join(words)
 
 
 def _known(ident: str, table: Mapping[str, object], kind: str) -> None:

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from scheduler.attendance import attendees
 from scheduler.export import ExportReport
+from scheduler.history import Version
 from scheduler.importer import ImportReport
 from scheduler.model import Instance, to_clock, to_minutes
 from scheduler.solution import Assignment, Change, Schedule
@@ -228,4 +229,33 @@ def export_summary(report: ExportReport) -> RenderableType:
         table.add_row("Calendar updates", ", ".join(report.updated_events))
     if report.cancelled_events:
         table.add_row("Calendar cancellations", ", ".join(report.cancelled_events))
+    return table
+
+
+def history(versions: list[Version], instance_path: str) -> RenderableType:
+    """The schedule files of an instance, oldest first: when, how, what was cancelled, totals."""
+    if not versions:
+        return Text(f"No schedule files for {instance_path} yet: run `schedule solve {instance_path}`.")
+    table = Table(box=box.SIMPLE_HEAD, title=f"Schedules of {instance_path}, oldest first", title_justify="left")
+    table.add_column("Version", no_wrap=True)
+    table.add_column("Made by", ratio=3, overflow="fold")
+    table.add_column("Cancelled", ratio=2, overflow="fold")
+    table.add_column("Meetings", no_wrap=True)
+    for version in versions:
+        name = version.path.name + ("\n(current)" if version.number is None else "")
+        schedule = version.schedule
+        if schedule is None:
+            table.add_row(name, Text(version.problem, style="red"), "", "")
+            continue
+        made = Text.assemble(schedule.command or "—", ("\n" + schedule.created[:16].replace("T", " "), "dim"))
+        if not version.matches_instance:
+            made.append("\nfor an earlier edit of the instance", style="dim")
+        cancelled = "\n".join(
+            f"{c.kind}:{c.id}" + (f" from {c.from_[5:16].replace('T', ' ')}" if c.from_ else "")
+            for c in schedule.cancelled
+        )
+        totals = f"{len(schedule.assignments)} placed\npriority {schedule.objective}"
+        if schedule.changes:
+            totals += f"\n{len(schedule.changes)} change(s)"
+        table.add_row(name, made, cancelled or "—", totals)
     return table
