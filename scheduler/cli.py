@@ -293,28 +293,60 @@ def check(instance_path: InstanceArg, schedule_path: ScheduleArg) -> None:
 def timetable(
     instance_path: InstanceArg,
     schedule_path: ScheduleArg,
-    person: Annotated[str | None, typer.Option("--person", "-p", help="A participant id.")] = None,
-    room: Annotated[str | None, typer.Option("--room", "-r", help="A room id, such as BJ-T-3.")] = None,
-    date: Annotated[str | None, typer.Option("--date", "-d", help="A date, YYYY-MM-DD: rooms x times grid.")] = None,
+    person: Annotated[
+        str | None, typer.Option("--person", "-p", help="Only this participant's meetings.", metavar="ID")
+    ] = None,
+    room: Annotated[
+        str | None,
+        typer.Option(
+            "--room", "-r", help="Only this room, e.g. BJ-R1, or a group of tables, e.g. BJ-T.", metavar="ROOM"
+        ),
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", "-d", help="Only this date, YYYY-MM-DD.", metavar="DATE")
+    ] = None,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table (for people), or markdown, csv or json (one row per meeting, for scripts).",
+            metavar="FORMAT",
+        ),
+    ] = "table",
 ) -> None:
-    """Print timetables: for a person, a room, or a date (all dates when nothing is given)."""
+    """Print timetables; the filters combine (a person on a date, a room on a date, ...).
+
+    With --person: that person's meetings. With --room alone: that room's day, or for a
+    group of tables a grid per date. Otherwise: a rooms x times grid per date, with a key.
+    """
+    from scheduler import timetable as select_rows
+
+    if output_format not in select_rows.FORMATS:
+        fail(f"--format must be one of {', '.join(select_rows.FORMATS)}, not {output_format!r}")
     with input_errors():
         instance, schedule = _load_pair(instance_path, schedule_path)
-    shown = False
     if person is not None:
         _known(person, instance.participant_by_id, "participant")
-        out.print(render.person_timetable(instance, schedule, person))
-        shown = True
     if room is not None:
-        _known(room, instance.room_by_id, "room")
-        out.print(render.room_timetable(instance, schedule, room))
-        shown = True
-    if date is not None or not shown:
-        dates = sorted({d.date.isoformat() for v in instance.venues for d in v.days})
-        if date is not None and date not in dates:
-            fail(f"no venue is open on {date!r}; dates: {', '.join(dates)}")
-        for day in [date] if date else dates:
-            out.print(render.date_grid(instance, schedule, str(day)))
+        _known(room, select_rows.room_groups(instance), "room or group of tables")
+    open_dates = select_rows.dates(instance)
+    if date is not None and date not in open_dates:
+        fail(f"no venue is open on {date!r}; dates: {', '.join(open_dates)}")
+    selection = select_rows.select(instance, schedule, person, room, date)
+    if output_format != "table":
+        records = select_rows.rows(instance, schedule, selection)
+        writer = {"json": select_rows.as_json, "csv": select_rows.as_csv, "markdown": select_rows.as_markdown}
+        typer.echo(writer[output_format](records), nl=False)
+        return
+    if person is not None:
+        narrowed = selection.assignments if room is not None or date is not None else None
+        out.print(render.person_timetable(instance, schedule, person, narrowed))
+    elif selection.rooms is not None and not selection.is_group:
+        out.print(render.room_timetable(instance, schedule, selection.rooms[0], selection.assignments))
+    else:
+        for day in [date] if date else open_dates:
+            out.print(render.date_grid(instance, schedule, day, selection.rooms))
 
 
 @app.command()

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from scheduler.attendance import attendees
-from scheduler.export import ExportReport
-from scheduler.history import Version
-from scheduler.importer import ImportReport
 from scheduler.model import Instance, to_clock, to_minutes
 from scheduler.solution import Assignment, Change, Schedule
 from scheduler.verify import Violation
+
+if TYPE_CHECKING:  # the export, import and history layers load their libraries only when used
+    from scheduler.export import ExportReport
+    from scheduler.history import Version
+    from scheduler.importer import ImportReport
 
 
 def _who(instance: Instance, pid: str) -> str:
@@ -36,10 +40,13 @@ def _effective_participants(instance: Instance, schedule: Schedule, meeting_id: 
     return attendees(instance, schedule.cancelled, assignment)
 
 
-def person_timetable(instance: Instance, schedule: Schedule, pid: str) -> RenderableType:
-    """One person's meetings: when, where, with whom, on what."""
+def person_timetable(
+    instance: Instance, schedule: Schedule, pid: str, only: list[Assignment] | None = None
+) -> RenderableType:
+    """One person's meetings (or those of `only` they attend): when, where, with whom, on what."""
     person = instance.participant_by_id[pid]
-    mine = _sorted([a for a in schedule.assignments if pid in _effective_participants(instance, schedule, a.meeting)])
+    pool = schedule.assignments if only is None else only
+    mine = _sorted([a for a in pool if pid in _effective_participants(instance, schedule, a.meeting)])
     title = Text.assemble((person.name, "bold"), f"  {person.organisation}", f"  {person.country or ''}".rstrip())
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=False, show_lines=False)
     table.add_column("When", no_wrap=True)
@@ -56,12 +63,15 @@ def person_timetable(instance: Instance, schedule: Schedule, pid: str) -> Render
             meeting.topic or "",
         )
     requested = len(instance.participant_meetings.get(pid, []))
-    footer = Text(f"{len(mine)} meeting(s) scheduled of {requested} requested", style="dim")
+    shown = "shown" if only is not None else "scheduled"
+    footer = Text(f"{len(mine)} meeting(s) {shown} of {requested} requested", style="dim")
     return Group(table, footer)
 
 
-def room_timetable(instance: Instance, schedule: Schedule, room_id: str) -> RenderableType:
-    """What happens in one room, in time order."""
+def room_timetable(
+    instance: Instance, schedule: Schedule, room_id: str, only: list[Assignment] | None = None
+) -> RenderableType:
+    """What happens in one room (restricted to `only` when given), in time order."""
     room = instance.room_by_id[room_id]
     table = Table(
         title=f"Room {room_id}  ({room.venue}, {room.capacity} seats)", title_justify="left", box=box.SIMPLE_HEAD
@@ -69,28 +79,62 @@ def room_timetable(instance: Instance, schedule: Schedule, room_id: str) -> Rend
     table.add_column("When", no_wrap=True)
     table.add_column("Meeting", no_wrap=True)
     table.add_column("Participants", ratio=3)
-    for a in _sorted([a for a in schedule.assignments if a.room == room_id]):
+    pool = schedule.assignments if only is None else only
+    for a in _sorted([a for a in pool if a.room == room_id]):
         people = ", ".join(_who(instance, p) for p in _effective_participants(instance, schedule, a.meeting))
         table.add_row(f"{a.date} {a.start}-{a.end}", a.meeting, people)
+    if not table.rows:
+        return Text(f"Room {room_id}: no meetings" + (" with these filters." if only is not None else "."))
     return table
 
 
-def date_grid(instance: Instance, schedule: Schedule, date: str) -> RenderableType:
-    """Rooms x times for one date, one grid per venue session so it fits 80 columns."""
+GRID_CELL = 9
+"""Widest short name in a grid cell, in terminal cells (a CJK character takes two)."""
+
+
+def short_name(name: str, width: int = GRID_CELL) -> str:
+    """A name for a narrow grid cell, shortened at a word or character boundary, never cut mid-glyph.
+
+    '王伟 (Wang Wei)' -> '王伟'; 'Giulia Rossi' -> 'Rossi'; a name still too wide keeps its
+    leading characters that fit and ends with '…'.
+    """
+    text = name.split("(")[0].strip() or name
+    if cell_len(text) > width and " " in text:
+        text = text.split()[-1]
+    if cell_len(text) <= width:
+        return text
+    kept = ""
+    for char in text:
+        if cell_len(kept + char) > width - 1:
+            break
+        kept += char
+    return kept + "…"
+
+
+def date_grid(instance: Instance, schedule: Schedule, date: str, rooms: list[str] | None = None) -> RenderableType:
+    """Rooms x times for one date, one grid per venue session so it fits 80 columns, with a key.
+
+    A cell shows the meeting id and who meets (short names); the key below gives full names
+    and organisations. `rooms` limits the grid to those rooms (a group of tables).
+    """
     step = instance.event.slot_minutes
     parts: list[RenderableType] = []
-    todays = [a for a in schedule.assignments if a.date == date]
+    todays = [a for a in schedule.assignments if a.date == date and (rooms is None or a.room in rooms)]
+    key: list[Assignment] = []
     for venue in instance.venues:
         day = next((d for d in venue.days if d.date.isoformat() == date), None)
-        if day is None:
+        venue_rooms = [r for r in instance.venue_rooms[venue.id] if rooms is None or r.id in rooms]
+        if day is None or not venue_rooms:
             continue
         by_room_tick: dict[tuple[str, int], str] = {}
         for a in todays:
             if a.venue != venue.id:
                 continue
+            key.append(a)
+            names = [short_name(_name(instance, p)) for p in _effective_participants(instance, schedule, a.meeting)]
             first = True
             for t in range(to_minutes(a.start), to_minutes(a.end), step):
-                by_room_tick[(a.room, t)] = a.meeting if first else "··"
+                by_room_tick[(a.room, t)] = "\n".join([a.meeting, *names]) if first else CONTINUES
                 first = False
         for window in day.sessions:
             ticks = list(range(window.start_min, window.end_min, step))
@@ -99,23 +143,51 @@ def date_grid(instance: Instance, schedule: Schedule, date: str) -> RenderableTy
                 title_justify="left",
                 box=box.MINIMAL,
                 pad_edge=False,
+                show_lines=True,
             )
             table.add_column("Room", no_wrap=True)
             for t in ticks:
-                table.add_column(to_clock(t), no_wrap=True, overflow="ellipsis", max_width=7)
-            for room in instance.venue_rooms[venue.id]:
-                cells = [by_room_tick.get((room.id, t), "") for t in ticks]
-                if any(cells):
+                table.add_column(to_clock(t), no_wrap=True, overflow="ellipsis", max_width=GRID_CELL)
+            for room in venue_rooms:
+                cells = [by_room_tick.get((room.id, t), EMPTY) for t in ticks]
+                if any(cell != EMPTY for cell in cells):
                     table.add_row(room.id, *cells)
-            empty = sum(
-                1 for room in instance.venue_rooms[venue.id] if not any((room.id, t) in by_room_tick for t in ticks)
-            )
-            parts.append(table)
+            empty = sum(1 for room in venue_rooms if not any((room.id, t) in by_room_tick for t in ticks))
+            parts.append(table if table.rows else Text(f"{table.title}: no meetings", style="dim"))
             if empty:
                 parts.append(Text(f"  {empty} room(s) unused in this session", style="dim"))
     if not parts:
-        return Text(f"No venue is open on {date}.")
+        return Text(f"No venue is open on {date}" + (" in these rooms." if rooms is not None else "."))
+    if key:
+        parts.append(_grid_key(instance, schedule, key))
     return Group(*parts)
+
+
+KEY_LIMIT = 40
+"""Beyond this many meetings the key would bury the grid: it points to narrower views instead."""
+CONTINUES = "〃"
+EMPTY = "·"
+
+
+def _name(instance: Instance, pid: str) -> str:
+    person = instance.participant_by_id.get(pid)
+    return person.name if person else pid
+
+
+def _grid_key(instance: Instance, schedule: Schedule, shown: list[Assignment]) -> RenderableType:
+    """The legend under a grid: symbols, then each meeting with full names and organisations."""
+    table = Table(box=None, show_header=False, pad_edge=False, title="Key", title_justify="left")
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column(ratio=1)
+    table.add_row(CONTINUES, "the meeting on the left continues")
+    table.add_row(EMPTY, "free")
+    if len(shown) > KEY_LIMIT:
+        table.add_row("", f"{len(shown)} meetings: for full names use --room, --person or --format csv")
+        return table
+    for a in _sorted(shown):
+        people = "; ".join(_who(instance, p) for p in _effective_participants(instance, schedule, a.meeting))
+        table.add_row(a.meeting, f"{a.start}-{a.end} {a.room}: {people}")
+    return table
 
 
 def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str | None) -> RenderableType:
