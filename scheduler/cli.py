@@ -8,13 +8,14 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console, RenderableType
 from rich.live import Live
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperCommand, TyperGroup
 
 from scheduler import render
 from scheduler.errors import InputError, Problem
@@ -22,9 +23,35 @@ from scheduler.model import Instance
 from scheduler.solution import Schedule
 from scheduler.store import default_schedule_path, load_instance, load_schedule, next_version_path, write_schedule
 
+
+class _QuietFlags:
+    """Help without a type label on on/off flags (typer would print '<bool>' beside --help and --log)."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        command: Any = self  # a TyperCommand or TyperGroup: this class only comes first in their bases
+        for param in [*command.params, command.get_help_option(ctx)]:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        super().format_help(ctx, formatter)  # type: ignore[misc]
+
+
+class _Command(_QuietFlags, TyperCommand):
+    pass
+
+
+class _Group(_QuietFlags, TyperGroup):
+    pass
+
+
 app = typer.Typer(
     name="schedule",
-    help="Plan one-to-one and group meetings at brokerage events with OR-Tools CP-SAT.",
+    cls=_Group,
+    help="""Plan one-to-one and group meetings at brokerage events with OR-Tools CP-SAT.
+
+    Before the event: import (spreadsheets to an instance), solve, check, then export
+    (calendars, Excel, printable agendas). During it: resolve after cancellations, diff
+    and history to see what changed. The files are described in docs/FORMAT.md.
+    Run `schedule COMMAND --help` for each command's options.""",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -34,21 +61,34 @@ app = typer.Typer(
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
-InstanceArg = Annotated[Path, typer.Argument(help="Instance file (YAML, see FORMAT.md).", show_default=False)]
+InstanceArg = Annotated[
+    Path,
+    typer.Argument(help="Instance file (YAML; see docs/FORMAT.md).", metavar="INSTANCE", show_default=False),
+]
 ScheduleArg = Annotated[
-    Path, typer.Argument(help="Schedule file (JSON) written by solve or resolve.", show_default=False)
+    Path,
+    typer.Argument(help="Schedule file (JSON) written by solve or resolve.", metavar="SCHEDULE", show_default=False),
 ]
 OutOpt = Annotated[
     Path | None,
     typer.Option(
-        "--out", "-o", help="Where to write the schedule [default: INSTANCE with .schedule.json].", show_default=False
+        "--out",
+        "-o",
+        help="Where to write the schedule (default: the instance's name with .schedule.json for .yaml).",
+        metavar="FILE",
+        show_default=False,
     ),
 ]
 TimeLimitOpt = Annotated[
-    float, typer.Option("--time-limit", "-t", min=0.5, max=86_400, help="Stop after this many seconds (whole run).")
+    float,
+    typer.Option(
+        "--time-limit", "-t", min=0.5, max=86_400, help="Stop after this many seconds (whole run).", metavar="SECONDS"
+    ),
 ]
-WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=1, max=256, help="CP-SAT worker threads.")]
-SeedOpt = Annotated[int, typer.Option("--seed", min=0, max=2**31 - 1, help="Random seed, for repeatable runs.")]
+WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=1, max=256, help="CP-SAT worker threads.", metavar="N")]
+SeedOpt = Annotated[
+    int, typer.Option("--seed", min=0, max=2**31 - 1, help="Random seed, for repeatable runs.", metavar="N")
+]
 
 
 def _default_workers() -> int:
@@ -135,7 +175,7 @@ def run_with_progress(total: int, work: Callable[[Callable[[object], None]], obj
         return work(view.update)
 
 
-@app.command()
+@app.command(cls=_Command)
 def solve(
     ctx: typer.Context,
     instance_path: InstanceArg,
@@ -168,23 +208,39 @@ def solve(
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
 
 
-@app.command()
+@app.command(cls=_Command)
 def resolve(
     ctx: typer.Context,
     instance_path: InstanceArg,
     previous_path: Annotated[
-        Path, typer.Option("--previous", "-p", help="The schedule to start from (JSON).", show_default=False)
+        Path,
+        typer.Option(
+            "--previous", "-p", help="The schedule to start from (JSON).", metavar="SCHEDULE", show_default=False
+        ),
     ],
     cancel: Annotated[
         list[str] | None,
-        typer.Option("--cancel", "-c", help="What is cancelled: participant:ID, meeting:ID or room:ID (repeatable)."),
+        typer.Option(
+            "--cancel",
+            "-c",
+            help="What is cancelled: participant:ID, meeting:ID or room:ID. Repeat for several.",
+            metavar="KIND:ID",
+            show_default=False,
+        ),
     ] = None,
     frozen_until: Annotated[
         str | None,
-        typer.Option("--frozen-until", help="Local date-time, e.g. 2025-11-14T12:00: meetings before it never change."),
+        typer.Option(
+            "--frozen-until",
+            help="Local date-time, e.g. 2025-11-14T12:00: meetings before it have happened and never change.",
+            metavar="DATE-TIME",
+        ),
     ] = None,
     max_moves: Annotated[
-        int, typer.Option("--max-moves", min=0, max=100_000, help="Unaffected meetings that may move to fit more.")
+        int,
+        typer.Option(
+            "--max-moves", min=0, max=100_000, help="Unaffected meetings that may move to fit more.", metavar="N"
+        ),
     ] = 0,
     out_path: OutOpt = None,
     time_limit: TimeLimitOpt = 60.0,
@@ -248,12 +304,13 @@ def resolve(
         out.print(f"Unaffected meetings moved: {len(unforced)} (allowed: {max_moves}).")
 
 
-@app.command(name="diff")
+@app.command(cls=_Command, name="diff")
 def diff_command(
-    old_path: Annotated[Path, typer.Argument(help="The earlier schedule.", show_default=False)],
-    new_path: Annotated[Path, typer.Argument(help="The later schedule.", show_default=False)],
+    old_path: Annotated[Path, typer.Argument(help="The earlier schedule.", metavar="OLD", show_default=False)],
+    new_path: Annotated[Path, typer.Argument(help="The later schedule.", metavar="NEW", show_default=False)],
     instance_path: Annotated[
-        Path | None, typer.Option("--instance", "-i", help="Instance for names [default: the one NEW records].")
+        Path | None,
+        typer.Option("--instance", "-i", help="Instance for names (default: the one NEW records).", metavar="INSTANCE"),
     ] = None,
 ) -> None:
     """Show what changed between two schedules, grouped by the person to notify."""
@@ -268,7 +325,7 @@ def diff_command(
     out.print(f"{len(changes)} change(s)" + (f": {', '.join(kinds)}" if kinds else "") + ".")
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(instance_path: InstanceArg, schedule_path: ScheduleArg) -> None:
     """Check a schedule against every rule of FORMAT.md; exit 0 only if all hold.
 
@@ -289,7 +346,7 @@ def check(instance_path: InstanceArg, schedule_path: ScheduleArg) -> None:
     )
 
 
-@app.command()
+@app.command(cls=_Command)
 def timetable(
     instance_path: InstanceArg,
     schedule_path: ScheduleArg,
@@ -349,11 +406,15 @@ def timetable(
             out.print(render.date_grid(instance, schedule, day, selection.rooms))
 
 
-@app.command()
+@app.command(cls=_Command)
 def generate(
-    participants: Annotated[int, typer.Option("--participants", "-n", min=2, max=100_000, help="How many people.")],
-    requests: Annotated[int, typer.Option("--requests", "-m", min=0, max=1_000_000, help="How many requests.")],
-    out_path: Annotated[Path, typer.Option("--out", "-o", help="Instance file to write (YAML).")],
+    participants: Annotated[
+        int, typer.Option("--participants", "-n", min=2, max=100_000, help="How many people.", metavar="N")
+    ],
+    requests: Annotated[
+        int, typer.Option("--requests", "-m", min=0, max=1_000_000, help="How many requests.", metavar="N")
+    ],
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="Instance file to write (YAML).", metavar="FILE")],
     seed: SeedOpt = 0,
 ) -> None:
     """Write a realistic synthetic instance: two cities, three days, skewed popularity."""
@@ -369,7 +430,7 @@ def generate(
         out.print(f"Earlier file kept as {kept}.")
 
 
-@app.command(name="history")
+@app.command(cls=_Command, name="history")
 def history_command(instance_path: InstanceArg) -> None:
     """List the schedule versions of an instance: when, by which command, cancellations, totals.
 
@@ -384,7 +445,7 @@ def history_command(instance_path: InstanceArg) -> None:
     out.print(render.history(versions(instance_path, data), str(instance_path)))
 
 
-@app.command(name="export")
+@app.command(cls=_Command, name="export")
 def export_command(
     instance_path: InstanceArg,
     schedule_path: ScheduleArg,
@@ -422,7 +483,7 @@ def export_command(
     out.print(render.export_summary(report))
 
 
-@app.command(name="import")
+@app.command(cls=_Command, name="import")
 def import_command(
     participants_path: Annotated[
         Path,
