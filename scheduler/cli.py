@@ -327,7 +327,7 @@ def diff_command(
 
 @app.command(cls=_Command)
 def check(instance_path: InstanceArg, schedule_path: ScheduleArg) -> None:
-    """Check a schedule against every rule of FORMAT.md; exit 0 only if all hold.
+    """Check a schedule against every rule of docs/FORMAT.md; exit 0 only if all hold.
 
     The checker is independent of the solver: it re-derives rooms, times and
     availability from the instance itself.

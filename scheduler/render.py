@@ -226,12 +226,17 @@ def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str |
     return Group(table, why)
 
 
+def rule_name(label: str) -> str:
+    """'3' -> 'rule 3' as docs/FORMAT.md names the numbered rules; 'ids', 'cancel'... as they are."""
+    return f"rule {label}" if label.isdigit() else label
+
+
 def violations(found: list[Violation], limit: int = 200) -> RenderableType:
     table = Table(box=box.SIMPLE_HEAD, title=f"{len(found)} rule violation(s)", title_justify="left")
     table.add_column("Rule", no_wrap=True)
     table.add_column("Problem")
     for v in found[:limit]:
-        table.add_row(v.rule, v.message)
+        table.add_row(rule_name(v.rule), v.message)
     if len(found) > limit:
         table.add_row("…", f"and {len(found) - limit} more")
     return table

@@ -47,6 +47,7 @@ def test_check_rejects_a_meeting_moved_onto_another(sample_copy: Path) -> None:
     code, output = run("check", str(sample_copy), str(broken))
     assert code == 1
     assert f"room {first['room']} holds 2 meetings at once" in output
+    assert "rule 3" in output  # named as docs/FORMAT.md names it
 
 
 def _after(start: str) -> str:

@@ -58,3 +58,13 @@ def test_date_grid_shows_who_meets_and_a_key() -> None:
         if a.date == "2025-11-13":
             assert a.meeting in text
     assert "王伟" in text and "Rossi" in text and "Giulia Rossi (ENEA)" in text
+
+
+def test_every_rule_check_can_report_is_named_in_the_format_reference() -> None:
+    import re
+
+    labels = set(re.findall(r'bad\(\s*"([^"]+)"', (ROOT / "scheduler" / "verify.py").read_text()))
+    assert {"1", "5", "9", "ids", "objective"} <= labels
+    reference = (ROOT / "docs" / "FORMAT.md").read_text()
+    for label in labels:
+        assert f"| {render.rule_name(label)} |" in reference, label
