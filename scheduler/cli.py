@@ -523,7 +523,7 @@ def import_command(
     from scheduler.importer import build_instance
     from scheduler.store import write_text_atomically
 
-    with input_errors():
+    with input_errors(), err.status("Reading the sheets and checking every row…"):
         report = build_instance(participants_path, requests_path, event_path)
     text = yaml.safe_dump(report.data, sort_keys=False, allow_unicode=True, width=120)
     kept = write_text_atomically(out_path, text)

@@ -17,6 +17,7 @@ from scheduler.attendance import attendees
 from scheduler.cli import app
 from scheduler.export import STATE_FILE
 from scheduler.export.ics import uid
+from scheduler.export.views import file_stem
 from scheduler.model import Instance
 from scheduler.solution import Schedule
 from scheduler.store import load_instance, load_schedule
@@ -207,3 +208,11 @@ def test_a_fresh_directory_learns_cancellations_from_the_change_list(
         for pid in change.notify:
             event = events_of(out / "ics" / f"{pid}.ics")[uid(instance.event.name, change.meeting)]
             assert str(event["status"]) == "CANCELLED" and sequence(event) == 1
+
+
+def test_participant_ids_become_safe_distinct_file_names() -> None:
+    assert file_stem("it-enea-01") == "it-enea-01"
+    assert file_stem("王伟") == "王伟"
+    unsafe = [file_stem(x) for x in ("../etc/passwd", "a/b", "a_b", ".hidden")]
+    assert all("/" not in name and not name.startswith(".") for name in unsafe)
+    assert len(set(unsafe)) == len(unsafe)

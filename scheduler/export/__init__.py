@@ -21,7 +21,16 @@ from typing import Any
 
 from scheduler.errors import InputError, Problem
 from scheduler.export import html, ics, sheets
-from scheduler.export.views import MeetingView, Person, by_person, local_time, meeting_views, person, view_of
+from scheduler.export.views import (
+    MeetingView,
+    Person,
+    by_person,
+    file_stem,
+    local_time,
+    meeting_views,
+    person,
+    view_of,
+)
 from scheduler.model import Instance
 from scheduler.solution import Schedule
 from scheduler.store import replace_bytes_atomically
@@ -185,12 +194,12 @@ def export(
 
     for pid, entries in sorted(_calendar_entries(instance, state).items()):
         who = person(instance, pid)
-        text_file(f"ics/{pid}.ics", partial(ics.calendar, instance.event.name, who, entries))
+        text_file(f"ics/{file_stem(pid)}.ics", partial(ics.calendar, instance.event.name, who, entries))
     mine = by_person(views)
     agendas = [html.agenda_of(instance, person(instance, p.id), mine.get(p.id, [])) for p in instance.participants]
     for agenda in agendas:
         title = f"{agenda.person.name}: agenda"
-        text_file(f"agendas/{agenda.person.id}.html", partial(html.agendas_page, instance, [agenda], title))
+        text_file(f"agendas/{file_stem(agenda.person.id)}.html", partial(html.agendas_page, instance, [agenda], title))
     text_file("agendas/all.html", lambda: html.agendas_page(instance, agendas, f"{instance.event.name}: agendas"))
     text_file("index.html", lambda: html.index_page(instance, schedule.created, views))
     rows = sheets.meeting_rows(views)

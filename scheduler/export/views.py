@@ -7,6 +7,8 @@ where; they all read these views, and attendance always comes from `scheduler.at
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 import zoneinfo
 from dataclasses import dataclass
 
@@ -113,3 +115,15 @@ def by_person(views: list[MeetingView]) -> dict[str, list[MeetingView]]:
         for pid in view.ids:
             table.setdefault(pid, []).append(view)
     return table
+
+
+def file_stem(ident: str) -> str:
+    """A participant id as a safe file name: itself when it is plain, else cleaned plus a short digest.
+
+    Ids may hold any non-blank text ('../x', 'a/b'); a file name must stay inside its folder and
+    two different ids must never share a file.
+    """
+    cleaned = re.sub(r"[^\w.-]", "_", ident).lstrip(".") or "_"
+    if cleaned == ident:
+        return ident
+    return f"{cleaned[:80]}-{hashlib.sha256(ident.encode()).hexdigest()[:8]}"
