@@ -312,7 +312,7 @@ def read_requests(
             merged[pair] = (row, record)
             continue
         first_row, first = merged[pair]
-        mutual += 1
+        mutual += first["participants"][0] == requested  # the other half of a pair; a repeated row merges too
         for name in ("city", "slots"):
             if name in record and name in first and record[name] != first[name]:
                 problems.append(
