@@ -28,7 +28,11 @@ SIZES = [(150, 400), (1000, 5000), (3000, 20000), (10000, 60000)]
 
 def one_run(instance_path: str, limit: float, workers: int) -> dict[str, object]:
     """Child process: build, solve, verify; report figures as JSON on stdout."""
-    from scheduler.solve import Prepared, ScheduleModel, SolveParams, SolveRequest, outcome_to_schedule, solve
+    from scheduler.solver.convert import outcome_to_schedule
+    from scheduler.solver.ortools.model import ScheduleModel
+    from scheduler.solver.pipeline import solve
+    from scheduler.solver.prepared import Prepared
+    from scheduler.solver.request import SolveParams, SolveRequest
     from scheduler.store import load_instance
     from scheduler.verify import verify
 
@@ -58,7 +62,9 @@ def resolve_run(instance_path: str, limit: float, workers: int) -> dict[str, obj
     import random
 
     from scheduler.resolve import moved_without_cause, parse_cancel, plan, resolved_schedule
-    from scheduler.solve import SolveParams, SolveRequest, outcome_to_schedule, solve
+    from scheduler.solver.convert import outcome_to_schedule
+    from scheduler.solver.pipeline import solve
+    from scheduler.solver.request import SolveParams, SolveRequest
     from scheduler.store import load_instance
     from scheduler.verify import verify
 
@@ -88,7 +94,7 @@ def resolve_run(instance_path: str, limit: float, workers: int) -> dict[str, obj
 
 def greedy_run(instance_path: str) -> dict[str, object]:
     from benchmarks.greedy import greedy_schedule
-    from scheduler.aggregate import build_aggregate, solve_lp
+    from scheduler.solver.ortools.aggregate import build_aggregate, solve_lp
     from scheduler.store import load_instance
     from scheduler.verify import verify
 

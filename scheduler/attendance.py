@@ -22,13 +22,21 @@ def cancellation_applies(cancellation: Cancellation, moment: str) -> bool:
     return cancellation.from_ is None or cancellation.from_[:16] <= moment
 
 
-def attendees(instance: Instance, cancelled: list[Cancellation], assignment: Assignment) -> list[str]:
-    """The people of a scheduled meeting, in request order."""
+def attendees(
+    instance: Instance, cancelled: list[Cancellation], assignment: Assignment, frozen_until: str | None = None
+) -> list[str]:
+    """The people of a scheduled meeting, in request order.
+
+    `frozen_until` matters only for files written before assignments carried their people:
+    there, a meeting before the frozen moment kept everyone (that version's rule).
+    """
     if assignment.participants is not None:
         return list(assignment.participants)
     meeting = instance.meeting_by_id.get(assignment.meeting)
     if meeting is None:
         return []
     moment = starts_at(assignment)
+    if frozen_until is not None and moment < frozen_until[:16]:
+        return list(meeting.participants)
     gone = {c.id for c in cancelled if c.kind == "participant" and cancellation_applies(c, moment)}
     return [p for p in meeting.participants if p not in gone]

@@ -167,7 +167,7 @@ class _ProgressView:
 
 def run_with_progress(total: int, work: Callable[[Callable[[object], None]], object]) -> object:
     """Run `work(on_progress)` under a live progress line on stderr; Ctrl-C keeps the best so far."""
-    from scheduler.cpsat import deliver_ctrl_c
+    from scheduler.solver.ortools.cpsat import deliver_ctrl_c
 
     deliver_ctrl_c()
     view = _ProgressView(total)
@@ -190,8 +190,9 @@ def solve(
     Shows live progress (elapsed, best total priority, proven bound, gap, meetings
     placed). Ctrl-C stops the search and keeps the best schedule found so far.
     """
-    from scheduler.solve import NoSchedule, SolveParams, SolveRequest, outcome_to_schedule
-    from scheduler.solve import solve as run_solve
+    from scheduler.solver.convert import outcome_to_schedule
+    from scheduler.solver.pipeline import solve as run_solve
+    from scheduler.solver.request import NoSchedule, SolveParams, SolveRequest
 
     with input_errors():
         instance, sha = load_instance(instance_path)
@@ -204,8 +205,25 @@ def solve(
         fail(str(error), 1)
     schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)  # type: ignore[arg-type]
     schedule = schedule.model_copy(update={"command": _command_line(ctx)})
-    kept = write_schedule(target, schedule)
+    kept = _write_checked(instance, schedule, target)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
+
+
+def _write_checked(
+    instance: Instance, schedule: Schedule, target: Path, previous: Schedule | None = None
+) -> Path | None:
+    """Write only what the independent checker accepts; anything else is our bug, never a file."""
+    from scheduler.verify import review
+
+    report = review(instance, schedule, previous)
+    if report.violations:
+        err.print(render.violations(report.violations))
+        fail(
+            f"Internal error: the schedule breaks {len(report.violations)} rule(s) listed above, so it was not "
+            f"written to {target}. Please report this with the instance file.",
+            1,
+        )
+    return write_schedule(target, schedule)
 
 
 @app.command(cls=_Command)
@@ -254,11 +272,9 @@ def resolve(
     what was cancelled and every change with the people to notify. The previous file is
     never overwritten: it is kept as a numbered version.
     """
-    import datetime as dt
-
-    from scheduler.resolve import moved_without_cause, parse_cancel, plan, resolved_schedule, same_event
-    from scheduler.solve import NoSchedule, SolveParams
-    from scheduler.solve import solve as run_solve
+    from scheduler.resolve import moved_without_cause, parse_cancel, parse_moment, plan, resolved_schedule, same_event
+    from scheduler.solver.pipeline import solve as run_solve
+    from scheduler.solver.request import NoSchedule, SolveParams
     from scheduler.store import sha256_of
 
     with input_errors():
@@ -270,31 +286,26 @@ def resolve(
                 str(previous_path),
             )
         cancels = [parse_cancel(text) for text in cancel or []]
-        frozen = None
-        if frozen_until is not None:
-            try:
-                frozen = dt.datetime.fromisoformat(frozen_until)
-            except ValueError:
-                raise InputError(
-                    [Problem(("--frozen-until",), f"{frozen_until!r} is not a date-time like 2025-11-14T12:00")]
-                ) from None
+        frozen = parse_moment(frozen_until, instance.event.timezone) if frozen_until is not None else None
         resolve_plan = plan(instance, previous, cancels, frozen, max_moves)
     if previous.instance_sha256 != sha:
         err.print(f"The instance changed since {previous_path} was made: keeping what still stands.")
+    for note in resolve_plan.notes:
+        err.print(Text(f"Note: {note}", style="yellow"), soft_wrap=True)
     params = SolveParams(time_limit, workers, seed)
     request = resolve_plan.request
     try:
         outcome = run_with_progress(len(instance.meetings), lambda cb: run_solve(request, params, cb))
     except NoSchedule as error:
         fail(str(error), 1)
-    schedule = resolved_schedule(instance, previous, resolve_plan, outcome, str(instance_path), sha, frozen)  # type: ignore[arg-type]
+    schedule = resolved_schedule(instance, previous, resolve_plan, outcome, str(instance_path), sha)  # type: ignore[arg-type]
     schedule = schedule.model_copy(update={"previous_sha256": sha256_of(previous_path.read_bytes())})
     target = out_path or default_schedule_path(instance_path)
     same_file = target.exists() and target.resolve() == previous_path.resolve()
     # Writing over the previous file keeps it as the next numbered version: record that name.
     recorded = next_version_path(target) if same_file else previous_path
     schedule = schedule.model_copy(update={"previous": str(recorded), "command": _command_line(ctx)})
-    kept = write_schedule(target, schedule)
+    kept = _write_checked(instance, schedule, target, previous)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
     out.print(render.changes_by_person(instance, schedule.changes))
     unforced = moved_without_cause(schedule.changes, resolve_plan.affected)
@@ -314,11 +325,16 @@ def diff_command(
     ] = None,
 ) -> None:
     """Show what changed between two schedules, grouped by the person to notify."""
-    from scheduler.resolve import diff
+    from scheduler.resolve import diff, same_event
 
     with input_errors():
         old, new = load_schedule(old_path), load_schedule(new_path)
         instance, _ = _load_pair(instance_path or Path(new.instance), new_path)
+        if not same_event(instance, old):
+            raise InputError(
+                [Problem((), f"is a schedule of another event, not {instance.event.name!r}: nothing to compare")],
+                str(old_path),
+            )
     changes = diff(instance, old, new)
     out.print(render.changes_by_person(instance, changes))
     kinds = sorted({c.change for c in changes})
@@ -326,23 +342,47 @@ def diff_command(
 
 
 @app.command(cls=_Command)
-def check(instance_path: InstanceArg, schedule_path: ScheduleArg) -> None:
+def check(
+    instance_path: InstanceArg,
+    schedule_path: ScheduleArg,
+    previous_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            "-p",
+            help="An earlier schedule of the chain: check that history before the frozen moment is as it had it.",
+            metavar="SCHEDULE",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
     """Check a schedule against every rule of docs/FORMAT.md; exit 0 only if all hold.
 
     The checker is independent of the solver: it re-derives rooms, times and
-    availability from the instance itself.
+    availability from the instance itself. Meetings before the schedule's frozen
+    moment are history: an edit of the instance made later (availability, rooms,
+    caps) is reported as a warning about them, not as a violation.
     """
-    from scheduler.verify import verify
+    from scheduler.verify import review
 
     with input_errors():
         instance, schedule = _load_pair(instance_path, schedule_path)
-    found = verify(instance, schedule)
-    if found:
-        out.print(render.violations(found))
+        previous = load_schedule(previous_path) if previous_path is not None else None
+    report = review(instance, schedule, previous)
+    if report.frozen_until is not None:
+        out.print(
+            f"History: {report.history} assignment(s) start before frozen_until {report.frozen_until} "
+            "and were checked as meetings that already happened."
+        )
+    if report.warnings:
+        out.print(render.violations(report.warnings, title="warning(s) about history"))
+    if report.violations:
+        out.print(render.violations(report.violations))
         raise typer.Exit(1)
+    against = f", history as in {previous_path}" if previous_path is not None else ""
     out.print(
         f"OK: {len(schedule.assignments)} assignments satisfy every rule "
-        f"(total priority {schedule.objective}, status {schedule.status})."
+        f"(total priority {schedule.objective}, status {schedule.status}{against})."
     )
 
 

@@ -37,7 +37,7 @@ def _effective_participants(instance: Instance, schedule: Schedule, meeting_id: 
     assignment = schedule.assignment_by_meeting.get(meeting_id)
     if assignment is None:
         return []
-    return attendees(instance, schedule.cancelled, assignment)
+    return attendees(instance, schedule.cancelled, assignment, schedule.frozen_until)
 
 
 def person_timetable(
@@ -231,8 +231,8 @@ def rule_name(label: str) -> str:
     return f"rule {label}" if label.isdigit() else label
 
 
-def violations(found: list[Violation], limit: int = 200) -> RenderableType:
-    table = Table(box=box.SIMPLE_HEAD, title=f"{len(found)} rule violation(s)", title_justify="left")
+def violations(found: list[Violation], limit: int = 200, title: str = "rule violation(s)") -> RenderableType:
+    table = Table(box=box.SIMPLE_HEAD, title=f"{len(found)} {title}", title_justify="left")
     table.add_column("Rule", no_wrap=True)
     table.add_column("Problem")
     for v in found[:limit]:

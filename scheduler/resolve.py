@@ -1,24 +1,30 @@
 """Re-solving after cancellations and edits: keep what still stands, fill, and say what changed.
 
-The previous schedule is the starting point. Every meeting whose place is still valid is
-pinned there; by default pins cannot move (`max_moves` lets the solver move a few when that
-schedules more priority, fewer moves winning ties). Meetings before `frozen_until` are
-history and never change. Freed capacity goes to the waiting list, highest priority first,
-because the objective is still total priority.
+The previous schedule is the starting point. Meetings before the frozen moment are history:
+they stay exactly as they happened, with the people they had. Every other meeting whose place
+is still valid, alone and together with the others, is pinned there; by default pins cannot
+move (`max_moves` lets the solver move a few when that schedules more priority, fewer moves
+winning ties). Freed capacity goes to the waiting list, highest priority first, because the
+objective is still total priority. No ortools here: planning and diffs are plain Python.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
+from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from scheduler.attendance import attendees, starts_at
 from scheduler.errors import InputError, Problem
 from scheduler.model import Instance, Option, to_minutes
 from scheduler.solution import Assignment, Cancellation, Change, Schedule
-from scheduler.solve import Pin, SolveOutcome, SolveRequest, outcome_to_schedule
+from scheduler.solver.convert import outcome_to_schedule
+from scheduler.solver.request import Pin, SolveOutcome, SolveRequest
 
 KINDS = ("participant", "meeting", "room")
+MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 def parse_cancel(text: str) -> Cancellation:
@@ -29,24 +35,54 @@ def parse_cancel(text: str) -> Cancellation:
     return Cancellation(kind=kind, id=ident)  # type: ignore[arg-type]
 
 
-def check_cancellations(instance: Instance, cancels: list[Cancellation]) -> None:
-    known: dict[str, Mapping[str, object]] = {
-        "participant": instance.participant_by_id,
-        "meeting": instance.meeting_by_id,
-        "room": instance.room_by_id,
-    }
-    problems = [Problem(("--cancel",), f"unknown {c.kind} {c.id!r}") for c in cancels if c.id not in known[c.kind]]
-    if problems:
-        raise InputError(problems)
+def parse_moment(text: str, timezone: str, option: str = "--frozen-until") -> dt.datetime:
+    """A local date-time in the event's timezone, to the minute (naive result).
+
+    Accepts '2025-11-14T12:00' (local) or one with an offset ('2025-11-14T05:00+01:00',
+    converted to the event's timezone). Seconds are refused rather than silently dropped:
+    history is decided to the minute everywhere (resolve, the checker, the file).
+    """
+    example = "2025-11-14T12:00 (local) or 2025-11-14T12:00+08:00"
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError([Problem((option,), f"{text!r} is not a date-time like {example}")]) from None
+    if "T" not in text and " " not in text.strip():
+        raise InputError([Problem((option,), f"{text!r} has no time of day; write it like {example}")])
+    if moment.second or moment.microsecond:
+        raise InputError([Problem((option,), f"{text!r}: give the time to the minute (HH:MM), without seconds")])
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(zoneinfo.ZoneInfo(timezone)).replace(tzinfo=None)
+    return moment
+
+
+def format_moment(moment: dt.datetime | None) -> str | None:
+    return moment.strftime(MOMENT_FORMAT) if moment is not None else None
+
+
+def read_moment(text: str | None) -> dt.datetime | None:
+    """A stored frozen moment (validated when the file was read) as a naive local date-time."""
+    if text is None:
+        return None
+    return dt.datetime.strptime(text[:16], MOMENT_FORMAT)
 
 
 def same_event(instance: Instance, previous: Schedule) -> bool:
-    """An edited instance keeps its event; a schedule of another event must be refused."""
-    event = getattr(previous, "event", None)
-    if isinstance(event, str):
-        return event == instance.event.name
+    """An edited (even renamed) instance keeps its event; a schedule of another event is refused.
+
+    The name alone cannot decide: organisers rename events. The requests and the people
+    can: at least half of the previous schedule's meetings must still be in the instance,
+    and at least half of the people it names.
+    """
     ids = {a.meeting for a in previous.assignments} | {u.meeting for u in previous.unscheduled}
-    return not ids or len(ids & set(instance.meeting_by_id)) * 2 >= len(ids)
+    ids |= {c.id for c in previous.cancelled if c.kind == "meeting"}
+    if not ids:
+        return previous.event in (None, instance.event.name)
+    kept = len(ids & set(instance.meeting_by_id)) * 2 >= len(ids)
+    people = {p for a in previous.assignments for p in a.participants or []}
+    people |= {c.id for c in previous.cancelled if c.kind == "participant"}
+    known = not people or len(people & set(instance.participant_by_id)) * 2 >= len(people)
+    return kept and known
 
 
 @dataclass
@@ -54,7 +90,15 @@ class ResolvePlan:
     request: SolveRequest
     cancelled: list[Cancellation]
     affected: dict[str, str]
-    """Previously placed meeting id -> why it cannot stay where it was."""
+    """Previously placed meeting id -> why it cannot stay where it was (its change's cause)."""
+    frozen_until: dt.datetime | None = None
+    """The frozen moment in force: the later of the previous file's and the new one."""
+    history: dict[str, Assignment] = field(default_factory=dict)
+    """Meetings that started before the frozen moment, exactly as they happened."""
+    causes: dict[str, str] = field(default_factory=dict)
+    """Why a meeting's people changed (cancellations, edits), for 'left' and 'cancelled' changes."""
+    notes: list[str] = field(default_factory=list)
+    """Warnings for the organiser: dropped stale cancellations, edits that contradict history."""
 
 
 def _option_of(a: Assignment) -> Option:
@@ -62,7 +106,44 @@ def _option_of(a: Assignment) -> Option:
 
 
 def _starts_before(a: Assignment, moment: dt.datetime | None) -> bool:
-    return moment is not None and dt.datetime.fromisoformat(f"{a.date}T{a.start}") < moment
+    return moment is not None and starts_at(a) < format_moment(moment)  # type: ignore[operator]
+
+
+def _name(instance: Instance, pid: str) -> str:
+    person = instance.participant_by_id.get(pid)
+    return f"{person.name} ({pid})" if person is not None else pid
+
+
+def _cause_of(instance: Instance, cancellation: Cancellation) -> str:
+    if cancellation.kind == "participant":
+        return f"{_name(instance, cancellation.id)} can no longer attend"
+    if cancellation.kind == "room":
+        return f"room {cancellation.id} closed"
+    return "the meeting was cancelled"
+
+
+def _merge_cancellations(
+    instance: Instance, previous: Schedule, cancels: list[Cancellation], frozen: dt.datetime | None
+) -> tuple[list[Cancellation], list[str]]:
+    """Earlier cancellations that still name something, then the new ones stamped with their moment."""
+    known: dict[str, Mapping[str, object]] = {
+        "participant": instance.participant_by_id,
+        "meeting": instance.meeting_by_id,
+        "room": instance.room_by_id,
+    }
+    notes: list[str] = []
+    merged: dict[tuple[str, str], Cancellation] = {}
+    for c in previous.cancelled:
+        if c.id not in known[c.kind]:
+            notes.append(f"earlier cancellation of {c.kind} {c.id!r} dropped: it is no longer in the instance")
+        else:
+            merged.setdefault((c.kind, c.id), c)
+    problems = [Problem(("--cancel",), f"unknown {c.kind} {c.id!r}") for c in cancels if c.id not in known[c.kind]]
+    if problems:
+        raise InputError(problems)
+    for c in cancels:
+        merged.setdefault((c.kind, c.id), Cancellation(kind=c.kind, id=c.id, from_=format_moment(frozen)))
+    return list(merged.values()), notes
 
 
 def plan(
@@ -72,64 +153,192 @@ def plan(
     frozen_until: dt.datetime | None = None,
     max_moves: int = 0,
 ) -> ResolvePlan:
-    """The solve request for a re-solve: pins, exclusions and reduced participant lists."""
-    check_cancellations(instance, cancels)
-    all_cancels = list(dict.fromkeys([*previous.cancelled, *cancels]))
-    gone_people = {c.id for c in all_cancels if c.kind == "participant"}
+    """The solve request for a re-solve: history, pins, exclusions and reduced participant lists."""
+    earlier = read_moment(previous.frozen_until)
+    frozen = max((m for m in (earlier, frozen_until) if m is not None), default=None)
+    all_cancels, notes = _merge_cancellations(instance, previous, cancels, frozen)
+    before = previous.assignment_by_meeting
+    history = {mid: a for mid, a in before.items() if _starts_before(a, frozen)}
+    for c in cancels:
+        if c.kind == "meeting" and c.id in history:
+            raise InputError([Problem(("--cancel",), f"meeting {c.id} started before {frozen}: it is history")])
+
+    history_people = {
+        mid: attendees(instance, previous.cancelled, a, previous.frozen_until) for mid, a in history.items()
+    }
+    for mid, a in history.items():
+        if mid not in instance.meeting_by_id:
+            notes.append(f"meeting {mid} ({a.date} {a.start}) happened but is no longer in the instance: left out")
+        elif why := _why_invalid(instance, a, history_people[mid], set()):
+            notes.append(f"meeting {mid} ({a.date} {a.start}) happened before the edit that now says: {why}")
+    history = {mid: a for mid, a in history.items() if mid in instance.meeting_by_id}
+
+    gone_people = {c.id: c for c in all_cancels if c.kind == "participant"}
     gone_rooms = {c.id for c in all_cancels if c.kind == "room"}
     gone_meetings = {c.id for c in all_cancels if c.kind == "meeting"}
-    before = previous.assignment_by_meeting
-    for c in cancels:
-        if c.kind == "meeting" and c.id in before and _starts_before(before[c.id], frozen_until):
-            raise InputError([Problem(("--cancel",), f"meeting {c.id} started before --frozen-until: it is history")])
-
+    causes: dict[str, str] = {}
     participants_of: dict[str, list[str]] = {}
     for meeting in instance.meetings:
-        history = meeting.id in before and _starts_before(before[meeting.id], frozen_until)
+        if meeting.id in history:
+            participants_of[meeting.id] = [p for p in history_people[meeting.id] if p in instance.participant_by_id]
+            continue
         remaining = [p for p in meeting.participants if p not in gone_people]
-        if history:
-            continue  # it happened with whoever was there
+        left = [p for p in meeting.participants if p in gone_people]
+        if left:
+            causes[meeting.id] = "; ".join(_cause_of(instance, gone_people[p]) for p in left)
         if len(remaining) < 2 and meeting.id not in gone_meetings:
             gone_meetings.add(meeting.id)
-            all_cancels.append(Cancellation(kind="meeting", id=meeting.id))
+            all_cancels.append(Cancellation(kind="meeting", id=meeting.id, from_=format_moment(frozen)))
         elif remaining != meeting.participants:
             participants_of[meeting.id] = remaining
+    for c in all_cancels:
+        if c.kind == "meeting" and c.id not in causes:
+            causes[c.id] = "the meeting was cancelled"
 
-    pins: dict[str, Pin] = {}
-    hint: dict[str, tuple[Option, str]] = {}
-    prefer_time: dict[str, tuple[dt.date, int]] = {}
     affected: dict[str, str] = {}
+    candidates: list[tuple[str, Option, str, list[str]]] = []
     for mid, a in before.items():
-        if mid not in instance.meeting_by_id:
-            affected[mid] = "no longer in the instance"
+        if mid in history:
             continue
-        meeting = instance.meeting_by_id[mid]
-        option = _option_of(a)
-        if _starts_before(a, frozen_until):
-            pins[mid] = Pin(mid, option, a.room, forced=True)
+        if mid not in instance.meeting_by_id:
+            affected[mid] = "the request was removed from the instance"
             continue
         if mid in gone_meetings:
             continue
-        why = _why_invalid(instance, meeting.id, a, option, participants_of.get(mid, meeting.participants), gone_rooms)
-        if why is None:
-            pins[mid] = Pin(mid, option, a.room, forced=False)
-            hint[mid] = (option, a.room)
-        else:
+        people = participants_of.get(mid, instance.meeting_by_id[mid].participants)
+        why = _why_invalid(instance, a, people, gone_rooms)
+        if why is not None:
             affected[mid] = why
-            prefer_time[mid] = (option.date, option.start)
-    excluded = gone_meetings - set(pins)
+        else:
+            candidates.append((mid, _option_of(a), a.room, people))
+
+    pins: dict[str, Pin] = {
+        mid: Pin(mid, _option_of(a), a.room, forced=True)
+        for mid, a in history.items()
+        if a.room in instance.room_by_id and a.venue == instance.room_by_id[a.room].venue
+    }
+    ledger = _Ledger(instance)
+    for mid, a in history.items():
+        ledger.take(_option_of(a), a.room, participants_of[mid])
+    caps = ledger.caps_after_history()
+    # Pins that stand alone may still clash with each other after an edit: keep the most valuable.
+    candidates.sort(key=lambda c: (-instance.meeting_by_id[c[0]].priority, c[0]))
+    hint: dict[str, tuple[Option, str]] = {}
+    for mid, option, room, people in candidates:
+        clash = ledger.clash(option, room, people, caps)
+        if clash is not None:
+            affected[mid] = clash
+            continue
+        ledger.take(option, room, people)
+        pins[mid] = Pin(mid, option, room, forced=False)
+        hint[mid] = (option, room)
+    # History the solver cannot hold as a pin (its room is gone) still uses up the people's caps.
+    solver_caps = dict(caps)
+    unpinned = Counter(pid for mid in history if mid not in pins for pid in participants_of[mid])
+    for pid, used in unpinned.items():
+        limit = caps.get(pid, instance.participant_by_id[pid].max_meetings)
+        if limit is not None:
+            solver_caps[pid] = max(0, limit - used)
+    prefer_time = {mid: (_option_of(before[mid]).date, _option_of(before[mid]).start) for mid in affected}
     request = SolveRequest(
         instance=instance,
         participants_of=participants_of,
-        excluded_meetings=excluded,
+        excluded_meetings=gone_meetings - set(history),
         excluded_rooms=gone_rooms,
         pins=pins,
         max_moves=max_moves,
-        frozen_until=frozen_until,
+        frozen_until=frozen,
         hint=hint,
-        prefer_time=prefer_time,
+        prefer_time={mid: t for mid, t in prefer_time.items() if mid in instance.meeting_by_id},
+        max_meetings_of=solver_caps,
+        busy=ledger.history_busy(history, participants_of),
     )
-    return ResolvePlan(request, all_cancels, affected)
+    return ResolvePlan(request, all_cancels, affected, frozen, history, causes, notes)
+
+
+class _Ledger:
+    """What accepted placements occupy, to validate previous placements as a set, not one by one."""
+
+    def __init__(self, instance: Instance) -> None:
+        self.instance = instance
+        self.step = instance.event.slot_minutes
+        self.person_at: dict[tuple[str, dt.date, int], str] = {}
+        self.room_at: dict[tuple[str, dt.date, int], str] = {}
+        self.city_of: dict[tuple[str, dt.date], str] = {}
+        self.count: Counter[str] = Counter()
+        self.history_count: Counter[str] = Counter()
+        self.taking_history = True
+
+    def take(self, option: Option, room: str, people: list[str]) -> None:
+        for t in range(option.start, option.end, self.step):
+            self.room_at[(room, option.date, t)] = room
+            for pid in people:
+                self.person_at[(pid, option.date, t)] = room
+        for pid in people:
+            self.city_of.setdefault((pid, option.date), option.city)
+            self.count[pid] += 1
+
+    def caps_after_history(self) -> dict[str, int]:
+        """max_meetings never below what already happened (an edit cannot undo history)."""
+        caps: dict[str, int] = {}
+        for person in self.instance.participants:
+            if person.max_meetings is not None and self.count[person.id] > person.max_meetings:
+                caps[person.id] = self.count[person.id]
+        return caps
+
+    def clash(self, option: Option, room: str, people: list[str], caps: dict[str, int]) -> str | None:
+        """Why this placement cannot join those already accepted, or None."""
+        for t in range(option.start, option.end, self.step):
+            if (room, option.date, t) in self.room_at:
+                return f"room {room} is now double-booked at {option.date} (instance edited)"
+            for pid in people:
+                if (pid, option.date, t) in self.person_at:
+                    return f"{_name(self.instance, pid)} now has another meeting at that time (instance edited)"
+        for pid in people:
+            city = self.city_of.get((pid, option.date))
+            if city is not None and city != option.city:
+                return f"{_name(self.instance, pid)} is in {city} that day"
+            limit = caps.get(pid, self.instance.participant_by_id[pid].max_meetings)
+            if limit is not None and self.count[pid] >= limit:
+                return f"{_name(self.instance, pid)} now has max_meetings {limit} (instance edited)"
+        return None
+
+    def history_busy(
+        self, history: dict[str, Assignment], participants_of: dict[str, list[str]]
+    ) -> dict[tuple[str, dt.date], tuple[str, frozenset[int]]]:
+        """For history whose room is gone from the instance: the people's city and busy ticks."""
+        busy: dict[tuple[str, dt.date], tuple[str, set[int]]] = {}
+        for mid, a in history.items():
+            if a.room in self.instance.room_by_id:
+                continue
+            option = _option_of(a)
+            for pid in participants_of[mid]:
+                _, ticks = busy.setdefault((pid, option.date), (option.city, set()))
+                ticks.update(range(option.start, option.end, self.step))
+        return {key: (city, frozenset(ticks)) for key, (city, ticks) in busy.items()}
+
+
+def _why_invalid(instance: Instance, a: Assignment, people: list[str], gone_rooms: set[str]) -> str | None:
+    """Why a previous placement no longer stands on its own, or None if it still does."""
+    room = instance.room_by_id.get(a.room)
+    if room is None or room.venue != a.venue:
+        return f"room {a.room} was removed from the instance"
+    if a.room in gone_rooms:
+        return f"room {a.room} closed"
+    if room.capacity < len(people):
+        return f"room {a.room} is too small for {len(people)} people"
+    meeting = instance.meeting_by_id[a.meeting]
+    option = _option_of(a)
+    if option.end - option.start != meeting.slots * instance.event.slot_minutes:
+        return f"instance edited: it now lasts {meeting.slots} slot(s)"
+    if meeting.city is not None and meeting.city != a.city:
+        return f"instance edited: it must now be in {meeting.city}"
+    for pid in people:
+        if not instance.is_available(pid, option.date, a.city, option.start, option.end):
+            return f"{_name(instance, pid)} is no longer available then (instance edited)"
+    if option not in instance.meeting_options(meeting.with_participants(people)):
+        return "instance edited: its time or place is no longer possible (sessions or venue changed)"
+    return None
 
 
 def resolved_schedule(
@@ -139,64 +348,88 @@ def resolved_schedule(
     outcome: SolveOutcome,
     instance_path: str,
     instance_sha256: str,
-    frozen_until: dt.datetime | None = None,
 ) -> Schedule:
-    """The re-solved schedule: cancellations recorded, cancelled meetings not listed twice, changes."""
+    """The re-solved schedule: history as it happened, cancellations recorded, changes explained."""
     schedule = outcome_to_schedule(outcome, resolve_plan.request, instance_path, instance_sha256)
     excluded = resolve_plan.request.excluded_meetings
+    history = resolve_plan.history
+    placed = {a.meeting for a in schedule.assignments}
+    # History is copied as it was, also where the solver could not hold it (its room was removed).
+    assignments = [history.get(a.meeting, a) for a in schedule.assignments]
+    assignments += [a for mid, a in history.items() if mid not in placed]
+    order = {m.id: i for i, m in enumerate(instance.meetings)}
+    assignments.sort(key=lambda a: order[a.meeting])
+    history_value = sum(instance.meeting_by_id[mid].priority for mid in history if mid not in placed)
     schedule = schedule.model_copy(
         update={
+            "assignments": assignments,
+            "objective": schedule.objective + history_value,
+            "bound": schedule.bound + history_value,
             "cancelled": resolve_plan.cancelled,
-            "unscheduled": [u for u in schedule.unscheduled if u.meeting not in excluded],
-            "frozen_until": frozen_until.isoformat(timespec="minutes") if frozen_until else None,
+            "unscheduled": [u for u in schedule.unscheduled if u.meeting not in excluded and u.meeting not in history],
+            "frozen_until": format_moment(resolve_plan.frozen_until),
         }
     )
-    return schedule.model_copy(update={"changes": diff(instance, previous, schedule)})
+    causes = {**resolve_plan.causes, **resolve_plan.affected}
+    return schedule.model_copy(update={"changes": diff(instance, previous, schedule, causes)})
 
 
-def _why_invalid(
-    instance: Instance, mid: str, a: Assignment, option: Option, people: list[str], gone_rooms: set[str]
-) -> str | None:
-    """Why a previous placement no longer stands, or None if it still does."""
-    room = instance.room_by_id.get(a.room)
-    if room is None or room.venue != a.venue:
-        return f"room {a.room} is no longer in the instance"
-    if a.room in gone_rooms:
-        return f"room {a.room} is cancelled"
-    if room.capacity < len(people):
-        return f"room {a.room} is too small for {len(people)} people"
-    meeting = instance.meeting_by_id[mid]
-    effective = meeting.with_participants(people)
-    if option not in instance.meeting_options(effective):
-        return "its time or place is no longer possible (availability, sessions or city changed)"
-    return None
+def _people_text(instance: Instance, pids: list[str]) -> str:
+    return ", ".join(_name(instance, p) for p in pids)
 
 
-def diff(instance: Instance, before: Schedule, after: Schedule) -> list[Change]:
-    """What changed from `before` to `after`, and whom to tell, in instance order."""
-    old, new = before.assignment_by_meeting, after.assignment_by_meeting
-    cancelled_now = {c.id for c in after.cancelled if c.kind == "meeting"}
+def diff(
+    instance: Instance, before: Schedule, after: Schedule, causes: Mapping[str, str] | None = None
+) -> list[Change]:
+    """What changed from `before` to `after`, whom to tell and why, in instance order."""
+    causes = dict(causes or {})
+    new_cancels = [c for c in after.cancelled if (c.kind, c.id) not in {(d.kind, d.id) for d in before.cancelled}]
+    for c in new_cancels:
+        if c.kind == "room":
+            for held in before.assignments:
+                if held.room == c.id:
+                    causes.setdefault(held.meeting, _cause_of(instance, c))
+        elif c.kind == "meeting":
+            causes.setdefault(c.id, _cause_of(instance, c))
     gone_people = {c.id for c in after.cancelled if c.kind == "participant"}
-    changes = []
+    cancelled_now = {c.id for c in after.cancelled if c.kind == "meeting"}
+    old, new = before.assignment_by_meeting, after.assignment_by_meeting
+    changes: list[Change] = []
     order = [m.id for m in instance.meetings] + sorted(set(old) - set(instance.meeting_by_id))
     for mid in order:
         a, b = old.get(mid), new.get(mid)
         if a is None and b is None:
             continue
-        if a is not None and b is not None and a.place_key() == b.place_key():
-            continue
-        meeting = instance.meeting_by_id.get(mid)
-        notify = [p for p in meeting.participants if p not in gone_people] if meeting else []
-        if a is None:
-            kind = "added"
-        elif b is None:
-            kind = "cancelled" if mid in cancelled_now else "dropped"
+        people_before = attendees(instance, before.cancelled, a, before.frozen_until) if a is not None else []
+        people_after = attendees(instance, after.cancelled, b, after.frozen_until) if b is not None else []
+        left = [p for p in people_before if p not in people_after]
+        joined = [p for p in people_after if p not in people_before]
+        if a is not None and b is not None:
+            if a.place_key() == b.place_key() and a.end == b.end and not left and not joined:
+                continue
+            if a.place_key() != b.place_key():
+                kind, cause = "moved", causes.get(mid, "moved to fit the changes")
+            elif a.end != b.end:
+                kind, cause = "resized", causes.get(mid, f"now ends at {b.end} instead of {a.end}")
+            elif left:
+                kind = "left"
+                cause = causes.get(mid) or f"{_people_text(instance, left)} no longer attend(s)"
+            else:
+                kind, cause = "added", f"{_people_text(instance, joined)} now join(s) this meeting"
+            if left and kind != "left":
+                cause += f"; {_people_text(instance, left)} no longer attend(s)"
+            notify = people_after + [p for p in left if p not in gone_people and p in instance.participant_by_id]
+        elif a is None:
+            kind, cause = "added", causes.get(mid, "a place became free")
+            notify = people_after
         else:
-            kind = "moved"
-        changes.append(Change(meeting=mid, change=kind, before=a, after=b, notify=notify))  # type: ignore[arg-type]
+            kind = "cancelled" if mid in cancelled_now or mid not in instance.meeting_by_id else "dropped"
+            cause = causes.get(mid, "its place is needed for higher-priority meetings")
+            notify = [p for p in people_before if p not in gone_people and p in instance.participant_by_id]
+        changes.append(Change(meeting=mid, change=kind, before=a, after=b, notify=notify, cause=cause))  # type: ignore[arg-type]
     return changes
 
 
-def moved_without_cause(changes: list[Change], affected: dict[str, str]) -> list[str]:
+def moved_without_cause(changes: list[Change], affected: Mapping[str, str]) -> list[str]:
     """Meetings that moved or vanished though nothing forced them to: zero by default."""
     return [c.meeting for c in changes if c.change in ("moved", "dropped") and c.meeting not in affected]

@@ -1,17 +1,30 @@
 """The independent checker: every FORMAT.md rule, re-derived from the raw instance fields.
 
-It deliberately shares no code with solve.py nor with model.py's derived look-ups
-(room expansion, availability, options): a checker that reuses the model's code would
-share its bugs. It reads only the validated input fields and the schedule.
+It deliberately shares no code with the solver, with resolve.py, nor with model.py's derived
+look-ups (room expansion, availability, options, attendance): a checker that reuses the
+model's code would share its bugs. It reads only the validated input fields and the schedule.
+
+History: a meeting that starts before the schedule's `frozen_until` happened. An instance
+edited afterwards (availability narrowed, a room removed, a cap lowered) cannot undo it, so
+for such meetings the rules about the instance's own data (1, 2, 5, 7's excess, 8) become
+warnings; the rules between meetings (3, 4, 6) hold for history too. A cancellation counts
+from its `from` moment: a meeting before it had that person, room or request.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from scheduler.model import Instance, Participant
 from scheduler.solution import Assignment, Schedule
+
+_MOMENT = "%Y-%m-%dT%H:%M"
+Complain = Callable[..., None]
+"""bad(rule, message, history=False): a violation, or a warning when it concerns history."""
+CancelledAt = Callable[[str, str, dt.datetime], bool]
 
 
 @dataclass(frozen=True)
@@ -21,6 +34,18 @@ class Violation:
 
     def __str__(self) -> str:
         return f"[{self.rule}] {self.message}"
+
+
+@dataclass
+class Report:
+    """What `check` found: violations (the schedule is wrong) and warnings (history vs edits)."""
+
+    violations: list[Violation] = field(default_factory=list)
+    warnings: list[Violation] = field(default_factory=list)
+    frozen_until: str | None = None
+    """The frozen moment the history rules relied on (the schedule's own `frozen_until`)."""
+    history: int = 0
+    """How many assignments were treated as history."""
 
 
 def _minutes(clock: str) -> int | None:
@@ -33,27 +58,66 @@ def _minutes(clock: str) -> int | None:
     return hours * 60 + minutes
 
 
+def _moment(text: str | None) -> dt.datetime | None:
+    if text is None:
+        return None
+    try:
+        return dt.datetime.strptime(text, _MOMENT)
+    except ValueError:
+        return None
+
+
+def _start_of(a: Assignment) -> dt.datetime | None:
+    start = _minutes(a.start)
+    try:
+        day = dt.date.fromisoformat(a.date)
+    except ValueError:
+        return None
+    if start is None:
+        return None
+    return dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=start)
+
+
 def verify(instance: Instance, schedule: Schedule) -> list[Violation]:
     """All violations of the rules by `schedule`; empty means the schedule is valid."""
-    found: list[Violation] = []
+    return review(instance, schedule).violations
 
-    def bad(rule: str, message: str) -> None:
-        found.append(Violation(rule, message))
+
+def review(instance: Instance, schedule: Schedule, previous: Schedule | None = None) -> Report:
+    """Violations and warnings; with `previous`, also that history is exactly as it recorded."""
+    report = Report(frozen_until=schedule.frozen_until)
+    found = report.violations
+
+    def bad(rule: str, message: str, history: bool = False) -> None:
+        (report.warnings if history else found).append(Violation(rule, message))
 
     step = instance.event.slot_minutes
     meetings = {m.id: m for m in instance.meetings}
     people = {p.id: p for p in instance.participants}
-    cancelled_people = {c.id for c in schedule.cancelled if c.kind == "participant"}
-    cancelled_meetings = {c.id for c in schedule.cancelled if c.kind == "meeting"}
-    cancelled_rooms = {c.id for c in schedule.cancelled if c.kind == "room"}
+    frozen = _moment(schedule.frozen_until)
+    if schedule.frozen_until is not None and frozen is None:
+        bad("history", f"frozen_until {schedule.frozen_until!r} is not a local date-time YYYY-MM-DDTHH:MM")
+    since: dict[tuple[str, str], dt.datetime | None] = {}
+    for c in schedule.cancelled:
+        moment = _moment(c.from_)
+        if c.from_ is not None and moment is None:
+            bad("cancel", f"cancellation of {c.kind} {c.id}: 'from' {c.from_!r} is not YYYY-MM-DDTHH:MM")
+        since[(c.kind, c.id)] = moment
+
+    def cancelled_at(kind: str, ident: str, start: dt.datetime) -> bool:
+        """Whether that cancellation was in force when a meeting starting at `start` began."""
+        if (kind, ident) not in since:
+            return False
+        moment = since[(kind, ident)]
+        return moment is None or moment <= start
 
     # Rooms, by their own expansion of `count`.
     room_home: dict[str, tuple[str, int]] = {}
-    for venue in instance.venues:
-        for spec in venue.rooms:
+    for each_venue in instance.venues:
+        for spec in each_venue.rooms:
             names = [spec.id] if spec.count is None else [spec.id + "-" + str(k + 1) for k in range(spec.count)]
             for name in names:
-                room_home[name] = (venue.id, spec.capacity)
+                room_home[name] = (each_venue.id, spec.capacity)
     venues = {v.id: v for v in instance.venues}
 
     # Every meeting exactly once.
@@ -71,16 +135,11 @@ def verify(instance: Instance, schedule: Schedule) -> list[Violation]:
         if mid not in listed:
             bad("ids", f"meeting {mid} is missing: it must be assigned, unscheduled or cancelled")
 
-    history = {a.meeting for a in schedule.assignments if _in_history(a, schedule)}
-    who_of: dict[str, list[str]] = {}
-    for mid, meeting in meetings.items():
-        gone = set() if mid in history else cancelled_people
-        who_of[mid] = [p for p in meeting.participants if p not in gone]
-
     person_busy: dict[tuple[str, str, int], list[str]] = defaultdict(list)
     room_busy: dict[tuple[str, str, int], list[str]] = defaultdict(list)
     person_cities: dict[tuple[str, str], set[str]] = defaultdict(set)
     person_count: Counter[str] = Counter()
+    history_count: Counter[str] = Counter()
     total_priority = 0
 
     for a in schedule.assignments:
@@ -88,76 +147,79 @@ def verify(instance: Instance, schedule: Schedule) -> list[Violation]:
             continue
         meeting = meetings[a.meeting]
         total_priority += meeting.priority
-        who = who_of[a.meeting]
         label = f"meeting {a.meeting} ({a.date} {a.start}-{a.end}, {a.room})"
-        if a.meeting in cancelled_meetings and a.meeting not in history:
+        begins = _start_of(a)
+        start, end = _minutes(a.start), _minutes(a.end)
+        if begins is None or start is None or end is None:
+            bad("1", f"{label} has an unreadable date, start or end time")
+            continue
+        history = _is_history(a, frozen)
+        if history:
+            report.history += 1
+        who = _attendees(a, meeting.participants, begins, history, cancelled_at, bad, label, people)
+        if cancelled_at("meeting", a.meeting, begins):
             bad("cancel", f"{label} is cancelled but still assigned")
         if len(who) < 2:
-            bad("cancel", f"{label} has fewer than two participants left after cancellations")
-        start, end = _minutes(a.start), _minutes(a.end)
-        if start is None or end is None:
-            bad("1", f"{label} has an unreadable start or end time")
-            continue
-        if a.venue not in venues:
-            bad("1", f"{label} is at unknown venue {a.venue!r}")
-            continue
-        venue = venues[a.venue]
-        if a.city != venue.city:
-            bad("1", f"{label} says city {a.city} but venue {a.venue} is in {venue.city}")
+            bad("cancel", f"{label} has fewer than two participants left after cancellations", history)
+        venue = venues.get(a.venue)
+        if venue is None:
+            bad("1", f"{label} is at unknown venue {a.venue!r}", history)
+        else:
+            if a.city != venue.city:
+                bad("1", f"{label} says city {a.city} but venue {a.venue} is in {venue.city}", history)
+            day = next((d for d in venue.days if d.date.isoformat() == a.date), None)
+            if day is None:
+                bad("1", f"{label}: venue {a.venue} is not open on {a.date}", history)
+            elif not any((_minutes(s.start) or 0) <= start and end <= (_minutes(s.end) or 0) for s in day.sessions):
+                bad("1", f"{label} is not inside one session of {a.venue} on {a.date}", history)
         if end - start != meeting.slots * step:
-            bad("1", f"{label} lasts {end - start} min, not {meeting.slots} slot(s) of {step} min")
+            bad("1", f"{label} lasts {end - start} min, not {meeting.slots} slot(s) of {step} min", history)
         if start % step:
-            bad("1", f"{label} does not start on the {step}-minute grid")
-        day = next((d for d in venue.days if d.date.isoformat() == a.date), None)
-        if day is None:
-            bad("1", f"{label}: venue {a.venue} is not open on {a.date}")
-        elif not any((_minutes(s.start) or 0) <= start and end <= (_minutes(s.end) or 0) for s in day.sessions):
-            bad("1", f"{label} is not inside one session of {a.venue} on {a.date}")
+            bad("1", f"{label} does not start on the {step}-minute grid", history)
         home = room_home.get(a.room)
         if home is None:
-            bad("1", f"{label} is in unknown room {a.room!r}")
+            bad("1", f"{label} is in unknown room {a.room!r}", history)
         else:
             if home[0] != a.venue:
-                bad("1", f"{label}: room {a.room} belongs to venue {home[0]}, not {a.venue}")
+                bad("1", f"{label}: room {a.room} belongs to venue {home[0]}, not {a.venue}", history)
             if home[1] < len(who):
-                bad("2", f"{label} has {len(who)} participants but room {a.room} holds {home[1]}")
-        if a.room in cancelled_rooms and a.meeting not in history:
-            bad("cancel", f"{label} uses cancelled room {a.room}")
+                bad("2", f"{label} has {len(who)} participants but room {a.room} holds {home[1]}", history)
+        if cancelled_at("room", a.room, begins):
+            bad("cancel", f"{label} uses room {a.room}, closed by then")
         if meeting.city is not None and a.city != meeting.city:
-            bad("8", f"{label} must be in {meeting.city}, not {a.city}")
+            bad("8", f"{label} must be in {meeting.city}, not {a.city}", history)
         for t in range(start, end, step):
             room_busy[(a.room, a.date, t)].append(a.meeting)
         for pid in who:
             person_count[pid] += 1
+            if history:
+                history_count[pid] += 1
             person_cities[(pid, a.date)].add(a.city)
             for t in range(start, end, step):
                 person_busy[(pid, a.date, t)].append(a.meeting)
-            if not _available(people[pid], step, a, start, end):
-                bad("5", f"{pid} is not available for {label} in {a.city}")
+            if pid in people and not _available(people[pid], step, a, start, end):
+                bad("5", f"{pid} is not available for {label} in {a.city}", history)
 
     for (room, date, t), mids in sorted(room_busy.items()):
         if len(mids) > 1:
-            bad(
-                "3",
-                f"room {room} holds {len(mids)} meetings at once on {date} at {t // 60:02d}:{t % 60:02d}: "
-                f"{', '.join(mids)}",
-            )
+            bad("3", f"room {room} holds {len(mids)} meetings at once on {date} at {_clock(t)}: {', '.join(mids)}")
     for (pid, date, t), mids in sorted(person_busy.items()):
         if len(mids) > 1:
-            bad(
-                "4",
-                f"{pid} is in {len(mids)} meetings at once on {date} at {t // 60:02d}:{t % 60:02d}: {', '.join(mids)}",
-            )
+            bad("4", f"{pid} is in {len(mids)} meetings at once on {date} at {_clock(t)}: {', '.join(mids)}")
     for (pid, date), cities in sorted(person_cities.items()):
         if len(cities) > 1:
             bad("6", f"{pid} is in {len(cities)} cities on {date}: {', '.join(sorted(cities))}")
     for pid, count in sorted(person_count.items()):
-        limit = people[pid].max_meetings
-        if limit is not None and count > limit:
+        limit = people[pid].max_meetings if pid in people else None
+        if limit is None or count <= limit:
+            continue
+        if count > max(limit, history_count[pid]):
             bad("7", f"{pid} attends {count} meetings, more than max_meetings {limit}")
-    for pid in cancelled_people:
-        if pid not in people:
-            bad("ids", f"cancelled participant {pid!r} is not in the instance")
+        else:
+            bad("7", f"{pid} attended {history_count[pid]} meetings before max_meetings became {limit}", True)
+    for c in schedule.cancelled:
+        if c.kind == "participant" and c.id not in people:
+            bad("ids", f"cancelled participant {c.id!r} is not in the instance")
 
     if schedule.objective != total_priority:
         bad(
@@ -167,7 +229,94 @@ def verify(instance: Instance, schedule: Schedule) -> list[Violation]:
         bad("objective", f"bound {schedule.bound} is below objective {schedule.objective}")
     if schedule.status == "OPTIMAL" and schedule.bound != schedule.objective:
         bad("objective", f"status OPTIMAL but bound {schedule.bound} differs from objective {schedule.objective}")
-    return found
+    if previous is not None:
+        _same_history(instance, previous, schedule, frozen, bad)
+    return report
+
+
+def _attendees(
+    a: Assignment,
+    requested: list[str],
+    begins: dt.datetime,
+    history: bool,
+    cancelled_at: CancelledAt,
+    bad: Complain,
+    label: str,
+    people: dict[str, Participant],
+) -> list[str]:
+    """Who attended, as the checker derives it, and any disagreement with what the file lists."""
+    in_force = [p for p in requested if cancelled_at("participant", p, begins)]
+    expected = [p for p in requested if p not in in_force]
+    if a.participants is None:
+        # Files written before assignments listed their people: history kept everyone.
+        return list(requested) if history else expected
+    listed = list(a.participants)
+    if len(set(listed)) != len(listed):
+        bad("participants", f"{label} lists someone twice: {', '.join(listed)}")
+    for pid in listed:
+        if pid not in people:
+            bad("participants", f"{label} lists {pid!r}, who is not in the instance", history)
+        elif cancelled_at("participant", pid, begins):
+            bad("cancel", f"{label} lists {pid}, who had cancelled before it began")
+    if set(listed) != set(expected):
+        message = f"{label} lists {', '.join(listed)}; the request less cancellations is {', '.join(expected)}"
+        bad("participants", message, history)
+    return [p for p in listed if p in people]
+
+
+def _same_history(
+    instance: Instance, previous: Schedule, schedule: Schedule, frozen: dt.datetime | None, bad: Complain
+) -> None:
+    """Everything before the frozen moment is exactly as `previous` had it; history only grows."""
+    before = _moment(previous.frozen_until)
+    if before is not None and (frozen is None or frozen < before):
+        bad("history", f"frozen_until {schedule.frozen_until} is earlier than the previous {previous.frozen_until}")
+    if frozen is None:
+        return
+    meetings = {m.id: m for m in instance.meetings}
+    old = {a.meeting: a for a in previous.assignments if _is_history(a, frozen)}
+    new = {a.meeting: a for a in schedule.assignments if _is_history(a, frozen)}
+    where = f"before {schedule.frozen_until}"
+    for mid, a in old.items():
+        b = new.get(mid)
+        if b is None:
+            if mid in meetings:
+                bad("history", f"meeting {mid} happened {where} ({a.date} {a.start}) but is no longer assigned")
+            continue
+        if (a.date, a.start, a.end, a.venue, a.room) != (b.date, b.start, b.end, b.venue, b.room):
+            bad("history", f"meeting {mid} happened {where} at {a.date} {a.start} {a.room}, not as now listed")
+        old_people = a.participants
+        if old_people is None:
+            old_people = _legacy_people(a, meetings.get(mid), previous)
+        if b.participants is not None and set(b.participants) != set(old_people):
+            bad("history", f"meeting {mid} happened {where} with {', '.join(old_people)}, not as now listed")
+    for mid, b in new.items():
+        if mid not in old:
+            bad("history", f"meeting {mid} is listed {where} ({b.date} {b.start}) but did not happen then")
+    kept = {(c.kind, c.id): c.from_ for c in schedule.cancelled}
+    for c in previous.cancelled:
+        if (c.kind, c.id) in kept and kept[(c.kind, c.id)] != c.from_:
+            bad("history", f"cancellation of {c.kind} {c.id} counted from {c.from_}, now from {kept[(c.kind, c.id)]}")
+
+
+def _legacy_people(a: Assignment, meeting: object, previous: Schedule) -> list[str]:
+    """Who attended in a file that did not list people: the old rule, history kept everyone."""
+    requested = list(getattr(meeting, "participants", []))
+    frozen = _moment(previous.frozen_until)
+    begins = _start_of(a)
+    if frozen is not None and begins is not None and begins < frozen:
+        return requested
+    gone = {c.id for c in previous.cancelled if c.kind == "participant"}
+    return [p for p in requested if p not in gone]
+
+
+def _is_history(a: Assignment, frozen: dt.datetime | None) -> bool:
+    begins = _start_of(a)
+    return frozen is not None and begins is not None and begins < frozen
+
+
+def _clock(t: int) -> str:
+    return f"{t // 60:02d}:{t % 60:02d}"
 
 
 def _available(person: Participant, step: int, a: Assignment, start: int, end: int) -> bool:
@@ -180,10 +329,3 @@ def _available(person: Participant, step: int, a: Assignment, start: int, end: i
         if w.date.isoformat() == a.date and w.city == a.city
     ]
     return all(any((lo or 0) <= t and t + step <= (hi or 0) for lo, hi in windows) for t in range(start, end, step))
-
-
-def _in_history(a: Assignment, schedule: Schedule) -> bool:
-    """Meetings that started before the frozen time happened as planned, cancellations or not."""
-    if schedule.frozen_until is None:
-        return False
-    return f"{a.date}T{a.start}" < schedule.frozen_until[:16]

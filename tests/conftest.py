@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from scheduler.model import Instance
+from scheduler.resolve import ResolvePlan, parse_cancel, plan, resolved_schedule
 from scheduler.solution import Schedule
-from scheduler.solve import SolveParams, SolveRequest, outcome_to_schedule, solve
-from scheduler.verify import verify
+from scheduler.solver.convert import outcome_to_schedule
+from scheduler.solver.pipeline import solve
+from scheduler.solver.request import SolveOutcome, SolveParams, SolveRequest
+from scheduler.verify import review, verify
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -50,14 +54,46 @@ def meeting(mid: str, *people: str, **fields: Any) -> dict[str, Any]:
     return {"id": mid, "participants": list(people), **fields}
 
 
-def solve_and_verify(instance: Instance, request: SolveRequest | None = None, time_limit: float = 10) -> Schedule:
-    """Solve, convert, and insist the independent checker accepts the result."""
+def resolve_and_verify(
+    instance: Instance,
+    previous: Schedule,
+    cancels: list[str] = (),  # type: ignore[assignment]
+    frozen: str | None = None,
+    max_moves: int = 0,
+    time_limit: float = 10,
+    shortcuts: bool = False,
+) -> tuple[Schedule, ResolvePlan]:
+    """Re-solve as the CLI does and insist the checker accepts it, history included."""
+    frozen_at = dt.datetime.fromisoformat(frozen) if frozen else None
+    resolve_plan = plan(instance, previous, [parse_cancel(c) for c in cancels], frozen_at, max_moves)
+    outcome = solve(resolve_plan.request, SolveParams(time_limit=time_limit, workers=2, seed=1, shortcuts=shortcuts))
+    schedule = resolved_schedule(instance, previous, resolve_plan, outcome, "test.yaml", "0" * 64)
+    report = review(instance, schedule, previous)
+    assert report.violations == [], "\n".join(map(str, report.violations))
+    return schedule, resolve_plan
+
+
+def solve_and_verify(
+    instance: Instance, request: SolveRequest | None = None, time_limit: float = 10, shortcuts: bool = False
+) -> Schedule:
+    """Solve, convert, and insist the independent checker accepts the result.
+
+    Shortcuts are off by default: the CP model runs even where the first draft already
+    meets the bound, so these hand-checked instances test the model, not only the greedy.
+    """
+    return solve_outcome_and_verify(instance, request, time_limit, shortcuts)[1]
+
+
+def solve_outcome_and_verify(
+    instance: Instance, request: SolveRequest | None = None, time_limit: float = 10, shortcuts: bool = False
+) -> tuple[SolveOutcome, Schedule]:
+    """As `solve_and_verify`, also returning the solver's outcome (its stages, say)."""
     request = request or SolveRequest(instance)
-    outcome = solve(request, SolveParams(time_limit=time_limit, workers=2, seed=1))
+    outcome = solve(request, SolveParams(time_limit=time_limit, workers=2, seed=1, shortcuts=shortcuts))
     schedule = outcome_to_schedule(outcome, request, "test.yaml", "0" * 64)
     problems = verify(instance, schedule)
     assert problems == [], "\n".join(map(str, problems))
-    return schedule
+    return outcome, schedule
 
 
 @pytest.fixture

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_instance, meeting
+import yaml
+from conftest import make_instance, meeting, resolve_and_verify
 from typer.testing import CliRunner
 
 from scheduler.cli import app
 from scheduler.errors import InputError
+from scheduler.generate import generate
 from scheduler.model import Instance
-from scheduler.resolve import moved_without_cause, parse_cancel, plan, resolved_schedule
+from scheduler.resolve import moved_without_cause, parse_cancel, plan
 from scheduler.solution import Assignment, Schedule, Unscheduled
-from scheduler.solve import SolveParams, outcome_to_schedule, solve
+from scheduler.solver.convert import outcome_to_schedule
+from scheduler.solver.pipeline import solve
+from scheduler.solver.request import SolveParams, SolveRequest
 from scheduler.verify import verify
 
 TWO_SLOTS = [
@@ -40,24 +43,23 @@ def instance_with(meetings: list[dict[str, Any]], people: list[dict[str, Any]] |
 
 
 def first_solve(instance: Instance) -> Schedule:
-    from scheduler.solve import SolveRequest
-
     request = SolveRequest(instance)
-    schedule = outcome_to_schedule(solve(request, SolveParams(10, 2, 1)), request, "x.yaml", "0" * 64)
+    schedule = outcome_to_schedule(solve(request, SolveParams(10, 2, 1, shortcuts=False)), request, "x.yaml", "0" * 64)
     assert verify(instance, schedule) == []
     return schedule
+
+
+def where(schedule: Schedule, mid: str) -> tuple[str, str, str, str, str]:
+    """A meeting's place and time, whoever attends."""
+    a = schedule.assignment_by_meeting[mid]
+    return (a.date, a.start, a.end, a.venue, a.room)
 
 
 def resolve(
     instance: Instance, previous: Schedule, *cancels: str, frozen: str | None = None, max_moves: int = 0
 ) -> tuple[Schedule, list[str]]:
     """Re-solve, verify, and return the schedule and the meetings moved without cause."""
-    frozen_at = dt.datetime.fromisoformat(frozen) if frozen else None
-    resolve_plan = plan(instance, previous, [parse_cancel(c) for c in cancels], frozen_at, max_moves)
-    outcome = solve(resolve_plan.request, SolveParams(10, 2, 1))
-    schedule = resolved_schedule(instance, previous, resolve_plan, outcome, "x.yaml", "0" * 64, frozen_at)
-    problems = verify(instance, schedule)
-    assert problems == [], "\n".join(map(str, problems))
+    schedule, resolve_plan = resolve_and_verify(instance, previous, list(cancels), frozen, max_moves)
     return schedule, moved_without_cause(schedule.changes, resolve_plan.affected)
 
 
@@ -69,9 +71,14 @@ def test_cancelling_a_participant_cancels_pairs_and_keeps_groups_in_place() -> N
     after, unforced = resolve(instance, before, "participant:b", "participant:e")
     assert {(c.kind, c.id) for c in after.cancelled} >= {("meeting", "pair"), ("participant", "b")}
     assert "pair" not in after.assignment_by_meeting
-    assert after.assignment_by_meeting["group"] == before.assignment_by_meeting["group"]
-    assert after.assignment_by_meeting["other"] == before.assignment_by_meeting["other"]
-    assert [(c.meeting, c.change, c.notify) for c in after.changes] == [("pair", "cancelled", ["a"])]
+    assert where(after, "group") == where(before, "group")
+    assert after.assignment_by_meeting["group"].participants == ["c", "d"]
+    assert where(after, "other") == where(before, "other")
+    assert [(c.meeting, c.change, c.notify) for c in after.changes] == [
+        ("pair", "cancelled", ["a"]),
+        ("group", "left", ["c", "d"]),
+    ]
+    assert [c.cause for c in after.changes] == ["B (b) can no longer attend", "E (e) can no longer attend"]
     assert unforced == []
 
 
@@ -97,7 +104,7 @@ def test_a_cancelled_rooms_meeting_moves_at_the_same_time_first() -> None:
     after, unforced = resolve(instance, before, f"room:{was.room}")
     now = after.assignment_by_meeting["ab"]
     assert (now.date, now.start) == (was.date, was.start) and now.room != was.room
-    assert after.assignment_by_meeting["cd"] == before.assignment_by_meeting["cd"]
+    assert where(after, "cd") == where(before, "cd")
     assert unforced == []
 
 
@@ -108,7 +115,7 @@ def test_frozen_history_is_never_changed() -> None:
     instance = instance_with([meeting("ab", "a", "b"), meeting("cb", "c", "b")], people)
     before = first_solve(instance)
     after, _ = resolve(instance, before, "participant:b", frozen="2025-11-13T09:30")
-    assert after.assignment_by_meeting["ab"] == before.assignment_by_meeting["ab"]
+    assert where(after, "ab") == where(before, "ab")
     assert "cb" not in after.assignment_by_meeting
     assert after.frozen_until == "2025-11-13T09:30"
 
@@ -129,7 +136,10 @@ def hand_made(assignments: list[Assignment], instance: Instance) -> Schedule:
 
 def place(mid: str, start: str, room: str = "T-1") -> Assignment:
     end = {"09:00": "09:30", "09:30": "10:00"}[start]
-    return Assignment(meeting=mid, date="2025-11-13", start=start, end=end, city="Beijing", venue="bj", room=room)
+    people = list(mid)  # meetings here are named after their people: "ab" is a with b
+    return Assignment(
+        meeting=mid, date="2025-11-13", start=start, end=end, city="Beijing", venue="bj", room=room, participants=people
+    )
 
 
 def test_max_moves_trades_one_move_for_more_priority() -> None:
@@ -138,7 +148,7 @@ def test_max_moves_trades_one_move_for_more_priority() -> None:
     instance = instance_with([meeting("ab", "a", "b", priority=1), meeting("ac", "a", "c", priority=5)], people)
     previous = hand_made([place("ab", "09:30")], instance)
     stay, unforced = resolve(instance, previous)
-    assert stay.assignment_by_meeting["ab"] == place("ab", "09:30") and "ac" not in stay.assignment_by_meeting
+    assert where(stay, "ab") == where(previous, "ab") and "ac" not in stay.assignment_by_meeting
     assert unforced == []
     moved, unforced = resolve(instance, previous, max_moves=1)
     assert moved.objective == 6
@@ -163,7 +173,7 @@ def test_an_edited_instance_keeps_what_still_stands_and_moves_what_does_not() ->
     changes = {c.meeting: c.change for c in after.changes}
     assert changes == {"ab": "moved", "ef": "added"}
     assert after.assignment_by_meeting["ab"].start == "09:00"
-    assert after.assignment_by_meeting["cd"] == place("cd", "09:00")
+    assert where(after, "cd") == where(previous, "cd")
     assert unforced == []
 
 
@@ -205,8 +215,363 @@ def test_cli_resolve_keeps_versions_and_refuses_another_event(sample_copy: Path,
     result = runner.invoke(app, ["diff", str(kept), str(schedule_path)])
     assert result.exit_code == 0 and "Giulia Rossi" in result.output and "cancelled" in result.output
 
+    renamed = tmp_path / "renamed.yaml"
+    renamed.write_text(sample_copy.read_text().replace("Innovation Week — sample", "Innovation Week 2025"))
+    result = runner.invoke(app, ["resolve", str(renamed), "--previous", str(schedule_path), "-w", "2"])
+    assert result.exit_code == 0, "renaming the event is an edit, not another event\n" + result.output
+
     other = tmp_path / "other.yaml"
-    other.write_text(sample_copy.read_text().replace("Innovation Week — sample", "Another event"))
+    other.write_text(yaml.safe_dump(generate(30, 40, seed=2)))
     result = runner.invoke(app, ["resolve", str(other), "--previous", str(schedule_path), "-w", "2"])
     assert result.exit_code == 2
     assert "was made for another event" in result.output
+
+
+# ---- The scenarios of a live event, through the command line, every output checked ----
+
+cli_runner = CliRunner()
+ONE_HOUR_TWO_TABLES_ONE_ROOM = [
+    {
+        "id": "bj",
+        "city": "Beijing",
+        "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "11:00"}]}],
+        "rooms": [{"id": "T", "count": 2, "capacity": 2}, {"id": "R", "capacity": 4}],
+    }
+]
+
+
+def cli(*args: str | Path) -> tuple[int, str]:
+    """Run `schedule ARGS` as a user would; a traceback is always a failure."""
+    result = cli_runner.invoke(app, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def write_instance(path: Path, meetings: list[dict[str, Any]], **sections: Any) -> Path:
+    data = {
+        "event": {"name": "Chain week", "timezone": "Asia/Shanghai", "slot_minutes": 30},
+        "venues": sections.get("venues", ONE_HOUR_TWO_TABLES_ONE_ROOM),
+        "participants": sections.get("participants", PEOPLE),
+        "meetings": meetings,
+    }
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def solve_cli(instance: Path, out: Path) -> dict[str, Any]:
+    code, output = cli("solve", instance, "--out", out, "-t", "10", "-w", "2")
+    assert code == 0, output
+    assert cli("check", instance, out)[0] == 0
+    return json.loads(out.read_text())
+
+
+def resolve_cli(instance: Path, previous: Path, out: Path, *options: str) -> tuple[dict[str, Any], str]:
+    """Re-solve, then `check` the result on its own and against the previous file."""
+    code, output = cli("resolve", instance, "--previous", previous, "--out", out, "-w", "2", *options)
+    assert code == 0, output
+    code, checked = cli("check", instance, out, "--previous", previous)
+    assert code == 0, checked
+    return json.loads(out.read_text()), output
+
+
+def changes_of(schedule: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {c["meeting"]: c for c in schedule["changes"]}
+
+
+def test_cli_pins_that_clash_after_an_edit_are_replaced_not_kept_both(tmp_path: Path) -> None:
+    """One slot, table T(2) and room R(4): m1 = [a, b, e], m2 = [c, d]; then c joins m1.
+
+    Each old place is still valid alone, but c cannot be in both: the lower-priority m2 gives way.
+    """
+    venues = [
+        {
+            **ONE_HOUR_TWO_TABLES_ONE_ROOM[0],
+            "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "09:30"}]}],
+            "rooms": [{"id": "T", "capacity": 2}, {"id": "R", "capacity": 4}],
+        }
+    ]
+    v1 = write_instance(
+        tmp_path / "v1.yaml", [meeting("m1", "a", "b", "e", priority=2), meeting("m2", "c", "d")], venues=venues
+    )
+    s1 = solve_cli(v1, tmp_path / "s1.json")
+    assert {a["meeting"] for a in s1["assignments"]} == {"m1", "m2"}
+    v2 = write_instance(
+        tmp_path / "v2.yaml", [meeting("m1", "a", "b", "e", "c", priority=2), meeting("m2", "c", "d")], venues=venues
+    )
+    s2, output = resolve_cli(v2, tmp_path / "s1.json", tmp_path / "s2.json")
+    assert "No changes" not in output
+    changes = changes_of(s2)
+    assert changes["m2"]["change"] == "dropped" and changes["m2"]["notify"] == ["c", "d"]
+    assert "C (c) now has another meeting at that time" in changes["m2"]["cause"]
+    assert changes["m1"]["change"] == "added" and "c" in changes["m1"]["notify"]
+    assert s2["status"] == "OPTIMAL" and s2["objective"] == 2
+
+
+def test_cli_earlier_cancellations_of_removed_ids_are_dropped_with_a_note(tmp_path: Path) -> None:
+    meetings = [meeting("ab", "a", "b"), meeting("cd", "c", "d"), meeting("ef", "e", "f")]
+    v1 = write_instance(tmp_path / "v1.yaml", meetings)
+    solve_cli(v1, tmp_path / "s1.json")
+    s2, _ = resolve_cli(v1, tmp_path / "s1.json", tmp_path / "s2.json", "--cancel", "participant:f")
+    assert {"kind": "participant", "id": "f", "from": None} in s2["cancelled"]
+    people = [p for p in PEOPLE if p["id"] != "f"]
+    v2 = write_instance(tmp_path / "v2.yaml", meetings[:2], participants=people)
+    s3, output = resolve_cli(v2, tmp_path / "s2.json", tmp_path / "s3.json")
+    assert "earlier cancellation of participant 'f' dropped" in output
+    assert all(c["id"] not in ("f", "ef") for c in s3["cancelled"])
+
+
+def test_cli_a_removed_room_and_a_removed_participant_are_handled_and_listed(tmp_path: Path) -> None:
+    meetings = [meeting("ab", "a", "b"), meeting("cde", "c", "d", "e", priority=2)]
+    v1 = write_instance(tmp_path / "v1.yaml", meetings)
+    s1 = solve_cli(v1, tmp_path / "s1.json")
+    assert {a["meeting"]: a["room"] for a in s1["assignments"]}["cde"] == "R"
+    venues = [{**ONE_HOUR_TWO_TABLES_ONE_ROOM[0], "rooms": [{"id": "T", "count": 2, "capacity": 2}]}]
+    people = [p for p in PEOPLE if p["id"] != "e"]
+    v2 = write_instance(
+        tmp_path / "v2.yaml", [meetings[0], meeting("cde", "c", "d", priority=2)], venues=venues, participants=people
+    )
+    s2, _ = resolve_cli(v2, tmp_path / "s1.json", tmp_path / "s2.json")
+    change = changes_of(s2)["cde"]
+    assert change["change"] == "moved"
+    assert change["cause"] == "room R was removed from the instance; e no longer attend(s)"
+    assert change["after"]["room"].startswith("T-") and change["after"]["participants"] == ["c", "d"]
+    assert change["notify"] == ["c", "d"]
+    assert "ab" not in changes_of(s2)
+
+
+def test_cli_a_meeting_whose_slots_changed_is_resized_and_its_people_told(tmp_path: Path) -> None:
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")])
+    s1 = solve_cli(v1, tmp_path / "s1.json")
+    was = s1["assignments"][0]
+    v2 = write_instance(tmp_path / "v2.yaml", [meeting("ab", "a", "b", slots=2)])
+    s2, output = resolve_cli(v2, tmp_path / "s1.json", tmp_path / "s2.json")
+    change = changes_of(s2)["ab"]
+    assert change["change"] == "resized", change
+    assert (change["after"]["start"], change["after"]["room"]) == (was["start"], was["room"])
+    assert change["after"]["end"] != was["end"] and change["notify"] == ["a", "b"]
+    assert "now lasts 2 slot(s)" in change["cause"]
+    assert "resized" in output
+
+
+def test_cli_narrowed_availability_moves_the_meeting_and_says_why(tmp_path: Path) -> None:
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")])
+    s1 = solve_cli(v1, tmp_path / "s1.json")
+    start = s1["assignments"][0]["start"]
+    later = "10:30" if start != "10:30" else "10:00"
+    end = {"10:30": "11:00", "10:00": "10:30"}[later]
+    people = [
+        {"id": "b", "name": "B", "available": [{"date": "2025-11-13", "city": "Beijing", "start": later, "end": end}]},
+        *PEOPLE[2:],
+        PEOPLE[0],
+    ]
+    v2 = write_instance(tmp_path / "v2.yaml", [meeting("ab", "a", "b")], participants=people)
+    s2, _ = resolve_cli(v2, tmp_path / "s1.json", tmp_path / "s2.json")
+    change = changes_of(s2)["ab"]
+    assert change["change"] == "moved" and change["after"]["start"] == later
+    assert change["cause"] == "B (b) is no longer available then (instance edited)"
+
+
+def test_cli_max_meetings_lowered_below_the_pinned_keeps_the_most_valuable(tmp_path: Path) -> None:
+    meetings = [meeting(f"a{p}", "a", p, priority=k) for k, p in enumerate("bcde", start=1)]
+    v1 = write_instance(tmp_path / "v1.yaml", meetings)
+    s1 = solve_cli(v1, tmp_path / "s1.json")
+    assert len(s1["assignments"]) == 4
+    people = [{"id": "a", "name": "A", "max_meetings": 1}, *PEOPLE[1:]]
+    v2 = write_instance(tmp_path / "v2.yaml", meetings, participants=people)
+    s2, _ = resolve_cli(v2, tmp_path / "s1.json", tmp_path / "s2.json")
+    assert [a["meeting"] for a in s2["assignments"]] == ["ae"]
+    changes = changes_of(s2)
+    assert sorted(changes) == ["ab", "ac", "ad"]
+    assert all(c["change"] == "dropped" and "max_meetings 1" in c["cause"] for c in changes.values())
+
+
+def test_cli_a_meeting_deleted_from_the_file_is_cancelled_and_its_people_told(tmp_path: Path) -> None:
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b"), meeting("cd", "c", "d")])
+    solve_cli(v1, tmp_path / "s1.json")
+    v2 = write_instance(tmp_path / "v2.yaml", [meeting("ab", "a", "b")])
+    s2, _ = resolve_cli(v2, tmp_path / "s1.json", tmp_path / "s2.json")
+    change = changes_of(s2)["cd"]
+    assert change["change"] == "cancelled" and change["notify"] == ["c", "d"]
+    assert change["cause"] == "the request was removed from the instance"
+
+
+def test_cli_an_edit_that_contradicts_history_is_a_warning_and_history_stays(tmp_path: Path) -> None:
+    a_early = [
+        {
+            "id": "a",
+            "name": "A",
+            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "09:30"}],
+        },
+        *PEOPLE[1:],
+    ]
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")], participants=a_early)
+    s1 = solve_cli(v1, tmp_path / "s1.json")
+    assert s1["assignments"][0]["start"] == "09:00"
+    s2, _ = resolve_cli(v1, tmp_path / "s1.json", tmp_path / "s2.json", "--frozen-until", "2025-11-13T10:00")
+    a_late = [
+        {
+            "id": "a",
+            "name": "A",
+            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "10:00", "end": "11:00"}],
+        },
+        *PEOPLE[1:],
+    ]
+    v2 = write_instance(tmp_path / "v2.yaml", [meeting("ab", "a", "b")], participants=a_late)
+    s3, output = resolve_cli(v2, tmp_path / "s2.json", tmp_path / "s3.json")
+    assert "happened before the edit" in output
+    assert s3["assignments"] == s2["assignments"] and s3["changes"] == []
+    code, checked = cli("check", v2, tmp_path / "s3.json")
+    assert code == 0 and "warning(s) about history" in checked and "a is not available" in checked
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("2025-11-13T09:30", "2025-11-13T09:30"),
+        ("2025-11-13T02:30+01:00", "2025-11-13T09:30"),
+        ("2025-11-13 09:30", "2025-11-13T09:30"),
+        ("2025-11-13T01:30Z", "2025-11-13T09:30"),
+    ],
+)
+def test_cli_frozen_until_is_local_or_converted_from_an_offset(tmp_path: Path, given: str, stored: str) -> None:
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")])
+    solve_cli(v1, tmp_path / "s1.json")
+    s2, _ = resolve_cli(v1, tmp_path / "s1.json", tmp_path / "s2.json", "--frozen-until", given)
+    assert s2["frozen_until"] == stored
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ("2025-11-13T10:30:30", "to the minute"),
+        ("2025-11-13", "no time of day"),
+        ("tomorrow", "not a date-time"),
+        ("10:30", "not a date-time"),
+    ],
+)
+def test_cli_frozen_until_refuses_what_it_cannot_read_exactly(tmp_path: Path, given: str, says: str) -> None:
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")])
+    solve_cli(v1, tmp_path / "s1.json")
+    code, output = cli(
+        "resolve", v1, "--previous", tmp_path / "s1.json", "--out", tmp_path / "s2.json", "--frozen-until", given
+    )
+    assert code == 2 and says in output and "--frozen-until" in output
+    assert not (tmp_path / "s2.json").exists()
+
+
+def test_cli_the_frozen_moment_carries_along_a_chain(tmp_path: Path) -> None:
+    """Frozen at 09:30 once: a later re-solve without --frozen-until never touches the 09:00 meeting."""
+    a_early = [
+        {
+            "id": "a",
+            "name": "A",
+            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "09:30"}],
+        },
+        *PEOPLE[1:],
+    ]
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b"), meeting("bc", "b", "c")], participants=a_early)
+    s1 = solve_cli(v1, tmp_path / "s1.json")
+    resolve_cli(v1, tmp_path / "s1.json", tmp_path / "s2.json", "--frozen-until", "2025-11-13T09:30")
+    s3, _ = resolve_cli(v1, tmp_path / "s2.json", tmp_path / "s3.json", "--cancel", "participant:b")
+    assert s3["frozen_until"] == "2025-11-13T09:30"
+    assert {"kind": "participant", "id": "b", "from": "2025-11-13T09:30"} in s3["cancelled"]
+    history = {a["meeting"]: a for a in s1["assignments"]}["ab"]
+    assert {a["meeting"]: a for a in s3["assignments"]}["ab"] == history
+    assert "ab" not in changes_of(s3) and changes_of(s3)["bc"]["change"] == "cancelled"
+    code, table = cli("timetable", v1, tmp_path / "s3.json", "--person", "b")
+    assert code == 0 and "A" in table and "1 meeting(s) scheduled" in table
+
+
+def test_cli_check_previous_catches_rewritten_history(tmp_path: Path) -> None:
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b"), meeting("cd", "c", "d")])
+    solve_cli(v1, tmp_path / "s1.json")
+    s2, _ = resolve_cli(v1, tmp_path / "s1.json", tmp_path / "s2.json", "--frozen-until", "2025-11-13T11:00")
+    moved = json.loads(json.dumps(s2))
+    first = moved["assignments"][0]
+    first["room"] = "R"  # free all morning: valid on its own
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps(moved))
+    assert cli("check", v1, tampered)[0] == 0  # alone it is a valid schedule ...
+    code, output = cli("check", v1, tampered, "--previous", tmp_path / "s2.json")
+    assert code == 1 and "[history]" not in output and "history" in output  # ... but not the one that happened
+    assert f"meeting {first['meeting']} happened before 2025-11-13T11:00" in output
+    earlier = json.loads(json.dumps(s2)) | {"frozen_until": "2025-11-13T09:00"}
+    tampered.write_text(json.dumps(earlier))
+    code, output = cli("check", v1, tampered, "--previous", tmp_path / "s2.json")
+    assert code == 1 and "earlier than the previous" in output
+
+
+def test_cli_a_tampered_frozen_moment_exempts_nothing(tmp_path: Path) -> None:
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")])
+    s1 = solve_cli(v1, tmp_path / "s1.json")
+    s1["frozen_until"] = "9999"
+    s1["assignments"][0]["room"] = "NOWHERE"
+    tampered = tmp_path / "t.json"
+    tampered.write_text(json.dumps(s1))
+    code, output = cli("check", v1, tampered)
+    assert code in (1, 2) and "frozen_until" in output
+
+
+def test_cli_diff_refuses_schedules_of_different_events(tmp_path: Path) -> None:
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")])
+    solve_cli(v1, tmp_path / "s1.json")
+    other = tmp_path / "other.yaml"
+    other.write_text(yaml.safe_dump(generate(20, 30, seed=4)))
+    solve_cli(other, tmp_path / "o.json")
+    code, output = cli("diff", tmp_path / "o.json", tmp_path / "s1.json")
+    assert code == 2 and "another event" in output
+
+
+def test_cli_nothing_is_written_when_the_checker_rejects_a_schedule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The path exists for our own bugs only: simulate one by breaking the converted schedule."""
+    import scheduler.solver.convert as solver
+
+    real = solver.outcome_to_schedule
+
+    def broken(*args: Any, **kwargs: Any) -> Schedule:
+        schedule = real(*args, **kwargs)
+        return schedule.model_copy(update={"objective": schedule.objective + 1})
+
+    monkeypatch.setattr(solver, "outcome_to_schedule", broken)
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")])
+    code, output = cli("solve", v1, "--out", tmp_path / "s.json")
+    assert (code == 1 and "Internal error" in output and "[objective]" not in output) or "objective" in output
+    assert not (tmp_path / "s.json").exists()
+
+
+def test_cli_the_2025_chain_of_two_resolves_stays_valid_and_tells_who_left(tmp_path: Path) -> None:
+    """The organisers' day: re-solve at 11:00 (cn-most-01 and room BJ-R1 out), again at 15:00."""
+    week = tmp_path / "w.yaml"
+    week.write_bytes((Path(__file__).resolve().parent.parent / "instances" / "2025.yaml").read_bytes())
+    solve_cli(week, tmp_path / "0.json")
+    s1, _ = resolve_cli(
+        week,
+        tmp_path / "0.json",
+        tmp_path / "1.json",
+        "--cancel",
+        "participant:cn-most-01",
+        "--cancel",
+        "room:BJ-R1",
+        "--frozen-until",
+        "2025-11-14T11:00",
+    )
+    s2, _ = resolve_cli(
+        week,
+        tmp_path / "1.json",
+        tmp_path / "2.json",
+        "--cancel",
+        "participant:cn-most-02",
+        "--frozen-until",
+        "2025-11-14T15:00",
+    )
+    assert s2["frozen_until"] == "2025-11-14T15:00"
+    left = [c for c in s1["changes"] + s2["changes"] if c["change"] == "left"]
+    assert left and all("can no longer attend" in c["cause"] for c in left)
+    code, table = cli("timetable", week, tmp_path / "2.json", "--person", "cn-most-01")
+    held = [a for a in s2["assignments"] if "cn-most-01" in a["participants"]]
+    assert held and all(f"{a['date']}T{a['start']}" < "2025-11-14T11:00" for a in held)
+    assert code == 0 and f"{len(held)} meeting(s) scheduled" in table
+    assert "0 meeting(s) scheduled" not in table

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU, make_instance, meeting, solve_and_verify
+from conftest import (
+    A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU,
+    make_instance,
+    meeting,
+    solve_and_verify,
+    solve_outcome_and_verify,
+)
+
+from scheduler.solver.request import Pin, SolveRequest
 
 TWO_CITIES_SAME_DAY = [
     {
@@ -20,6 +28,16 @@ TWO_CITIES_SAME_DAY = [
         "rooms": [{"id": "HZ-T", "count": 4, "capacity": 2}],
     },
 ]
+
+TABLE_AND_ROOM_ONE_SLOT = [
+    {
+        "id": "bj",
+        "city": "Beijing",
+        "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "09:30"}]}],
+        "rooms": [{"id": "T", "capacity": 2}, {"id": "R", "capacity": 4}],
+    }
+]
+"""One half-hour slot, a table for two (T) and a room for four (R)."""
 
 
 def test_one_table_one_slot_takes_the_higher_priority() -> None:
@@ -48,17 +66,9 @@ def test_room_capacity_rules_out_a_group_too_large_for_every_room() -> None:
 
 def test_group_meeting_takes_the_big_room_and_pairs_the_tables() -> None:
     """Rooms: table(2) and room(4); at one slot a 4-group and a pair both fit, in the right rooms."""
-    venues = [
-        {
-            "id": "bj",
-            "city": "Beijing",
-            "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "09:30"}]}],
-            "rooms": [{"id": "T", "capacity": 2}, {"id": "R", "capacity": 4}],
-        }
-    ]
     people = [{"id": p, "name": p} for p in "abcdef"]
     instance = make_instance(
-        venues=venues,
+        venues=TABLE_AND_ROOM_ONE_SLOT,
         participants=people,
         meetings=[meeting("g", "a", "b", "c", "d", priority=2), meeting("p", "e", "f", priority=1)],
     )
@@ -204,7 +214,7 @@ def test_multi_slot_meetings_with_mixed_rooms_get_exact_rooms() -> None:
 
 
 def test_seed_and_limits_give_a_repeatable_optimum() -> None:
-    """Two runs with the same seed on a small instance give the same total and the same placements."""
+    """Two runs with the same seed give the same total and placements, and both reach CP-SAT's seeded search."""
     instance = make_instance(
         meetings=[
             meeting("m1", "a", "b", priority=2),
@@ -212,7 +222,11 @@ def test_seed_and_limits_give_a_repeatable_optimum() -> None:
             meeting("m3", "a", "d", priority=1),
         ]
     )
-    first, second = solve_and_verify(instance), solve_and_verify(instance)
+    (first_outcome, first), (second_outcome, second) = (
+        solve_outcome_and_verify(instance),
+        solve_outcome_and_verify(instance),
+    )
+    assert "cp-sat" in first_outcome.stages and "cp-sat" in second_outcome.stages
     assert first.objective == second.objective == 4
     assert first.assignments == second.assignments
 
@@ -227,9 +241,52 @@ def test_bounds_stay_honest_when_time_runs_short() -> None:
     from scheduler.model import Instance
 
     instance = Instance.model_validate(generate(300, 1500, seed=3))
-    quick = solve_and_verify(instance, time_limit=1)
-    longer = solve_and_verify(instance, time_limit=30)
+    # The pipeline as users run it (shortcuts on): its bounds are what must stay honest.
+    quick = solve_and_verify(instance, time_limit=1, shortcuts=True)
+    longer = solve_and_verify(instance, time_limit=30, shortcuts=True)
     assert quick.bound >= longer.objective
     assert longer.bound >= quick.objective
     if quick.status == "OPTIMAL":
         assert quick.objective == longer.objective
+
+
+def test_the_cp_model_runs_unless_shortcuts_are_allowed() -> None:
+    """The first draft already meets the bound here: with shortcuts the solve ends there; without, CP-SAT runs."""
+    instance = make_instance(meetings=[meeting("m1", "a", "b", priority=1), meeting("m2", "c", "d", priority=5)])
+    forced, schedule = solve_outcome_and_verify(instance)
+    assert "cp-sat" in forced.stages and schedule.objective == 6
+    quick, schedule = solve_outcome_and_verify(instance, shortcuts=True)
+    assert "cp-sat" not in quick.stages and schedule.objective == 6
+
+
+def test_a_busy_slot_uses_the_lowest_numbered_tables() -> None:
+    """Twelve tables, three pairs at the one slot: T-1, T-2, T-3, not T-1, T-10, T-11."""
+    venues = [{**TWO_CITIES_SAME_DAY[0], "rooms": [{"id": "T", "count": 12, "capacity": 2}]}]
+    venues[0]["days"] = [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "09:30"}]}]
+    people = [{"id": p, "name": p} for p in "abcdef"]
+    instance = make_instance(
+        venues=venues,
+        participants=people,
+        meetings=[meeting("ab", "a", "b"), meeting("cd", "c", "d"), meeting("ef", "e", "f")],
+    )
+    outcome, schedule = solve_outcome_and_verify(instance)
+    assert "cp-sat" in outcome.stages
+    assert sorted(a.room for a in schedule.assignments) == ["T-1", "T-2", "T-3"]
+
+
+def test_pins_that_clash_are_never_both_kept() -> None:
+    """The issue's case: m1 grew to include c, who is also in m2 at the same slot. Both pins cannot
+    stand; the first draft refuses the lower-priority one and says so, and the schedule is valid."""
+    people = [{"id": p, "name": p} for p in "abcde"]
+    instance = make_instance(
+        venues=TABLE_AND_ROOM_ONE_SLOT,
+        participants=people,
+        meetings=[meeting("m1", "a", "b", "e", "c", priority=2), meeting("m2", "c", "d", priority=1)],
+    )
+    (m1,) = instance.meeting_options(instance.meeting_by_id["m1"])
+    (m2,) = instance.meeting_options(instance.meeting_by_id["m2"])
+    pins = {"m2": Pin("m2", m2, "T", forced=False), "m1": Pin("m1", m1, "R", forced=False)}
+    outcome, schedule = solve_outcome_and_verify(instance, SolveRequest(instance, pins=pins))
+    assert outcome.refused_fixed == {"m2": "c is in another meeting then"}
+    assert [a.meeting for a in schedule.assignments] == ["m1"]
+    assert [u.meeting for u in schedule.unscheduled] == ["m2"]

@@ -16,7 +16,7 @@ optimum (CP-SAT) bound the best schedule from above:
                      rooms of capacity >= k (a room holds one meeting at a time).
 The LP bound is computed by weak duality from PDLP's duals clamped to >= 0, so it is valid
 whatever the LP's numerical accuracy: sum(b*u) + sum over columns of max(0, c - A'u).
-The integer model's assignment is the first stage of the decomposition in solve.py.
+The integer model's assignment is the first stage of the decomposition in pipeline.py.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from ortools.pdlp.python import pdlp
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
-from scheduler.cpsat import solve_interruptibly
 from scheduler.model import Instance, Meeting, Option, Room
+from scheduler.solver.ortools.cpsat import solve_interruptibly
 
 Block = tuple[str, dt.date]
 """A venue day: (venue, date). Sessions are merged: finer blocks made the LP highly degenerate

@@ -1,0 +1,49 @@
+"""A SolveOutcome as a plain Schedule (the file format), meetings in instance order."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from scheduler.model import Option, to_clock
+from scheduler.solution import Assignment, Schedule, Unscheduled
+from scheduler.solver.request import SolveOutcome, SolveRequest
+
+
+def to_assignment(meeting_id: str, option: Option, room: str, participants: list[str] | None = None) -> Assignment:
+    return Assignment(
+        meeting=meeting_id,
+        date=option.date.isoformat(),
+        start=to_clock(option.start),
+        end=to_clock(option.end),
+        city=option.city,
+        venue=option.venue,
+        room=room,
+        participants=None if participants is None else list(participants),
+    )
+
+
+def outcome_to_schedule(
+    outcome: SolveOutcome, request: SolveRequest, instance_path: str, instance_sha256: str
+) -> Schedule:
+    """A plain Schedule, meetings in instance order, each with the people the request gave it."""
+    meetings = request.instance.meetings
+    assignments = [
+        to_assignment(m.id, *outcome.placements[m.id], participants=request.meeting_participants(m))
+        for m in meetings
+        if m.id in outcome.placements
+    ]
+    unscheduled = [
+        Unscheduled(meeting=m.id, reason=outcome.unscheduled[m.id]) for m in meetings if m.id in outcome.unscheduled
+    ]
+    return Schedule(
+        instance=instance_path,
+        instance_sha256=instance_sha256,
+        event=request.instance.event.name,
+        created=dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds"),
+        status="OPTIMAL" if outcome.status == "OPTIMAL" else "FEASIBLE",
+        objective=outcome.objective,
+        bound=outcome.bound,
+        assignments=assignments,
+        unscheduled=unscheduled,
+        solve_seconds=round(outcome.seconds, 2),
+    )

@@ -1,0 +1,169 @@
+"""A fast, room-exact greedy schedule, used as CP-SAT's starting point (a complete hint).
+
+The solver starts from this, so its answer is never worse than the greedy. Fixed placements
+(pins, hints) go first, each only if it breaks nothing already taken; then meetings in order
+of priority (then scarcity of options), each into its first option where every participant
+is free, in one city that date, under their cap, and a real room is free for all its slots.
+Rooms are tried smallest first, lowest-numbered first (T-3 before T-10).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from scheduler.model import Instance, Meeting, Option, Room
+from scheduler.solver.rooms import natural_key
+
+Placements = dict[str, tuple[Option, str]]
+
+
+@dataclass
+class Draft:
+    placements: Placements = field(default_factory=dict)
+    """Meeting id -> (option, room) for the meetings the greedy placed."""
+    refused: dict[str, str] = field(default_factory=dict)
+    """Fixed meeting id -> why it could not be kept where given."""
+
+
+class _Occupancy:
+    """Who and which rooms are busy when, each person's city per date and meeting count."""
+
+    def __init__(
+        self, instance: Instance, rooms: Iterable[Room], closed: set[str], caps: Callable[[str], int | None] | None
+    ) -> None:
+        self.step = instance.event.slot_minutes
+        self.caps = {p.id: caps(p.id) if caps is not None else p.max_meetings for p in instance.participants}
+        self.busy: set[tuple[str, dt.date, int]] = set()
+        self.city_on: dict[tuple[str, dt.date], str] = {}
+        self.count: Counter[str] = Counter()
+        self.room_busy: set[tuple[str, dt.date, int]] = set()
+        self.room_of = {room.id: room for room in rooms}
+        # Free rooms per (venue, date, tick, capacity): a set, and a stack of ids lowest on top
+        # whose taken entries are skipped lazily, so the first free room costs O(1), not O(rooms).
+        self.ids_of_class: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for room in sorted(self.room_of.values(), key=lambda r: (r.capacity, natural_key(r.id))):
+            if room.id not in closed:
+                self.ids_of_class[(room.venue, room.capacity)].append(room.id)
+        self.capacities: dict[str, list[int]] = defaultdict(list)
+        for venue, capacity in self.ids_of_class:
+            self.capacities[venue].append(capacity)
+        self.free_sets: dict[tuple[str, dt.date, int, int], set[str]] = {}
+        self.free_stacks: dict[tuple[str, dt.date, int, int], list[str]] = {}
+
+    def ticks(self, option: Option) -> range:
+        return range(option.start, option.end, self.step)
+
+    def free_set(self, venue: str, date: dt.date, tick: int, capacity: int) -> set[str]:
+        key = (venue, date, tick, capacity)
+        if key not in self.free_sets:
+            self.free_sets[key] = set(self.ids_of_class[(venue, capacity)])
+            self.free_stacks[key] = self.ids_of_class[(venue, capacity)][::-1]
+        return self.free_sets[key]
+
+    def first_free_room(self, option: Option, size: int) -> str | None:
+        ticks = self.ticks(option)
+        for capacity in self.capacities[option.venue]:
+            if capacity < size:
+                continue
+            if len(ticks) == 1:
+                free = self.free_set(option.venue, option.date, ticks[0], capacity)
+                stack = self.free_stacks[(option.venue, option.date, ticks[0], capacity)]
+                while stack and stack[-1] not in free:
+                    stack.pop()
+                if stack:
+                    return stack[-1]
+            else:
+                common = set.intersection(*(self.free_set(option.venue, option.date, t, capacity) for t in ticks))
+                if common:
+                    return min(common, key=natural_key)
+        return None
+
+    def people_fit(self, people: list[str], option: Option) -> str | None:
+        """Why these people cannot meet at `option`, or None if they can."""
+        for p in people:
+            cap = self.caps[p]
+            if cap is not None and self.count[p] >= cap:
+                return f"{p} already has max_meetings ({cap})"
+            if self.city_on.get((p, option.date), option.city) != option.city:
+                return f"{p} is in {self.city_on[(p, option.date)]} that date"
+            if any((p, option.date, t) in self.busy for t in self.ticks(option)):
+                return f"{p} is in another meeting then"
+        return None
+
+    def room_fits(self, option: Option, room_id: str, size: int) -> str | None:
+        """Why `room_id` cannot hold these people at `option`, or None if it can."""
+        room = self.room_of.get(room_id)
+        if room is None or room.venue != option.venue:
+            return f"room {room_id} is not a room of venue {option.venue}"
+        if room.capacity < size:
+            return f"room {room_id} holds {room.capacity}, not {size}"
+        if any((room_id, option.date, t) in self.room_busy for t in self.ticks(option)):
+            return f"room {room_id} holds another meeting then"
+        return None
+
+    def take(self, people: list[str], option: Option, room_id: str) -> None:
+        ticks = self.ticks(option)
+        for pid in people:
+            self.city_on[(pid, option.date)] = option.city
+            self.count[pid] += 1
+            self.busy.update((pid, option.date, t) for t in ticks)
+        room = self.room_of[room_id]
+        for t in ticks:
+            self.room_busy.add((room_id, option.date, t))
+            self.free_set(option.venue, option.date, t, room.capacity).discard(room_id)
+
+
+def greedy_placements(
+    instance: Instance,
+    meetings: list[Meeting],
+    options_of: Callable[[Meeting], list[Option]],
+    participants_of: Callable[[Meeting], list[str]],
+    rooms: list[Room],
+    fixed: Placements | None = None,
+    closed_rooms: set[str] | frozenset[str] = frozenset(),
+    cap_of: Callable[[str], int | None] | None = None,
+) -> Draft:
+    """A draft schedule: fixed placements first, each checked against those before it, then greedy.
+
+    `rooms`: every room, `closed_rooms` (cancelled) excepted for new placements only: a fixed
+    placement may still sit in one (frozen history). Each person's max_meetings where a
+    re-solve changes it (`cap_of`, default: the instance's).
+    """
+    state = _Occupancy(instance, rooms, set(closed_rooms), cap_of)
+    draft = Draft()
+    by_id = {m.id: m for m in meetings}
+    for mid, (option, room_id) in (fixed or {}).items():
+        if mid not in by_id or mid in draft.placements:
+            continue
+        people = participants_of(by_id[mid])
+        why = state.room_fits(option, room_id, len(people)) or state.people_fit(people, option)
+        if why is None:
+            state.take(people, option, room_id)
+            draft.placements[mid] = (option, room_id)
+        else:
+            draft.refused[mid] = why
+
+    options = {m.id: options_of(m) for m in meetings if m.id not in draft.placements}
+    order = sorted(
+        (m for m in meetings if m.id not in draft.placements),
+        key=lambda m: (-m.priority, len(options[m.id]), m.id),
+    )
+    step, caps, count, city_on, busy = state.step, state.caps, state.count, state.city_on, state.busy  # hot loop
+    for meeting in order:
+        people = participants_of(meeting)
+        if any(caps[p] is not None and count[p] >= caps[p] for p in people):  # type: ignore[operator]
+            continue
+        for option in options[meeting.id]:
+            if any(city_on.get((p, option.date), option.city) != option.city for p in people):
+                continue
+            if any((p, option.date, t) in busy for p in people for t in range(option.start, option.end, step)):
+                continue
+            free_room = state.first_free_room(option, len(people))
+            if free_room is not None:
+                state.take(people, option, free_room)
+                draft.placements[meeting.id] = (option, free_room)
+                break
+    return draft

@@ -1,0 +1,1 @@
+"""Everything that talks to OR-Tools: the aggregate relaxation, the CP-SAT model, interruptible solving."""

@@ -1,0 +1,149 @@
+"""FORMAT.md's rules as CP-SAT constraints, one small function per rule on the model's `Variables`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+from ortools.sat.python.cp_model import LinearExpr
+
+from scheduler.solver.ortools.variables import Variables
+
+
+def one_place_per_meeting(v: Variables) -> None:
+    """Each meeting is scheduled at most once (rule 9)."""
+    for choice_ids in v.meeting_choices:
+        if len(choice_ids) > 1:
+            v.model.add_at_most_one(v.literals[c] for c in choice_ids)
+
+
+def one_meeting_at_a_time_and_one_city_per_day(v: Variables) -> None:
+    """A participant is in one meeting at a time (rule 4) and one city per date (rule 6)."""
+    per_tick: dict[tuple[str, dt.date, int], dict[str, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
+    cities_on: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
+    participants = v.prepared.participants
+    for c, choice in enumerate(v.choices):
+        option = choice.option
+        for pid in participants[choice.meeting]:
+            cities_on[(pid, option.date)].add(option.city)
+            for tick in v.ticks(option):
+                per_tick[(pid, option.date, tick)][option.city].append(v.literals[c])
+    for (pid, date), cities in cities_on.items():
+        if len(cities) > 1:
+            flags = []
+            for city in sorted(cities):
+                v.in_city[(pid, date, city)] = flag = v.model.new_bool_var("")
+                flags.append(flag)
+            v.model.add_at_most_one(flags)
+    # A participant's meetings in one city never overlap the same tick in another
+    # city either: the in_city flags make the two cities exclusive per date.
+    for (pid, date, _), by_city in per_tick.items():
+        for city, lits in by_city.items():
+            city_flag = v.in_city.get((pid, date, city))
+            if city_flag is not None:
+                v.model.add(LinearExpr.sum(lits) <= city_flag)
+            elif len(by_city) == 1 and len(lits) > 1:
+                v.model.add_at_most_one(lits)
+
+
+def blocked_levels(v: Variables) -> dict[tuple[str, dt.date, int], list[int]]:
+    """A cancelled room counts as occupied at every slot its frozen meetings do not use."""
+    forced_ticks = {
+        (pin.room, pin.option.date, tick)
+        for pin in v.request.pins.values()
+        if pin.forced
+        for tick in v.ticks(pin.option)
+    }
+    blocked: dict[tuple[str, dt.date, int], list[int]] = defaultdict(list)
+    instance = v.request.instance
+    for room_id in v.request.excluded_rooms:
+        room = instance.room_by_id[room_id]
+        level = v.rooms.level_of(room)
+        for session in instance.sessions:
+            if session.venue != room.venue:
+                continue
+            for tick in range(session.start, session.end, v.step):
+                if (room_id, session.date, tick) not in forced_ticks:
+                    blocked[(room.venue, session.date, tick)].append(level)
+    return blocked
+
+
+def room_capacity_per_slot(v: Variables) -> None:
+    """Per venue and slot, meetings fit the rooms by capacity (rules 2, 3; Hall's condition)."""
+    by_slot: dict[tuple[str, dt.date, int], list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+    for c, choice in enumerate(v.choices):
+        level = v.level(choice)
+        for tick in v.ticks(choice.option):
+            by_slot[(choice.option.venue, choice.option.date, tick)].append((level, v.literals[c]))
+    blocked = blocked_levels(v)
+    for (venue, date, tick), entries in by_slot.items():
+        closed = blocked.get((venue, date, tick), [])
+        for level, rooms_here in enumerate(v.rooms.rooms_at_level[venue]):
+            rooms = rooms_here - sum(1 for b in closed if b >= level)
+            lits = [lit for lit_level, lit in entries if lit_level >= level]
+            if len(lits) > rooms:
+                v.model.add(LinearExpr.sum(lits) <= rooms)
+
+
+def room_group_occupancy(v: Variables) -> None:
+    """Multi-slot meetings in a room group never exceed its rooms at any slot (rules 1, 3)."""
+    by_group_slot: dict[tuple[int, dt.date, int], list[cp_model.IntVar]] = defaultdict(list)
+    for c, choice in enumerate(v.choices):
+        if choice.group is None:
+            continue
+        for tick in v.ticks(choice.option):
+            by_group_slot[(choice.group, choice.option.date, tick)].append(v.literals[c])
+    for (g, _, _), lits in by_group_slot.items():
+        size = len(v.rooms.groups[g].rooms)
+        if len(lits) > size:
+            if size == 1:
+                v.model.add_at_most_one(lits)
+            else:
+                v.model.add(LinearExpr.sum(lits) <= size)
+
+
+def max_meetings(v: Variables) -> None:
+    """A participant attends at most max_meetings meetings (rule 7)."""
+    lits_of: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    for idx, choice_ids in enumerate(v.meeting_choices):
+        for pid in v.prepared.participants[idx]:
+            lits_of[pid].extend(v.literals[c] for c in choice_ids)
+    for pid, lits in lits_of.items():
+        limit = v.request.max_meetings(pid)
+        if limit is not None and len(lits) > limit:
+            v.model.add(LinearExpr.sum(lits) <= limit)
+
+
+def pins(v: Variables) -> None:
+    """Pinned meetings stay; unforced ones may move, at most max_moves of them."""
+    request = v.request
+    for c, choice in enumerate(v.choices):
+        if not choice.pinned:
+            continue
+        pin = request.pins[v.prepared.meetings[choice.meeting].id]
+        if pin.forced or request.max_moves == 0:
+            v.model.add(v.literals[c] == 1)
+        else:
+            v.move_literals.append(~v.literals[c])  # type: ignore[arg-type]
+    if v.move_literals:
+        v.model.add(LinearExpr.sum(v.move_literals) <= request.max_moves)
+
+
+def placed_count(v: Variables) -> None:
+    """`placed` counts the scheduled meetings (progress only; constrains nothing)."""
+    v.placed = v.model.new_int_var(0, len(v.prepared.meetings), "placed")
+    v.model.add(v.placed == LinearExpr.sum(v.literals))
+
+
+RULES: tuple[Callable[[Variables], None], ...] = (
+    one_place_per_meeting,
+    one_meeting_at_a_time_and_one_city_per_day,
+    room_capacity_per_slot,
+    room_group_occupancy,
+    max_meetings,
+    pins,
+    placed_count,
+)
+"""Every constraint, in the order the model adds them."""

@@ -1,0 +1,104 @@
+"""The CP model's decision variables: one literal per feasible (meeting, place[, room group]).
+
+`Variables` also carries what the constraint and objective functions read (the request, its
+prepared options, the room groups), so each of those is a small function of it alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from scheduler.model import Option
+from scheduler.solver.prepared import Prepared
+from scheduler.solver.request import SolveRequest
+from scheduler.solver.rooms import RoomGroups, build_room_groups
+
+
+@dataclass(frozen=True)
+class Choice:
+    meeting: int
+    option: Option
+    group: int | None
+    """None: a single-slot meeting counted per slot; else the room group it holds."""
+    pinned: bool = False
+
+
+@dataclass
+class Variables:
+    request: SolveRequest
+    prepared: Prepared
+    rooms: RoomGroups
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    choices: list[Choice] = field(default_factory=list)
+    literals: list[cp_model.IntVar] = field(default_factory=list)
+    meeting_choices: list[list[int]] = field(default_factory=list)
+    """Per meeting (prepared index): the indices of its choices."""
+    in_city: dict[tuple[str, dt.date, str], cp_model.IntVar] = field(default_factory=dict)
+    """(person, date, city) -> 'in this city that date', where a person has more than one city."""
+    move_literals: list[cp_model.IntVar] = field(default_factory=list)
+    """One per movable pin: true when it moves."""
+    placed: cp_model.IntVar | None = None
+    """How many meetings are placed (reported as progress)."""
+
+    @property
+    def step(self) -> int:
+        return self.request.instance.event.slot_minutes
+
+    def ticks(self, option: Option) -> range:
+        return range(option.start, option.end, self.step)
+
+    def people(self, choice: Choice) -> list[str]:
+        return self.prepared.participants[choice.meeting]
+
+    def priority(self, choice: Choice) -> int:
+        return self.prepared.meetings[choice.meeting].priority
+
+    def level(self, choice: Choice) -> int:
+        """The capacity level a choice uses: its group's, or the smallest that holds its people."""
+        if choice.group is not None:
+            return self.rooms.groups[choice.group].level
+        level = self.rooms.need_level(choice.option.venue, len(self.people(choice)))
+        assert level is not None
+        return level
+
+
+def room_groups_for(request: SolveRequest) -> RoomGroups:
+    """The instance's room groups; rooms holding a pin or cancelled stand alone."""
+    alone = {pin.room for pin in request.pins.values()}
+    return build_room_groups(request.instance.rooms, alone, request.excluded_rooms)
+
+
+def choice_variables(
+    request: SolveRequest, prepared: Prepared, narrowed: dict[str, list[Option]] | None = None
+) -> Variables:
+    """One literal per feasible (meeting, start, venue[, room group]) (rules 1, 2, 5, 8).
+
+    `narrowed`: narrower free options per meeting id (a stage); default all of `prepared`'s.
+    """
+    v = Variables(request, prepared, room_groups_for(request))
+    v.meeting_choices = [[] for _ in prepared.meetings]
+
+    def new(choice: Choice) -> None:
+        v.meeting_choices[choice.meeting].append(len(v.choices))
+        v.choices.append(choice)
+        v.literals.append(v.model.new_bool_var(""))
+
+    for idx, meeting in enumerate(prepared.meetings):
+        size = len(prepared.participants[idx])
+        pin = request.pins.get(meeting.id)
+        if pin is not None:
+            new(Choice(idx, pin.option, v.rooms.group_of_room[pin.room], pinned=True))
+        options = narrowed.get(meeting.id, []) if narrowed is not None else prepared.options[idx]
+        for option in options:
+            if v.rooms.need_level(option.venue, size) is None:
+                continue
+            if meeting.slots == 1:
+                new(Choice(idx, option, None))
+                continue
+            for g, group in enumerate(v.rooms.groups):
+                if group.venue == option.venue and group.capacity >= size and not group.cancelled:
+                    new(Choice(idx, option, g))
+    return v

@@ -1,0 +1,106 @@
+"""What the solver is asked (SolveRequest, Pin, SolveParams) and what it answers (SolveOutcome).
+
+Plain data, no OR-Tools: `resolve` builds requests and `diff` reads outcomes without loading it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from scheduler.model import Instance, Meeting, Option
+
+
+@dataclass(frozen=True)
+class Pin:
+    """A meeting's previous place (venue, date, start, room) in a re-solve."""
+
+    meeting: str
+    option: Option
+    room: str
+    forced: bool
+    """True: it must stay (frozen history). False: it stays unless a move is allowed."""
+
+
+@dataclass
+class SolveRequest:
+    """What to solve: the instance plus the re-solve adjustments (all empty for `solve`)."""
+
+    instance: Instance
+    participants_of: dict[str, list[str]] = field(default_factory=dict)
+    """Meeting id -> participants, where a re-solve removed some; others as in the instance."""
+    excluded_meetings: set[str] = field(default_factory=set)
+    excluded_rooms: set[str] = field(default_factory=set)
+    pins: dict[str, Pin] = field(default_factory=dict)
+    max_moves: int = 0
+    prefer_time: dict[str, tuple[dt.date, int]] = field(default_factory=dict)
+    """Displaced meetings: a different date or start than this costs one tie-break point."""
+    frozen_until: dt.datetime | None = None
+    hint: dict[str, tuple[Option, str]] = field(default_factory=dict)
+    max_meetings_of: dict[str, int] = field(default_factory=dict)
+    """Participant id -> cap where a re-solve changes it: never below what history already holds
+    (an edit cannot undo the past), less the history the solver does not hold as a pin."""
+    busy: dict[tuple[str, dt.date], tuple[str, frozenset[int]]] = field(default_factory=dict)
+    """(participant, date) -> (city, minutes) taken by history the solver does not hold as a pin."""
+
+    def meeting_participants(self, meeting: Meeting) -> list[str]:
+        """The meeting's people in this request: the instance's, less any a re-solve removed."""
+        return self.participants_of.get(meeting.id, meeting.participants)
+
+    def max_meetings(self, pid: str) -> int | None:
+        """The participant's cap in this request."""
+        return self.max_meetings_of.get(pid, self.instance.participant_by_id[pid].max_meetings)
+
+    def fits_busy(self, people: list[str], option: Option) -> bool:
+        """Whether an option avoids the city and time that history took from these people."""
+        for pid in people:
+            taken = self.busy.get((pid, option.date))
+            if taken is not None and (
+                taken[0] != option.city or any(t in taken[1] for t in range(option.start, option.end))
+            ):
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class Progress:
+    elapsed: float
+    objective: int | None
+    bound: int | None
+    placed: int | None
+    phase: str
+    """What the solver is doing, in an organiser's words."""
+
+
+@dataclass
+class SolveParams:
+    time_limit: float = 60.0
+    workers: int = 2
+    seed: int = 0
+    log: bool = False
+    shortcuts: bool = True
+    """False: never stop early because the first draft already meets the bound, and let CP-SAT
+    prove optimality on its own (no external bound given to it): tests use this to reach the model."""
+
+
+@dataclass
+class SolveOutcome:
+    status: str
+    objective: int
+    bound: int
+    placements: dict[str, tuple[Option, str]]
+    unscheduled: dict[str, str]
+    moves: int
+    seconds: float
+    interrupted: bool = False
+    """The search stopped early (Ctrl-C) rather than at its time limit or optimum."""
+    first_schedule_seconds: float | None = None
+    stages: list[str] = field(default_factory=list)
+    """The stages that ran, in order (see `scheduler.solver.pipeline.STAGES`)."""
+    refused_fixed: dict[str, str] = field(default_factory=dict)
+    """Pinned or hinted meeting id -> why the first draft could not keep it where given (a clash
+    with one taken before it: forced pins first, then by priority)."""
+
+
+class NoSchedule(Exception):
+    """The solver ended without any schedule (exit status 1)."""

@@ -1,0 +1,23 @@
+"""Layers: planning a re-solve, comparing and showing schedules never load OR-Tools."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_request_conversion_resolve_render_and_the_cli_do_not_import_ortools() -> None:
+    """`schedule diff`, `check`, `timetable` and re-solve planning stay light; only solving loads OR-Tools."""
+    code = (
+        "import sys\n"
+        "import scheduler.resolve, scheduler.solver.request, scheduler.solver.convert, scheduler.render\n"
+        "import scheduler.solver.rooms, scheduler.solver.greedy, scheduler.solver.prepared, scheduler.cli\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'ortools')\n"
+        "assert not loaded, loaded\n"
+        "import scheduler.solver.pipeline\n"
+        "assert 'ortools' in sys.modules  # the check above can fail: the pipeline does load it\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
