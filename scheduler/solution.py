@@ -75,6 +75,8 @@ class Schedule(BaseModel):
     frozen_until: str | None = None
     """Re-solve: meetings starting before this local date-time were kept as history."""
     solve_seconds: float | None = None
+    command: str | None = None
+    """The command line that wrote this file, for `schedule history`."""
 
     @property
     def assignment_by_meeting(self) -> dict[str, Assignment]:

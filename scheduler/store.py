@@ -257,6 +257,20 @@ def write_text_atomically(path: Path, text: str) -> Path | None:
     return kept
 
 
+def replace_bytes_atomically(path: Path, data: bytes) -> None:
+    """Write via a temporary file and rename, keeping no earlier version (derived files: exports)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp_name, 0o666 & ~_umask())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
 def write_schedule(path: Path, schedule: Schedule) -> Path | None:
     return write_text_atomically(path, schedule_json(schedule))
 
