@@ -247,7 +247,11 @@ def _place(a: Assignment | None) -> str:
 
 
 def changes_by_person(instance: Instance, changes: list[Change]) -> RenderableType:
-    """Who must be told what: the change list grouped by person."""
+    """Who must be told what, with whom and why: the change list grouped by person.
+
+    Each change reads as a few short lines (what, with whom, why), so an organiser can pass
+    it on as it stands, and it stays readable in 80 columns.
+    """
     if not changes:
         return Text("No changes: nobody needs to be told anything.")
     per_person: dict[str, list[Change]] = defaultdict(list)
@@ -255,22 +259,40 @@ def changes_by_person(instance: Instance, changes: list[Change]) -> RenderableTy
         for pid in change.notify:
             per_person[pid].append(change)
     who = "1 person" if len(per_person) == 1 else f"{len(per_person)} people"
-    table = Table(box=box.SIMPLE_HEAD, title=f"{who} to notify", title_justify="left")
-    table.add_column("Person", ratio=2)
-    table.add_column("Meeting", no_wrap=True)
-    table.add_column("Change", no_wrap=True)
-    table.add_column("Before → after", ratio=3)
+    table = Table(box=box.SIMPLE_HEAD, title=f"{who} to notify", title_justify="left", show_lines=True)
+    table.add_column("Person", ratio=1, overflow="fold")
+    table.add_column("What changed, with whom, why", ratio=3, overflow="fold")
     for pid in sorted(per_person):
-        first = True
-        for change in per_person[pid]:
-            table.add_row(
-                _who(instance, pid) if first else "",
-                change.meeting,
-                change.change,
-                f"{_place(change.before)} → {_place(change.after)}",
-            )
-            first = False
+        lines = [_change_text(instance, change, pid) for change in per_person[pid]]
+        table.add_row(_who(instance, pid), Text("\n").join(lines))
     return table
+
+
+def _change_text(instance: Instance, change: Change, pid: str) -> Text:
+    if change.before is not None and change.after is not None and change.change != "moved":
+        where = _place(change.after)
+    else:
+        where = f"{_place(change.before)} → {_place(change.after)}"
+    text = Text.assemble((f"{change.change} ", "bold"), f"{change.meeting}: {where}")
+    others = _counterparts(instance, change, pid)
+    if others:
+        text.append("\n  with " + ", ".join(_who(instance, other) for other in others), style="dim")
+    if change.cause:
+        text.append(f"\n  why: {change.cause}", style="italic")
+    return text
+
+
+def _counterparts(instance: Instance, change: Change, pid: str) -> list[str]:
+    """The others in the meeting as it now stands (or stood, if it is gone)."""
+    assignment = change.after or change.before
+    if assignment is None:
+        return []
+    if assignment.participants is not None:
+        people = assignment.participants
+    else:
+        meeting = instance.meeting_by_id.get(change.meeting)
+        people = meeting.participants if meeting is not None else []
+    return [p for p in people if p != pid]
 
 
 def import_summary(report: ImportReport, path: str, kept: str | None) -> RenderableType:
