@@ -8,13 +8,14 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console, RenderableType
 from rich.live import Live
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperCommand, TyperGroup
 
 from scheduler import render
 from scheduler.errors import InputError, Problem
@@ -31,9 +32,35 @@ from scheduler.store import (
     write_or_keep,
 )
 
+
+class _QuietFlags:
+    """Help without a type label on on/off flags (typer would print '<bool>' beside --help and --log)."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        command: Any = self  # a TyperCommand or TyperGroup: this class only comes first in their bases
+        for param in [*command.params, command.get_help_option(ctx)]:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        super().format_help(ctx, formatter)  # type: ignore[misc]
+
+
+class _Command(_QuietFlags, TyperCommand):
+    pass
+
+
+class _Group(_QuietFlags, TyperGroup):
+    pass
+
+
 app = typer.Typer(
     name="schedule",
-    help="Plan one-to-one and group meetings at brokerage events with OR-Tools CP-SAT.",
+    cls=_Group,
+    help="""Plan one-to-one and group meetings at brokerage events with OR-Tools CP-SAT.
+
+    Before the event: import (spreadsheets to an instance), solve, check, then export
+    (calendars, Excel, printable agendas). During it: resolve after cancellations, diff
+    and history to see what changed. The files are described in docs/FORMAT.md.
+    Run `schedule COMMAND --help` for each command's options.""",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -43,21 +70,34 @@ app = typer.Typer(
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
-InstanceArg = Annotated[Path, typer.Argument(help="Instance file (YAML, see FORMAT.md).", show_default=False)]
+InstanceArg = Annotated[
+    Path,
+    typer.Argument(help="Instance file (YAML; see docs/FORMAT.md).", metavar="INSTANCE", show_default=False),
+]
 ScheduleArg = Annotated[
-    Path, typer.Argument(help="Schedule file (JSON) written by solve or resolve.", show_default=False)
+    Path,
+    typer.Argument(help="Schedule file (JSON) written by solve or resolve.", metavar="SCHEDULE", show_default=False),
 ]
 OutOpt = Annotated[
     Path | None,
     typer.Option(
-        "--out", "-o", help="Where to write the schedule [default: INSTANCE with .schedule.json].", show_default=False
+        "--out",
+        "-o",
+        help="Where to write the schedule (default: the instance's name with .schedule.json for .yaml).",
+        metavar="FILE",
+        show_default=False,
     ),
 ]
 TimeLimitOpt = Annotated[
-    float, typer.Option("--time-limit", "-t", min=0.5, max=86_400, help="Stop after this many seconds (whole run).")
+    float,
+    typer.Option(
+        "--time-limit", "-t", min=0.5, max=86_400, help="Stop after this many seconds (whole run).", metavar="SECONDS"
+    ),
 ]
-WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=1, max=256, help="CP-SAT worker threads.")]
-SeedOpt = Annotated[int, typer.Option("--seed", min=0, max=2**31 - 1, help="Random seed, for repeatable runs.")]
+WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=1, max=256, help="CP-SAT worker threads.", metavar="N")]
+SeedOpt = Annotated[
+    int, typer.Option("--seed", min=0, max=2**31 - 1, help="Random seed, for repeatable runs.", metavar="N")
+]
 
 
 def _default_workers() -> int:
@@ -180,8 +220,9 @@ def _write(target: Path, text: str) -> Path | None:
         fail(str(failure), 1)
 
 
-@app.command()
+@app.command(cls=_Command)
 def solve(
+    ctx: typer.Context,
     instance_path: InstanceArg,
     out_path: OutOpt = None,
     time_limit: TimeLimitOpt = 60.0,
@@ -209,6 +250,7 @@ def solve(
     except NoSchedule as error:
         fail(str(error), 1)
     schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)  # type: ignore[arg-type]
+    schedule = schedule.model_copy(update={"command": _command_line(ctx)})
     kept = _write_checked(instance, schedule, target)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
 
@@ -230,22 +272,39 @@ def _write_checked(
     return _write(target, schedule_json(schedule))
 
 
-@app.command()
+@app.command(cls=_Command)
 def resolve(
+    ctx: typer.Context,
     instance_path: InstanceArg,
     previous_path: Annotated[
-        Path, typer.Option("--previous", "-p", help="The schedule to start from (JSON).", show_default=False)
+        Path,
+        typer.Option(
+            "--previous", "-p", help="The schedule to start from (JSON).", metavar="SCHEDULE", show_default=False
+        ),
     ],
     cancel: Annotated[
         list[str] | None,
-        typer.Option("--cancel", "-c", help="What is cancelled: participant:ID, meeting:ID or room:ID (repeatable)."),
+        typer.Option(
+            "--cancel",
+            "-c",
+            help="What is cancelled: participant:ID, meeting:ID or room:ID. Repeat for several.",
+            metavar="KIND:ID",
+            show_default=False,
+        ),
     ] = None,
     frozen_until: Annotated[
         str | None,
-        typer.Option("--frozen-until", help="Local date-time, e.g. 2025-11-14T12:00: meetings before it never change."),
+        typer.Option(
+            "--frozen-until",
+            help="Local date-time, e.g. 2025-11-14T12:00: meetings before it have happened and never change.",
+            metavar="DATE-TIME",
+        ),
     ] = None,
     max_moves: Annotated[
-        int, typer.Option("--max-moves", min=0, max=100_000, help="Unaffected meetings that may move to fit more.")
+        int,
+        typer.Option(
+            "--max-moves", min=0, max=100_000, help="Unaffected meetings that may move to fit more.", metavar="N"
+        ),
     ] = 0,
     out_path: OutOpt = None,
     time_limit: TimeLimitOpt = 60.0,
@@ -292,7 +351,7 @@ def resolve(
     same_file = target.exists() and target.resolve() == previous_path.resolve()
     # Writing over the previous file keeps it as the next numbered version: record that name.
     recorded = next_version_path(target) if same_file else previous_path
-    schedule = schedule.model_copy(update={"previous": str(recorded)})
+    schedule = schedule.model_copy(update={"previous": str(recorded), "command": _command_line(ctx)})
     kept = _write_checked(instance, schedule, target, previous)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
     out.print(render.changes_by_person(instance, schedule.changes))
@@ -303,12 +362,13 @@ def resolve(
         out.print(f"Unaffected meetings moved: {len(unforced)} (allowed: {max_moves}).")
 
 
-@app.command(name="diff")
+@app.command(cls=_Command, name="diff")
 def diff_command(
-    old_path: Annotated[Path, typer.Argument(help="The earlier schedule.", show_default=False)],
-    new_path: Annotated[Path, typer.Argument(help="The later schedule.", show_default=False)],
+    old_path: Annotated[Path, typer.Argument(help="The earlier schedule.", metavar="OLD", show_default=False)],
+    new_path: Annotated[Path, typer.Argument(help="The later schedule.", metavar="NEW", show_default=False)],
     instance_path: Annotated[
-        Path | None, typer.Option("--instance", "-i", help="Instance for names [default: the one NEW records].")
+        Path | None,
+        typer.Option("--instance", "-i", help="Instance for names (default: the one NEW records).", metavar="INSTANCE"),
     ] = None,
 ) -> None:
     """Show what changed between two schedules, grouped by the person to notify."""
@@ -328,7 +388,7 @@ def diff_command(
     out.print(f"{len(changes)} change(s)" + (f": {', '.join(kinds)}" if kinds else "") + ".")
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(
     instance_path: InstanceArg,
     schedule_path: ScheduleArg,
@@ -338,11 +398,12 @@ def check(
             "--previous",
             "-p",
             help="An earlier schedule of the chain: check that history before the frozen moment is as it had it.",
+            metavar="SCHEDULE",
             show_default=False,
         ),
     ] = None,
 ) -> None:
-    """Check a schedule against every rule of the format; exit 0 only if all hold.
+    """Check a schedule against every rule of docs/FORMAT.md; exit 0 only if all hold.
 
     The checker is independent of the solver: it re-derives rooms, times and
     availability from the instance itself. Meetings before the schedule's frozen
@@ -373,39 +434,75 @@ def check(
     )
 
 
-@app.command()
+@app.command(cls=_Command)
 def timetable(
     instance_path: InstanceArg,
     schedule_path: ScheduleArg,
-    person: Annotated[str | None, typer.Option("--person", "-p", help="A participant id.")] = None,
-    room: Annotated[str | None, typer.Option("--room", "-r", help="A room id, such as BJ-T-3.")] = None,
-    date: Annotated[str | None, typer.Option("--date", "-d", help="A date, YYYY-MM-DD: rooms x times grid.")] = None,
+    person: Annotated[
+        str | None, typer.Option("--person", "-p", help="Only this participant's meetings.", metavar="ID")
+    ] = None,
+    room: Annotated[
+        str | None,
+        typer.Option(
+            "--room", "-r", help="Only this room, e.g. BJ-R1, or a group of tables, e.g. BJ-T.", metavar="ROOM"
+        ),
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", "-d", help="Only this date, YYYY-MM-DD.", metavar="DATE")
+    ] = None,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table (for people), or markdown, csv or json (one row per meeting, for scripts).",
+            metavar="FORMAT",
+        ),
+    ] = "table",
 ) -> None:
-    """Print timetables: for a person, a room, or a date (all dates when nothing is given)."""
+    """Print timetables; the filters combine (a person on a date, a room on a date, ...).
+
+    With --person: that person's meetings. With --room alone: that room's day, or for a
+    group of tables a grid per date. Otherwise: a rooms x times grid per date, with a key.
+    """
+    from scheduler import timetable as select_rows
+
+    if output_format not in select_rows.FORMATS:
+        fail(f"--format must be one of {', '.join(select_rows.FORMATS)}, not {output_format!r}")
     with input_errors():
         instance, schedule = _load_pair(instance_path, schedule_path)
-    shown = False
     if person is not None:
         _known(person, instance.participant_by_id, "participant")
-        out.print(render.person_timetable(instance, schedule, person))
-        shown = True
     if room is not None:
-        _known(room, instance.room_by_id, "room")
-        out.print(render.room_timetable(instance, schedule, room))
-        shown = True
-    if date is not None or not shown:
-        dates = sorted({d.date.isoformat() for v in instance.venues for d in v.days})
-        if date is not None and date not in dates:
-            fail(f"no venue is open on {date!r}; dates: {', '.join(dates)}")
-        for day in [date] if date else dates:
-            out.print(render.date_grid(instance, schedule, str(day)))
+        _known(room, select_rows.room_groups(instance), "room or group of tables")
+    open_dates = select_rows.dates(instance)
+    if date is not None and date not in open_dates:
+        fail(f"no venue is open on {date!r}; dates: {', '.join(open_dates)}")
+    selection = select_rows.select(instance, schedule, person, room, date)
+    if output_format != "table":
+        records = select_rows.rows(instance, schedule, selection)
+        writer = {"json": select_rows.as_json, "csv": select_rows.as_csv, "markdown": select_rows.as_markdown}
+        typer.echo(writer[output_format](records), nl=False)
+        return
+    if person is not None:
+        narrowed = selection.assignments if room is not None or date is not None else None
+        out.print(render.person_timetable(instance, schedule, person, narrowed))
+    elif selection.rooms is not None and not selection.is_group:
+        out.print(render.room_timetable(instance, schedule, selection.rooms[0], selection.assignments))
+    else:
+        for day in [date] if date else open_dates:
+            out.print(render.date_grid(instance, schedule, day, selection.rooms))
 
 
-@app.command()
+@app.command(cls=_Command)
 def generate(
-    participants: Annotated[int, typer.Option("--participants", "-n", min=2, max=100_000, help="How many people.")],
-    requests: Annotated[int, typer.Option("--requests", "-m", min=0, max=1_000_000, help="How many requests.")],
-    out_path: Annotated[Path, typer.Option("--out", "-o", help="Instance file to write (YAML).")],
+    participants: Annotated[
+        int, typer.Option("--participants", "-n", min=2, max=100_000, help="How many people.", metavar="N")
+    ],
+    requests: Annotated[
+        int, typer.Option("--requests", "-m", min=0, max=1_000_000, help="How many requests.", metavar="N")
+    ],
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="Instance file to write (YAML).", metavar="FILE")],
     seed: SeedOpt = 0,
 ) -> None:
     """Write a realistic synthetic instance: two cities, three days, skewed popularity."""
@@ -422,6 +519,131 @@ def generate(
     out.print(f"Wrote {out_path}: {participants} participants, {len(data['meetings'])} requests (seed {seed}).")
     if kept:
         out.print(f"Earlier file kept as {kept}.")
+
+
+@app.command(cls=_Command, name="history")
+def history_command(instance_path: InstanceArg) -> None:
+    """List the schedule versions of an instance: when, by which command, cancellations, totals.
+
+    NAME.schedule.json is the current one; NAME.schedule.v1.json, v2, ... are the files it
+    replaced, oldest first.
+    """
+    from scheduler.history import versions
+    from scheduler.store import read_bytes
+
+    with input_errors():
+        data = read_bytes(instance_path, "instance")
+    out.print(render.history(versions(instance_path, data), str(instance_path)))
+
+
+@app.command(cls=_Command, name="export")
+def export_command(
+    instance_path: InstanceArg,
+    schedule_path: ScheduleArg,
+    to: Annotated[Path, typer.Option("--to", help="Directory to write into.", metavar="DIR", show_default=False)],
+    changed_only: Annotated[
+        bool,
+        typer.Option(
+            "--changed-only",
+            help="Rewrite only files whose content changed since the last export to DIR (after a re-solve: "
+            "just the agendas and calendars to send again).",
+        ),
+    ] = False,
+) -> None:
+    """Write calendars, a workbook and printable agendas for a schedule.
+
+    DIR/ics/ID.ics per person (calendar apps update moved meetings and mark cancelled
+    ones), DIR/meetings.xlsx and meetings.csv, DIR/agendas/ID.html and all.html (A4,
+    one page per person), DIR/index.html (rooms by time, per day).
+    """
+    from rich.progress import Progress
+
+    from scheduler.export import export
+
+    with input_errors():
+        instance, schedule = _load_pair(instance_path, schedule_path)
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("Writing files", total=None)
+            report = export(
+                instance,
+                schedule,
+                to,
+                changed_only,
+                lambda done, total: progress.update(task, completed=done, total=total),
+            )
+    out.print(render.export_summary(report))
+
+
+@app.command(cls=_Command, name="import")
+def import_command(
+    participants_path: Annotated[
+        Path,
+        typer.Option(
+            "--participants",
+            help="Participants sheet (.csv or .xlsx): id, name, organisation, country, languages, "
+            "and one column per date and city such as '2025-11-13 Beijing' (x = whole day, or 09:30-12:30).",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ],
+    requests_path: Annotated[
+        Path,
+        typer.Option(
+            "--requests",
+            help="Meeting-requests sheet (.csv or .xlsx): requester, requested, priority "
+            "(a number, 'must meet' or 'would like'), topic, city.",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ],
+    event_path: Annotated[
+        Path,
+        typer.Option("--event", help="The event and venues (YAML).", metavar="FILE", show_default=False),
+    ],
+    out_path: Annotated[
+        Path, typer.Option("--out", "-o", help="Instance file to write (YAML).", metavar="FILE", show_default=False)
+    ],
+) -> None:
+    """Build an instance file from spreadsheets exported by a matchmaking platform.
+
+    Mutual requests (A asks B and B asks A) become one meeting with the higher priority.
+    A problem names the file, sheet, row and column; nothing is written until all is well.
+    """
+    import yaml
+
+    from scheduler.importer import build_instance
+
+    with input_errors():
+        check_output_target(out_path, [participants_path, requests_path, event_path])
+    with input_errors(), err.status("Reading the sheets and checking every row…"):
+        report = build_instance(participants_path, requests_path, event_path)
+    text = yaml.safe_dump(report.data, sort_keys=False, allow_unicode=True, width=120)
+    kept = _write(out_path, text)
+    out.print(render.import_summary(report, str(out_path), str(kept) if kept else None))
+
+
+def _command_line(ctx: typer.Context) -> str:
+    """The running command as a person would type it again (options left at their defaults omitted)."""
+    import shlex
+
+    words = ctx.command_path.split()
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        source = ctx.get_parameter_source(param.name or "")
+        if value is None or (source is not None and source.name == "DEFAULT"):
+            continue
+        if param.param_type_name == "argument":
+            words.append(str(value))
+            continue
+        flag = param.opts[0]
+        if isinstance(value, bool):
+            words += [flag] if value else []
+        elif isinstance(value, list | tuple):
+            for item in value:
+                words += [flag, str(item)]
+        else:
+            words += [flag, str(value)]
+    return shlex.join(words)
 
 
 def _known(ident: str, table: Mapping[str, object], kind: str) -> None:

@@ -32,16 +32,12 @@ class Problem:
         return format_place(self.loc)
 
     def render(self, source: str | None) -> str:
-        """'file:line: place: message'; a problem with a command-line option reads '--cancel: message'."""
-        loc = self.loc
-        if source is None and loc and str(loc[0]).startswith("--"):
-            source, loc = str(loc[0]), loc[1:]
-        where = source or "<input>"
-        if self.line is not None:
-            where += f":{self.line}"
-        if loc:
-            where += f": {format_place(loc)}"
-        return f"{where}: {self.message}"
+        parts = [source] if source else []  # no file (a command-line option): the place says where
+        if self.line is not None and parts:
+            parts[0] += f":{self.line}"
+        if self.loc:
+            parts.append(self.place)
+        return ": ".join([*parts, self.message])
 
 
 class InputError(Exception):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -13,6 +15,11 @@ from scheduler.attendance import attendees
 from scheduler.model import Instance, to_clock, to_minutes
 from scheduler.solution import Assignment, Change, Schedule
 from scheduler.verify import Violation
+
+if TYPE_CHECKING:  # the export, import and history layers load their libraries only when used
+    from scheduler.export import ExportReport
+    from scheduler.history import Version
+    from scheduler.importer import ImportReport
 
 
 def _who(instance: Instance, pid: str) -> str:
@@ -33,10 +40,13 @@ def _effective_participants(instance: Instance, schedule: Schedule, meeting_id: 
     return attendees(instance, schedule.cancelled, assignment, schedule.frozen_until)
 
 
-def person_timetable(instance: Instance, schedule: Schedule, pid: str) -> RenderableType:
-    """One person's meetings: when, where, with whom, on what."""
+def person_timetable(
+    instance: Instance, schedule: Schedule, pid: str, only: list[Assignment] | None = None
+) -> RenderableType:
+    """One person's meetings (or those of `only` they attend): when, where, with whom, on what."""
     person = instance.participant_by_id[pid]
-    mine = _sorted([a for a in schedule.assignments if pid in _effective_participants(instance, schedule, a.meeting)])
+    pool = schedule.assignments if only is None else only
+    mine = _sorted([a for a in pool if pid in _effective_participants(instance, schedule, a.meeting)])
     title = Text.assemble((person.name, "bold"), f"  {person.organisation}", f"  {person.country or ''}".rstrip())
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=False, show_lines=False)
     table.add_column("When", no_wrap=True)
@@ -53,12 +63,15 @@ def person_timetable(instance: Instance, schedule: Schedule, pid: str) -> Render
             meeting.topic or "",
         )
     requested = len(instance.participant_meetings.get(pid, []))
-    footer = Text(f"{len(mine)} meeting(s) scheduled of {requested} requested", style="dim")
+    shown = "shown" if only is not None else "scheduled"
+    footer = Text(f"{len(mine)} meeting(s) {shown} of {requested} requested", style="dim")
     return Group(table, footer)
 
 
-def room_timetable(instance: Instance, schedule: Schedule, room_id: str) -> RenderableType:
-    """What happens in one room, in time order."""
+def room_timetable(
+    instance: Instance, schedule: Schedule, room_id: str, only: list[Assignment] | None = None
+) -> RenderableType:
+    """What happens in one room (restricted to `only` when given), in time order."""
     room = instance.room_by_id[room_id]
     table = Table(
         title=f"Room {room_id}  ({room.venue}, {room.capacity} seats)", title_justify="left", box=box.SIMPLE_HEAD
@@ -66,28 +79,62 @@ def room_timetable(instance: Instance, schedule: Schedule, room_id: str) -> Rend
     table.add_column("When", no_wrap=True)
     table.add_column("Meeting", no_wrap=True)
     table.add_column("Participants", ratio=3)
-    for a in _sorted([a for a in schedule.assignments if a.room == room_id]):
+    pool = schedule.assignments if only is None else only
+    for a in _sorted([a for a in pool if a.room == room_id]):
         people = ", ".join(_who(instance, p) for p in _effective_participants(instance, schedule, a.meeting))
         table.add_row(f"{a.date} {a.start}-{a.end}", a.meeting, people)
+    if not table.rows:
+        return Text(f"Room {room_id}: no meetings" + (" with these filters." if only is not None else "."))
     return table
 
 
-def date_grid(instance: Instance, schedule: Schedule, date: str) -> RenderableType:
-    """Rooms x times for one date, one grid per venue session so it fits 80 columns."""
+GRID_CELL = 9
+"""Widest short name in a grid cell, in terminal cells (a CJK character takes two)."""
+
+
+def short_name(name: str, width: int = GRID_CELL) -> str:
+    """A name for a narrow grid cell, shortened at a word or character boundary, never cut mid-glyph.
+
+    '王伟 (Wang Wei)' -> '王伟'; 'Giulia Rossi' -> 'Rossi'; a name still too wide keeps its
+    leading characters that fit and ends with '…'.
+    """
+    text = name.split("(")[0].strip() or name
+    if cell_len(text) > width and " " in text:
+        text = text.split()[-1]
+    if cell_len(text) <= width:
+        return text
+    kept = ""
+    for char in text:
+        if cell_len(kept + char) > width - 1:
+            break
+        kept += char
+    return kept + "…"
+
+
+def date_grid(instance: Instance, schedule: Schedule, date: str, rooms: list[str] | None = None) -> RenderableType:
+    """Rooms x times for one date, one grid per venue session so it fits 80 columns, with a key.
+
+    A cell shows the meeting id and who meets (short names); the key below gives full names
+    and organisations. `rooms` limits the grid to those rooms (a group of tables).
+    """
     step = instance.event.slot_minutes
     parts: list[RenderableType] = []
-    todays = [a for a in schedule.assignments if a.date == date]
+    todays = [a for a in schedule.assignments if a.date == date and (rooms is None or a.room in rooms)]
+    key: list[Assignment] = []
     for venue in instance.venues:
         day = next((d for d in venue.days if d.date.isoformat() == date), None)
-        if day is None:
+        venue_rooms = [r for r in instance.venue_rooms[venue.id] if rooms is None or r.id in rooms]
+        if day is None or not venue_rooms:
             continue
         by_room_tick: dict[tuple[str, int], str] = {}
         for a in todays:
             if a.venue != venue.id:
                 continue
+            key.append(a)
+            names = [short_name(_name(instance, p)) for p in _effective_participants(instance, schedule, a.meeting)]
             first = True
             for t in range(to_minutes(a.start), to_minutes(a.end), step):
-                by_room_tick[(a.room, t)] = a.meeting if first else "··"
+                by_room_tick[(a.room, t)] = "\n".join([a.meeting, *names]) if first else CONTINUES
                 first = False
         for window in day.sessions:
             ticks = list(range(window.start_min, window.end_min, step))
@@ -96,23 +143,51 @@ def date_grid(instance: Instance, schedule: Schedule, date: str) -> RenderableTy
                 title_justify="left",
                 box=box.MINIMAL,
                 pad_edge=False,
+                show_lines=True,
             )
             table.add_column("Room", no_wrap=True)
             for t in ticks:
-                table.add_column(to_clock(t), no_wrap=True, overflow="ellipsis", max_width=7)
-            for room in instance.venue_rooms[venue.id]:
-                cells = [by_room_tick.get((room.id, t), "") for t in ticks]
-                if any(cells):
+                table.add_column(to_clock(t), no_wrap=True, overflow="ellipsis", max_width=GRID_CELL)
+            for room in venue_rooms:
+                cells = [by_room_tick.get((room.id, t), EMPTY) for t in ticks]
+                if any(cell != EMPTY for cell in cells):
                     table.add_row(room.id, *cells)
-            empty = sum(
-                1 for room in instance.venue_rooms[venue.id] if not any((room.id, t) in by_room_tick for t in ticks)
-            )
-            parts.append(table)
+            empty = sum(1 for room in venue_rooms if not any((room.id, t) in by_room_tick for t in ticks))
+            parts.append(table if table.rows else Text(f"{table.title}: no meetings", style="dim"))
             if empty:
                 parts.append(Text(f"  {empty} room(s) unused in this session", style="dim"))
     if not parts:
-        return Text(f"No venue is open on {date}.")
+        return Text(f"No venue is open on {date}" + (" in these rooms." if rooms is not None else "."))
+    if key:
+        parts.append(_grid_key(instance, schedule, key))
     return Group(*parts)
+
+
+KEY_LIMIT = 40
+"""Beyond this many meetings the key would bury the grid: it points to narrower views instead."""
+CONTINUES = "〃"
+EMPTY = "·"
+
+
+def _name(instance: Instance, pid: str) -> str:
+    person = instance.participant_by_id.get(pid)
+    return person.name if person else pid
+
+
+def _grid_key(instance: Instance, schedule: Schedule, shown: list[Assignment]) -> RenderableType:
+    """The legend under a grid: symbols, then each meeting with full names and organisations."""
+    table = Table(box=None, show_header=False, pad_edge=False, title="Key", title_justify="left")
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column(ratio=1)
+    table.add_row(CONTINUES, "the meeting on the left continues")
+    table.add_row(EMPTY, "free")
+    if len(shown) > KEY_LIMIT:
+        table.add_row("", f"{len(shown)} meetings: for full names use --room, --person or --format csv")
+        return table
+    for a in _sorted(shown):
+        people = "; ".join(_who(instance, p) for p in _effective_participants(instance, schedule, a.meeting))
+        table.add_row(a.meeting, f"{a.start}-{a.end} {a.room}: {people}")
+    return table
 
 
 def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str | None) -> RenderableType:
@@ -151,12 +226,17 @@ def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str |
     return Group(table, why)
 
 
+def rule_name(label: str) -> str:
+    """'3' -> 'rule 3' as docs/FORMAT.md names the numbered rules; 'ids', 'cancel'... as they are."""
+    return f"rule {label}" if label.isdigit() else label
+
+
 def violations(found: list[Violation], limit: int = 200, title: str = "rule violation(s)") -> RenderableType:
     table = Table(box=box.SIMPLE_HEAD, title=f"{len(found)} {title}", title_justify="left")
     table.add_column("Rule", no_wrap=True)
     table.add_column("Problem")
     for v in found[:limit]:
-        table.add_row(v.rule, v.message)
+        table.add_row(rule_name(v.rule), v.message)
     if len(found) > limit:
         table.add_row("…", f"and {len(found) - limit} more")
     return table
@@ -167,7 +247,11 @@ def _place(a: Assignment | None) -> str:
 
 
 def changes_by_person(instance: Instance, changes: list[Change]) -> RenderableType:
-    """Who must be told what: the change list grouped by person."""
+    """Who must be told what, with whom and why: the change list grouped by person.
+
+    Each change reads as a few short lines (what, with whom, why), so an organiser can pass
+    it on as it stands, and it stays readable in 80 columns.
+    """
     if not changes:
         return Text("No changes: nobody needs to be told anything.")
     per_person: dict[str, list[Change]] = defaultdict(list)
@@ -175,19 +259,102 @@ def changes_by_person(instance: Instance, changes: list[Change]) -> RenderableTy
         for pid in change.notify:
             per_person[pid].append(change)
     who = "1 person" if len(per_person) == 1 else f"{len(per_person)} people"
-    table = Table(box=box.SIMPLE_HEAD, title=f"{who} to notify", title_justify="left")
-    table.add_column("Person", ratio=2)
-    table.add_column("Meeting", no_wrap=True)
-    table.add_column("Change", no_wrap=True)
-    table.add_column("Before → after", ratio=3)
+    table = Table(box=box.SIMPLE_HEAD, title=f"{who} to notify", title_justify="left", show_lines=True)
+    table.add_column("Person", ratio=1, overflow="fold")
+    table.add_column("What changed, with whom, why", ratio=3, overflow="fold")
     for pid in sorted(per_person):
-        first = True
-        for change in per_person[pid]:
-            table.add_row(
-                _who(instance, pid) if first else "",
-                change.meeting,
-                change.change,
-                f"{_place(change.before)} → {_place(change.after)}",
-            )
-            first = False
+        lines = [_change_text(instance, change, pid) for change in per_person[pid]]
+        table.add_row(_who(instance, pid), Text("\n").join(lines))
+    return table
+
+
+def _change_text(instance: Instance, change: Change, pid: str) -> Text:
+    if change.before is not None and change.after is not None and change.change != "moved":
+        where = _place(change.after)
+    else:
+        where = f"{_place(change.before)} → {_place(change.after)}"
+    text = Text.assemble((f"{change.change} ", "bold"), f"{change.meeting}: {where}")
+    others = _counterparts(instance, change, pid)
+    if others:
+        text.append("\n  with " + ", ".join(_who(instance, other) for other in others), style="dim")
+    if change.cause:
+        text.append(f"\n  why: {change.cause}", style="italic")
+    return text
+
+
+def _counterparts(instance: Instance, change: Change, pid: str) -> list[str]:
+    """The others in the meeting as it now stands (or stood, if it is gone)."""
+    assignment = change.after or change.before
+    if assignment is None:
+        return []
+    if assignment.participants is not None:
+        people = assignment.participants
+    else:
+        meeting = instance.meeting_by_id.get(change.meeting)
+        people = meeting.participants if meeting is not None else []
+    return [p for p in people if p != pid]
+
+
+def import_summary(report: ImportReport, path: str, kept: str | None) -> RenderableType:
+    """What an import read and wrote."""
+    instance = report.instance
+    table = Table(box=box.ROUNDED, show_header=False, title="Imported", title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("Participants", str(len(instance.participants)))
+    merged = f" ({report.mutual_merged} mutual pair(s) merged)" if report.mutual_merged else ""
+    table.add_row("Requests", f"{report.requests_read} rows -> {len(instance.meetings)} meetings{merged}")
+    table.add_row("Venues", ", ".join(f"{v.id} ({v.city})" for v in instance.venues))
+    if report.ignored_columns:
+        table.add_row("Columns not used", ", ".join(report.ignored_columns))
+    table.add_row("Written to", path)
+    if kept:
+        table.add_row("Earlier version", f"kept as {kept}")
+    return table
+
+
+def export_summary(report: ExportReport) -> RenderableType:
+    """What an export wrote, and what calendars will be told."""
+    table = Table(box=box.ROUNDED, show_header=False, title=f"Exported to {report.directory}", title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    groups: dict[str, int] = defaultdict(int)
+    for rel in report.written:
+        groups[rel.split("/")[0] if "/" in rel else rel] += 1
+    table.add_row("Written", ", ".join(f"{n} {name}" if n > 1 else name for name, n in groups.items()) or "nothing")
+    if report.unchanged:
+        table.add_row("Unchanged (kept)", f"{len(report.unchanged)} file(s)")
+    if report.updated_events:
+        table.add_row("Calendar updates", ", ".join(report.updated_events))
+    if report.cancelled_events:
+        table.add_row("Calendar cancellations", ", ".join(report.cancelled_events))
+    return table
+
+
+def history(versions: list[Version], instance_path: str) -> RenderableType:
+    """The schedule files of an instance, oldest first: when, how, what was cancelled, totals."""
+    if not versions:
+        return Text(f"No schedule files for {instance_path} yet: run `schedule solve {instance_path}`.")
+    table = Table(box=box.SIMPLE_HEAD, title=f"Schedules of {instance_path}, oldest first", title_justify="left")
+    table.add_column("Version", no_wrap=True)
+    table.add_column("Made by", ratio=3, overflow="fold")
+    table.add_column("Cancelled", ratio=2, overflow="fold")
+    table.add_column("Meetings", no_wrap=True)
+    for version in versions:
+        name = version.path.name + ("\n(current)" if version.number is None else "")
+        schedule = version.schedule
+        if schedule is None:
+            table.add_row(name, Text(version.problem, style="red"), "", "")
+            continue
+        made = Text.assemble(schedule.command or "—", ("\n" + schedule.created[:16].replace("T", " "), "dim"))
+        if not version.matches_instance:
+            made.append("\nfor an earlier edit of the instance", style="dim")
+        cancelled = "\n".join(
+            f"{c.kind}:{c.id}" + (f" from {c.from_[5:16].replace('T', ' ')}" if c.from_ else "")
+            for c in schedule.cancelled
+        )
+        totals = f"{len(schedule.assignments)} placed\npriority {schedule.objective}"
+        if schedule.changes:
+            totals += f"\n{len(schedule.changes)} change(s)"
+        table.add_row(name, made, cancelled or "—", totals)
     return table

@@ -110,8 +110,9 @@ def _starts_before(a: Assignment, moment: dt.datetime | None) -> bool:
 
 
 def _name(instance: Instance, pid: str) -> str:
+    """The name an organiser says aloud; the id only where the instance no longer has the person."""
     person = instance.participant_by_id.get(pid)
-    return f"{person.name} ({pid})" if person is not None else pid
+    return person.name if person is not None else pid
 
 
 def _cause_of(instance: Instance, cancellation: Cancellation) -> str:
@@ -174,6 +175,7 @@ def plan(
     history = {mid: a for mid, a in history.items() if mid in instance.meeting_by_id}
 
     gone_people = {c.id: c for c in all_cancels if c.kind == "participant"}
+    newly_gone = {c.id for c in cancels if c.kind == "participant"} - {c.id for c in previous.cancelled}
     gone_rooms = {c.id for c in all_cancels if c.kind == "room"}
     gone_meetings = {c.id for c in all_cancels if c.kind == "meeting"}
     causes: dict[str, str] = {}
@@ -183,7 +185,7 @@ def plan(
             participants_of[meeting.id] = [p for p in history_people[meeting.id] if p in instance.participant_by_id]
             continue
         remaining = [p for p in meeting.participants if p not in gone_people]
-        left = [p for p in meeting.participants if p in gone_people]
+        left = [p for p in meeting.participants if p in newly_gone]
         if left:
             causes[meeting.id] = "; ".join(_cause_of(instance, gone_people[p]) for p in left)
         if len(remaining) < 2 and meeting.id not in gone_meetings:
@@ -385,7 +387,11 @@ def diff(
     causes = dict(causes or {})
     new_cancels = [c for c in after.cancelled if (c.kind, c.id) not in {(d.kind, d.id) for d in before.cancelled}]
     for c in new_cancels:
-        if c.kind == "room":
+        if c.kind == "participant":
+            for held in before.assignments:
+                if c.id in attendees(instance, before.cancelled, held, before.frozen_until):
+                    causes.setdefault(held.meeting, _cause_of(instance, c))
+        elif c.kind == "room":
             for held in before.assignments:
                 if held.room == c.id:
                     causes.setdefault(held.meeting, _cause_of(instance, c))

@@ -131,6 +131,8 @@ class Schedule(BaseModel):
     frozen_until: LocalMinute | None = None
     """Re-solve: meetings starting before this local date-time were kept as history."""
     solve_seconds: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    command: Annotated[str, Field(max_length=10_000)] | None = None
+    """The command line that wrote this file, for `schedule history`."""
 
     @property
     def assignment_by_meeting(self) -> dict[str, Assignment]:

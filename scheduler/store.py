@@ -184,8 +184,9 @@ def version_path(path: Path, number: int) -> Path:
     return path.with_name(f"{stem}.v{number}{suffix}")
 
 
-def _taken_versions(path: Path) -> list[int]:
-    """Version numbers beside `path`, names matched literally (no glob: `ev[1].yaml` is a name)."""
+def numbered_versions(path: Path) -> list[tuple[int, Path]]:
+    """(N, path) of every NAME.vN.EXT beside `path`, oldest first; names matched literally (no glob:
+    `ev[1].yaml` is a name, not a pattern)."""
     suffix = path.suffix
     stem = path.name.removesuffix(suffix) if suffix else path.name
     pattern = re.compile(re.escape(stem) + r"\.v(\d+)" + re.escape(suffix))
@@ -193,7 +194,11 @@ def _taken_versions(path: Path) -> list[int]:
         names = os.listdir(path.parent)
     except OSError:
         return []
-    return [int(m.group(1)) for name in names if (m := pattern.fullmatch(name))]
+    return sorted((int(m.group(1)), path.with_name(name)) for name in names if (m := pattern.fullmatch(name)))
+
+
+def _taken_versions(path: Path) -> list[int]:
+    return [number for number, _ in numbered_versions(path)]
 
 
 def next_version_path(path: Path) -> Path:
@@ -304,6 +309,20 @@ def write_or_keep(path: Path, text: str) -> Path | None:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         raise WriteFailed(path, err.strerror or str(err), Path(name)) from None
+
+
+def replace_bytes_atomically(path: Path, data: bytes) -> None:
+    """Write via a temporary file and rename, keeping no earlier version (derived files: exports)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp_name, 0o666 & ~_umask())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
 
 
 def write_schedule(path: Path, schedule: Schedule) -> Path | None:

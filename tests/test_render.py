@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from conftest import ROOT, solve_and_verify
+from rich.cells import cell_len
 from rich.console import Console, RenderableType
 
 from scheduler import render
@@ -38,3 +39,33 @@ def test_a_date_with_no_venue_says_so() -> None:
     instance, _ = load_instance(ROOT / "instances" / "sample.yaml")
     schedule = solve_and_verify(instance)
     assert "No venue is open" in text_of(render.date_grid(instance, schedule, "2025-12-25"))
+
+
+def test_short_names_never_cut_inside_a_glyph_and_fit_the_cell() -> None:
+    assert render.short_name("王伟 (Wang Wei)") == "王伟"
+    assert render.short_name("Francesca Esposito") == "Esposito"
+    long_chinese = render.short_name("欧阳娜娜娜娜娜娜")
+    assert long_chinese.endswith("…") and cell_len(long_chinese) <= render.GRID_CELL
+    assert long_chinese[:-1] == "欧阳娜娜"  # whole characters only
+
+
+def test_date_grid_shows_who_meets_and_a_key() -> None:
+    instance, _ = load_instance(ROOT / "instances" / "sample.yaml")
+    schedule = solve_and_verify(instance)
+    text = text_of(render.date_grid(instance, schedule, "2025-11-13"))
+    assert max(cell_len(line) for line in text.splitlines()) <= 80  # display width: a CJK character takes two
+    assert "Key" in text and "〃" in text and "free" in text
+    for a in schedule.assignments:
+        if a.date == "2025-11-13":
+            assert a.meeting in text
+    assert "王伟" in text and "Rossi" in text and "Giulia Rossi (ENEA)" in text
+
+
+def test_every_rule_check_can_report_is_named_in_the_format_reference() -> None:
+    import re
+
+    labels = set(re.findall(r'bad\(\s*"([^"]+)"', (ROOT / "scheduler" / "verify.py").read_text()))
+    assert {"1", "5", "9", "ids", "objective"} <= labels
+    reference = (ROOT / "docs" / "FORMAT.md").read_text()
+    for label in labels:
+        assert f"| {render.rule_name(label)} |" in reference, label
