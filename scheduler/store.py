@@ -10,7 +10,7 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -251,9 +251,14 @@ def _directory_lock(directory: Path) -> Iterator[None]:
     except ImportError:  # not POSIX: exclusive version names still never overwrite
         yield
         return
-    fd = os.open(directory, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # an unreadable folder: go on with exclusive names alone
+        yield
+        return
+    try:
+        with suppress(OSError):  # no locks on this file system (some network drives)
+            fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)
