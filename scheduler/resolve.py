@@ -158,61 +158,21 @@ def plan(
     earlier = read_moment(previous.frozen_until)
     frozen = max((m for m in (earlier, frozen_until) if m is not None), default=None)
     all_cancels, notes = _merge_cancellations(instance, previous, cancels, frozen)
-    before = previous.assignment_by_meeting
-    history = {mid: a for mid, a in before.items() if _starts_before(a, frozen)}
-    for c in cancels:
-        if c.kind == "meeting" and c.id in history:
-            raise InputError([Problem(("--cancel",), f"meeting {c.id} started before {frozen}: it is history")])
-
-    history_people = {
-        mid: attendees(instance, previous.cancelled, a, previous.frozen_until) for mid, a in history.items()
-    }
-    for mid, a in history.items():
-        if mid not in instance.meeting_by_id:
-            notes.append(f"meeting {mid} ({a.date} {a.start}) happened but is no longer in the instance: left out")
-        elif why := _why_invalid(instance, a, history_people[mid], set()):
-            notes.append(f"meeting {mid} ({a.date} {a.start}) happened before the edit that now says: {why}")
-    history = {mid: a for mid, a in history.items() if mid in instance.meeting_by_id}
-
-    gone_people = {c.id: c for c in all_cancels if c.kind == "participant"}
-    newly_gone = {c.id for c in cancels if c.kind == "participant"} - {c.id for c in previous.cancelled}
-    gone_rooms = {c.id for c in all_cancels if c.kind == "room"}
-    gone_meetings = {c.id for c in all_cancels if c.kind == "meeting"}
-    causes: dict[str, str] = {}
-    participants_of: dict[str, list[str]] = {}
-    for meeting in instance.meetings:
-        if meeting.id in history:
-            participants_of[meeting.id] = [p for p in history_people[meeting.id] if p in instance.participant_by_id]
-            continue
-        remaining = [p for p in meeting.participants if p not in gone_people]
-        left = [p for p in meeting.participants if p in newly_gone]
-        if left:
-            causes[meeting.id] = "; ".join(_cause_of(instance, gone_people[p]) for p in left)
-        if len(remaining) < 2 and meeting.id not in gone_meetings:
-            gone_meetings.add(meeting.id)
-            all_cancels.append(Cancellation(kind="meeting", id=meeting.id, from_=format_moment(frozen)))
-        elif remaining != meeting.participants:
-            participants_of[meeting.id] = remaining
-    for c in all_cancels:
-        if c.kind == "meeting" and c.id not in causes:
-            causes[c.id] = "the meeting was cancelled"
+    history, history_people = _history(instance, previous, cancels, frozen, notes)
+    people = _People(instance, previous, cancels, all_cancels, frozen)
+    people.apply(history_people)
 
     affected: dict[str, str] = {}
     candidates: list[tuple[str, Option, str, list[str]]] = []
-    for mid, a in before.items():
-        if mid in history:
+    for mid, a in previous.assignment_by_meeting.items():
+        if mid in history or mid in people.gone_meetings:
             continue
         if mid not in instance.meeting_by_id:
             affected[mid] = "the request was removed from the instance"
-            continue
-        if mid in gone_meetings:
-            continue
-        people = participants_of.get(mid, instance.meeting_by_id[mid].participants)
-        why = _why_invalid(instance, a, people, gone_rooms)
-        if why is not None:
+        elif why := _why_invalid(instance, a, people.of(mid), people.gone_rooms):
             affected[mid] = why
         else:
-            candidates.append((mid, _option_of(a), a.room, people))
+            candidates.append((mid, _option_of(a), a.room, people.of(mid)))
 
     pins: dict[str, Pin] = {
         mid: Pin(mid, _option_of(a), a.room, forced=True)
@@ -221,41 +181,113 @@ def plan(
     }
     ledger = _Ledger(instance)
     for mid, a in history.items():
-        ledger.take(_option_of(a), a.room, participants_of[mid])
+        ledger.take(_option_of(a), a.room, people.of(mid))
     caps = ledger.caps_after_history()
     # Pins that stand alone may still clash with each other after an edit: keep the most valuable.
     candidates.sort(key=lambda c: (-instance.meeting_by_id[c[0]].priority, c[0]))
     hint: dict[str, tuple[Option, str]] = {}
-    for mid, option, room, people in candidates:
-        clash = ledger.clash(option, room, people, caps)
+    for mid, option, room, who in candidates:
+        clash = ledger.clash(option, room, who, caps)
         if clash is not None:
             affected[mid] = clash
             continue
-        ledger.take(option, room, people)
+        ledger.take(option, room, who)
         pins[mid] = Pin(mid, option, room, forced=False)
         hint[mid] = (option, room)
-    # History the solver cannot hold as a pin (its room is gone) still uses up the people's caps.
-    solver_caps = dict(caps)
-    unpinned = Counter(pid for mid in history if mid not in pins for pid in participants_of[mid])
-    for pid, used in unpinned.items():
-        limit = caps.get(pid, instance.participant_by_id[pid].max_meetings)
-        if limit is not None:
-            solver_caps[pid] = max(0, limit - used)
-    prefer_time = {mid: (_option_of(before[mid]).date, _option_of(before[mid]).start) for mid in affected}
     request = SolveRequest(
         instance=instance,
-        participants_of=participants_of,
-        excluded_meetings=gone_meetings - set(history),
-        excluded_rooms=gone_rooms,
+        participants_of=people.participants_of,
+        excluded_meetings=people.gone_meetings - set(history),
+        excluded_rooms=people.gone_rooms,
         pins=pins,
         max_moves=max_moves,
         frozen_until=frozen,
         hint=hint,
-        prefer_time={mid: t for mid, t in prefer_time.items() if mid in instance.meeting_by_id},
-        max_meetings_of=solver_caps,
-        busy=ledger.history_busy(history, participants_of),
+        prefer_time={
+            mid: (_option_of(a).date, _option_of(a).start)
+            for mid, a in previous.assignment_by_meeting.items()
+            if mid in affected and mid in instance.meeting_by_id
+        },
+        max_meetings_of=_solver_caps(instance, caps, history, pins, people),
+        busy=ledger.history_busy(history, people.participants_of),
     )
-    return ResolvePlan(request, all_cancels, affected, frozen, history, causes, notes)
+    return ResolvePlan(request, people.all_cancels, affected, frozen, history, people.causes, notes)
+
+
+def _history(
+    instance: Instance, previous: Schedule, cancels: list[Cancellation], frozen: dt.datetime | None, notes: list[str]
+) -> tuple[dict[str, Assignment], dict[str, list[str]]]:
+    """Meetings before the frozen moment, as they happened, and who attended each."""
+    history = {a.meeting: a for a in previous.assignments if _starts_before(a, frozen)}
+    for c in cancels:
+        if c.kind == "meeting" and c.id in history:
+            raise InputError([Problem(("--cancel",), f"meeting {c.id} started before {frozen}: it is history")])
+    people = {mid: attendees(instance, previous.cancelled, a, previous.frozen_until) for mid, a in history.items()}
+    for mid, a in history.items():
+        if mid not in instance.meeting_by_id:
+            notes.append(f"meeting {mid} ({a.date} {a.start}) happened but is no longer in the instance: left out")
+        elif why := _why_invalid(instance, a, people[mid], set()):
+            notes.append(f"meeting {mid} ({a.date} {a.start}) happened before the edit that now says: {why}")
+    history = {mid: a for mid, a in history.items() if mid in instance.meeting_by_id}
+    return history, {mid: people[mid] for mid in history}
+
+
+class _People:
+    """Who is left in each request after the cancellations, and what that cancels in turn."""
+
+    def __init__(
+        self,
+        instance: Instance,
+        previous: Schedule,
+        cancels: list[Cancellation],
+        all_cancels: list[Cancellation],
+        frozen: dt.datetime | None,
+    ) -> None:
+        self.instance = instance
+        self.frozen = frozen
+        self.all_cancels = all_cancels
+        self.gone_people = {c.id: c for c in all_cancels if c.kind == "participant"}
+        self.newly_gone = {c.id for c in cancels if c.kind == "participant"} - {c.id for c in previous.cancelled}
+        self.gone_rooms = {c.id for c in all_cancels if c.kind == "room"}
+        self.gone_meetings = {c.id for c in all_cancels if c.kind == "meeting"}
+        self.causes: dict[str, str] = {}
+        self.participants_of: dict[str, list[str]] = {}
+
+    def of(self, mid: str) -> list[str]:
+        return self.participants_of.get(mid, self.instance.meeting_by_id[mid].participants)
+
+    def apply(self, history_people: dict[str, list[str]]) -> None:
+        """History keeps its people; later meetings lose the cancelled, and with one left, are cancelled."""
+        for meeting in self.instance.meetings:
+            if meeting.id in history_people:
+                known = self.instance.participant_by_id
+                self.participants_of[meeting.id] = [p for p in history_people[meeting.id] if p in known]
+                continue
+            remaining = [p for p in meeting.participants if p not in self.gone_people]
+            left = [p for p in meeting.participants if p in self.newly_gone]
+            if left:
+                self.causes[meeting.id] = "; ".join(_cause_of(self.instance, self.gone_people[p]) for p in left)
+            if len(remaining) < 2 and meeting.id not in self.gone_meetings:
+                self.gone_meetings.add(meeting.id)
+                self.all_cancels.append(Cancellation(kind="meeting", id=meeting.id, from_=format_moment(self.frozen)))
+            elif remaining != meeting.participants:
+                self.participants_of[meeting.id] = remaining
+        for c in self.all_cancels:
+            if c.kind == "meeting":
+                self.causes.setdefault(c.id, "the meeting was cancelled")
+
+
+def _solver_caps(
+    instance: Instance, caps: dict[str, int], history: dict[str, Assignment], pins: dict[str, Pin], people: _People
+) -> dict[str, int]:
+    """Caps as the solver sees them: history it cannot hold as a pin (its room is gone) uses them up."""
+    solver_caps = dict(caps)
+    unpinned = Counter(pid for mid in history if mid not in pins for pid in people.of(mid))
+    for pid, used in unpinned.items():
+        limit = caps.get(pid, instance.participant_by_id[pid].max_meetings)
+        if limit is not None:
+            solver_caps[pid] = max(0, limit - used)
+    return solver_caps
 
 
 class _Ledger:
@@ -268,8 +300,6 @@ class _Ledger:
         self.room_at: dict[tuple[str, dt.date, int], str] = {}
         self.city_of: dict[tuple[str, dt.date], str] = {}
         self.count: Counter[str] = Counter()
-        self.history_count: Counter[str] = Counter()
-        self.taking_history = True
 
     def take(self, option: Option, room: str, people: list[str]) -> None:
         for t in range(option.start, option.end, self.step):
