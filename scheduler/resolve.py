@@ -197,7 +197,8 @@ def plan(
     request = SolveRequest(
         instance=instance,
         participants_of=people.participants_of,
-        excluded_meetings=people.gone_meetings - set(history),
+        # History the solver cannot hold as a pin (its room is gone) is not the solver's to place.
+        excluded_meetings=(people.gone_meetings - set(history)) | (set(history) - set(pins)),
         excluded_rooms=people.gone_rooms,
         pins=pins,
         max_moves=max_moves,

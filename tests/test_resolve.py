@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import make_instance, meeting, resolve_and_verify
+from conftest import make_instance, meeting, resolve_and_verify, solve_and_verify
 from typer.testing import CliRunner
 
 from scheduler.cli import app
@@ -429,6 +429,8 @@ def test_cli_a_meeting_deleted_from_the_file_is_cancelled_and_its_people_told(tm
 
 
 def test_cli_an_edit_that_contradicts_history_is_a_warning_and_history_stays(tmp_path: Path) -> None:
+    """ab happened at 09:00; then a's availability is edited to 10:00-11:00 only. History stays,
+    and the rest is still solved to a proven optimum: the bound must not exclude what happened."""
     a_early = [
         {
             "id": "a",
@@ -437,22 +439,26 @@ def test_cli_an_edit_that_contradicts_history_is_a_warning_and_history_stays(tmp
         },
         *PEOPLE[1:],
     ]
-    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")], participants=a_early)
+    meetings = [meeting("ab", "a", "b"), meeting("cd", "c", "d"), meeting("ae", "a", "e")]
+    v1 = write_instance(tmp_path / "v1.yaml", meetings[:2], participants=a_early)
     s1 = solve_cli(v1, tmp_path / "s1.json")
-    assert s1["assignments"][0]["start"] == "09:00"
+    assert {a["meeting"]: a["start"] for a in s1["assignments"]}["ab"] == "09:00"
     s2, _ = resolve_cli(v1, tmp_path / "s1.json", tmp_path / "s2.json", "--frozen-until", "2025-11-13T10:00")
     a_late = [
         {
             "id": "a",
             "name": "A",
-            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "10:00", "end": "11:00"}],
+            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "10:30", "end": "11:00"}],
         },
         *PEOPLE[1:],
     ]
-    v2 = write_instance(tmp_path / "v2.yaml", [meeting("ab", "a", "b")], participants=a_late)
+    v2 = write_instance(tmp_path / "v2.yaml", meetings, participants=a_late)
     s3, output = resolve_cli(v2, tmp_path / "s2.json", tmp_path / "s3.json")
     assert "happened before the edit" in output
-    assert s3["assignments"] == s2["assignments"] and s3["changes"] == []
+    history = [a for a in s2["assignments"] if a["start"] < "10:00"]
+    assert [a for a in s3["assignments"] if a["start"] < "10:00"] == history
+    assert {a["meeting"]: a["start"] for a in s3["assignments"]}["ae"] == "10:30"
+    assert s3["status"] == "OPTIMAL" and s3["objective"] == s3["bound"] == 3
     code, checked = cli("check", v2, tmp_path / "s3.json")
     assert code == 0 and "warning(s) about history" in checked and "a is not available" in checked
 
@@ -607,3 +613,21 @@ def test_cli_the_2025_chain_of_two_resolves_stays_valid_and_tells_who_left(tmp_p
     assert held and all(f"{a['date']}T{a['start']}" < "2025-11-14T11:00" for a in held)
     assert code == 0 and f"{len(held)} meeting(s) scheduled" in table
     assert "0 meeting(s) scheduled" not in table
+
+
+def test_history_an_edit_contradicts_never_spoils_the_proven_bound() -> None:
+    """2025: Matteo Barbieri (it-cnr-04) met people on the 13th before 14:00; then his availability is
+    edited to the 14th only. The relaxation must still contain his history, or its bound falls below
+    the schedule in hand and the re-solve can prove nothing (it used to end FEASIBLE, gap 15%)."""
+    raw = yaml.safe_load((Path(__file__).resolve().parent.parent / "instances" / "2025.yaml").read_text())
+    week = Instance.model_validate(raw)
+    first = solve_and_verify(week, time_limit=30, shortcuts=True)
+    frozen, _ = resolve_and_verify(week, first, [], "2025-11-13T14:00", shortcuts=True)
+    held = [a for a in frozen.assignments if a.date == "2025-11-13" and "it-cnr-04" in (a.participants or [])]
+    assert held, "the scenario needs history for it-cnr-04"
+    person = next(p for p in raw["participants"] if p["id"] == "it-cnr-04")
+    person["available"] = [{"date": "2025-11-14", "city": "Beijing"}]
+    edited = Instance.model_validate(raw)
+    after, resolve_plan = resolve_and_verify(edited, frozen, [], None, shortcuts=True, time_limit=30)
+    assert any("happened before the edit" in note for note in resolve_plan.notes)
+    assert after.status == "OPTIMAL" and after.objective == after.bound

@@ -118,6 +118,23 @@ class _Pipeline:
             return self._finish("FEASIBLE")  # no time left to build the full model, let alone search it
         return self._polish()
 
+    def _free_ticks_with_history(self) -> Callable[[str, dt.date, str], frozenset[int] | None]:
+        """Each person's free slots, plus those frozen history holds (edits may have narrowed them)."""
+        instance = self.request.instance
+        held: dict[tuple[str, dt.date, str], set[int]] = defaultdict(set)
+        step = instance.event.slot_minutes
+        for pin in self.request.pins.values():
+            if pin.forced and pin.meeting in self.people:
+                for pid in self.people[pin.meeting]:
+                    held[(pid, pin.option.date, pin.option.city)].update(range(pin.option.start, pin.option.end, step))
+
+        def free_ticks(pid: str, date: dt.date, city: str) -> frozenset[int] | None:
+            free = instance.free_ticks(pid, date, city)
+            extra = held.get((pid, date, city))
+            return free if free is None or not extra else free | extra
+
+        return free_ticks
+
     def _first_draft(self) -> None:
         """A first complete schedule in about a second: pins and hint kept where they fit, the rest greedy."""
         self.report("first draft")
@@ -159,8 +176,12 @@ class _Pipeline:
             {mid: _with_pin(opts, pins.get(mid)) for mid, opts in self.options.items()},
             self.people,
             list(self.request.instance.rooms),
+            free_ticks_of=self._free_ticks_with_history(),
+            cap_of=self.request.max_meetings,
         )
         lp = solve_lp(self.agg, time_limit=self.left(0.3))
+        if lp is not None and lp.bound < self.value(self.best):
+            lp = None  # below a schedule we hold: not a proof (a bug to report, never to trust)
         if lp is not None:
             self.bound, self.lp_values = lp.bound, lp.values
         self.report("estimating the best possible", bound=self.bound)
