@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 
 from scheduler.model import Option
+from scheduler.solver.forced import solve_with_required
 from scheduler.solver.greedy import greedy_placements
 from scheduler.solver.ortools.aggregate import (
     Block,
@@ -55,6 +56,8 @@ def solve(
     on_progress: Callable[[Progress], None] | None = None,
 ) -> SolveOutcome:
     """Draft, bound and solve; `params.time_limit` covers all of it."""
+    if request.required:
+        return solve_with_required(request, params)  # the stages before the full model do not know it
     return _Pipeline(request, params, on_progress).run()
 
 
