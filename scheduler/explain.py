@@ -9,6 +9,7 @@ first); only that solve loads OR-Tools, and only when asked for.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable
@@ -255,10 +256,8 @@ class Explainer:
                 + "."
                 for pid, cap in full
             ]
-            names = _and([f"{self.who(pid)} ({cap})" for pid, cap in full])
-            return Explanation(
-                mid, MAX_MEETINGS, f"max_meetings reached: {names} already has the most allowed.", details
-            )
+            reached = "; ".join(f"{self.who(pid)} already has {cap}, the most allowed" for pid, cap in full)
+            return Explanation(mid, MAX_MEETINGS, f"max_meetings reached: {reached}.", details)
         per_option = [(o, self.blocks(meeting, people, o)) for o in options]
         free = [o for o, found in per_option if not found]
         if free:
@@ -382,12 +381,22 @@ class Explainer:
         resolve_plan = plan(self.instance, self.schedule, [], None, max_moves=len(self.schedule.assignments))
         request = resolve_plan.request
         request.required = {mid}
+        repair = self.repair(mid)
+        if repair is not None:  # a complete schedule holding it: CP-SAT starts from there
+            option, room, drop = repair
+            request.hint = {a.meeting: (_option(a), a.room) for a in self.schedule.assignments if a.meeting not in drop}
+            request.hint[mid] = (option, room)
         before = sum(self.instance.meeting_by_id[a.meeting].priority for a in self.schedule.assignments)
         try:
             outcome = solve(request, SolveParams(time_limit, workers, seed))
         except NoSchedule as error:
-            return Forced(None, priority_before=before, priority_after=before, impossible=str(error))
-        placed = {m: to_assignment(m, option, room) for m, (option, room) in outcome.placements.items()}
+            if repair is None or not self._holds(mid, request.hint):
+                why = f"no schedule holding it was found in {time_limit:g} s" if repair is not None else str(error)
+                return Forced(None, priority_before=before, priority_after=before, impossible=why)
+            placements, proven = request.hint, False  # CP-SAT had no time to start: the repair itself, checked
+        else:
+            placements, proven = outcome.placements, outcome.status == "OPTIMAL"
+        placed = {m: to_assignment(m, option, room) for m, (option, room) in placements.items()}
         unheld = {m for m in resolve_plan.history if m not in request.pins}  # history the solver cannot hold
         dropped = [a.meeting for a in self.schedule.assignments if a.meeting not in placed and a.meeting not in unheld]
         moved = [
@@ -398,7 +407,62 @@ class Explainer:
         added = [m for m in placed if m not in self.by_id and m != mid]
         priority = self.instance.meeting_by_id
         after = before - sum(priority[m].priority for m in dropped) + sum(priority[m].priority for m in [*added, mid])
-        return Forced(placed[mid], dropped, moved, added, before, after, outcome.status == "OPTIMAL")
+        return Forced(placed[mid], dropped, moved, added, before, after, proven)
+
+    def _holds(self, mid: str, placements: dict[str, tuple[Option, str]]) -> bool:
+        """Whether the independent checker accepts the schedule with these placements."""
+        from scheduler.solver.convert import to_assignment
+        from scheduler.verify import verify
+
+        people = {a.meeting: self.people[a.meeting] for a in self.schedule.assignments}
+        people[mid] = self.request_people(self.instance.meeting_by_id[mid])
+        assignments = [to_assignment(m, o, room, people[m]) for m, (o, room) in placements.items()]
+        return not verify(self.instance, self.schedule.model_copy(update={"assignments": assignments}))
+
+    def repair(self, mid: str) -> tuple[Option, str, set[str]] | None:
+        """The cheapest place for the meeting by dropping meetings in its way (never history).
+
+        Cheapest by the priority dropped: the people's meetings at that time or elsewhere that
+        day, a room's meetings if none is free, then their lowest-priority meetings over a cap.
+        """
+        meeting = self.instance.meeting_by_id[mid]
+        people = self.request_people(meeting)
+        frozen = self.schedule.frozen_until
+        fixed = {a.meeting for a in self.schedule.assignments if frozen is not None and f"{a.date}T{a.start}" < frozen}
+        best: tuple[int, Option, str, set[str]] | None = None
+        for option in self._open_options(meeting):
+            date = option.date.isoformat()
+            drop: set[str] = set()
+            for pid in people:
+                for city, mids in self.cities.get((pid, date), {}).items():
+                    if city != option.city:
+                        drop.update(mids)
+                drop.update(m for t in self._ticks(option) if (m := self.person_at.get((pid, date, t))) is not None)
+            rooms = []
+            for r in self.instance.venue_rooms[option.venue]:
+                if r.capacity >= len(people) and r.id not in self.closed_rooms:
+                    holders = {m for t in self._ticks(option) if (m := self.room_at.get((r.id, date, t))) is not None}
+                    rooms.append((self._priority(holders - drop), r.id, holders))
+            if not rooms:
+                continue
+            _, room, holders = min(rooms)
+            drop |= holders
+            for pid in people:
+                cap = self.instance.participant_by_id[pid].max_meetings
+                kept = sorted(
+                    (m for m in self.held[pid] if m not in drop), key=lambda m: (m in fixed, self._priority({m}))
+                )
+                if cap is not None and len(kept) >= cap:
+                    drop.update(kept[: len(kept) - cap + 1])
+            if drop & fixed:
+                continue
+            cost = self._priority(drop)
+            if best is None or cost < best[0]:
+                best = (cost, option, room, drop)
+        return None if best is None else best[1:]
+
+    def _priority(self, mids: Iterable[str]) -> int:
+        return sum(self.instance.meeting_by_id[m].priority for m in mids)
 
     def _forced_words(self, mid: str, forced: Forced) -> list[str]:
         if forced.place is None:
@@ -427,6 +491,10 @@ class Explainer:
             )
         )
         return words
+
+
+def _option(a: Assignment) -> Option:
+    return Option(a.venue, a.city, dt.date.fromisoformat(a.date), to_minutes(a.start), to_minutes(a.end))
 
 
 def _and(items: list[str]) -> str:
