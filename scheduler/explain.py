@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from scheduler.attendance import attendees
 from scheduler.model import Instance, Meeting, Option, Session, to_clock, to_minutes
-from scheduler.solution import Assignment, Schedule
+from scheduler.solution import Assignment, Schedule, Unscheduled
 
 CANCELLED = "cancelled"
 NO_PLACE = "no session fits it"
@@ -417,7 +417,13 @@ class Explainer:
         people = {a.meeting: self.people[a.meeting] for a in self.schedule.assignments}
         people[mid] = self.request_people(self.instance.meeting_by_id[mid])
         assignments = [to_assignment(m, o, room, people[m]) for m, (o, room) in placements.items()]
-        return not verify(self.instance, self.schedule.model_copy(update={"assignments": assignments}))
+        left_out = [u for u in self.schedule.unscheduled if u.meeting != mid]
+        left_out += [Unscheduled(meeting=a.meeting, reason="displaced") for a in self.schedule.assignments]
+        left_out = [u for u in left_out if u.meeting not in placements]
+        total = self._priority(placements)
+        update = {"assignments": assignments, "unscheduled": left_out, "objective": total, "status": "FEASIBLE"}
+        update["bound"] = max(total, self.schedule.bound)
+        return not verify(self.instance, self.schedule.model_copy(update=update))
 
     def repair(self, mid: str) -> tuple[Option, str, set[str]] | None:
         """The cheapest place for the meeting by dropping meetings in its way (never history).
