@@ -229,9 +229,9 @@ class Explainer:
         if mid in self.cancelled_meetings or len(people) < 2:
             gone = [p for p in meeting.participants if p in self.gone_people]
             why = (
-                "The meeting was cancelled."
-                if mid in self.cancelled_meetings
-                else f"Cancelled: {self._people(gone)} can no longer attend, which leaves fewer than two people."
+                f"Cancelled: {self._people(gone)} can no longer attend, which leaves fewer than two people."
+                if len(people) < 2
+                else "The meeting was cancelled."
             )
             return Explanation(mid, CANCELLED, why)
         if not self.options(meeting):
@@ -390,14 +390,17 @@ class Explainer:
         try:
             outcome = solve(request, SolveParams(time_limit, workers, seed))
         except NoSchedule as error:
-            if repair is None or not self._holds(mid, request.hint):
+            if repair is None or not self._holds(mid, request.hint, set()):
                 why = f"no schedule holding it was found in {time_limit:g} s" if repair is not None else str(error)
                 return Forced(None, priority_before=before, priority_after=before, impossible=why)
             placements, proven = request.hint, False  # CP-SAT had no time to start: the repair itself, checked
         else:
             placements, proven = outcome.placements, outcome.status == "OPTIMAL"
-        placed = {m: to_assignment(m, option, room) for m, (option, room) in placements.items()}
         unheld = {m for m in resolve_plan.history if m not in request.pins}  # history the solver cannot hold
+        if not self._holds(mid, placements, unheld):  # explain never shows a schedule the checker rejects
+            why = "the solver's answer breaks a rule (a bug: please report it with the files)"
+            return Forced(None, priority_before=before, priority_after=before, impossible=why)
+        placed = {m: to_assignment(m, option, room) for m, (option, room) in placements.items()}
         dropped = [a.meeting for a in self.schedule.assignments if a.meeting not in placed and a.meeting not in unheld]
         moved = [
             (a, placed[a.meeting])
@@ -409,18 +412,20 @@ class Explainer:
         after = before - sum(priority[m].priority for m in dropped) + sum(priority[m].priority for m in [*added, mid])
         return Forced(placed[mid], dropped, moved, added, before, after, proven)
 
-    def _holds(self, mid: str, placements: dict[str, tuple[Option, str]]) -> bool:
-        """Whether the independent checker accepts the schedule with these placements."""
+    def _holds(self, mid: str, placements: dict[str, tuple[Option, str]], unheld: set[str]) -> bool:
+        """Whether the independent checker accepts the schedule with these placements (and `unheld` history)."""
         from scheduler.solver.convert import to_assignment
         from scheduler.verify import verify
 
-        people = {a.meeting: self.people[a.meeting] for a in self.schedule.assignments}
-        people[mid] = self.request_people(self.instance.meeting_by_id[mid])
-        assignments = [to_assignment(m, o, room, people[m]) for m, (o, room) in placements.items()]
+        def people(m: str) -> list[str]:
+            return self.people.get(m) or self.request_people(self.instance.meeting_by_id[m])
+
+        assignments = [to_assignment(m, o, room, people(m)) for m, (o, room) in placements.items()]
+        assignments += [a for a in self.schedule.assignments if a.meeting in unheld]
         left_out = [u for u in self.schedule.unscheduled if u.meeting != mid]
         left_out += [Unscheduled(meeting=a.meeting, reason="displaced") for a in self.schedule.assignments]
-        left_out = [u for u in left_out if u.meeting not in placements]
-        total = self._priority(placements)
+        left_out = [u for u in left_out if u.meeting not in placements and u.meeting not in unheld]
+        total = self._priority([a.meeting for a in assignments])
         update = {"assignments": assignments, "unscheduled": left_out, "objective": total, "status": "FEASIBLE"}
         update["bound"] = max(total, self.schedule.bound)
         return not verify(self.instance, self.schedule.model_copy(update=update))
