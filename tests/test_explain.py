@@ -11,6 +11,7 @@ from typing import Any
 
 from conftest import (
     A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU,
+    A_AT_NINE_B_AT_HALF_PAST,
     make_instance,
     meeting,
     resolve_and_verify,
@@ -34,24 +35,12 @@ def solved(**sections: Any) -> tuple[Instance, Schedule, Explainer]:
 
 def test_no_common_availability_names_both_people_and_their_windows() -> None:
     """a is free 09:00-09:30 only, b 09:30-10:00 only: they never meet."""
-    people = [
-        {
-            "id": "a",
-            "name": "Anna",
-            "available": [{"date": "2025-11-13", "city": "Beijing", "end": "09:30", "start": "09:00"}],
-        },
-        {
-            "id": "b",
-            "name": "Bo",
-            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:30", "end": "10:00"}],
-        },
-    ]
-    _, _, explainer = solved(participants=people, meetings=[meeting("m", "a", "b")])
+    _, _, explainer = solved(participants=A_AT_NINE_B_AT_HALF_PAST, meetings=[meeting("m", "a", "b")])
     found = explainer.force("m")
     assert found.kind == explain.NO_COMMON_TIME
-    assert "Anna and Bo are never free at the same time" in found.headline
-    assert "Anna: available only 2025-11-13 Beijing 09:00-09:30." in found.details
-    assert "Bo: available only 2025-11-13 Beijing 09:30-10:00." in found.details
+    assert "A and B are never free at the same time" in found.headline
+    assert "A: available only 2025-11-13 Beijing 09:00-09:30." in found.details
+    assert "B: available only 2025-11-13 Beijing 09:30-10:00." in found.details
     assert found.forced is None  # nothing to force: no schedule could hold it
 
 
