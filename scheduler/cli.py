@@ -50,7 +50,8 @@ app = typer.Typer(
 
     Before the event: import (spreadsheets to an instance), solve, check, then export
     (calendars, Excel, printable agendas). During it: resolve after cancellations, diff
-    and history to see what changed. The files are described in docs/FORMAT.md.
+    and history to see what changed; explain and stats say why a request is (not)
+    scheduled and how people's days look. The files are described in docs/FORMAT.md.
     Run `schedule COMMAND --help` for each command's options.""",
     no_args_is_help=True,
     add_completion=False,

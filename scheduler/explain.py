@@ -41,6 +41,7 @@ class Forced:
     place: Assignment | None
     dropped: list[str] = field(default_factory=list)
     moved: list[tuple[Assignment, Assignment]] = field(default_factory=list)
+    """Meetings at another date or start (a change of table alone is not counted)."""
     added: list[str] = field(default_factory=list)
     priority_before: int = 0
     priority_after: int = 0
@@ -264,8 +265,8 @@ class Explainer:
             return Explanation(
                 mid,
                 FITS,
-                f"A place is free for it now ({_spans(free, self.step)}): the schedule is not optimal "
-                "or was changed after solving.",
+                f"A place is free for it now ({_spans(free, self.step)}): the solve did not reach it "
+                "(the schedule is not proven optimal) or the schedule changed since.",
             )
         details = self._block_lines(per_option)
         if all(any(b.what == "elsewhere" for b in found) for _, found in per_option):
@@ -283,7 +284,7 @@ class Explainer:
             if lower:
                 headline = (
                     f"Its times are all taken by other meetings, some of lower priority than its {meeting.priority} "
-                    f"({', '.join(lower)}): fitting it in would displace more than they hold."
+                    f"({', '.join(lower)}): making room for it moves or drops others."
                 )
             return Explanation(mid, TAKEN, headline, details)
         return Explanation(
@@ -378,9 +379,18 @@ class Explainer:
         from scheduler.solver.pipeline import solve
         from scheduler.solver.request import NoSchedule, SolveParams
 
-        resolve_plan = plan(self.instance, self.schedule, [], None, max_moves=len(self.schedule.assignments))
+        resolve_plan = plan(self.instance, self.schedule, [], None)
         request = resolve_plan.request
         request.required = {mid}
+        # Movable pins would give every pinned room a group of its own (a model several times
+        # larger): only history stays pinned; any other meeting may move, and each date or
+        # start it changes costs a tie-break point below priority.
+        movable = {m: pin for m, pin in request.pins.items() if not pin.forced}
+        request.pins = {m: pin for m, pin in request.pins.items() if pin.forced}
+        request.prefer_time = {
+            **request.prefer_time,
+            **{m: (pin.option.date, pin.option.start) for m, pin in movable.items()},
+        }
         repair = self.repair(mid)
         if repair is not None:  # a complete schedule holding it: CP-SAT starts from there
             option, room, drop = repair
@@ -405,7 +415,7 @@ class Explainer:
         moved = [
             (a, placed[a.meeting])
             for a in self.schedule.assignments
-            if a.meeting in placed and (a.place_key(), a.end) != (placed[a.meeting].place_key(), placed[a.meeting].end)
+            if a.meeting in placed and (a.date, a.start) != (placed[a.meeting].date, placed[a.meeting].start)
         ]
         added = [m for m in placed if m not in self.by_id and m != mid]
         priority = self.instance.meeting_by_id
@@ -480,15 +490,14 @@ class Explainer:
             return [f"It cannot be placed even if every other meeting moves: {forced.impossible}."]
         p = forced.place
         words = [
-            f"Forcing it in (a solve with it required, other meetings free to move, fewest moves first) "
-            f"puts it at {p.date} {p.start}-{p.end} in {p.city}, room {p.room}."
+            f"Forcing it in (a solve with it required, other meetings free to move, fewest time changes "
+            f"first, tables reassigned freely) puts it at {p.date} {p.start}-{p.end} in {p.city}, room {p.room}."
         ]
         if forced.dropped:
             words.append("It would drop " + "; ".join(self.brief(m) for m in forced.dropped) + ".")
         for before, after in forced.moved:
             words.append(
-                f"It would move {before.meeting} from {before.date} {before.start} room {before.room} "
-                f"to {after.date} {after.start} room {after.room}."
+                f"It would move {before.meeting} from {before.date} {before.start} to {after.date} {after.start}."
             )
         if forced.added:
             words.append("It would also fit " + ", ".join(forced.added) + ".")
