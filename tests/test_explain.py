@@ -24,7 +24,8 @@ from test_solve import TWO_CITIES_SAME_DAY
 from scheduler import explain
 from scheduler.explain import Explainer
 from scheduler.model import Instance
-from scheduler.solution import Schedule
+from scheduler.solution import Assignment, Schedule, Unscheduled
+from scheduler.verify import verify
 
 
 def solved(**sections: Any) -> tuple[Instance, Schedule, Explainer]:
@@ -137,3 +138,35 @@ def test_cli_explain_says_why_and_what_forcing_in_would_drop(sample_copy: Path) 
     assert "If it had to be scheduled:" in text and "It would drop" in text
     code, output = run("explain", str(sample_copy), str(schedule_path), "--meeting", "r99", "--no-solve")
     assert code == 2 and "unknown meeting 'r99'" in output
+
+
+def test_full_rooms_and_a_forced_solve_that_only_moves_a_meeting() -> None:
+    """One table, two slots; c is free only at 09:00, where a hand-made schedule put a-b.
+
+    c-d waits because the only room is taken then (nobody is busy); forcing it in moves
+    a-b to 09:30 and loses nothing: total priority 1 -> 2.
+    """
+    people: list[dict[str, Any]] = [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}, {"id": "d", "name": "D"}]
+    people.append({"id": "c", "name": "C", "available": [A_AT_NINE_B_AT_HALF_PAST[0]["available"][0]]})
+    instance = make_instance(participants=people, meetings=[meeting("ab", "a", "b"), meeting("cd", "c", "d")])
+    schedule = solve_and_verify(instance)
+    nine = Assignment(
+        meeting="ab", date="2025-11-13", start="09:00", end="09:30", city="Beijing", venue="bj", room="T-1"
+    )
+    schedule = schedule.model_copy(
+        update={
+            "assignments": [nine],
+            "unscheduled": [Unscheduled(meeting="cd", reason="by hand")],
+            "objective": 1,
+            "status": "FEASIBLE",
+        }
+    )
+    assert verify(instance, schedule) == []
+    found = Explainer(instance, schedule).force("cd", time_limit=10, workers=2)
+    assert found.kind == explain.TAKEN
+    assert found.details == ["Every room large enough is taken or closed at 2025-11-13 Beijing 09:00-09:30."]
+    forced = found.forced
+    assert forced is not None and forced.dropped == [] and forced.place is not None
+    assert [(a.start, b.start) for a, b in forced.moved] == [("09:00", "09:30")]
+    assert (forced.priority_before, forced.priority_after) == (1, 2)
+    assert "It would move ab from 2025-11-13 09:00 to 2025-11-13 09:30." in found.sentences
