@@ -3,21 +3,24 @@
 The reasons are read from the instance and the schedule: whose availability rules a time
 out, which meeting holds a person or a room then, whose `max_meetings` is used up and by
 what, who is in another city that day. What forcing an unscheduled request in would cost
-comes from a solve with it required, every other meeting free to move (fewest moves
-first); only that solve loads OR-Tools, and only when asked for.
+comes from a solve with it required (`scheduler.forcing`); only that solve loads OR-Tools,
+and only when asked for.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from scheduler.attendance import attendees
 from scheduler.model import Instance, Meeting, Option, Session, to_clock, to_minutes
-from scheduler.solution import Assignment, Schedule, Unscheduled
+from scheduler.solution import Assignment, Schedule
+
+if TYPE_CHECKING:
+    from scheduler.forcing import Forced
 
 CANCELLED = "cancelled"
 NO_PLACE = "no session fits it"
@@ -32,23 +35,6 @@ FITS = "a place is free"
 SCHEDULED = "scheduled"
 KINDS = (CANCELLED, NO_PLACE, NO_ROOM, NO_COMMON_TIME, FROZEN, MAX_MEETINGS, ONE_CITY, LOST, TAKEN, FITS)
 """Why a request is unscheduled, from the request alone (first five) to the schedule around it."""
-
-
-@dataclass(frozen=True)
-class Forced:
-    """What a solve with the meeting required does to the schedule."""
-
-    place: Assignment | None
-    dropped: list[str] = field(default_factory=list)
-    moved: list[tuple[Assignment, Assignment]] = field(default_factory=list)
-    """Meetings at another date or start (a change of table alone is not counted)."""
-    added: list[str] = field(default_factory=list)
-    priority_before: int = 0
-    priority_after: int = 0
-    proven: bool = False
-    """The solve proved no schedule holding the meeting keeps more priority (with fewer moves)."""
-    impossible: str | None = None
-    """Why no schedule can hold it at all (history, a required place), if so."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +76,7 @@ class Explainer:
         self.held: dict[str, list[str]] = defaultdict(list)
         for a in sorted(schedule.assignments, key=lambda a: (a.date, a.start, a.meeting)):
             people = self.people[a.meeting] = attendees(instance, schedule.cancelled, a, schedule.frozen_until)
-            for tick in self._ticks(a):
+            for tick in self.ticks(a):
                 self.room_at[(a.room, a.date, tick)] = a.meeting
                 for pid in people:
                     self.person_at[(pid, a.date, tick)] = a.meeting
@@ -98,7 +84,7 @@ class Explainer:
                 self.cities[(pid, a.date)][a.city].append(a.meeting)
                 self.held[pid].append(a.meeting)
 
-    def _ticks(self, a: Assignment | Option) -> range:
+    def ticks(self, a: Assignment | Option) -> range:
         if isinstance(a, Option):
             return range(a.start, a.end, self.step)
         return range(to_minutes(a.start), to_minutes(a.end), self.step)
@@ -124,7 +110,7 @@ class Explainer:
         """Where the request could go by the instance alone (people, rooms, availability)."""
         return self.instance.meeting_options(meeting.with_participants(self.request_people(meeting)))
 
-    def _open_options(self, meeting: Meeting) -> list[Option]:
+    def open_options(self, meeting: Meeting) -> list[Option]:
         frozen = self.schedule.frozen_until
         options = self.options(meeting)
         if frozen is None:
@@ -204,7 +190,7 @@ class Explainer:
             }
             for mids in elsewhere.values():
                 found.append(_Block("elsewhere", pid, tuple(mids)))
-            busy = {self.person_at.get((pid, date, t)) for t in self._ticks(option)} - {None, meeting.id}
+            busy = {self.person_at.get((pid, date, t)) for t in self.ticks(option)} - {None, meeting.id}
             if busy and not elsewhere:
                 found.append(_Block("busy", pid, tuple(sorted(b for b in busy if b is not None))))
         if not found:
@@ -213,9 +199,9 @@ class Explainer:
                 for r in self.instance.venue_rooms[option.venue]
                 if r.capacity >= len(people) and r.id not in self.closed_rooms
             ]
-            holders = {self.room_at.get((r.id, date, t)) for r in rooms for t in self._ticks(option)}
+            holders = {self.room_at.get((r.id, date, t)) for r in rooms for t in self.ticks(option)}
             if all(
-                any(self.room_at.get((r.id, date, t)) not in (None, meeting.id) for t in self._ticks(option))
+                any(self.room_at.get((r.id, date, t)) not in (None, meeting.id) for t in self.ticks(option))
                 for r in rooms
             ):
                 found.append(_Block("rooms", None, tuple(sorted(h for h in holders if h and h != meeting.id))))
@@ -237,7 +223,7 @@ class Explainer:
             return Explanation(mid, CANCELLED, why)
         if not self.options(meeting):
             return self._no_place(meeting, people)
-        options = self._open_options(meeting)
+        options = self.open_options(meeting)
         if not options:
             return Explanation(
                 mid,
@@ -361,160 +347,16 @@ class Explainer:
             details.append(f"Also free, and as good for total priority: {_spans(free, self.step)}.")
         return Explanation(meeting.id, SCHEDULED, headline, details)
 
-    # ---- forcing it in ----
+    # ---- forcing it in (scheduler.forcing; loads OR-Tools) ----
 
     def force(self, mid: str, time_limit: float = 20.0, workers: int = 2, seed: int = 0) -> Explanation:
         """`explain`, plus what a solve with the meeting required does: drops, moves, priority."""
-        explanation = self.explain(mid)
-        if explanation.kind not in (MAX_MEETINGS, ONE_CITY, LOST, TAKEN, FITS):
-            return explanation
-        forced = self._forced_solve(mid, time_limit, workers, seed)
-        return Explanation(
-            mid, explanation.kind, explanation.headline, explanation.details, forced, self._forced_words(mid, forced)
-        )
+        from scheduler.forcing import force
 
-    def _forced_solve(self, mid: str, time_limit: float, workers: int, seed: int) -> Forced:
-        from scheduler.resolve import plan
-        from scheduler.solver.convert import to_assignment
-        from scheduler.solver.pipeline import solve
-        from scheduler.solver.request import NoSchedule, SolveParams
+        return force(self, mid, time_limit, workers, seed)
 
-        resolve_plan = plan(self.instance, self.schedule, [], None)
-        request = resolve_plan.request
-        request.required = {mid}
-        # Movable pins would give every pinned room a group of its own (a model several times
-        # larger): only history stays pinned; any other meeting may move, and each date or
-        # start it changes costs a tie-break point below priority.
-        movable = {m: pin for m, pin in request.pins.items() if not pin.forced}
-        request.pins = {m: pin for m, pin in request.pins.items() if pin.forced}
-        request.prefer_time = {
-            **request.prefer_time,
-            **{m: (pin.option.date, pin.option.start) for m, pin in movable.items()},
-        }
-        repair = self.repair(mid)
-        if repair is not None:  # a complete schedule holding it: CP-SAT starts from there
-            option, room, drop = repair
-            request.hint = {a.meeting: (_option(a), a.room) for a in self.schedule.assignments if a.meeting not in drop}
-            request.hint[mid] = (option, room)
-        before = sum(self.instance.meeting_by_id[a.meeting].priority for a in self.schedule.assignments)
-        try:
-            outcome = solve(request, SolveParams(time_limit, workers, seed))
-        except NoSchedule as error:
-            if repair is None or not self._holds(mid, request.hint, set()):
-                why = f"no schedule holding it was found in {time_limit:g} s" if repair is not None else str(error)
-                return Forced(None, priority_before=before, priority_after=before, impossible=why)
-            placements, proven = request.hint, False  # CP-SAT had no time to start: the repair itself, checked
-        else:
-            placements, proven = outcome.placements, outcome.status == "OPTIMAL"
-        unheld = {m for m in resolve_plan.history if m not in request.pins}  # history the solver cannot hold
-        if not self._holds(mid, placements, unheld):  # explain never shows a schedule the checker rejects
-            why = "the solver's answer breaks a rule (a bug: please report it with the files)"
-            return Forced(None, priority_before=before, priority_after=before, impossible=why)
-        placed = {m: to_assignment(m, option, room) for m, (option, room) in placements.items()}
-        dropped = [a.meeting for a in self.schedule.assignments if a.meeting not in placed and a.meeting not in unheld]
-        moved = [
-            (a, placed[a.meeting])
-            for a in self.schedule.assignments
-            if a.meeting in placed and (a.date, a.start) != (placed[a.meeting].date, placed[a.meeting].start)
-        ]
-        added = [m for m in placed if m not in self.by_id and m != mid]
-        priority = self.instance.meeting_by_id
-        after = before - sum(priority[m].priority for m in dropped) + sum(priority[m].priority for m in [*added, mid])
-        return Forced(placed[mid], dropped, moved, added, before, after, proven)
-
-    def _holds(self, mid: str, placements: dict[str, tuple[Option, str]], unheld: set[str]) -> bool:
-        """Whether the independent checker accepts the schedule with these placements (and `unheld` history)."""
-        from scheduler.solver.convert import to_assignment
-        from scheduler.verify import verify
-
-        def people(m: str) -> list[str]:
-            return self.people.get(m) or self.request_people(self.instance.meeting_by_id[m])
-
-        assignments = [to_assignment(m, o, room, people(m)) for m, (o, room) in placements.items()]
-        assignments += [a for a in self.schedule.assignments if a.meeting in unheld]
-        left_out = [u for u in self.schedule.unscheduled if u.meeting != mid]
-        left_out += [Unscheduled(meeting=a.meeting, reason="displaced") for a in self.schedule.assignments]
-        left_out = [u for u in left_out if u.meeting not in placements and u.meeting not in unheld]
-        total = self._priority([a.meeting for a in assignments])
-        update = {"assignments": assignments, "unscheduled": left_out, "objective": total, "status": "FEASIBLE"}
-        update["bound"] = max(total, self.schedule.bound)
-        return not verify(self.instance, self.schedule.model_copy(update=update))
-
-    def repair(self, mid: str) -> tuple[Option, str, set[str]] | None:
-        """The cheapest place for the meeting by dropping meetings in its way (never history).
-
-        Cheapest by the priority dropped: the people's meetings at that time or elsewhere that
-        day, a room's meetings if none is free, then their lowest-priority meetings over a cap.
-        """
-        meeting = self.instance.meeting_by_id[mid]
-        people = self.request_people(meeting)
-        frozen = self.schedule.frozen_until
-        fixed = {a.meeting for a in self.schedule.assignments if frozen is not None and f"{a.date}T{a.start}" < frozen}
-        best: tuple[int, Option, str, set[str]] | None = None
-        for option in self._open_options(meeting):
-            date = option.date.isoformat()
-            drop: set[str] = set()
-            for pid in people:
-                for city, mids in self.cities.get((pid, date), {}).items():
-                    if city != option.city:
-                        drop.update(mids)
-                drop.update(m for t in self._ticks(option) if (m := self.person_at.get((pid, date, t))) is not None)
-            rooms = []
-            for r in self.instance.venue_rooms[option.venue]:
-                if r.capacity >= len(people) and r.id not in self.closed_rooms:
-                    holders = {m for t in self._ticks(option) if (m := self.room_at.get((r.id, date, t))) is not None}
-                    rooms.append((self._priority(holders - drop), r.id, holders))
-            if not rooms:
-                continue
-            _, room, holders = min(rooms)
-            drop |= holders
-            for pid in people:
-                cap = self.instance.participant_by_id[pid].max_meetings
-                kept = sorted(
-                    (m for m in self.held[pid] if m not in drop), key=lambda m: (m in fixed, self._priority({m}))
-                )
-                if cap is not None and len(kept) >= cap:
-                    drop.update(kept[: len(kept) - cap + 1])
-            if drop & fixed:
-                continue
-            cost = self._priority(drop)
-            if best is None or cost < best[0]:
-                best = (cost, option, room, drop)
-        return None if best is None else best[1:]
-
-    def _priority(self, mids: Iterable[str]) -> int:
+    def priority(self, mids: Iterable[str]) -> int:
         return sum(self.instance.meeting_by_id[m].priority for m in mids)
-
-    def _forced_words(self, mid: str, forced: Forced) -> list[str]:
-        if forced.place is None:
-            return [f"It cannot be placed even if every other meeting moves: {forced.impossible}."]
-        p = forced.place
-        words = [
-            f"Forcing it in (a solve with it required, other meetings free to move, fewest time changes "
-            f"first, tables reassigned freely) puts it at {p.date} {p.start}-{p.end} in {p.city}, room {p.room}."
-        ]
-        if forced.dropped:
-            words.append("It would drop " + "; ".join(self.brief(m) for m in forced.dropped) + ".")
-        for before, after in forced.moved:
-            words.append(
-                f"It would move {before.meeting} from {before.date} {before.start} to {after.date} {after.start}."
-            )
-        if forced.added:
-            words.append("It would also fit " + ", ".join(forced.added) + ".")
-        change = forced.priority_after - forced.priority_before
-        words.append(
-            f"Total priority {forced.priority_before} -> {forced.priority_after} ({change:+d})."
-            + (
-                " No schedule that holds it does better."
-                if forced.proven
-                else " (Best found in the time allowed; a longer --time-limit may find a cheaper way.)"
-            )
-        )
-        return words
-
-
-def _option(a: Assignment) -> Option:
-    return Option(a.venue, a.city, dt.date.fromisoformat(a.date), to_minutes(a.start), to_minutes(a.end))
 
 
 def _and(items: list[str]) -> str:

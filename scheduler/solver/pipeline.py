@@ -17,7 +17,6 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 
 from scheduler.model import Option
-from scheduler.solver.forced import solve_with_required
 from scheduler.solver.greedy import greedy_placements
 from scheduler.solver.ortools.aggregate import (
     Block,
@@ -32,6 +31,7 @@ from scheduler.solver.ortools.model import ScheduleModel, min_bound
 from scheduler.solver.ortools.objective import later_phases
 from scheduler.solver.prepared import Prepared
 from scheduler.solver.request import NoSchedule, Pin, Progress, SolveOutcome, SolveParams, SolveRequest
+from scheduler.solver.required import solve_with_required
 
 OPTIONS_BUILT_PER_SECOND = 35_000
 """Measured model-building speed (1,000 x 5,000: 126k options in 3.5 s), to budget the polish."""
