@@ -17,8 +17,10 @@ from conftest import (
     resolve_and_verify,
     solve_and_verify,
 )
+from hypothesis import HealthCheck, given, settings
 from test_cli import run
 from test_cli import solved as solved_file
+from test_property import instances
 from test_solve import TWO_CITIES_SAME_DAY
 
 from scheduler import explain
@@ -170,3 +172,18 @@ def test_full_rooms_and_a_forced_solve_that_only_moves_a_meeting() -> None:
     assert [(a.start, b.start) for a, b in forced.moved] == [("09:00", "09:30")]
     assert (forced.priority_before, forced.priority_after) == (1, 2)
     assert "It would move ab from 2025-11-13 09:00 to 2025-11-13 09:30." in found.sentences
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_every_request_of_an_optimal_schedule_has_a_reason_and_none_finds_a_free_place(instance: Instance) -> None:
+    """A free place for an unscheduled request would raise total priority: never so when OPTIMAL."""
+    schedule = solve_and_verify(instance, time_limit=5)
+    explainer = Explainer(instance, schedule)
+    for item in schedule.unscheduled:
+        found = explainer.explain(item.meeting)
+        assert found.kind in explain.KINDS and found.headline
+        if schedule.status == "OPTIMAL":
+            assert found.kind != explain.FITS, found.headline
+    for a in schedule.assignments:
+        assert explainer.explain(a.meeting).kind == explain.SCHEDULED
