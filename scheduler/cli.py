@@ -59,7 +59,8 @@ app = typer.Typer(
 
     Before the event: import (spreadsheets to an instance), solve, check, then export
     (calendars, Excel, printable agendas). During it: resolve after cancellations, diff
-    and history to see what changed. The files are described in docs/FORMAT.md.
+    and history to see what changed; explain and stats say why a request is (not)
+    scheduled and how people's days look. The files are described in docs/FORMAT.md.
     Run `schedule COMMAND --help` for each command's options.""",
     no_args_is_help=True,
     add_completion=False,
@@ -462,8 +463,9 @@ def timetable(
 ) -> None:
     """Print timetables; the filters combine (a person on a date, a room on a date, ...).
 
-    With --person: that person's meetings. With --room alone: that room's day, or for a
-    group of tables a grid per date. Otherwise: a rooms x times grid per date, with a key.
+    With --person: that person's meetings, then their requests not scheduled and why. With
+    --room alone: that room's day, or for a group of tables a grid per date. Otherwise: a
+    rooms x times grid per date, with a key.
     """
     from scheduler import timetable as select_rows
 
@@ -492,6 +494,51 @@ def timetable(
     else:
         for day in [date] if date else open_dates:
             out.print(render.date_grid(instance, schedule, day, selection.rooms))
+
+
+@app.command(cls=_Command)
+def explain(
+    instance_path: InstanceArg,
+    schedule_path: ScheduleArg,
+    meeting: Annotated[
+        str, typer.Option("--meeting", "-m", help="The request to explain.", metavar="ID", show_default=False)
+    ],
+    no_solve: Annotated[
+        bool, typer.Option("--no-solve", help="Skip the solve that finds what forcing it in would displace.")
+    ] = False,
+    time_limit: TimeLimitOpt = 20.0,
+    workers: WorkersOpt = _default_workers(),
+    seed: SeedOpt = 0,
+) -> None:
+    """Say why a request is not scheduled, or why it is where it is, in words to pass on.
+
+    Unscheduled: no common availability (whose, when), no room large enough, someone's
+    max_meetings reached (by which meetings), one city per date, or the meetings that hold
+    its times; then what a solve with it required would drop or move, and the priority cost.
+    """
+    from scheduler.explain import Explainer
+
+    with input_errors():
+        instance, schedule = _load_pair(instance_path, schedule_path)
+    _known(meeting, instance.meeting_by_id, "meeting")
+    explainer = Explainer(instance, schedule)
+    if no_solve:
+        found = explainer.explain(meeting)
+    else:
+        with err.status("Solving with the request required…"), input_errors():
+            found = explainer.force(meeting, time_limit, workers, seed)
+    out.print(render.explanation(instance, found))
+
+
+@app.command(cls=_Command)
+def stats(instance_path: InstanceArg, schedule_path: ScheduleArg) -> None:
+    """Figures for people: meetings per person, who has none and why, idle gaps, table changes,
+    room use per city and day, unscheduled requests by reason."""
+    from scheduler.stats import stats as figures
+
+    with input_errors():
+        instance, schedule = _load_pair(instance_path, schedule_path)
+    out.print(render.stats_view(instance, figures(instance, schedule)))
 
 
 @app.command(cls=_Command)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -17,9 +18,11 @@ from scheduler.solution import Assignment, Change, Schedule
 from scheduler.verify import Violation
 
 if TYPE_CHECKING:  # the export, import and history layers load their libraries only when used
+    from scheduler.explain import Explanation
     from scheduler.export import ExportReport
     from scheduler.history import Version
     from scheduler.importer import ImportReport
+    from scheduler.stats import Stats
 
 
 def _who(instance: Instance, pid: str) -> str:
@@ -65,7 +68,32 @@ def person_timetable(
     requested = len(instance.participant_meetings.get(pid, []))
     shown = "shown" if only is not None else "scheduled"
     footer = Text(f"{len(mine)} meeting(s) {shown} of {requested} requested", style="dim")
-    return Group(table, footer)
+    if only is not None:
+        return Group(table, footer)
+    return Group(table, footer, _unscheduled_requests(instance, schedule, pid))
+
+
+def _unscheduled_requests(instance: Instance, schedule: Schedule, pid: str) -> RenderableType:
+    """A person's requests that are not in the schedule, each with its reason in words."""
+    from scheduler.explain import Explainer
+
+    placed = schedule.assignment_by_meeting
+    waiting = [m for m in instance.participant_meetings.get(pid, []) if m.id not in placed]
+    if not waiting:
+        return Text("")
+    explainer = Explainer(instance, schedule)
+    table = Table(
+        title=f"Not scheduled: {len(waiting)} request(s)", title_justify="left", box=box.SIMPLE_HEAD, show_lines=True
+    )
+    table.add_column("Request", no_wrap=True)
+    table.add_column("With", ratio=1)
+    table.add_column("Why", ratio=2)
+    for meeting in sorted(waiting, key=lambda m: (-m.priority, m.id)):
+        others = "\n".join(_who(instance, p) for p in meeting.participants if p != pid)
+        why = explainer.explain(meeting.id).headline
+        table.add_row(f"{meeting.id}\npriority {meeting.priority}", others, why)
+    hint = Text("Details: schedule explain INSTANCE SCHEDULE --meeting ID", style="dim")
+    return Group(table, hint)
 
 
 def room_timetable(
@@ -201,6 +229,7 @@ def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str |
     table.add_row("Status", schedule.status)
     table.add_row("Meetings placed", f"{placed} of {total} ({100.0 * placed / max(1, total):.1f}%)")
     table.add_row("Total priority", f"{schedule.objective}  (proven bound {schedule.bound}, gap {gap:.2f}%)")
+    _add_people_figures(table, instance, schedule)
     if schedule.cancelled:
         table.add_row("Cancelled", ", ".join(f"{c.kind}:{c.id}" for c in schedule.cancelled))
     if schedule.changes:
@@ -221,9 +250,41 @@ def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str |
     why = Table(box=box.SIMPLE_HEAD, title="Unscheduled requests", title_justify="left")
     why.add_column("Reason")
     why.add_column("Requests", justify="right")
-    for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1])[:10]:
+    ranked = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+    shown = ranked if len(ranked) <= REASONS_SHOWN + 1 else ranked[:REASONS_SHOWN]
+    for reason, count in shown:
         why.add_row(reason, str(count))
+    if len(shown) < len(ranked):
+        rest = ranked[len(shown) :]
+        why.add_row(
+            f"… and {len(rest)} more reasons: see `schedule stats`", str(sum(count for _, count in rest)), style="dim"
+        )
     return Group(table, why)
+
+
+REASONS_SHOWN = 10
+"""The solve summary lists this many reasons, then says how many more (and their requests) there are."""
+
+
+def _add_people_figures(table: Table, instance: Instance, schedule: Schedule) -> None:
+    """The headline figures of `schedule stats`: meetings per person, people left out, idle gaps."""
+    from scheduler import stats
+
+    counts = stats.meetings_per_person(instance, schedule)
+    if not counts:
+        return
+    without = sum(1 for n in counts.values() if n == 0)
+    spread = f"min {min(counts.values())}, median {statistics.median(counts.values()):g}, max {max(counts.values())}"
+    table.add_row("Meetings per person", f"{spread} ({len(counts)} people with requests)")
+    table.add_row("People without a meeting", f"{without} of {len(counts)}")
+    found = stats.hole_list(instance, schedule)
+    idle = sum(h.slots for h in found) * instance.event.slot_minutes
+    table.add_row("Idle gaps", f"{len(found)} holes between meetings inside sessions ({_duration(idle)} in all)")
+
+
+def _duration(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02d} min" if hours and rest else f"{hours} h" if hours else f"{rest} min"
 
 
 def rule_name(label: str) -> str:
@@ -358,3 +419,67 @@ def history(versions: list[Version], instance_path: str) -> RenderableType:
             totals += f"\n{len(schedule.changes)} change(s)"
         table.add_row(name, made, cancelled or "—", totals)
     return table
+
+
+def explanation(instance: Instance, found: Explanation) -> RenderableType:
+    """`schedule explain`: the meeting, the reason in one sentence, the facts, what forcing it in does."""
+    meeting = instance.meeting_by_id[found.meeting]
+    people = ", ".join(_who(instance, p) for p in meeting.participants)
+    title = Text.assemble((found.meeting, "bold"), f"  priority {meeting.priority}  ", (people, "dim"))
+    parts: list[RenderableType] = [title, Text(found.headline, style="bold")]
+    parts += [Text(f"  • {line}") for line in found.details]
+    if found.sentences:
+        parts.append(Text("If it had to be scheduled:", style="bold"))
+        parts += [Text(f"  • {line}") for line in found.sentences]
+    return Group(*parts)
+
+
+def stats_view(instance: Instance, figures: Stats) -> RenderableType:
+    """`schedule stats`: meetings per person, who has none and why, idle gaps, tables, rooms, reasons."""
+    parts: list[RenderableType] = []
+    people = Table(box=box.SIMPLE_HEAD, title="Meetings per person", title_justify="left")
+    people.add_column("Meetings", justify="right")
+    people.add_column("People", justify="right")
+    for count, n in figures.distribution.items():
+        people.add_row(str(count), str(n))
+    parts.append(people)
+    parts.append(
+        Text(
+            f"{len(figures.meetings_of)} people with requests: min {figures.minimum}, median {figures.median:g}, "
+            f"max {max(figures.meetings_of.values(), default=0)}; {len(figures.without)} without a meeting."
+        )
+    )
+    if figures.without:
+        none = Table(box=box.SIMPLE_HEAD, title="People with requests but no meeting", title_justify="left")
+        none.add_column("Person", ratio=1)
+        none.add_column("Requests, by reason", ratio=2)
+        for pid, by_kind in figures.without.items():
+            none.add_row(_who(instance, pid), "\n".join(f"{kind}: {', '.join(mids)}" for kind, mids in by_kind.items()))
+        parts.append(none)
+    step = instance.event.slot_minutes
+    hole_people = len({h.person for h in figures.holes})
+    parts.append(
+        Text(
+            f"Idle gaps: {len(figures.holes)} holes between meetings inside sessions, "
+            f"{figures.idle_slots} idle slot(s) ({_duration(figures.idle_slots * step)}), "
+            f"for {hole_people} people. Table changes between back-to-back meetings: {len(figures.table_changes)}."
+        )
+    )
+    rooms = Table(box=box.SIMPLE_HEAD, title="Room use", title_justify="left")
+    for name in ("City", "Date"):
+        rooms.add_column(name, no_wrap=True)
+    for name in ("Room-slots used", "Open", "Used"):
+        rooms.add_column(name, justify="right")
+    for use in figures.room_use:
+        rooms.add_row(use.city, use.date, str(use.used), str(use.available), f"{use.percent:.0f}%")
+    parts.append(rooms)
+    if figures.unscheduled:
+        reasons = Table(box=box.SIMPLE_HEAD, title="Unscheduled requests by reason", title_justify="left")
+        reasons.add_column("Reason", no_wrap=True)
+        reasons.add_column("Requests", justify="right")
+        reasons.add_column("Which", ratio=1)
+        for kind, mids in sorted(figures.unscheduled.items(), key=lambda kv: -len(kv[1])):
+            reasons.add_row(kind, str(len(mids)), ", ".join(mids))
+        parts.append(reasons)
+        parts.append(Text("Why one request: schedule explain INSTANCE SCHEDULE --meeting ID", style="dim"))
+    return Group(*parts)

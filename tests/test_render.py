@@ -9,6 +9,7 @@ from rich.cells import cell_len
 from rich.console import Console, RenderableType
 
 from scheduler import render
+from scheduler.solution import Unscheduled
 from scheduler.store import load_instance
 
 
@@ -69,3 +70,18 @@ def test_every_rule_check_can_report_is_named_in_the_format_reference() -> None:
     reference = (ROOT / "docs" / "FORMAT.md").read_text()
     for label in labels:
         assert f"| {render.rule_name(label)} |" in reference, label
+
+
+def test_solve_summary_lists_every_reason_or_says_how_many_more() -> None:
+    """Eleven reasons fit (shown whole); with twelve, ten are shown and one row counts the other two."""
+    instance, _ = load_instance(ROOT / "instances" / "sample.yaml")
+    schedule = solve_and_verify(instance)
+    for reasons, hidden in ((11, 0), (12, 2)):
+        waiting = [Unscheduled(meeting=f"x{k}", reason=f"reason {k:02d}") for k in range(reasons)]
+        waiting.append(Unscheduled(meeting="y", reason="reason 00"))
+        text = text_of(render.solve_summary(instance, schedule.model_copy(update={"unscheduled": waiting}), "x", None))
+        shown = [k for k in range(reasons) if f"reason {k:02d}" in text]
+        assert len(shown) == reasons - hidden
+        if hidden:
+            assert f"… and {hidden} more reasons: see `schedule stats`" in text
+    assert "Meetings per person" in text and "Idle gaps" in text and "People without a meeting" in text

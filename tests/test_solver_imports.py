@@ -14,6 +14,7 @@ def test_request_conversion_resolve_render_and_the_cli_do_not_import_ortools() -
         "import sys\n"
         "import scheduler.resolve, scheduler.solver.request, scheduler.solver.convert, scheduler.render\n"
         "import scheduler.solver.rooms, scheduler.solver.greedy, scheduler.solver.prepared, scheduler.cli\n"
+        "import scheduler.explain, scheduler.forcing, scheduler.stats\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'ortools')\n"
         "assert not loaded, loaded\n"
         "import scheduler.solver.pipeline\n"

@@ -75,3 +75,24 @@ def test_cli_room_and_date_shows_only_that_room_that_day(sample_copy: Path) -> N
     assert result.exit_code == 0 and all(r["room"].startswith("BJ-T-") for r in json.loads(result.output))
     result = runner.invoke(app, ["timetable", str(sample_copy), str(schedule_path), "--format", "xml"])
     assert result.exit_code == 2 and "--format must be one of table, markdown, csv, json" in result.output
+
+
+def test_cli_person_lists_their_unscheduled_requests_with_reasons(sample_copy: Path) -> None:
+    """it-infn-01 asked for r04 and r08; r08 waits: cn-tsinghua-01 already has max_meetings (3)."""
+    code, output = _run("solve", str(sample_copy), "-t", "10", "-w", "2")
+    assert code == 0, output
+    schedule_path = sample_copy.with_name("sample.schedule.json")
+    code, output = _run("timetable", str(sample_copy), str(schedule_path), "--person", "it-infn-01")
+    assert code == 0, output
+    text = " ".join(output.split())
+    assert "Not scheduled: 1 request(s)" in text
+    assert "r08" in text and "max_meetings reached" in text and "already has 3, the most allowed" in text
+    code, output = _run(
+        "timetable", str(sample_copy), str(schedule_path), "--person", "it-infn-01", "--date", "2025-11-13"
+    )
+    assert "Not scheduled" not in output  # a filtered view shows meetings only
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output

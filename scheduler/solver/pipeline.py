@@ -31,6 +31,7 @@ from scheduler.solver.ortools.model import ScheduleModel, min_bound
 from scheduler.solver.ortools.objective import later_phases
 from scheduler.solver.prepared import Prepared
 from scheduler.solver.request import NoSchedule, Pin, Progress, SolveOutcome, SolveParams, SolveRequest
+from scheduler.solver.required import solve_with_required
 
 OPTIONS_BUILT_PER_SECOND = 35_000
 """Measured model-building speed (1,000 x 5,000: 126k options in 3.5 s), to budget the polish."""
@@ -55,6 +56,8 @@ def solve(
     on_progress: Callable[[Progress], None] | None = None,
 ) -> SolveOutcome:
     """Draft, bound and solve; `params.time_limit` covers all of it."""
+    if request.required:
+        return solve_with_required(request, params)  # the stages before the full model do not know it
     return _Pipeline(request, params, on_progress).run()
 
 

@@ -42,6 +42,8 @@ class SolveRequest:
     (an edit cannot undo the past), less the history the solver does not hold as a pin."""
     busy: dict[tuple[str, dt.date], tuple[str, frozenset[int]]] = field(default_factory=dict)
     """(participant, date) -> (city, minutes) taken by history the solver does not hold as a pin."""
+    required: set[str] = field(default_factory=set)
+    """Meeting ids that must be scheduled (`schedule explain` forces one in to see what it displaces)."""
 
     def meeting_participants(self, meeting: Meeting) -> list[str]:
         """The meeting's people in this request: the instance's, less any a re-solve removed."""
