@@ -135,7 +135,13 @@ def _load_pair(instance_path: Path, schedule_path: Path) -> tuple[Instance, Sche
             ],
             str(schedule_path),
         )
-    unknown = [a.meeting for a in schedule.assignments if a.meeting not in instance.meeting_by_id]
+    # A meeting whose request was deleted after it happened stays as history; any other is unknown.
+    frozen = schedule.frozen_until or ""
+    unknown = [
+        a.meeting
+        for a in schedule.assignments
+        if a.meeting not in instance.meeting_by_id and not f"{a.date}T{a.start}" < frozen
+    ]
     if unknown:
         raise InputError([Problem(("assignments",), f"unknown meeting {unknown[0]!r}")], str(schedule_path))
     return instance, schedule

@@ -264,7 +264,7 @@ class Explainer:
                 details,
             )
         blockers = {m for _, found in per_option for b in found if b.what == "busy" for m in b.meetings}
-        lower = sorted(m for m in blockers if self.instance.meeting_by_id[m].priority < meeting.priority)
+        lower = sorted(m for m in blockers if self.priority([m]) < meeting.priority)
         if lower or not blockers:
             headline = "Its times are all taken by other meetings or full rooms."
             if lower:
@@ -313,7 +313,7 @@ class Explainer:
         """'r7 (priority 3, 2025-11-13 10:00, with Zhou Lei)': the others than `pid`, by name."""
         a = self.by_id[mid]
         others = [self._name(p) for p in self.people.get(mid, []) if p != pid]
-        priority = self.instance.meeting_by_id[mid].priority
+        priority = self.priority([mid])
         return f"{mid} (priority {priority}, {a.date} {a.start}, with {_and(others)})"
 
     def _name(self, pid: str) -> str:
@@ -356,7 +356,9 @@ class Explainer:
         return force(self, mid, time_limit, workers, seed)
 
     def priority(self, mids: Iterable[str]) -> int:
-        return sum(self.instance.meeting_by_id[m].priority for m in mids)
+        """Total priority; a meeting kept as history after its request was deleted counts 0."""
+        known = self.instance.meeting_by_id
+        return sum(known[m].priority for m in mids if m in known)
 
 
 def _and(items: list[str]) -> str:

@@ -67,7 +67,7 @@ def forced_solve(ex: Explainer, mid: str, time_limit: float, workers: int, seed:
         option, room, drop = repaired
         request.hint = {a.meeting: (_option(a), a.room) for a in ex.schedule.assignments if a.meeting not in drop}
         request.hint[mid] = (option, room)
-    before = sum(ex.instance.meeting_by_id[a.meeting].priority for a in ex.schedule.assignments)
+    before = ex.priority(a.meeting for a in ex.schedule.assignments)
     try:
         outcome = solve(request, SolveParams(time_limit, workers, seed))
     except NoSchedule as error:

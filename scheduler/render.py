@@ -57,13 +57,13 @@ def person_timetable(
     table.add_column("With", ratio=3)
     table.add_column("Topic", max_width=14)
     for a in mine:
-        meeting = instance.meeting_by_id[a.meeting]
+        meeting = instance.meeting_by_id.get(a.meeting)
         others = [_who(instance, p) for p in _effective_participants(instance, schedule, a.meeting) if p != pid]
         table.add_row(
             f"{a.date}\n{a.start}-{a.end}",
             f"{a.city}\n{a.venue} · {a.room}",
             "\n".join(others),
-            meeting.topic or "",
+            (meeting.topic or "") if meeting is not None else "",
         )
     requested = len(instance.participant_meetings.get(pid, []))
     shown = "shown" if only is not None else "scheduled"

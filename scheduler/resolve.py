@@ -177,7 +177,9 @@ def plan(
     pins: dict[str, Pin] = {
         mid: Pin(mid, _option_of(a), a.room, forced=True)
         for mid, a in history.items()
-        if a.room in instance.room_by_id and a.venue == instance.room_by_id[a.room].venue
+        if mid in instance.meeting_by_id
+        and a.room in instance.room_by_id
+        and a.venue == instance.room_by_id[a.room].venue
     }
     ledger = _Ledger(instance)
     for mid, a in history.items():
@@ -210,7 +212,7 @@ def plan(
             if mid in affected and mid in instance.meeting_by_id
         },
         max_meetings_of=_solver_caps(instance, caps, history, pins, people),
-        busy=ledger.history_busy(history, people.participants_of),
+        busy=ledger.history_busy({mid: a for mid, a in history.items() if mid not in pins}, people.participants_of),
     )
     return ResolvePlan(request, people.all_cancels, affected, frozen, history, people.causes, notes)
 
@@ -225,12 +227,17 @@ def _history(
             raise InputError([Problem(("--cancel",), f"meeting {c.id} started before {frozen}: it is history")])
     people = {mid: attendees(instance, previous.cancelled, a, previous.frozen_until) for mid, a in history.items()}
     for mid, a in history.items():
+        when = f"meeting {mid} ({a.date} {a.start}) happened"
         if mid not in instance.meeting_by_id:
-            notes.append(f"meeting {mid} ({a.date} {a.start}) happened but is no longer in the instance: left out")
-        elif why := _why_invalid(instance, a, people[mid], set()):
-            notes.append(f"meeting {mid} ({a.date} {a.start}) happened before the edit that now says: {why}")
-    history = {mid: a for mid, a in history.items() if mid in instance.meeting_by_id}
-    return history, {mid: people[mid] for mid in history}
+            notes.append(f"{when}; its request was removed from the instance since: it stays, as history")
+            continue
+        if why := _why_invalid(instance, a, people[mid], set()):
+            notes.append(f"{when} before the edit that now says: {why}")
+        joined = [p for p in instance.meeting_by_id[mid].participants if p not in people[mid]]
+        joined = [p for p in joined if not any(c.kind == "participant" and c.id == p for c in previous.cancelled)]
+        if joined:
+            notes.append(f"{when} without {_people_text(instance, joined)}, whom the request now lists: it stays so")
+    return history, people
 
 
 class _People:
@@ -255,14 +262,17 @@ class _People:
         self.participants_of: dict[str, list[str]] = {}
 
     def of(self, mid: str) -> list[str]:
-        return self.participants_of.get(mid, self.instance.meeting_by_id[mid].participants)
+        if mid in self.participants_of:
+            return self.participants_of[mid]
+        return self.instance.meeting_by_id[mid].participants
 
     def apply(self, history_people: dict[str, list[str]]) -> None:
         """History keeps its people; later meetings lose the cancelled, and with one left, are cancelled."""
+        known = self.instance.participant_by_id
+        for mid, people in history_people.items():
+            self.participants_of[mid] = [p for p in people if p in known]
         for meeting in self.instance.meetings:
             if meeting.id in history_people:
-                known = self.instance.participant_by_id
-                self.participants_of[meeting.id] = [p for p in history_people[meeting.id] if p in known]
                 continue
             remaining = [p for p in meeting.participants if p not in self.gone_people]
             left = [p for p in meeting.participants if p in self.newly_gone]
@@ -339,11 +349,9 @@ class _Ledger:
     def history_busy(
         self, history: dict[str, Assignment], participants_of: dict[str, list[str]]
     ) -> dict[tuple[str, dt.date], tuple[str, frozenset[int]]]:
-        """For history whose room is gone from the instance: the people's city and busy ticks."""
+        """For history the solver does not hold as a pin: the people's city and busy ticks."""
         busy: dict[tuple[str, dt.date], tuple[str, set[int]]] = {}
         for mid, a in history.items():
-            if a.room in self.instance.room_by_id:
-                continue
             option = _option_of(a)
             for pid in participants_of[mid]:
                 _, ticks = busy.setdefault((pid, option.date), (option.city, set()))
@@ -391,8 +399,11 @@ def resolved_schedule(
     assignments = [history.get(a.meeting, a) for a in schedule.assignments]
     assignments += [a for mid, a in history.items() if mid not in placed]
     order = {m.id: i for i, m in enumerate(instance.meetings)}
-    assignments.sort(key=lambda a: order[a.meeting])
-    history_value = sum(instance.meeting_by_id[mid].priority for mid in history if mid not in placed)
+    assignments.sort(key=lambda a: (order.get(a.meeting, len(order)), a.meeting))
+    # History the solver did not hold counts as it happened; a deleted request has no priority left.
+    history_value = sum(
+        instance.meeting_by_id[mid].priority for mid in history if mid not in placed and mid in instance.meeting_by_id
+    )
     schedule = schedule.model_copy(
         update={
             "assignments": assignments,

@@ -126,10 +126,13 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
         + [u.meeting for u in schedule.unscheduled]
         + [c.id for c in schedule.cancelled if c.kind == "meeting"]
     )
+    happened = {a.meeting for a in schedule.assignments if _is_history(a, frozen)}
     for mid, times in listed.items():
         if mid not in meetings:
-            bad("ids", f"the schedule names meeting {mid!r}, which the instance does not have")
-        elif times > 1:
+            # A request deleted after its meeting happened: the meeting stays, as history.
+            gone = "was removed from the instance after it happened" if mid in happened else ""
+            bad("ids", f"meeting {mid!r} {gone or 'is not in the instance'}", bool(gone))
+        if times > 1:
             bad("9", f"meeting {mid} appears {times} times across assignments, unscheduled and cancelled")
     for mid in meetings:
         if mid not in listed:
@@ -143,10 +146,11 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
     total_priority = 0
 
     for a in schedule.assignments:
-        if a.meeting not in meetings:
-            continue
-        meeting = meetings[a.meeting]
-        total_priority += meeting.priority
+        meeting = meetings.get(a.meeting)
+        if meeting is None and not _is_history(a, frozen):
+            continue  # reported above
+        total_priority += meeting.priority if meeting is not None else 0
+        requested = meeting.participants if meeting is not None else list(a.participants or [])
         label = f"meeting {a.meeting} ({a.date} {a.start}-{a.end}, {a.room})"
         begins = _start_of(a)
         start, end = _minutes(a.start), _minutes(a.end)
@@ -156,7 +160,7 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
         history = _is_history(a, frozen)
         if history:
             report.history += 1
-        who = _attendees(a, meeting.participants, begins, history, cancelled_at, bad, label, people)
+        who = _attendees(a, requested, begins, history, cancelled_at, bad, label, people)
         if cancelled_at("meeting", a.meeting, begins):
             bad("cancel", f"{label} is cancelled but still assigned")
         if len(who) < 2:
@@ -172,7 +176,7 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
                 bad("1", f"{label}: venue {a.venue} is not open on {a.date}", history)
             elif not any((_minutes(s.start) or 0) <= start and end <= (_minutes(s.end) or 0) for s in day.sessions):
                 bad("1", f"{label} is not inside one session of {a.venue} on {a.date}", history)
-        if end - start != meeting.slots * step:
+        if meeting is not None and end - start != meeting.slots * step:
             bad("1", f"{label} lasts {end - start} min, not {meeting.slots} slot(s) of {step} min", history)
         if start % step:
             bad("1", f"{label} does not start on the {step}-minute grid", history)
@@ -186,7 +190,7 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
                 bad("2", f"{label} has {len(who)} participants but room {a.room} holds {home[1]}", history)
         if cancelled_at("room", a.room, begins):
             bad("cancel", f"{label} uses room {a.room}, closed by then")
-        if meeting.city is not None and a.city != meeting.city:
+        if meeting is not None and meeting.city is not None and a.city != meeting.city:
             bad("8", f"{label} must be in {meeting.city}, not {a.city}", history)
         for t in range(start, end, step):
             room_busy[(a.room, a.date, t)].append(a.meeting)
@@ -280,11 +284,14 @@ def _same_history(
     for mid, a in old.items():
         b = new.get(mid)
         if b is None:
-            if mid in meetings:
-                bad("history", f"meeting {mid} happened {where} ({a.date} {a.start}) but is no longer assigned")
+            bad("history", f"meeting {mid} happened {where} ({a.date} {a.start}) but is no longer assigned")
             continue
         if (a.date, a.start, a.end, a.venue, a.room) != (b.date, b.start, b.end, b.venue, b.room):
-            bad("history", f"meeting {mid} happened {where} at {a.date} {a.start} {a.room}, not as now listed")
+            bad(
+                "history",
+                f"meeting {mid} happened {where} at {a.date} {a.start}-{a.end} {a.room}; "
+                f"this schedule has it at {b.date} {b.start}-{b.end} {b.room}",
+            )
         old_people = a.participants
         if old_people is None:
             old_people = _legacy_people(a, meetings.get(mid), previous)

@@ -428,6 +428,33 @@ def test_cli_a_meeting_deleted_from_the_file_is_cancelled_and_its_people_told(tm
     assert change["cause"] == "the request was removed from the instance"
 
 
+def test_cli_a_request_deleted_after_its_meeting_happened_stays_as_history(tmp_path: Path) -> None:
+    """ab (09:00) happened; then the organiser deletes its request. Nobody is told it is cancelled,
+    the meeting stays in the schedule, every command still reads the file, check only warns."""
+    a_early = [
+        {
+            "id": "a",
+            "name": "A",
+            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "09:30"}],
+        },
+        *PEOPLE[1:],
+    ]
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b"), meeting("cd", "c", "d")], participants=a_early)
+    solve_cli(v1, tmp_path / "s1.json")
+    s2, _ = resolve_cli(v1, tmp_path / "s1.json", tmp_path / "s2.json", "--frozen-until", "2025-11-13T10:00")
+    v2 = write_instance(tmp_path / "v2.yaml", [meeting("cd", "c", "d")], participants=a_early)
+    s3, output = resolve_cli(v2, tmp_path / "s2.json", tmp_path / "s3.json")
+    assert "its request was removed from the instance since: it stays, as history" in output
+    by_meeting = sorted(s3["assignments"], key=lambda a: a["meeting"])
+    assert by_meeting == sorted(s2["assignments"], key=lambda a: a["meeting"]) and s3["changes"] == []
+    code, checked = cli("check", v2, tmp_path / "s3.json")
+    assert code == 0 and "removed from the instance after it happened" in checked
+    code, table = cli("timetable", v2, tmp_path / "s3.json", "--person", "a")
+    assert code == 0 and "B" in table and "1 meeting(s) scheduled" in table
+    assert cli("export", v2, tmp_path / "s3.json", "--to", tmp_path / "out")[0] == 0
+    assert "ab" in (tmp_path / "out" / "meetings.csv").read_text()
+
+
 def test_cli_an_edit_that_contradicts_history_is_a_warning_and_history_stays(tmp_path: Path) -> None:
     """ab happened at 09:00; then a's availability is edited to 10:00-11:00 only. History stays,
     and the rest is still solved to a proven optimum: the bound must not exclude what happened."""
