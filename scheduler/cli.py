@@ -404,7 +404,7 @@ def check(
         typer.Option(
             "--previous",
             "-p",
-            help="An earlier schedule of the chain: check that history before the frozen moment is as it had it.",
+            help="The schedule this one was re-solved from: history before the frozen moment must be as it had it.",
             metavar="SCHEDULE",
             show_default=False,
         ),

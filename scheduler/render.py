@@ -329,12 +329,17 @@ def changes_by_person(instance: Instance, changes: list[Change]) -> RenderableTy
     return table
 
 
+CHANGE_WORDS = {"left": "someone left", "resized": "new length", "added": "added", "dropped": "dropped"}
+"""The file's change kinds as a person reads them ("left" alone reads as if the reader left)."""
+
+
 def _change_text(instance: Instance, change: Change, pid: str) -> Text:
     if change.before is not None and change.after is not None and change.change != "moved":
         where = _place(change.after)
     else:
         where = f"{_place(change.before)} → {_place(change.after)}"
-    text = Text.assemble((f"{change.change} ", "bold"), f"{change.meeting}: {where}")
+    label = CHANGE_WORDS.get(change.change, change.change)
+    text = Text.assemble((f"{label} ", "bold"), f"{change.meeting}: {where}")
     others = _counterparts(instance, change, pid)
     if others:
         text.append("\n  with " + ", ".join(_who(instance, other) for other in others), style="dim")

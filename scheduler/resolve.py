@@ -11,6 +11,7 @@ objective is still total priority. No ortools here: planning and diffs are plain
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from collections import Counter
 from collections.abc import Mapping
@@ -43,6 +44,8 @@ def parse_moment(text: str, timezone: str, option: str = "--frozen-until") -> dt
     history is decided to the minute everywhere (resolve, the checker, the file).
     """
     example = "2025-11-14T12:00 (local) or 2025-11-14T12:00+08:00"
+    if re.search(r"\d:\d\d:\d", text):
+        raise InputError([Problem((option,), f"{text!r}: give the time to the minute (HH:MM), without seconds")])
     try:
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:
@@ -123,6 +126,20 @@ def _cause_of(instance: Instance, cancellation: Cancellation) -> str:
     return "the meeting was cancelled"
 
 
+def _unknown(instance: Instance, cancellation: Cancellation) -> str:
+    """An unknown id, with the group of tables it names if it is one (room:BJ-T)."""
+    if cancellation.kind == "room":
+        for venue in instance.venues:
+            for spec in venue.rooms:
+                if spec.id == cancellation.id and spec.count is not None:
+                    first, last = spec.room_ids[0], spec.room_ids[-1]
+                    return (
+                        f"{spec.id} is a group of {spec.count} rooms ({first} … {last}); "
+                        f"cancel them one by one, e.g. room:{first}"
+                    )
+    return f"unknown {cancellation.kind} {cancellation.id!r}"
+
+
 def _merge_cancellations(
     instance: Instance, previous: Schedule, cancels: list[Cancellation], frozen: dt.datetime | None
 ) -> tuple[list[Cancellation], list[str]]:
@@ -139,7 +156,7 @@ def _merge_cancellations(
             notes.append(f"earlier cancellation of {c.kind} {c.id!r} dropped: it is no longer in the instance")
         else:
             merged.setdefault((c.kind, c.id), c)
-    problems = [Problem(("--cancel",), f"unknown {c.kind} {c.id!r}") for c in cancels if c.id not in known[c.kind]]
+    problems = [Problem(("--cancel",), _unknown(instance, c)) for c in cancels if c.id not in known[c.kind]]
     if problems:
         raise InputError(problems)
     for c in cancels:
@@ -158,6 +175,12 @@ def plan(
     earlier = read_moment(previous.frozen_until)
     frozen = max((m for m in (earlier, frozen_until) if m is not None), default=None)
     all_cancels, notes = _merge_cancellations(instance, previous, cancels, frozen)
+    if earlier is not None and (frozen_until is None or frozen_until < earlier):
+        given = "no --frozen-until" if frozen_until is None else f"--frozen-until {format_moment(frozen_until)}"
+        notes.append(
+            f"{given}: history stays frozen until {format_moment(earlier)}, as the previous schedule had it "
+            "(it only moves forward); cancellations count from then"
+        )
     history, history_people = _history(instance, previous, cancels, frozen, notes)
     people = _People(instance, previous, cancels, all_cancels, frozen)
     people.apply(history_people)
@@ -168,7 +191,7 @@ def plan(
         if mid in history or mid in people.gone_meetings:
             continue
         if mid not in instance.meeting_by_id:
-            affected[mid] = "the request was removed from the instance"
+            affected[mid] = "the request was withdrawn (removed from the event's requests)"
         elif why := _why_invalid(instance, a, people.of(mid), people.gone_rooms):
             affected[mid] = why
         else:
@@ -224,7 +247,9 @@ def _history(
     history = {a.meeting: a for a in previous.assignments if _starts_before(a, frozen)}
     for c in cancels:
         if c.kind == "meeting" and c.id in history:
-            raise InputError([Problem(("--cancel",), f"meeting {c.id} started before {frozen}: it is history")])
+            raise InputError(
+                [Problem(("--cancel",), f"meeting {c.id} started before {format_moment(frozen)}: it is history")]
+            )
     people = {mid: attendees(instance, previous.cancelled, a, previous.frozen_until) for mid, a in history.items()}
     for mid, a in history.items():
         when = f"meeting {mid} ({a.date} {a.start}) happened"
@@ -333,17 +358,17 @@ class _Ledger:
         """Why this placement cannot join those already accepted, or None."""
         for t in range(option.start, option.end, self.step):
             if (room, option.date, t) in self.room_at:
-                return f"room {room} is now double-booked at {option.date} (instance edited)"
+                return f"room {room} is needed for another meeting at that time"
             for pid in people:
                 if (pid, option.date, t) in self.person_at:
-                    return f"{_name(self.instance, pid)} now has another meeting at that time (instance edited)"
+                    return f"{_name(self.instance, pid)} is now in another meeting at that time"
         for pid in people:
             city = self.city_of.get((pid, option.date))
             if city is not None and city != option.city:
                 return f"{_name(self.instance, pid)} is in {city} that day"
             limit = caps.get(pid, self.instance.participant_by_id[pid].max_meetings)
             if limit is not None and self.count[pid] >= limit:
-                return f"{_name(self.instance, pid)} now has max_meetings {limit} (instance edited)"
+                return f"{_name(self.instance, pid)} can take no more meetings (at most {limit} now)"
         return None
 
     def history_busy(
@@ -363,7 +388,7 @@ def _why_invalid(instance: Instance, a: Assignment, people: list[str], gone_room
     """Why a previous placement no longer stands on its own, or None if it still does."""
     room = instance.room_by_id.get(a.room)
     if room is None or room.venue != a.venue:
-        return f"room {a.room} was removed from the instance"
+        return f"room {a.room} is no longer available (removed from the venue)"
     if a.room in gone_rooms:
         return f"room {a.room} closed"
     if room.capacity < len(people):
@@ -371,14 +396,14 @@ def _why_invalid(instance: Instance, a: Assignment, people: list[str], gone_room
     meeting = instance.meeting_by_id[a.meeting]
     option = _option_of(a)
     if option.end - option.start != meeting.slots * instance.event.slot_minutes:
-        return f"instance edited: it now lasts {meeting.slots} slot(s)"
+        return f"it now lasts {meeting.slots * instance.event.slot_minutes} minutes (the request changed)"
     if meeting.city is not None and meeting.city != a.city:
-        return f"instance edited: it must now be in {meeting.city}"
+        return f"it must now take place in {meeting.city} (the request changed)"
     for pid in people:
         if not instance.is_available(pid, option.date, a.city, option.start, option.end):
-            return f"{_name(instance, pid)} is no longer available then (instance edited)"
+            return f"{_name(instance, pid)} is no longer available at that time"
     if option not in instance.meeting_options(meeting.with_participants(people)):
-        return "instance edited: its time or place is no longer possible (sessions or venue changed)"
+        return "its time or place is no longer possible (the venue's sessions changed)"
     return None
 
 
@@ -414,12 +439,24 @@ def resolved_schedule(
             "frozen_until": format_moment(resolve_plan.frozen_until),
         }
     )
-    causes = {**resolve_plan.causes, **resolve_plan.affected}
+    causes = {
+        mid: "; ".join(why for why in (resolve_plan.affected.get(mid), resolve_plan.causes.get(mid)) if why)
+        for mid in {*resolve_plan.causes, *resolve_plan.affected}
+    }
     return schedule.model_copy(update={"changes": diff(instance, previous, schedule, causes)})
 
 
 def _people_text(instance: Instance, pids: list[str]) -> str:
-    return ", ".join(_name(instance, p) for p in pids)
+    names = [_name(instance, p) for p in pids]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _no_longer(instance: Instance, pids: list[str]) -> str:
+    return f"{_people_text(instance, pids)} no longer {'attends' if len(pids) == 1 else 'attend'}"
+
+
+def _joins(instance: Instance, pids: list[str]) -> str:
+    return f"{_people_text(instance, pids)} now {'joins' if len(pids) == 1 else 'join'} this meeting"
 
 
 def diff(
@@ -461,11 +498,14 @@ def diff(
                 kind, cause = "resized", causes.get(mid, f"now ends at {b.end} instead of {a.end}")
             elif left:
                 kind = "left"
-                cause = causes.get(mid) or f"{_people_text(instance, left)} no longer attend(s)"
+                cause = causes.get(mid) or _no_longer(instance, left)
             else:
-                kind, cause = "added", f"{_people_text(instance, joined)} now join(s) this meeting"
-            if left and kind != "left":
-                cause += f"; {_people_text(instance, left)} no longer attend(s)"
+                kind, cause = "added", _joins(instance, joined)
+            edited_out = [p for p in left if p not in gone_people]  # cancellations are in the cause already
+            if edited_out and kind != "left":
+                cause += f"; {_no_longer(instance, edited_out)}"
+            if joined and kind != "added":
+                cause += f"; {_joins(instance, joined)}"
             notify = people_after + [p for p in left if p not in gone_people and p in instance.participant_by_id]
         elif a is None:
             kind, cause = "added", causes.get(mid, "a place became free")

@@ -335,7 +335,7 @@ def test_cli_pins_that_clash_after_an_edit_are_replaced_not_kept_both(tmp_path: 
     assert "No changes" not in output
     changes = changes_of(s2)
     assert changes["m2"]["change"] == "dropped" and changes["m2"]["notify"] == ["c", "d"]
-    assert "C now has another meeting at that time" in changes["m2"]["cause"]
+    assert changes["m2"]["cause"] == "C is now in another meeting at that time"
     assert changes["m1"]["change"] == "added" and "c" in changes["m1"]["notify"]
     assert s2["status"] == "OPTIMAL" and s2["objective"] == 2
 
@@ -366,7 +366,7 @@ def test_cli_a_removed_room_and_a_removed_participant_are_handled_and_listed(tmp
     s2, _ = resolve_cli(v2, tmp_path / "s1.json", tmp_path / "s2.json")
     change = changes_of(s2)["cde"]
     assert change["change"] == "moved"
-    assert change["cause"] == "room R was removed from the instance; e no longer attend(s)"
+    assert change["cause"] == "room R is no longer available (removed from the venue); e no longer attends"
     assert change["after"]["room"].startswith("T-") and change["after"]["participants"] == ["c", "d"]
     assert change["notify"] == ["c", "d"]
     assert "ab" not in changes_of(s2)
@@ -382,7 +382,7 @@ def test_cli_a_meeting_whose_slots_changed_is_resized_and_its_people_told(tmp_pa
     assert change["change"] == "resized", change
     assert (change["after"]["start"], change["after"]["room"]) == (was["start"], was["room"])
     assert change["after"]["end"] != was["end"] and change["notify"] == ["a", "b"]
-    assert "now lasts 2 slot(s)" in change["cause"]
+    assert change["cause"] == "it now lasts 60 minutes (the request changed)"
     assert "resized" in output
 
 
@@ -401,7 +401,7 @@ def test_cli_narrowed_availability_moves_the_meeting_and_says_why(tmp_path: Path
     s2, _ = resolve_cli(v2, tmp_path / "s1.json", tmp_path / "s2.json")
     change = changes_of(s2)["ab"]
     assert change["change"] == "moved" and change["after"]["start"] == later
-    assert change["cause"] == "B is no longer available then (instance edited)"
+    assert change["cause"] == "B is no longer available at that time"
 
 
 def test_cli_max_meetings_lowered_below_the_pinned_keeps_the_most_valuable(tmp_path: Path) -> None:
@@ -415,7 +415,10 @@ def test_cli_max_meetings_lowered_below_the_pinned_keeps_the_most_valuable(tmp_p
     assert [a["meeting"] for a in s2["assignments"]] == ["ae"]
     changes = changes_of(s2)
     assert sorted(changes) == ["ab", "ac", "ad"]
-    assert all(c["change"] == "dropped" and "max_meetings 1" in c["cause"] for c in changes.values())
+    assert all(
+        c["change"] == "dropped" and c["cause"] == "A can take no more meetings (at most 1 now)"
+        for c in changes.values()
+    )
 
 
 def test_cli_a_meeting_deleted_from_the_file_is_cancelled_and_its_people_told(tmp_path: Path) -> None:
@@ -425,7 +428,7 @@ def test_cli_a_meeting_deleted_from_the_file_is_cancelled_and_its_people_told(tm
     s2, _ = resolve_cli(v2, tmp_path / "s1.json", tmp_path / "s2.json")
     change = changes_of(s2)["cd"]
     assert change["change"] == "cancelled" and change["notify"] == ["c", "d"]
-    assert change["cause"] == "the request was removed from the instance"
+    assert change["cause"] == "the request was withdrawn (removed from the event's requests)"
 
 
 def test_cli_a_request_deleted_after_its_meeting_happened_stays_as_history(tmp_path: Path) -> None:
@@ -510,6 +513,7 @@ def test_cli_frozen_until_is_local_or_converted_from_an_offset(tmp_path: Path, g
     ("given", "says"),
     [
         ("2025-11-13T10:30:30", "to the minute"),
+        ("2025-11-13T10:30:00", "to the minute"),
         ("2025-11-13", "no time of day"),
         ("tomorrow", "not a date-time"),
         ("10:30", "not a date-time"),
@@ -538,7 +542,8 @@ def test_cli_the_frozen_moment_carries_along_a_chain(tmp_path: Path) -> None:
     v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b"), meeting("bc", "b", "c")], participants=a_early)
     s1 = solve_cli(v1, tmp_path / "s1.json")
     resolve_cli(v1, tmp_path / "s1.json", tmp_path / "s2.json", "--frozen-until", "2025-11-13T09:30")
-    s3, _ = resolve_cli(v1, tmp_path / "s2.json", tmp_path / "s3.json", "--cancel", "participant:b")
+    s3, output = resolve_cli(v1, tmp_path / "s2.json", tmp_path / "s3.json", "--cancel", "participant:b")
+    assert "no --frozen-until: history stays frozen until 2025-11-13T09:30" in output
     assert s3["frozen_until"] == "2025-11-13T09:30"
     assert {"kind": "participant", "id": "b", "from": "2025-11-13T09:30"} in s3["cancelled"]
     history = {a["meeting"]: a for a in s1["assignments"]}["ab"]
@@ -658,3 +663,11 @@ def test_history_an_edit_contradicts_never_spoils_the_proven_bound() -> None:
     after, resolve_plan = resolve_and_verify(edited, frozen, [], None, shortcuts=True, time_limit=30)
     assert any("happened before the edit" in note for note in resolve_plan.notes)
     assert after.status == "OPTIMAL" and after.objective == after.bound
+
+
+def test_cli_cancelling_a_group_of_tables_says_how_to_name_one(tmp_path: Path) -> None:
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")])
+    solve_cli(v1, tmp_path / "s1.json")
+    code, output = cli("resolve", v1, "-p", tmp_path / "s1.json", "--out", tmp_path / "s2.json", "--cancel", "room:T")
+    assert code == 2 and "T is a group of 2 rooms (T-1 … T-2); cancel them one by one, e.g. room:T-1" in output
+    assert not (tmp_path / "s2.json").exists()
