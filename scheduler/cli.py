@@ -644,7 +644,7 @@ def import_command(
         typer.Option(
             "--requests",
             help="Meeting-requests sheet (.csv or .xlsx): requester, requested, priority "
-            "(a number, 'must meet' or 'would like'), topic, city.",
+            "(a number, 'must meet', 'should meet' or 'would like'), topic, city.",
             metavar="FILE",
             show_default=False,
         ),

@@ -361,13 +361,15 @@ def import_summary(report: ImportReport, path: str, kept: str | None) -> Rendera
     instance = report.instance
     table = Table(box=box.ROUNDED, show_header=False, title="Imported", title_justify="left")
     table.add_column(style="bold")
-    table.add_column()
+    table.add_column(overflow="fold")
     table.add_row("Participants", str(len(instance.participants)))
     merged = f" ({report.mutual_merged} mutual pair(s) merged)" if report.mutual_merged else ""
     table.add_row("Requests", f"{report.requests_read} rows -> {len(instance.meetings)} meetings{merged}")
     table.add_row("Venues", ", ".join(f"{v.id} ({v.city})" for v in instance.venues))
     if report.ignored_columns:
         table.add_row("Columns not used", ", ".join(report.ignored_columns))
+    if report.duplicates:
+        table.add_row("Given twice (merged)", Text("\n".join(report.duplicates), overflow="fold"))
     table.add_row("Written to", path)
     if kept:
         table.add_row("Earlier version", f"kept as {kept}")
