@@ -623,6 +623,7 @@ def export_command(
                 to,
                 changed_only,
                 lambda done, total: progress.update(task, completed=done, total=total),
+                schedule_path,
             )
     out.print(render.export_summary(report))
 

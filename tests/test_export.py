@@ -216,3 +216,60 @@ def test_participant_ids_become_safe_distinct_file_names() -> None:
     unsafe = [file_stem(x) for x in ("../etc/passwd", "a/b", "a_b", ".hidden")]
     assert all("/" not in name and not name.startswith(".") for name in unsafe)
     assert len(set(unsafe)) == len(unsafe)
+
+
+def _tree(directory: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def test_a_renamed_event_exports_into_its_own_directory_another_event_does_not(
+    imported: tuple[Path, Path], tmp_path: Path
+) -> None:
+    instance_path, first_path = imported
+    checked(instance_path, first_path)
+    out = tmp_path / "export"
+    run("export", str(instance_path), str(first_path), "--to", str(out))
+    text = instance_path.read_text(encoding="utf-8")
+    instance_path.write_text(text.replace("import sample", "import sample (renamed)", 1), encoding="utf-8")
+    second_path = tmp_path / "second.schedule.json"
+    run(
+        "resolve", str(instance_path), "--previous", str(first_path), "--out", str(second_path),
+        "--time-limit", "20", "--workers", "2",
+    )  # fmt: skip
+    instance, _ = checked(instance_path, second_path)
+    assert instance.event.name.endswith("(renamed)")
+    output = run("export", str(instance_path), str(second_path), "--to", str(out), "--changed-only")
+    assert "Exported" in output
+
+    sample = tmp_path / "sample.yaml"
+    sample.write_bytes((DATA.parent.parent / "instances" / "sample.yaml").read_bytes())
+    run("solve", str(sample), "--time-limit", "20", "--workers", "2")
+    sample_schedule = tmp_path / "sample.schedule.json"
+    checked(sample, sample_schedule)
+    before = _tree(out)
+    result = runner.invoke(app, ["export", str(sample), str(sample_schedule), "--to", str(out)])
+    assert result.exit_code == 2 and "choose another --to" in " ".join(result.output.split())
+    assert _tree(out) == before
+
+
+def test_an_older_schedule_is_not_exported_over_a_newer_ones_export(
+    imported: tuple[Path, Path], tmp_path: Path
+) -> None:
+    instance_path, first_path = imported
+    _, first = checked(instance_path, first_path)
+    second_path = tmp_path / "second.schedule.json"
+    run(
+        "resolve", str(instance_path), "--previous", str(first_path), "--cancel", "participant:cn-most-01",
+        "--out", str(second_path), "--time-limit", "20", "--workers", "2",
+    )  # fmt: skip
+    _, second = checked(instance_path, second_path)
+    assert second.created >= first.created  # the same second, often: the version chain decides
+    out = tmp_path / "export"
+    run("export", str(instance_path), str(second_path), "--to", str(out))
+    before = _tree(out)
+    result = runner.invoke(app, ["export", str(instance_path), str(first_path), "--to", str(out)])
+    flat = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output
+    assert "holds the export of a newer schedule (created" in flat and "(Asia/Shanghai)" in flat
+    assert "use another --to" in flat and "Traceback" not in flat
+    assert _tree(out) == before  # nothing written: cancelled meetings stay cancelled
