@@ -484,6 +484,8 @@ def timetable(
     if room is not None:
         _known(room, select_rows.room_groups(instance), "room or group of tables")
     open_dates = select_rows.dates(instance)
+    if date is not None and not select_rows.is_date(date):
+        fail(f"--date {date!r} is not a date like {open_dates[0] if open_dates else '2025-11-13'} (YYYY-MM-DD)")
     if date is not None and date not in open_dates:
         fail(f"no venue is open on {date!r}; dates: {', '.join(open_dates)}")
     selection = select_rows.select(instance, schedule, person, room, date)

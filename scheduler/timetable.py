@@ -8,6 +8,7 @@ machine formats here read the same selection, so they never disagree.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from dataclasses import dataclass
@@ -52,6 +53,14 @@ def room_groups(instance: Instance) -> dict[str, list[str]]:
         for spec in venue.rooms:
             groups.setdefault(spec.id, spec.room_ids)
     return groups
+
+
+def is_date(text: str) -> bool:
+    """Whether `--date` was written as YYYY-MM-DD and names a real day."""
+    try:
+        return len(text) == 10 and dt.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
 
 
 def dates(instance: Instance) -> list[str]:

@@ -96,3 +96,14 @@ def test_cli_person_lists_their_unscheduled_requests_with_reasons(sample_copy: P
 def _run(*args: str) -> tuple[int, str]:
     result = runner.invoke(app, list(args))
     return result.exit_code, result.output
+
+
+def test_cli_date_not_written_as_yyyy_mm_dd_is_called_not_a_date(sample_copy: Path) -> None:
+    schedule_path = sample_copy.with_name("sample.schedule.json")
+    code, output = _run("solve", str(sample_copy), "-t", "10", "-w", "2")
+    assert code == 0 and _run("check", str(sample_copy), str(schedule_path))[0] == 0
+    for written in ("13/11/2025", "2025-13-11", "yesterday"):
+        code, output = _run("timetable", str(sample_copy), str(schedule_path), "--date", written)
+        flat = " ".join(output.split())
+        assert code == 2 and f"'{written}' is not a date like 2025-11-13 (YYYY-MM-DD)" in flat, output
+        assert "no venue is open" not in flat
