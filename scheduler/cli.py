@@ -482,7 +482,7 @@ def timetable(
     if person is not None:
         _known(person, instance.participant_by_id, "participant")
     if room is not None:
-        _known(room, select_rows.room_groups(instance), "room or group of tables")
+        _known(room, select_rows.room_groups(instance, schedule), "room or group of tables")
     open_dates = select_rows.dates(instance)
     if date is not None and not select_rows.is_date(date):
         fail(f"--date {date!r} is not a date like {open_dates[0] if open_dates else '2025-11-13'} (YYYY-MM-DD)")

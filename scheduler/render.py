@@ -15,6 +15,7 @@ from rich.text import Text
 from scheduler.attendance import attendees
 from scheduler.model import Instance, to_clock, to_minutes
 from scheduler.solution import Assignment, Change, Schedule
+from scheduler.timetable import REMOVED, removed_rooms, venue_room_ids
 from scheduler.verify import Violation
 
 if TYPE_CHECKING:  # the export, import and history layers load their libraries only when used
@@ -100,10 +101,9 @@ def room_timetable(
     instance: Instance, schedule: Schedule, room_id: str, only: list[Assignment] | None = None
 ) -> RenderableType:
     """What happens in one room (restricted to `only` when given), in time order."""
-    room = instance.room_by_id[room_id]
-    table = Table(
-        title=f"Room {room_id}  ({room.venue}, {room.capacity} seats)", title_justify="left", box=box.SIMPLE_HEAD
-    )
+    room = instance.room_by_id.get(room_id)
+    about = f"{room.venue}, {room.capacity} seats" if room is not None else REMOVED
+    table = Table(title=f"Room {room_id}  ({about})", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("When", no_wrap=True)
     table.add_column("Meeting", no_wrap=True)
     table.add_column("Participants", ratio=3)
@@ -149,9 +149,10 @@ def date_grid(instance: Instance, schedule: Schedule, date: str, rooms: list[str
     parts: list[RenderableType] = []
     todays = [a for a in schedule.assignments if a.date == date and (rooms is None or a.room in rooms)]
     key: list[Assignment] = []
+    removed = removed_rooms(instance, ((a.venue, a.room) for a in todays))
     for venue in instance.venues:
         day = next((d for d in venue.days if d.date.isoformat() == date), None)
-        venue_rooms = [r for r in instance.venue_rooms[venue.id] if rooms is None or r.id in rooms]
+        venue_rooms = [r for r in venue_room_ids(instance, venue.id, removed) if rooms is None or r in rooms]
         if day is None or not venue_rooms:
             continue
         by_room_tick: dict[tuple[str, int], str] = {}
@@ -177,15 +178,18 @@ def date_grid(instance: Instance, schedule: Schedule, date: str, rooms: list[str
             for t in ticks:
                 table.add_column(to_clock(t), no_wrap=True, overflow="ellipsis", max_width=GRID_CELL)
             for room in venue_rooms:
-                cells = [by_room_tick.get((room.id, t), EMPTY) for t in ticks]
+                cells = [by_room_tick.get((room, t), EMPTY) for t in ticks]
                 if any(cell != EMPTY for cell in cells):
-                    table.add_row(room.id, *cells)
-            empty = sum(1 for room in venue_rooms if not any((room.id, t) in by_room_tick for t in ticks))
+                    gone = room in removed.get(venue.id, [])
+                    table.add_row(Text(room) + Text("\n(removed)", style="dim") if gone else room, *cells)
+            empty = sum(1 for room in venue_rooms if not any((room, t) in by_room_tick for t in ticks))
             parts.append(table if table.rows else Text(f"{table.title}: no meetings", style="dim"))
             if empty:
                 parts.append(Text(f"  {empty} room(s) unused in this session", style="dim"))
     if not parts:
         return Text(f"No venue is open on {date}" + (" in these rooms." if rooms is not None else "."))
+    for room in sorted(r for names in removed.values() for r in names):
+        parts.append(Text(f"  {room} (removed): {REMOVED}; its meetings are kept as history", style="dim"))
     if key:
         parts.append(_grid_key(instance, schedule, key))
     return Group(*parts)

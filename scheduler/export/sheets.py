@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from scheduler.export.views import MeetingView, person
 from scheduler.model import Instance, to_clock
 from scheduler.solution import Assignment, Schedule
+from scheduler.timetable import REMOVED, removed_rooms, venue_room_ids
 
 MEETING_HEADER = [
     "Meeting",
@@ -88,9 +89,11 @@ def grids(instance: Instance, views: list[MeetingView]) -> dict[str, list[list[s
                     for t in range(hours * 60 + minutes + step, hours * 60 + minutes + view.slots * step, step):
                         cells[(view.room, to_clock(t))] = "〃"
             rows = [["Room", *(to_clock(t) for t in ticks)]]
+            removed = removed_rooms(instance, ((v.venue, v.room) for v in views if v.city == city and v.date == date))
             for venue in venues:
-                for room in instance.venue_rooms[venue.id]:
-                    rows.append([room.id, *(cells.get((room.id, to_clock(t)), "") for t in ticks)])
+                for room in venue_room_ids(instance, venue.id, removed):
+                    label = f"{room} ({REMOVED})" if room in removed.get(venue.id, []) else room
+                    rows.append([label, *(cells.get((room, to_clock(t)), "") for t in ticks)])
             sheets[_sheet_title(f"{city} {date}")] = rows
     return sheets
 
