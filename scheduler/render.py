@@ -54,9 +54,9 @@ def person_timetable(
     title = Text.assemble((person.name, "bold"), f"  {person.organisation}", f"  {person.country or ''}".rstrip())
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=False, show_lines=False)
     table.add_column("When", no_wrap=True)
-    table.add_column("Where", no_wrap=False, max_width=18)
-    table.add_column("With", ratio=3)
-    table.add_column("Topic", max_width=14)
+    table.add_column("Where", no_wrap=False, max_width=18, overflow="fold")
+    table.add_column("With", ratio=3, overflow="fold")
+    table.add_column("Topic", max_width=14, overflow="fold")
     for a in mine:
         meeting = instance.meeting_by_id.get(a.meeting)
         others = [_who(instance, p) for p in _effective_participants(instance, schedule, a.meeting) if p != pid]
@@ -87,8 +87,8 @@ def _unscheduled_requests(instance: Instance, schedule: Schedule, pid: str) -> R
         title=f"Not scheduled: {len(waiting)} request(s)", title_justify="left", box=box.SIMPLE_HEAD, show_lines=True
     )
     table.add_column("Request", no_wrap=True)
-    table.add_column("With", ratio=1)
-    table.add_column("Why", ratio=2)
+    table.add_column("With", ratio=1, overflow="fold")
+    table.add_column("Why", ratio=2, overflow="fold")
     for meeting in sorted(waiting, key=lambda m: (-m.priority, m.id)):
         others = "\n".join(_who(instance, p) for p in meeting.participants if p != pid)
         why = explainer.explain(meeting.id).headline
@@ -106,7 +106,7 @@ def room_timetable(
     table = Table(title=f"Room {room_id}  ({about})", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("When", no_wrap=True)
     table.add_column("Meeting", no_wrap=True)
-    table.add_column("Participants", ratio=3)
+    table.add_column("Participants", ratio=3, overflow="fold")
     pool = schedule.assignments if only is None else only
     for a in _sorted([a for a in pool if a.room == room_id]):
         people = ", ".join(_who(instance, p) for p in _effective_participants(instance, schedule, a.meeting))
@@ -174,9 +174,10 @@ def date_grid(instance: Instance, schedule: Schedule, date: str, rooms: list[str
                 pad_edge=False,
                 show_lines=True,
             )
-            table.add_column("Room", no_wrap=True)
+            widest = max(cell_len(room) for room in venue_rooms)
+            table.add_column("Room", no_wrap=True, min_width=widest)  # ids are never cut
             for t in ticks:
-                table.add_column(to_clock(t), no_wrap=True, overflow="ellipsis", max_width=GRID_CELL)
+                table.add_column(to_clock(t), overflow="fold", max_width=GRID_CELL)
             for room in venue_rooms:
                 cells = [by_room_tick.get((room, t), EMPTY) for t in ticks]
                 if any(cell != EMPTY for cell in cells):
@@ -191,7 +192,7 @@ def date_grid(instance: Instance, schedule: Schedule, date: str, rooms: list[str
     for room in sorted(r for names in removed.values() for r in names):
         parts.append(Text(f"  {room} (removed): {REMOVED}; its meetings are kept as history", style="dim"))
     if key:
-        parts.append(_grid_key(instance, schedule, key))
+        parts.append(_grid_key(instance, schedule, key, narrowed=rooms is not None))
     return Group(*parts)
 
 
@@ -206,15 +207,16 @@ def _name(instance: Instance, pid: str) -> str:
     return person.name if person else pid
 
 
-def _grid_key(instance: Instance, schedule: Schedule, shown: list[Assignment]) -> RenderableType:
+def _grid_key(instance: Instance, schedule: Schedule, shown: list[Assignment], narrowed: bool) -> RenderableType:
     """The legend under a grid: symbols, then each meeting with full names and organisations."""
     table = Table(box=None, show_header=False, pad_edge=False, title="Key", title_justify="left")
     table.add_column(no_wrap=True, style="bold")
-    table.add_column(ratio=1)
+    table.add_column(ratio=1, overflow="fold")
     table.add_row(CONTINUES, "the meeting on the left continues")
     table.add_row(EMPTY, "free")
     if len(shown) > KEY_LIMIT:
-        table.add_row("", f"{len(shown)} meetings: for full names use --room, --person or --format csv")
+        views = "--person or --format csv" if narrowed else "--room, --person or --format csv"
+        table.add_row("", f"{len(shown)} meetings: for full names use {views}")
         return table
     for a in _sorted(shown):
         people = "; ".join(_who(instance, p) for p in _effective_participants(instance, schedule, a.meeting))
