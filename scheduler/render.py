@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING
 from rich import box
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from scheduler.attendance import attendees
 from scheduler.model import Instance, to_clock, to_minutes
-from scheduler.solution import Assignment, Change, Schedule
+from scheduler.solution import Assignment, Change, Schedule, local_moment
 from scheduler.timetable import REMOVED, removed_rooms, venue_room_ids
 from scheduler.verify import Violation
 
@@ -401,32 +402,44 @@ def export_summary(report: ExportReport) -> RenderableType:
 
 
 def history(versions: list[Version], instance_path: str) -> RenderableType:
-    """The schedule files of an instance, oldest first: when, how, what was cancelled, totals."""
+    """The schedule files of an instance, oldest first: when, how, what each one newly cancelled, totals.
+
+    One short block per version, words wrapped at spaces so ids stay whole at 80 columns;
+    each block shows only the cancellations new in that version, knock-on meetings counted.
+    """
     if not versions:
         return Text(f"No schedule files for {instance_path} yet: run `schedule solve {instance_path}`.")
-    table = Table(box=box.SIMPLE_HEAD, title=f"Schedules of {instance_path}, oldest first", title_justify="left")
-    table.add_column("Version", no_wrap=True)
-    table.add_column("Made by", ratio=3, overflow="fold")
-    table.add_column("Cancelled", ratio=2, overflow="fold")
-    table.add_column("Meetings", no_wrap=True)
+    parts: list[RenderableType] = [Text(f"Schedules of {instance_path}, oldest first", style="bold")]
     for version in versions:
-        name = version.path.name + ("\n(current)" if version.number is None else "")
+        name = Text(version.path.name, style="bold") + Text("  (current)" if version.number is None else "")
         schedule = version.schedule
         if schedule is None:
-            table.add_row(name, Text(version.problem, style="red"), "", "")
+            parts.append(Group(name, Padding(Text(version.problem, style="red"), (0, 0, 0, 4))))
             continue
-        made = Text.assemble(schedule.command or "—", ("\n" + schedule.created[:16].replace("T", " "), "dim"))
+        lines = [Text.assemble(("made ", "dim"), local_moment(schedule.created, version.timezone))]
+        lines.append(Text.assemble(("by ", "dim"), schedule.command or "—"))
         if not version.matches_instance:
-            made.append("\nfor an earlier edit of the instance", style="dim")
-        cancelled = "\n".join(
-            f"{c.kind}:{c.id}" + (f" from {c.from_[5:16].replace('T', ' ')}" if c.from_ else "")
-            for c in schedule.cancelled
-        )
-        totals = f"{len(schedule.assignments)} placed\npriority {schedule.objective}"
+            lines.append(Text("for an earlier edit of the instance", style="dim"))
+        if schedule.frozen_until:
+            lines.append(Text.assemble(("frozen until ", "dim"), schedule.frozen_until.replace("T", " ")))
+        lines.append(Text.assemble(("cancelled: ", "dim"), _new_cancellations(version)))
+        totals = f"{len(schedule.assignments)} placed, priority {schedule.objective}"
         if schedule.changes:
-            totals += f"\n{len(schedule.changes)} change(s)"
-        table.add_row(name, made, cancelled or "—", totals)
-    return table
+            totals += f", {len(schedule.changes)} change(s)"
+        lines.append(Text(totals))
+        parts.append(Group(name, Padding(Group(*lines), (0, 0, 0, 4))))
+    return Group(*parts)
+
+
+def _new_cancellations(version: Version) -> str:
+    """'participant cn-most-01 from 2025-11-13 12:00, room BJ-R1; 11 meetings as a result' (only what is new)."""
+    new = version.new
+    named = [f"{c.kind} {c.id}" + (f" from {c.from_.replace('T', ' ')}" if c.from_ else "") for c in new.direct]
+    text = ", ".join(named)
+    if new.knock_on:
+        count = len(new.knock_on)
+        text += ("; " if text else "") + f"{count} meeting{'s' if count > 1 else ''} as a result"
+    return text or "nothing new"
 
 
 def explanation(instance: Instance, found: Explanation) -> RenderableType:
