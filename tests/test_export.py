@@ -273,3 +273,37 @@ def test_an_older_schedule_is_not_exported_over_a_newer_ones_export(
     assert "holds the export of a newer schedule (created" in flat and "(Asia/Shanghai)" in flat
     assert "use another --to" in flat and "Traceback" not in flat
     assert _tree(out) == before  # nothing written: cancelled meetings stay cancelled
+
+
+def test_agendas_say_as_of_when_and_which_schedule_and_keep_it_while_unchanged(
+    imported: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from scheduler.solution import local_moment
+
+    instance_path, first_path = imported
+    instance, first = checked(instance_path, first_path)
+    out = tmp_path / "export"
+    run("export", str(instance_path), str(first_path), "--to", str(out))
+    first_as_of = f"as of {local_moment(first.created, 'Asia/Shanghai')} · {first_path.name}"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert f"schedule made {local_moment(first.created, 'Asia/Shanghai')}" in index
+    assert "(Asia/Shanghai)" in index and first.created not in index
+    for p in instance.participants:
+        page = (out / "agendas" / f"{file_stem(p.id)}.html").read_text(encoding="utf-8")
+        assert first_as_of in page and "<th>Table / room</th>" in page
+
+    second_path = tmp_path / "second.schedule.json"
+    run(
+        "resolve", str(instance_path), "--previous", str(first_path), "--cancel", "participant:cn-most-01",
+        "--out", str(second_path), "--time-limit", "20", "--workers", "2",
+    )  # fmt: skip
+    _, second = checked(instance_path, second_path)
+    run("export", str(instance_path), str(second_path), "--to", str(out), "--changed-only")
+    told = {pid for c in second.changes for pid in c.notify} | {"cn-most-01"}  # whose agenda changed
+    assert told != {p.id for p in instance.participants}
+    second_as_of = f"as of {local_moment(second.created, 'Asia/Shanghai')} · {second_path.name}"
+    for p in instance.participants:
+        page = (out / "agendas" / f"{file_stem(p.id)}.html").read_text(encoding="utf-8")
+        assert (second_as_of if p.id in told else first_as_of) in page, p.id
+    everyone = (out / "agendas" / "all.html").read_text(encoding="utf-8")
+    assert first_as_of in everyone and second_as_of in everyone

@@ -80,8 +80,9 @@ def _view_from(instance: Instance, record: dict[str, Any]) -> MeetingView:
 
 def _read_state(
     instance: Instance, schedule: Schedule, schedule_sha: str | None, directory: Path
-) -> tuple[dict[str, EventState], dict[str, str], list[str]] | None:
-    """What the directory last held: calendar states, file digests, and the schedules the exported one replaced.
+) -> tuple[dict[str, EventState], dict[str, str], list[str], dict[str, str]] | None:
+    """What the directory last held: calendar states, file digests, the schedules the exported one replaced,
+    and each agenda's 'as of' line.
 
     Refuses another event's directory, and an older schedule than the one exported there
     (by `created`, or because the exported one was re-solved from it): that would bring
@@ -97,6 +98,7 @@ def _read_state(
         events = {mid: EventState(**record) for mid, record in raw["events"].items()}
         files = {str(k): str(v) for k, v in raw["files"].items()}
         replaced = [str(sha) for sha in raw.get("replaced_schedules", [])]
+        as_of = {str(k): str(v) for k, v in raw.get("agenda_as_of", {}).items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise InputError(
             [Problem((), f"not a readable export record ({error}); delete it to export afresh")], str(path)
@@ -115,7 +117,7 @@ def _read_state(
             "exporting it here would undo that schedule's changes in the calendars; use another --to"
         )
         raise InputError([Problem((), message)], str(path))
-    return events, files, replaced
+    return events, files, replaced, as_of
 
 
 def _same_event(instance: Instance, schedule: Schedule, name: object, events: dict[str, EventState]) -> bool:
@@ -223,8 +225,8 @@ def export(
     views = meeting_views(instance, schedule)
     schedule_sha = sha256_of(read_bytes(source, "schedule")) if source is not None else None
     remembered = _read_state(instance, schedule, schedule_sha, directory)
-    prior, digests, replaced = (
-        remembered if remembered is not None else (_state_from_changes(instance, schedule), {}, [])
+    prior, digests, replaced, prior_as_of = (
+        remembered if remembered is not None else (_state_from_changes(instance, schedule), {}, [], {})
     )
     if schedule.previous_sha256 is not None and schedule.previous_sha256 not in replaced:
         replaced = [*replaced, schedule.previous_sha256]
@@ -245,9 +247,21 @@ def export(
         text_file(f"ics/{file_stem(pid)}.ics", partial(ics.calendar, instance.event.name, who, entries))
     mine = by_person(views)
     agendas = [html.agenda_of(instance, person(instance, p.id), mine.get(p.id, [])) for p in instance.participants]
-    for agenda in agendas:
+    as_of_now = local_moment(schedule.created, instance.event.timezone) + (f" · {source.name}" if source else "")
+    as_of: dict[str, str] = {}
+
+    def agenda_file(agenda: html.Agenda, rel: str) -> tuple[bytes, str]:
+        """The digest leaves out the 'as of' line: an agenda that did not change keeps its date and is not rewritten."""
         title = f"{agenda.person.name}: agenda"
-        text_file(f"agendas/{file_stem(agenda.person.id)}.html", partial(html.agendas_page, instance, [agenda], title))
+        agenda.as_of = ""
+        digest = hashlib.sha256(html.agendas_page(instance, [agenda], title).encode()).hexdigest()
+        kept = prior_as_of.get(rel) if digests.get(rel) == digest else None
+        agenda.as_of = as_of[rel] = kept or as_of_now
+        return html.agendas_page(instance, [agenda], title).encode("utf-8"), digest
+
+    for agenda in agendas:
+        rel = f"agendas/{file_stem(agenda.person.id)}.html"
+        files.append((rel, partial(agenda_file, agenda, rel)))
     text_file("agendas/all.html", lambda: html.agendas_page(instance, agendas, f"{instance.event.name}: agendas"))
     text_file("index.html", lambda: html.index_page(instance, schedule.created, views))
     rows = sheets.meeting_rows(views)
@@ -279,6 +293,7 @@ def export(
         "replaced_schedules": replaced,
         "events": {mid: dataclasses.asdict(s) for mid, s in sorted(state.items())},
         "files": {**digests, **new_digests},
+        "agenda_as_of": {**prior_as_of, **as_of},
     }
     replace_bytes_atomically(directory / STATE_FILE, (json.dumps(record, indent=1, ensure_ascii=False) + "\n").encode())
     return report

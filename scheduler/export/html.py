@@ -15,6 +15,7 @@ import jinja2
 
 from scheduler.export.views import MeetingView, Person
 from scheduler.model import Instance, to_clock, to_minutes
+from scheduler.solution import local_moment
 from scheduler.timetable import REMOVED, removed_rooms, venue_room_ids
 
 
@@ -46,10 +47,12 @@ class Agenda:
     country: str
     days: list[dict[str, object]] = field(default_factory=list)
     count: int = 0
+    as_of: str = ""
+    """When this agenda last changed, and from which schedule file: tells printed copies apart."""
 
 
 def agendas_page(instance: Instance, agendas: list[Agenda], title: str) -> str:
-    """Agendas, one printed page each; nothing in them depends on when the schedule was made."""
+    """Agendas, one printed page each; only their `as_of` line says when (it stays while an agenda is unchanged)."""
     return (
         _environment()
         .get_template("agenda.html")
@@ -137,7 +140,7 @@ def index_page(instance: Instance, created: str, views: list[MeetingView]) -> st
             css=_css(),
             event_name=instance.event.name,
             timezone=instance.event.timezone,
-            created=created,
+            created=local_moment(created, instance.event.timezone),
             meetings=len(views),
             days=days,
         )
