@@ -60,6 +60,15 @@ def imported(tmp_path: Path) -> tuple[Path, Path]:
     return instance_path, tmp_path / "week.schedule.json"
 
 
+def _as_text(value: object) -> str:
+    """A workbook cell as the CSV writes it: dates as YYYY-MM-DD, times as HH:MM."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    return "" if value is None else str(value)
+
+
 def events_of(path: Path) -> dict[str, icalendar.cal.Component]:
     calendar = icalendar.Calendar.from_ical(path.read_bytes())
     return {str(event["uid"]): event for event in calendar.walk("VEVENT")}
@@ -113,7 +122,7 @@ def test_round_trip_calendars_workbook_and_agendas(imported: tuple[Path, Path], 
     unscheduled = list(book["Unscheduled"].iter_rows(values_only=True))
     assert [row[0] for row in unscheduled[1:]] == [u.meeting for u in schedule.unscheduled]
     with (out / "meetings.csv").open(encoding="utf-8-sig", newline="") as handle:
-        assert list(csv.reader(handle)) == [[str(c) if c is not None else "" for c in row] for row in rows]
+        assert list(csv.reader(handle)) == [[_as_text(c) for c in row] for row in rows]
 
     everyone = (out / "agendas" / "all.html").read_text()
     for person in instance.participants:
@@ -307,3 +316,25 @@ def test_agendas_say_as_of_when_and_which_schedule_and_keep_it_while_unchanged(
         assert (second_as_of if p.id in told else first_as_of) in page, p.id
     everyone = (out / "agendas" / "all.html").read_text(encoding="utf-8")
     assert first_as_of in everyone and second_as_of in everyone
+
+
+def test_workbook_dates_and_times_are_real_cells_with_formats(imported: tuple[Path, Path], tmp_path: Path) -> None:
+    instance_path, schedule_path = imported
+    _, schedule = checked(instance_path, schedule_path)
+    out = tmp_path / "export"
+    run("export", str(instance_path), str(schedule_path), "--to", str(out))
+    sheet = load_workbook(out / "meetings.xlsx")["Meetings"]
+    rows = list(sheet.iter_rows(min_row=2))
+    assert len(rows) == len(schedule.assignments)
+    placed = schedule.assignment_by_meeting
+    for row in rows:
+        meeting, date, start, end = row[:4]
+        assert date.is_date and date.number_format == "yyyy-mm-dd"
+        assert start.is_date and start.number_format == "hh:mm" and end.number_format == "hh:mm"
+        assert isinstance(start.value, dt.time) and isinstance(end.value, dt.time)
+        a = placed[str(meeting.value)]
+        assert date.value.date() == dt.date.fromisoformat(a.date)
+        assert (start.value.strftime("%H:%M"), end.value.strftime("%H:%M")) == (a.start, a.end)
+    by_time = sorted(rows, key=lambda r: (r[1].value, r[2].value))  # sorting the cells sorts by time
+    keys = [(r[1].value.date().isoformat(), r[2].value.strftime("%H:%M")) for r in by_time]
+    assert keys == sorted((a.date, a.start) for a in schedule.assignments)
