@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import inspect
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -33,14 +34,29 @@ from scheduler.store import (
 )
 
 
+def reflow(help_text: str | None) -> str | None:
+    """A docstring's paragraphs as single lines, so rich wraps them to the terminal.
+
+    typer's "rich" markup keeps a docstring's own line breaks, and rich then wraps those
+    lines again: an 80-column terminal shows a short stray line ('export', '--max-moves')
+    after every long one. Blank lines still separate paragraphs.
+    """
+    if not help_text:
+        return help_text
+    paragraphs = inspect.cleandoc(help_text).split("\n\n")
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
+
+
 class _QuietFlags:
-    """Help without a type label on on/off flags (typer would print '<bool>' beside --help and --log)."""
+    """Help that reads cleanly: paragraphs reflowed, no type label on on/off flags ('<bool>' beside --help)."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         command: Any = self  # a TyperCommand or TyperGroup: this class only comes first in their bases
         for param in [*command.params, command.get_help_option(ctx)]:
             if getattr(param, "is_flag", False) and param.metavar is None:
                 param.metavar = ""
+        for each in [command, *getattr(command, "commands", {}).values()]:
+            each.help = reflow(each.help)
         super().format_help(ctx, formatter)  # type: ignore[misc]
 
 
