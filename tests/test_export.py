@@ -69,6 +69,16 @@ def _as_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def without_wang_wei(instance_path: Path, first_path: Path) -> tuple[Path, Schedule]:
+    """Re-solve with participant cn-most-01 cancelled into second.schedule.json beside it, checked."""
+    second_path = first_path.with_name("second.schedule.json")
+    run(
+        "resolve", str(instance_path), "--previous", str(first_path), "--cancel", "participant:cn-most-01",
+        "--out", str(second_path), "--time-limit", "20", "--workers", "2",
+    )  # fmt: skip
+    return second_path, checked(instance_path, second_path)[1]
+
+
 def events_of(path: Path) -> dict[str, icalendar.cal.Component]:
     calendar = icalendar.Calendar.from_ical(path.read_bytes())
     return {str(event["uid"]): event for event in calendar.walk("VEVENT")}
@@ -203,12 +213,7 @@ def test_a_fresh_directory_learns_cancellations_from_the_change_list(
 ) -> None:
     instance_path, first_path = imported
     instance, _ = checked(instance_path, first_path)
-    second_path = tmp_path / "second.schedule.json"
-    run(
-        "resolve", str(instance_path), "--previous", str(first_path), "--cancel", "participant:cn-most-01",
-        "--out", str(second_path), "--time-limit", "20", "--workers", "2",
-    )  # fmt: skip
-    _, second = checked(instance_path, second_path)
+    second_path, second = without_wang_wei(instance_path, first_path)
     out = tmp_path / "fresh"
     run("export", str(instance_path), str(second_path), "--to", str(out))
     cancelled = [c for c in second.changes if c.change == "cancelled"]
@@ -266,12 +271,7 @@ def test_an_older_schedule_is_not_exported_over_a_newer_ones_export(
 ) -> None:
     instance_path, first_path = imported
     _, first = checked(instance_path, first_path)
-    second_path = tmp_path / "second.schedule.json"
-    run(
-        "resolve", str(instance_path), "--previous", str(first_path), "--cancel", "participant:cn-most-01",
-        "--out", str(second_path), "--time-limit", "20", "--workers", "2",
-    )  # fmt: skip
-    _, second = checked(instance_path, second_path)
+    second_path, second = without_wang_wei(instance_path, first_path)
     assert second.created >= first.created  # the same second, often: the version chain decides
     out = tmp_path / "export"
     run("export", str(instance_path), str(second_path), "--to", str(out))
@@ -301,12 +301,7 @@ def test_agendas_say_as_of_when_and_which_schedule_and_keep_it_while_unchanged(
         page = (out / "agendas" / f"{file_stem(p.id)}.html").read_text(encoding="utf-8")
         assert first_as_of in page and "<th>Table / room</th>" in page
 
-    second_path = tmp_path / "second.schedule.json"
-    run(
-        "resolve", str(instance_path), "--previous", str(first_path), "--cancel", "participant:cn-most-01",
-        "--out", str(second_path), "--time-limit", "20", "--workers", "2",
-    )  # fmt: skip
-    _, second = checked(instance_path, second_path)
+    second_path, second = without_wang_wei(instance_path, first_path)
     run("export", str(instance_path), str(second_path), "--to", str(out), "--changed-only")
     told = {pid for c in second.changes for pid in c.notify} | {"cn-most-01"}  # whose agenda changed
     assert told != {p.id for p in instance.participants}
