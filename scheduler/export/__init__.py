@@ -126,8 +126,10 @@ def _same_event(instance: Instance, schedule: Schedule, name: object, events: di
     As resolve.same_event decides for a previous schedule: at least half of the meetings the
     export recorded are in this schedule or the instance, and half of the people it named.
     """
-    if name == instance.event.name or not events:
-        return name == instance.event.name or not events
+    if name == instance.event.name:
+        return True
+    if not events:
+        return False  # nothing recorded to compare: only the name can tell
     ours = set(instance.meeting_by_id) | {a.meeting for a in schedule.assignments}
     kept = len(set(events) & ours) * 2 >= len(events)
     people = {p for state in events.values() for p in (*state.attendees, *state.former)}
