@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import inspect
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -33,14 +34,29 @@ from scheduler.store import (
 )
 
 
+def reflow(help_text: str | None) -> str | None:
+    """A docstring's paragraphs as single lines, so rich wraps them to the terminal.
+
+    typer's "rich" markup keeps a docstring's own line breaks, and rich then wraps those
+    lines again: an 80-column terminal shows a short stray line ('export', '--max-moves')
+    after every long one. Blank lines still separate paragraphs.
+    """
+    if not help_text:
+        return help_text
+    paragraphs = inspect.cleandoc(help_text).split("\n\n")
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
+
+
 class _QuietFlags:
-    """Help without a type label on on/off flags (typer would print '<bool>' beside --help and --log)."""
+    """Help that reads cleanly: paragraphs reflowed, no type label on on/off flags ('<bool>' beside --help)."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         command: Any = self  # a TyperCommand or TyperGroup: this class only comes first in their bases
         for param in [*command.params, command.get_help_option(ctx)]:
             if getattr(param, "is_flag", False) and param.metavar is None:
                 param.metavar = ""
+        for each in [command, *getattr(command, "commands", {}).values()]:
+            each.help = reflow(each.help)
         super().format_help(ctx, formatter)  # type: ignore[misc]
 
 
@@ -482,8 +498,10 @@ def timetable(
     if person is not None:
         _known(person, instance.participant_by_id, "participant")
     if room is not None:
-        _known(room, select_rows.room_groups(instance), "room or group of tables")
+        _known(room, select_rows.room_groups(instance, schedule), "room or group of tables")
     open_dates = select_rows.dates(instance)
+    if date is not None and not select_rows.is_date(date):
+        fail(f"--date {date!r} is not a date like {open_dates[0] if open_dates else '2025-11-13'} (YYYY-MM-DD)")
     if date is not None and date not in open_dates:
         fail(f"no venue is open on {date!r}; dates: {', '.join(open_dates)}")
     selection = select_rows.select(instance, schedule, person, room, date)
@@ -623,6 +641,7 @@ def export_command(
                 to,
                 changed_only,
                 lambda done, total: progress.update(task, completed=done, total=total),
+                schedule_path,
             )
     out.print(render.export_summary(report))
 
@@ -644,7 +663,7 @@ def import_command(
         typer.Option(
             "--requests",
             help="Meeting-requests sheet (.csv or .xlsx): requester, requested, priority "
-            "(a number, 'must meet' or 'would like'), topic, city.",
+            "(a number, 'must meet', 'should meet' or 'would like'), topic, city.",
             metavar="FILE",
             show_default=False,
         ),

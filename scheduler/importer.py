@@ -25,6 +25,8 @@ from scheduler.store import parse_yaml, problems_from_validation, read_bytes
 
 PRIORITY_WORDS = {"must meet": 3, "must": 3, "should meet": 2, "would like": 1, "would like to meet": 1, "nice": 1}
 """Words platforms use for how much a meeting matters, as priorities."""
+WHOLE_NUMBER = re.compile(r"^[+-]?\d+(?:\.0*)?$")
+"""A count as a sheet holds it: CSV text '3', or an XLSX number cell read as 3 or 3.0."""
 
 WHOLE_DAY = {"x", "yes", "y", "all day", "whole day", "✓", "1", "true"}
 NOT_THERE = {"", "no", "n", "-", "0", "false"}
@@ -77,6 +79,8 @@ class ImportReport:
     requests_read: int = 0
     mutual_merged: int = 0
     ignored_columns: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    """Requests given more than once, each saying which rows and which topic was kept."""
 
 
 def _column_letter(index: int) -> str:
@@ -237,6 +241,12 @@ def read_participants(sheet: Sheet, cities: set[str]) -> tuple[list[dict[str, An
             record["languages"] = [x.strip() for x in re.split(r"[,;/]", record["languages"]) if x.strip()]
         if len(record.get("country", "")) == 2:
             record["country"] = record["country"].upper()
+        if "max_meetings" in record:
+            count = _whole_number(record["max_meetings"])
+            if count is None:
+                problems.append(_not_whole(sheet, row, columns["max_meetings"], record.pop("max_meetings")))
+            else:
+                record["max_meetings"] = count
         windows = _availability(sheet, row, cells, availability, problems)
         if windows is not None:
             record["available"] = windows
@@ -254,18 +264,38 @@ def read_participants(sheet: Sheet, cities: set[str]) -> tuple[list[dict[str, An
     return people, ignored, problems
 
 
+def _whole_number(text: str) -> int | None:
+    """'3', '3.0', ' 3 ' -> 3; '3.5', 'x' -> None (the model checks the range)."""
+    text = text.strip()
+    return int(float(text)) if WHOLE_NUMBER.match(text) else None
+
+
+def _not_whole(sheet: Sheet, row: int, column: int, text: str) -> Problem:
+    return _problem(sheet, row, column, f"{text!r} is not a whole number")
+
+
 def _priority(text: str) -> int | None:
     if not text:
         return 1
-    if text.isdigit():
-        return int(text)
+    number = _whole_number(text)
+    if number is not None:
+        return number
     return PRIORITY_WORDS.get(" ".join(text.lower().split()))
 
 
+def priority_words() -> str:
+    """Every word the priority column accepts, for messages and help: 'must meet' (3), ..."""
+    return ", ".join(f"{word!r} ({value})" for word, value in PRIORITY_WORDS.items())
+
+
 def read_requests(
-    sheet: Sheet, known: set[str], cities: set[str]
+    sheet: Sheet, known: set[str], cities: set[str], duplicates: list[str] | None = None
 ) -> tuple[list[dict[str, Any]], list[int], int, list[Problem]]:
-    """Meeting records (mutual requests merged, the higher priority kept), their rows, how many merged, problems."""
+    """Meeting records (mutual requests merged, the higher priority kept), their rows, how many merged, problems.
+
+    A request given twice is merged too, but not silently: `duplicates` gets a line saying
+    which rows and which topic was kept, so a topic dropped in the merge can be put back.
+    """
     columns = _columns(sheet, REQUEST_COLUMNS, ("requester", "requested"))
     problems: list[Problem] = []
     merged: dict[frozenset[str], tuple[int, dict[str, Any]]] = {}
@@ -287,8 +317,12 @@ def read_requests(
             bad = True
         priority = _priority(cell("priority"))
         if priority is None:
-            words = " or ".join(repr(w) for w in ("must meet", "would like"))
-            problems.append(_problem(sheet, row, columns["priority"], f"{cell('priority')!r} is not a number, {words}"))
+            message = f"{cell('priority')!r} is not a whole number nor one of {priority_words()}"
+            problems.append(_problem(sheet, row, columns["priority"], message))
+            bad = True
+        slots = _whole_number(cell("slots")) if cell("slots") else 1
+        if slots is None:
+            problems.append(_not_whole(sheet, row, columns["slots"], cell("slots")))
             bad = True
         if cell("city") and cell("city") not in cities:
             problems.append(_problem(sheet, row, columns["city"], f"no venue is in city {cell('city')!r}"))
@@ -296,9 +330,11 @@ def read_requests(
         if bad:
             continue
         record: dict[str, Any] = {"participants": [requester, requested], "priority": priority}
-        for name in ("id", "topic", "city", "slots"):
+        for name in ("id", "topic", "city"):
             if cell(name):
-                record[name] = int(cell(name)) if name == "slots" and cell(name).isdigit() else cell(name)
+                record[name] = cell(name)
+        if cell("slots"):
+            record["slots"] = slots
         try:
             Meeting.model_validate({"id": "r", **record})
         except ValidationError as error:
@@ -312,7 +348,15 @@ def read_requests(
             merged[pair] = (row, record)
             continue
         first_row, first = merged[pair]
-        mutual += first["participants"][0] == requested  # the other half of a pair; a repeated row merges too
+        is_mutual = first["participants"][0] == requested
+        mutual += is_mutual  # the other half of a pair; a repeated row merges too
+        topics = (first.get("topic"), record.get("topic"))
+        if duplicates is not None and (not is_mutual or (all(topics) and topics[0] != topics[1])):
+            what = "is the other half of" if is_mutual else "repeats"
+            line = f"{sheet.name} row {row} ({requester} -> {requested}) {what} row {first_row}"
+            if topics[0] and topics[1] and topics[0] != topics[1]:
+                line += f"; topic {topics[0]!r} kept, {topics[1]!r} dropped"
+            duplicates.append(line)
         for name in ("city", "slots"):
             if name in record and name in first and record[name] != first[name]:
                 problems.append(
@@ -331,34 +375,35 @@ def read_requests(
     return meetings, [row for row, _ in merged.values()], mutual, problems
 
 
-def read_event(path: Path) -> dict[str, Any]:
-    """The event and venues section (YAML), checked for shape; full checks come with the instance."""
+def read_event(path: Path) -> tuple[dict[str, Any], dict[tuple[str | int, ...], int]]:
+    """The event and venues (YAML) with their line numbers, checked for shape; full checks come with the instance."""
     source = str(path)
     data = read_bytes(path, "event")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputError([Problem((), f"not UTF-8 text (byte {error.start})")], source) from None
-    raw, _ = parse_yaml(text, source)
+    raw, lines = parse_yaml(text, source)
     if not isinstance(raw, dict) or "event" not in raw or not isinstance(raw.get("venues"), list):
         raise InputError([Problem((), "expected a mapping with 'event' and 'venues'")], source)
     extra = sorted(set(raw) - {"event", "venues"})
     if extra:
         raise InputError(
             [Problem((name,), "unexpected section (only event and venues go here)") for name in extra], source
-        )
-    return raw
+        ).with_source(source, lines)
+    return raw, lines
 
 
 def build_instance(participants_path: Path, requests_path: Path, event_path: Path) -> ImportReport:
     """Read all three inputs and validate the instance they make; raises InputError listing every problem."""
-    event = read_event(event_path)
+    event, event_lines = read_event(event_path)
     people_sheet = read_sheet(participants_path, "participants")
     cities = {str(venue.get("city")) for venue in event["venues"] if isinstance(venue, dict)}
     people, ignored, problems = read_participants(people_sheet, cities)
     requests_sheet = read_sheet(requests_path, "requests")
     known = {str(p["id"]) for p in people if p.get("id")}
-    meetings, meeting_rows, mutual, request_problems = read_requests(requests_sheet, known, cities)
+    duplicates: list[str] = []
+    meetings, meeting_rows, mutual, request_problems = read_requests(requests_sheet, known, cities, duplicates)
     if problems or request_problems:
         raise InputError(problems + request_problems)
     data = {"event": event["event"], "venues": event["venues"], "participants": people, "meetings": meetings}
@@ -366,18 +411,27 @@ def build_instance(participants_path: Path, requests_path: Path, event_path: Pat
         instance = Instance.model_validate(data)
     except ValidationError as error:
         raise InputError(
-            _located(problems_from_validation(error), people_sheet, requests_sheet, meeting_rows, event_path)
+            _located(
+                problems_from_validation(error), people_sheet, requests_sheet, meeting_rows, event_path, event_lines
+            )
         ) from None
     except InputError as error:
-        raise InputError(_located(error.problems, people_sheet, requests_sheet, meeting_rows, event_path)) from None
+        raise InputError(
+            _located(error.problems, people_sheet, requests_sheet, meeting_rows, event_path, event_lines)
+        ) from None
     rows = sum(1 for _ in _rows(requests_sheet))
-    return ImportReport(instance, data, rows, mutual, ignored)
+    return ImportReport(instance, data, rows, mutual, ignored, duplicates)
 
 
 def _located(
-    problems: list[Problem], people: Sheet, requests: Sheet, meeting_rows: list[int], event_path: Path
+    problems: list[Problem],
+    people: Sheet,
+    requests: Sheet,
+    meeting_rows: list[int],
+    event_path: Path,
+    event_lines: dict[tuple[str | int, ...], int],
 ) -> list[Problem]:
-    """Cross-checks (cities, grid) found on the whole instance, pointed back at their sheet rows."""
+    """Cross-checks (cities, grid) found on the whole instance, pointed back at their sheet rows or event-file lines."""
     people_rows = [row for row, _ in _rows(people)]
     located = []
     for found in problems:
@@ -388,6 +442,11 @@ def _located(
         elif kind == "meetings" and isinstance(index, int):
             where = f"{requests.path}: {requests.place(meeting_rows[index])}"
         else:
-            where, detail = str(event_path), found.place
+            # the event file's own words and line numbers, as `schedule check` gives them for an instance
+            located += [
+                Problem((), p.render(str(event_path)))
+                for p in InputError([found]).with_source("", event_lines).problems
+            ]
+            continue
         located.append(Problem((), f"{where}: {detail + ': ' if detail else ''}{found.message}"))
     return located

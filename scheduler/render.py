@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 from rich import box
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from scheduler.attendance import attendees
 from scheduler.model import Instance, to_clock, to_minutes
-from scheduler.solution import Assignment, Change, Schedule
+from scheduler.solution import Assignment, Change, Schedule, local_moment
+from scheduler.timetable import REMOVED, removed_rooms, venue_room_ids
 from scheduler.verify import Violation
 
 if TYPE_CHECKING:  # the export, import and history layers load their libraries only when used
@@ -53,9 +55,9 @@ def person_timetable(
     title = Text.assemble((person.name, "bold"), f"  {person.organisation}", f"  {person.country or ''}".rstrip())
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=False, show_lines=False)
     table.add_column("When", no_wrap=True)
-    table.add_column("Where", no_wrap=False, max_width=18)
-    table.add_column("With", ratio=3)
-    table.add_column("Topic", max_width=14)
+    table.add_column("Where", no_wrap=False, max_width=18, overflow="fold")
+    table.add_column("With", ratio=3, overflow="fold")
+    table.add_column("Topic", max_width=14, overflow="fold")
     for a in mine:
         meeting = instance.meeting_by_id.get(a.meeting)
         others = [_who(instance, p) for p in _effective_participants(instance, schedule, a.meeting) if p != pid]
@@ -86,8 +88,8 @@ def _unscheduled_requests(instance: Instance, schedule: Schedule, pid: str) -> R
         title=f"Not scheduled: {len(waiting)} request(s)", title_justify="left", box=box.SIMPLE_HEAD, show_lines=True
     )
     table.add_column("Request", no_wrap=True)
-    table.add_column("With", ratio=1)
-    table.add_column("Why", ratio=2)
+    table.add_column("With", ratio=1, overflow="fold")
+    table.add_column("Why", ratio=2, overflow="fold")
     for meeting in sorted(waiting, key=lambda m: (-m.priority, m.id)):
         others = "\n".join(_who(instance, p) for p in meeting.participants if p != pid)
         why = explainer.explain(meeting.id).headline
@@ -100,13 +102,12 @@ def room_timetable(
     instance: Instance, schedule: Schedule, room_id: str, only: list[Assignment] | None = None
 ) -> RenderableType:
     """What happens in one room (restricted to `only` when given), in time order."""
-    room = instance.room_by_id[room_id]
-    table = Table(
-        title=f"Room {room_id}  ({room.venue}, {room.capacity} seats)", title_justify="left", box=box.SIMPLE_HEAD
-    )
+    room = instance.room_by_id.get(room_id)
+    about = f"{room.venue}, {room.capacity} seats" if room is not None else REMOVED
+    table = Table(title=f"Room {room_id}  ({about})", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("When", no_wrap=True)
     table.add_column("Meeting", no_wrap=True)
-    table.add_column("Participants", ratio=3)
+    table.add_column("Participants", ratio=3, overflow="fold")
     pool = schedule.assignments if only is None else only
     for a in _sorted([a for a in pool if a.room == room_id]):
         people = ", ".join(_who(instance, p) for p in _effective_participants(instance, schedule, a.meeting))
@@ -149,9 +150,10 @@ def date_grid(instance: Instance, schedule: Schedule, date: str, rooms: list[str
     parts: list[RenderableType] = []
     todays = [a for a in schedule.assignments if a.date == date and (rooms is None or a.room in rooms)]
     key: list[Assignment] = []
+    removed = removed_rooms(instance, ((a.venue, a.room) for a in todays))
     for venue in instance.venues:
         day = next((d for d in venue.days if d.date.isoformat() == date), None)
-        venue_rooms = [r for r in instance.venue_rooms[venue.id] if rooms is None or r.id in rooms]
+        venue_rooms = [r for r in venue_room_ids(instance, venue.id, removed) if rooms is None or r in rooms]
         if day is None or not venue_rooms:
             continue
         by_room_tick: dict[tuple[str, int], str] = {}
@@ -173,21 +175,25 @@ def date_grid(instance: Instance, schedule: Schedule, date: str, rooms: list[str
                 pad_edge=False,
                 show_lines=True,
             )
-            table.add_column("Room", no_wrap=True)
+            widest = max(cell_len(room) for room in venue_rooms)
+            table.add_column("Room", no_wrap=True, min_width=widest)  # ids are never cut
             for t in ticks:
-                table.add_column(to_clock(t), no_wrap=True, overflow="ellipsis", max_width=GRID_CELL)
+                table.add_column(to_clock(t), overflow="fold", max_width=GRID_CELL)
             for room in venue_rooms:
-                cells = [by_room_tick.get((room.id, t), EMPTY) for t in ticks]
+                cells = [by_room_tick.get((room, t), EMPTY) for t in ticks]
                 if any(cell != EMPTY for cell in cells):
-                    table.add_row(room.id, *cells)
-            empty = sum(1 for room in venue_rooms if not any((room.id, t) in by_room_tick for t in ticks))
+                    gone = room in removed.get(venue.id, [])
+                    table.add_row(Text(room) + Text("\n(removed)", style="dim") if gone else room, *cells)
+            empty = sum(1 for room in venue_rooms if not any((room, t) in by_room_tick for t in ticks))
             parts.append(table if table.rows else Text(f"{table.title}: no meetings", style="dim"))
             if empty:
                 parts.append(Text(f"  {empty} room(s) unused in this session", style="dim"))
     if not parts:
         return Text(f"No venue is open on {date}" + (" in these rooms." if rooms is not None else "."))
+    for room in sorted(r for names in removed.values() for r in names):
+        parts.append(Text(f"  {room} (removed): {REMOVED}; its meetings are kept as history", style="dim"))
     if key:
-        parts.append(_grid_key(instance, schedule, key))
+        parts.append(_grid_key(instance, schedule, key, narrowed=rooms is not None))
     return Group(*parts)
 
 
@@ -202,15 +208,16 @@ def _name(instance: Instance, pid: str) -> str:
     return person.name if person else pid
 
 
-def _grid_key(instance: Instance, schedule: Schedule, shown: list[Assignment]) -> RenderableType:
+def _grid_key(instance: Instance, schedule: Schedule, shown: list[Assignment], narrowed: bool) -> RenderableType:
     """The legend under a grid: symbols, then each meeting with full names and organisations."""
     table = Table(box=None, show_header=False, pad_edge=False, title="Key", title_justify="left")
     table.add_column(no_wrap=True, style="bold")
-    table.add_column(ratio=1)
+    table.add_column(ratio=1, overflow="fold")
     table.add_row(CONTINUES, "the meeting on the left continues")
     table.add_row(EMPTY, "free")
     if len(shown) > KEY_LIMIT:
-        table.add_row("", f"{len(shown)} meetings: for full names use --room, --person or --format csv")
+        views = "--person or --format csv" if narrowed else "--room, --person or --format csv"
+        table.add_row("", f"{len(shown)} meetings: for full names use {views}")
         return table
     for a in _sorted(shown):
         people = "; ".join(_who(instance, p) for p in _effective_participants(instance, schedule, a.meeting))
@@ -366,13 +373,15 @@ def import_summary(report: ImportReport, path: str, kept: str | None) -> Rendera
     instance = report.instance
     table = Table(box=box.ROUNDED, show_header=False, title="Imported", title_justify="left")
     table.add_column(style="bold")
-    table.add_column()
+    table.add_column(overflow="fold")
     table.add_row("Participants", str(len(instance.participants)))
     merged = f" ({report.mutual_merged} mutual pair(s) merged)" if report.mutual_merged else ""
     table.add_row("Requests", f"{report.requests_read} rows -> {len(instance.meetings)} meetings{merged}")
     table.add_row("Venues", ", ".join(f"{v.id} ({v.city})" for v in instance.venues))
     if report.ignored_columns:
         table.add_row("Columns not used", ", ".join(report.ignored_columns))
+    if report.duplicates:
+        table.add_row("Given twice (merged)", Text("\n".join(report.duplicates), overflow="fold"))
     table.add_row("Written to", path)
     if kept:
         table.add_row("Earlier version", f"kept as {kept}")
@@ -398,32 +407,44 @@ def export_summary(report: ExportReport) -> RenderableType:
 
 
 def history(versions: list[Version], instance_path: str) -> RenderableType:
-    """The schedule files of an instance, oldest first: when, how, what was cancelled, totals."""
+    """The schedule files of an instance, oldest first: when, how, what each one newly cancelled, totals.
+
+    One short block per version, words wrapped at spaces so ids stay whole at 80 columns;
+    each block shows only the cancellations new in that version, knock-on meetings counted.
+    """
     if not versions:
         return Text(f"No schedule files for {instance_path} yet: run `schedule solve {instance_path}`.")
-    table = Table(box=box.SIMPLE_HEAD, title=f"Schedules of {instance_path}, oldest first", title_justify="left")
-    table.add_column("Version", no_wrap=True)
-    table.add_column("Made by", ratio=3, overflow="fold")
-    table.add_column("Cancelled", ratio=2, overflow="fold")
-    table.add_column("Meetings", no_wrap=True)
+    parts: list[RenderableType] = [Text(f"Schedules of {instance_path}, oldest first", style="bold")]
     for version in versions:
-        name = version.path.name + ("\n(current)" if version.number is None else "")
+        name = Text(version.path.name, style="bold") + Text("  (current)" if version.number is None else "")
         schedule = version.schedule
         if schedule is None:
-            table.add_row(name, Text(version.problem, style="red"), "", "")
+            parts.append(Group(name, Padding(Text(version.problem, style="red"), (0, 0, 0, 4))))
             continue
-        made = Text.assemble(schedule.command or "—", ("\n" + schedule.created[:16].replace("T", " "), "dim"))
+        lines = [Text.assemble(("made ", "dim"), local_moment(schedule.created, version.timezone))]
+        lines.append(Text.assemble(("by ", "dim"), schedule.command or "—"))
         if not version.matches_instance:
-            made.append("\nfor an earlier edit of the instance", style="dim")
-        cancelled = "\n".join(
-            f"{c.kind}:{c.id}" + (f" from {c.from_[5:16].replace('T', ' ')}" if c.from_ else "")
-            for c in schedule.cancelled
-        )
-        totals = f"{len(schedule.assignments)} placed\npriority {schedule.objective}"
+            lines.append(Text("for an earlier edit of the instance", style="dim"))
+        if schedule.frozen_until:
+            lines.append(Text.assemble(("frozen until ", "dim"), schedule.frozen_until.replace("T", " ")))
+        lines.append(Text.assemble(("cancelled: ", "dim"), _new_cancellations(version)))
+        totals = f"{len(schedule.assignments)} placed, priority {schedule.objective}"
         if schedule.changes:
-            totals += f"\n{len(schedule.changes)} change(s)"
-        table.add_row(name, made, cancelled or "—", totals)
-    return table
+            totals += f", {len(schedule.changes)} change(s)"
+        lines.append(Text(totals))
+        parts.append(Group(name, Padding(Group(*lines), (0, 0, 0, 4))))
+    return Group(*parts)
+
+
+def _new_cancellations(version: Version) -> str:
+    """'participant cn-most-01 from 2025-11-13 12:00, room BJ-R1; 11 meetings as a result' (only what is new)."""
+    new = version.new
+    named = [f"{c.kind} {c.id}" + (f" from {c.from_.replace('T', ' ')}" if c.from_ else "") for c in new.direct]
+    text = ", ".join(named)
+    if new.knock_on:
+        count = len(new.knock_on)
+        text += ("; " if text else "") + f"{count} meeting{'s' if count > 1 else ''} as a result"
+    return text or "nothing new"
 
 
 def explanation(instance: Instance, found: Explanation) -> RenderableType:

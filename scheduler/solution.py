@@ -48,6 +48,23 @@ def _iso_time(value: str) -> str:
     return value
 
 
+def local_moment(created: str, timezone: str) -> str:
+    """A file's ISO time as people read it, in the event's zone: '2025-11-13 11:02 (Asia/Shanghai)'.
+
+    Times without an offset are taken as UTC (as the export's DTSTAMP does); text that is not
+    a time is shown as it stands.
+    """
+    import zoneinfo
+
+    try:
+        moment = dt.datetime.fromisoformat(created)
+    except ValueError:
+        return created
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return f"{moment.astimezone(zoneinfo.ZoneInfo(timezone)):%Y-%m-%d %H:%M} ({timezone})"
+
+
 Date = Annotated[str, Field(max_length=10), AfterValidator(_real_date)]
 LocalMinute = Annotated[str, Field(max_length=16), AfterValidator(_local_minute)]
 IsoTime = Annotated[str, Field(max_length=40), AfterValidator(_iso_time)]

@@ -8,8 +8,10 @@ machine formats here read the same selection, so they never disagree.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scheduler.attendance import attendees
@@ -45,13 +47,46 @@ class Selection:
         return self.rooms is not None and len(self.rooms) > 1
 
 
-def room_groups(instance: Instance) -> dict[str, list[str]]:
-    """Every name `--room` accepts: each room, and each `count` group as all its tables."""
+REMOVED = "no longer in the instance"
+"""How views mark a room the schedule's history uses but the instance has since lost."""
+
+
+def removed_rooms(instance: Instance, used: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Venue id -> rooms that (venue, room) pairs in use name but the instance no longer has.
+
+    A room removed after meetings were held in it keeps those meetings as history; every
+    view shows it (marked) rather than losing the meetings.
+    """
+    known = set(instance.room_by_id)
+    found: dict[str, set[str]] = {}
+    for venue, room in used:
+        if room not in known:
+            found.setdefault(venue, set()).add(room)
+    return {venue: sorted(rooms) for venue, rooms in found.items()}
+
+
+def venue_room_ids(instance: Instance, venue: str, removed: dict[str, list[str]]) -> list[str]:
+    """A venue's rooms in the instance's order, then its removed rooms still in use."""
+    return [room.id for room in instance.venue_rooms.get(venue, [])] + removed.get(venue, [])
+
+
+def room_groups(instance: Instance, schedule: Schedule | None = None) -> dict[str, list[str]]:
+    """Every name `--room` accepts: each room, each `count` group as all its tables, and rooms the schedule uses."""
     groups = {room.id: [room.id] for room in instance.rooms}
     for venue in instance.venues:
         for spec in venue.rooms:
             groups.setdefault(spec.id, spec.room_ids)
+    for a in schedule.assignments if schedule is not None else []:
+        groups.setdefault(a.room, [a.room])
     return groups
+
+
+def is_date(text: str) -> bool:
+    """Whether `--date` was written as YYYY-MM-DD and names a real day."""
+    try:
+        return len(text) == 10 and dt.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
 
 
 def dates(instance: Instance) -> list[str]:
@@ -60,7 +95,7 @@ def dates(instance: Instance) -> list[str]:
 
 def select(instance: Instance, schedule: Schedule, person: str | None, room: str | None, date: str | None) -> Selection:
     """The scheduled meetings matching every filter given, in time order (ids already known to exist)."""
-    rooms = room_groups(instance)[room] if room is not None else None
+    rooms = room_groups(instance, schedule)[room] if room is not None else None
     chosen = []
     for a in sorted(schedule.assignments, key=lambda a: (a.date, a.start, a.room)):
         if rooms is not None and a.room not in rooms:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -156,3 +157,18 @@ def test_availability_on_a_closed_day_is_a_warning(sample_copy: Path) -> None:
     assert code == 0 and warning in output, output
     code, output = run("check", str(sample_copy), str(sample_copy.with_name("sample.schedule.json")))
     assert code == 0 and warning in output and "OK:" in output, output
+
+
+def test_help_paragraphs_wrap_cleanly_at_80_columns() -> None:
+    """No short stray line ('export', '--max-moves') after a long one: each paragraph is reflowed."""
+    import typer
+
+    commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+    assert len(commands) >= 10
+    for args in (["--help"], *([name, "--help"] for name in commands)):
+        result = runner.invoke(app, args, env={"COLUMNS": "80"})
+        assert result.exit_code == 0, result.output
+        prose = result.output.split("╭")[0].splitlines()[3:]  # after the usage line
+        for line, after in itertools.pairwise(prose):
+            if line.strip() and after.strip():  # a line inside a paragraph, with more to come
+                assert len(line.rstrip()) >= 60, (args, line, after)

@@ -60,6 +60,25 @@ def imported(tmp_path: Path) -> tuple[Path, Path]:
     return instance_path, tmp_path / "week.schedule.json"
 
 
+def _as_text(value: object) -> str:
+    """A workbook cell as the CSV writes it: dates as YYYY-MM-DD, times as HH:MM."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    return "" if value is None else str(value)
+
+
+def without_wang_wei(instance_path: Path, first_path: Path) -> tuple[Path, Schedule]:
+    """Re-solve with participant cn-most-01 cancelled into second.schedule.json beside it, checked."""
+    second_path = first_path.with_name("second.schedule.json")
+    run(
+        "resolve", str(instance_path), "--previous", str(first_path), "--cancel", "participant:cn-most-01",
+        "--out", str(second_path), "--time-limit", "20", "--workers", "2",
+    )  # fmt: skip
+    return second_path, checked(instance_path, second_path)[1]
+
+
 def events_of(path: Path) -> dict[str, icalendar.cal.Component]:
     calendar = icalendar.Calendar.from_ical(path.read_bytes())
     return {str(event["uid"]): event for event in calendar.walk("VEVENT")}
@@ -113,7 +132,7 @@ def test_round_trip_calendars_workbook_and_agendas(imported: tuple[Path, Path], 
     unscheduled = list(book["Unscheduled"].iter_rows(values_only=True))
     assert [row[0] for row in unscheduled[1:]] == [u.meeting for u in schedule.unscheduled]
     with (out / "meetings.csv").open(encoding="utf-8-sig", newline="") as handle:
-        assert list(csv.reader(handle)) == [[str(c) if c is not None else "" for c in row] for row in rows]
+        assert list(csv.reader(handle)) == [[_as_text(c) for c in row] for row in rows]
 
     everyone = (out / "agendas" / "all.html").read_text()
     for person in instance.participants:
@@ -194,12 +213,7 @@ def test_a_fresh_directory_learns_cancellations_from_the_change_list(
 ) -> None:
     instance_path, first_path = imported
     instance, _ = checked(instance_path, first_path)
-    second_path = tmp_path / "second.schedule.json"
-    run(
-        "resolve", str(instance_path), "--previous", str(first_path), "--cancel", "participant:cn-most-01",
-        "--out", str(second_path), "--time-limit", "20", "--workers", "2",
-    )  # fmt: skip
-    _, second = checked(instance_path, second_path)
+    second_path, second = without_wang_wei(instance_path, first_path)
     out = tmp_path / "fresh"
     run("export", str(instance_path), str(second_path), "--to", str(out))
     cancelled = [c for c in second.changes if c.change == "cancelled"]
@@ -216,3 +230,106 @@ def test_participant_ids_become_safe_distinct_file_names() -> None:
     unsafe = [file_stem(x) for x in ("../etc/passwd", "a/b", "a_b", ".hidden")]
     assert all("/" not in name and not name.startswith(".") for name in unsafe)
     assert len(set(unsafe)) == len(unsafe)
+
+
+def _tree(directory: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def test_a_renamed_event_exports_into_its_own_directory_another_event_does_not(
+    imported: tuple[Path, Path], tmp_path: Path
+) -> None:
+    instance_path, first_path = imported
+    checked(instance_path, first_path)
+    out = tmp_path / "export"
+    run("export", str(instance_path), str(first_path), "--to", str(out))
+    text = instance_path.read_text(encoding="utf-8")
+    instance_path.write_text(text.replace("import sample", "import sample (renamed)", 1), encoding="utf-8")
+    second_path = tmp_path / "second.schedule.json"
+    run(
+        "resolve", str(instance_path), "--previous", str(first_path), "--out", str(second_path),
+        "--time-limit", "20", "--workers", "2",
+    )  # fmt: skip
+    instance, _ = checked(instance_path, second_path)
+    assert instance.event.name.endswith("(renamed)")
+    output = run("export", str(instance_path), str(second_path), "--to", str(out), "--changed-only")
+    assert "Exported" in output
+
+    sample = tmp_path / "sample.yaml"
+    sample.write_bytes((DATA.parent.parent / "instances" / "sample.yaml").read_bytes())
+    run("solve", str(sample), "--time-limit", "20", "--workers", "2")
+    sample_schedule = tmp_path / "sample.schedule.json"
+    checked(sample, sample_schedule)
+    before = _tree(out)
+    result = runner.invoke(app, ["export", str(sample), str(sample_schedule), "--to", str(out)])
+    assert result.exit_code == 2 and "choose another --to" in " ".join(result.output.split())
+    assert _tree(out) == before
+
+
+def test_an_older_schedule_is_not_exported_over_a_newer_ones_export(
+    imported: tuple[Path, Path], tmp_path: Path
+) -> None:
+    instance_path, first_path = imported
+    _, first = checked(instance_path, first_path)
+    second_path, second = without_wang_wei(instance_path, first_path)
+    assert second.created >= first.created  # the same second, often: the version chain decides
+    out = tmp_path / "export"
+    run("export", str(instance_path), str(second_path), "--to", str(out))
+    before = _tree(out)
+    result = runner.invoke(app, ["export", str(instance_path), str(first_path), "--to", str(out)])
+    flat = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output
+    assert "holds the export of a newer schedule (created" in flat and "(Asia/Shanghai)" in flat
+    assert "use another --to" in flat and "Traceback" not in flat
+    assert _tree(out) == before  # nothing written: cancelled meetings stay cancelled
+
+
+def test_agendas_say_as_of_when_and_which_schedule_and_keep_it_while_unchanged(
+    imported: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from scheduler.solution import local_moment
+
+    instance_path, first_path = imported
+    instance, first = checked(instance_path, first_path)
+    out = tmp_path / "export"
+    run("export", str(instance_path), str(first_path), "--to", str(out))
+    first_as_of = f"as of {local_moment(first.created, 'Asia/Shanghai')} · {first_path.name}"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert f"schedule made {local_moment(first.created, 'Asia/Shanghai')}" in index
+    assert "(Asia/Shanghai)" in index and first.created not in index
+    for p in instance.participants:
+        page = (out / "agendas" / f"{file_stem(p.id)}.html").read_text(encoding="utf-8")
+        assert first_as_of in page and "<th>Table / room</th>" in page
+
+    second_path, second = without_wang_wei(instance_path, first_path)
+    run("export", str(instance_path), str(second_path), "--to", str(out), "--changed-only")
+    told = {pid for c in second.changes for pid in c.notify} | {"cn-most-01"}  # whose agenda changed
+    assert told != {p.id for p in instance.participants}
+    second_as_of = f"as of {local_moment(second.created, 'Asia/Shanghai')} · {second_path.name}"
+    for p in instance.participants:
+        page = (out / "agendas" / f"{file_stem(p.id)}.html").read_text(encoding="utf-8")
+        assert (second_as_of if p.id in told else first_as_of) in page, p.id
+    everyone = (out / "agendas" / "all.html").read_text(encoding="utf-8")
+    assert first_as_of in everyone and second_as_of in everyone
+
+
+def test_workbook_dates_and_times_are_real_cells_with_formats(imported: tuple[Path, Path], tmp_path: Path) -> None:
+    instance_path, schedule_path = imported
+    _, schedule = checked(instance_path, schedule_path)
+    out = tmp_path / "export"
+    run("export", str(instance_path), str(schedule_path), "--to", str(out))
+    sheet = load_workbook(out / "meetings.xlsx")["Meetings"]
+    rows = list(sheet.iter_rows(min_row=2))
+    assert len(rows) == len(schedule.assignments)
+    placed = schedule.assignment_by_meeting
+    for row in rows:
+        meeting, date, start, end = row[:4]
+        assert date.is_date and date.number_format == "yyyy-mm-dd"
+        assert start.is_date and start.number_format == "hh:mm" and end.number_format == "hh:mm"
+        assert isinstance(start.value, dt.time) and isinstance(end.value, dt.time)
+        a = placed[str(meeting.value)]
+        assert date.value.date() == dt.date.fromisoformat(a.date)
+        assert (start.value.strftime("%H:%M"), end.value.strftime("%H:%M")) == (a.start, a.end)
+    by_time = sorted(rows, key=lambda r: (r[1].value, r[2].value))  # sorting the cells sorts by time
+    keys = [(r[1].value.date().isoformat(), r[2].value.strftime("%H:%M")) for r in by_time]
+    assert keys == sorted((a.date, a.start) for a in schedule.assignments)

@@ -46,7 +46,7 @@ def test_history_lists_versions_with_command_cancellations_and_totals(sample_cop
     console.print(render.history(found, str(sample_copy)))
     text = console.export_text()
     assert text.index("sample.schedule.v1.json") < text.index("sample.schedule.json")
-    assert "participant:cn-most-01" in text and "(current)" in text
+    assert "participant cn-most-01" in text and "(current)" in text
     assert f"{len(second['assignments'])} placed" in text and f"priority {second['objective']}" in text
     assert f"{len(second['changes'])} change(s)" in text
     assert "sample.schedule.v1.json" in run("history", str(sample_copy))
@@ -66,3 +66,40 @@ def test_history_takes_file_names_literally(tmp_path: Path) -> None:
     found = versions(instance, instance.read_bytes())
     assert [v.path.name for v in found] == ["ev[1].schedule.v1.json", "ev[1].schedule.json"]
     assert all(v.schedule is not None and v.matches_instance for v in found)
+
+
+def test_history_shows_only_what_each_version_newly_cancelled_with_knock_on_meetings_counted(
+    sample_copy: Path,
+) -> None:
+    current = sample_copy.with_name("sample.schedule.json")
+    run("solve", str(sample_copy), "--time-limit", "20", "--workers", "2")
+    assert "OK" in run("check", str(sample_copy), str(current))
+    run(
+        "resolve", str(sample_copy), "--previous", str(current), "--cancel", "participant:cn-most-01",
+        "--time-limit", "20", "--workers", "2",
+    )  # fmt: skip
+    assert "OK" in run("check", str(sample_copy), str(current))
+    knock_on = [c["id"] for c in json.loads(current.read_text())["cancelled"] if c["kind"] == "meeting"]
+    run(
+        "resolve", str(sample_copy), "--previous", str(current), "--cancel", "room:BJ-T-2",
+        "--frozen-until", "2025-11-13T10:00", "--time-limit", "20", "--workers", "2",
+    )  # fmt: skip
+    assert "OK" in run("check", str(sample_copy), str(current))
+    third = json.loads(current.read_text())
+
+    result = runner.invoke(app, ["history", str(sample_copy)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    blocks = result.output.split("sample.schedule.")[1:]
+    assert [b.split()[0] for b in blocks] == ["v1.json", "v2.json", "json"]
+    first_block, second_block, third_block = (" ".join(b.split()) for b in blocks)
+    assert "cancelled: nothing new" in first_block
+    as_a_result = f"{len(knock_on)} meeting{'s' if len(knock_on) > 1 else ''} as a result" if knock_on else ""
+    assert f"cancelled: participant cn-most-01{'; ' + as_a_result if knock_on else ''} " in second_block
+    assert "cancelled: room BJ-T-2 " in third_block and "cn-most-01" not in third_block.split("cancelled:")[1]
+    assert f"frozen until {third['frozen_until'].replace('T', ' ')}" in third_block
+    assert "frozen until" not in second_block
+    assert "(Asia/Shanghai)" in first_block
+    for ident in ("cn-most-01", "BJ-T-2"):
+        assert any(ident in line for line in lines), ident  # on one line: ids are never broken

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from conftest import ROOT, solve_and_verify
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
 
 from scheduler import render
-from scheduler.solution import Unscheduled
+from scheduler.model import Instance
+from scheduler.solution import Schedule, Unscheduled
 from scheduler.store import load_instance
 
 
@@ -85,3 +87,55 @@ def test_solve_summary_lists_every_reason_or_says_how_many_more() -> None:
         if hidden:
             assert f"… and {hidden} more reasons: see `schedule stats`" in text
     assert "Meetings per person" in text and "Idle gaps" in text and "People without a meeting" in text
+
+
+def _crowded_morning() -> tuple[Instance, Schedule]:
+    """Eight half-hour columns, long table ids, and people whose names and organisations are long."""
+    from conftest import make_instance
+
+    names = [
+        ("it1", "Alessandro Giordano", "Istituto Nazionale di Fisica Nucleare"),
+        ("it2", "Francesca Esposito", "Consiglio Nazionale delle Ricerche"),
+        ("cn1", "马涛 (Ma Tao)", "Chinese Academy of Sciences"),
+        ("cn2", "欧阳娜娜 (Ouyang Nana)", "Beijing Association for Science and Technology"),
+    ]
+    instance = make_instance(
+        venues=[
+            {
+                "id": "bj",
+                "city": "Beijing",
+                "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "13:00"}]}],
+                "rooms": [{"id": "BJ-TABLES", "count": 2, "capacity": 2}],
+            }
+        ],
+        participants=[{"id": i, "name": n, "organisation": o} for i, n, o in names],
+        meetings=[
+            {"id": f"m{k}{a}{b}", "participants": [a, b]}
+            for k in range(2)
+            for a, b in (("it1", "cn1"), ("it2", "cn2"), ("it1", "cn2"), ("it2", "cn1"))
+        ],
+    )
+    return instance, solve_and_verify(instance)
+
+
+def test_ids_are_never_cut_and_names_wrap_whole_at_80_columns() -> None:
+    instance, schedule = _crowded_morning()
+    assert len(schedule.assignments) == 8
+    grid = text_of(render.date_grid(instance, schedule, "2025-11-13"))
+    assert "…" not in grid and "BJ-TABLES-1" in grid and "BJ-TABLES-2" in grid
+    assert max(cell_len(line) for line in grid.splitlines()) <= 80
+    person = text_of(render.person_timetable(instance, schedule, "it1"))
+    assert "…" not in person
+    for word in ("Chinese", "Academy", "Sciences)", "马涛", "(Ma", "Tao)", "欧阳娜娜"):
+        assert word in person, word
+    room = text_of(render.room_timetable(instance, schedule, "BJ-TABLES-1"))
+    assert "…" not in room and "Technology" in room
+
+
+def test_the_key_does_not_send_a_room_view_back_to_room(monkeypatch: pytest.MonkeyPatch) -> None:
+    instance, schedule = _crowded_morning()
+    monkeypatch.setattr(render, "KEY_LIMIT", 1)
+    narrowed = " ".join(text_of(render.date_grid(instance, schedule, "2025-11-13", ["BJ-TABLES-1"])).split())
+    everything = " ".join(text_of(render.date_grid(instance, schedule, "2025-11-13")).split())
+    assert "for full names use --person or --format csv" in narrowed
+    assert "--room, --person" in everything

@@ -96,3 +96,68 @@ def test_cli_person_lists_their_unscheduled_requests_with_reasons(sample_copy: P
 def _run(*args: str) -> tuple[int, str]:
     result = runner.invoke(app, list(args))
     return result.exit_code, result.output
+
+
+def test_cli_date_not_written_as_yyyy_mm_dd_is_called_not_a_date(sample_copy: Path) -> None:
+    schedule_path = sample_copy.with_name("sample.schedule.json")
+    code, output = _run("solve", str(sample_copy), "-t", "10", "-w", "2")
+    assert code == 0 and _run("check", str(sample_copy), str(schedule_path))[0] == 0
+    for written in ("13/11/2025", "2025-13-11", "yesterday"):
+        code, output = _run("timetable", str(sample_copy), str(schedule_path), "--date", written)
+        flat = " ".join(output.split())
+        assert code == 2 and f"'{written}' is not a date like 2025-11-13 (YYYY-MM-DD)" in flat, output
+        assert "no venue is open" not in flat
+
+
+@pytest.fixture
+def room_removed_after_use(sample_copy: Path) -> tuple[Path, Path, list[str]]:
+    """The sample solved, then BJ-R1 removed from the instance and re-solved with its morning kept as history."""
+    first = sample_copy.with_name("sample.schedule.json")
+    assert _run("solve", str(sample_copy), "-t", "10", "-w", "2")[0] == 0
+    from scheduler.store import load_schedule
+
+    held = [a.meeting for a in load_schedule(first).assignments if a.room == "BJ-R1" and a.date == "2025-11-13"]
+    assert held, "the sample's solve uses BJ-R1 on the first day"
+    text = sample_copy.read_text(encoding="utf-8")
+    sample_copy.write_text(text.replace("      - {id: BJ-R1, capacity: 6}\n", ""), encoding="utf-8")
+    second = sample_copy.with_name("second.schedule.json")
+    code, output = _run(
+        "resolve", str(sample_copy), "--previous", str(first), "--frozen-until", "2025-11-13T23:00",
+        "--out", str(second), "-t", "10", "-w", "2",
+    )  # fmt: skip
+    assert code == 0, output
+    code, output = _run("check", str(sample_copy), str(second))
+    assert code == 0, output
+    return sample_copy, second, held
+
+
+def test_cli_a_room_removed_after_its_meetings_still_shows_them(
+    room_removed_after_use: tuple[Path, Path, list[str]],
+) -> None:
+    instance_path, schedule_path, held = room_removed_after_use
+    code, output = _run("timetable", str(instance_path), str(schedule_path), "--date", "2025-11-13")
+    assert code == 0, output
+    assert "BJ-R1" in output and "(removed)" in output and "no longer in the instance" in output
+    assert all(mid in output for mid in held)
+    code, output = _run("timetable", str(instance_path), str(schedule_path), "--room", "BJ-R1")
+    assert code == 0, output
+    assert "Room BJ-R1" in output and "no longer in the instance" in output and all(mid in output for mid in held)
+
+
+def test_export_grids_show_a_room_removed_after_its_meetings(
+    room_removed_after_use: tuple[Path, Path, list[str]], tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    instance_path, schedule_path, held = room_removed_after_use
+    out = tmp_path / "export"
+    code, output = _run("export", str(instance_path), str(schedule_path), "--to", str(out))
+    assert code == 0, output
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "BJ-R1 (no longer in the instance)" in page and all(f"<strong>{mid}</strong>" in page for mid in held)
+    book = load_workbook(out / "meetings.xlsx")
+    grid = book["Beijing 2025-11-13"]
+    labels = [row[0] for row in grid.iter_rows(values_only=True)]
+    assert "BJ-R1 (no longer in the instance)" in labels
+    row = next(r for r in grid.iter_rows(values_only=True) if r[0] == "BJ-R1 (no longer in the instance)")
+    assert all(any(str(cell).startswith(f"{mid}:") for cell in row if cell) for mid in held)

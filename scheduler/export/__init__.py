@@ -32,8 +32,8 @@ from scheduler.export.views import (
     view_of,
 )
 from scheduler.model import Instance
-from scheduler.solution import Schedule
-from scheduler.store import replace_bytes_atomically
+from scheduler.solution import Schedule, local_moment
+from scheduler.store import read_bytes, replace_bytes_atomically, sha256_of
 
 STATE_FILE = "export-state.json"
 STATE_FORMAT = "schedule-export/1"
@@ -78,7 +78,16 @@ def _view_from(instance: Instance, record: dict[str, Any]) -> MeetingView:
     return MeetingView(**{**record, "people": people, "starts": starts, "ends": ends})
 
 
-def _read_state(instance: Instance, directory: Path) -> tuple[dict[str, EventState], dict[str, str]] | None:
+def _read_state(
+    instance: Instance, schedule: Schedule, schedule_sha: str | None, directory: Path
+) -> tuple[dict[str, EventState], dict[str, str], list[str], dict[str, str]] | None:
+    """What the directory last held: calendar states, file digests, the schedules the exported one replaced,
+    and each agenda's 'as of' line.
+
+    Refuses another event's directory, and an older schedule than the one exported there
+    (by `created`, or because the exported one was re-solved from it): that would bring
+    its cancelled meetings back to the calendars.
+    """
     path = directory / STATE_FILE
     if not path.exists():
         return None
@@ -88,15 +97,53 @@ def _read_state(instance: Instance, directory: Path) -> tuple[dict[str, EventSta
             raise ValueError("unknown format")
         events = {mid: EventState(**record) for mid, record in raw["events"].items()}
         files = {str(k): str(v) for k, v in raw["files"].items()}
+        replaced = [str(sha) for sha in raw.get("replaced_schedules", [])]
+        as_of = {str(k): str(v) for k, v in raw.get("agenda_as_of", {}).items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise InputError(
             [Problem((), f"not a readable export record ({error}); delete it to export afresh")], str(path)
         ) from None
-    if raw.get("event") != instance.event.name:
+    if not _same_event(instance, schedule, raw.get("event"), events):
         raise InputError(
             [Problem((), f"this directory holds an export of {raw.get('event')!r}; choose another --to")], str(path)
         )
-    return events, files
+    exported = _moment(str(raw.get("schedule_created", "")))
+    newer = exported is not None and exported > (_moment(schedule.created) or exported)
+    if newer or (schedule_sha is not None and schedule_sha in replaced):
+        when = local_moment(str(raw["schedule_created"]), instance.event.timezone)
+        mine = local_moment(schedule.created, instance.event.timezone)
+        message = (
+            f"this directory holds the export of a newer schedule (created {when}) than this one (created {mine}); "
+            "exporting it here would undo that schedule's changes in the calendars; use another --to"
+        )
+        raise InputError([Problem((), message)], str(path))
+    return events, files, replaced, as_of
+
+
+def _same_event(instance: Instance, schedule: Schedule, name: object, events: dict[str, EventState]) -> bool:
+    """The same event even when renamed: the meetings and people the directory was told about mostly still are.
+
+    As resolve.same_event decides for a previous schedule: at least half of the meetings the
+    export recorded are in this schedule or the instance, and half of the people it named.
+    """
+    if name == instance.event.name:
+        return True
+    if not events:
+        return False  # nothing recorded to compare: only the name can tell
+    ours = set(instance.meeting_by_id) | {a.meeting for a in schedule.assignments}
+    kept = len(set(events) & ours) * 2 >= len(events)
+    people = {p for state in events.values() for p in (*state.attendees, *state.former)}
+    known = not people or len(people & set(instance.participant_by_id)) * 2 >= len(people)
+    return kept and known
+
+
+def _moment(text: str) -> dt.datetime | None:
+    """An ISO time, as an aware datetime (UTC when it has no offset); None when it is not one."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def _state_from_changes(instance: Instance, schedule: Schedule) -> dict[str, EventState]:
@@ -159,12 +206,7 @@ def _calendar_entries(instance: Instance, state: dict[str, EventState]) -> dict[
 
 def _stamp(schedule: Schedule) -> str:
     """The schedule's creation time in UTC, as the DTSTAMP of what it changed."""
-    try:
-        moment = dt.datetime.fromisoformat(schedule.created)
-    except ValueError:
-        moment = dt.datetime.now(dt.UTC)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
+    moment = _moment(schedule.created) or dt.datetime.now(dt.UTC)
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -174,12 +216,22 @@ def export(
     directory: Path,
     changed_only: bool = False,
     on_progress: Progress | None = None,
+    source: Path | None = None,
 ) -> ExportReport:
-    """Write every export file under `directory`; with `changed_only`, only those whose content changed."""
+    """Write every export file under `directory`; with `changed_only`, only those whose content changed.
+
+    `source` is the schedule file: its name goes on the agendas, its digest into the record
+    of what the directory holds (so a later export can tell an older schedule from a newer one).
+    """
     report = ExportReport(directory)
     views = meeting_views(instance, schedule)
-    remembered = _read_state(instance, directory)
-    prior, digests = remembered if remembered is not None else (_state_from_changes(instance, schedule), {})
+    schedule_sha = sha256_of(read_bytes(source, "schedule")) if source is not None else None
+    remembered = _read_state(instance, schedule, schedule_sha, directory)
+    prior, digests, replaced, prior_as_of = (
+        remembered if remembered is not None else (_state_from_changes(instance, schedule), {}, [], {})
+    )
+    if schedule.previous_sha256 is not None and schedule.previous_sha256 not in replaced:
+        replaced = [*replaced, schedule.previous_sha256]
     state = _next_state(instance, views, prior, _stamp(schedule), report)
 
     files: list[tuple[str, Callable[[], tuple[bytes, str]]]] = []
@@ -197,9 +249,21 @@ def export(
         text_file(f"ics/{file_stem(pid)}.ics", partial(ics.calendar, instance.event.name, who, entries))
     mine = by_person(views)
     agendas = [html.agenda_of(instance, person(instance, p.id), mine.get(p.id, [])) for p in instance.participants]
-    for agenda in agendas:
+    as_of_now = local_moment(schedule.created, instance.event.timezone) + (f" · {source.name}" if source else "")
+    as_of: dict[str, str] = {}
+
+    def agenda_file(agenda: html.Agenda, rel: str) -> tuple[bytes, str]:
+        """The digest leaves out the 'as of' line: an agenda that did not change keeps its date and is not rewritten."""
         title = f"{agenda.person.name}: agenda"
-        text_file(f"agendas/{file_stem(agenda.person.id)}.html", partial(html.agendas_page, instance, [agenda], title))
+        agenda.as_of = ""
+        digest = hashlib.sha256(html.agendas_page(instance, [agenda], title).encode()).hexdigest()
+        kept = prior_as_of.get(rel) if digests.get(rel) == digest else None
+        agenda.as_of = as_of[rel] = kept or as_of_now
+        return html.agendas_page(instance, [agenda], title).encode("utf-8"), digest
+
+    for agenda in agendas:
+        rel = f"agendas/{file_stem(agenda.person.id)}.html"
+        files.append((rel, partial(agenda_file, agenda, rel)))
     text_file("agendas/all.html", lambda: html.agendas_page(instance, agendas, f"{instance.event.name}: agendas"))
     text_file("index.html", lambda: html.index_page(instance, schedule.created, views))
     rows = sheets.meeting_rows(views)
@@ -227,8 +291,11 @@ def export(
         "format": STATE_FORMAT,
         "event": instance.event.name,
         "schedule_created": schedule.created,
+        "schedule_sha256": schedule_sha,
+        "replaced_schedules": replaced,
         "events": {mid: dataclasses.asdict(s) for mid, s in sorted(state.items())},
         "files": {**digests, **new_digests},
+        "agenda_as_of": {**prior_as_of, **as_of},
     }
     replace_bytes_atomically(directory / STATE_FILE, (json.dumps(record, indent=1, ensure_ascii=False) + "\n").encode())
     return report

@@ -15,6 +15,8 @@ import jinja2
 
 from scheduler.export.views import MeetingView, Person
 from scheduler.model import Instance, to_clock, to_minutes
+from scheduler.solution import local_moment
+from scheduler.timetable import REMOVED, removed_rooms, venue_room_ids
 
 
 @cache
@@ -45,10 +47,12 @@ class Agenda:
     country: str
     days: list[dict[str, object]] = field(default_factory=list)
     count: int = 0
+    as_of: str = ""
+    """When this agenda last changed, and from which schedule file: tells printed copies apart."""
 
 
 def agendas_page(instance: Instance, agendas: list[Agenda], title: str) -> str:
-    """Agendas, one printed page each; nothing in them depends on when the schedule was made."""
+    """Agendas, one printed page each; only their `as_of` line says when (it stays while an agenda is unchanged)."""
     return (
         _environment()
         .get_template("agenda.html")
@@ -88,6 +92,7 @@ def day_blocks(instance: Instance, views: list[MeetingView], date: str) -> list[
     """One grid per venue session: used rooms x times, a meeting spanning its slots."""
     step = instance.event.slot_minutes
     blocks: list[dict[str, object]] = []
+    removed = removed_rooms(instance, ((v.venue, v.room) for v in views if v.date == date))
     for venue in instance.venues:
         day = next((d for d in venue.days if d.date.isoformat() == date), None)
         if day is None:
@@ -96,10 +101,10 @@ def day_blocks(instance: Instance, views: list[MeetingView], date: str) -> list[
         for window in day.sessions:
             ticks = list(range(window.start_min, window.end_min, step))
             rows, unused = [], []
-            for room in instance.venue_rooms[venue.id]:
-                starting = {to_minutes(v.start): v for v in here if v.room == room.id}
+            for room in venue_room_ids(instance, venue.id, removed):
+                starting = {to_minutes(v.start): v for v in here if v.room == room}
                 if not any(window.start_min <= t < window.end_min for t in starting):
-                    unused.append(room.id)
+                    unused.append(room)
                     continue
                 cells, t = [], window.start_min
                 while t < window.end_min:
@@ -111,7 +116,8 @@ def day_blocks(instance: Instance, views: list[MeetingView], date: str) -> list[
                     span = max(1, min(view.slots, (window.end_min - t) // step))
                     cells.append(Cell(span, view.id, _short(view)))
                     t += span * step
-                rows.append({"room": room.id, "cells": cells})
+                gone = room in removed.get(venue.id, [])
+                rows.append({"room": f"{room} ({REMOVED})" if gone else room, "cells": cells})
             blocks.append(
                 {
                     "title": f"{venue.name or venue.id} ({venue.city}), {window.start}–{window.end}",
@@ -134,7 +140,7 @@ def index_page(instance: Instance, created: str, views: list[MeetingView]) -> st
             css=_css(),
             event_name=instance.event.name,
             timezone=instance.event.timezone,
-            created=created,
+            created=local_moment(created, instance.event.timezone),
             meetings=len(views),
             days=days,
         )

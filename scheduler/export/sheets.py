@@ -7,6 +7,7 @@ grid per city and day, the unscheduled requests with reasons, and a re-solve's c
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from scheduler.export.views import MeetingView, person
 from scheduler.model import Instance, to_clock
 from scheduler.solution import Assignment, Schedule
+from scheduler.timetable import REMOVED, removed_rooms, venue_room_ids
 
 MEETING_HEADER = [
     "Meeting",
@@ -88,9 +90,11 @@ def grids(instance: Instance, views: list[MeetingView]) -> dict[str, list[list[s
                     for t in range(hours * 60 + minutes + step, hours * 60 + minutes + view.slots * step, step):
                         cells[(view.room, to_clock(t))] = "〃"
             rows = [["Room", *(to_clock(t) for t in ticks)]]
+            removed = removed_rooms(instance, ((v.venue, v.room) for v in views if v.city == city and v.date == date))
             for venue in venues:
-                for room in instance.venue_rooms[venue.id]:
-                    rows.append([room.id, *(cells.get((room.id, to_clock(t)), "") for t in ticks)])
+                for room in venue_room_ids(instance, venue.id, removed):
+                    label = f"{room} ({REMOVED})" if room in removed.get(venue.id, []) else room
+                    rows.append([label, *(cells.get((room, to_clock(t)), "") for t in ticks)])
             sheets[_sheet_title(f"{city} {date}")] = rows
     return sheets
 
@@ -143,14 +147,38 @@ def _fill(sheet: Worksheet, rows: Sequence[Sequence[Any]], widest: int = 60, fre
         sheet.column_dimensions[get_column_letter(index)].width = min(widest, max(8, longest + 2))
 
 
+DATE_FORMAT = "yyyy-mm-dd"
+TIME_FORMAT = "hh:mm"
+
+
+def _clock_cell(clock: str) -> dt.time | dt.timedelta:
+    """'09:30' as a time cell; '24:00' (a session ending at midnight) as one whole day, shown as 24:00."""
+    hours, minutes = (int(x) for x in clock.split(":"))
+    return dt.timedelta(hours=hours, minutes=minutes) if hours >= 24 else dt.time(hours, minutes)
+
+
+def _typed_meetings(sheet: Worksheet, rows: list[list[Any]]) -> list[list[Any]]:
+    """The meeting rows with real date and time cells, so a spreadsheet sorts and filters them by time."""
+    typed = [rows[0]]
+    for row in rows[1:]:
+        date, start, end = row[1:4]
+        typed.append([row[0], dt.date.fromisoformat(date), _clock_cell(start), _clock_cell(end), *row[4:]])
+    _fill(sheet, typed)
+    for cells in sheet.iter_rows(min_row=2, min_col=2, max_col=4):
+        cells[0].number_format = DATE_FORMAT
+        for cell in cells[1:]:
+            cell.number_format = "[hh]:mm" if isinstance(cell.value, dt.timedelta) else TIME_FORMAT
+    sheet.column_dimensions["B"].width = 12
+    return typed
+
+
 def workbook(instance: Instance, schedule: Schedule, views: list[MeetingView]) -> tuple[bytes, list[list[list[Any]]]]:
     """The .xlsx bytes, and every sheet's rows (what decides whether the file changed)."""
     book = Workbook()
     meetings_sheet = book.active
     assert meetings_sheet is not None
     meetings_sheet.title = "Meetings"
-    content = [meeting_rows(views)]
-    _fill(meetings_sheet, content[0])
+    content = [_typed_meetings(meetings_sheet, meeting_rows(views))]
     for title, rows in grids(instance, views).items():
         sheet = book.create_sheet(title)
         _fill(sheet, rows, widest=28, freeze="B2")
