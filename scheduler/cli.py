@@ -431,13 +431,21 @@ def check(
     The checker is independent of the solver: it re-derives rooms, times and
     availability from the instance itself. Meetings before the schedule's frozen
     moment are history: an edit of the instance made later (availability, rooms,
-    caps) is reported as a warning about them, not as a violation.
+    caps) is a warning about them, not a violation, where the schedule it was
+    re-solved from confirms that history (--previous, or the earlier version the
+    file names, when that file is still there and unchanged).
     """
     from scheduler.verify import review
 
     with input_errors():
         instance, schedule = _load_pair(instance_path, schedule_path)
         previous = load_schedule(previous_path) if previous_path is not None else None
+    if previous is None:
+        previous_path = _recorded_previous(schedule, schedule_path)
+        if previous_path is not None:
+            with input_errors():
+                previous = load_schedule(previous_path)
+            out.print(f"History is checked against {previous_path}, the schedule this one was re-solved from.")
     _show_warnings(instance, instance_path)
     report = review(instance, schedule, previous)
     if report.frozen_until is not None:
@@ -455,6 +463,22 @@ def check(
         f"OK: {len(schedule.assignments)} assignments satisfy every rule "
         f"(total priority {schedule.objective}, status {schedule.status}{against})."
     )
+
+
+def _recorded_previous(schedule: Schedule, schedule_path: Path) -> Path | None:
+    """The earlier version a re-solved file names, if it is still there, byte for byte."""
+    from scheduler.store import sha256_of
+
+    if schedule.previous is None or schedule.previous_sha256 is None:
+        return None
+    named = Path(schedule.previous)
+    for candidate in (named, schedule_path.parent / named.name):
+        try:
+            if candidate.is_file() and sha256_of(candidate.read_bytes()) == schedule.previous_sha256:
+                return candidate
+        except OSError:
+            continue
+    return None
 
 
 @app.command(cls=_Command)

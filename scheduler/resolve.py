@@ -17,9 +17,11 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from pydantic import ValidationError
+
 from scheduler.attendance import attendees, starts_at
 from scheduler.errors import InputError, Problem
-from scheduler.model import Instance, Option, to_minutes
+from scheduler.model import Instance, Option, to_clock, to_minutes
 from scheduler.solution import Assignment, Cancellation, Change, Schedule
 from scheduler.solver.convert import outcome_to_schedule
 from scheduler.solver.request import Pin, SolveOutcome, SolveRequest
@@ -33,7 +35,12 @@ def parse_cancel(text: str) -> Cancellation:
     kind, sep, ident = text.partition(":")
     if not sep or kind not in KINDS or not ident:
         raise InputError([Problem(("--cancel",), f"{text!r}: expected KIND:ID with KIND one of {', '.join(KINDS)}")])
-    return Cancellation(kind=kind, id=ident)  # type: ignore[arg-type]
+    try:
+        return Cancellation(kind=kind, id=ident)  # type: ignore[arg-type]
+    except ValidationError:
+        raise InputError(
+            [Problem(("--cancel",), f"{text!r}: {ident!r} is not an id (no spaces at either end)")]
+        ) from None
 
 
 def parse_moment(text: str, timezone: str, option: str = "--frozen-until") -> dt.datetime:
@@ -55,12 +62,16 @@ def parse_moment(text: str, timezone: str, option: str = "--frozen-until") -> dt
     if moment.second or moment.microsecond:
         raise InputError([Problem((option,), f"{text!r}: give the time to the minute (HH:MM), without seconds")])
     if moment.tzinfo is not None:
-        moment = moment.astimezone(zoneinfo.ZoneInfo(timezone)).replace(tzinfo=None)
+        try:
+            moment = moment.astimezone(zoneinfo.ZoneInfo(timezone)).replace(tzinfo=None)
+        except OverflowError:
+            raise InputError([Problem((option,), f"{text!r} is out of the calendar's range")]) from None
     return moment
 
 
 def format_moment(moment: dt.datetime | None) -> str | None:
-    return moment.strftime(MOMENT_FORMAT) if moment is not None else None
+    """'2025-11-14T12:00' (isoformat pads the year to four digits; strftime does not everywhere)."""
+    return moment.isoformat(timespec="minutes") if moment is not None else None
 
 
 def read_moment(text: str | None) -> dt.datetime | None:
@@ -251,6 +262,7 @@ def _history(
                 [Problem(("--cancel",), f"meeting {c.id} started before {format_moment(frozen)}: it is history")]
             )
     people = {mid: attendees(instance, previous.cancelled, a, previous.frozen_until) for mid, a in history.items()}
+    _refuse_unusable_history(instance, history, people)
     for mid, a in history.items():
         when = f"meeting {mid} ({a.date} {a.start}) happened"
         if mid not in instance.meeting_by_id:
@@ -263,6 +275,38 @@ def _history(
         if joined:
             notes.append(f"{when} without {_people_text(instance, joined)}, whom the request now lists: it stays so")
     return history, people
+
+
+def _refuse_unusable_history(instance: Instance, history: dict[str, Assignment], people: dict[str, list[str]]) -> None:
+    """History the re-solve cannot build on: off the event's grid (slot_minutes edited after it
+    began), or clashing with itself (a previous file edited by hand). Refused before solving."""
+    step = instance.event.slot_minutes
+    problems = [
+        Problem(
+            ("--previous",),
+            f"meeting {mid} ({a.date} {a.start}-{a.end}) happened off the {step}-minute grid: "
+            f"slot_minutes cannot change once the event has begun",
+        )
+        for mid, a in history.items()
+        if to_minutes(a.start) % step or to_minutes(a.end) % step
+    ]
+    if not problems:
+        taken: dict[tuple[str, str, str, int], str] = {}
+        for mid, a in sorted(history.items(), key=lambda item: starts_at(item[1])):
+            for t in range(to_minutes(a.start), to_minutes(a.end), step):
+                for key in [("room", a.room), *(("person", p) for p in people[mid])]:
+                    other = taken.setdefault((key[0], key[1], a.date, t), mid)
+                    if other != mid:
+                        problems.append(
+                            Problem(
+                                ("--previous",),
+                                f"before the frozen moment, {key[0]} {key[1]} is in "
+                                f"both {other} and {mid} on {a.date} at {to_clock(t)}",
+                            )
+                        )
+    if problems:
+        problems.append(Problem(("--previous",), "check it with `schedule check`; re-solve from a valid schedule"))
+        raise InputError(problems[:20])
 
 
 class _People:

@@ -84,12 +84,21 @@ def verify(instance: Instance, schedule: Schedule) -> list[Violation]:
 
 
 def review(instance: Instance, schedule: Schedule, previous: Schedule | None = None) -> Report:
-    """Violations and warnings; with `previous`, also that history is exactly as it recorded."""
+    """Violations and warnings; with `previous`, also that history is exactly as it recorded.
+
+    What history excuses (an edit made after it happened) is a warning only where `previous`,
+    the schedule this one was re-solved from, confirms that history: without it, a frozen
+    moment alone would turn any violation into a warning.
+    """
     report = Report(frozen_until=schedule.frozen_until)
     found = report.violations
+    unconfirmed = " (history no earlier schedule confirms: check with --previous)"
 
     def bad(rule: str, message: str, history: bool = False) -> None:
-        (report.warnings if history else found).append(Violation(rule, message))
+        if history and previous is None:
+            found.append(Violation(rule, message + unconfirmed))
+        else:
+            (report.warnings if history else found).append(Violation(rule, message))
 
     step = instance.event.slot_minutes
     meetings = {m.id: m for m in instance.meetings}
@@ -98,11 +107,27 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
     if schedule.frozen_until is not None and frozen is None:
         bad("history", f"frozen_until {schedule.frozen_until!r} is not a local date-time YYYY-MM-DDTHH:MM")
     since: dict[tuple[str, str], dt.datetime | None] = {}
+    rooms_known = {
+        spec.id if spec.count is None else f"{spec.id}-{k + 1}"
+        for venue in instance.venues
+        for spec in venue.rooms
+        for k in range(spec.count or 1)
+    }
     for c in schedule.cancelled:
         moment = _moment(c.from_)
         if c.from_ is not None and moment is None:
             bad("cancel", f"cancellation of {c.kind} {c.id}: 'from' {c.from_!r} is not YYYY-MM-DDTHH:MM")
+        if (c.kind, c.id) in since:
+            bad("cancel", f"{c.kind} {c.id} is cancelled twice; one cancellation, one moment")
+        if c.kind == "room" and c.id not in rooms_known:
+            bad("ids", f"cancelled room {c.id!r} is not in the instance")
+        if moment is not None and (frozen is None or frozen < moment):
+            # A cancellation is recorded at the frozen moment of its re-solve, which only grows.
+            bad("history", f"cancellation of {c.kind} {c.id} counts from {c.from_}, after frozen_until")
         since[(c.kind, c.id)] = moment
+
+    def has_moment(pid: str) -> bool:
+        return since.get(("participant", pid)) is not None
 
     def cancelled_at(kind: str, ident: str, start: dt.datetime) -> bool:
         """Whether that cancellation was in force when a meeting starting at `start` began."""
@@ -138,8 +163,9 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
         if mid not in listed:
             bad("ids", f"meeting {mid} is missing: it must be assigned, unscheduled or cancelled")
 
-    person_busy: dict[tuple[str, str, int], list[str]] = defaultdict(list)
-    room_busy: dict[tuple[str, str, int], list[str]] = defaultdict(list)
+    # Real minute intervals, not grid ticks: a meeting off the grid must not slip between them.
+    person_busy: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
+    room_busy: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
     person_cities: dict[tuple[str, str], set[str]] = defaultdict(set)
     person_count: Counter[str] = Counter()
     history_count: Counter[str] = Counter()
@@ -160,7 +186,7 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
         history = _is_history(a, frozen)
         if history:
             report.history += 1
-        who = _attendees(a, requested, begins, history, cancelled_at, bad, label, people)
+        who = _attendees(a, requested, begins, history, cancelled_at, has_moment, bad, label, people)
         if cancelled_at("meeting", a.meeting, begins):
             bad("cancel", f"{label} is cancelled but still assigned")
         if len(who) < 2:
@@ -192,23 +218,21 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
             bad("cancel", f"{label} uses room {a.room}, closed by then")
         if meeting is not None and meeting.city is not None and a.city != meeting.city:
             bad("8", f"{label} must be in {meeting.city}, not {a.city}", history)
-        for t in range(start, end, step):
-            room_busy[(a.room, a.date, t)].append(a.meeting)
+        room_busy[(a.room, a.date)].append((start, end, a.meeting))
         for pid in who:
             person_count[pid] += 1
             if history:
                 history_count[pid] += 1
             person_cities[(pid, a.date)].add(a.city)
-            for t in range(start, end, step):
-                person_busy[(pid, a.date, t)].append(a.meeting)
+            person_busy[(pid, a.date)].append((start, end, a.meeting))
             if pid in people and not _available(people[pid], step, a, start, end):
                 bad("5", f"{pid} is not available for {label} in {a.city}", history)
 
-    for (room, date, t), mids in sorted(room_busy.items()):
-        if len(mids) > 1:
+    for (room, date), spans in sorted(room_busy.items()):
+        for t, mids in _overlaps(spans):
             bad("3", f"room {room} holds {len(mids)} meetings at once on {date} at {_clock(t)}: {', '.join(mids)}")
-    for (pid, date, t), mids in sorted(person_busy.items()):
-        if len(mids) > 1:
+    for (pid, date), spans in sorted(person_busy.items()):
+        for t, mids in _overlaps(spans):
             bad("4", f"{pid} is in {len(mids)} meetings at once on {date} at {_clock(t)}: {', '.join(mids)}")
     for (pid, date), cities in sorted(person_cities.items()):
         if len(cities) > 1:
@@ -244,6 +268,7 @@ def _attendees(
     begins: dt.datetime,
     history: bool,
     cancelled_at: CancelledAt,
+    has_moment: Callable[[str], bool],
     bad: Complain,
     label: str,
     people: dict[str, Participant],
@@ -252,8 +277,9 @@ def _attendees(
     in_force = [p for p in requested if cancelled_at("participant", p, begins)]
     expected = [p for p in requested if p not in in_force]
     if a.participants is None:
-        # Files written before assignments listed their people: history kept everyone.
-        return list(requested) if history else expected
+        # Files written before assignments listed their people (and cancellations their moment):
+        # there, history kept everyone a cancellation without a moment took out later.
+        return [p for p in requested if p not in in_force or (history and not has_moment(p))]
     listed = list(a.participants)
     if len(set(listed)) != len(listed):
         bad("participants", f"{label} lists someone twice: {', '.join(listed)}")
@@ -320,6 +346,18 @@ def _legacy_people(a: Assignment, meeting: object, previous: Schedule) -> list[s
 def _is_history(a: Assignment, frozen: dt.datetime | None) -> bool:
     begins = _start_of(a)
     return frozen is not None and begins is not None and begins < frozen
+
+
+def _overlaps(spans: list[tuple[int, int, str]]) -> list[tuple[int, list[str]]]:
+    """Each moment a new meeting starts while others still run: (that minute, all running then)."""
+    found = []
+    running: list[tuple[int, int, str]] = []
+    for start, end, mid in sorted(spans):
+        running = [span for span in running if span[1] > start]
+        if running:
+            found.append((start, [m for _, _, m in running] + [mid]))
+        running.append((start, end, mid))
+    return found
 
 
 def _clock(t: int) -> str:

@@ -562,7 +562,11 @@ def test_cli_check_previous_catches_rewritten_history(tmp_path: Path) -> None:
     first["room"] = "R"  # free all morning: valid on its own
     tampered = tmp_path / "tampered.json"
     tampered.write_text(json.dumps(moved))
-    assert cli("check", v1, tampered)[0] == 0  # alone it is a valid schedule ...
+    code, output = cli("check", v1, tampered)  # the file names the schedule it was re-solved from ...
+    assert code == 1 and "checked against" in output and "happened before 2025-11-13T11:00" in output
+    unnamed = {k: v for k, v in moved.items() if k not in ("previous", "previous_sha256")}
+    tampered.write_text(json.dumps(unnamed))
+    assert cli("check", v1, tampered)[0] == 0  # ... and without that name it is a valid schedule on its own,
     code, output = cli("check", v1, tampered, "--previous", tmp_path / "s2.json")
     assert code == 1 and "[history]" not in output and "history" in output  # ... but not the one that happened
     assert f"meeting {first['meeting']} happened before 2025-11-13T11:00" in output
@@ -671,3 +675,56 @@ def test_cli_cancelling_a_group_of_tables_says_how_to_name_one(tmp_path: Path) -
     code, output = cli("resolve", v1, "-p", tmp_path / "s1.json", "--out", tmp_path / "s2.json", "--cancel", "room:T")
     assert code == 2 and "T is a group of 2 rooms (T-1 … T-2); cancel them one by one, e.g. room:T-1" in output
     assert not (tmp_path / "s2.json").exists()
+
+
+def test_cli_history_off_a_changed_grid_is_refused_before_solving(tmp_path: Path) -> None:
+    """ab happened at 09:30-10:00 on a 30-minute grid; the organiser then sets slot_minutes: 60."""
+    a_late = [
+        {
+            "id": "a",
+            "name": "A",
+            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:30", "end": "10:00"}],
+        },
+        *PEOPLE[1:],
+    ]
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")], participants=a_late)
+    solve_cli(v1, tmp_path / "s1.json")
+    resolve_cli(v1, tmp_path / "s1.json", tmp_path / "s2.json", "--frozen-until", "2025-11-13T10:30")
+    data = yaml.safe_load(v1.read_text())
+    data["event"]["slot_minutes"] = 60
+    data["participants"][0]["available"][0].update(start="09:00", end="11:00")
+    v2 = tmp_path / "v2.yaml"
+    v2.write_text(yaml.safe_dump(data))
+    code, output = cli("resolve", v2, "-p", tmp_path / "s2.json", "--out", tmp_path / "s3.json")
+    assert code == 2 and "happened off the 60-minute grid" in output and not (tmp_path / "s3.json").exists()
+
+
+def test_cli_a_previous_file_whose_history_clashes_is_refused_before_solving(tmp_path: Path) -> None:
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b"), meeting("cd", "c", "d")])
+    s1 = solve_cli(v1, tmp_path / "s1.json")
+    for a in s1["assignments"]:
+        a.update(start="09:00", end="09:30", room="T-1")
+    s1["frozen_until"] = "2025-11-13T10:00"
+    (tmp_path / "bad.json").write_text(json.dumps(s1))
+    code, output = cli("resolve", v1, "-p", tmp_path / "bad.json", "--out", tmp_path / "s2.json")
+    assert code == 2 and "room T-1 is in both ab and cd" in output and not (tmp_path / "s2.json").exists()
+
+
+@pytest.mark.parametrize("cancel", ["participant: a", "participant:a ", "participant:" + "x" * 300])
+def test_cli_cancel_ids_that_cannot_be_ids_are_refused(tmp_path: Path, cancel: str) -> None:
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")])
+    solve_cli(v1, tmp_path / "s1.json")
+    code, output = cli("resolve", v1, "-p", tmp_path / "s1.json", "--out", tmp_path / "s2.json", "--cancel", cancel)
+    assert code == 2 and "--cancel" in output and not (tmp_path / "s2.json").exists()
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00+08:00", "9999-12-31T23:59-10:00", "0999-01-01T00:00"])
+def test_cli_frozen_moments_at_the_ends_of_the_calendar_are_input_not_crashes(tmp_path: Path, moment: str) -> None:
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")])
+    solve_cli(v1, tmp_path / "s1.json")
+    code, output = cli(
+        "resolve", v1, "-p", tmp_path / "s1.json", "--out", tmp_path / "s2.json", "--frozen-until", moment
+    )
+    assert code in (0, 2) and "Internal error" not in output
+    if code == 0:
+        assert cli("check", v1, tmp_path / "s2.json")[0] == 0
