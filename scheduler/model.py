@@ -23,9 +23,12 @@ MAX_PRIORITY = 1_000_000
 MAX_MEETING_SIZE = 100
 MAX_SLOTS = 96
 
-ID_PATTERN = r"^\S(?:.*\S)?$"
+ID_PATTERN = r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$"
+"""No spaces at either end, no control characters anywhere (they reach terminals, file names, sheets)."""
+TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f]*$"
+"""Free text: tabs and line breaks, but no other control characters (a name could steer a terminal)."""
 Id = Annotated[str, Field(min_length=1, max_length=200, pattern=ID_PATTERN)]
-Text = Annotated[str, Field(max_length=2_000)]
+Text = Annotated[str, Field(max_length=2_000, pattern=TEXT_PATTERN)]
 ClockTime = Annotated[str, Field(pattern=r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")]
 Integer = Annotated[int, Strict()]
 """Numbers are numbers: `true`, "2" and 2.0 are refused where the format says integer."""

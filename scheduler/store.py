@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from scheduler.errors import InputError, Problem
-from scheduler.model import ID_PATTERN, Instance
+from scheduler.model import ID_PATTERN, TEXT_PATTERN, Instance
 from scheduler.parsing import parse_json, parse_yaml
 from scheduler.solution import Schedule
 
@@ -103,8 +103,10 @@ def problems_from_validation(err: ValidationError) -> list[Problem]:
             message = f"{item['input']!r} is not a time of day as 'HH:MM'"
         elif item["type"] == "string_pattern_mismatch" and loc and loc[-1] == "country":
             message = f"{item['input']!r} is not an ISO 3166 alpha-2 country code such as IT or CN"
+        elif item["type"] == "string_pattern_mismatch" and item.get("ctx", {}).get("pattern") == TEXT_PATTERN:
+            message = f"{item['input']!r} holds a control character; only text, tabs and line breaks"
         elif item["type"] == "string_pattern_mismatch" and item.get("ctx", {}).get("pattern") == ID_PATTERN:
-            message = f"{item['input']!r} is not a valid id or name (no spaces at either end)"
+            message = f"{item['input']!r} is not a valid id (no spaces at either end, no control characters)"
         elif message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
         problems.append(Problem(loc, message))
@@ -310,7 +312,8 @@ def write_or_keep(path: Path, text: str) -> Path | None:
     try:
         return write_text_atomically(path, text)
     except OSError as err:
-        fd, name = tempfile.mkstemp(prefix=f"{path.stem}-", suffix=path.suffix or ".txt")
+        # A short name in the system's temporary folder: the target's own may be what failed.
+        fd, name = tempfile.mkstemp(prefix=f"{path.stem[:40]}-", suffix=(path.suffix or ".txt")[:10])
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         raise WriteFailed(path, err.strerror or str(err), Path(name)) from None
@@ -366,6 +369,13 @@ def check_output_target(target: Path, inputs: Iterable[Path] = ()) -> None:
             except OSError:
                 continue
     directory = Path(os.path.realpath(target)).parent
+    room_for_versions = len(target.name.encode()) + len(".v9999") + len("..tmp") + 8  # temporary and kept names
+    try:
+        name_max = os.pathconf(directory if directory.is_dir() else "/", "PC_NAME_MAX")
+    except (OSError, ValueError):
+        name_max = 255
+    if room_for_versions > name_max:
+        raise refuse(f"the file name is {len(target.name.encode())} bytes; keep it under {name_max - 30}")
     existing = directory
     while not os.path.lexists(existing) and existing != existing.parent:
         existing = existing.parent

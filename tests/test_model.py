@@ -80,3 +80,20 @@ def test_availability_where_no_venue_is_open_is_a_warning_not_an_error() -> None
         "i.yaml: participants[0].available[0]: no venue in Beijing is open on 2025-11-14: "
         "this entry gives no time to meet"
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("id", "m\u0000x"), ("id", "a\x1b[31m"), ("name", "B\x01"), ("name", "red\x1b[31m")],
+)
+def test_control_characters_are_refused_in_ids_and_names(field: str, value: str) -> None:
+    """A name or id with control characters would reach terminals, file names and sheets."""
+    people = [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}]
+    people[1] = {**people[1], field: value}
+    with pytest.raises(ValidationError):
+        make_instance(participants=people, meetings=[meeting("ab", "a", people[1]["id"])])
+
+
+def test_tabs_and_line_breaks_are_fine_in_free_text() -> None:
+    instance = make_instance(meetings=[meeting("ab", "a", "b", topic="energy\tstorage\nand grids")])
+    assert instance.meetings[0].topic == "energy\tstorage\nand grids"

@@ -671,3 +671,13 @@ def test_corrupted_schedule_bytes_never_crash(data: st.DataObject, solved_sample
         at = data.draw(st.integers(0, len(raw) - 1))
         raw[at : at + 1] = data.draw(st.sampled_from([b"[", b"{", b'"', b"\x00", b"\xff"]) | st.binary(max_size=3))
     _fuzzed_schedule_never_crashes(bytes(raw), solved_sample)
+
+
+def test_an_out_name_too_long_for_its_versions_is_refused_before_solving(tmp_path: Path) -> None:
+    """245 letters pass the system's 255-byte limit, but not with '.tmp' and '.v1' added: refuse first."""
+    from scheduler.store import check_output_target
+
+    target = tmp_path / ("a" * 245 + ".json")
+    with pytest.raises(InputError, match="the file name is 250 bytes"):
+        check_output_target(target)
+    assert not target.exists()
