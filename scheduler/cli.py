@@ -134,6 +134,9 @@ def input_errors() -> Iterator[None]:
     except InputError as error:
         err.print(Text(error.render(), style="red"), soft_wrap=True)  # one line per problem, greppable
         raise typer.Exit(2) from None
+    except MemoryError:
+        # Reading and validating input is where a file far larger than it looks can exhaust memory.
+        fail("the input is too large to read into this machine's memory; nothing was written")
 
 
 def _load_pair(instance_path: Path, schedule_path: Path) -> tuple[Instance, Schedule]:

@@ -6,6 +6,7 @@ import itertools
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from scheduler.cli import app
@@ -172,3 +173,18 @@ def test_help_paragraphs_wrap_cleanly_at_80_columns() -> None:
         for line, after in itertools.pairwise(prose):
             if line.strip() and after.strip():  # a line inside a paragraph, with more to come
                 assert len(line.rstrip()) >= 60, (args, line, after)
+
+
+def test_running_out_of_memory_while_reading_is_an_input_error(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file far larger than it looks (millions of tiny YAML items) can exhaust memory while parsing."""
+    import scheduler.cli as cli_module
+
+    def exhausted(*_args: object, **_kwargs: object) -> object:
+        raise MemoryError
+
+    monkeypatch.setattr(cli_module, "load_instance", exhausted)
+    code, output = run("solve", str(sample_copy), "--out", str(sample_copy.with_name("s.json")))
+    assert code == 2 and "too large to read into this machine's memory" in output
+    assert not sample_copy.with_name("s.json").exists()
