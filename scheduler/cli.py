@@ -344,7 +344,8 @@ def resolve(
     what was cancelled and every change with the people to notify. The previous file is
     never overwritten: it is kept as a numbered version.
     """
-    from scheduler.resolve import moved_without_cause, parse_cancel, parse_moment, plan, resolved_schedule, same_event
+    from scheduler.changes import moved_without_cause, same_event
+    from scheduler.resolve import parse_cancel, parse_moment, plan, resolved_schedule
     from scheduler.solver.pipeline import solve as run_solve
     from scheduler.solver.request import NoSchedule, SolveParams
     from scheduler.store import sha256_of
@@ -398,7 +399,7 @@ def diff_command(
     ] = None,
 ) -> None:
     """Show what changed between two schedules, grouped by the person to notify."""
-    from scheduler.resolve import diff, same_event
+    from scheduler.changes import diff, same_event
 
     with input_errors():
         old, new = load_schedule(old_path), load_schedule(new_path)

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from scheduler.attendance import attendees, starts_at
+from scheduler.changes import cause_of, diff, name_of, people_text
 from scheduler.errors import InputError, Problem
 from scheduler.model import Instance, Option, to_clock, to_minutes
-from scheduler.solution import Assignment, Cancellation, Change, Schedule
+from scheduler.solution import Assignment, Cancellation, Schedule
 from scheduler.solver.convert import outcome_to_schedule
 from scheduler.solver.request import Pin, SolveOutcome, SolveRequest
 
@@ -81,24 +82,6 @@ def read_moment(text: str | None) -> dt.datetime | None:
     return dt.datetime.strptime(text[:16], MOMENT_FORMAT)
 
 
-def same_event(instance: Instance, previous: Schedule) -> bool:
-    """An edited (even renamed) instance keeps its event; a schedule of another event is refused.
-
-    The name alone cannot decide: organisers rename events. The requests and the people
-    can: at least half of the previous schedule's meetings must still be in the instance,
-    and at least half of the people it names.
-    """
-    ids = {a.meeting for a in previous.assignments} | {u.meeting for u in previous.unscheduled}
-    ids |= {c.id for c in previous.cancelled if c.kind == "meeting"}
-    if not ids:
-        return previous.event in (None, instance.event.name)
-    kept = len(ids & set(instance.meeting_by_id)) * 2 >= len(ids)
-    people = {p for a in previous.assignments for p in a.participants or []}
-    people |= {c.id for c in previous.cancelled if c.kind == "participant"}
-    known = not people or len(people & set(instance.participant_by_id)) * 2 >= len(people)
-    return kept and known
-
-
 @dataclass
 class ResolvePlan:
     request: SolveRequest
@@ -121,20 +104,6 @@ def _option_of(a: Assignment) -> Option:
 
 def _starts_before(a: Assignment, moment: dt.datetime | None) -> bool:
     return moment is not None and starts_at(a) < format_moment(moment)  # type: ignore[operator]
-
-
-def _name(instance: Instance, pid: str) -> str:
-    """The name an organiser says aloud; the id only where the instance no longer has the person."""
-    person = instance.participant_by_id.get(pid)
-    return person.name if person is not None else pid
-
-
-def _cause_of(instance: Instance, cancellation: Cancellation) -> str:
-    if cancellation.kind == "participant":
-        return f"{_name(instance, cancellation.id)} can no longer attend"
-    if cancellation.kind == "room":
-        return f"room {cancellation.id} closed"
-    return "the meeting was cancelled"
 
 
 def _unknown(instance: Instance, cancellation: Cancellation) -> str:
@@ -273,7 +242,7 @@ def _history(
         joined = [p for p in instance.meeting_by_id[mid].participants if p not in people[mid]]
         joined = [p for p in joined if not any(c.kind == "participant" and c.id == p for c in previous.cancelled)]
         if joined:
-            notes.append(f"{when} without {_people_text(instance, joined)}, whom the request now lists: it stays so")
+            notes.append(f"{when} without {people_text(instance, joined)}, whom the request now lists: it stays so")
     return history, people
 
 
@@ -346,7 +315,7 @@ class _People:
             remaining = [p for p in meeting.participants if p not in self.gone_people]
             left = [p for p in meeting.participants if p in self.newly_gone]
             if left:
-                self.causes[meeting.id] = "; ".join(_cause_of(self.instance, self.gone_people[p]) for p in left)
+                self.causes[meeting.id] = "; ".join(cause_of(self.instance, self.gone_people[p]) for p in left)
             if len(remaining) < 2 and meeting.id not in self.gone_meetings:
                 self.gone_meetings.add(meeting.id)
                 self.all_cancels.append(Cancellation(kind="meeting", id=meeting.id, from_=format_moment(self.frozen)))
@@ -405,14 +374,14 @@ class _Ledger:
                 return f"room {room} is needed for another meeting at that time"
             for pid in people:
                 if (pid, option.date, t) in self.person_at:
-                    return f"{_name(self.instance, pid)} is now in another meeting at that time"
+                    return f"{name_of(self.instance, pid)} is now in another meeting at that time"
         for pid in people:
             city = self.city_of.get((pid, option.date))
             if city is not None and city != option.city:
-                return f"{_name(self.instance, pid)} is in {city} that day"
+                return f"{name_of(self.instance, pid)} is in {city} that day"
             limit = caps.get(pid, self.instance.participant_by_id[pid].max_meetings)
             if limit is not None and self.count[pid] >= limit:
-                return f"{_name(self.instance, pid)} can take no more meetings (at most {limit} now)"
+                return f"{name_of(self.instance, pid)} can take no more meetings (at most {limit} now)"
         return None
 
     def history_busy(
@@ -445,7 +414,7 @@ def _why_invalid(instance: Instance, a: Assignment, people: list[str], gone_room
         return f"it must now take place in {meeting.city} (the request changed)"
     for pid in people:
         if not instance.is_available(pid, option.date, a.city, option.start, option.end):
-            return f"{_name(instance, pid)} is no longer available at that time"
+            return f"{name_of(instance, pid)} is no longer available at that time"
     if option not in instance.meeting_options(meeting.with_participants(people)):
         return "its time or place is no longer possible (the venue's sessions changed)"
     return None
@@ -488,80 +457,3 @@ def resolved_schedule(
         for mid in {*resolve_plan.causes, *resolve_plan.affected}
     }
     return schedule.model_copy(update={"changes": diff(instance, previous, schedule, causes)})
-
-
-def _people_text(instance: Instance, pids: list[str]) -> str:
-    names = [_name(instance, p) for p in pids]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _no_longer(instance: Instance, pids: list[str]) -> str:
-    return f"{_people_text(instance, pids)} no longer {'attends' if len(pids) == 1 else 'attend'}"
-
-
-def _joins(instance: Instance, pids: list[str]) -> str:
-    return f"{_people_text(instance, pids)} now {'joins' if len(pids) == 1 else 'join'} this meeting"
-
-
-def diff(
-    instance: Instance, before: Schedule, after: Schedule, causes: Mapping[str, str] | None = None
-) -> list[Change]:
-    """What changed from `before` to `after`, whom to tell and why, in instance order."""
-    causes = dict(causes or {})
-    new_cancels = [c for c in after.cancelled if (c.kind, c.id) not in {(d.kind, d.id) for d in before.cancelled}]
-    for c in new_cancels:
-        if c.kind == "participant":
-            for held in before.assignments:
-                if c.id in attendees(instance, before.cancelled, held, before.frozen_until):
-                    causes.setdefault(held.meeting, _cause_of(instance, c))
-        elif c.kind == "room":
-            for held in before.assignments:
-                if held.room == c.id:
-                    causes.setdefault(held.meeting, _cause_of(instance, c))
-        elif c.kind == "meeting":
-            causes.setdefault(c.id, _cause_of(instance, c))
-    gone_people = {c.id for c in after.cancelled if c.kind == "participant"}
-    cancelled_now = {c.id for c in after.cancelled if c.kind == "meeting"}
-    old, new = before.assignment_by_meeting, after.assignment_by_meeting
-    changes: list[Change] = []
-    order = [m.id for m in instance.meetings] + sorted(set(old) - set(instance.meeting_by_id))
-    for mid in order:
-        a, b = old.get(mid), new.get(mid)
-        if a is None and b is None:
-            continue
-        people_before = attendees(instance, before.cancelled, a, before.frozen_until) if a is not None else []
-        people_after = attendees(instance, after.cancelled, b, after.frozen_until) if b is not None else []
-        left = [p for p in people_before if p not in people_after]
-        joined = [p for p in people_after if p not in people_before]
-        if a is not None and b is not None:
-            if a.place_key() == b.place_key() and a.end == b.end and not left and not joined:
-                continue
-            if a.place_key() != b.place_key():
-                kind, cause = "moved", causes.get(mid, "moved to fit the changes")
-            elif a.end != b.end:
-                kind, cause = "resized", causes.get(mid, f"now ends at {b.end} instead of {a.end}")
-            elif left:
-                kind = "left"
-                cause = causes.get(mid) or _no_longer(instance, left)
-            else:
-                kind, cause = "added", _joins(instance, joined)
-            edited_out = [p for p in left if p not in gone_people]  # cancellations are in the cause already
-            if edited_out and kind != "left":
-                cause += f"; {_no_longer(instance, edited_out)}"
-            if joined and kind != "added":
-                cause += f"; {_joins(instance, joined)}"
-            notify = people_after + [p for p in left if p not in gone_people and p in instance.participant_by_id]
-        elif a is None:
-            kind, cause = "added", causes.get(mid, "a place became free")
-            notify = people_after
-        else:
-            kind = "cancelled" if mid in cancelled_now or mid not in instance.meeting_by_id else "dropped"
-            cause = causes.get(mid, "its place is needed for higher-priority meetings")
-            notify = [p for p in people_before if p not in gone_people and p in instance.participant_by_id]
-        changes.append(Change(meeting=mid, change=kind, before=a, after=b, notify=notify, cause=cause))  # type: ignore[arg-type]
-    return changes
-
-
-def moved_without_cause(changes: list[Change], affected: Mapping[str, str]) -> list[str]:
-    """Meetings that moved or vanished though nothing forced them to: zero by default."""
-    return [c.meeting for c in changes if c.change in ("moved", "dropped") and c.meeting not in affected]

@@ -11,9 +11,9 @@ from conftest import resolve_and_verify, solve_and_verify
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from scheduler.changes import moved_without_cause
 from scheduler.errors import InputError
 from scheduler.model import Instance
-from scheduler.resolve import moved_without_cause
 from scheduler.solution import Assignment
 
 DATES = ["2025-11-13", "2025-11-14"]

@@ -11,11 +11,12 @@ import yaml
 from conftest import make_instance, meeting, resolve_and_verify, solve_and_verify
 from typer.testing import CliRunner
 
+from scheduler.changes import moved_without_cause
 from scheduler.cli import app
 from scheduler.errors import InputError
 from scheduler.generate import generate
 from scheduler.model import Instance
-from scheduler.resolve import moved_without_cause, parse_cancel, plan
+from scheduler.resolve import parse_cancel, plan
 from scheduler.solution import Assignment, Schedule, Unscheduled
 from scheduler.solver.convert import outcome_to_schedule
 from scheduler.solver.pipeline import solve

@@ -123,7 +123,7 @@ def _read_state(
 def _same_event(instance: Instance, schedule: Schedule, name: object, events: dict[str, EventState]) -> bool:
     """The same event even when renamed: the meetings and people the directory was told about mostly still are.
 
-    As resolve.same_event decides for a previous schedule: at least half of the meetings the
+    As changes.same_event decides for a previous schedule: at least half of the meetings the
     export recorded are in this schedule or the instance, and half of the people it named.
     """
     if name == instance.event.name:
