@@ -5,7 +5,7 @@
 
 For each case both runs solve in a fresh process with the same limit and workers; every
 schedule is checked by the independent verifier before it counts. "holes" are idle gaps
-inside a session (scheduler.quality); "no meeting" counts people with requests but no
+inside a session (scheduler.stats); "no meeting" counts people with requests but no
 meeting; "min" is the fewest meetings of anyone with requests. Generated instances (seed 1)
 go to benchmarks/results/, which git ignores. The targets (issue 11): at 150/400 and on
 the 2025 instance, the quality run keeps the proven priority optimum and leaves at most 5%
@@ -36,7 +36,7 @@ CASES: dict[str, tuple[str, float]] = {
 
 def one_run(instance_path: str, limit: float, workers: int, quality: bool) -> dict[str, object]:
     """Child process: solve, verify, measure; figures as JSON on stdout."""
-    from scheduler.quality import measure
+    from scheduler import stats
     from scheduler.solver.convert import outcome_to_schedule
     from scheduler.solver.pipeline import solve
     from scheduler.solver.request import SolveParams, SolveRequest
@@ -47,17 +47,17 @@ def one_run(instance_path: str, limit: float, workers: int, quality: bool) -> di
     request = SolveRequest(instance)
     outcome = solve(request, SolveParams(time_limit=limit, workers=workers, seed=1, quality=quality))
     schedule = outcome_to_schedule(outcome, request, instance_path, sha)
-    found = measure(instance, schedule)
+    counts = stats.meetings_per_person(instance, schedule)
     return {
         "objective": outcome.objective,
         "bound": outcome.bound,
         "status": outcome.status,
         "seconds": round(outcome.seconds, 1),
-        "holes": found.holes,
-        "idle": found.idle_slots,
-        "table_changes": found.table_changes,
-        "no_meeting": found.without_meeting,
-        "min_meetings": found.min_meetings,
+        "holes": stats.holes(instance, schedule),
+        "idle": stats.idle_slots(instance, schedule),
+        "table_changes": stats.table_changes(instance, schedule),
+        "no_meeting": sum(1 for n in counts.values() if n == 0),
+        "min_meetings": min(counts.values(), default=0),
         "violations": len(verify(instance, schedule)),
     }
 

@@ -3,28 +3,81 @@
 from __future__ import annotations
 
 import difflib
+import inspect
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console, RenderableType
 from rich.live import Live
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperCommand, TyperGroup
 
 from scheduler import render
 from scheduler.errors import InputError, Problem
 from scheduler.model import Instance
 from scheduler.solution import Schedule
-from scheduler.store import default_schedule_path, load_instance, load_schedule, next_version_path, write_schedule
+from scheduler.store import (
+    WriteFailed,
+    check_output_target,
+    default_schedule_path,
+    load_instance,
+    load_schedule,
+    next_version_path,
+    schedule_json,
+    write_or_keep,
+)
+
+
+def reflow(help_text: str | None) -> str | None:
+    """A docstring's paragraphs as single lines, so rich wraps them to the terminal.
+
+    typer's "rich" markup keeps a docstring's own line breaks, and rich then wraps those
+    lines again: an 80-column terminal shows a short stray line ('export', '--max-moves')
+    after every long one. Blank lines still separate paragraphs.
+    """
+    if not help_text:
+        return help_text
+    paragraphs = inspect.cleandoc(help_text).split("\n\n")
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
+
+
+class _QuietFlags:
+    """Help that reads cleanly: paragraphs reflowed, no type label on on/off flags ('<bool>' beside --help)."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        command: Any = self  # a TyperCommand or TyperGroup: this class only comes first in their bases
+        for param in [*command.params, command.get_help_option(ctx)]:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        for each in [command, *getattr(command, "commands", {}).values()]:
+            each.help = reflow(each.help)
+        super().format_help(ctx, formatter)  # type: ignore[misc]
+
+
+class _Command(_QuietFlags, TyperCommand):
+    pass
+
+
+class _Group(_QuietFlags, TyperGroup):
+    pass
+
 
 app = typer.Typer(
     name="schedule",
-    help="Plan one-to-one and group meetings at brokerage events with OR-Tools CP-SAT.",
+    cls=_Group,
+    help="""Plan one-to-one and group meetings at brokerage events with OR-Tools CP-SAT.
+
+    Before the event: import (spreadsheets to an instance), solve, check, then export
+    (calendars, Excel, printable agendas). During it: resolve after cancellations, diff
+    and history to see what changed; explain and stats say why a request is (not)
+    scheduled and how people's days look. The files are described in docs/FORMAT.md.
+    Run `schedule COMMAND --help` for each command's options.""",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -34,21 +87,34 @@ app = typer.Typer(
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
-InstanceArg = Annotated[Path, typer.Argument(help="Instance file (YAML, see FORMAT.md).", show_default=False)]
+InstanceArg = Annotated[
+    Path,
+    typer.Argument(help="Instance file (YAML; see docs/FORMAT.md).", metavar="INSTANCE", show_default=False),
+]
 ScheduleArg = Annotated[
-    Path, typer.Argument(help="Schedule file (JSON) written by solve or resolve.", show_default=False)
+    Path,
+    typer.Argument(help="Schedule file (JSON) written by solve or resolve.", metavar="SCHEDULE", show_default=False),
 ]
 OutOpt = Annotated[
     Path | None,
     typer.Option(
-        "--out", "-o", help="Where to write the schedule [default: INSTANCE with .schedule.json].", show_default=False
+        "--out",
+        "-o",
+        help="Where to write the schedule (default: the instance's name with .schedule.json for .yaml).",
+        metavar="FILE",
+        show_default=False,
     ),
 ]
 TimeLimitOpt = Annotated[
-    float, typer.Option("--time-limit", "-t", min=0.5, max=86_400, help="Stop after this many seconds (whole run).")
+    float,
+    typer.Option(
+        "--time-limit", "-t", min=0.5, max=86_400, help="Stop after this many seconds (whole run).", metavar="SECONDS"
+    ),
 ]
-WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=1, max=256, help="CP-SAT worker threads.")]
-SeedOpt = Annotated[int, typer.Option("--seed", min=0, max=2**31 - 1, help="Random seed, for repeatable runs.")]
+WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=1, max=256, help="CP-SAT worker threads.", metavar="N")]
+SeedOpt = Annotated[
+    int, typer.Option("--seed", min=0, max=2**31 - 1, help="Random seed, for repeatable runs.", metavar="N")
+]
 PriorityOnlyOpt = Annotated[
     bool,
     typer.Option(
@@ -75,6 +141,9 @@ def input_errors() -> Iterator[None]:
     except InputError as error:
         err.print(Text(error.render(), style="red"), soft_wrap=True)  # one line per problem, greppable
         raise typer.Exit(2) from None
+    except MemoryError:
+        # Reading and validating input is where a file far larger than it looks can exhaust memory.
+        fail("the input is too large to read into this machine's memory; nothing was written")
 
 
 def _load_pair(instance_path: Path, schedule_path: Path) -> tuple[Instance, Schedule]:
@@ -92,7 +161,13 @@ def _load_pair(instance_path: Path, schedule_path: Path) -> tuple[Instance, Sche
             ],
             str(schedule_path),
         )
-    unknown = [a.meeting for a in schedule.assignments if a.meeting not in instance.meeting_by_id]
+    # A meeting whose request was deleted after it happened stays as history; any other is unknown.
+    frozen = schedule.frozen_until or ""
+    unknown = [
+        a.meeting
+        for a in schedule.assignments
+        if a.meeting not in instance.meeting_by_id and not f"{a.date}T{a.start}" < frozen
+    ]
     if unknown:
         raise InputError([Problem(("assignments",), f"unknown meeting {unknown[0]!r}")], str(schedule_path))
     return instance, schedule
@@ -132,18 +207,55 @@ class _ProgressView:
         return table
 
 
-def run_with_progress(total: int, work: Callable[[Callable[[object], None]], object]) -> object:
-    """Run `work(on_progress)` under a live progress line on stderr; Ctrl-C keeps the best so far."""
+def run_with_progress(total: int, work: Callable[[Callable[[object], None]], object], time_limit: float) -> object:
+    """Run `work(on_progress)` under a live progress line on stderr; Ctrl-C keeps the best so far.
+
+    Before the first schedule there is nothing to keep: Ctrl-C, or the time limit passing
+    while the model is still being built, ends the run with a message and writes nothing.
+    """
+    from scheduler.model_size import BuildTimedOut, time_limit_while_building
     from scheduler.solver.ortools.cpsat import deliver_ctrl_c
 
     deliver_ctrl_c()
     view = _ProgressView(total)
-    with Live(view, console=err, refresh_per_second=4, transient=True):
-        return work(view.update)
+    try:
+        with (
+            time_limit_while_building(time_limit * 1.1 + 2, lambda: view.objective is None),
+            Live(view, console=err, refresh_per_second=4, transient=True),
+        ):
+            return work(view.update)
+    except BuildTimedOut:
+        fail(f"--time-limit: {time_limit:g} s passed while building the model, before any schedule; nothing written", 1)
+    except KeyboardInterrupt:
+        fail(f"Interrupted (Ctrl-C) while {view.phase}, before any schedule was found; nothing written.", 130)
 
 
-@app.command()
+def _prepare_output(target: Path, inputs: list[Path], instance: Instance, instance_path: Path) -> None:
+    """Refuse a bad --out or an instance too big to build before any work; show warnings."""
+    from scheduler.model_size import check_model_size
+
+    check_output_target(target, inputs)
+    check_model_size(instance, str(instance_path))
+    _show_warnings(instance, instance_path)
+
+
+def _show_warnings(instance: Instance, instance_path: Path) -> None:
+    warnings = instance.availability_warnings()
+    if warnings:
+        err.print(Text(InputError(warnings, f"warning: {instance_path}").render(), style="yellow"), soft_wrap=True)
+
+
+def _write(target: Path, text: str) -> Path | None:
+    """Write (keeping an earlier file as a version); a failure keeps the text elsewhere and says where."""
+    try:
+        return write_or_keep(target, text)
+    except WriteFailed as failure:
+        fail(str(failure), 1)
+
+
+@app.command(cls=_Command)
 def solve(
+    ctx: typer.Context,
     instance_path: InstanceArg,
     out_path: OutOpt = None,
     time_limit: TimeLimitOpt = 60.0,
@@ -163,16 +275,18 @@ def solve(
     from scheduler.solver.pipeline import solve as run_solve
     from scheduler.solver.request import NoSchedule, SolveParams, SolveRequest
 
+    target = out_path or default_schedule_path(instance_path)
     with input_errors():
         instance, sha = load_instance(instance_path)
-    target = out_path or default_schedule_path(instance_path)
+        _prepare_output(target, [instance_path], instance, instance_path)
     request = SolveRequest(instance)
     params = SolveParams(time_limit, workers, seed, log, quality=not priority_only)
     try:
-        outcome = run_with_progress(len(instance.meetings), lambda cb: run_solve(request, params, cb))
+        outcome = run_with_progress(len(instance.meetings), lambda cb: run_solve(request, params, cb), time_limit)
     except NoSchedule as error:
         fail(str(error), 1)
     schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)  # type: ignore[arg-type]
+    schedule = schedule.model_copy(update={"command": _command_line(ctx)})
     kept = _write_checked(instance, schedule, target)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
 
@@ -191,25 +305,42 @@ def _write_checked(
             f"written to {target}. Please report this with the instance file.",
             1,
         )
-    return write_schedule(target, schedule)
+    return _write(target, schedule_json(schedule))
 
 
-@app.command()
+@app.command(cls=_Command)
 def resolve(
+    ctx: typer.Context,
     instance_path: InstanceArg,
     previous_path: Annotated[
-        Path, typer.Option("--previous", "-p", help="The schedule to start from (JSON).", show_default=False)
+        Path,
+        typer.Option(
+            "--previous", "-p", help="The schedule to start from (JSON).", metavar="SCHEDULE", show_default=False
+        ),
     ],
     cancel: Annotated[
         list[str] | None,
-        typer.Option("--cancel", "-c", help="What is cancelled: participant:ID, meeting:ID or room:ID (repeatable)."),
+        typer.Option(
+            "--cancel",
+            "-c",
+            help="What is cancelled: participant:ID, meeting:ID or room:ID. Repeat for several.",
+            metavar="KIND:ID",
+            show_default=False,
+        ),
     ] = None,
     frozen_until: Annotated[
         str | None,
-        typer.Option("--frozen-until", help="Local date-time, e.g. 2025-11-14T12:00: meetings before it never change."),
+        typer.Option(
+            "--frozen-until",
+            help="Local date-time, e.g. 2025-11-14T12:00: meetings before it have happened and never change.",
+            metavar="DATE-TIME",
+        ),
     ] = None,
     max_moves: Annotated[
-        int, typer.Option("--max-moves", min=0, max=100_000, help="Unaffected meetings that may move to fit more.")
+        int,
+        typer.Option(
+            "--max-moves", min=0, max=100_000, help="Unaffected meetings that may move to fit more.", metavar="N"
+        ),
     ] = 0,
     out_path: OutOpt = None,
     time_limit: TimeLimitOpt = 60.0,
@@ -224,7 +355,8 @@ def resolve(
     what was cancelled and every change with the people to notify. The previous file is
     never overwritten: it is kept as a numbered version.
     """
-    from scheduler.resolve import moved_without_cause, parse_cancel, parse_moment, plan, resolved_schedule, same_event
+    from scheduler.changes import moved_without_cause, same_event
+    from scheduler.resolve import parse_cancel, parse_moment, plan, resolved_schedule
     from scheduler.solver.pipeline import solve as run_solve
     from scheduler.solver.request import NoSchedule, SolveParams
     from scheduler.store import sha256_of
@@ -240,6 +372,8 @@ def resolve(
         cancels = [parse_cancel(text) for text in cancel or []]
         frozen = parse_moment(frozen_until, instance.event.timezone) if frozen_until is not None else None
         resolve_plan = plan(instance, previous, cancels, frozen, max_moves)
+        target = out_path or default_schedule_path(instance_path)
+        _prepare_output(target, [instance_path], instance, instance_path)
     if previous.instance_sha256 != sha:
         err.print(f"The instance changed since {previous_path} was made: keeping what still stands.")
     for note in resolve_plan.notes:
@@ -247,16 +381,15 @@ def resolve(
     params = SolveParams(time_limit, workers, seed, quality=not priority_only)
     request = resolve_plan.request
     try:
-        outcome = run_with_progress(len(instance.meetings), lambda cb: run_solve(request, params, cb))
+        outcome = run_with_progress(len(instance.meetings), lambda cb: run_solve(request, params, cb), time_limit)
     except NoSchedule as error:
         fail(str(error), 1)
     schedule = resolved_schedule(instance, previous, resolve_plan, outcome, str(instance_path), sha)  # type: ignore[arg-type]
     schedule = schedule.model_copy(update={"previous_sha256": sha256_of(previous_path.read_bytes())})
-    target = out_path or default_schedule_path(instance_path)
     same_file = target.exists() and target.resolve() == previous_path.resolve()
     # Writing over the previous file keeps it as the next numbered version: record that name.
     recorded = next_version_path(target) if same_file else previous_path
-    schedule = schedule.model_copy(update={"previous": str(recorded)})
+    schedule = schedule.model_copy(update={"previous": str(recorded), "command": _command_line(ctx)})
     kept = _write_checked(instance, schedule, target, previous)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
     out.print(render.changes_by_person(instance, schedule.changes))
@@ -267,16 +400,17 @@ def resolve(
         out.print(f"Unaffected meetings moved: {len(unforced)} (allowed: {max_moves}).")
 
 
-@app.command(name="diff")
+@app.command(cls=_Command, name="diff")
 def diff_command(
-    old_path: Annotated[Path, typer.Argument(help="The earlier schedule.", show_default=False)],
-    new_path: Annotated[Path, typer.Argument(help="The later schedule.", show_default=False)],
+    old_path: Annotated[Path, typer.Argument(help="The earlier schedule.", metavar="OLD", show_default=False)],
+    new_path: Annotated[Path, typer.Argument(help="The later schedule.", metavar="NEW", show_default=False)],
     instance_path: Annotated[
-        Path | None, typer.Option("--instance", "-i", help="Instance for names [default: the one NEW records].")
+        Path | None,
+        typer.Option("--instance", "-i", help="Instance for names (default: the one NEW records).", metavar="INSTANCE"),
     ] = None,
 ) -> None:
     """Show what changed between two schedules, grouped by the person to notify."""
-    from scheduler.resolve import diff, same_event
+    from scheduler.changes import diff, same_event
 
     with input_errors():
         old, new = load_schedule(old_path), load_schedule(new_path)
@@ -292,7 +426,7 @@ def diff_command(
     out.print(f"{len(changes)} change(s)" + (f": {', '.join(kinds)}" if kinds else "") + ".")
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(
     instance_path: InstanceArg,
     schedule_path: ScheduleArg,
@@ -301,23 +435,33 @@ def check(
         typer.Option(
             "--previous",
             "-p",
-            help="An earlier schedule of the chain: check that history before the frozen moment is as it had it.",
+            help="The schedule this one was re-solved from: history before the frozen moment must be as it had it.",
+            metavar="SCHEDULE",
             show_default=False,
         ),
     ] = None,
 ) -> None:
-    """Check a schedule against every rule of the format; exit 0 only if all hold.
+    """Check a schedule against every rule of docs/FORMAT.md; exit 0 only if all hold.
 
     The checker is independent of the solver: it re-derives rooms, times and
     availability from the instance itself. Meetings before the schedule's frozen
     moment are history: an edit of the instance made later (availability, rooms,
-    caps) is reported as a warning about them, not as a violation.
+    caps) is a warning about them, not a violation, where the schedule it was
+    re-solved from confirms that history (--previous, or the earlier version the
+    file names, when that file is still there and unchanged).
     """
     from scheduler.verify import review
 
     with input_errors():
         instance, schedule = _load_pair(instance_path, schedule_path)
         previous = load_schedule(previous_path) if previous_path is not None else None
+    if previous is None:
+        previous_path = _recorded_previous(schedule, schedule_path)
+        if previous_path is not None:
+            with input_errors():
+                previous = load_schedule(previous_path)
+            out.print(f"History is checked against {previous_path}, the schedule this one was re-solved from.")
+    _show_warnings(instance, instance_path)
     report = review(instance, schedule, previous)
     if report.frozen_until is not None:
         out.print(
@@ -336,52 +480,281 @@ def check(
     )
 
 
-@app.command()
+def _recorded_previous(schedule: Schedule, schedule_path: Path) -> Path | None:
+    """The earlier version a re-solved file names, if it is still there, byte for byte."""
+    from scheduler.store import sha256_of
+
+    if schedule.previous is None or schedule.previous_sha256 is None:
+        return None
+    named = Path(schedule.previous)
+    for candidate in (named, schedule_path.parent / named.name):
+        try:
+            if candidate.is_file() and sha256_of(candidate.read_bytes()) == schedule.previous_sha256:
+                return candidate
+        except OSError:
+            continue
+    return None
+
+
+@app.command(cls=_Command)
 def timetable(
     instance_path: InstanceArg,
     schedule_path: ScheduleArg,
-    person: Annotated[str | None, typer.Option("--person", "-p", help="A participant id.")] = None,
-    room: Annotated[str | None, typer.Option("--room", "-r", help="A room id, such as BJ-T-3.")] = None,
-    date: Annotated[str | None, typer.Option("--date", "-d", help="A date, YYYY-MM-DD: rooms x times grid.")] = None,
+    person: Annotated[
+        str | None, typer.Option("--person", "-p", help="Only this participant's meetings.", metavar="ID")
+    ] = None,
+    room: Annotated[
+        str | None,
+        typer.Option(
+            "--room", "-r", help="Only this room, e.g. BJ-R1, or a group of tables, e.g. BJ-T.", metavar="ROOM"
+        ),
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", "-d", help="Only this date, YYYY-MM-DD.", metavar="DATE")
+    ] = None,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table (for people), or markdown, csv or json (one row per meeting, for scripts).",
+            metavar="FORMAT",
+        ),
+    ] = "table",
 ) -> None:
-    """Print timetables: for a person, a room, or a date (all dates when nothing is given)."""
+    """Print timetables; the filters combine (a person on a date, a room on a date, ...).
+
+    With --person: that person's meetings, then their requests not scheduled and why. With
+    --room alone: that room's day, or for a group of tables a grid per date. Otherwise: a
+    rooms x times grid per date, with a key.
+    """
+    from scheduler import timetable as select_rows
+
+    if output_format not in select_rows.FORMATS:
+        fail(f"--format must be one of {', '.join(select_rows.FORMATS)}, not {output_format!r}")
     with input_errors():
         instance, schedule = _load_pair(instance_path, schedule_path)
-    shown = False
     if person is not None:
         _known(person, instance.participant_by_id, "participant")
-        out.print(render.person_timetable(instance, schedule, person))
-        shown = True
     if room is not None:
-        _known(room, instance.room_by_id, "room")
-        out.print(render.room_timetable(instance, schedule, room))
-        shown = True
-    if date is not None or not shown:
-        dates = sorted({d.date.isoformat() for v in instance.venues for d in v.days})
-        if date is not None and date not in dates:
-            fail(f"no venue is open on {date!r}; dates: {', '.join(dates)}")
-        for day in [date] if date else dates:
-            out.print(render.date_grid(instance, schedule, str(day)))
+        _known(room, select_rows.room_groups(instance, schedule), "room or group of tables")
+    open_dates = select_rows.dates(instance)
+    if date is not None and not select_rows.is_date(date):
+        fail(f"--date {date!r} is not a date like {open_dates[0] if open_dates else '2025-11-13'} (YYYY-MM-DD)")
+    if date is not None and date not in open_dates:
+        fail(f"no venue is open on {date!r}; dates: {', '.join(open_dates)}")
+    selection = select_rows.select(instance, schedule, person, room, date)
+    if output_format != "table":
+        records = select_rows.rows(instance, schedule, selection)
+        writer = {"json": select_rows.as_json, "csv": select_rows.as_csv, "markdown": select_rows.as_markdown}
+        typer.echo(writer[output_format](records), nl=False)
+        return
+    if person is not None:
+        narrowed = selection.assignments if room is not None or date is not None else None
+        out.print(render.person_timetable(instance, schedule, person, narrowed))
+    elif selection.rooms is not None and not selection.is_group:
+        out.print(render.room_timetable(instance, schedule, selection.rooms[0], selection.assignments))
+    else:
+        for day in [date] if date else open_dates:
+            out.print(render.date_grid(instance, schedule, day, selection.rooms))
 
 
-@app.command()
+@app.command(cls=_Command)
+def explain(
+    instance_path: InstanceArg,
+    schedule_path: ScheduleArg,
+    meeting: Annotated[
+        str, typer.Option("--meeting", "-m", help="The request to explain.", metavar="ID", show_default=False)
+    ],
+    no_solve: Annotated[
+        bool, typer.Option("--no-solve", help="Skip the solve that finds what forcing it in would displace.")
+    ] = False,
+    time_limit: TimeLimitOpt = 20.0,
+    workers: WorkersOpt = _default_workers(),
+    seed: SeedOpt = 0,
+) -> None:
+    """Say why a request is not scheduled, or why it is where it is, in words to pass on.
+
+    Unscheduled: no common availability (whose, when), no room large enough, someone's
+    max_meetings reached (by which meetings), one city per date, or the meetings that hold
+    its times; then what a solve with it required would drop or move, and the priority cost.
+    """
+    from scheduler.explain import Explainer
+
+    with input_errors():
+        instance, schedule = _load_pair(instance_path, schedule_path)
+    _known(meeting, instance.meeting_by_id, "meeting")
+    explainer = Explainer(instance, schedule)
+    if no_solve:
+        found = explainer.explain(meeting)
+    else:
+        with err.status("Solving with the request required…"), input_errors():
+            found = explainer.force(meeting, time_limit, workers, seed)
+    out.print(render.explanation(instance, found))
+
+
+@app.command(cls=_Command)
+def stats(instance_path: InstanceArg, schedule_path: ScheduleArg) -> None:
+    """Figures for people: meetings per person, who has none and why, idle gaps, table changes,
+    room use per city and day, unscheduled requests by reason."""
+    from scheduler.stats import stats as figures
+
+    with input_errors():
+        instance, schedule = _load_pair(instance_path, schedule_path)
+    out.print(render.stats_view(instance, figures(instance, schedule)))
+
+
+@app.command(cls=_Command)
 def generate(
-    participants: Annotated[int, typer.Option("--participants", "-n", min=2, max=100_000, help="How many people.")],
-    requests: Annotated[int, typer.Option("--requests", "-m", min=0, max=1_000_000, help="How many requests.")],
-    out_path: Annotated[Path, typer.Option("--out", "-o", help="Instance file to write (YAML).")],
+    participants: Annotated[
+        int, typer.Option("--participants", "-n", min=2, max=100_000, help="How many people.", metavar="N")
+    ],
+    requests: Annotated[
+        int, typer.Option("--requests", "-m", min=0, max=1_000_000, help="How many requests.", metavar="N")
+    ],
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="Instance file to write (YAML).", metavar="FILE")],
     seed: SeedOpt = 0,
 ) -> None:
     """Write a realistic synthetic instance: two cities, three days, skewed popularity."""
     import yaml
 
+    from scheduler.generate import check_sizes
     from scheduler.generate import generate as make
-    from scheduler.store import write_text_atomically
 
+    with input_errors():
+        check_sizes(participants, requests)
+        check_output_target(out_path)
     data = make(participants, requests, seed)
-    kept = write_text_atomically(out_path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120))
+    kept = _write(out_path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120))
     out.print(f"Wrote {out_path}: {participants} participants, {len(data['meetings'])} requests (seed {seed}).")
     if kept:
         out.print(f"Earlier file kept as {kept}.")
+
+
+@app.command(cls=_Command, name="history")
+def history_command(instance_path: InstanceArg) -> None:
+    """List the schedule versions of an instance: when, by which command, cancellations, totals.
+
+    NAME.schedule.json is the current one; NAME.schedule.v1.json, v2, ... are the files it
+    replaced, oldest first.
+    """
+    from scheduler.history import versions
+    from scheduler.store import read_bytes
+
+    with input_errors():
+        data = read_bytes(instance_path, "instance")
+    out.print(render.history(versions(instance_path, data), str(instance_path)))
+
+
+@app.command(cls=_Command, name="export")
+def export_command(
+    instance_path: InstanceArg,
+    schedule_path: ScheduleArg,
+    to: Annotated[Path, typer.Option("--to", help="Directory to write into.", metavar="DIR", show_default=False)],
+    changed_only: Annotated[
+        bool,
+        typer.Option(
+            "--changed-only",
+            help="Rewrite only files whose content changed since the last export to DIR (after a re-solve: "
+            "just the agendas and calendars to send again).",
+        ),
+    ] = False,
+) -> None:
+    """Write calendars, a workbook and printable agendas for a schedule.
+
+    DIR/ics/ID.ics per person (calendar apps update moved meetings and mark cancelled
+    ones), DIR/meetings.xlsx and meetings.csv, DIR/agendas/ID.html and all.html (A4,
+    one page per person), DIR/index.html (rooms by time, per day).
+    """
+    from rich.progress import Progress
+
+    from scheduler.export import export
+
+    with input_errors():
+        instance, schedule = _load_pair(instance_path, schedule_path)
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("Writing files", total=None)
+            report = export(
+                instance,
+                schedule,
+                to,
+                changed_only,
+                lambda done, total: progress.update(task, completed=done, total=total),
+                schedule_path,
+            )
+    out.print(render.export_summary(report))
+
+
+@app.command(cls=_Command, name="import")
+def import_command(
+    participants_path: Annotated[
+        Path,
+        typer.Option(
+            "--participants",
+            help="Participants sheet (.csv or .xlsx): id, name, organisation, country, languages, "
+            "and one column per date and city such as '2025-11-13 Beijing' (x = whole day, or 09:30-12:30).",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ],
+    requests_path: Annotated[
+        Path,
+        typer.Option(
+            "--requests",
+            help="Meeting-requests sheet (.csv or .xlsx): requester, requested, priority "
+            "(a number, 'must meet', 'should meet' or 'would like'), topic, city.",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ],
+    event_path: Annotated[
+        Path,
+        typer.Option("--event", help="The event and venues (YAML).", metavar="FILE", show_default=False),
+    ],
+    out_path: Annotated[
+        Path, typer.Option("--out", "-o", help="Instance file to write (YAML).", metavar="FILE", show_default=False)
+    ],
+) -> None:
+    """Build an instance file from spreadsheets exported by a matchmaking platform.
+
+    Mutual requests (A asks B and B asks A) become one meeting with the higher priority.
+    A problem names the file, sheet, row and column; nothing is written until all is well.
+    """
+    import yaml
+
+    from scheduler.importer import build_instance
+
+    with input_errors():
+        check_output_target(out_path, [participants_path, requests_path, event_path])
+    with input_errors(), err.status("Reading the sheets and checking every row…"):
+        report = build_instance(participants_path, requests_path, event_path)
+    text = yaml.safe_dump(report.data, sort_keys=False, allow_unicode=True, width=120)
+    kept = _write(out_path, text)
+    out.print(render.import_summary(report, str(out_path), str(kept) if kept else None))
+
+
+def _command_line(ctx: typer.Context) -> str:
+    """The running command as a person would type it again (options left at their defaults omitted)."""
+    import shlex
+
+    words = ctx.command_path.split()
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        source = ctx.get_parameter_source(param.name or "")
+        if value is None or (source is not None and source.name == "DEFAULT"):
+            continue
+        if param.param_type_name == "argument":
+            words.append(str(value))
+            continue
+        flag = param.opts[0]
+        if isinstance(value, bool):
+            words += [flag] if value else []
+        elif isinstance(value, list | tuple):
+            for item in value:
+                words += [flag, str(item)]
+        else:
+            words += [flag, str(value)]
+    return shlex.join(words)
 
 
 def _known(ident: str, table: Mapping[str, object], kind: str) -> None:

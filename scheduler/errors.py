@@ -32,12 +32,12 @@ class Problem:
         return format_place(self.loc)
 
     def render(self, source: str | None) -> str:
-        where = source or "<input>"
-        if self.line is not None:
-            where += f":{self.line}"
+        parts = [source] if source else []  # no file (a command-line option): the place says where
+        if self.line is not None and parts:
+            parts[0] += f":{self.line}"
         if self.loc:
-            where += f": {self.place}"
-        return f"{where}: {self.message}"
+            parts.append(self.place)
+        return ": ".join([*parts, self.message])
 
 
 class InputError(Exception):

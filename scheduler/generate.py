@@ -13,16 +13,41 @@ import math
 import random
 from typing import Any
 
+from scheduler.errors import InputError, Problem
+
 DATES = ["2025-11-13", "2025-11-14", "2025-11-15"]
 CITIES = [("Beijing", "bj"), ("Hangzhou", "hz")]
 SESSIONS = [{"start": "09:30", "end": "12:30"}, {"start": "14:00", "end": "17:30"}]
 TOPICS = ["energy", "AI", "biotech", "materials", "space", "health", "agrifood", "mobility"]
 
 
+def distinct_requests(participants: int) -> int:
+    """How many different requests (pairs and groups of 3-4) this many people can make."""
+    return sum(math.comb(participants, size) for size in (2, 3, 4))
+
+
+def check_sizes(participants: int, requests: int) -> None:
+    """Refuse at once what could never be generated, instead of searching for it for hours."""
+    if participants < 2:
+        raise InputError([Problem((), f"{participants} people: need at least 2")], "--participants")
+    if requests < 0:
+        raise InputError([Problem((), f"{requests} requests: need 0 or more")], "--requests")
+    possible = distinct_requests(participants)
+    if requests > possible:
+        raise InputError(
+            [
+                Problem(
+                    (),
+                    f"{requests:,} requests among {participants:,} people: at most {possible:,} different ones exist",
+                )
+            ],
+            "--requests",
+        )
+
+
 def generate(participants: int, requests: int, seed: int = 0) -> dict[str, Any]:
     """An instance as plain data, ready for yaml.safe_dump or Instance.model_validate."""
-    if participants < 2:
-        raise ValueError("need at least 2 participants")
+    check_sizes(participants, requests)
     rng = random.Random(seed)
     people = [_person(rng, k) for k in range(participants)]
     # Heavy-tailed popularity (log-normal): a handful of people attract most requests.

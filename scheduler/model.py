@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator, model_validator
 
 from scheduler.errors import InputError, Problem
 
@@ -23,10 +23,25 @@ MAX_PRIORITY = 1_000_000
 MAX_MEETING_SIZE = 100
 MAX_SLOTS = 96
 
-ID_PATTERN = r"^\S(?:.*\S)?$"
+ID_PATTERN = r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$"
+"""No spaces at either end, no control characters anywhere (they reach terminals, file names, sheets)."""
+TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f]*$"
+"""Free text: tabs and line breaks, but no other control characters (a name could steer a terminal)."""
 Id = Annotated[str, Field(min_length=1, max_length=200, pattern=ID_PATTERN)]
-Text = Annotated[str, Field(max_length=2_000)]
+Text = Annotated[str, Field(max_length=2_000, pattern=TEXT_PATTERN)]
 ClockTime = Annotated[str, Field(pattern=r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")]
+Integer = Annotated[int, Strict()]
+"""Numbers are numbers: `true`, "2" and 2.0 are refused where the format says integer."""
+
+
+def _date_as_text(value: object) -> object:
+    """A date is written YYYY-MM-DD; a bare number would otherwise pass as a Unix time."""
+    if isinstance(value, dt.date) or (isinstance(value, str) and len(value) <= 10):
+        return value
+    raise ValueError(f"{str(value)[:40]!r} is not a date as YYYY-MM-DD")
+
+
+Date = Annotated[dt.date, BeforeValidator(_date_as_text)]
 
 
 def to_minutes(clock: str) -> int:
@@ -47,8 +62,8 @@ class _Input(BaseModel):
 class Event(_Input):
     name: Text
     timezone: str = "Asia/Shanghai"
-    slot_minutes: int = Field(30, ge=1, le=720)
-    max_consecutive: int | None = Field(None, ge=1, le=MAX_SLOTS)
+    slot_minutes: Integer = Field(30, ge=1, le=720)
+    max_consecutive: Integer | None = Field(None, ge=1, le=MAX_SLOTS)
     """At most this many meeting slots in a row for anyone, then a free slot (a break)."""
 
     @field_validator("timezone")
@@ -84,14 +99,14 @@ class Window(_Input):
 
 
 class VenueDay(_Input):
-    date: dt.date
+    date: Date
     sessions: list[Window] = Field(min_length=1, max_length=48)
 
 
 class RoomSpec(_Input):
     id: Id
-    capacity: int = Field(ge=1, le=MAX_CAPACITY)
-    count: int | None = Field(None, ge=1, le=MAX_COUNT)
+    capacity: Integer = Field(ge=1, le=MAX_CAPACITY)
+    count: Integer | None = Field(None, ge=1, le=MAX_COUNT)
 
     @property
     def room_ids(self) -> list[str]:
@@ -110,7 +125,7 @@ class Venue(_Input):
 
 
 class Availability(_Input):
-    date: dt.date
+    date: Date
     city: Id
     start: ClockTime | None = None
     end: ClockTime | None = None
@@ -122,10 +137,10 @@ class Participant(_Input):
     organisation: Text = ""
     country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
     languages: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(default_factory=list, max_length=50)
-    max_meetings: int | None = Field(None, ge=0, le=MAX_COUNT)
-    min_meetings: int | None = Field(None, ge=0, le=MAX_COUNT)
+    max_meetings: Integer | None = Field(None, ge=0, le=MAX_COUNT)
+    min_meetings: Integer | None = Field(None, ge=0, le=MAX_COUNT)
     """Meetings promised (a paid package): pursued right after total priority, reported when missed."""
-    host: bool = False
+    host: Annotated[bool, Strict()] = False
     """Keeps one table for the whole session; visitors come to it."""
     available: list[Availability] | None = None
 
@@ -139,8 +154,8 @@ class Participant(_Input):
 class Meeting(_Input):
     id: Id
     participants: list[Id] = Field(min_length=2, max_length=MAX_MEETING_SIZE)
-    priority: int = Field(1, ge=1, le=MAX_PRIORITY)
-    slots: int = Field(1, ge=1, le=MAX_SLOTS)
+    priority: Integer = Field(1, ge=1, le=MAX_PRIORITY)
+    slots: Integer = Field(1, ge=1, le=MAX_SLOTS)
     topic: Text | None = None
     city: Id | None = None
 
@@ -180,7 +195,8 @@ class Instance(_Input):
     event: Event
     venues: list[Venue] = Field(min_length=1)
     participants: list[Participant] = Field(min_length=1)
-    meetings: list[Meeting] = Field(default_factory=list)
+    meetings: list[Meeting]
+    """Required, like venues and participants; `meetings: []` is an event with no requests yet."""
 
     @model_validator(mode="after")
     def _cross_references(self) -> Instance:
@@ -188,6 +204,19 @@ class Instance(_Input):
         if problems:
             raise InputError(problems)
         return self
+
+    def availability_warnings(self) -> list[Problem]:
+        """Availability on a date when no venue in that city is open: allowed, but likely a slip."""
+        open_days = {(venue.city, day.date) for venue in self.venues for day in venue.days}
+        return [
+            Problem(
+                ("participants", i, "available", j),
+                f"no venue in {entry.city} is open on {entry.date}: this entry gives no time to meet",
+            )
+            for i, person in enumerate(self.participants)
+            for j, entry in enumerate(person.available or [])
+            if (entry.city, entry.date) not in open_days
+        ]
 
     # ---- derived look-ups (computed once; the model is frozen) ----
 

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from scheduler.attendance import attendees
 from scheduler.model import Instance, to_clock, to_minutes
-from scheduler.quality import steady_rooms
-from scheduler.solution import Assignment, Change, Schedule
+from scheduler.solution import Assignment, Change, Schedule, local_moment
+from scheduler.stats import stays
+from scheduler.timetable import REMOVED, removed_rooms, venue_room_ids
 from scheduler.verify import Violation
+
+if TYPE_CHECKING:  # the export, import and history layers load their libraries only when used
+    from scheduler.explain import Explanation
+    from scheduler.export import ExportReport
+    from scheduler.history import Version
+    from scheduler.importer import ImportReport
+    from scheduler.stats import Stats
 
 
 def _who(instance: Instance, pid: str) -> str:
@@ -34,63 +46,128 @@ def _effective_participants(instance: Instance, schedule: Schedule, meeting_id: 
     return attendees(instance, schedule.cancelled, assignment, schedule.frozen_until)
 
 
-def person_timetable(instance: Instance, schedule: Schedule, pid: str) -> RenderableType:
-    """One person's meetings: when, where, with whom, on what."""
+def person_timetable(
+    instance: Instance, schedule: Schedule, pid: str, only: list[Assignment] | None = None
+) -> RenderableType:
+    """One person's meetings (or those of `only` they attend): when, where, with whom, on what."""
     person = instance.participant_by_id[pid]
-    mine = _sorted([a for a in schedule.assignments if pid in _effective_participants(instance, schedule, a.meeting)])
+    pool = schedule.assignments if only is None else only
+    mine = _sorted([a for a in pool if pid in _effective_participants(instance, schedule, a.meeting)])
     title = Text.assemble((person.name, "bold"), f"  {person.organisation}", f"  {person.country or ''}".rstrip())
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=False, show_lines=False)
     table.add_column("When", no_wrap=True)
-    table.add_column("Where", no_wrap=False, max_width=18)
-    table.add_column("With", ratio=3)
-    table.add_column("Topic", max_width=14)
-    stays = steady_rooms(instance, schedule, pid)
+    table.add_column("Where", no_wrap=False, max_width=18, overflow="fold")
+    table.add_column("With", ratio=3, overflow="fold")
+    table.add_column("Topic", max_width=14, overflow="fold")
+    stays_here = stays(instance, schedule, pid)
     for a in mine:
-        meeting = instance.meeting_by_id[a.meeting]
+        meeting = instance.meeting_by_id.get(a.meeting)
         others = [_who(instance, p) for p in _effective_participants(instance, schedule, a.meeting) if p != pid]
-        where = f"stay at {a.room}" if a.meeting in stays else f"{a.venue} · {a.room}"
+        where = f"stay at {a.room}" if a.meeting in stays_here else f"{a.venue} · {a.room}"
         table.add_row(
             f"{a.date}\n{a.start}-{a.end}",
             f"{a.city}\n{where}",
             "\n".join(others),
-            meeting.topic or "",
+            (meeting.topic or "") if meeting is not None else "",
         )
     requested = len(instance.participant_meetings.get(pid, []))
-    footer = Text(f"{len(mine)} meeting(s) scheduled of {requested} requested", style="dim")
-    return Group(table, footer)
+    shown = "shown" if only is not None else "scheduled"
+    footer = Text(f"{len(mine)} meeting(s) {shown} of {requested} requested", style="dim")
+    if only is not None:
+        return Group(table, footer)
+    return Group(table, footer, _unscheduled_requests(instance, schedule, pid))
 
 
-def room_timetable(instance: Instance, schedule: Schedule, room_id: str) -> RenderableType:
-    """What happens in one room, in time order."""
-    room = instance.room_by_id[room_id]
+def _unscheduled_requests(instance: Instance, schedule: Schedule, pid: str) -> RenderableType:
+    """A person's requests that are not in the schedule, each with its reason in words."""
+    from scheduler.explain import Explainer
+
+    placed = schedule.assignment_by_meeting
+    waiting = [m for m in instance.participant_meetings.get(pid, []) if m.id not in placed]
+    if not waiting:
+        return Text("")
+    explainer = Explainer(instance, schedule)
     table = Table(
-        title=f"Room {room_id}  ({room.venue}, {room.capacity} seats)", title_justify="left", box=box.SIMPLE_HEAD
+        title=f"Not scheduled: {len(waiting)} request(s)", title_justify="left", box=box.SIMPLE_HEAD, show_lines=True
     )
+    table.add_column("Request", no_wrap=True)
+    table.add_column("With", ratio=1, overflow="fold")
+    table.add_column("Why", ratio=2, overflow="fold")
+    for meeting in sorted(waiting, key=lambda m: (-m.priority, m.id)):
+        others = "\n".join(_who(instance, p) for p in meeting.participants if p != pid)
+        why = explainer.explain(meeting.id).headline
+        table.add_row(f"{meeting.id}\npriority {meeting.priority}", others, why)
+    hint = Text("Details: schedule explain INSTANCE SCHEDULE --meeting ID", style="dim")
+    return Group(table, hint)
+
+
+def room_timetable(
+    instance: Instance, schedule: Schedule, room_id: str, only: list[Assignment] | None = None
+) -> RenderableType:
+    """What happens in one room (restricted to `only` when given), in time order."""
+    room = instance.room_by_id.get(room_id)
+    about = f"{room.venue}, {room.capacity} seats" if room is not None else REMOVED
+    table = Table(title=f"Room {room_id}  ({about})", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("When", no_wrap=True)
     table.add_column("Meeting", no_wrap=True)
-    table.add_column("Participants", ratio=3)
-    for a in _sorted([a for a in schedule.assignments if a.room == room_id]):
+    table.add_column("Participants", ratio=3, overflow="fold")
+    pool = schedule.assignments if only is None else only
+    for a in _sorted([a for a in pool if a.room == room_id]):
         people = ", ".join(_who(instance, p) for p in _effective_participants(instance, schedule, a.meeting))
         table.add_row(f"{a.date} {a.start}-{a.end}", a.meeting, people)
+    if not table.rows:
+        return Text(f"Room {room_id}: no meetings" + (" with these filters." if only is not None else "."))
     return table
 
 
-def date_grid(instance: Instance, schedule: Schedule, date: str) -> RenderableType:
-    """Rooms x times for one date, one grid per venue session so it fits 80 columns."""
+GRID_CELL = 9
+"""Widest short name in a grid cell, in terminal cells (a CJK character takes two)."""
+
+
+def short_name(name: str, width: int = GRID_CELL) -> str:
+    """A name for a narrow grid cell, shortened at a word or character boundary, never cut mid-glyph.
+
+    '王伟 (Wang Wei)' -> '王伟'; 'Giulia Rossi' -> 'Rossi'; a name still too wide keeps its
+    leading characters that fit and ends with '…'.
+    """
+    text = name.split("(")[0].strip() or name
+    if cell_len(text) > width and " " in text:
+        text = text.split()[-1]
+    if cell_len(text) <= width:
+        return text
+    kept = ""
+    for char in text:
+        if cell_len(kept + char) > width - 1:
+            break
+        kept += char
+    return kept + "…"
+
+
+def date_grid(instance: Instance, schedule: Schedule, date: str, rooms: list[str] | None = None) -> RenderableType:
+    """Rooms x times for one date, one grid per venue session so it fits 80 columns, with a key.
+
+    A cell shows the meeting id and who meets (short names); the key below gives full names
+    and organisations. `rooms` limits the grid to those rooms (a group of tables).
+    """
     step = instance.event.slot_minutes
     parts: list[RenderableType] = []
-    todays = [a for a in schedule.assignments if a.date == date]
+    todays = [a for a in schedule.assignments if a.date == date and (rooms is None or a.room in rooms)]
+    key: list[Assignment] = []
+    removed = removed_rooms(instance, ((a.venue, a.room) for a in todays))
     for venue in instance.venues:
         day = next((d for d in venue.days if d.date.isoformat() == date), None)
-        if day is None:
+        venue_rooms = [r for r in venue_room_ids(instance, venue.id, removed) if rooms is None or r in rooms]
+        if day is None or not venue_rooms:
             continue
         by_room_tick: dict[tuple[str, int], str] = {}
         for a in todays:
             if a.venue != venue.id:
                 continue
+            key.append(a)
+            names = [short_name(_name(instance, p)) for p in _effective_participants(instance, schedule, a.meeting)]
             first = True
             for t in range(to_minutes(a.start), to_minutes(a.end), step):
-                by_room_tick[(a.room, t)] = a.meeting if first else "··"
+                by_room_tick[(a.room, t)] = "\n".join([a.meeting, *names]) if first else CONTINUES
                 first = False
         for window in day.sessions:
             ticks = list(range(window.start_min, window.end_min, step))
@@ -99,23 +176,56 @@ def date_grid(instance: Instance, schedule: Schedule, date: str) -> RenderableTy
                 title_justify="left",
                 box=box.MINIMAL,
                 pad_edge=False,
+                show_lines=True,
             )
-            table.add_column("Room", no_wrap=True)
+            widest = max(cell_len(room) for room in venue_rooms)
+            table.add_column("Room", no_wrap=True, min_width=widest)  # ids are never cut
             for t in ticks:
-                table.add_column(to_clock(t), no_wrap=True, overflow="ellipsis", max_width=7)
-            for room in instance.venue_rooms[venue.id]:
-                cells = [by_room_tick.get((room.id, t), "") for t in ticks]
-                if any(cells):
-                    table.add_row(room.id, *cells)
-            empty = sum(
-                1 for room in instance.venue_rooms[venue.id] if not any((room.id, t) in by_room_tick for t in ticks)
-            )
-            parts.append(table)
+                table.add_column(to_clock(t), overflow="fold", max_width=GRID_CELL)
+            for room in venue_rooms:
+                cells = [by_room_tick.get((room, t), EMPTY) for t in ticks]
+                if any(cell != EMPTY for cell in cells):
+                    gone = room in removed.get(venue.id, [])
+                    table.add_row(Text(room) + Text("\n(removed)", style="dim") if gone else room, *cells)
+            empty = sum(1 for room in venue_rooms if not any((room, t) in by_room_tick for t in ticks))
+            parts.append(table if table.rows else Text(f"{table.title}: no meetings", style="dim"))
             if empty:
                 parts.append(Text(f"  {empty} room(s) unused in this session", style="dim"))
     if not parts:
-        return Text(f"No venue is open on {date}.")
+        return Text(f"No venue is open on {date}" + (" in these rooms." if rooms is not None else "."))
+    for room in sorted(r for names in removed.values() for r in names):
+        parts.append(Text(f"  {room} (removed): {REMOVED}; its meetings are kept as history", style="dim"))
+    if key:
+        parts.append(_grid_key(instance, schedule, key, narrowed=rooms is not None))
     return Group(*parts)
+
+
+KEY_LIMIT = 40
+"""Beyond this many meetings the key would bury the grid: it points to narrower views instead."""
+CONTINUES = "〃"
+EMPTY = "·"
+
+
+def _name(instance: Instance, pid: str) -> str:
+    person = instance.participant_by_id.get(pid)
+    return person.name if person else pid
+
+
+def _grid_key(instance: Instance, schedule: Schedule, shown: list[Assignment], narrowed: bool) -> RenderableType:
+    """The legend under a grid: symbols, then each meeting with full names and organisations."""
+    table = Table(box=None, show_header=False, pad_edge=False, title="Key", title_justify="left")
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column(ratio=1, overflow="fold")
+    table.add_row(CONTINUES, "the meeting on the left continues")
+    table.add_row(EMPTY, "free")
+    if len(shown) > KEY_LIMIT:
+        views = "--person or --format csv" if narrowed else "--room, --person or --format csv"
+        table.add_row("", f"{len(shown)} meetings: for full names use {views}")
+        return table
+    for a in _sorted(shown):
+        people = "; ".join(_who(instance, p) for p in _effective_participants(instance, schedule, a.meeting))
+        table.add_row(a.meeting, f"{a.start}-{a.end} {a.room}: {people}")
+    return table
 
 
 def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str | None) -> RenderableType:
@@ -129,6 +239,7 @@ def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str |
     table.add_row("Status", schedule.status)
     table.add_row("Meetings placed", f"{placed} of {total} ({100.0 * placed / max(1, total):.1f}%)")
     table.add_row("Total priority", f"{schedule.objective}  (proven bound {schedule.bound}, gap {gap:.2f}%)")
+    _add_people_figures(table, instance, schedule)
     if schedule.cancelled:
         table.add_row("Cancelled", ", ".join(f"{c.kind}:{c.id}" for c in schedule.cancelled))
     if schedule.changes:
@@ -152,9 +263,46 @@ def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str |
     why = Table(box=box.SIMPLE_HEAD, title="Unscheduled requests", title_justify="left")
     why.add_column("Reason")
     why.add_column("Requests", justify="right")
-    for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1])[:10]:
+    ranked = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+    shown = ranked if len(ranked) <= REASONS_SHOWN + 1 else ranked[:REASONS_SHOWN]
+    for reason, count in shown:
         why.add_row(reason, str(count))
+    if len(shown) < len(ranked):
+        rest = ranked[len(shown) :]
+        why.add_row(
+            f"… and {len(rest)} more reasons: see `schedule stats`", str(sum(count for _, count in rest)), style="dim"
+        )
     return Group(table, why)
+
+
+REASONS_SHOWN = 10
+"""The solve summary lists this many reasons, then says how many more (and their requests) there are."""
+
+
+def _add_people_figures(table: Table, instance: Instance, schedule: Schedule) -> None:
+    """The headline figures of `schedule stats`: meetings per person, people left out, idle gaps."""
+    from scheduler import stats
+
+    counts = stats.meetings_per_person(instance, schedule)
+    if not counts:
+        return
+    without = sum(1 for n in counts.values() if n == 0)
+    spread = f"min {min(counts.values())}, median {statistics.median(counts.values()):g}, max {max(counts.values())}"
+    table.add_row("Meetings per person", f"{spread} ({len(counts)} people with requests)")
+    table.add_row("People without a meeting", f"{without} of {len(counts)}")
+    found = stats.hole_list(instance, schedule)
+    idle = sum(h.slots for h in found) * instance.event.slot_minutes
+    table.add_row("Idle gaps", f"{len(found)} holes between meetings inside sessions ({_duration(idle)} in all)")
+
+
+def _duration(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02d} min" if hours and rest else f"{hours} h" if hours else f"{rest} min"
+
+
+def rule_name(label: str) -> str:
+    """'3' -> 'rule 3' as docs/FORMAT.md names the numbered rules; 'ids', 'cancel'... as they are."""
+    return f"rule {label}" if label.isdigit() else label
 
 
 def violations(found: list[Violation], limit: int = 200, title: str = "rule violation(s)") -> RenderableType:
@@ -162,7 +310,7 @@ def violations(found: list[Violation], limit: int = 200, title: str = "rule viol
     table.add_column("Rule", no_wrap=True)
     table.add_column("Problem")
     for v in found[:limit]:
-        table.add_row(v.rule, v.message)
+        table.add_row(rule_name(v.rule), v.message)
     if len(found) > limit:
         table.add_row("…", f"and {len(found) - limit} more")
     return table
@@ -173,7 +321,11 @@ def _place(a: Assignment | None) -> str:
 
 
 def changes_by_person(instance: Instance, changes: list[Change]) -> RenderableType:
-    """Who must be told what: the change list grouped by person."""
+    """Who must be told what, with whom and why: the change list grouped by person.
+
+    Each change reads as a few short lines (what, with whom, why), so an organiser can pass
+    it on as it stands, and it stays readable in 80 columns.
+    """
     if not changes:
         return Text("No changes: nobody needs to be told anything.")
     per_person: dict[str, list[Change]] = defaultdict(list)
@@ -181,19 +333,185 @@ def changes_by_person(instance: Instance, changes: list[Change]) -> RenderableTy
         for pid in change.notify:
             per_person[pid].append(change)
     who = "1 person" if len(per_person) == 1 else f"{len(per_person)} people"
-    table = Table(box=box.SIMPLE_HEAD, title=f"{who} to notify", title_justify="left")
-    table.add_column("Person", ratio=2)
-    table.add_column("Meeting", no_wrap=True)
-    table.add_column("Change", no_wrap=True)
-    table.add_column("Before → after", ratio=3)
+    table = Table(box=box.SIMPLE_HEAD, title=f"{who} to notify", title_justify="left", show_lines=True)
+    table.add_column("Person", ratio=1, overflow="fold")
+    table.add_column("What changed, with whom, why", ratio=3, overflow="fold")
     for pid in sorted(per_person):
-        first = True
-        for change in per_person[pid]:
-            table.add_row(
-                _who(instance, pid) if first else "",
-                change.meeting,
-                change.change,
-                f"{_place(change.before)} → {_place(change.after)}",
-            )
-            first = False
+        lines = [_change_text(instance, change, pid) for change in per_person[pid]]
+        table.add_row(_who(instance, pid), Text("\n").join(lines))
     return table
+
+
+CHANGE_WORDS = {"left": "someone left", "resized": "new length", "added": "added", "dropped": "dropped"}
+"""The file's change kinds as a person reads them ("left" alone reads as if the reader left)."""
+
+
+def _change_text(instance: Instance, change: Change, pid: str) -> Text:
+    if change.before is not None and change.after is not None and change.change != "moved":
+        where = _place(change.after)
+    else:
+        where = f"{_place(change.before)} → {_place(change.after)}"
+    label = CHANGE_WORDS.get(change.change, change.change)
+    text = Text.assemble((f"{label} ", "bold"), f"{change.meeting}: {where}")
+    others = _counterparts(instance, change, pid)
+    if others:
+        text.append("\n  with " + ", ".join(_who(instance, other) for other in others), style="dim")
+    if change.cause:
+        text.append(f"\n  why: {change.cause}", style="italic")
+    return text
+
+
+def _counterparts(instance: Instance, change: Change, pid: str) -> list[str]:
+    """The others in the meeting as it now stands (or stood, if it is gone)."""
+    assignment = change.after or change.before
+    if assignment is None:
+        return []
+    if assignment.participants is not None:
+        people = assignment.participants
+    else:
+        meeting = instance.meeting_by_id.get(change.meeting)
+        people = meeting.participants if meeting is not None else []
+    return [p for p in people if p != pid]
+
+
+def import_summary(report: ImportReport, path: str, kept: str | None) -> RenderableType:
+    """What an import read and wrote."""
+    instance = report.instance
+    table = Table(box=box.ROUNDED, show_header=False, title="Imported", title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    table.add_row("Participants", str(len(instance.participants)))
+    merged = f" ({report.mutual_merged} mutual pair(s) merged)" if report.mutual_merged else ""
+    table.add_row("Requests", f"{report.requests_read} rows -> {len(instance.meetings)} meetings{merged}")
+    table.add_row("Venues", ", ".join(f"{v.id} ({v.city})" for v in instance.venues))
+    if report.ignored_columns:
+        table.add_row("Columns not used", ", ".join(report.ignored_columns))
+    if report.duplicates:
+        table.add_row("Given twice (merged)", Text("\n".join(report.duplicates), overflow="fold"))
+    table.add_row("Written to", path)
+    if kept:
+        table.add_row("Earlier version", f"kept as {kept}")
+    return table
+
+
+def export_summary(report: ExportReport) -> RenderableType:
+    """What an export wrote, and what calendars will be told."""
+    table = Table(box=box.ROUNDED, show_header=False, title=f"Exported to {report.directory}", title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    groups: dict[str, int] = defaultdict(int)
+    for rel in report.written:
+        groups[rel.split("/")[0] if "/" in rel else rel] += 1
+    table.add_row("Written", ", ".join(f"{n} {name}" if n > 1 else name for name, n in groups.items()) or "nothing")
+    if report.unchanged:
+        table.add_row("Unchanged (kept)", f"{len(report.unchanged)} file(s)")
+    if report.updated_events:
+        table.add_row("Calendar updates", ", ".join(report.updated_events))
+    if report.cancelled_events:
+        table.add_row("Calendar cancellations", ", ".join(report.cancelled_events))
+    return table
+
+
+def history(versions: list[Version], instance_path: str) -> RenderableType:
+    """The schedule files of an instance, oldest first: when, how, what each one newly cancelled, totals.
+
+    One short block per version, words wrapped at spaces so ids stay whole at 80 columns;
+    each block shows only the cancellations new in that version, knock-on meetings counted.
+    """
+    if not versions:
+        return Text(f"No schedule files for {instance_path} yet: run `schedule solve {instance_path}`.")
+    parts: list[RenderableType] = [Text(f"Schedules of {instance_path}, oldest first", style="bold")]
+    for version in versions:
+        name = Text(version.path.name, style="bold") + Text("  (current)" if version.number is None else "")
+        schedule = version.schedule
+        if schedule is None:
+            parts.append(Group(name, Padding(Text(version.problem, style="red"), (0, 0, 0, 4))))
+            continue
+        lines = [Text.assemble(("made ", "dim"), local_moment(schedule.created, version.timezone))]
+        lines.append(Text.assemble(("by ", "dim"), schedule.command or "—"))
+        if not version.matches_instance:
+            lines.append(Text("for an earlier edit of the instance", style="dim"))
+        if schedule.frozen_until:
+            lines.append(Text.assemble(("frozen until ", "dim"), schedule.frozen_until.replace("T", " ")))
+        lines.append(Text.assemble(("cancelled: ", "dim"), _new_cancellations(version)))
+        totals = f"{len(schedule.assignments)} placed, priority {schedule.objective}"
+        if schedule.changes:
+            totals += f", {len(schedule.changes)} change(s)"
+        lines.append(Text(totals))
+        parts.append(Group(name, Padding(Group(*lines), (0, 0, 0, 4))))
+    return Group(*parts)
+
+
+def _new_cancellations(version: Version) -> str:
+    """'participant cn-most-01 from 2025-11-13 12:00, room BJ-R1; 11 meetings as a result' (only what is new)."""
+    new = version.new
+    named = [f"{c.kind} {c.id}" + (f" from {c.from_.replace('T', ' ')}" if c.from_ else "") for c in new.direct]
+    text = ", ".join(named)
+    if new.knock_on:
+        count = len(new.knock_on)
+        text += ("; " if text else "") + f"{count} meeting{'s' if count > 1 else ''} as a result"
+    return text or "nothing new"
+
+
+def explanation(instance: Instance, found: Explanation) -> RenderableType:
+    """`schedule explain`: the meeting, the reason in one sentence, the facts, what forcing it in does."""
+    meeting = instance.meeting_by_id[found.meeting]
+    people = ", ".join(_who(instance, p) for p in meeting.participants)
+    title = Text.assemble((found.meeting, "bold"), f"  priority {meeting.priority}  ", (people, "dim"))
+    parts: list[RenderableType] = [title, Text(found.headline, style="bold")]
+    parts += [Text(f"  • {line}") for line in found.details]
+    if found.sentences:
+        parts.append(Text("If it had to be scheduled:", style="bold"))
+        parts += [Text(f"  • {line}") for line in found.sentences]
+    return Group(*parts)
+
+
+def stats_view(instance: Instance, figures: Stats) -> RenderableType:
+    """`schedule stats`: meetings per person, who has none and why, idle gaps, tables, rooms, reasons."""
+    parts: list[RenderableType] = []
+    people = Table(box=box.SIMPLE_HEAD, title="Meetings per person", title_justify="left")
+    people.add_column("Meetings", justify="right")
+    people.add_column("People", justify="right")
+    for count, n in figures.distribution.items():
+        people.add_row(str(count), str(n))
+    parts.append(people)
+    parts.append(
+        Text(
+            f"{len(figures.meetings_of)} people with requests: min {figures.minimum}, median {figures.median:g}, "
+            f"max {max(figures.meetings_of.values(), default=0)}; {len(figures.without)} without a meeting."
+        )
+    )
+    if figures.without:
+        none = Table(box=box.SIMPLE_HEAD, title="People with requests but no meeting", title_justify="left")
+        none.add_column("Person", ratio=1)
+        none.add_column("Requests, by reason", ratio=2)
+        for pid, by_kind in figures.without.items():
+            none.add_row(_who(instance, pid), "\n".join(f"{kind}: {', '.join(mids)}" for kind, mids in by_kind.items()))
+        parts.append(none)
+    step = instance.event.slot_minutes
+    hole_people = len({h.person for h in figures.holes})
+    parts.append(
+        Text(
+            f"Idle gaps: {len(figures.holes)} holes between meetings inside sessions, "
+            f"{figures.idle_slots} idle slot(s) ({_duration(figures.idle_slots * step)}), "
+            f"for {hole_people} people. Table changes between back-to-back meetings: {len(figures.table_changes)}."
+        )
+    )
+    rooms = Table(box=box.SIMPLE_HEAD, title="Room use", title_justify="left")
+    for name in ("City", "Date"):
+        rooms.add_column(name, no_wrap=True)
+    for name in ("Room-slots used", "Open", "Used"):
+        rooms.add_column(name, justify="right")
+    for use in figures.room_use:
+        rooms.add_row(use.city, use.date, str(use.used), str(use.available), f"{use.percent:.0f}%")
+    parts.append(rooms)
+    if figures.unscheduled:
+        reasons = Table(box=box.SIMPLE_HEAD, title="Unscheduled requests by reason", title_justify="left")
+        reasons.add_column("Reason", no_wrap=True)
+        reasons.add_column("Requests", justify="right")
+        reasons.add_column("Which", ratio=1)
+        for kind, mids in sorted(figures.unscheduled.items(), key=lambda kv: -len(kv[1])):
+            reasons.add_row(kind, str(len(mids)), ", ".join(mids))
+        parts.append(reasons)
+        parts.append(Text("Why one request: schedule explain INSTANCE SCHEDULE --meeting ID", style="dim"))
+    return Group(*parts)

@@ -11,15 +11,19 @@ objective is still total priority. No ortools here: planning and diffs are plain
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from pydantic import ValidationError
+
 from scheduler.attendance import attendees, starts_at
+from scheduler.changes import cause_of, diff, name_of, people_text
 from scheduler.errors import InputError, Problem
-from scheduler.model import Instance, Option, to_minutes
-from scheduler.solution import Assignment, Cancellation, Change, Schedule
+from scheduler.model import Instance, Option, to_clock, to_minutes
+from scheduler.solution import Assignment, Cancellation, Schedule
 from scheduler.solver.convert import outcome_to_schedule
 from scheduler.solver.request import Pin, SolveOutcome, SolveRequest
 
@@ -32,7 +36,12 @@ def parse_cancel(text: str) -> Cancellation:
     kind, sep, ident = text.partition(":")
     if not sep or kind not in KINDS or not ident:
         raise InputError([Problem(("--cancel",), f"{text!r}: expected KIND:ID with KIND one of {', '.join(KINDS)}")])
-    return Cancellation(kind=kind, id=ident)  # type: ignore[arg-type]
+    try:
+        return Cancellation(kind=kind, id=ident)  # type: ignore[arg-type]
+    except ValidationError:
+        raise InputError(
+            [Problem(("--cancel",), f"{text!r}: {ident!r} is not an id (no spaces at either end)")]
+        ) from None
 
 
 def parse_moment(text: str, timezone: str, option: str = "--frozen-until") -> dt.datetime:
@@ -43,6 +52,8 @@ def parse_moment(text: str, timezone: str, option: str = "--frozen-until") -> dt
     history is decided to the minute everywhere (resolve, the checker, the file).
     """
     example = "2025-11-14T12:00 (local) or 2025-11-14T12:00+08:00"
+    if re.search(r"\d:\d\d:\d", text):
+        raise InputError([Problem((option,), f"{text!r}: give the time to the minute (HH:MM), without seconds")])
     try:
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:
@@ -52,12 +63,16 @@ def parse_moment(text: str, timezone: str, option: str = "--frozen-until") -> dt
     if moment.second or moment.microsecond:
         raise InputError([Problem((option,), f"{text!r}: give the time to the minute (HH:MM), without seconds")])
     if moment.tzinfo is not None:
-        moment = moment.astimezone(zoneinfo.ZoneInfo(timezone)).replace(tzinfo=None)
+        try:
+            moment = moment.astimezone(zoneinfo.ZoneInfo(timezone)).replace(tzinfo=None)
+        except OverflowError:
+            raise InputError([Problem((option,), f"{text!r} is out of the calendar's range")]) from None
     return moment
 
 
 def format_moment(moment: dt.datetime | None) -> str | None:
-    return moment.strftime(MOMENT_FORMAT) if moment is not None else None
+    """'2025-11-14T12:00' (isoformat pads the year to four digits; strftime does not everywhere)."""
+    return moment.isoformat(timespec="minutes") if moment is not None else None
 
 
 def read_moment(text: str | None) -> dt.datetime | None:
@@ -65,24 +80,6 @@ def read_moment(text: str | None) -> dt.datetime | None:
     if text is None:
         return None
     return dt.datetime.strptime(text[:16], MOMENT_FORMAT)
-
-
-def same_event(instance: Instance, previous: Schedule) -> bool:
-    """An edited (even renamed) instance keeps its event; a schedule of another event is refused.
-
-    The name alone cannot decide: organisers rename events. The requests and the people
-    can: at least half of the previous schedule's meetings must still be in the instance,
-    and at least half of the people it names.
-    """
-    ids = {a.meeting for a in previous.assignments} | {u.meeting for u in previous.unscheduled}
-    ids |= {c.id for c in previous.cancelled if c.kind == "meeting"}
-    if not ids:
-        return previous.event in (None, instance.event.name)
-    kept = len(ids & set(instance.meeting_by_id)) * 2 >= len(ids)
-    people = {p for a in previous.assignments for p in a.participants or []}
-    people |= {c.id for c in previous.cancelled if c.kind == "participant"}
-    known = not people or len(people & set(instance.participant_by_id)) * 2 >= len(people)
-    return kept and known
 
 
 @dataclass
@@ -109,17 +106,18 @@ def _starts_before(a: Assignment, moment: dt.datetime | None) -> bool:
     return moment is not None and starts_at(a) < format_moment(moment)  # type: ignore[operator]
 
 
-def _name(instance: Instance, pid: str) -> str:
-    person = instance.participant_by_id.get(pid)
-    return f"{person.name} ({pid})" if person is not None else pid
-
-
-def _cause_of(instance: Instance, cancellation: Cancellation) -> str:
-    if cancellation.kind == "participant":
-        return f"{_name(instance, cancellation.id)} can no longer attend"
+def _unknown(instance: Instance, cancellation: Cancellation) -> str:
+    """An unknown id, with the group of tables it names if it is one (room:BJ-T)."""
     if cancellation.kind == "room":
-        return f"room {cancellation.id} closed"
-    return "the meeting was cancelled"
+        for venue in instance.venues:
+            for spec in venue.rooms:
+                if spec.id == cancellation.id and spec.count is not None:
+                    first, last = spec.room_ids[0], spec.room_ids[-1]
+                    return (
+                        f"{spec.id} is a group of {spec.count} rooms ({first} … {last}); "
+                        f"cancel them one by one, e.g. room:{first}"
+                    )
+    return f"unknown {cancellation.kind} {cancellation.id!r}"
 
 
 def _merge_cancellations(
@@ -138,7 +136,7 @@ def _merge_cancellations(
             notes.append(f"earlier cancellation of {c.kind} {c.id!r} dropped: it is no longer in the instance")
         else:
             merged.setdefault((c.kind, c.id), c)
-    problems = [Problem(("--cancel",), f"unknown {c.kind} {c.id!r}") for c in cancels if c.id not in known[c.kind]]
+    problems = [Problem(("--cancel",), _unknown(instance, c)) for c in cancels if c.id not in known[c.kind]]
     if problems:
         raise InputError(problems)
     for c in cancels:
@@ -157,103 +155,188 @@ def plan(
     earlier = read_moment(previous.frozen_until)
     frozen = max((m for m in (earlier, frozen_until) if m is not None), default=None)
     all_cancels, notes = _merge_cancellations(instance, previous, cancels, frozen)
-    before = previous.assignment_by_meeting
-    history = {mid: a for mid, a in before.items() if _starts_before(a, frozen)}
-    for c in cancels:
-        if c.kind == "meeting" and c.id in history:
-            raise InputError([Problem(("--cancel",), f"meeting {c.id} started before {frozen}: it is history")])
-
-    history_people = {
-        mid: attendees(instance, previous.cancelled, a, previous.frozen_until) for mid, a in history.items()
-    }
-    for mid, a in history.items():
-        if mid not in instance.meeting_by_id:
-            notes.append(f"meeting {mid} ({a.date} {a.start}) happened but is no longer in the instance: left out")
-        elif why := _why_invalid(instance, a, history_people[mid], set()):
-            notes.append(f"meeting {mid} ({a.date} {a.start}) happened before the edit that now says: {why}")
-    history = {mid: a for mid, a in history.items() if mid in instance.meeting_by_id}
-
-    gone_people = {c.id: c for c in all_cancels if c.kind == "participant"}
-    gone_rooms = {c.id for c in all_cancels if c.kind == "room"}
-    gone_meetings = {c.id for c in all_cancels if c.kind == "meeting"}
-    causes: dict[str, str] = {}
-    participants_of: dict[str, list[str]] = {}
-    for meeting in instance.meetings:
-        if meeting.id in history:
-            participants_of[meeting.id] = [p for p in history_people[meeting.id] if p in instance.participant_by_id]
-            continue
-        remaining = [p for p in meeting.participants if p not in gone_people]
-        left = [p for p in meeting.participants if p in gone_people]
-        if left:
-            causes[meeting.id] = "; ".join(_cause_of(instance, gone_people[p]) for p in left)
-        if len(remaining) < 2 and meeting.id not in gone_meetings:
-            gone_meetings.add(meeting.id)
-            all_cancels.append(Cancellation(kind="meeting", id=meeting.id, from_=format_moment(frozen)))
-        elif remaining != meeting.participants:
-            participants_of[meeting.id] = remaining
-    for c in all_cancels:
-        if c.kind == "meeting" and c.id not in causes:
-            causes[c.id] = "the meeting was cancelled"
+    if earlier is not None and (frozen_until is None or frozen_until < earlier):
+        given = "no --frozen-until" if frozen_until is None else f"--frozen-until {format_moment(frozen_until)}"
+        notes.append(
+            f"{given}: history stays frozen until {format_moment(earlier)}, as the previous schedule had it "
+            "(it only moves forward); cancellations count from then"
+        )
+    history, history_people = _history(instance, previous, cancels, frozen, notes)
+    people = _People(instance, previous, cancels, all_cancels, frozen)
+    people.apply(history_people)
 
     affected: dict[str, str] = {}
     candidates: list[tuple[str, Option, str, list[str]]] = []
-    for mid, a in before.items():
-        if mid in history:
+    for mid, a in previous.assignment_by_meeting.items():
+        if mid in history or mid in people.gone_meetings:
             continue
         if mid not in instance.meeting_by_id:
-            affected[mid] = "the request was removed from the instance"
-            continue
-        if mid in gone_meetings:
-            continue
-        people = participants_of.get(mid, instance.meeting_by_id[mid].participants)
-        why = _why_invalid(instance, a, people, gone_rooms)
-        if why is not None:
+            affected[mid] = "the request was withdrawn (removed from the event's requests)"
+        elif why := _why_invalid(instance, a, people.of(mid), people.gone_rooms):
             affected[mid] = why
         else:
-            candidates.append((mid, _option_of(a), a.room, people))
+            candidates.append((mid, _option_of(a), a.room, people.of(mid)))
 
     pins: dict[str, Pin] = {
         mid: Pin(mid, _option_of(a), a.room, forced=True)
         for mid, a in history.items()
-        if a.room in instance.room_by_id and a.venue == instance.room_by_id[a.room].venue
+        if mid in instance.meeting_by_id
+        and a.room in instance.room_by_id
+        and a.venue == instance.room_by_id[a.room].venue
     }
     ledger = _Ledger(instance)
     for mid, a in history.items():
-        ledger.take(_option_of(a), a.room, participants_of[mid])
+        ledger.take(_option_of(a), a.room, people.of(mid))
     caps = ledger.caps_after_history()
     # Pins that stand alone may still clash with each other after an edit: keep the most valuable.
     candidates.sort(key=lambda c: (-instance.meeting_by_id[c[0]].priority, c[0]))
     hint: dict[str, tuple[Option, str]] = {}
-    for mid, option, room, people in candidates:
-        clash = ledger.clash(option, room, people, caps)
+    for mid, option, room, who in candidates:
+        clash = ledger.clash(option, room, who, caps)
         if clash is not None:
             affected[mid] = clash
             continue
-        ledger.take(option, room, people)
+        ledger.take(option, room, who)
         pins[mid] = Pin(mid, option, room, forced=False)
         hint[mid] = (option, room)
-    # History the solver cannot hold as a pin (its room is gone) still uses up the people's caps.
-    solver_caps = dict(caps)
-    unpinned = Counter(pid for mid in history if mid not in pins for pid in participants_of[mid])
-    for pid, used in unpinned.items():
-        limit = caps.get(pid, instance.participant_by_id[pid].max_meetings)
-        if limit is not None:
-            solver_caps[pid] = max(0, limit - used)
-    prefer_time = {mid: (_option_of(before[mid]).date, _option_of(before[mid]).start) for mid in affected}
     request = SolveRequest(
         instance=instance,
-        participants_of=participants_of,
-        excluded_meetings=gone_meetings - set(history),
-        excluded_rooms=gone_rooms,
+        participants_of=people.participants_of,
+        # History the solver cannot hold as a pin (its room is gone) is not the solver's to place.
+        excluded_meetings=(people.gone_meetings - set(history)) | (set(history) - set(pins)),
+        excluded_rooms=people.gone_rooms,
         pins=pins,
         max_moves=max_moves,
         frozen_until=frozen,
         hint=hint,
-        prefer_time={mid: t for mid, t in prefer_time.items() if mid in instance.meeting_by_id},
-        max_meetings_of=solver_caps,
-        busy=ledger.history_busy(history, participants_of),
+        prefer_time={
+            mid: (_option_of(a).date, _option_of(a).start)
+            for mid, a in previous.assignment_by_meeting.items()
+            if mid in affected and mid in instance.meeting_by_id
+        },
+        max_meetings_of=_solver_caps(instance, caps, history, pins, people),
+        busy=ledger.history_busy({mid: a for mid, a in history.items() if mid not in pins}, people.participants_of),
     )
-    return ResolvePlan(request, all_cancels, affected, frozen, history, causes, notes)
+    return ResolvePlan(request, people.all_cancels, affected, frozen, history, people.causes, notes)
+
+
+def _history(
+    instance: Instance, previous: Schedule, cancels: list[Cancellation], frozen: dt.datetime | None, notes: list[str]
+) -> tuple[dict[str, Assignment], dict[str, list[str]]]:
+    """Meetings before the frozen moment, as they happened, and who attended each."""
+    history = {a.meeting: a for a in previous.assignments if _starts_before(a, frozen)}
+    for c in cancels:
+        if c.kind == "meeting" and c.id in history:
+            raise InputError(
+                [Problem(("--cancel",), f"meeting {c.id} started before {format_moment(frozen)}: it is history")]
+            )
+    people = {mid: attendees(instance, previous.cancelled, a, previous.frozen_until) for mid, a in history.items()}
+    _refuse_unusable_history(instance, history, people)
+    for mid, a in history.items():
+        when = f"meeting {mid} ({a.date} {a.start}) happened"
+        if mid not in instance.meeting_by_id:
+            notes.append(f"{when}; its request was removed from the instance since: it stays, as history")
+            continue
+        if why := _why_invalid(instance, a, people[mid], set()):
+            notes.append(f"{when} before the edit that now says: {why}")
+        joined = [p for p in instance.meeting_by_id[mid].participants if p not in people[mid]]
+        joined = [p for p in joined if not any(c.kind == "participant" and c.id == p for c in previous.cancelled)]
+        if joined:
+            notes.append(f"{when} without {people_text(instance, joined)}, whom the request now lists: it stays so")
+    return history, people
+
+
+def _refuse_unusable_history(instance: Instance, history: dict[str, Assignment], people: dict[str, list[str]]) -> None:
+    """History the re-solve cannot build on: off the event's grid (slot_minutes edited after it
+    began), or clashing with itself (a previous file edited by hand). Refused before solving."""
+    step = instance.event.slot_minutes
+    problems = [
+        Problem(
+            ("--previous",),
+            f"meeting {mid} ({a.date} {a.start}-{a.end}) happened off the {step}-minute grid: "
+            f"slot_minutes cannot change once the event has begun",
+        )
+        for mid, a in history.items()
+        if to_minutes(a.start) % step or to_minutes(a.end) % step
+    ]
+    if not problems:
+        taken: dict[tuple[str, str, str, int], str] = {}
+        for mid, a in sorted(history.items(), key=lambda item: starts_at(item[1])):
+            for t in range(to_minutes(a.start), to_minutes(a.end), step):
+                for key in [("room", a.room), *(("person", p) for p in people[mid])]:
+                    other = taken.setdefault((key[0], key[1], a.date, t), mid)
+                    if other != mid:
+                        problems.append(
+                            Problem(
+                                ("--previous",),
+                                f"before the frozen moment, {key[0]} {key[1]} is in "
+                                f"both {other} and {mid} on {a.date} at {to_clock(t)}",
+                            )
+                        )
+    if problems:
+        problems.append(Problem(("--previous",), "check it with `schedule check`; re-solve from a valid schedule"))
+        raise InputError(problems[:20])
+
+
+class _People:
+    """Who is left in each request after the cancellations, and what that cancels in turn."""
+
+    def __init__(
+        self,
+        instance: Instance,
+        previous: Schedule,
+        cancels: list[Cancellation],
+        all_cancels: list[Cancellation],
+        frozen: dt.datetime | None,
+    ) -> None:
+        self.instance = instance
+        self.frozen = frozen
+        self.all_cancels = all_cancels
+        self.gone_people = {c.id: c for c in all_cancels if c.kind == "participant"}
+        self.newly_gone = {c.id for c in cancels if c.kind == "participant"} - {c.id for c in previous.cancelled}
+        self.gone_rooms = {c.id for c in all_cancels if c.kind == "room"}
+        self.gone_meetings = {c.id for c in all_cancels if c.kind == "meeting"}
+        self.causes: dict[str, str] = {}
+        self.participants_of: dict[str, list[str]] = {}
+
+    def of(self, mid: str) -> list[str]:
+        if mid in self.participants_of:
+            return self.participants_of[mid]
+        return self.instance.meeting_by_id[mid].participants
+
+    def apply(self, history_people: dict[str, list[str]]) -> None:
+        """History keeps its people; later meetings lose the cancelled, and with one left, are cancelled."""
+        known = self.instance.participant_by_id
+        for mid, people in history_people.items():
+            self.participants_of[mid] = [p for p in people if p in known]
+        for meeting in self.instance.meetings:
+            if meeting.id in history_people:
+                continue
+            remaining = [p for p in meeting.participants if p not in self.gone_people]
+            left = [p for p in meeting.participants if p in self.newly_gone]
+            if left:
+                self.causes[meeting.id] = "; ".join(cause_of(self.instance, self.gone_people[p]) for p in left)
+            if len(remaining) < 2 and meeting.id not in self.gone_meetings:
+                self.gone_meetings.add(meeting.id)
+                self.all_cancels.append(Cancellation(kind="meeting", id=meeting.id, from_=format_moment(self.frozen)))
+            elif remaining != meeting.participants:
+                self.participants_of[meeting.id] = remaining
+        for c in self.all_cancels:
+            if c.kind == "meeting":
+                self.causes.setdefault(c.id, "the meeting was cancelled")
+
+
+def _solver_caps(
+    instance: Instance, caps: dict[str, int], history: dict[str, Assignment], pins: dict[str, Pin], people: _People
+) -> dict[str, int]:
+    """Caps as the solver sees them: history it cannot hold as a pin (its room is gone) uses them up."""
+    solver_caps = dict(caps)
+    unpinned = Counter(pid for mid in history if mid not in pins for pid in people.of(mid))
+    for pid, used in unpinned.items():
+        limit = caps.get(pid, instance.participant_by_id[pid].max_meetings)
+        if limit is not None:
+            solver_caps[pid] = max(0, limit - used)
+    return solver_caps
 
 
 class _Ledger:
@@ -266,8 +349,6 @@ class _Ledger:
         self.room_at: dict[tuple[str, dt.date, int], str] = {}
         self.city_of: dict[tuple[str, dt.date], str] = {}
         self.count: Counter[str] = Counter()
-        self.history_count: Counter[str] = Counter()
-        self.taking_history = True
 
     def take(self, option: Option, room: str, people: list[str]) -> None:
         for t in range(option.start, option.end, self.step):
@@ -290,27 +371,25 @@ class _Ledger:
         """Why this placement cannot join those already accepted, or None."""
         for t in range(option.start, option.end, self.step):
             if (room, option.date, t) in self.room_at:
-                return f"room {room} is now double-booked at {option.date} (instance edited)"
+                return f"room {room} is needed for another meeting at that time"
             for pid in people:
                 if (pid, option.date, t) in self.person_at:
-                    return f"{_name(self.instance, pid)} now has another meeting at that time (instance edited)"
+                    return f"{name_of(self.instance, pid)} is now in another meeting at that time"
         for pid in people:
             city = self.city_of.get((pid, option.date))
             if city is not None and city != option.city:
-                return f"{_name(self.instance, pid)} is in {city} that day"
+                return f"{name_of(self.instance, pid)} is in {city} that day"
             limit = caps.get(pid, self.instance.participant_by_id[pid].max_meetings)
             if limit is not None and self.count[pid] >= limit:
-                return f"{_name(self.instance, pid)} now has max_meetings {limit} (instance edited)"
+                return f"{name_of(self.instance, pid)} can take no more meetings (at most {limit} now)"
         return None
 
     def history_busy(
         self, history: dict[str, Assignment], participants_of: dict[str, list[str]]
     ) -> dict[tuple[str, dt.date], tuple[str, frozenset[int]]]:
-        """For history whose room is gone from the instance: the people's city and busy ticks."""
+        """For history the solver does not hold as a pin: the people's city and busy ticks."""
         busy: dict[tuple[str, dt.date], tuple[str, set[int]]] = {}
         for mid, a in history.items():
-            if a.room in self.instance.room_by_id:
-                continue
             option = _option_of(a)
             for pid in participants_of[mid]:
                 _, ticks = busy.setdefault((pid, option.date), (option.city, set()))
@@ -322,7 +401,7 @@ def _why_invalid(instance: Instance, a: Assignment, people: list[str], gone_room
     """Why a previous placement no longer stands on its own, or None if it still does."""
     room = instance.room_by_id.get(a.room)
     if room is None or room.venue != a.venue:
-        return f"room {a.room} was removed from the instance"
+        return f"room {a.room} is no longer available (removed from the venue)"
     if a.room in gone_rooms:
         return f"room {a.room} closed"
     if room.capacity < len(people):
@@ -330,14 +409,14 @@ def _why_invalid(instance: Instance, a: Assignment, people: list[str], gone_room
     meeting = instance.meeting_by_id[a.meeting]
     option = _option_of(a)
     if option.end - option.start != meeting.slots * instance.event.slot_minutes:
-        return f"instance edited: it now lasts {meeting.slots} slot(s)"
+        return f"it now lasts {meeting.slots * instance.event.slot_minutes} minutes (the request changed)"
     if meeting.city is not None and meeting.city != a.city:
-        return f"instance edited: it must now be in {meeting.city}"
+        return f"it must now take place in {meeting.city} (the request changed)"
     for pid in people:
         if not instance.is_available(pid, option.date, a.city, option.start, option.end):
-            return f"{_name(instance, pid)} is no longer available then (instance edited)"
+            return f"{name_of(instance, pid)} is no longer available at that time"
     if option not in instance.meeting_options(meeting.with_participants(people)):
-        return "instance edited: its time or place is no longer possible (sessions or venue changed)"
+        return "its time or place is no longer possible (the venue's sessions changed)"
     return None
 
 
@@ -358,8 +437,11 @@ def resolved_schedule(
     assignments = [history.get(a.meeting, a) for a in schedule.assignments]
     assignments += [a for mid, a in history.items() if mid not in placed]
     order = {m.id: i for i, m in enumerate(instance.meetings)}
-    assignments.sort(key=lambda a: order[a.meeting])
-    history_value = sum(instance.meeting_by_id[mid].priority for mid in history if mid not in placed)
+    assignments.sort(key=lambda a: (order.get(a.meeting, len(order)), a.meeting))
+    # History the solver did not hold counts as it happened; a deleted request has no priority left.
+    history_value = sum(
+        instance.meeting_by_id[mid].priority for mid in history if mid not in placed and mid in instance.meeting_by_id
+    )
     schedule = schedule.model_copy(
         update={
             "assignments": assignments,
@@ -370,66 +452,8 @@ def resolved_schedule(
             "frozen_until": format_moment(resolve_plan.frozen_until),
         }
     )
-    causes = {**resolve_plan.causes, **resolve_plan.affected}
+    causes = {
+        mid: "; ".join(why for why in (resolve_plan.affected.get(mid), resolve_plan.causes.get(mid)) if why)
+        for mid in {*resolve_plan.causes, *resolve_plan.affected}
+    }
     return schedule.model_copy(update={"changes": diff(instance, previous, schedule, causes)})
-
-
-def _people_text(instance: Instance, pids: list[str]) -> str:
-    return ", ".join(_name(instance, p) for p in pids)
-
-
-def diff(
-    instance: Instance, before: Schedule, after: Schedule, causes: Mapping[str, str] | None = None
-) -> list[Change]:
-    """What changed from `before` to `after`, whom to tell and why, in instance order."""
-    causes = dict(causes or {})
-    new_cancels = [c for c in after.cancelled if (c.kind, c.id) not in {(d.kind, d.id) for d in before.cancelled}]
-    for c in new_cancels:
-        if c.kind == "room":
-            for held in before.assignments:
-                if held.room == c.id:
-                    causes.setdefault(held.meeting, _cause_of(instance, c))
-        elif c.kind == "meeting":
-            causes.setdefault(c.id, _cause_of(instance, c))
-    gone_people = {c.id for c in after.cancelled if c.kind == "participant"}
-    cancelled_now = {c.id for c in after.cancelled if c.kind == "meeting"}
-    old, new = before.assignment_by_meeting, after.assignment_by_meeting
-    changes: list[Change] = []
-    order = [m.id for m in instance.meetings] + sorted(set(old) - set(instance.meeting_by_id))
-    for mid in order:
-        a, b = old.get(mid), new.get(mid)
-        if a is None and b is None:
-            continue
-        people_before = attendees(instance, before.cancelled, a, before.frozen_until) if a is not None else []
-        people_after = attendees(instance, after.cancelled, b, after.frozen_until) if b is not None else []
-        left = [p for p in people_before if p not in people_after]
-        joined = [p for p in people_after if p not in people_before]
-        if a is not None and b is not None:
-            if a.place_key() == b.place_key() and a.end == b.end and not left and not joined:
-                continue
-            if a.place_key() != b.place_key():
-                kind, cause = "moved", causes.get(mid, "moved to fit the changes")
-            elif a.end != b.end:
-                kind, cause = "resized", causes.get(mid, f"now ends at {b.end} instead of {a.end}")
-            elif left:
-                kind = "left"
-                cause = causes.get(mid) or f"{_people_text(instance, left)} no longer attend(s)"
-            else:
-                kind, cause = "added", f"{_people_text(instance, joined)} now join(s) this meeting"
-            if left and kind != "left":
-                cause += f"; {_people_text(instance, left)} no longer attend(s)"
-            notify = people_after + [p for p in left if p not in gone_people and p in instance.participant_by_id]
-        elif a is None:
-            kind, cause = "added", causes.get(mid, "a place became free")
-            notify = people_after
-        else:
-            kind = "cancelled" if mid in cancelled_now or mid not in instance.meeting_by_id else "dropped"
-            cause = causes.get(mid, "its place is needed for higher-priority meetings")
-            notify = [p for p in people_before if p not in gone_people and p in instance.participant_by_id]
-        changes.append(Change(meeting=mid, change=kind, before=a, after=b, notify=notify, cause=cause))  # type: ignore[arg-type]
-    return changes
-
-
-def moved_without_cause(changes: list[Change], affected: Mapping[str, str]) -> list[str]:
-    """Meetings that moved or vanished though nothing forced them to: zero by default."""
-    return [c.meeting for c in changes if c.change in ("moved", "dropped") and c.meeting not in affected]

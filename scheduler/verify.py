@@ -84,12 +84,21 @@ def verify(instance: Instance, schedule: Schedule) -> list[Violation]:
 
 
 def review(instance: Instance, schedule: Schedule, previous: Schedule | None = None) -> Report:
-    """Violations and warnings; with `previous`, also that history is exactly as it recorded."""
+    """Violations and warnings; with `previous`, also that history is exactly as it recorded.
+
+    What history excuses (an edit made after it happened) is a warning only where `previous`,
+    the schedule this one was re-solved from, confirms that history: without it, a frozen
+    moment alone would turn any violation into a warning.
+    """
     report = Report(frozen_until=schedule.frozen_until)
     found = report.violations
+    unconfirmed = " (history no earlier schedule confirms: check with --previous)"
 
     def bad(rule: str, message: str, history: bool = False) -> None:
-        (report.warnings if history else found).append(Violation(rule, message))
+        if history and previous is None:
+            found.append(Violation(rule, message + unconfirmed))
+        else:
+            (report.warnings if history else found).append(Violation(rule, message))
 
     step = instance.event.slot_minutes
     meetings = {m.id: m for m in instance.meetings}
@@ -98,11 +107,27 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
     if schedule.frozen_until is not None and frozen is None:
         bad("history", f"frozen_until {schedule.frozen_until!r} is not a local date-time YYYY-MM-DDTHH:MM")
     since: dict[tuple[str, str], dt.datetime | None] = {}
+    rooms_known = {
+        spec.id if spec.count is None else f"{spec.id}-{k + 1}"
+        for venue in instance.venues
+        for spec in venue.rooms
+        for k in range(spec.count or 1)
+    }
     for c in schedule.cancelled:
         moment = _moment(c.from_)
         if c.from_ is not None and moment is None:
             bad("cancel", f"cancellation of {c.kind} {c.id}: 'from' {c.from_!r} is not YYYY-MM-DDTHH:MM")
+        if (c.kind, c.id) in since:
+            bad("cancel", f"{c.kind} {c.id} is cancelled twice; one cancellation, one moment")
+        if c.kind == "room" and c.id not in rooms_known:
+            bad("ids", f"cancelled room {c.id!r} is not in the instance")
+        if moment is not None and (frozen is None or frozen < moment):
+            # A cancellation is recorded at the frozen moment of its re-solve, which only grows.
+            bad("history", f"cancellation of {c.kind} {c.id} counts from {c.from_}, after frozen_until")
         since[(c.kind, c.id)] = moment
+
+    def has_moment(pid: str) -> bool:
+        return since.get(("participant", pid)) is not None
 
     def cancelled_at(kind: str, ident: str, start: dt.datetime) -> bool:
         """Whether that cancellation was in force when a meeting starting at `start` began."""
@@ -126,17 +151,21 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
         + [u.meeting for u in schedule.unscheduled]
         + [c.id for c in schedule.cancelled if c.kind == "meeting"]
     )
+    happened = {a.meeting for a in schedule.assignments if _is_history(a, frozen)}
     for mid, times in listed.items():
         if mid not in meetings:
-            bad("ids", f"the schedule names meeting {mid!r}, which the instance does not have")
-        elif times > 1:
+            # A request deleted after its meeting happened: the meeting stays, as history.
+            gone = "was removed from the instance after it happened" if mid in happened else ""
+            bad("ids", f"meeting {mid!r} {gone or 'is not in the instance'}", bool(gone))
+        if times > 1:
             bad("9", f"meeting {mid} appears {times} times across assignments, unscheduled and cancelled")
     for mid in meetings:
         if mid not in listed:
             bad("ids", f"meeting {mid} is missing: it must be assigned, unscheduled or cancelled")
 
-    person_busy: dict[tuple[str, str, int], list[str]] = defaultdict(list)
-    room_busy: dict[tuple[str, str, int], list[str]] = defaultdict(list)
+    # Real minute intervals, not grid ticks: a meeting off the grid must not slip between them.
+    person_busy: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
+    room_busy: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
     person_cities: dict[tuple[str, str], set[str]] = defaultdict(set)
     person_count: Counter[str] = Counter()
     history_count: Counter[str] = Counter()
@@ -144,10 +173,11 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
     past: set[str] = set()
 
     for a in schedule.assignments:
-        if a.meeting not in meetings:
-            continue
-        meeting = meetings[a.meeting]
-        total_priority += meeting.priority
+        meeting = meetings.get(a.meeting)
+        if meeting is None and not _is_history(a, frozen):
+            continue  # reported above
+        total_priority += meeting.priority if meeting is not None else 0
+        requested = meeting.participants if meeting is not None else list(a.participants or [])
         label = f"meeting {a.meeting} ({a.date} {a.start}-{a.end}, {a.room})"
         begins = _start_of(a)
         start, end = _minutes(a.start), _minutes(a.end)
@@ -158,7 +188,7 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
         if history:
             report.history += 1
             past.add(a.meeting)
-        who = _attendees(a, meeting.participants, begins, history, cancelled_at, bad, label, people)
+        who = _attendees(a, requested, begins, history, cancelled_at, has_moment, bad, label, people)
         if cancelled_at("meeting", a.meeting, begins):
             bad("cancel", f"{label} is cancelled but still assigned")
         if len(who) < 2:
@@ -174,7 +204,7 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
                 bad("1", f"{label}: venue {a.venue} is not open on {a.date}", history)
             elif not any((_minutes(s.start) or 0) <= start and end <= (_minutes(s.end) or 0) for s in day.sessions):
                 bad("1", f"{label} is not inside one session of {a.venue} on {a.date}", history)
-        if end - start != meeting.slots * step:
+        if meeting is not None and end - start != meeting.slots * step:
             bad("1", f"{label} lasts {end - start} min, not {meeting.slots} slot(s) of {step} min", history)
         if start % step:
             bad("1", f"{label} does not start on the {step}-minute grid", history)
@@ -188,25 +218,23 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
                 bad("2", f"{label} has {len(who)} participants but room {a.room} holds {home[1]}", history)
         if cancelled_at("room", a.room, begins):
             bad("cancel", f"{label} uses room {a.room}, closed by then")
-        if meeting.city is not None and a.city != meeting.city:
+        if meeting is not None and meeting.city is not None and a.city != meeting.city:
             bad("8", f"{label} must be in {meeting.city}, not {a.city}", history)
-        for t in range(start, end, step):
-            room_busy[(a.room, a.date, t)].append(a.meeting)
+        room_busy[(a.room, a.date)].append((start, end, a.meeting))
         for pid in who:
             person_count[pid] += 1
             if history:
                 history_count[pid] += 1
             person_cities[(pid, a.date)].add(a.city)
-            for t in range(start, end, step):
-                person_busy[(pid, a.date, t)].append(a.meeting)
+            person_busy[(pid, a.date)].append((start, end, a.meeting))
             if pid in people and not _available(people[pid], step, a, start, end):
                 bad("5", f"{pid} is not available for {label} in {a.city}", history)
 
-    for (room, date, t), mids in sorted(room_busy.items()):
-        if len(mids) > 1:
+    for (room, date), spans in sorted(room_busy.items()):
+        for t, mids in _overlaps(spans):
             bad("3", f"room {room} holds {len(mids)} meetings at once on {date} at {_clock(t)}: {', '.join(mids)}")
-    for (pid, date, t), mids in sorted(person_busy.items()):
-        if len(mids) > 1:
+    for (pid, date), spans in sorted(person_busy.items()):
+        for t, mids in _overlaps(spans):
             bad("4", f"{pid} is in {len(mids)} meetings at once on {date} at {_clock(t)}: {', '.join(mids)}")
     if instance.event.max_consecutive is not None:
         _breaks(instance.event.max_consecutive, step, person_busy, past, bad)
@@ -239,25 +267,22 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
 
 
 def _breaks(
-    limit: int, step: int, person_busy: dict[tuple[str, str, int], list[str]], past: set[str], bad: Complain
+    limit: int, step: int, person_busy: dict[tuple[str, str], list[tuple[int, int, str]]], past: set[str], bad: Complain
 ) -> None:
     """Nobody has more than `limit` meeting slots in a row without a free slot (max_consecutive)."""
-    ticks_of: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for pid, date, t in person_busy:
-        ticks_of[(pid, date)].append(t)
-    for (pid, date), ticks in sorted(ticks_of.items()):
-        runs: list[list[int]] = []
-        for t in sorted(ticks):
-            if runs and runs[-1][-1] + step == t:
-                runs[-1].append(t)
+    for (pid, date), spans in sorted(person_busy.items()):
+        runs: list[tuple[int, int, list[str]]] = []
+        for start, end, mid in sorted(spans):
+            if runs and start <= runs[-1][1]:
+                first, last, mids = runs[-1]
+                runs[-1] = (first, max(last, end), [*mids, mid])
             else:
-                runs.append([t])
-        for run in runs:
-            if len(run) > limit:
-                mids = sorted({m for t in run for m in person_busy[(pid, date, t)]})
+                runs.append((start, end, [mid]))
+        for first, last, mids in runs:
+            if (last - first) // step > limit:
                 message = (
-                    f"{pid} has {len(run)} meeting slots in a row on {date} from {_clock(run[0])} to "
-                    f"{_clock(run[-1] + step)} ({', '.join(mids)}) without a break: max_consecutive is {limit}"
+                    f"{pid} has {(last - first) // step} meeting slots in a row on {date} from {_clock(first)} to "
+                    f"{_clock(last)} ({', '.join(sorted(mids))}) without a break: max_consecutive is {limit}"
                 )
                 bad("breaks", message, all(m in past for m in mids))
 
@@ -268,6 +293,7 @@ def _attendees(
     begins: dt.datetime,
     history: bool,
     cancelled_at: CancelledAt,
+    has_moment: Callable[[str], bool],
     bad: Complain,
     label: str,
     people: dict[str, Participant],
@@ -276,8 +302,9 @@ def _attendees(
     in_force = [p for p in requested if cancelled_at("participant", p, begins)]
     expected = [p for p in requested if p not in in_force]
     if a.participants is None:
-        # Files written before assignments listed their people: history kept everyone.
-        return list(requested) if history else expected
+        # Files written before assignments listed their people (and cancellations their moment):
+        # there, history kept everyone a cancellation without a moment took out later.
+        return [p for p in requested if p not in in_force or (history and not has_moment(p))]
     listed = list(a.participants)
     if len(set(listed)) != len(listed):
         bad("participants", f"{label} lists someone twice: {', '.join(listed)}")
@@ -308,11 +335,14 @@ def _same_history(
     for mid, a in old.items():
         b = new.get(mid)
         if b is None:
-            if mid in meetings:
-                bad("history", f"meeting {mid} happened {where} ({a.date} {a.start}) but is no longer assigned")
+            bad("history", f"meeting {mid} happened {where} ({a.date} {a.start}) but is no longer assigned")
             continue
         if (a.date, a.start, a.end, a.venue, a.room) != (b.date, b.start, b.end, b.venue, b.room):
-            bad("history", f"meeting {mid} happened {where} at {a.date} {a.start} {a.room}, not as now listed")
+            bad(
+                "history",
+                f"meeting {mid} happened {where} at {a.date} {a.start}-{a.end} {a.room}; "
+                f"this schedule has it at {b.date} {b.start}-{b.end} {b.room}",
+            )
         old_people = a.participants
         if old_people is None:
             old_people = _legacy_people(a, meetings.get(mid), previous)
@@ -341,6 +371,18 @@ def _legacy_people(a: Assignment, meeting: object, previous: Schedule) -> list[s
 def _is_history(a: Assignment, frozen: dt.datetime | None) -> bool:
     begins = _start_of(a)
     return frozen is not None and begins is not None and begins < frozen
+
+
+def _overlaps(spans: list[tuple[int, int, str]]) -> list[tuple[int, list[str]]]:
+    """Each moment a new meeting starts while others still run: (that minute, all running then)."""
+    found = []
+    running: list[tuple[int, int, str]] = []
+    for start, end, mid in sorted(spans):
+        running = [span for span in running if span[1] > start]
+        if running:
+            found.append((start, [m for _, _, m in running] + [mid]))
+        running.append((start, end, mid))
+    return found
 
 
 def _clock(t: int) -> str:

@@ -43,6 +43,21 @@ A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU: list[dict[str, Any]] = [
 """On 2025-11-13: a may be in either city, b only in Beijing, c only in Hangzhou."""
 
 
+A_AT_NINE_B_AT_HALF_PAST: list[dict[str, Any]] = [
+    {
+        "id": "a",
+        "name": "A",
+        "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "09:30"}],
+    },
+    {
+        "id": "b",
+        "name": "B",
+        "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:30", "end": "10:00"}],
+    },
+]
+"""a is free only at 09:00, b only at 09:30: never together."""
+
+
 def make_instance(**changes: Any) -> Instance:
     """BASE with top-level sections replaced: one venue, one hour, one table, four people."""
     data = copy.deepcopy(BASE)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from scheduler.cli import app
@@ -47,6 +49,7 @@ def test_check_rejects_a_meeting_moved_onto_another(sample_copy: Path) -> None:
     code, output = run("check", str(sample_copy), str(broken))
     assert code == 1
     assert f"room {first['room']} holds 2 meetings at once" in output
+    assert "rule 3" in output  # named as docs/FORMAT.md names it
 
 
 def _after(start: str) -> str:
@@ -104,3 +107,84 @@ def test_help_explains_each_command() -> None:
         assert command in output
     code, output = run("solve", "--help")
     assert code == 0 and "--time-limit" in output and "Ctrl-C" in output
+
+
+def test_help_shows_defaults_and_plain_metavars() -> None:
+    code, output = run("resolve", "--help")
+    flat = " ".join(output.replace("│", " ").split())
+    assert code == 0
+    assert "(default: the instance's name with .schedule.json for .yaml)" in flat
+    assert "KIND:ID" in flat and "DATE-TIME" in flat and "SECONDS" in flat
+    assert "<bool>" not in output and "<list[str]>" not in output
+    code, output = run("--help")
+    flat = " ".join(output.replace("│", " ").split())
+    for command in ("import", "export", "history", "resolve"):
+        assert command in flat
+    assert "docs/FORMAT.md" in flat and "<bool>" not in output
+
+
+def test_a_bad_option_value_names_the_option_not_an_input_file(sample_copy: Path) -> None:
+    schedule_path = solved(sample_copy)
+    code, output = run(
+        "resolve", str(sample_copy), "--previous", str(schedule_path), "--frozen-until", "tomorrow", "-t", "5"
+    )
+    assert code == 2
+    assert output.strip().startswith("--frozen-until: 'tomorrow' is not a date-time") and "<input>" not in output
+
+
+def test_cancel_errors_name_the_option(sample_copy: Path) -> None:
+    schedule_path = solved(sample_copy)
+    previous = ["resolve", str(sample_copy), "--previous", str(schedule_path)]
+    code, output = run(*previous, "--cancel", "someone")
+    assert code == 2 and output.startswith("--cancel: 'someone': expected KIND:ID"), output
+    code, output = run(*previous, "--cancel", "meeting:nope")
+    assert code == 2 and output.strip() == "--cancel: unknown meeting 'nope'"
+    assert "<input>" not in output
+
+
+def test_availability_on_a_closed_day_is_a_warning(sample_copy: Path) -> None:
+    line = '{id: it-cnr-01, name: "Marco Bianchi", organisation: CNR, country: IT}'
+    closed_day = line.replace(
+        "}", ", available: [{date: 2025-11-13, city: Beijing}, {date: 2025-11-20, city: Beijing}]}"
+    )
+    text = sample_copy.read_text()
+    assert line in text
+    sample_copy.write_text(text.replace(line, closed_day))
+    warning = (
+        f"warning: {sample_copy}: participants[1].available[1]: no venue in Beijing is open on 2025-11-20: "
+        "this entry gives no time to meet"
+    )
+    code, output = run("solve", str(sample_copy), "--time-limit", "20", "--workers", "2")
+    assert code == 0 and warning in output, output
+    code, output = run("check", str(sample_copy), str(sample_copy.with_name("sample.schedule.json")))
+    assert code == 0 and warning in output and "OK:" in output, output
+
+
+def test_help_paragraphs_wrap_cleanly_at_80_columns() -> None:
+    """No short stray line ('export', '--max-moves') after a long one: each paragraph is reflowed."""
+    import typer
+
+    commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+    assert len(commands) >= 10
+    for args in (["--help"], *([name, "--help"] for name in commands)):
+        result = runner.invoke(app, args, env={"COLUMNS": "80"})
+        assert result.exit_code == 0, result.output
+        prose = result.output.split("╭")[0].splitlines()[3:]  # after the usage line
+        for line, after in itertools.pairwise(prose):
+            if line.strip() and after.strip():  # a line inside a paragraph, with more to come
+                assert len(line.rstrip()) >= 60, (args, line, after)
+
+
+def test_running_out_of_memory_while_reading_is_an_input_error(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file far larger than it looks (millions of tiny YAML items) can exhaust memory while parsing."""
+    import scheduler.cli as cli_module
+
+    def exhausted(*_args: object, **_kwargs: object) -> object:
+        raise MemoryError
+
+    monkeypatch.setattr(cli_module, "load_instance", exhausted)
+    code, output = run("solve", str(sample_copy), "--out", str(sample_copy.with_name("s.json")))
+    assert code == 2 and "too large to read into this machine's memory" in output
+    assert not sample_copy.with_name("s.json").exists()

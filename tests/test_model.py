@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from conftest import BASE, make_instance, meeting
+from pydantic import ValidationError
 
 from scheduler.errors import InputError
 from scheduler.model import Instance, to_clock, to_minutes
@@ -66,3 +67,47 @@ def test_min_meetings_above_max_meetings_and_meetings_longer_than_max_consecutiv
         participants=[{"id": "a", "name": "A", "min_meetings": 1, "host": True}, {"id": "b", "name": "B"}],
     )
     assert valid.participant_by_id["a"].host and valid.event.max_consecutive == 2
+
+
+@pytest.mark.parametrize("value", [True, "2", 2.0])
+@pytest.mark.parametrize("field", ["slots", "priority"])
+def test_integers_are_strict(field: str, value: object) -> None:
+    with pytest.raises(ValidationError, match=f"meetings.0.{field}\n  Input should be a valid integer"):
+        make_instance(meetings=[meeting("m", "a", "b", **{field: value})])
+
+
+def test_meetings_may_be_empty_but_not_missing() -> None:
+    assert make_instance(meetings=[]).meetings == []
+    data = {k: v for k, v in BASE.items() if k != "meetings"}
+    with pytest.raises(ValidationError, match="meetings"):
+        Instance.model_validate(data)
+
+
+def test_availability_where_no_venue_is_open_is_a_warning_not_an_error() -> None:
+    people = [
+        {"id": "a", "name": "A", "available": [{"date": "2025-11-14", "city": "Beijing"}]},
+        {"id": "b", "name": "B", "available": [{"date": "2025-11-13", "city": "Beijing"}]},
+    ]
+    instance = make_instance(participants=people, meetings=[meeting("m", "a", "b")])
+    [warning] = instance.availability_warnings()
+    assert warning.render("i.yaml") == (
+        "i.yaml: participants[0].available[0]: no venue in Beijing is open on 2025-11-14: "
+        "this entry gives no time to meet"
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("id", "m\u0000x"), ("id", "a\x1b[31m"), ("name", "B\x01"), ("name", "red\x1b[31m")],
+)
+def test_control_characters_are_refused_in_ids_and_names(field: str, value: str) -> None:
+    """A name or id with control characters would reach terminals, file names and sheets."""
+    people = [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}]
+    people[1] = {**people[1], field: value}
+    with pytest.raises(ValidationError):
+        make_instance(participants=people, meetings=[meeting("ab", "a", people[1]["id"])])
+
+
+def test_tabs_and_line_breaks_are_fine_in_free_text() -> None:
+    instance = make_instance(meetings=[meeting("ab", "a", "b", topic="energy\tstorage\nand grids")])
+    assert instance.meetings[0].topic == "energy\tstorage\nand grids"

@@ -9,13 +9,13 @@ from ortools.sat.python.cp_model import LinearExpr
 from test_property import instances
 
 from scheduler.model import Instance
-from scheduler.quality import holes_and_idle
 from scheduler.solver.convert import outcome_to_schedule
 from scheduler.solver.ortools.model import ScheduleModel
 from scheduler.solver.ortools.objective import ObjectivePhase, total_priority
 from scheduler.solver.ortools.variables import Variables
 from scheduler.solver.prepared import Prepared
 from scheduler.solver.request import SolveOutcome, SolveParams, SolveRequest
+from scheduler.stats import holes, idle_slots
 from scheduler.verify import verify
 
 
@@ -108,7 +108,7 @@ def test_holes_are_minimised_to_the_count_by_hand() -> None:
         meetings=[meeting("ab", "a", "b"), meeting("ac", "a", "c"), meeting("ad", "a", "d"), meeting("ce", "c", "e")],
     )
     _, schedule = solve_outcome_and_verify(instance)
-    assert schedule.objective == 4 and holes_and_idle(instance, schedule) == (1, 1)
+    assert schedule.objective == 4 and (holes(instance, schedule), idle_slots(instance, schedule)) == (1, 1)
     starts = {a.meeting: a.start for a in schedule.assignments}
     assert starts == {"ab": "09:00", "ac": "09:30", "ce": "09:00", "ad": "10:30"}
 

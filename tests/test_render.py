@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from conftest import ROOT, solve_and_verify
+from rich.cells import cell_len
 from rich.console import Console, RenderableType
 
 from scheduler import render
+from scheduler.model import Instance
+from scheduler.solution import Schedule, Unscheduled
 from scheduler.store import load_instance
 
 
@@ -41,9 +45,105 @@ def test_a_date_with_no_venue_says_so() -> None:
 
 
 def test_the_timetable_says_stay_at_the_same_table() -> None:
-    from test_quality import INSTANCE, schedule
-    from test_verify import place
+    from test_verify import INSTANCE, place, schedule_of
 
-    found = schedule(place("ab", "09:00", "09:30", "T-2"), place("ac", "09:30", "10:00", "T-2"))
-    text = text_of(render.person_timetable(INSTANCE, found, "a"))
+    found = schedule_of(place("ab", "09:00", "09:30", "T-2"), place("bd", "09:30", "10:00", "T-2"))
+    text = text_of(render.person_timetable(INSTANCE, found, "b"))
     assert "stay at T-2" in text and text.count("T-2") == 2
+
+
+def test_short_names_never_cut_inside_a_glyph_and_fit_the_cell() -> None:
+    assert render.short_name("王伟 (Wang Wei)") == "王伟"
+    assert render.short_name("Francesca Esposito") == "Esposito"
+    long_chinese = render.short_name("欧阳娜娜娜娜娜娜")
+    assert long_chinese.endswith("…") and cell_len(long_chinese) <= render.GRID_CELL
+    assert long_chinese[:-1] == "欧阳娜娜"  # whole characters only
+
+
+def test_date_grid_shows_who_meets_and_a_key() -> None:
+    instance, _ = load_instance(ROOT / "instances" / "sample.yaml")
+    schedule = solve_and_verify(instance)
+    text = text_of(render.date_grid(instance, schedule, "2025-11-13"))
+    assert max(cell_len(line) for line in text.splitlines()) <= 80  # display width: a CJK character takes two
+    assert "Key" in text and "〃" in text and "free" in text
+    for a in schedule.assignments:
+        if a.date == "2025-11-13":
+            assert a.meeting in text
+    assert "王伟" in text and "Rossi" in text and "Giulia Rossi (ENEA)" in text
+
+
+def test_every_rule_check_can_report_is_named_in_the_format_reference() -> None:
+    import re
+
+    labels = set(re.findall(r'bad\(\s*"([^"]+)"', (ROOT / "scheduler" / "verify.py").read_text()))
+    assert {"1", "5", "9", "ids", "objective"} <= labels
+    reference = (ROOT / "docs" / "FORMAT.md").read_text()
+    for label in labels:
+        assert f"| {render.rule_name(label)} |" in reference, label
+
+
+def test_solve_summary_lists_every_reason_or_says_how_many_more() -> None:
+    """Eleven reasons fit (shown whole); with twelve, ten are shown and one row counts the other two."""
+    instance, _ = load_instance(ROOT / "instances" / "sample.yaml")
+    schedule = solve_and_verify(instance)
+    for reasons, hidden in ((11, 0), (12, 2)):
+        waiting = [Unscheduled(meeting=f"x{k}", reason=f"reason {k:02d}") for k in range(reasons)]
+        waiting.append(Unscheduled(meeting="y", reason="reason 00"))
+        text = text_of(render.solve_summary(instance, schedule.model_copy(update={"unscheduled": waiting}), "x", None))
+        shown = [k for k in range(reasons) if f"reason {k:02d}" in text]
+        assert len(shown) == reasons - hidden
+        if hidden:
+            assert f"… and {hidden} more reasons: see `schedule stats`" in text
+    assert "Meetings per person" in text and "Idle gaps" in text and "People without a meeting" in text
+
+
+def _crowded_morning() -> tuple[Instance, Schedule]:
+    """Eight half-hour columns, long table ids, and people whose names and organisations are long."""
+    from conftest import make_instance
+
+    names = [
+        ("it1", "Alessandro Giordano", "Istituto Nazionale di Fisica Nucleare"),
+        ("it2", "Francesca Esposito", "Consiglio Nazionale delle Ricerche"),
+        ("cn1", "马涛 (Ma Tao)", "Chinese Academy of Sciences"),
+        ("cn2", "欧阳娜娜 (Ouyang Nana)", "Beijing Association for Science and Technology"),
+    ]
+    instance = make_instance(
+        venues=[
+            {
+                "id": "bj",
+                "city": "Beijing",
+                "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "13:00"}]}],
+                "rooms": [{"id": "BJ-TABLES", "count": 2, "capacity": 2}],
+            }
+        ],
+        participants=[{"id": i, "name": n, "organisation": o} for i, n, o in names],
+        meetings=[
+            {"id": f"m{k}{a}{b}", "participants": [a, b]}
+            for k in range(2)
+            for a, b in (("it1", "cn1"), ("it2", "cn2"), ("it1", "cn2"), ("it2", "cn1"))
+        ],
+    )
+    return instance, solve_and_verify(instance)
+
+
+def test_ids_are_never_cut_and_names_wrap_whole_at_80_columns() -> None:
+    instance, schedule = _crowded_morning()
+    assert len(schedule.assignments) == 8
+    grid = text_of(render.date_grid(instance, schedule, "2025-11-13"))
+    assert "…" not in grid and "BJ-TABLES-1" in grid and "BJ-TABLES-2" in grid
+    assert max(cell_len(line) for line in grid.splitlines()) <= 80
+    person = text_of(render.person_timetable(instance, schedule, "it1"))
+    assert "…" not in person
+    for word in ("Chinese", "Academy", "Sciences)", "马涛", "(Ma", "Tao)", "欧阳娜娜"):
+        assert word in person, word
+    room = text_of(render.room_timetable(instance, schedule, "BJ-TABLES-1"))
+    assert "…" not in room and "Technology" in room
+
+
+def test_the_key_does_not_send_a_room_view_back_to_room(monkeypatch: pytest.MonkeyPatch) -> None:
+    instance, schedule = _crowded_morning()
+    monkeypatch.setattr(render, "KEY_LIMIT", 1)
+    narrowed = " ".join(text_of(render.date_grid(instance, schedule, "2025-11-13", ["BJ-TABLES-1"])).split())
+    everything = " ".join(text_of(render.date_grid(instance, schedule, "2025-11-13")).split())
+    assert "for full names use --person or --format csv" in narrowed
+    assert "--room, --person" in everything

@@ -6,6 +6,7 @@ from typing import Any
 
 from conftest import (
     A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU,
+    A_AT_NINE_B_AT_HALF_PAST,
     make_instance,
     meeting,
     solve_and_verify,
@@ -96,19 +97,7 @@ def test_availability_window_is_respected() -> None:
 
 def test_no_common_availability_is_reported() -> None:
     """a is free only at 09:00, b only at 09:30: never together."""
-    people = [
-        {
-            "id": "a",
-            "name": "A",
-            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "09:30"}],
-        },
-        {
-            "id": "b",
-            "name": "B",
-            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:30", "end": "10:00"}],
-        },
-    ]
-    instance = make_instance(participants=people, meetings=[meeting("m", "a", "b")])
+    instance = make_instance(participants=A_AT_NINE_B_AT_HALF_PAST, meetings=[meeting("m", "a", "b")])
     schedule = solve_and_verify(instance)
     assert schedule.unscheduled[0].reason == "no common availability"
 

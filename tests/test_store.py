@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from scheduler import store
+from scheduler import parsing, store
 from scheduler.cli import app
 from scheduler.errors import InputError
 from scheduler.store import load_instance, write_schedule
@@ -72,6 +76,19 @@ EXPECTED = {
     "zero-capacity.yaml": ":13: venues[0].rooms[0].capacity: Input should be greater than or equal to 1",
     "zero-priority.yaml": ":19: meetings[0].priority: Input should be greater than or equal to 1",
     "zero-slot-minutes.yaml": ":4: event.slot_minutes: Input should be greater than or equal to 1",
+    "duplicate-section.yaml": ":21: meetings: key 'meetings' appears twice in one mapping (lines 18 and 21)",
+    "duplicate-key-in-flow.yaml": ":19: meetings[0].priority: key 'priority' appears twice in one mapping (both on",
+    "duplicate-key-nested.yaml": ":4: event.name: key 'name' appears twice in one mapping (lines 2 and 4)",
+    "deep-nesting.yaml": ":21: lists and mappings are nested more than 100 deep",
+    "slots-true.yaml": ":20: meetings[1].slots: Input should be a valid integer",
+    "slots-string.yaml": ":20: meetings[1].slots: Input should be a valid integer",
+    "slots-float.yaml": ":20: meetings[1].slots: Input should be a valid integer",
+    "capacity-string.yaml": ":13: venues[0].rooms[0].capacity: Input should be a valid integer",
+    "missing-meetings.yaml": ":1: meetings: missing required field 'meetings'",
+    "missing-participants.yaml": ":1: participants: missing required field 'participants'",
+    "date-as-number.yaml": ":9: venues[0].days[0].date: '20251113' is not a date as YYYY-MM-DD",
+    "schedule-given-as-instance.json": ": this is a schedule file, not an instance",
+    "whole-year-every-minute.yaml": ": the model would have up to 21,081,600 meeting options",
 }
 
 runner = CliRunner()
@@ -123,7 +140,7 @@ def test_huge_files_are_refused_quickly(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_unquoted_times_read_as_times_not_base_60() -> None:
     text = (DATA / "valid-base.yaml").read_text().replace('"09:00"', "09:00").replace('"10:00"', "10:00")
-    instance = store.Instance.model_validate(yaml.load(text, Loader=store._Loader))
+    instance = store.Instance.model_validate(yaml.load(text, Loader=parsing._Loader))
     assert instance.venues[0].days[0].sessions[0].start == "09:00"
 
 
@@ -167,7 +184,14 @@ def test_written_files_are_readable_by_others(tmp_path: Path) -> None:
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask
 
 
-def _mutate(data: Any, draw: st.DrawFn, depth: int = 0) -> Any:
+def _nested(depth: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value
+
+
+def _mutate(data: Any, draw: Callable[[st.SearchStrategy[Any]], Any], depth: int = 0) -> Any:
     """One random edit somewhere in the document: drop, retype or duplicate a value."""
     junk = st.one_of(
         st.none(),
@@ -179,6 +203,9 @@ def _mutate(data: Any, draw: st.DrawFn, depth: int = 0) -> Any:
         st.just("25:61"),
         st.just("2025-02-30"),
         st.just("p-99"),
+        st.just("9am"),
+        st.just("9999999:00"),
+        st.just(_nested(150)),
     )
     if isinstance(data, dict) and data and depth < 6:
         key = draw(st.sampled_from(sorted(data)))
@@ -279,3 +306,378 @@ def test_ctrl_c_during_a_long_solve_keeps_the_best_schedule(tmp_path: Path) -> N
     assert out.exists()
     code, output = invoke("check", str(instance), str(out))
     assert code == 0, output
+
+
+# ---- schedule files: validated as strictly as instances, by every command that reads one ----
+
+SCHEDULES = DATA / "invalid-schedules"
+SCHEDULE_EXPECTED = {
+    "cancelled-from-garbage.json": ": cancelled[0].from: '2025-11-13 10am' is not a local date-time as YYYY-MM-DDT",
+    "created-garbage.json": ": created: 'yesterday' is not an ISO date-time",
+    "date-garbage.json": ": assignments[0].date: 'garbage' is not a date as YYYY-MM-DD",
+    "date-impossible.json": ": assignments[0].date: '2025-02-30' is not a real date",
+    "deep-brackets.json": ":1: lists and mappings are nested more than 100 deep",
+    "deep-in-extra-field.json": ":38: lists and mappings are nested more than 100 deep",
+    "duplicate-key.json": ":8: key 'objective' appears twice in one object (lines 7 and 8)",
+    "end-huge.json": ": assignments[0].end: '9999999:00' is not a time of day as 'HH:MM'",
+    "ends-before-start.json": ": assignments[0]: ends (10:30) before it starts (11:00)",
+    "frozen-until-garbage.json": ": frozen_until: 'tomorrow' is not a local date-time",
+    "long-id.json": ": assignments[0].room: String should have at most 200 characters",
+    "objective-text.json": ": objective: Input should be a valid integer",
+    "start-9am.json": ": assignments[1].start: '9am' is not a time of day as 'HH:MM'",
+}
+
+
+@pytest.fixture(scope="module")
+def solved_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """instances/sample.yaml and a schedule solved (and verified) for it, shared read-only."""
+    folder = tmp_path_factory.mktemp("solved")
+    instance = folder / "sample.yaml"
+    instance.write_bytes((ROOT / "instances" / "sample.yaml").read_bytes())
+    code, output = invoke("solve", str(instance), "-t", "20", "-w", "2")
+    assert code == 0, output
+    schedule = folder / "sample.schedule.json"
+    assert invoke("check", str(instance), str(schedule))[0] == 0
+    return instance, schedule
+
+
+def schedule_commands(instance: Path, schedule: Path, good: Path, out: Path) -> list[list[str]]:
+    """Every command that reads a schedule file, with `schedule` in each place it can stand."""
+    return [
+        ["check", str(instance), str(schedule)],
+        ["timetable", str(instance), str(schedule), "--date", "2025-11-13"],
+        ["resolve", str(instance), "--previous", str(schedule), "--out", str(out), "-t", "2", "-w", "1"],
+        ["diff", str(schedule), str(good), "--instance", str(instance)],
+        ["diff", str(good), str(schedule), "--instance", str(instance)],
+    ]
+
+
+def test_every_broken_schedule_has_an_expectation() -> None:
+    assert sorted(p.name for p in SCHEDULES.iterdir()) == sorted(SCHEDULE_EXPECTED)
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [SCHEDULES / name for name in sorted(SCHEDULE_EXPECTED)]
+    + [
+        INVALID / name
+        for name in ("deep-nesting.yaml", "duplicate-section.yaml", "slots-true.yaml", "missing-meetings.yaml")
+    ],
+    ids=lambda path: path.name,
+)
+def test_broken_file_is_refused_by_every_command_that_reads_a_schedule(
+    broken: Path, solved_sample: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """check, timetable, resolve --previous and diff, with the broken schedule (or instance,
+    such as the 1,200-level YAML) in each place it can stand: exit 2, file and place named."""
+    instance, good = solved_sample
+    out = tmp_path / "resolved.json"
+    if broken.parent == SCHEDULES:
+        commands, message = schedule_commands(instance, broken, good, out), SCHEDULE_EXPECTED[broken.name]
+    else:
+        commands, message = schedule_commands(broken, good, good, out), EXPECTED[broken.name]
+    for args in commands:
+        code, output = invoke(*args)
+        assert code == 2 and f"{broken}{message}" in output, (args, output)
+        assert not out.exists()
+
+
+def test_schedule_and_instance_swapped_are_named(solved_sample: tuple[Path, Path]) -> None:
+    instance, schedule = solved_sample
+    code, output = invoke("check", str(schedule), str(instance))
+    assert code == 2
+    assert (
+        output.strip()
+        == f"{schedule}: this is a schedule file, not an instance; give the instance (YAML) first, then the schedule"
+    )
+    code, output = invoke("timetable", str(instance), str(instance))
+    assert code == 2 and f"{instance}: this is an instance file, not a schedule" in output
+
+
+# ---- special files: only regular files are read, and only as much as the limit ----
+
+
+@contextmanager
+def _fails_instead_of_hanging(seconds: int = 20) -> Iterator[None]:
+    def hung(*_: object) -> None:
+        raise AssertionError(f"still reading after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("kind", ["/dev/zero", "fifo", "link-to-fifo"])
+def test_devices_and_fifos_are_refused_without_reading(
+    kind: str, solved_sample: tuple[Path, Path], tmp_path: Path
+) -> None:
+    instance, schedule = solved_sample
+    special = Path(kind)
+    if kind != "/dev/zero":
+        special = tmp_path / "pipe"
+        os.mkfifo(special)
+        if kind == "link-to-fifo":
+            (tmp_path / "link.yaml").symlink_to(special)
+            special = tmp_path / "link.yaml"
+    with _fails_instead_of_hanging():
+        code, output = invoke("check", str(special), str(schedule))
+        assert code == 2 and f"{special}: is a" in output and "not an instance file" in output
+        code, output = invoke("timetable", str(instance), str(special))
+        assert code == 2 and "not a schedule file; only regular files are read" in output
+
+
+def test_the_size_limit_applies_to_what_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """/proc files say they are empty (st_size 0) yet hold text: the limit still holds."""
+    monkeypatch.setattr(store, "MAX_FILE_BYTES", 100)
+    status = Path("/proc/self/status")
+    if not status.exists():
+        pytest.skip("no /proc here")
+    assert status.stat().st_size == 0
+    code, output = invoke("check", str(status), str(status))
+    assert code == 2 and "file is over the limit of 100 bytes" in output
+
+
+# ---- versions: never lost, never overwritten, names taken literally ----
+
+
+def test_names_with_glob_characters_keep_every_schedule(tmp_path: Path) -> None:
+    instance = tmp_path / "ev[1].yaml"
+    instance.write_bytes((DATA / "valid-base.yaml").read_bytes())
+    for _ in range(4):
+        code, output = invoke("solve", str(instance), "-t", "10", "-w", "1")
+        assert code == 0, output
+    names = sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".json")
+    assert names == [f"ev[1].schedule.{v}json" for v in ("", "v1.", "v2.", "v3.")]
+    assert len({(tmp_path / n).stat().st_ino for n in names}) == 4
+    for name in names:
+        assert invoke("check", str(instance), str(tmp_path / name))[0] == 0
+    target = tmp_path / "ev[1].json"
+    for marker in range(4):
+        store.write_text_atomically(target, f"{marker}\n")
+    texts = sorted(
+        p.read_text()
+        for p in tmp_path.iterdir()
+        if p.name.startswith("ev[1].") and p.suffix == ".json" and "schedule" not in p.name
+    )
+    assert texts == ["0\n", "1\n", "2\n", "3\n"]
+
+
+def test_without_hard_links_the_copy_never_overwrites_a_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_links(*_: Any, **__: Any) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    target = tmp_path / "s.json"
+    (tmp_path / "s.v1.json").write_text("someone else's\n")
+    store.write_text_atomically(target, "first\n")
+    store.write_text_atomically(target, "second\n")
+    store.write_text_atomically(target, "third\n")
+    assert (tmp_path / "s.v1.json").read_text() == "someone else's\n"
+    assert (tmp_path / "s.v2.json").read_text() == "first\n"
+    assert (tmp_path / "s.v3.json").read_text() == "second\n"
+    assert target.read_text() == "third\n"
+
+
+def test_generate_keeps_an_earlier_yaml_with_its_own_extension(tmp_path: Path) -> None:
+    out = tmp_path / "g.yaml"
+    assert invoke("generate", "-n", "10", "-m", "5", "-o", str(out))[0] == 0
+    first = out.read_bytes()
+    code, output = invoke("generate", "-n", "10", "-m", "6", "-o", str(out))
+    assert code == 0 and "Earlier file kept as" in output
+    assert (tmp_path / "g.v1.yaml").read_bytes() == first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.v1.yaml", "g.yaml"]
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from scheduler.store import write_text_atomically
+target, name, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+for k in range(count):
+    write_text_atomically(target, f"{name}-{k}\\n")
+"""
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_eight_concurrent_writers_keep_every_file_exactly_once(round_: int, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "s.json"
+    writes = 10
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(target), f"w{n}", str(writes)], cwd=ROOT) for n in range(8)
+    ]
+    assert [w.wait(timeout=120) for w in writers] == [0] * 8
+    texts = sorted(p.read_text() for p in target.parent.iterdir())
+    assert texts == sorted(f"w{n}-{k}\n" for n in range(8) for k in range(writes))
+
+
+def test_eight_concurrent_solves_to_one_out_keep_every_schedule(tmp_path: Path) -> None:
+    base = (DATA / "valid-base.yaml").read_text()
+    instances = []
+    for n in range(8):
+        instance = tmp_path / f"event{n}.yaml"
+        instance.write_text(base.replace("Broken on purpose", f"Event {n}"))
+        instances.append(instance)
+    out = tmp_path / "out" / "s.json"
+    solves = [
+        subprocess.Popen(
+            [sys.executable, "-m", "scheduler", "solve", str(i), "--out", str(out), "-t", "20", "-w", "1"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for i in instances
+    ]
+    for process in solves:
+        _, stderr = process.communicate(timeout=180)
+        assert process.returncode == 0, stderr.decode()
+    kept = list(out.parent.iterdir())
+    assert len(kept) == 8
+    by_instance = {store.load_schedule(path).instance: path for path in kept}
+    assert sorted(by_instance) == sorted(map(str, instances))
+    for solved_for, path in by_instance.items():
+        assert invoke("check", solved_for, str(path))[0] == 0
+
+
+# ---- --out: refused before solving when it is an input or cannot be a written file ----
+
+
+def _no_solving(monkeypatch: pytest.MonkeyPatch) -> None:
+    import scheduler.solver.pipeline
+
+    def must_not_run(*_: Any, **__: Any) -> None:
+        raise AssertionError("solved before refusing --out")
+
+    monkeypatch.setattr(scheduler.solver.pipeline, "solve", must_not_run)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        *("instance", "instance-by-link", "instance-by-relative-path"),
+        *("device", "fifo", "link-to-fifo", "directory", "under-a-file", "dangling-link"),
+    ],
+)
+def test_unsafe_out_is_refused_before_solving(
+    case: str, sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_solving(monkeypatch)
+    before = sample_copy.read_bytes()
+    target = {
+        "instance": sample_copy,
+        "device": Path("/dev/null"),
+        "fifo": tmp_path / "pipe",
+        "directory": tmp_path,
+        "under-a-file": sample_copy / "s.json",
+    }.get(case, tmp_path / "link.json")
+    if case in ("fifo", "link-to-fifo"):
+        os.mkfifo(tmp_path / "pipe")
+    if case == "link-to-fifo":
+        target.symlink_to(tmp_path / "pipe")
+    if case == "instance-by-link":
+        target.symlink_to(sample_copy)
+    if case == "dangling-link":
+        target.symlink_to(tmp_path / "nowhere" / "x.json")
+    if case == "instance-by-relative-path":
+        (tmp_path / "sub").mkdir()
+        monkeypatch.chdir(tmp_path / "sub")
+        target = Path("..") / sample_copy.name
+    code, output = invoke("solve", str(sample_copy), "--out", str(target), "-t", "5")
+    assert code == 2, output
+    assert output.startswith(f"--out: {target}: "), output
+    assert sample_copy.read_bytes() == before
+    assert Path("/dev/null").is_char_device()
+    assert not any(p.name.endswith(".tmp") or ".schedule" in p.name for p in tmp_path.iterdir())
+
+
+def test_out_in_a_place_that_cannot_be_written_is_refused(
+    sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_solving(monkeypatch)
+    if os.geteuid() == 0:  # root writes through permissions: use a place no one can write
+        target = Path("/proc/schedule.json")
+    else:
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        target = locked / "s.json"
+    code, output = invoke("solve", str(sample_copy), "--out", str(target), "-t", "5")
+    assert code == 2 and output.startswith(f"--out: {target}: cannot write in"), output
+    assert not target.exists()
+
+
+def test_resolve_refuses_the_instance_as_out(solved_sample: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    _no_solving(monkeypatch)
+    instance, schedule = solved_sample
+    before = instance.read_bytes()
+    code, output = invoke("resolve", str(instance), "--previous", str(schedule), "--out", str(instance))
+    assert code == 2 and output.startswith(f"--out: {instance}: is the input file"), output
+    assert instance.read_bytes() == before
+
+
+def test_a_write_failing_after_the_solve_keeps_the_schedule_elsewhere(
+    sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(*_: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store, "write_text_atomically", disk_full)
+    target = tmp_path / "s.json"
+    code, output = invoke("solve", str(sample_copy), "--out", str(target), "-t", "20", "-w", "2")
+    assert code == 1, output
+    match = re.search(r"could not write \S+: No space left on device; the result is kept in (\S+)", output)
+    assert match, output
+    kept = Path(match.group(1))
+    try:
+        assert invoke("check", str(sample_copy), str(kept))[0] == 0
+    finally:
+        kept.unlink()
+    assert not target.exists()
+
+
+# ---- fuzzing schedule files: structure and bytes, through every command that reads one ----
+
+
+def _fuzzed_schedule_never_crashes(text: bytes, solved: tuple[Path, Path]) -> None:
+    instance, good = solved
+    before = (instance.read_bytes(), good.read_bytes())
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.json"
+        path.write_bytes(text)
+        for args in schedule_commands(instance, path, good, Path(folder) / "out.json"):
+            code, _ = invoke(*args)
+            assert code in (0, 1, 2), args
+    assert (instance.read_bytes(), good.read_bytes()) == before
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_mutated_schedules_never_crash(data: st.DataObject, solved_sample: tuple[Path, Path]) -> None:
+    schedule = json.loads(solved_sample[1].read_text())
+    for _ in range(data.draw(st.integers(1, 3))):
+        schedule = _mutate(schedule, data.draw)
+    _fuzzed_schedule_never_crashes(json.dumps(schedule).encode(), solved_sample)
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_corrupted_schedule_bytes_never_crash(data: st.DataObject, solved_sample: tuple[Path, Path]) -> None:
+    raw = bytearray(solved_sample[1].read_bytes())
+    for _ in range(data.draw(st.integers(1, 8))):
+        at = data.draw(st.integers(0, len(raw) - 1))
+        raw[at : at + 1] = data.draw(st.sampled_from([b"[", b"{", b'"', b"\x00", b"\xff"]) | st.binary(max_size=3))
+    _fuzzed_schedule_never_crashes(bytes(raw), solved_sample)
+
+
+def test_an_out_name_too_long_for_its_versions_is_refused_before_solving(tmp_path: Path) -> None:
+    """245 letters pass the system's 255-byte limit, but not with '.tmp' and '.v1' added: refuse first."""
+    from scheduler.store import check_output_target
+
+    target = tmp_path / ("a" * 245 + ".json")
+    with pytest.raises(InputError, match="the file name is 250 bytes"):
+        check_output_target(target)
+    assert not target.exists()

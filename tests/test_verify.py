@@ -8,7 +8,7 @@ import pytest
 from conftest import make_instance, meeting
 
 from scheduler.solution import Assignment, Cancellation, Schedule, Unscheduled
-from scheduler.verify import verify
+from scheduler.verify import review, verify
 
 VENUES: list[dict[str, Any]] = [
     {
@@ -172,3 +172,49 @@ def test_a_run_longer_than_max_consecutive_is_named_with_who_and_when() -> None:
         "d has 2 meeting slots in a row on 2025-11-13 from 09:00 to 10:00 (bd, cd) without a break: "
         "max_consecutive is 1",
     ]
+
+
+# ---- History: what a frozen moment may excuse, and what it never does ----
+
+
+def test_meetings_off_the_grid_overlap_by_real_minutes() -> None:
+    """ab 09:00-09:30 and cd 09:15-09:45 in one room share no grid tick but overlap: rule 3."""
+    clash = schedule_of(place("ab", room="T-1"), place("cd", start="09:15", end="09:45", room="T-1"))
+    assert "3" in rules(clash)
+    shared = schedule_of(place("ab", room="T-1"), place("bd", start="09:15", end="09:45", room="T-2"))
+    assert "4" in rules(shared)  # b in both
+
+
+def test_a_frozen_moment_alone_excuses_nothing() -> None:
+    """History that breaks availability (c is free only 09:00-09:30) is excused only when the
+    schedule it was re-solved from confirms it; a bare frozen_until in the future confirms nothing."""
+    late = place("cd", start="09:30", end="10:00", room="T-2")
+    claimed = schedule_of(late, frozen_until="2099-01-01T00:00")
+    bare = review(INSTANCE, claimed)
+    assert any(v.rule == "5" and "no earlier schedule confirms" in v.message for v in bare.violations)
+    confirmed = review(INSTANCE, claimed, previous=schedule_of(late))
+    assert confirmed.violations == [] and [v.rule for v in confirmed.warnings] == ["5"]
+
+
+def test_cancellations_cannot_count_from_after_the_frozen_moment() -> None:
+    gone = Cancellation(kind="participant", id="c", from_="2025-11-13T09:30")
+    lowered = schedule_of(place("ab"), cancelled=[gone], frozen_until="2025-11-13T09:00")
+    assert any("after frozen_until" in v.message for v in verify(INSTANCE, lowered))
+    removed = schedule_of(place("ab"), cancelled=[gone])
+    assert any("after frozen_until" in v.message for v in verify(INSTANCE, removed))
+
+
+def test_a_cancellation_twice_or_of_an_unknown_room_is_refused() -> None:
+    twice = [Cancellation(kind="participant", id="c"), Cancellation(kind="participant", id="c", from_=None)]
+    assert "cancel" in rules(schedule_of(place("ab"), cancelled=twice))
+    ghost = [Cancellation(kind="room", id="ghost-room")]
+    assert "ids" in rules(schedule_of(place("ab"), cancelled=ghost))
+
+
+def test_a_history_meeting_without_its_people_list_still_loses_who_cancelled_before_it() -> None:
+    """d cancelled from 09:00 (a moment: this version's file). bd at 09:30 lists nobody: d is not
+    counted in it, so b and d's other meetings are judged without d, and bd has one person left."""
+    gone = Cancellation(kind="participant", id="d", from_="2025-11-13T09:00")
+    history = schedule_of(place("bd", start="09:30", end="10:00"), cancelled=[gone], frozen_until="2025-11-13T10:00")
+    report = review(INSTANCE, history, previous=history)
+    assert any("fewer than two participants" in v.message for v in report.warnings)

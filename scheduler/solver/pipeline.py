@@ -38,6 +38,7 @@ from scheduler.solver.ortools.model import ScheduleModel, min_bound
 from scheduler.solver.ortools.objective import FAIR_LEVELS, later_phases
 from scheduler.solver.prepared import Prepared
 from scheduler.solver.request import NoSchedule, Pin, Progress, SolveOutcome, SolveParams, SolveRequest
+from scheduler.solver.required import solve_with_required
 
 OPTIONS_BUILT_PER_SECOND = 35_000
 """Measured model-building speed (1,000 x 5,000: 126k options in 3.5 s), to budget the polish."""
@@ -67,6 +68,8 @@ def solve(
     on_progress: Callable[[Progress], None] | None = None,
 ) -> SolveOutcome:
     """Draft, bound and solve; `params.time_limit` covers all of it."""
+    if request.required:
+        return solve_with_required(request, params)  # the stages before the full model do not know it
     return _Pipeline(request, params, on_progress).run()
 
 
@@ -209,6 +212,23 @@ class _Pipeline:
             if count[pid] < max(FAIR_LEVELS, instance.participant_by_id[pid].min_meetings or 0)
         }
 
+    def _free_ticks_with_history(self) -> Callable[[str, dt.date, str], frozenset[int] | None]:
+        """Each person's free slots, plus those frozen history holds (edits may have narrowed them)."""
+        instance = self.request.instance
+        held: dict[tuple[str, dt.date, str], set[int]] = defaultdict(set)
+        step = instance.event.slot_minutes
+        for pin in self.request.pins.values():
+            if pin.forced and pin.meeting in self.people:
+                for pid in self.people[pin.meeting]:
+                    held[(pid, pin.option.date, pin.option.city)].update(range(pin.option.start, pin.option.end, step))
+
+        def free_ticks(pid: str, date: dt.date, city: str) -> frozenset[int] | None:
+            free = instance.free_ticks(pid, date, city)
+            extra = held.get((pid, date, city))
+            return free if free is None or not extra else free | extra
+
+        return free_ticks
+
     def _first_draft(self) -> None:
         """A first complete schedule in about a second: pins and hint kept where they fit, the rest greedy."""
         self.report("first draft")
@@ -250,8 +270,12 @@ class _Pipeline:
             {mid: _with_pin(opts, pins.get(mid)) for mid, opts in self.options.items()},
             self.people,
             list(self.request.instance.rooms),
+            free_ticks_of=self._free_ticks_with_history(),
+            cap_of=self.request.max_meetings,
         )
         lp = solve_lp(self.agg, time_limit=self.left(0.3))
+        if lp is not None and lp.bound < self.value(self.best):
+            lp = None  # below a schedule we hold: not a proof (a bug to report, never to trust)
         if lp is not None:
             self.bound, self.lp_values = lp.bound, lp.values
         self.report("estimating the best possible", bound=self.bound)

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Mapping
 
 from scheduler.model import Option
-from scheduler.solver.request import SolveOutcome, SolveRequest
+from scheduler.solver.request import NoSchedule, SolveOutcome, SolveRequest
 
 
 class Prepared:
@@ -44,6 +44,16 @@ class Prepared:
                 self.reasons[idx] = (
                     "every possible time is before the frozen time" if options else instance.why_impossible(effective)
                 )
+        self._check_required()
+
+    def _check_required(self) -> None:
+        """A required meeting that cannot be placed at all makes the request impossible: say why."""
+        for mid in sorted(self.request.required):
+            idx = self.index.get(mid)
+            if idx is None:
+                raise NoSchedule(f"required meeting {mid} is cancelled or not in the instance")
+            if idx in self.reasons:
+                raise NoSchedule(f"required meeting {mid} cannot be placed: {self.reasons[idx]}")
 
     def options_by_id(self) -> dict[str, list[Option]]:
         return {m.id: self.options[i] for i, m in enumerate(self.meetings)}

@@ -42,6 +42,8 @@ class SolveRequest:
     (an edit cannot undo the past), less the history the solver does not hold as a pin."""
     busy: dict[tuple[str, dt.date], tuple[str, frozenset[int]]] = field(default_factory=dict)
     """(participant, date) -> (city, minutes) taken by history the solver does not hold as a pin."""
+    required: set[str] = field(default_factory=set)
+    """Meeting ids that must be scheduled (`schedule explain` forces one in to see what it displaces)."""
 
     meetings_elsewhere: dict[str, int] = field(default_factory=dict)
     """Participant id -> meetings they keep outside this request's model (a per-date pass: their

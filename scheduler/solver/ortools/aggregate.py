@@ -67,8 +67,15 @@ def build_aggregate(
     options: dict[str, list[Option]],
     participants_of: dict[str, list[str]],
     rooms: list[Room],
+    free_ticks_of: Callable[[str, dt.date, str], frozenset[int] | None] | None = None,
+    cap_of: Callable[[str], int | None] | None = None,
 ) -> Aggregate:
+    """The relaxation's rows and columns. `free_ticks_of` and `cap_of` default to the instance's
+    availability and max_meetings; a re-solve widens them to what frozen history already holds,
+    or the relaxation would exclude the history it must contain and bound below it."""
     step = instance.event.slot_minutes
+    free_of = free_ticks_of or instance.free_ticks
+    limit_of = cap_of or (lambda pid: instance.participant_by_id[pid].max_meetings)
     agg = Aggregate()
     places = {m.id: sorted({(block_of(o), o.city) for o in options[m.id]}) for m in meetings}
     cities_on: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
@@ -89,7 +96,7 @@ def build_aggregate(
         room_ticks[(session.venue, session.date)] += len(ticks)
 
     def free_ticks(pid: str, city: str, date: dt.date, ticks: Iterable[int]) -> int:
-        free = instance.free_ticks(pid, date, city)
+        free = free_of(pid, date, city)
         return sum(1 for t in ticks if free is None or t in free)
 
     def row(key: RowKey, rhs: float | Callable[[], float]) -> list[tuple[int, int]]:
@@ -124,7 +131,7 @@ def build_aggregate(
                 row(("person-block", pid, block), in_block).append((j, m.slots))
                 in_city = partial(free_ticks, pid, city, date, ticks_in_city[(city, date)])
                 row(("person-day-city", pid, date, city), in_city).append((j, m.slots))
-                cap = instance.participant_by_id[pid].max_meetings
+                cap = limit_of(pid)
                 row(("person", pid), math.inf if cap is None else cap).append((j, 1))
                 flag_column = flags.get((pid, date, city))
                 if flag_column is not None:

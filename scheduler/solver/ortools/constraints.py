@@ -156,6 +156,13 @@ def _stays(v: Variables, choice: Choice) -> bool:
     return pin.forced or v.request.max_moves == 0
 
 
+def required_meetings(v: Variables) -> None:
+    """Each meeting of `request.required` is scheduled (Prepared refuses one with no place)."""
+    for idx, choice_ids in enumerate(v.meeting_choices):
+        if v.prepared.meetings[idx].id in v.request.required:
+            v.model.add_exactly_one(v.literals[c] for c in choice_ids)
+
+
 def placed_count(v: Variables) -> None:
     """`placed` counts the scheduled meetings (progress only; constrains nothing)."""
     v.placed = v.model.new_int_var(0, len(v.prepared.meetings), "placed")
@@ -170,6 +177,7 @@ RULES: tuple[Callable[[Variables], None], ...] = (
     max_meetings,
     pins,
     breaks,
+    required_meetings,
     placed_count,
 )
 """Every constraint, in the order the model adds them."""

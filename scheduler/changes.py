@@ -1,0 +1,122 @@
+"""What changed between two schedules of one event, whom to tell, and why, in an organiser's words.
+
+Read by `resolve` (its change list), `diff` and the exports; plain Python, no solver. Causes
+name people as organisers say them, so a change can be passed on as it stands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from scheduler.attendance import attendees
+from scheduler.model import Instance
+from scheduler.solution import Cancellation, Change, Schedule
+
+
+def same_event(instance: Instance, previous: Schedule) -> bool:
+    """An edited (even renamed) instance keeps its event; a schedule of another event is refused.
+
+    The name alone cannot decide: organisers rename events. The requests and the people
+    can: at least half of the previous schedule's meetings must still be in the instance,
+    and at least half of the people it names.
+    """
+    ids = {a.meeting for a in previous.assignments} | {u.meeting for u in previous.unscheduled}
+    ids |= {c.id for c in previous.cancelled if c.kind == "meeting"}
+    if not ids:
+        return previous.event in (None, instance.event.name)
+    kept = len(ids & set(instance.meeting_by_id)) * 2 >= len(ids)
+    people = {p for a in previous.assignments for p in a.participants or []}
+    people |= {c.id for c in previous.cancelled if c.kind == "participant"}
+    known = not people or len(people & set(instance.participant_by_id)) * 2 >= len(people)
+    return kept and known
+
+
+def name_of(instance: Instance, pid: str) -> str:
+    """The name an organiser says aloud; the id only where the instance no longer has the person."""
+    person = instance.participant_by_id.get(pid)
+    return person.name if person is not None else pid
+
+
+def cause_of(instance: Instance, cancellation: Cancellation) -> str:
+    if cancellation.kind == "participant":
+        return f"{name_of(instance, cancellation.id)} can no longer attend"
+    if cancellation.kind == "room":
+        return f"room {cancellation.id} closed"
+    return "the meeting was cancelled"
+
+
+def people_text(instance: Instance, pids: list[str]) -> str:
+    names = [name_of(instance, p) for p in pids]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _no_longer(instance: Instance, pids: list[str]) -> str:
+    return f"{people_text(instance, pids)} no longer {'attends' if len(pids) == 1 else 'attend'}"
+
+
+def _joins(instance: Instance, pids: list[str]) -> str:
+    return f"{people_text(instance, pids)} now {'joins' if len(pids) == 1 else 'join'} this meeting"
+
+
+def diff(
+    instance: Instance, before: Schedule, after: Schedule, causes: Mapping[str, str] | None = None
+) -> list[Change]:
+    """What changed from `before` to `after`, whom to tell and why, in instance order."""
+    causes = dict(causes or {})
+    new_cancels = [c for c in after.cancelled if (c.kind, c.id) not in {(d.kind, d.id) for d in before.cancelled}]
+    for c in new_cancels:
+        if c.kind == "participant":
+            for held in before.assignments:
+                if c.id in attendees(instance, before.cancelled, held, before.frozen_until):
+                    causes.setdefault(held.meeting, cause_of(instance, c))
+        elif c.kind == "room":
+            for held in before.assignments:
+                if held.room == c.id:
+                    causes.setdefault(held.meeting, cause_of(instance, c))
+        elif c.kind == "meeting":
+            causes.setdefault(c.id, cause_of(instance, c))
+    gone_people = {c.id for c in after.cancelled if c.kind == "participant"}
+    cancelled_now = {c.id for c in after.cancelled if c.kind == "meeting"}
+    old, new = before.assignment_by_meeting, after.assignment_by_meeting
+    changes: list[Change] = []
+    order = [m.id for m in instance.meetings] + sorted(set(old) - set(instance.meeting_by_id))
+    for mid in order:
+        a, b = old.get(mid), new.get(mid)
+        if a is None and b is None:
+            continue
+        people_before = attendees(instance, before.cancelled, a, before.frozen_until) if a is not None else []
+        people_after = attendees(instance, after.cancelled, b, after.frozen_until) if b is not None else []
+        left = [p for p in people_before if p not in people_after]
+        joined = [p for p in people_after if p not in people_before]
+        if a is not None and b is not None:
+            if a.place_key() == b.place_key() and a.end == b.end and not left and not joined:
+                continue
+            if a.place_key() != b.place_key():
+                kind, cause = "moved", causes.get(mid, "moved to fit the changes")
+            elif a.end != b.end:
+                kind, cause = "resized", causes.get(mid, f"now ends at {b.end} instead of {a.end}")
+            elif left:
+                kind = "left"
+                cause = causes.get(mid) or _no_longer(instance, left)
+            else:
+                kind, cause = "added", _joins(instance, joined)
+            edited_out = [p for p in left if p not in gone_people]  # cancellations are in the cause already
+            if edited_out and kind != "left":
+                cause += f"; {_no_longer(instance, edited_out)}"
+            if joined and kind != "added":
+                cause += f"; {_joins(instance, joined)}"
+            notify = people_after + [p for p in left if p not in gone_people and p in instance.participant_by_id]
+        elif a is None:
+            kind, cause = "added", causes.get(mid, "a place became free")
+            notify = people_after
+        else:
+            kind = "cancelled" if mid in cancelled_now or mid not in instance.meeting_by_id else "dropped"
+            cause = causes.get(mid, "its place is needed for higher-priority meetings")
+            notify = [p for p in people_before if p not in gone_people and p in instance.participant_by_id]
+        changes.append(Change(meeting=mid, change=kind, before=a, after=b, notify=notify, cause=cause))  # type: ignore[arg-type]
+    return changes
+
+
+def moved_without_cause(changes: list[Change], affected: Mapping[str, str]) -> list[str]:
+    """Meetings that moved or vanished though nothing forced them to: zero by default."""
+    return [c.meeting for c in changes if c.change in ("moved", "dropped") and c.meeting not in affected]

@@ -1,0 +1,384 @@
+"""Why a request is where it is, or why it is not scheduled, in sentences an organiser can repeat.
+
+The reasons are read from the instance and the schedule: whose availability rules a time
+out, which meeting holds a person or a room then, whose `max_meetings` is used up and by
+what, who is in another city that day. What forcing an unscheduled request in would cost
+comes from a solve with it required (`scheduler.forcing`); only that solve loads OR-Tools,
+and only when asked for.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from scheduler.attendance import attendees
+from scheduler.model import Instance, Meeting, Option, Session, to_clock, to_minutes
+from scheduler.solution import Assignment, Schedule
+
+if TYPE_CHECKING:
+    from scheduler.forcing import Forced
+
+CANCELLED = "cancelled"
+NO_PLACE = "no session fits it"
+NO_ROOM = "no room large enough"
+NO_COMMON_TIME = "no common availability"
+FROZEN = "only before the frozen time"
+MAX_MEETINGS = "max_meetings reached"
+ONE_CITY = "one city per date"
+LOST = "lost to higher-priority meetings"
+TAKEN = "its times are taken"
+FITS = "a place is free"
+SCHEDULED = "scheduled"
+KINDS = (CANCELLED, NO_PLACE, NO_ROOM, NO_COMMON_TIME, FROZEN, MAX_MEETINGS, ONE_CITY, LOST, TAKEN, FITS)
+"""Why a request is unscheduled, from the request alone (first five) to the schedule around it."""
+
+
+@dataclass(frozen=True)
+class Explanation:
+    meeting: str
+    kind: str
+    headline: str
+    """One sentence: the reason, or where the meeting is."""
+    details: list[str] = field(default_factory=list)
+    forced: Forced | None = None
+    sentences: list[str] = field(default_factory=list)
+    """The forced solve's outcome in words (empty when not solved)."""
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Why one option is not open: a person held by a meeting, a person elsewhere, or full rooms."""
+
+    what: str  # "busy", "elsewhere", "rooms"
+    person: str | None
+    meetings: tuple[str, ...]
+
+
+class Explainer:
+    """The schedule's occupancy (who and which room is held when, by what), built once per schedule."""
+
+    def __init__(self, instance: Instance, schedule: Schedule) -> None:
+        self.instance = instance
+        self.schedule = schedule
+        self.step = instance.event.slot_minutes
+        self.by_id = schedule.assignment_by_meeting
+        self.gone_people = {c.id for c in schedule.cancelled if c.kind == "participant"}
+        self.cancelled_meetings = {c.id for c in schedule.cancelled if c.kind == "meeting"}
+        self.closed_rooms = {c.id for c in schedule.cancelled if c.kind == "room"}
+        self.people: dict[str, list[str]] = {}
+        self.person_at: dict[tuple[str, str, int], str] = {}
+        self.room_at: dict[tuple[str, str, int], str] = {}
+        self.cities: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self.held: dict[str, list[str]] = defaultdict(list)
+        for a in sorted(schedule.assignments, key=lambda a: (a.date, a.start, a.meeting)):
+            people = self.people[a.meeting] = attendees(instance, schedule.cancelled, a, schedule.frozen_until)
+            for tick in self.ticks(a):
+                self.room_at[(a.room, a.date, tick)] = a.meeting
+                for pid in people:
+                    self.person_at[(pid, a.date, tick)] = a.meeting
+            for pid in people:
+                self.cities[(pid, a.date)][a.city].append(a.meeting)
+                self.held[pid].append(a.meeting)
+
+    def ticks(self, a: Assignment | Option) -> range:
+        if isinstance(a, Option):
+            return range(a.start, a.end, self.step)
+        return range(to_minutes(a.start), to_minutes(a.end), self.step)
+
+    # ---- words ----
+
+    def who(self, pid: str) -> str:
+        person = self.instance.participant_by_id.get(pid)
+        if person is None:
+            return pid
+        return f"{person.name} ({person.organisation})" if person.organisation else person.name
+
+    def _people(self, pids: Iterable[str]) -> str:
+        return _and([self.who(p) for p in pids])
+
+    # ---- the request alone ----
+
+    def request_people(self, meeting: Meeting) -> list[str]:
+        """The request's people less those cancelled."""
+        return [p for p in meeting.participants if p not in self.gone_people]
+
+    def options(self, meeting: Meeting) -> list[Option]:
+        """Where the request could go by the instance alone (people, rooms, availability)."""
+        return self.instance.meeting_options(meeting.with_participants(self.request_people(meeting)))
+
+    def open_options(self, meeting: Meeting) -> list[Option]:
+        frozen = self.schedule.frozen_until
+        options = self.options(meeting)
+        if frozen is None:
+            return options
+        return [o for o in options if f"{o.date.isoformat()}T{to_clock(o.start)}" >= frozen[:16]]
+
+    def _no_place(self, meeting: Meeting, people: list[str]) -> Explanation:
+        """Why the request has no possible time at all, from the instance alone."""
+        instance = self.instance
+        size = len(people)
+        length = meeting.slots * self.step
+        sessions = [s for s in instance.sessions if meeting.city is None or s.city == meeting.city]
+        where = f" in {meeting.city}" if meeting.city else ""
+        if not sessions:
+            return Explanation(meeting.id, NO_PLACE, f"The event has no session in {meeting.city}, where it must be.")
+        roomy = [s for s in sessions if instance.largest_room[s.venue] >= size]
+        if not roomy:
+            biggest = max((r for s in sessions for r in instance.venue_rooms[s.venue]), key=lambda r: r.capacity)
+            return Explanation(
+                meeting.id,
+                NO_ROOM,
+                f"No room is large enough: it needs seats for {size} people and the largest room{where} "
+                f"({biggest.id} at {biggest.venue}) seats {biggest.capacity}.",
+                [f"Its people: {self._people(people)}."],
+            )
+        if all(s.end - s.start < length for s in roomy):
+            longest = max(s.end - s.start for s in roomy)
+            return Explanation(
+                meeting.id, NO_PLACE, f"It lasts {length} min, longer than any session (at most {longest} min)."
+            )
+        details = [f"{self.who(p)}: {self._availability(p)}." for p in people]
+        alone = [p for p in people if not self._has_time(meeting, [p], roomy)]
+        if alone:
+            headline = f"{self._people(alone)} {'is' if len(alone) == 1 else 'are'} not available in any session{where}"
+            return Explanation(meeting.id, NO_COMMON_TIME, f"No common availability: {headline}.", details)
+        pairs = [pair for pair in itertools.combinations(people, 2) if not self._has_time(meeting, list(pair), roomy)]
+        if pairs:
+            apart = "; ".join(f"{self.who(p)} and {self.who(q)}" for p, q in pairs)
+            headline = f"No common availability: {apart} are never free at the same time and place{where}."
+        else:
+            headline = f"No common availability: the {size} people are never all free at the same time{where}."
+        if meeting.slots > 1:
+            headline = headline[:-1] + f" for {length} min."
+        return Explanation(meeting.id, NO_COMMON_TIME, headline, details)
+
+    def _has_time(self, meeting: Meeting, people: list[str], sessions: list[Session]) -> bool:
+        length = meeting.slots * self.step
+        return any(
+            all(self.instance.is_available(p, s.date, s.city, t, t + length) for p in people)
+            for s in sessions
+            for t in self.instance.slot_starts(s, meeting.slots)
+        )
+
+    def _availability(self, pid: str) -> str:
+        person = self.instance.participant_by_id[pid]
+        if person.available is None:
+            return "available at any time"
+        if not person.available:
+            return "available at no time"
+        windows = [
+            f"{w.date} {w.city} {w.start}-{w.end}" if w.start else f"{w.date} {w.city} all day"
+            for w in sorted(person.available, key=lambda w: (w.date, w.start or ""))
+        ]
+        return "available only " + ", ".join(windows)
+
+    # ---- the schedule around it ----
+
+    def blocks(self, meeting: Meeting, people: list[str], option: Option) -> list[_Block]:
+        """What keeps `option` from the meeting in this schedule (its own place excluded)."""
+        date = option.date.isoformat()
+        found: list[_Block] = []
+        for pid in people:
+            elsewhere = {
+                city: mids
+                for city, mids in self.cities.get((pid, date), {}).items()
+                if city != option.city and any(m != meeting.id for m in mids)
+            }
+            for mids in elsewhere.values():
+                found.append(_Block("elsewhere", pid, tuple(mids)))
+            busy = {self.person_at.get((pid, date, t)) for t in self.ticks(option)} - {None, meeting.id}
+            if busy and not elsewhere:
+                found.append(_Block("busy", pid, tuple(sorted(b for b in busy if b is not None))))
+        if not found:
+            rooms = [
+                r
+                for r in self.instance.venue_rooms[option.venue]
+                if r.capacity >= len(people) and r.id not in self.closed_rooms
+            ]
+            holders = {self.room_at.get((r.id, date, t)) for r in rooms for t in self.ticks(option)}
+            if all(
+                any(self.room_at.get((r.id, date, t)) not in (None, meeting.id) for t in self.ticks(option))
+                for r in rooms
+            ):
+                found.append(_Block("rooms", None, tuple(sorted(h for h in holders if h and h != meeting.id))))
+        return found
+
+    def explain(self, mid: str) -> Explanation:
+        """The reason in words, without solving: where it is, or why it is not scheduled."""
+        meeting = self.instance.meeting_by_id[mid]
+        if mid in self.by_id:
+            return self._scheduled(meeting)
+        people = self.request_people(meeting)
+        if mid in self.cancelled_meetings or len(people) < 2:
+            gone = [p for p in meeting.participants if p in self.gone_people]
+            why = (
+                f"Cancelled: {self._people(gone)} can no longer attend, which leaves fewer than two people."
+                if len(people) < 2
+                else "The meeting was cancelled."
+            )
+            return Explanation(mid, CANCELLED, why)
+        if not self.options(meeting):
+            return self._no_place(meeting, people)
+        options = self.open_options(meeting)
+        if not options:
+            return Explanation(
+                mid,
+                FROZEN,
+                f"Every time its people share is before the frozen time {self.schedule.frozen_until}: "
+                "that part of the event has happened.",
+            )
+        full = []
+        for pid in people:
+            cap = self.instance.participant_by_id[pid].max_meetings
+            if cap is not None and len(self.held[pid]) >= cap:
+                full.append((pid, cap))
+        if full:
+            details = [
+                f"{self.who(pid)} may have at most {cap} meeting(s) and has: "
+                + ", ".join(self.brief(m, pid) for m in self.held[pid])
+                + "."
+                for pid, cap in full
+            ]
+            reached = "; ".join(f"{self.who(pid)} already has {cap}, the most allowed" for pid, cap in full)
+            return Explanation(mid, MAX_MEETINGS, f"max_meetings reached: {reached}.", details)
+        per_option = [(o, self.blocks(meeting, people, o)) for o in options]
+        free = [o for o, found in per_option if not found]
+        if free:
+            return Explanation(
+                mid,
+                FITS,
+                f"A place is free for it now ({_spans(free, self.step)}): the solve did not reach it "
+                "(the schedule is not proven optimal) or the schedule changed since.",
+            )
+        details = self._block_lines(per_option)
+        if all(any(b.what == "elsewhere" for b in found) for _, found in per_option):
+            return Explanation(
+                mid,
+                ONE_CITY,
+                "One city per date: on every date it could happen, one of its people is in another city "
+                "for other meetings.",
+                details,
+            )
+        blockers = {m for _, found in per_option for b in found if b.what == "busy" for m in b.meetings}
+        lower = sorted(m for m in blockers if self.priority([m]) < meeting.priority)
+        if lower or not blockers:
+            headline = "Its times are all taken by other meetings or full rooms."
+            if lower:
+                headline = (
+                    f"Its times are all taken by other meetings, some of lower priority than its {meeting.priority} "
+                    f"({', '.join(lower)}): making room for it moves or drops others."
+                )
+            return Explanation(mid, TAKEN, headline, details)
+        return Explanation(
+            mid,
+            LOST,
+            f"Lost to higher-priority meetings: at every time its people are free, one of them is in a meeting "
+            f"of equal or higher priority than its {meeting.priority} ({len(blockers)} meeting(s), below).",
+            details,
+        )
+
+    def _block_lines(self, per_option: list[tuple[Option, list[_Block]]]) -> list[str]:
+        """Per person, the meetings that hold them (or the city they are in); then the full rooms."""
+        busy: dict[str, set[str]] = defaultdict(set)
+        away: dict[tuple[str, str], set[str]] = defaultdict(set)
+        full: list[Option] = []
+        for option, found in per_option:
+            for b in found:
+                if b.what == "busy" and b.person is not None:
+                    busy[b.person].update(b.meetings)
+                elif b.what == "elsewhere" and b.person is not None:
+                    away[(b.person, option.date.isoformat())].update(b.meetings)
+                else:
+                    full.append(option)
+        lines = []
+        for (pid, date), mids in sorted(away.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            city = self.by_id[min(mids)].city
+            lines.append(
+                f"On {date} {self.who(pid)} is in {city} for "
+                + ", ".join(self.brief(m, pid) for m in sorted(mids))
+                + "."
+            )
+        for pid, mids in busy.items():
+            ordered = sorted(mids, key=lambda m: (self.by_id[m].date, self.by_id[m].start))
+            lines.append(f"{self.who(pid)} is then in " + ", ".join(self.brief(m, pid) for m in ordered) + ".")
+        if full:
+            lines.append(f"Every room large enough is taken or closed at {_spans(full, self.step)}.")
+        return lines
+
+    def brief(self, mid: str, pid: str | None = None) -> str:
+        """'r7 (priority 3, 2025-11-13 10:00, with Zhou Lei)': the others than `pid`, by name."""
+        a = self.by_id[mid]
+        others = [self._name(p) for p in self.people.get(mid, []) if p != pid]
+        priority = self.priority([mid])
+        return f"{mid} (priority {priority}, {a.date} {a.start}, with {_and(others)})"
+
+    def _name(self, pid: str) -> str:
+        person = self.instance.participant_by_id.get(pid)
+        return person.name if person is not None else pid
+
+    def _scheduled(self, meeting: Meeting) -> Explanation:
+        a = self.by_id[meeting.id]
+        people = self.people[meeting.id]
+        room = self.instance.room_by_id.get(a.room)
+        headline = f"Scheduled {a.date} {a.start}-{a.end} in {a.city}, {a.venue}, room {a.room}."
+        options = self.options(meeting)
+        details = [f"Its {len(people)} people ({self._people(people)}) are all free at: {_spans(options, self.step)}."]
+        if room is not None:
+            smallest = min(
+                (r.capacity for r in self.instance.venue_rooms[a.venue] if r.capacity >= len(people)),
+                default=room.capacity,
+            )
+            details.append(
+                f"It needs seats for {len(people)}: room {a.room} seats {room.capacity} "
+                f"(the smallest large enough at {a.venue} seats {smallest})."
+            )
+        others = [
+            (o, self.blocks(meeting, people, o))
+            for o in options
+            if not (o.date.isoformat() == a.date and to_clock(o.start) == a.start and o.venue == a.venue)
+        ]
+        details += ["Other times it could have had: " + line for line in self._block_lines(others)]
+        free = [o for o, found in others if not found]
+        if free:
+            details.append(f"Also free, and as good for total priority: {_spans(free, self.step)}.")
+        return Explanation(meeting.id, SCHEDULED, headline, details)
+
+    # ---- forcing it in (scheduler.forcing; loads OR-Tools) ----
+
+    def force(self, mid: str, time_limit: float = 20.0, workers: int = 2, seed: int = 0) -> Explanation:
+        """`explain`, plus what a solve with the meeting required does: drops, moves, priority."""
+        from scheduler.forcing import force
+
+        return force(self, mid, time_limit, workers, seed)
+
+    def priority(self, mids: Iterable[str]) -> int:
+        """Total priority; a meeting kept as history after its request was deleted counts 0."""
+        known = self.instance.meeting_by_id
+        return sum(known[m].priority for m in mids if m in known)
+
+
+def _and(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _spans(options: list[Option], step: int) -> str:
+    """Start times as runs per date and city: '2025-11-13 Beijing 09:00-10:30, 14:00-14:30'."""
+    by_day: dict[tuple[str, str], list[Option]] = defaultdict(list)
+    for o in sorted(options, key=lambda o: (o.date, o.city, o.start)):
+        by_day[(o.date.isoformat(), o.city)].append(o)
+    parts = []
+    for (date, city), day in by_day.items():
+        runs: list[list[int]] = []
+        for o in day:
+            if runs and o.start <= runs[-1][1]:
+                runs[-1][1] = max(runs[-1][1], o.end)
+            else:
+                runs.append([o.start, o.end])
+        parts.append(f"{date} {city} " + ", ".join(f"{to_clock(a)}-{to_clock(b)}" for a, b in runs))
+    return "; ".join(parts)

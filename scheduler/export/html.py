@@ -1,0 +1,147 @@
+"""Printable pages from jinja2 templates (package data): agendas per person and the day grids.
+
+An agenda fits one A4 page for a usual load (a dozen meetings); `all.html` holds every
+person with a page break between them, for printing the whole stack at the venue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+import jinja2
+
+from scheduler.export.views import MeetingView, Person
+from scheduler.model import Instance, to_clock, to_minutes
+from scheduler.solution import local_moment
+from scheduler.timetable import REMOVED, removed_rooms, venue_room_ids
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("scheduler.export", "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+@cache
+def _css() -> str:
+    return resources.files("scheduler.export").joinpath("templates/style.css").read_text(encoding="utf-8")
+
+
+def day_label(date: str) -> str:
+    """'2025-11-13' -> 'Thursday 13 November 2025'."""
+    day = dt.date.fromisoformat(date)
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+@dataclass
+class Agenda:
+    person: Person
+    country: str
+    days: list[dict[str, object]] = field(default_factory=list)
+    count: int = 0
+    as_of: str = ""
+    """When this agenda last changed, and from which schedule file: tells printed copies apart."""
+
+
+def agendas_page(instance: Instance, agendas: list[Agenda], title: str) -> str:
+    """Agendas, one printed page each; only their `as_of` line says when (it stays while an agenda is unchanged)."""
+    return (
+        _environment()
+        .get_template("agenda.html")
+        .render(
+            title=title,
+            css=_css(),
+            event_name=instance.event.name,
+            timezone=instance.event.timezone,
+            agendas=agendas,
+        )
+    )
+
+
+def agenda_of(instance: Instance, who: Person, meetings: list[MeetingView]) -> Agenda:
+    found = instance.participant_by_id.get(who.id)
+    agenda = Agenda(who, (found.country or "") if found else "", count=len(meetings))
+    for date in sorted({m.date for m in meetings}):
+        agenda.days.append({"label": day_label(date), "meetings": [m for m in meetings if m.date == date]})
+    return agenda
+
+
+@dataclass(frozen=True)
+class Cell:
+    span: int
+    id: str = ""
+    text: str = ""
+
+
+def _short(view: MeetingView) -> str:
+    """Who meets, short enough for a grid cell: names, with the organisation when there is room."""
+    if len(view.people) <= 2:
+        return " · ".join(p.label for p in view.people)
+    return " · ".join(p.name for p in view.people)
+
+
+def day_blocks(instance: Instance, views: list[MeetingView], date: str) -> list[dict[str, object]]:
+    """One grid per venue session: used rooms x times, a meeting spanning its slots."""
+    step = instance.event.slot_minutes
+    blocks: list[dict[str, object]] = []
+    removed = removed_rooms(instance, ((v.venue, v.room) for v in views if v.date == date))
+    for venue in instance.venues:
+        day = next((d for d in venue.days if d.date.isoformat() == date), None)
+        if day is None:
+            continue
+        here = [v for v in views if v.venue == venue.id and v.date == date]
+        for window in day.sessions:
+            ticks = list(range(window.start_min, window.end_min, step))
+            rows, unused = [], []
+            for room in venue_room_ids(instance, venue.id, removed):
+                starting = {to_minutes(v.start): v for v in here if v.room == room}
+                if not any(window.start_min <= t < window.end_min for t in starting):
+                    unused.append(room)
+                    continue
+                cells, t = [], window.start_min
+                while t < window.end_min:
+                    view = starting.get(t)
+                    if view is None:
+                        cells.append(Cell(1))
+                        t += step
+                        continue
+                    span = max(1, min(view.slots, (window.end_min - t) // step))
+                    cells.append(Cell(span, view.id, _short(view)))
+                    t += span * step
+                gone = room in removed.get(venue.id, [])
+                rows.append({"room": f"{room} ({REMOVED})" if gone else room, "cells": cells})
+            blocks.append(
+                {
+                    "title": f"{venue.name or venue.id} ({venue.city}), {window.start}–{window.end}",
+                    "times": [to_clock(t) for t in ticks],
+                    "rows": rows,
+                    "unused": len(unused),
+                    "unused_names": ", ".join(unused),
+                }
+            )
+    return blocks
+
+
+def index_page(instance: Instance, created: str, views: list[MeetingView]) -> str:
+    dates = sorted({d.date.isoformat() for v in instance.venues for d in v.days})
+    days = [{"date": d, "label": day_label(d), "blocks": day_blocks(instance, views, d)} for d in dates]
+    return (
+        _environment()
+        .get_template("index.html")
+        .render(
+            css=_css(),
+            event_name=instance.event.name,
+            timezone=instance.event.timezone,
+            created=local_moment(created, instance.event.timezone),
+            meetings=len(views),
+            days=days,
+        )
+    )

@@ -1,0 +1,129 @@
+"""What every export shows about a meeting, read once from the instance and the schedule.
+
+The calendar, the workbook and the printed agendas must agree on who meets whom, when and
+where; they all read these views, and attendance always comes from `scheduler.attendance`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import zoneinfo
+from dataclasses import dataclass
+
+from scheduler.attendance import attendees
+from scheduler.model import Instance
+from scheduler.solution import Assignment, Schedule
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    organisation: str
+
+    @property
+    def label(self) -> str:
+        """'Giulia Rossi (ENEA)'."""
+        return f"{self.name} ({self.organisation})" if self.organisation else self.name
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    """One scheduled meeting, ready to print: local, tz-aware times and the people who attend."""
+
+    id: str
+    date: str
+    start: str
+    end: str
+    city: str
+    venue: str
+    venue_name: str
+    room: str
+    topic: str
+    priority: int
+    slots: int
+    people: tuple[Person, ...]
+    starts: dt.datetime
+    ends: dt.datetime
+
+    @property
+    def where(self) -> str:
+        """'Beijing, Beijing main venue, room BJ-T-3'."""
+        return f"{self.city}, {self.venue_name}, room {self.room}"
+
+    def others(self, pid: str) -> list[Person]:
+        return [p for p in self.people if p.id != pid]
+
+    def fingerprint(self) -> str:
+        """What a participant's calendar must be told about when it changes."""
+        return "|".join([self.date, self.start, self.end, self.venue, self.room, self.topic, *sorted(self.ids)])
+
+    @property
+    def ids(self) -> list[str]:
+        return [p.id for p in self.people]
+
+
+def person(instance: Instance, pid: str) -> Person:
+    found = instance.participant_by_id.get(pid)
+    if found is None:  # someone a previous schedule knew and the edited instance no longer lists
+        return Person(pid, pid, "")
+    return Person(pid, found.name, found.organisation)
+
+
+def local_time(instance: Instance, date: str, clock: str) -> dt.datetime:
+    """A local date and clock time ('24:00' allowed) as an aware datetime in the event's zone."""
+    hours, minutes = (int(x) for x in clock.split(":"))
+    day = dt.datetime.combine(dt.date.fromisoformat(date), dt.time())
+    naive = day + dt.timedelta(hours=hours, minutes=minutes)
+    return naive.replace(tzinfo=zoneinfo.ZoneInfo(instance.event.timezone))
+
+
+def view_of(instance: Instance, schedule: Schedule, assignment: Assignment) -> MeetingView:
+    meeting = instance.meeting_by_id.get(assignment.meeting)
+    venue = instance.venue_by_id.get(assignment.venue)
+    people = tuple(person(instance, pid) for pid in attendees(instance, schedule.cancelled, assignment))
+    return MeetingView(
+        id=assignment.meeting,
+        date=assignment.date,
+        start=assignment.start,
+        end=assignment.end,
+        city=assignment.city,
+        venue=assignment.venue,
+        venue_name=(venue.name or venue.id) if venue else assignment.venue,
+        room=assignment.room,
+        topic=(meeting.topic or "") if meeting else "",
+        priority=meeting.priority if meeting else 0,
+        slots=meeting.slots if meeting else 1,
+        people=people,
+        starts=local_time(instance, assignment.date, assignment.start),
+        ends=local_time(instance, assignment.date, assignment.end),
+    )
+
+
+def meeting_views(instance: Instance, schedule: Schedule) -> list[MeetingView]:
+    """Every scheduled meeting in time order (date, start, room)."""
+    ordered = sorted(schedule.assignments, key=lambda a: (a.date, a.start, a.room, a.meeting))
+    return [view_of(instance, schedule, a) for a in ordered]
+
+
+def by_person(views: list[MeetingView]) -> dict[str, list[MeetingView]]:
+    """Participant id -> their meetings in time order."""
+    table: dict[str, list[MeetingView]] = {}
+    for view in views:
+        for pid in view.ids:
+            table.setdefault(pid, []).append(view)
+    return table
+
+
+def file_stem(ident: str) -> str:
+    """A participant id as a safe file name: itself when it is plain, else cleaned plus a short digest.
+
+    Ids may hold any non-blank text ('../x', 'a/b'); a file name must stay inside its folder and
+    two different ids must never share a file.
+    """
+    cleaned = re.sub(r"[^\w.-]", "_", ident).lstrip(".") or "_"
+    if cleaned == ident:
+        return ident
+    return f"{cleaned[:80]}-{hashlib.sha256(ident.encode()).hexdigest()[:8]}"

@@ -1,0 +1,241 @@
+"""Parsing YAML and JSON text safely: bounded nesting and size, no key written twice.
+
+PyYAML and json accept a key given twice (the last one silently wins) and recurse on
+nesting until Python's recursion limit; here both are errors that name their lines,
+found without recursion. Reading files and validating models stays in store.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import yaml
+
+from scheduler.errors import InputError, Problem
+
+MAX_YAML_NODES = 5_000_000
+"""Largest YAML document counted with aliases expanded: refuses 'billion laughs' quickly."""
+MAX_NESTING = 100
+"""Deepest nesting of lists and mappings (real files need 6): deeper is refused before it is built."""
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _Loader(yaml.SafeLoader):
+    """safe_load semantics, but times and dates stay text for the models to check.
+
+    YAML 1.1 reads 14:00 as the base-60 integer 840 and 2025-02-30 as a date that
+    crashes the parser; keeping both as text lets validation name the place instead.
+    Nesting is counted while composing, so a thousand `[` end in a clear error, not
+    in Python's recursion limit.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_NESTING:
+                raise _TooDeep(self.peek_event().start_mark.line + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int | None) -> None:
+        self.line = line
+
+
+def _int_or_clock(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    if ":" in str(node.value):
+        return loader.construct_scalar(node)
+    return yaml.SafeLoader.construct_yaml_int(loader, node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _int_or_clock)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)  # type: ignore[type-var]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _duplicate_keys(node: yaml.MappingNode, loc: tuple[str | int, ...]) -> list[Problem]:
+    """A key written twice in one mapping: YAML would silently keep the last one."""
+    first_line: dict[tuple[str, str], int] = {}
+    problems = []
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == _MERGE_TAG:
+            continue
+        line = key.start_mark.line + 1
+        seen = first_line.get((key.tag, key.value))
+        if seen is None:
+            first_line[(key.tag, key.value)] = line
+        else:
+            problems.append(Problem((*loc, key.value), _twice(key.value, "mapping", seen, line), line))
+    return problems
+
+
+def _check_nodes(root: yaml.Node) -> None:
+    """Duplicate keys at any depth, and the size with aliases expanded; no recursion."""
+    sizes: dict[int, int] = {}
+    problems: list[Problem] = []
+    stack: list[tuple[yaml.Node, bool, tuple[str | int, ...]]] = [(root, False, ())]
+    while stack:
+        node, children_done, loc = stack.pop()
+        if children_done:
+            sizes[id(node)] = 1 + sum(sizes.get(id(child), 0) for child in _children(node))
+            if sizes[id(node)] > MAX_YAML_NODES:
+                raise _TooLarge
+            continue
+        if id(node) in sizes:
+            continue
+        sizes[id(node)] = 0  # in progress: a recursive alias counts once
+        stack.append((node, True, loc))
+        if isinstance(node, yaml.MappingNode):
+            problems.extend(_duplicate_keys(node, loc))
+            for key, value in node.value:
+                place = key.value if isinstance(key, yaml.ScalarNode) else "?"
+                stack.extend([(key, False, loc), (value, False, (*loc, place))])
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((child, False, (*loc, k)) for k, child in enumerate(node.value))
+    if problems:
+        raise InputError(problems)
+
+
+def _node_lines(node: yaml.Node) -> dict[tuple[str | int, ...], int]:
+    """Map each place in the first levels of the document to its 1-based line."""
+    lines: dict[tuple[str | int, ...], int] = {}
+
+    def walk(n: yaml.Node, loc: tuple[str | int, ...], depth: int) -> None:
+        lines[loc] = n.start_mark.line + 1
+        if depth > 8:
+            return
+        if isinstance(n, yaml.SequenceNode):
+            for k, child in enumerate(n.value):
+                walk(child, (*loc, k), depth + 1)
+        elif isinstance(n, yaml.MappingNode):
+            for key, child in n.value:
+                if isinstance(key, yaml.ScalarNode):
+                    lines[(*loc, key.value)] = key.start_mark.line + 1
+                    walk(child, (*loc, key.value), depth + 1)
+
+    walk(node, (), 0)
+    return lines
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple[str | int, ...], int]]:
+    """Safe-load one YAML document, with a map of places to lines."""
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as err:
+        line = text.count("\n", 0, err.position) + 1
+        raise InputError(
+            [Problem((), f"character {err.character!r} is not allowed in YAML text", line)], source
+        ) from None
+    try:
+        try:
+            node = loader.get_single_node()
+        except _TooDeep as deep:
+            raise InputError([Problem((), _too_deep(), deep.line)], source) from None
+        if node is None:
+            raise InputError([Problem((), "the file is empty")], source)
+        try:
+            _check_nodes(node)
+        except _TooLarge:
+            raise InputError(
+                [Problem((), f"document expands to more than {MAX_YAML_NODES:,} nodes (alias bomb?)")], source
+            ) from None
+        except InputError as error:
+            raise error.with_source(source) from None
+        lines = _node_lines(node)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        if isinstance(err, yaml.constructor.ConstructorError):
+            message = f"unsupported YAML tag: {err.problem} (only plain data: mappings, lists, text, numbers)"
+        else:
+            message = f"YAML syntax error: {err.problem or err.context}"
+        raise InputError([Problem((), message, mark.line + 1 if mark else None)], source) from None
+    except yaml.YAMLError as err:
+        raise InputError([Problem((), f"YAML error: {err}")], source) from None
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+def _too_deep() -> str:
+    return f"lists and mappings are nested more than {MAX_NESTING} deep; real files need fewer than 10"
+
+
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def _check_json_nesting(text: str, source: str) -> None:
+    """Refuse deep JSON before json.loads, whose C parser would hit Python's recursion limit.
+
+    Strings and everything but brackets are cut out by regular expressions first, so a
+    15 MB schedule costs a loop over its few hundred thousand brackets only.
+    """
+    depth = 0
+    for bracket in _NOT_A_BRACKET.sub("", _JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > MAX_NESTING:
+            break
+    else:
+        return
+    depth = 0
+    for match in _JSON_TOKEN.finditer(text):  # again, slowly, for the line to name
+        token = match.group()
+        depth += 1 if token in "[{" else -1 if token in "]}" else 0
+        if depth > MAX_NESTING:
+            raise InputError([Problem((), _too_deep(), text.count("\n", 0, match.start()) + 1)], source)
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _duplicate_key_problem(text: str, key: str) -> Problem:
+    written = re.compile(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:")
+    lines = [text.count("\n", 0, m.start()) + 1 for m in written.finditer(text)]
+    if len(lines) != 2:
+        return Problem((), f"key {key!r} appears twice in one object")
+    return Problem((), _twice(key, "object", lines[0], lines[1]), lines[1])
+
+
+def _twice(key: str, container: str, first: int, second: int) -> str:
+    where = f"both on line {first}" if first == second else f"lines {first} and {second}"
+    return f"key {key!r} appears twice in one {container} ({where}); a key may be given once"
+
+
+def parse_json(text: str, source: str) -> Any:
+    """Strict JSON: bounded nesting, no key written twice in one object."""
+    _check_json_nesting(text, source)
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as err:
+        raise InputError([Problem((), f"not valid JSON: {err.msg}", err.lineno)], source) from None
+    except _DuplicateKey as dup:
+        raise InputError([_duplicate_key_problem(text, dup.args[0])], source) from None

@@ -1,0 +1,212 @@
+"""Figures about a schedule's quality for people: meetings each, idle gaps, table changes, room use.
+
+Pure functions of an instance and a schedule returning plain data (the benchmarks read
+`holes` and `idle_slots`; the terminal view is `scheduler.render.stats_view`). A *hole* is
+a maximal run of free slots between two of one participant's meetings inside one session:
+a session break is not a hole; its *idle slots* are the slots it spans.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from scheduler.attendance import attendees
+from scheduler.model import Instance, to_minutes
+from scheduler.solution import Assignment, Schedule
+
+
+@dataclass(frozen=True)
+class Hole:
+    person: str
+    date: str
+    start: str
+    end: str
+    slots: int
+
+
+@dataclass(frozen=True)
+class TableChange:
+    """Back-to-back meetings of one person in different rooms."""
+
+    person: str
+    before: Assignment
+    after: Assignment
+
+
+@dataclass(frozen=True)
+class RoomUse:
+    city: str
+    date: str
+    used: int
+    """Room-slots holding a meeting."""
+    available: int
+    """Room-slots open: each room times each slot of its venue's sessions that day."""
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.used / self.available if self.available else 0.0
+
+
+@dataclass(frozen=True)
+class Stats:
+    meetings_of: dict[str, int]
+    """Participant (with at least one request still standing) -> meetings they attend."""
+    requests_of: dict[str, int]
+    without: dict[str, dict[str, list[str]]]
+    """People with requests but no meeting: person -> reason kind -> their request ids."""
+    holes: list[Hole]
+    table_changes: list[TableChange]
+    room_use: list[RoomUse]
+    unscheduled: dict[str, list[str]] = field(default_factory=dict)
+    """Reason kind (see `scheduler.explain.KINDS`) -> request ids."""
+
+    @property
+    def idle_slots(self) -> int:
+        return sum(h.slots for h in self.holes)
+
+    @property
+    def distribution(self) -> dict[int, int]:
+        """Meetings per person -> how many people have that many."""
+        return dict(sorted(Counter(self.meetings_of.values()).items()))
+
+    @property
+    def minimum(self) -> int:
+        return min(self.meetings_of.values(), default=0)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.meetings_of.values()) if self.meetings_of else 0.0
+
+
+def _people_of(instance: Instance, schedule: Schedule) -> dict[str, list[str]]:
+    return {a.meeting: attendees(instance, schedule.cancelled, a, schedule.frozen_until) for a in schedule.assignments}
+
+
+def person_meetings(instance: Instance, schedule: Schedule) -> dict[str, list[Assignment]]:
+    """Each participant's meetings in time order."""
+    people = _people_of(instance, schedule)
+    mine: dict[str, list[Assignment]] = defaultdict(list)
+    for a in sorted(schedule.assignments, key=lambda a: (a.date, a.start)):
+        for pid in people[a.meeting]:
+            mine[pid].append(a)
+    return dict(mine)
+
+
+def meetings_per_person(instance: Instance, schedule: Schedule) -> dict[str, int]:
+    """Everyone with a request still standing (not cancelled) -> meetings attended, in instance order."""
+    gone = {c.id for c in schedule.cancelled if c.kind == "participant"}
+    cancelled = {c.id for c in schedule.cancelled if c.kind == "meeting"}
+    mine = person_meetings(instance, schedule)
+    counts = {}
+    for person in instance.participants:
+        requests = [m for m in instance.participant_meetings[person.id] if m.id not in cancelled]
+        if (requests and person.id not in gone) or person.id in mine:
+            counts[person.id] = len(mine.get(person.id, []))
+    return counts
+
+
+def _session_of(instance: Instance, a: Assignment) -> tuple[str, str, int]:
+    """(venue, date, session start) of the session holding an assignment."""
+    start = to_minutes(a.start)
+    venue = instance.venue_by_id.get(a.venue)
+    for day in venue.days if venue is not None else []:
+        if day.date.isoformat() == a.date:
+            for window in day.sessions:
+                if window.start_min <= start < window.end_min:
+                    return (a.venue, a.date, window.start_min)
+    return (a.venue, a.date, -1)
+
+
+def hole_list(instance: Instance, schedule: Schedule) -> list[Hole]:
+    """Every hole of every participant, by person then time."""
+    step = instance.event.slot_minutes
+    found = []
+    for pid, meetings in sorted(person_meetings(instance, schedule).items()):
+        for before, after in itertools.pairwise(meetings):
+            if _session_of(instance, before) != _session_of(instance, after):
+                continue
+            gap = to_minutes(after.start) - to_minutes(before.end)
+            if gap > 0:
+                found.append(Hole(pid, before.date, before.end, after.start, gap // step))
+    return found
+
+
+def holes(instance: Instance, schedule: Schedule) -> int:
+    """How many holes the schedule leaves in people's sessions."""
+    return len(hole_list(instance, schedule))
+
+
+def idle_slots(instance: Instance, schedule: Schedule) -> int:
+    """How many slots its holes span, over all participants."""
+    return sum(h.slots for h in hole_list(instance, schedule))
+
+
+def table_change_list(instance: Instance, schedule: Schedule) -> list[TableChange]:
+    """Each back-to-back pair of one person's meetings in different rooms."""
+    changes = []
+    for pid, meetings in sorted(person_meetings(instance, schedule).items()):
+        for before, after in itertools.pairwise(meetings):
+            if before.date == after.date and before.end == after.start and before.room != after.room:
+                changes.append(TableChange(pid, before, after))
+    return changes
+
+
+def table_changes(instance: Instance, schedule: Schedule) -> int:
+    return len(table_change_list(instance, schedule))
+
+
+def stays(instance: Instance, schedule: Schedule, pid: str) -> set[str]:
+    """The person's meetings right after one of theirs in the same room: "stay at the table"."""
+    mine = person_meetings(instance, schedule).get(pid, [])
+    return {
+        after.meeting
+        for before, after in itertools.pairwise(mine)
+        if before.date == after.date and before.end == after.start and before.room == after.room
+    }
+
+
+def room_use(instance: Instance, schedule: Schedule) -> list[RoomUse]:
+    """Share of room-slots used, per city and date."""
+    step = instance.event.slot_minutes
+    available: Counter[tuple[str, str]] = Counter()
+    for venue in instance.venues:
+        rooms = len(instance.venue_rooms[venue.id])
+        for day in venue.days:
+            slots = sum((w.end_min - w.start_min) // step for w in day.sessions)
+            available[(venue.city, day.date.isoformat())] += rooms * slots
+    used: Counter[tuple[str, str]] = Counter()
+    for a in schedule.assignments:
+        used[(a.city, a.date)] += (to_minutes(a.end) - to_minutes(a.start)) // step
+    return [RoomUse(city, date, used[(city, date)], n) for (city, date), n in sorted(available.items())]
+
+
+def stats(instance: Instance, schedule: Schedule) -> Stats:
+    """Every figure of `schedule stats`, unscheduled requests classified by reason (no solve)."""
+    from scheduler.explain import Explainer
+
+    explainer = Explainer(instance, schedule)
+    kind_of = {u.meeting: explainer.explain(u.meeting).kind for u in schedule.unscheduled}
+    unscheduled: dict[str, list[str]] = defaultdict(list)
+    for mid, kind in kind_of.items():
+        unscheduled[kind].append(mid)
+    counts = meetings_per_person(instance, schedule)
+    requests = {pid: len(instance.participant_meetings[pid]) for pid in counts}
+    without: dict[str, dict[str, list[str]]] = {}
+    for pid, n in counts.items():
+        if n == 0:
+            why: dict[str, list[str]] = defaultdict(list)
+            for m in instance.participant_meetings[pid]:
+                why[kind_of.get(m.id) or explainer.explain(m.id).kind].append(m.id)
+            without[pid] = dict(why)
+    return Stats(
+        meetings_of=counts,
+        requests_of=requests,
+        without=without,
+        holes=hole_list(instance, schedule),
+        table_changes=table_change_list(instance, schedule),
+        room_use=room_use(instance, schedule),
+        unscheduled=dict(unscheduled),
+    )

@@ -1,0 +1,87 @@
+"""The change list between two schedules: kinds, whom to tell, and causes in plain words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import make_instance, meeting
+
+from scheduler.changes import diff, same_event
+from scheduler.solution import Assignment, Cancellation, Schedule
+
+PEOPLE: list[dict[str, Any]] = [{"id": p, "name": p.upper()} for p in "abcd"]
+VENUES = [
+    {
+        "id": "bj",
+        "city": "Beijing",
+        "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "11:00"}]}],
+        "rooms": [{"id": "R", "capacity": 4}],
+    }
+]
+INSTANCE = make_instance(venues=VENUES, participants=PEOPLE, meetings=[meeting("abc", "a", "b", "c")])
+
+
+def at(start: str, end: str, people: list[str]) -> Assignment:
+    return Assignment(
+        meeting="abc",
+        date="2025-11-13",
+        start=start,
+        end=end,
+        city="Beijing",
+        venue="bj",
+        room="R",
+        participants=people,
+    )
+
+
+def schedule(*assignments: Assignment, cancelled: list[Cancellation] | None = None) -> Schedule:
+    return Schedule(
+        instance="x.yaml",
+        instance_sha256="0" * 64,
+        created="2026-01-01T10:00:00+08:00",
+        status="FEASIBLE",
+        objective=len(assignments),
+        bound=9,
+        assignments=list(assignments),
+        cancelled=cancelled or [],
+        event="Test week",
+    )
+
+
+def test_someone_leaving_a_meeting_that_keeps_its_place_is_told_to_the_others() -> None:
+    before = schedule(at("09:00", "09:30", ["a", "b", "c"]))
+    gone = Cancellation(kind="participant", id="c", from_="2025-11-13T08:00")
+    after = schedule(at("09:00", "09:30", ["a", "b"]), cancelled=[gone])
+    [change] = diff(INSTANCE, before, after)
+    assert (change.change, change.notify, change.cause) == ("left", ["a", "b"], "C can no longer attend")
+
+
+def test_someone_joining_is_told_and_so_are_the_others() -> None:
+    before = schedule(at("09:00", "09:30", ["a", "b"]))
+    after = schedule(at("09:00", "09:30", ["a", "b", "c"]))
+    [change] = diff(INSTANCE, before, after)
+    assert (change.change, change.notify, change.cause) == ("added", ["a", "b", "c"], "C now joins this meeting")
+
+
+def test_a_longer_meeting_at_the_same_start_is_resized() -> None:
+    before = schedule(at("09:00", "09:30", ["a", "b"]))
+    after = schedule(at("09:00", "10:00", ["a", "b"]))
+    [change] = diff(INSTANCE, before, after)
+    assert (change.change, change.cause) == ("resized", "now ends at 10:00 instead of 09:30")
+
+
+def test_two_people_leaving_read_as_one_sentence() -> None:
+    before = schedule(at("09:00", "09:30", ["a", "b", "c"]))
+    after = schedule(at("09:30", "10:00", ["a"]))
+    [change] = diff(INSTANCE, before, after, {"abc": "moved to fit the changes"})
+    assert change.cause == "moved to fit the changes; B and C no longer attend"
+    assert change.notify == ["a", "b", "c"]
+
+
+def test_a_renamed_event_is_the_same_event_another_one_is_not() -> None:
+    previous = schedule(at("09:00", "09:30", ["a", "b"])).model_copy(update={"event": "Old name"})
+    assert same_event(INSTANCE, previous)
+    other = make_instance(
+        participants=[{"id": "x", "name": "X"}, {"id": "y", "name": "Y"}], meetings=[meeting("xy", "x", "y")]
+    )
+    assert not same_event(other, previous)

@@ -1,0 +1,189 @@
+"""`explain`: the right reason, in words, for each way a request stays out; and the cost of forcing it in.
+
+Each instance is tiny and its schedule is solved and checked; the expected reason is worked
+out by hand in the docstring.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from conftest import (
+    A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU,
+    A_AT_NINE_B_AT_HALF_PAST,
+    make_instance,
+    meeting,
+    resolve_and_verify,
+    solve_and_verify,
+)
+from hypothesis import HealthCheck, given, settings
+from test_cli import run
+from test_cli import solved as solved_file
+from test_property import instances
+from test_solve import TWO_CITIES_SAME_DAY
+
+from scheduler import explain
+from scheduler.explain import Explainer
+from scheduler.model import Instance
+from scheduler.solution import Assignment, Schedule, Unscheduled
+from scheduler.verify import verify
+
+
+def solved(**sections: Any) -> tuple[Instance, Schedule, Explainer]:
+    instance = make_instance(**sections)
+    schedule = solve_and_verify(instance)
+    return instance, schedule, Explainer(instance, schedule)
+
+
+def test_no_common_availability_names_both_people_and_their_windows() -> None:
+    """a is free 09:00-09:30 only, b 09:30-10:00 only: they never meet."""
+    _, _, explainer = solved(participants=A_AT_NINE_B_AT_HALF_PAST, meetings=[meeting("m", "a", "b")])
+    found = explainer.force("m")
+    assert found.kind == explain.NO_COMMON_TIME
+    assert "A and B are never free at the same time" in found.headline
+    assert "A: available only 2025-11-13 Beijing 09:00-09:30." in found.details
+    assert "B: available only 2025-11-13 Beijing 09:30-10:00." in found.details
+    assert found.forced is None  # nothing to force: no schedule could hold it
+
+
+def test_no_room_large_enough_gives_the_size_and_the_largest_room() -> None:
+    """Three people, and the only table seats two."""
+    _, _, explainer = solved(meetings=[meeting("g", "a", "b", "c")])
+    found = explainer.explain("g")
+    assert found.kind == explain.NO_ROOM
+    assert "seats for 3 people" in found.headline
+    assert "(T-1 at bj) seats 2" in found.headline
+
+
+def test_max_meetings_names_the_meetings_that_used_it_up_and_forcing_drops_one() -> None:
+    """a may have one meeting: hi (5) wins over lo (1); forcing lo in drops hi, 5 -> 1."""
+    people = [{"id": "a", "name": "Anna", "max_meetings": 1}, {"id": "b", "name": "Bo"}, {"id": "c", "name": "Cy"}]
+    _, schedule, explainer = solved(
+        participants=people, meetings=[meeting("hi", "a", "b", priority=5), meeting("lo", "a", "c")]
+    )
+    assert [u.meeting for u in schedule.unscheduled] == ["lo"]
+    found = explainer.force("lo", time_limit=10, workers=2)
+    assert found.kind == explain.MAX_MEETINGS
+    assert "Anna already has 1, the most allowed" in found.headline
+    assert "hi (priority 5, 2025-11-13" in found.details[0]
+    assert found.forced is not None and found.forced.dropped == ["hi"]
+    assert (found.forced.priority_before, found.forced.priority_after) == (5, 1)
+    assert found.forced.proven
+    assert any(line.startswith("It would drop hi (priority 5") for line in found.sentences)
+
+
+def test_one_city_per_date_says_who_is_elsewhere_and_for_what() -> None:
+    """On the one date a meets b (5) in Beijing, so a cannot meet c (1), who is only in Hangzhou."""
+    _, _, explainer = solved(
+        venues=TWO_CITIES_SAME_DAY,
+        participants=A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU,
+        meetings=[meeting("ab", "a", "b", priority=5), meeting("ac", "a", "c", priority=1)],
+    )
+    found = explainer.force("ac", time_limit=10, workers=2)
+    assert found.kind == explain.ONE_CITY
+    assert any(line.startswith("On 2025-11-13 A is in Beijing for ab (priority 5") for line in found.details)
+    assert found.forced is not None and found.forced.dropped == ["ab"]
+    assert found.forced.place is not None and found.forced.place.city == "Hangzhou"
+
+
+def test_lost_to_higher_priority_names_the_meetings_and_what_forcing_would_displace() -> None:
+    """One table, two slots; a is in all three requests: m1 and m2 (5 each) take both slots,
+    m3 (1) is lost to them; forcing m3 in drops one of them (10 -> 6)."""
+    _, _, explainer = solved(
+        meetings=[
+            meeting("m1", "a", "b", priority=5),
+            meeting("m2", "a", "c", priority=5),
+            meeting("m3", "a", "d", priority=1),
+        ]
+    )
+    found = explainer.force("m3", time_limit=10, workers=2)
+    assert found.kind == explain.LOST
+    assert "equal or higher priority than its 1 (2 meeting(s)" in found.headline
+    assert found.details[0].startswith("A is then in m")  # in time order, whichever comes first
+    assert "m1 (priority 5, 2025-11-13 " in found.details[0] and "m2 (priority 5, 2025-11-13 " in found.details[0]
+    forced = found.forced
+    assert forced is not None and len(forced.dropped) == 1 and forced.dropped[0] in {"m1", "m2"}
+    assert (forced.priority_before, forced.priority_after) == (10, 6)
+    assert "Total priority 10 -> 6 (-4). No schedule that holds it does better." in found.sentences
+
+
+def test_a_scheduled_meeting_says_where_why_there_and_who_took_the_other_time() -> None:
+    """Two slots, one table: m1 (5) and m2 (3) share a; each had the other's slot as its alternative."""
+    _, schedule, explainer = solved(meetings=[meeting("m1", "a", "b", priority=5), meeting("m2", "a", "c", priority=3)])
+    place = schedule.assignment_by_meeting["m1"]
+    found = explainer.explain("m1")
+    assert found.kind == explain.SCHEDULED
+    assert found.headline == f"Scheduled 2025-11-13 {place.start}-{place.end} in Beijing, bj, room T-1."
+    assert "are all free at: 2025-11-13 Beijing 09:00-10:00." in found.details[0]
+    assert "It needs seats for 2: room T-1 seats 2" in found.details[1]
+    assert found.details[2].startswith("Other times it could have had: A is then in m2 (priority 3")
+
+
+def test_a_request_whose_people_left_is_cancelled() -> None:
+    """b cancelled: the pair a-b has one person left, so it is cancelled, not waiting."""
+    instance = make_instance(meetings=[meeting("ab", "a", "b")])
+    schedule = solve_and_verify(instance)
+    resolved, _ = resolve_and_verify(instance, schedule, ["participant:b"])
+    found = Explainer(instance, resolved).explain("ab")
+    assert found.kind == explain.CANCELLED
+    assert "B can no longer attend" in found.headline
+
+
+def test_cli_explain_says_why_and_what_forcing_in_would_drop(sample_copy: Path) -> None:
+    """In the sample, r08 waits because cn-tsinghua-01 already has max_meetings (3)."""
+    schedule_path = solved_file(sample_copy)
+    code, output = run("explain", str(sample_copy), str(schedule_path), "--meeting", "r08", "-t", "10", "-w", "2")
+    assert code == 0, output
+    text = " ".join(output.split())
+    assert "max_meetings reached" in text and "already has 3, the most allowed" in text
+    assert "If it had to be scheduled:" in text and "It would drop" in text
+    code, output = run("explain", str(sample_copy), str(schedule_path), "--meeting", "r99", "--no-solve")
+    assert code == 2 and "unknown meeting 'r99'" in output
+
+
+def test_full_rooms_and_a_forced_solve_that_only_moves_a_meeting() -> None:
+    """One table, two slots; c is free only at 09:00, where a hand-made schedule put a-b.
+
+    c-d waits because the only room is taken then (nobody is busy); forcing it in moves
+    a-b to 09:30 and loses nothing: total priority 1 -> 2.
+    """
+    people: list[dict[str, Any]] = [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}, {"id": "d", "name": "D"}]
+    people.append({"id": "c", "name": "C", "available": [A_AT_NINE_B_AT_HALF_PAST[0]["available"][0]]})
+    instance = make_instance(participants=people, meetings=[meeting("ab", "a", "b"), meeting("cd", "c", "d")])
+    schedule = solve_and_verify(instance)
+    nine = Assignment(
+        meeting="ab", date="2025-11-13", start="09:00", end="09:30", city="Beijing", venue="bj", room="T-1"
+    )
+    schedule = schedule.model_copy(
+        update={
+            "assignments": [nine],
+            "unscheduled": [Unscheduled(meeting="cd", reason="by hand")],
+            "objective": 1,
+            "status": "FEASIBLE",
+        }
+    )
+    assert verify(instance, schedule) == []
+    found = Explainer(instance, schedule).force("cd", time_limit=10, workers=2)
+    assert found.kind == explain.TAKEN
+    assert found.details == ["Every room large enough is taken or closed at 2025-11-13 Beijing 09:00-09:30."]
+    forced = found.forced
+    assert forced is not None and forced.dropped == [] and forced.place is not None
+    assert [(a.start, b.start) for a, b in forced.moved] == [("09:00", "09:30")]
+    assert (forced.priority_before, forced.priority_after) == (1, 2)
+    assert "It would move ab from 2025-11-13 09:00 to 2025-11-13 09:30." in found.sentences
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_every_request_of_an_optimal_schedule_has_a_reason_and_none_finds_a_free_place(instance: Instance) -> None:
+    """A free place for an unscheduled request would raise total priority: never so when OPTIMAL."""
+    schedule = solve_and_verify(instance, time_limit=5)
+    explainer = Explainer(instance, schedule)
+    for item in schedule.unscheduled:
+        found = explainer.explain(item.meeting)
+        assert found.kind in explain.KINDS and found.headline
+        if schedule.status == "OPTIMAL":
+            assert found.kind != explain.FITS, found.headline
+    for a in schedule.assignments:
+        assert explainer.explain(a.meeting).kind == explain.SCHEDULED

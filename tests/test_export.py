@@ -1,0 +1,335 @@
+"""`schedule export`: spreadsheets -> import -> solve -> export, read back with each format's own library."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import zoneinfo
+from pathlib import Path
+
+import icalendar
+import pytest
+from conftest import DATA
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from scheduler.attendance import attendees
+from scheduler.cli import app
+from scheduler.export import STATE_FILE
+from scheduler.export.ics import uid
+from scheduler.export.views import file_stem
+from scheduler.model import Instance
+from scheduler.solution import Schedule
+from scheduler.store import load_instance, load_schedule
+
+IMPORT = DATA / "import"
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+runner = CliRunner()
+
+
+def run(*args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def checked(instance_path: Path, schedule_path: Path) -> tuple[Instance, Schedule]:
+    """The independent checker accepts the schedule (exit 0), which is then loaded."""
+    assert "OK" in run("check", str(instance_path), str(schedule_path))
+    instance, _ = load_instance(instance_path)
+    return instance, load_schedule(schedule_path)
+
+
+@pytest.fixture
+def imported(tmp_path: Path) -> tuple[Path, Path]:
+    """The sample sheets imported and solved: (instance, schedule)."""
+    instance_path = tmp_path / "week.yaml"
+    run(
+        "import",
+        "--participants",
+        str(IMPORT / "participants.csv"),
+        "--requests",
+        str(IMPORT / "requests.xlsx"),
+        "--event",
+        str(IMPORT / "event.yaml"),
+        "--out",
+        str(instance_path),
+    )
+    run("solve", str(instance_path), "--time-limit", "20", "--workers", "2")
+    return instance_path, tmp_path / "week.schedule.json"
+
+
+def _as_text(value: object) -> str:
+    """A workbook cell as the CSV writes it: dates as YYYY-MM-DD, times as HH:MM."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    return "" if value is None else str(value)
+
+
+def without_wang_wei(instance_path: Path, first_path: Path) -> tuple[Path, Schedule]:
+    """Re-solve with participant cn-most-01 cancelled into second.schedule.json beside it, checked."""
+    second_path = first_path.with_name("second.schedule.json")
+    run(
+        "resolve", str(instance_path), "--previous", str(first_path), "--cancel", "participant:cn-most-01",
+        "--out", str(second_path), "--time-limit", "20", "--workers", "2",
+    )  # fmt: skip
+    return second_path, checked(instance_path, second_path)[1]
+
+
+def events_of(path: Path) -> dict[str, icalendar.cal.Component]:
+    calendar = icalendar.Calendar.from_ical(path.read_bytes())
+    return {str(event["uid"]): event for event in calendar.walk("VEVENT")}
+
+
+def sequence(event: icalendar.cal.Component) -> int:
+    return int(str(event["sequence"]))
+
+
+def test_round_trip_calendars_workbook_and_agendas(imported: tuple[Path, Path], tmp_path: Path) -> None:
+    instance_path, schedule_path = imported
+    instance, schedule = checked(instance_path, schedule_path)
+    assert schedule.assignments
+    out = tmp_path / "export"
+    run("export", str(instance_path), str(schedule_path), "--to", str(out))
+
+    name = instance.event.name
+    for person in instance.participants:
+        mine = [a for a in schedule.assignments if person.id in attendees(instance, schedule.cancelled, a)]
+        calendar_path = out / "ics" / f"{person.id}.ics"
+        if not mine:
+            assert not calendar_path.exists()
+            continue
+        events = events_of(calendar_path)
+        assert set(events) == {uid(name, a.meeting) for a in mine}
+        for a in mine:
+            event = events[uid(name, a.meeting)]
+            start, end = event.decoded("dtstart"), event.decoded("dtend")
+            assert start.tzinfo is not None and start.utcoffset() == dt.timedelta(hours=8)
+            assert start == dt.datetime.fromisoformat(f"{a.date}T{a.start}").replace(tzinfo=SHANGHAI)
+            assert end == dt.datetime.fromisoformat(f"{a.date}T{a.end}").replace(tzinfo=SHANGHAI)
+            assert str(event["status"]) == "CONFIRMED" and sequence(event) == 0
+            location = str(event["location"])
+            assert a.city in location and a.room in location
+            assert instance.venue_by_id[a.venue].name in location
+            for other in attendees(instance, schedule.cancelled, a):
+                if other != person.id:
+                    who = instance.participant_by_id[other]
+                    assert who.name in str(event["description"]) and who.organisation in str(event["description"])
+
+    book = load_workbook(out / "meetings.xlsx")
+    sheet = book["Meetings"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Meeting", "Date", "Start")
+    assert sorted(row[0] for row in rows[1:]) == sorted(a.meeting for a in schedule.assignments)
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    assert {"Beijing 2025-11-13", "Hangzhou 2025-11-15", "Unscheduled", "Changes"} <= set(book.sheetnames)
+    grid = list(book["Beijing 2025-11-13"].iter_rows(values_only=True))
+    cells = [cell for row in grid[1:] for cell in row[1:] if cell and cell != "〃"]
+    assert len(cells) == sum(1 for a in schedule.assignments if a.date == "2025-11-13")
+    unscheduled = list(book["Unscheduled"].iter_rows(values_only=True))
+    assert [row[0] for row in unscheduled[1:]] == [u.meeting for u in schedule.unscheduled]
+    with (out / "meetings.csv").open(encoding="utf-8-sig", newline="") as handle:
+        assert list(csv.reader(handle)) == [[_as_text(c) for c in row] for row in rows]
+
+    everyone = (out / "agendas" / "all.html").read_text()
+    for person in instance.participants:
+        page = (out / "agendas" / f"{person.id}.html").read_text()
+        assert person.name in page and person.name in everyone
+        for a in schedule.assignments:
+            if person.id in attendees(instance, schedule.cancelled, a):
+                assert f"{a.start}–{a.end}" in page and a.room in page
+    assert everyone.count('class="person"') == len(instance.participants)
+    index = (out / "index.html").read_text()
+    assert all(a.meeting in index for a in schedule.assignments)
+
+
+def test_a_re_solve_export_cancels_and_updates_the_right_events(imported: tuple[Path, Path], tmp_path: Path) -> None:
+    instance_path, first_path = imported
+    instance, first = checked(instance_path, first_path)
+    out = tmp_path / "export"
+    run("export", str(instance_path), str(first_path), "--to", str(out))
+    stamps = {p.id: (out / "agendas" / f"{p.id}.html").stat().st_mtime_ns for p in instance.participants}
+    before = {
+        p.id: events_of(out / "ics" / f"{p.id}.ics")
+        for p in instance.participants
+        if (out / "ics" / f"{p.id}.ics").exists()
+    }
+
+    # Wang Wei cancels, and the room of a meeting he is not in closes: it moves or drops.
+    wang = "cn-most-01"
+    closing = next(a for a in first.assignments if wang not in attendees(instance, [], a) and a.room.startswith("BJ"))
+    second_path = tmp_path / "second.schedule.json"
+    run(
+        "resolve", str(instance_path), "--previous", str(first_path), "--cancel", f"participant:{wang}",
+        "--cancel", f"room:{closing.room}", "--out", str(second_path), "--time-limit", "20", "--workers", "2",
+    )  # fmt: skip
+    _, second = checked(instance_path, second_path)
+    output = run("export", str(instance_path), str(second_path), "--to", str(out), "--changed-only")
+
+    name = instance.event.name
+    now = second.assignment_by_meeting
+    changed = {c.meeting: c for c in second.changes}
+    assert changed, "the cancellations must change something"
+    untouched_people = (
+        {p.id for p in instance.participants} - {pid for c in second.changes for pid in c.notify} - {wang}
+    )
+    for pid, old_events in before.items():
+        new_events = events_of(out / "ics" / f"{pid}.ics")
+        assert set(old_events) <= set(new_events)  # stable UIDs: the same events, updated in place
+        for meeting_id in {a.meeting for a in first.assignments}:
+            key = uid(name, meeting_id)
+            if key not in old_events:
+                continue
+            event = new_events[key]
+            if meeting_id in now and pid in attendees(instance, second.cancelled, now[meeting_id]):
+                assert str(event["status"]) == "CONFIRMED"
+                moved = now[meeting_id].place_key() != first.assignment_by_meeting[meeting_id].place_key()
+                assert sequence(event) == (1 if meeting_id in changed else 0)
+                assert event.decoded("dtstart") == dt.datetime.fromisoformat(
+                    f"{now[meeting_id].date}T{now[meeting_id].start}"
+                ).replace(tzinfo=SHANGHAI)
+                if moved:
+                    assert now[meeting_id].room in str(event["location"])
+            else:  # cancelled, dropped, or this person no longer attends
+                assert str(event["status"]) == "CANCELLED" and sequence(event) == 1
+    wang_events = events_of(out / "ics" / f"{wang}.ics")
+    assert wang_events and all(str(e["status"]) == "CANCELLED" for e in wang_events.values())
+    assert any(c.change == "moved" and c.meeting == closing.meeting for c in second.changes)
+    # --changed-only: agendas of people nobody had to notify were left alone.
+    assert untouched_people
+    for pid in untouched_people:
+        assert (out / "agendas" / f"{pid}.html").stat().st_mtime_ns == stamps[pid]
+    for pid in {pid for c in second.changes for pid in c.notify}:
+        assert (out / "agendas" / f"{pid}.html").stat().st_mtime_ns != stamps[pid]
+    assert "Unchanged (kept)" in output
+    assert (out / STATE_FILE).exists()
+
+
+def test_a_fresh_directory_learns_cancellations_from_the_change_list(
+    imported: tuple[Path, Path], tmp_path: Path
+) -> None:
+    instance_path, first_path = imported
+    instance, _ = checked(instance_path, first_path)
+    second_path, second = without_wang_wei(instance_path, first_path)
+    out = tmp_path / "fresh"
+    run("export", str(instance_path), str(second_path), "--to", str(out))
+    cancelled = [c for c in second.changes if c.change == "cancelled"]
+    assert cancelled
+    for change in cancelled:
+        for pid in change.notify:
+            event = events_of(out / "ics" / f"{pid}.ics")[uid(instance.event.name, change.meeting)]
+            assert str(event["status"]) == "CANCELLED" and sequence(event) == 1
+
+
+def test_participant_ids_become_safe_distinct_file_names() -> None:
+    assert file_stem("it-enea-01") == "it-enea-01"
+    assert file_stem("王伟") == "王伟"
+    unsafe = [file_stem(x) for x in ("../etc/passwd", "a/b", "a_b", ".hidden")]
+    assert all("/" not in name and not name.startswith(".") for name in unsafe)
+    assert len(set(unsafe)) == len(unsafe)
+
+
+def _tree(directory: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def test_a_renamed_event_exports_into_its_own_directory_another_event_does_not(
+    imported: tuple[Path, Path], tmp_path: Path
+) -> None:
+    instance_path, first_path = imported
+    checked(instance_path, first_path)
+    out = tmp_path / "export"
+    run("export", str(instance_path), str(first_path), "--to", str(out))
+    text = instance_path.read_text(encoding="utf-8")
+    instance_path.write_text(text.replace("import sample", "import sample (renamed)", 1), encoding="utf-8")
+    second_path = tmp_path / "second.schedule.json"
+    run(
+        "resolve", str(instance_path), "--previous", str(first_path), "--out", str(second_path),
+        "--time-limit", "20", "--workers", "2",
+    )  # fmt: skip
+    instance, _ = checked(instance_path, second_path)
+    assert instance.event.name.endswith("(renamed)")
+    output = run("export", str(instance_path), str(second_path), "--to", str(out), "--changed-only")
+    assert "Exported" in output
+
+    sample = tmp_path / "sample.yaml"
+    sample.write_bytes((DATA.parent.parent / "instances" / "sample.yaml").read_bytes())
+    run("solve", str(sample), "--time-limit", "20", "--workers", "2")
+    sample_schedule = tmp_path / "sample.schedule.json"
+    checked(sample, sample_schedule)
+    before = _tree(out)
+    result = runner.invoke(app, ["export", str(sample), str(sample_schedule), "--to", str(out)])
+    assert result.exit_code == 2 and "choose another --to" in " ".join(result.output.split())
+    assert _tree(out) == before
+
+
+def test_an_older_schedule_is_not_exported_over_a_newer_ones_export(
+    imported: tuple[Path, Path], tmp_path: Path
+) -> None:
+    instance_path, first_path = imported
+    _, first = checked(instance_path, first_path)
+    second_path, second = without_wang_wei(instance_path, first_path)
+    assert second.created >= first.created  # the same second, often: the version chain decides
+    out = tmp_path / "export"
+    run("export", str(instance_path), str(second_path), "--to", str(out))
+    before = _tree(out)
+    result = runner.invoke(app, ["export", str(instance_path), str(first_path), "--to", str(out)])
+    flat = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output
+    assert "holds the export of a newer schedule (created" in flat and "(Asia/Shanghai)" in flat
+    assert "use another --to" in flat and "Traceback" not in flat
+    assert _tree(out) == before  # nothing written: cancelled meetings stay cancelled
+
+
+def test_agendas_say_as_of_when_and_which_schedule_and_keep_it_while_unchanged(
+    imported: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from scheduler.solution import local_moment
+
+    instance_path, first_path = imported
+    instance, first = checked(instance_path, first_path)
+    out = tmp_path / "export"
+    run("export", str(instance_path), str(first_path), "--to", str(out))
+    first_as_of = f"as of {local_moment(first.created, 'Asia/Shanghai')} · {first_path.name}"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert f"schedule made {local_moment(first.created, 'Asia/Shanghai')}" in index
+    assert "(Asia/Shanghai)" in index and first.created not in index
+    for p in instance.participants:
+        page = (out / "agendas" / f"{file_stem(p.id)}.html").read_text(encoding="utf-8")
+        assert first_as_of in page and "<th>Table / room</th>" in page
+
+    second_path, second = without_wang_wei(instance_path, first_path)
+    run("export", str(instance_path), str(second_path), "--to", str(out), "--changed-only")
+    told = {pid for c in second.changes for pid in c.notify} | {"cn-most-01"}  # whose agenda changed
+    assert told != {p.id for p in instance.participants}
+    second_as_of = f"as of {local_moment(second.created, 'Asia/Shanghai')} · {second_path.name}"
+    for p in instance.participants:
+        page = (out / "agendas" / f"{file_stem(p.id)}.html").read_text(encoding="utf-8")
+        assert (second_as_of if p.id in told else first_as_of) in page, p.id
+    everyone = (out / "agendas" / "all.html").read_text(encoding="utf-8")
+    assert first_as_of in everyone and second_as_of in everyone
+
+
+def test_workbook_dates_and_times_are_real_cells_with_formats(imported: tuple[Path, Path], tmp_path: Path) -> None:
+    instance_path, schedule_path = imported
+    _, schedule = checked(instance_path, schedule_path)
+    out = tmp_path / "export"
+    run("export", str(instance_path), str(schedule_path), "--to", str(out))
+    sheet = load_workbook(out / "meetings.xlsx")["Meetings"]
+    rows = list(sheet.iter_rows(min_row=2))
+    assert len(rows) == len(schedule.assignments)
+    placed = schedule.assignment_by_meeting
+    for row in rows:
+        meeting, date, start, end = row[:4]
+        assert date.is_date and date.number_format == "yyyy-mm-dd"
+        assert start.is_date and start.number_format == "hh:mm" and end.number_format == "hh:mm"
+        assert isinstance(start.value, dt.time) and isinstance(end.value, dt.time)
+        a = placed[str(meeting.value)]
+        assert date.value.date() == dt.date.fromisoformat(a.date)
+        assert (start.value.strftime("%H:%M"), end.value.strftime("%H:%M")) == (a.start, a.end)
+    by_time = sorted(rows, key=lambda r: (r[1].value, r[2].value))  # sorting the cells sorts by time
+    keys = [(r[1].value.date().isoformat(), r[2].value.strftime("%H:%M")) for r in by_time]
+    assert keys == sorted((a.date, a.start) for a in schedule.assignments)

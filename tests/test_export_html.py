@@ -1,0 +1,79 @@
+"""The printable pages in a real browser: headless Chromium prints an agenda to one A4 page.
+
+Skipped on a machine without Chromium, but never in CI (CI=true): there `.ci/run` installs
+it, and a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, solve_and_verify
+from pypdf import PdfReader
+
+from scheduler.attendance import attendees
+from scheduler.export import export
+from scheduler.store import load_instance
+
+A4_POINTS = (595.3, 841.9)
+
+
+def chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI=true but no chromium on PATH: .ci/run should have installed it")
+    pytest.skip("no chromium on PATH (apt-get install chromium)")
+
+
+def print_to_pdf(browser: str, page: Path, pdf: Path, profile: Path) -> None:
+    subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def test_an_agenda_prints_on_one_a4_page_with_the_persons_meetings(tmp_path: Path) -> None:
+    browser = chromium()
+    instance, _ = load_instance(ROOT / "instances" / "sample.yaml")
+    schedule = solve_and_verify(instance)
+    export(instance, schedule, tmp_path / "out")
+    meetings_of = {
+        p.id: [a for a in schedule.assignments if p.id in attendees(instance, schedule.cancelled, a)]
+        for p in instance.participants
+    }
+    busiest = max(instance.participants, key=lambda p: len(meetings_of[p.id]))
+    mine = meetings_of[busiest.id]
+    assert len(mine) >= 3
+    pdf = tmp_path / "agenda.pdf"
+    print_to_pdf(browser, tmp_path / "out" / "agendas" / f"{busiest.id}.html", pdf, tmp_path / "profile")
+
+    reader = PdfReader(pdf)
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert abs(float(box.width) - A4_POINTS[0]) < 2 and abs(float(box.height) - A4_POINTS[1]) < 2
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert busiest.name in text
+    for a in mine:
+        assert f"{a.start}–{a.end}" in text and a.room in text
+        for other in attendees(instance, schedule.cancelled, a):
+            organisation = instance.participant_by_id[other].organisation
+            assert " ".join(organisation.split()[:2]) in text  # counterparts' organisations (Latin script)

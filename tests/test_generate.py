@@ -1,0 +1,52 @@
+"""The synthetic generator: realistic, repeatable, and quick to refuse what cannot exist."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from scheduler.cli import app
+from scheduler.generate import distinct_requests, generate
+from scheduler.model import Instance
+
+runner = CliRunner()
+
+
+def test_generated_instances_are_valid_and_repeatable() -> None:
+    first = generate(30, 50, seed=3)
+    assert first == generate(30, 50, seed=3)
+    assert len(Instance.model_validate(first).meetings) == 50
+
+
+def test_distinct_requests_counts_pairs_and_groups_by_hand() -> None:
+    assert distinct_requests(2) == 1  # one pair
+    assert distinct_requests(4) == 6 + 4 + 1
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["-n", "2", "-m", "1000000"], "--requests: 1,000,000 requests among 2 people: at most 1 different ones exist"),
+        (["-n", "3", "-m", "5"], "--requests: 5 requests among 3 people: at most 4 different ones exist"),
+        (["-n", "0", "-m", "5"], "'--participants'"),
+        (["-n", "-4", "-m", "5"], "'--participants'"),
+        (["-n", "10", "-m", "-1"], "'--requests'"),
+        (["-n", "10", "-m", "10000000"], "'--requests'"),
+    ],
+)
+def test_absurd_sizes_are_refused_at_once(args: list[str], says: str, tmp_path: Path) -> None:
+    out = tmp_path / "g.yaml"
+    started = time.monotonic()
+    result = runner.invoke(app, ["generate", *args, "-o", str(out)])
+    assert time.monotonic() - started < 2
+    assert result.exit_code == 2
+    assert says in result.output.replace("\n", " ").replace("│", ""), result.output
+    assert not out.exists()
+
+
+def test_generate_refuses_a_directory_as_out(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["generate", "-n", "10", "-m", "5", "-o", str(tmp_path)])
+    assert result.exit_code == 2 and f"--out: {tmp_path}: is a directory" in result.output

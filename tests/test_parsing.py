@@ -1,0 +1,53 @@
+"""YAML and JSON text: keys given twice and deep nesting are errors with lines, never recursion."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from scheduler.errors import InputError
+from scheduler.parsing import MAX_NESTING, parse_json, parse_yaml
+
+
+def refusal(parse: Callable[[str, str], object], text: str) -> str:
+    with pytest.raises(InputError) as refused:
+        parse(text, "f")
+    return refused.value.render()
+
+
+def test_a_yaml_key_given_twice_names_both_lines_at_any_depth() -> None:
+    assert refusal(parse_yaml, "a:\n  b: 1\n  c: 2\n  b: 3\n") == (
+        "f:4: a.b: key 'b' appears twice in one mapping (lines 2 and 4); a key may be given once"
+    )
+    assert "(both on line 1)" in refusal(parse_yaml, "- {priority: 5, priority: 1}\n")
+
+
+def test_yaml_merge_keys_and_shared_anchors_are_not_duplicates() -> None:
+    data, _ = parse_yaml("base: &b {x: 1}\nuse: {<<: *b, y: 2}\nagain: *b\n", "f")
+    assert data == {"base": {"x": 1}, "use": {"x": 1, "y": 2}, "again": {"x": 1}}
+
+
+def test_a_json_key_given_twice_is_refused() -> None:
+    assert refusal(parse_json, '{\n  "a": 1,\n  "a": 2\n}') == (
+        "f:3: key 'a' appears twice in one object (lines 2 and 3); a key may be given once"
+    )
+
+
+@pytest.mark.parametrize("depth", [MAX_NESTING + 1, 1_200, 50_000])
+def test_deep_yaml_is_refused_without_recursion(depth: int) -> None:
+    message = refusal(parse_yaml, "a:\n  - " + "[" * depth + "]" * depth + "\n")
+    assert message.startswith("f:2: lists and mappings are nested more than 100 deep")
+
+
+def test_nesting_up_to_the_limit_is_read() -> None:
+    depth = MAX_NESTING - 1  # the document's own mapping is the first level
+    data, _ = parse_yaml("a: " + "[" * depth + "]" * depth + "\n", "f")
+    assert isinstance(data["a"], list)
+    assert parse_json("[" * MAX_NESTING + "]" * MAX_NESTING, "f") == parse_json("[" * 100 + "]" * 100, "f")
+
+
+def test_deep_json_is_refused_and_brackets_in_strings_do_not_count() -> None:
+    assert refusal(parse_json, "[" * 3072).startswith("f:1: lists and mappings are nested more than 100 deep")
+    quoted = '{"a": "' + "[" * 500 + '\\"", "b": [[1]]}'
+    assert parse_json(quoted, "f") == {"a": "[" * 500 + '"', "b": [[1]]}

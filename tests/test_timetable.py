@@ -1,0 +1,163 @@
+"""`schedule timetable`: filters that combine, groups of tables, and rows for scripts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, solve_and_verify
+from typer.testing import CliRunner
+
+from scheduler.attendance import attendees
+from scheduler.cli import app
+from scheduler.model import Instance
+from scheduler.solution import Schedule
+from scheduler.store import load_instance
+from scheduler.timetable import as_csv, as_json, as_markdown, room_groups, rows, select
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def solved() -> tuple[Instance, Schedule]:
+    instance, _ = load_instance(ROOT / "instances" / "sample.yaml")
+    return instance, solve_and_verify(instance)
+
+
+def test_a_group_of_tables_means_all_its_tables(solved: tuple[Instance, Schedule]) -> None:
+    instance, _ = solved
+    groups = room_groups(instance)
+    assert groups["BJ-T"] == ["BJ-T-1", "BJ-T-2", "BJ-T-3"]
+    assert groups["BJ-R1"] == ["BJ-R1"] and groups["HZ-T-2"] == ["HZ-T-2"]
+
+
+def test_filters_combine(solved: tuple[Instance, Schedule]) -> None:
+    instance, schedule = solved
+    everything = schedule.assignments
+    tables = select(instance, schedule, None, "BJ-T", "2025-11-13").assignments
+    assert tables == sorted(
+        [a for a in everything if a.room.startswith("BJ-T-") and a.date == "2025-11-13"],
+        key=lambda a: (a.date, a.start, a.room),
+    )
+    assert tables
+    person = "it-enea-01"
+    in_room = select(instance, schedule, person, "BJ-T", None).assignments
+    assert in_room and all(a.room.startswith("BJ-T-") for a in in_room)
+    assert all(person in attendees(instance, schedule.cancelled, a) for a in in_room)
+    assert select(instance, schedule, None, "BJ-R1", "2025-11-15").assignments == []
+
+
+def test_script_formats_hold_the_same_rows(solved: tuple[Instance, Schedule]) -> None:
+    instance, schedule = solved
+    records = rows(instance, schedule, select(instance, schedule, "cn-most-01", None, None))
+    assert records and all("cn-most-01" in r["participants"] for r in records)
+    assert json.loads(as_json(records)) == records
+    parsed = list(csv.DictReader(io.StringIO(as_csv(records))))
+    assert [r["meeting"] for r in parsed] == [r["meeting"] for r in records]
+    assert all("王伟 (Wang Wei)" in r["names"] for r in parsed)
+    markdown = as_markdown(records).splitlines()
+    assert len(markdown) == 2 + len(records) and markdown[1].startswith("|---|")
+
+
+def test_cli_room_and_date_shows_only_that_room_that_day(sample_copy: Path) -> None:
+    result = runner.invoke(app, ["solve", str(sample_copy), "--time-limit", "20", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    schedule_path = sample_copy.with_name("sample.schedule.json")
+    assert runner.invoke(app, ["check", str(sample_copy), str(schedule_path)]).exit_code == 0
+    result = runner.invoke(app, ["timetable", str(sample_copy), str(schedule_path), "-r", "BJ-T", "-d", "2025-11-13"])
+    assert result.exit_code == 0, result.output
+    assert "BJ-T-" in result.output and "BJ-R1" not in result.output and "Hangzhou" not in result.output
+    assert "Key" in result.output
+    result = runner.invoke(app, ["timetable", str(sample_copy), str(schedule_path), "--room", "BJ-T", "-f", "json"])
+    assert result.exit_code == 0 and all(r["room"].startswith("BJ-T-") for r in json.loads(result.output))
+    result = runner.invoke(app, ["timetable", str(sample_copy), str(schedule_path), "--format", "xml"])
+    assert result.exit_code == 2 and "--format must be one of table, markdown, csv, json" in result.output
+
+
+def test_cli_person_lists_their_unscheduled_requests_with_reasons(sample_copy: Path) -> None:
+    """it-infn-01 asked for r04 and r08; r08 waits: cn-tsinghua-01 already has max_meetings (3)."""
+    code, output = _run("solve", str(sample_copy), "-t", "10", "-w", "2")
+    assert code == 0, output
+    schedule_path = sample_copy.with_name("sample.schedule.json")
+    code, output = _run("timetable", str(sample_copy), str(schedule_path), "--person", "it-infn-01")
+    assert code == 0, output
+    text = " ".join(output.split())
+    assert "Not scheduled: 1 request(s)" in text
+    assert "r08" in text and "max_meetings reached" in text and "already has 3, the most allowed" in text
+    code, output = _run(
+        "timetable", str(sample_copy), str(schedule_path), "--person", "it-infn-01", "--date", "2025-11-13"
+    )
+    assert "Not scheduled" not in output  # a filtered view shows meetings only
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_cli_date_not_written_as_yyyy_mm_dd_is_called_not_a_date(sample_copy: Path) -> None:
+    schedule_path = sample_copy.with_name("sample.schedule.json")
+    code, output = _run("solve", str(sample_copy), "-t", "10", "-w", "2")
+    assert code == 0 and _run("check", str(sample_copy), str(schedule_path))[0] == 0
+    for written in ("13/11/2025", "2025-13-11", "yesterday"):
+        code, output = _run("timetable", str(sample_copy), str(schedule_path), "--date", written)
+        flat = " ".join(output.split())
+        assert code == 2 and f"'{written}' is not a date like 2025-11-13 (YYYY-MM-DD)" in flat, output
+        assert "no venue is open" not in flat
+
+
+@pytest.fixture
+def room_removed_after_use(sample_copy: Path) -> tuple[Path, Path, list[str]]:
+    """The sample solved, then BJ-R1 removed from the instance and re-solved with its morning kept as history."""
+    first = sample_copy.with_name("sample.schedule.json")
+    assert _run("solve", str(sample_copy), "-t", "10", "-w", "2")[0] == 0
+    from scheduler.store import load_schedule
+
+    held = [a.meeting for a in load_schedule(first).assignments if a.room == "BJ-R1" and a.date == "2025-11-13"]
+    assert held, "the sample's solve uses BJ-R1 on the first day"
+    text = sample_copy.read_text(encoding="utf-8")
+    sample_copy.write_text(text.replace("      - {id: BJ-R1, capacity: 6}\n", ""), encoding="utf-8")
+    second = sample_copy.with_name("second.schedule.json")
+    code, output = _run(
+        "resolve", str(sample_copy), "--previous", str(first), "--frozen-until", "2025-11-13T23:00",
+        "--out", str(second), "-t", "10", "-w", "2",
+    )  # fmt: skip
+    assert code == 0, output
+    code, output = _run("check", str(sample_copy), str(second))
+    assert code == 0, output
+    return sample_copy, second, held
+
+
+def test_cli_a_room_removed_after_its_meetings_still_shows_them(
+    room_removed_after_use: tuple[Path, Path, list[str]],
+) -> None:
+    instance_path, schedule_path, held = room_removed_after_use
+    code, output = _run("timetable", str(instance_path), str(schedule_path), "--date", "2025-11-13")
+    assert code == 0, output
+    assert "BJ-R1" in output and "(removed)" in output and "no longer in the instance" in output
+    assert all(mid in output for mid in held)
+    code, output = _run("timetable", str(instance_path), str(schedule_path), "--room", "BJ-R1")
+    assert code == 0, output
+    assert "Room BJ-R1" in output and "no longer in the instance" in output and all(mid in output for mid in held)
+
+
+def test_export_grids_show_a_room_removed_after_its_meetings(
+    room_removed_after_use: tuple[Path, Path, list[str]], tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    instance_path, schedule_path, held = room_removed_after_use
+    out = tmp_path / "export"
+    code, output = _run("export", str(instance_path), str(schedule_path), "--to", str(out))
+    assert code == 0, output
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "BJ-R1 (no longer in the instance)" in page and all(f"<strong>{mid}</strong>" in page for mid in held)
+    book = load_workbook(out / "meetings.xlsx")
+    grid = book["Beijing 2025-11-13"]
+    labels = [row[0] for row in grid.iter_rows(values_only=True)]
+    assert "BJ-R1 (no longer in the instance)" in labels
+    row = next(r for r in grid.iter_rows(values_only=True) if r[0] == "BJ-R1 (no longer in the instance)")
+    assert all(any(str(cell).startswith(f"{mid}:") for cell in row if cell) for mid in held)
