@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from conftest import (
     A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU,
     A_AT_NINE_B_AT_HALF_PAST,
@@ -309,3 +310,24 @@ def test_max_consecutive_leaves_a_break() -> None:
             ["09:00", "09:30", "10:30"],
             ["09:00", "10:00", "10:30"],
         )
+
+
+def test_the_per_date_quality_pass_keeps_priority_and_closes_the_hole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large solves improve quality date by date (local moves, then the CP phases); forced here on
+    the hand-checked instance of test_objective: the same total, and the one hole left is a's."""
+    from test_objective import FOUR_SLOTS_TWO_TABLES, only, people
+
+    from scheduler.solver import pipeline
+    from scheduler.stats import holes
+
+    monkeypatch.setattr(pipeline, "QUALITY_IN_FULL_MODEL", 0)
+    instance = make_instance(
+        venues=FOUR_SLOTS_TWO_TABLES,
+        participants=people(
+            "a", "b", "c", "d", "e", b={"available": only("09:00", "09:30")}, d={"available": only("10:30", "11:00")}
+        ),
+        meetings=[meeting("ab", "a", "b"), meeting("ac", "a", "c"), meeting("ad", "a", "d"), meeting("ce", "c", "e")],
+    )
+    outcome, schedule = solve_outcome_and_verify(instance, shortcuts=True)
+    assert "quality" in outcome.stages and schedule.objective == schedule.bound == 4
+    assert holes(instance, schedule) == 1

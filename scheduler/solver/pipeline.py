@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from scheduler.model import Option
+from scheduler.solver.compact import close_gaps
 from scheduler.solver.greedy import greedy_placements
 from scheduler.solver.ortools.aggregate import (
     Block,
@@ -39,6 +40,7 @@ from scheduler.solver.ortools.objective import FAIR_LEVELS, later_phases
 from scheduler.solver.prepared import Prepared
 from scheduler.solver.request import NoSchedule, Pin, Progress, SolveOutcome, SolveParams, SolveRequest
 from scheduler.solver.required import solve_with_required
+from scheduler.solver.rooms import with_steady_rooms
 
 OPTIONS_BUILT_PER_SECOND = 35_000
 """Measured model-building speed (1,000 x 5,000: 126k options in 3.5 s), to budget the polish."""
@@ -54,6 +56,8 @@ QUALITY_IN_FULL_MODEL = 60_000
 """Up to this many options the full model's later phases pursue quality; above, a pass per date."""
 QUALITY_SHARE = 0.3
 """The share of the time limit kept for the per-date quality pass on large solves."""
+LOCAL_MOVES_SHARE = 0.5
+"""Of that, the share for local moves closing gaps (`compact.close_gaps`) before the CP phases."""
 
 STAGES = ("first draft", "bound", "days", "packing", "cp-sat", "quality")
 """Names recorded in `SolveOutcome.stages`: greedy, LP bound, stage A, per-date packing, full model,
@@ -162,6 +166,14 @@ class _Pipeline:
         """
         self.report("giving everyone a better day")
         self.stages.append("quality")
+        # Local moves first (fast at any size), then the CP phases per date from there.
+        moves_until = time.monotonic() + (self.deadline - time.monotonic()) * LOCAL_MOVES_SHARE
+        instance = self.request.instance
+        open_rooms = [r for r in instance.rooms if r.id not in self.request.excluded_rooms]
+        moved = close_gaps(
+            instance, self.prepared.meetings, self.best, self.options, self.people, open_rooms, moves_until
+        )
+        self.best = with_steady_rooms(instance, moved, self.people, open_rooms)
         short = self._short_of_meetings()
         by_date: dict[dt.date, dict[str, list[Option]]] = defaultdict(dict)
         for mid, options in self.options.items():

@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from scheduler.model import Option, Room
+from scheduler.model import Instance, Option, Room
 
 
 def natural_key(room_id: str) -> tuple[tuple[int, int | str], ...]:
@@ -220,3 +220,27 @@ def colour_intervals(rooms: tuple[str, ...], members: list[Placed]) -> list[tupl
         free_at[room_id] = (item.option.date, item.option.end)
         result.append((item, room_id))
     return result
+
+
+def with_steady_rooms(
+    instance: Instance, placements: dict[str, tuple[Option, str]], people: dict[str, list[str]], rooms: list[Room]
+) -> dict[str, tuple[Option, str]]:
+    """A fresh solve's schedule with its rooms chosen again by `assign_rooms` (steady tables).
+
+    Valid for any schedule with real rooms: a multi-slot meeting keeps its room's group,
+    which then holds no more of them at once than rooms, and per slot the meetings already fit.
+    """
+    groups = build_room_groups(instance.rooms, set(), {r.id for r in instance.rooms} - {r.id for r in rooms})
+    placed = [
+        Placed(
+            mid,
+            option,
+            len(people[mid]),
+            None if option.end - option.start == instance.event.slot_minutes else groups.group_of_room[room],
+            tuple(people[mid]),
+        )
+        for mid, (option, room) in placements.items()
+    ]
+    hosts = {p.id for p in instance.participants if p.host}
+    chosen = assign_rooms(placed, groups, rooms, instance.event.slot_minutes, hosts)
+    return {mid: (option, chosen[mid]) for mid, (option, _) in placements.items()}
