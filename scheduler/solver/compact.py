@@ -1,7 +1,7 @@
 """Closing idle gaps by local moves, for schedules too large for the CP quality phases in time.
 
 Pure Python, no OR-Tools. Only single-slot meetings move, each to another of its own options
-on the same date (so the same people, cities, caps and priority), into a room free then that
+on the same date in the same city (so the same people, cities, caps and priority), into a room free then that
 holds it, and only when that lowers the holes, then the idle slots, of the people in it,
 without breaking anyone's max_consecutive. Every move keeps the schedule valid, so stopping
 at any moment (the deadline) is safe.
@@ -128,7 +128,7 @@ def _best_move(
     keys_now = {(pid, option.date, days.window(option)) for pid in who}
     best: tuple[tuple[int, int], Option, str] | None = None
     for target in choices:
-        if target.date != option.date or target == option:
+        if target.date != option.date or target.city != option.city or target == option:
             continue
         if any(target.start in days.day_busy.get((pid, target.date), ()) for pid in who):
             continue

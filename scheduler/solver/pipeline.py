@@ -150,12 +150,16 @@ class _Pipeline:
         """Finish, after the per-date quality pass where this solve has one."""
         if self.by_date:
             self.deadline = self.started + self.params.time_limit
+            before = self.best
             try:
                 self._quality_pass()
             except KeyboardInterrupt:  # the pass keeps the best schedule so far: finish with it
                 outcome = self._finish(status)
                 outcome.interrupted = True
                 return outcome
+            finally:
+                if self.value(self.best) < self.value(before):
+                    self.best = before  # a safety net: quality never costs priority
         return self._finish(status)
 
     def _quality_pass(self) -> None:
@@ -185,11 +189,8 @@ class _Pipeline:
                     by_date[option.date].setdefault(mid, []).append(option)
         dates = sorted(by_date)
         for n, date in enumerate(dates):
-            narrowed = {
-                mid: opts
-                for mid, opts in by_date[date].items()
-                if mid in self.best or not self._placed_elsewhere(mid, date)
-            }
+            # (a request fairness placed on an earlier date is no candidate here any more)
+            narrowed = {mid: opts for mid, opts in by_date[date].items() if not self._placed_elsewhere(mid, date)}
             budget = (self.deadline - time.monotonic()) / (len(dates) - n)
             building = 2 * sum(len(o) for o in narrowed.values()) / OPTIONS_BUILT_PER_SECOND
             if budget < building + 1.0:

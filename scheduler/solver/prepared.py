@@ -83,8 +83,8 @@ class Prepared:
             for i, m in enumerate(self.meetings)
             if m.id not in placements
         }
-        if bound == objective:
-            status = "OPTIMAL"
+        # OPTIMAL means the objective reached a proven bound, whatever a stage called its own result.
+        status = "OPTIMAL" if bound == objective else "FEASIBLE" if status == "OPTIMAL" else status
         return SolveOutcome(
             status=status,
             objective=objective,
