@@ -56,8 +56,10 @@ QUALITY_IN_FULL_MODEL = 60_000
 """Up to this many options the full model's later phases pursue quality; above, a pass per date."""
 QUALITY_SHARE = 0.3
 """The share of the time limit kept for the per-date quality pass on large solves."""
-LOCAL_MOVES_SHARE = 0.5
-"""Of that, the share for local moves closing gaps (`compact.close_gaps`) before the CP phases."""
+LOCAL_MOVES_SHARE = 0.25
+"""Of that, the share kept for local moves closing gaps (`compact.close_gaps`) after the CP phases:
+at 1,000 x 5,000 they converge in under a second, from about 1,000 holes to 130."""
+MIN_LOCAL_MOVES_SECONDS = 2.0
 
 STAGES = ("first draft", "bound", "days", "packing", "cp-sat", "quality")
 """Names recorded in `SolveOutcome.stages`: greedy, LP bound, stage A, per-date packing, full model,
@@ -170,14 +172,24 @@ class _Pipeline:
         """
         self.report("giving everyone a better day")
         self.stages.append("quality")
-        # Local moves first (fast at any size), then the CP phases per date from there.
-        moves_until = time.monotonic() + (self.deadline - time.monotonic()) * LOCAL_MOVES_SHARE
+        # The CP phases per date first (fairness, then gaps), then local moves close the gaps
+        # left: they never touch which meetings happen, so they never undo fairness.
+        final_deadline = self.deadline
+        moves = max(MIN_LOCAL_MOVES_SECONDS, (self.deadline - time.monotonic()) * LOCAL_MOVES_SHARE)
+        self.deadline -= moves
+        try:
+            self._per_date_phases()
+        finally:
+            self.deadline = final_deadline
         instance = self.request.instance
         open_rooms = [r for r in instance.rooms if r.id not in self.request.excluded_rooms]
         moved = close_gaps(
-            instance, self.prepared.meetings, self.best, self.options, self.people, open_rooms, moves_until
+            instance, self.prepared.meetings, self.best, self.options, self.people, open_rooms, self.deadline - 0.5
         )
         self.best = with_steady_rooms(instance, moved, self.people, open_rooms)
+
+    def _per_date_phases(self) -> None:
+        """Each date's model with the other dates fixed: the later phases from its schedule."""
         short = self._short_of_meetings()
         by_date: dict[dt.date, dict[str, list[Option]]] = defaultdict(dict)
         for mid, options in self.options.items():
