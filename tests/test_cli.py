@@ -6,6 +6,7 @@ import itertools
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from scheduler.cli import app
@@ -172,3 +173,26 @@ def test_help_paragraphs_wrap_cleanly_at_80_columns() -> None:
         for line, after in itertools.pairwise(prose):
             if line.strip() and after.strip():  # a line inside a paragraph, with more to come
                 assert len(line.rstrip()) >= 60, (args, line, after)
+
+
+def test_diff_from_another_folder_finds_the_instance_beside_the_schedule(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = sample_copy.parent
+    monkeypatch.chdir(folder)
+    new = solved(Path(sample_copy.name))  # records the instance by its relative name
+    assert json.loads(new.read_text())["instance"] == sample_copy.name
+    old = folder / "old.schedule.json"
+    old.write_bytes(new.read_bytes())
+    elsewhere = folder / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, output = run("diff", str(old), str(folder / new))
+    assert code == 0 and "0 change(s)" in output, output
+    sample_copy.rename(folder / "moved.yaml")
+    code, output = run("diff", str(old), str(folder / new))
+    flat = " ".join(output.replace("│", "").split())
+    assert code == 2, output
+    assert f"records the instance '{sample_copy.name}', which is neither here nor beside it; pass --instance" in flat
+    code, output = run("diff", str(old), str(folder / new), "--instance", str(folder / "moved.yaml"))
+    assert code == 0, output
