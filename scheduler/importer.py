@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,7 +129,7 @@ def read_sheet(path: Path, kind: str) -> Sheet:
     except csv.Error:
         dialect = csv.excel
     try:
-        table = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+        table = _bounded_rows(path, kind, csv.reader(io.StringIO(text), dialect))
     except csv.Error as error:
         raise InputError([Problem((), f"not a readable CSV file: {error}")], str(path)) from None
     return _sheet(path, kind, table)
@@ -149,7 +149,8 @@ def _read_xlsx(path: Path, data: bytes, kind: str) -> Sheet:
         if not names:
             raise InputError([Problem((), "the workbook has no sheets")], str(path))
         worksheet = workbook[names.get(kind, workbook.sheetnames[0])]
-        table = _bounded_rows(path, worksheet)
+        worksheet.reset_dimensions()  # its recorded size: one stray cell at XFD1048576 pads every row to it
+        table = _bounded_rows(path, worksheet.title, worksheet.iter_rows(values_only=True))
         workbook.close()
     except unreadable as error:
         reason = " ".join(str(error).split())[:200]
@@ -157,25 +158,24 @@ def _read_xlsx(path: Path, data: bytes, kind: str) -> Sheet:
     return _sheet(path, worksheet.title, table)
 
 
-def _bounded_rows(path: Path, worksheet: Any) -> list[list[str]]:
-    """The sheet's cells as text, each row trimmed of trailing blanks, within MAX_ROWS x MAX_COLUMNS.
+def _bounded_rows(path: Path, sheet: str, rows: Iterable[Sequence[object]]) -> list[list[str]]:
+    """The cells as text, one row at a time, trimmed of trailing blanks, within MAX_ROWS x MAX_COLUMNS.
 
-    The workbook's own dimension is ignored (one stray cell at XFD1048576 would otherwise pad
-    every row to 16,384 columns and the sheet to a million rows), and rows are read one at a time.
+    Blank rows after the last value are dropped, so a stray far-away cell is refused as soon as
+    it is read instead of being padded into a grid.
     """
-    worksheet.reset_dimensions()
     table: list[list[str]] = []
     blank_rows = 0
-    for number, values in enumerate(worksheet.iter_rows(values_only=True), 1):
-        last = max((index for index, value in enumerate(values) if _cell_text(value)), default=-1)
+    for number, values in enumerate(rows, 1):
+        last = next((index for index in range(len(values) - 1, -1, -1) if _cell_text(values[index])), -1)
         if last < 0:
             blank_rows += 1
             continue
         if number > MAX_ROWS:
-            raise _too_big(path, worksheet.title, f"a value on row {number:,}; at most {MAX_ROWS:,} rows are read")
+            raise _too_big(path, sheet, f"a value on row {number:,}; at most {MAX_ROWS:,} rows are read")
         if last >= MAX_COLUMNS:
             where = f"a value in column {_column_letter(last)} on row {number:,}"
-            raise _too_big(path, worksheet.title, f"{where}; at most {MAX_COLUMNS} columns are read")
+            raise _too_big(path, sheet, f"{where}; at most {MAX_COLUMNS} columns are read")
         table.extend([] for _ in range(blank_rows))
         blank_rows = 0
         table.append([_cell_text(value) for value in values[: last + 1]])
@@ -188,16 +188,7 @@ def _too_big(path: Path, sheet: str, detail: str) -> InputError:
 
 
 def _sheet(path: Path, name: str, table: list[list[str]]) -> Sheet:
-    while table and not any(table[-1]):
-        table.pop()
-    if len(table) > MAX_ROWS:
-        raise _too_big(path, name, f"{len(table):,} rows; at most {MAX_ROWS:,} are read")
-    for number, row in enumerate(table, 1):
-        while row and not row[-1]:
-            row.pop()
-        if len(row) > MAX_COLUMNS:
-            where = f"a value in column {_column_letter(len(row) - 1)} on row {number:,}"
-            raise _too_big(path, name, f"{where}; at most {MAX_COLUMNS} columns are read")
+    """Rows (from _bounded_rows: no trailing blanks) under their header, each padded to its width."""
     if not table:
         raise InputError([Problem((), f"sheet {name} is empty: expected a header row")], str(path)) from None
     header = table[0]

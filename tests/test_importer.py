@@ -285,3 +285,17 @@ def test_a_bad_availability_window_names_its_date_and_city_column(tmp_path: Path
     assert code == 2, output
     assert f"sheet participants, row 3, {expected}" in flat, output
     assert not out.exists()
+
+
+def test_a_csv_row_wider_than_the_limit_is_refused_and_trailing_commas_are_not(tmp_path: Path) -> None:
+    from scheduler.importer import MAX_COLUMNS
+
+    wide = tmp_path / "requests.csv"
+    wide.write_text("Requester,Requested" + "," * 5000 + "\nit-enea-01,cn-most-01" + "," * MAX_COLUMNS + "z\n")
+    out = tmp_path / "week.yaml"
+    code, output = import_into(out, requests=str(wide))
+    flat = " ".join(output.split())
+    assert code == 2 and f"{wide}: sheet requests is too big: a value in column GT on row 2" in flat, output
+    wide.write_text("Requester,Requested" + "," * 5000 + "\nit-enea-01,cn-most-01" + "," * 5000 + "\n")
+    code, output = import_into(out, requests=str(wide))
+    assert code == 0, output
