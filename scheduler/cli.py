@@ -403,7 +403,7 @@ def diff_command(
 
     with input_errors():
         old, new = load_schedule(old_path), load_schedule(new_path)
-        instance, _ = _load_pair(instance_path or Path(new.instance), new_path)
+        instance, _ = _load_pair(instance_path or _recorded_instance(new.instance, new_path), new_path)
         if not same_event(instance, old):
             raise InputError(
                 [Problem((), f"is a schedule of another event, not {instance.event.name!r}: nothing to compare")],
@@ -413,6 +413,16 @@ def diff_command(
     out.print(render.changes_by_person(instance, changes))
     kinds = sorted({c.change for c in changes})
     out.print(f"{len(changes)} change(s)" + (f": {', '.join(kinds)}" if kinds else "") + ".")
+
+
+def _recorded_instance(recorded: str, schedule_path: Path) -> Path:
+    """The instance a schedule names: as given, else beside the schedule (a relative path from another folder)."""
+    path = Path(recorded)
+    for candidate in (path, schedule_path.parent / path, schedule_path.parent / path.name):
+        if candidate.is_file():
+            return candidate
+    message = f"records the instance {recorded!r}, which is neither here nor beside it; pass --instance"
+    raise InputError([Problem((), message)], str(schedule_path))
 
 
 @app.command(cls=_Command)
