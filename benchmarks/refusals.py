@@ -34,6 +34,24 @@ def measure(args: list[str]) -> tuple[int, float, float]:
     return process.returncode, time.monotonic() - started, usage.ru_maxrss / 1024
 
 
+def _far_cell_import(tmp: Path) -> list[str]:
+    """`import` arguments whose requests workbook holds one stray cell at the last row and column."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Requester", "Requested"])
+    sheet.append(["it-enea-01", "cn-most-01"])
+    sheet.cell(row=1048576, column=16384, value="z")
+    book.save(tmp / "far.xlsx")
+    sheets = DATA / "import"
+    return [
+        "--participants", str(sheets / "participants.csv"), "--requests", str(tmp / "far.xlsx"),
+        "--event", str(sheets / "event.yaml"), "--out", str(tmp / "far.yaml"),
+    ]  # fmt: skip
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
@@ -59,6 +77,12 @@ def main() -> None:
             ("FIFO as instance", ["solve", str(fifo), "-o", out], 2),
             ("--out /dev/stdout", ["solve", str(SAMPLE), "-o", "/dev/stdout"], 2),
             ("generate -n 2 -m 1000000", ["generate", "-n", "2", "-m", "1000000", "-o", str(tmp / "g.yaml")], 2),
+            (
+                "generate -n 100000 -m 1000000",
+                ["generate", "-n", "100000", "-m", "1000000", "-o", str(tmp / "g.yaml")],
+                2,
+            ),
+            ("5 KB XLSX, a cell at XFD1048576", ["import", *_far_cell_import(tmp)], 2),
         ]
         print(f"{'case':32} {'exit':>4} {'seconds':>8} {'peak MB':>8}")
         for name, args, expected in cases:

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import difflib
-import inspect
 import os
-import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console, RenderableType
-from rich.live import Live
-from rich.table import Table
 from rich.text import Text
-from typer.core import TyperCommand, TyperGroup
 
 from scheduler import render
+from scheduler.console import Command, Group, err, fail, input_errors, out, run_with_progress
 from scheduler.errors import InputError, Problem
 from scheduler.model import Instance
 from scheduler.solution import Schedule
@@ -33,44 +27,9 @@ from scheduler.store import (
     write_or_keep,
 )
 
-
-def reflow(help_text: str | None) -> str | None:
-    """A docstring's paragraphs as single lines, so rich wraps them to the terminal.
-
-    typer's "rich" markup keeps a docstring's own line breaks, and rich then wraps those
-    lines again: an 80-column terminal shows a short stray line ('export', '--max-moves')
-    after every long one. Blank lines still separate paragraphs.
-    """
-    if not help_text:
-        return help_text
-    paragraphs = inspect.cleandoc(help_text).split("\n\n")
-    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
-
-
-class _QuietFlags:
-    """Help that reads cleanly: paragraphs reflowed, no type label on on/off flags ('<bool>' beside --help)."""
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        command: Any = self  # a TyperCommand or TyperGroup: this class only comes first in their bases
-        for param in [*command.params, command.get_help_option(ctx)]:
-            if getattr(param, "is_flag", False) and param.metavar is None:
-                param.metavar = ""
-        for each in [command, *getattr(command, "commands", {}).values()]:
-            each.help = reflow(each.help)
-        super().format_help(ctx, formatter)  # type: ignore[misc]
-
-
-class _Command(_QuietFlags, TyperCommand):
-    pass
-
-
-class _Group(_QuietFlags, TyperGroup):
-    pass
-
-
 app = typer.Typer(
     name="schedule",
-    cls=_Group,
+    cls=Group,
     help="""Plan one-to-one and group meetings at brokerage events with OR-Tools CP-SAT.
 
     Before the event: import (spreadsheets to an instance), solve, check, then export
@@ -83,9 +42,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
-
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
 
 InstanceArg = Annotated[
     Path,
@@ -128,24 +84,6 @@ def _default_workers() -> int:
     return max(1, min(8, os.cpu_count() or 1))
 
 
-def fail(message: str, code: int = 2) -> NoReturn:
-    err.print(Text(message, style="red"), soft_wrap=True)
-    raise typer.Exit(code)
-
-
-@contextmanager
-def input_errors() -> Iterator[None]:
-    """Bad input: print every problem, exit 2, never a traceback."""
-    try:
-        yield
-    except InputError as error:
-        err.print(Text(error.render(), style="red"), soft_wrap=True)  # one line per problem, greppable
-        raise typer.Exit(2) from None
-    except MemoryError:
-        # Reading and validating input is where a file far larger than it looks can exhaust memory.
-        fail("the input is too large to read into this machine's memory; nothing was written")
-
-
 def _load_pair(instance_path: Path, schedule_path: Path) -> tuple[Instance, Schedule]:
     """Instance and schedule, refusing a schedule made for another instance."""
     instance, sha = load_instance(instance_path)
@@ -173,63 +111,6 @@ def _load_pair(instance_path: Path, schedule_path: Path) -> tuple[Instance, Sche
     return instance, schedule
 
 
-class _ProgressView:
-    """What the live display shows while CP-SAT works; rich re-renders it a few times a second."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.started = time.monotonic()
-        self.phase = "reading"
-        self.objective: int | None = None
-        self.bound: int | None = None
-        self.placed: int | None = None
-
-    def update(self, progress: object) -> None:
-        for name in ("phase", "objective", "bound", "placed"):
-            value = getattr(progress, name)
-            if value is not None:
-                setattr(self, name, value)
-
-    def __rich__(self) -> RenderableType:
-        table = Table.grid(padding=(0, 2))
-        elapsed = time.monotonic() - self.started
-        gap = "—"
-        if self.objective is not None and self.bound:
-            gap = f"{100.0 * max(0, self.bound - self.objective) / self.bound:.2f}%"
-        table.add_row(
-            Text(f"⏱ {elapsed:6.1f}s", style="cyan"),
-            Text(self.phase),
-            Text(f"best {self.objective if self.objective is not None else '—'}"),
-            Text(f"bound {self.bound if self.bound is not None else '—'}"),
-            Text(f"gap {gap}"),
-            Text(f"placed {self.placed if self.placed is not None else '—'}/{self.total}"),
-        )
-        return table
-
-
-def run_with_progress(total: int, work: Callable[[Callable[[object], None]], object], time_limit: float) -> object:
-    """Run `work(on_progress)` under a live progress line on stderr; Ctrl-C keeps the best so far.
-
-    Before the first schedule there is nothing to keep: Ctrl-C, or the time limit passing
-    while the model is still being built, ends the run with a message and writes nothing.
-    """
-    from scheduler.model_size import BuildTimedOut, time_limit_while_building
-    from scheduler.solver.ortools.cpsat import deliver_ctrl_c
-
-    deliver_ctrl_c()
-    view = _ProgressView(total)
-    try:
-        with (
-            time_limit_while_building(time_limit * 1.1 + 2, lambda: view.objective is None),
-            Live(view, console=err, refresh_per_second=4, transient=True),
-        ):
-            return work(view.update)
-    except BuildTimedOut:
-        fail(f"--time-limit: {time_limit:g} s passed while building the model, before any schedule; nothing written", 1)
-    except KeyboardInterrupt:
-        fail(f"Interrupted (Ctrl-C) while {view.phase}, before any schedule was found; nothing written.", 130)
-
-
 def _prepare_output(target: Path, inputs: list[Path], instance: Instance, instance_path: Path) -> None:
     """Refuse a bad --out or an instance too big to build before any work; show warnings."""
     from scheduler.model_size import check_model_size
@@ -253,7 +134,7 @@ def _write(target: Path, text: str) -> Path | None:
         fail(str(failure), 1)
 
 
-@app.command(cls=_Command)
+@app.command(cls=Command)
 def solve(
     ctx: typer.Context,
     instance_path: InstanceArg,
@@ -308,7 +189,7 @@ def _write_checked(
     return _write(target, schedule_json(schedule))
 
 
-@app.command(cls=_Command)
+@app.command(cls=Command)
 def resolve(
     ctx: typer.Context,
     instance_path: InstanceArg,
@@ -400,7 +281,7 @@ def resolve(
         out.print(f"Unaffected meetings moved: {len(unforced)} (allowed: {max_moves}).")
 
 
-@app.command(cls=_Command, name="diff")
+@app.command(cls=Command, name="diff")
 def diff_command(
     old_path: Annotated[Path, typer.Argument(help="The earlier schedule.", metavar="OLD", show_default=False)],
     new_path: Annotated[Path, typer.Argument(help="The later schedule.", metavar="NEW", show_default=False)],
@@ -414,7 +295,7 @@ def diff_command(
 
     with input_errors():
         old, new = load_schedule(old_path), load_schedule(new_path)
-        instance, _ = _load_pair(instance_path or Path(new.instance), new_path)
+        instance, _ = _load_pair(instance_path or _recorded_instance(new.instance, new_path), new_path)
         if not same_event(instance, old):
             raise InputError(
                 [Problem((), f"is a schedule of another event, not {instance.event.name!r}: nothing to compare")],
@@ -426,7 +307,17 @@ def diff_command(
     out.print(f"{len(changes)} change(s)" + (f": {', '.join(kinds)}" if kinds else "") + ".")
 
 
-@app.command(cls=_Command)
+def _recorded_instance(recorded: str, schedule_path: Path) -> Path:
+    """The instance a schedule names: as given, else beside the schedule (a relative path from another folder)."""
+    path = Path(recorded)
+    for candidate in (path, schedule_path.parent / path, schedule_path.parent / path.name):
+        if candidate.is_file():
+            return candidate
+    message = f"records the instance {recorded!r}, which is neither here nor beside it; pass --instance"
+    raise InputError([Problem((), message)], str(schedule_path))
+
+
+@app.command(cls=Command)
 def check(
     instance_path: InstanceArg,
     schedule_path: ScheduleArg,
@@ -496,7 +387,7 @@ def _recorded_previous(schedule: Schedule, schedule_path: Path) -> Path | None:
     return None
 
 
-@app.command(cls=_Command)
+@app.command(cls=Command)
 def timetable(
     instance_path: InstanceArg,
     schedule_path: ScheduleArg,
@@ -559,7 +450,7 @@ def timetable(
             out.print(render.date_grid(instance, schedule, day, selection.rooms))
 
 
-@app.command(cls=_Command)
+@app.command(cls=Command)
 def explain(
     instance_path: InstanceArg,
     schedule_path: ScheduleArg,
@@ -593,7 +484,7 @@ def explain(
     out.print(render.explanation(instance, found))
 
 
-@app.command(cls=_Command)
+@app.command(cls=Command)
 def stats(instance_path: InstanceArg, schedule_path: ScheduleArg) -> None:
     """Figures for people: meetings per person, who has none and why, idle gaps, table changes,
     room use per city and day, unscheduled requests by reason."""
@@ -604,7 +495,7 @@ def stats(instance_path: InstanceArg, schedule_path: ScheduleArg) -> None:
     out.print(render.stats_view(instance, figures(instance, schedule)))
 
 
-@app.command(cls=_Command)
+@app.command(cls=Command)
 def generate(
     participants: Annotated[
         int, typer.Option("--participants", "-n", min=2, max=100_000, help="How many people.", metavar="N")
@@ -631,7 +522,7 @@ def generate(
         out.print(f"Earlier file kept as {kept}.")
 
 
-@app.command(cls=_Command, name="history")
+@app.command(cls=Command, name="history")
 def history_command(instance_path: InstanceArg) -> None:
     """List the schedule versions of an instance: when, by which command, cancellations, totals.
 
@@ -646,7 +537,7 @@ def history_command(instance_path: InstanceArg) -> None:
     out.print(render.history(versions(instance_path, data), str(instance_path)))
 
 
-@app.command(cls=_Command, name="export")
+@app.command(cls=Command, name="export")
 def export_command(
     instance_path: InstanceArg,
     schedule_path: ScheduleArg,
@@ -685,7 +576,7 @@ def export_command(
     out.print(render.export_summary(report))
 
 
-@app.command(cls=_Command, name="import")
+@app.command(cls=Command, name="import")
 def import_command(
     participants_path: Annotated[
         Path,

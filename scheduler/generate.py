@@ -14,11 +14,15 @@ import random
 from typing import Any
 
 from scheduler.errors import InputError, Problem
+from scheduler.store import MAX_FILE_BYTES
 
 DATES = ["2025-11-13", "2025-11-14", "2025-11-15"]
 CITIES = [("Beijing", "bj"), ("Hangzhou", "hz")]
 SESSIONS = [{"start": "09:30", "end": "12:30"}, {"start": "14:00", "end": "17:30"}]
 TOPICS = ["energy", "AI", "biotech", "materials", "space", "health", "agrifood", "mobility"]
+BYTES_PER_PERSON = 170
+BYTES_PER_REQUEST = 95
+"""The YAML written per person and per request, rounded up from measured files (about 161 and 90)."""
 
 
 def distinct_requests(participants: int) -> int:
@@ -26,8 +30,13 @@ def distinct_requests(participants: int) -> int:
     return sum(math.comb(participants, size) for size in (2, 3, 4))
 
 
+def estimated_bytes(participants: int, requests: int) -> int:
+    """About how big the instance file will be, a little over rather than under."""
+    return 2_000 + participants * BYTES_PER_PERSON + requests * BYTES_PER_REQUEST
+
+
 def check_sizes(participants: int, requests: int) -> None:
-    """Refuse at once what could never be generated, instead of searching for it for hours."""
+    """Refuse at once what could never be generated (or never read back), instead of working on it for hours."""
     if participants < 2:
         raise InputError([Problem((), f"{participants} people: need at least 2")], "--participants")
     if requests < 0:
@@ -43,6 +52,13 @@ def check_sizes(participants: int, requests: int) -> None:
             ],
             "--requests",
         )
+    size = estimated_bytes(participants, requests)
+    if size > MAX_FILE_BYTES:
+        message = (
+            f"{requests:,} requests among {participants:,} people make a file of about {size / 1e6:,.0f} MB, "
+            f"over the {MAX_FILE_BYTES:,} bytes that solve and check read; ask for fewer"
+        )
+        raise InputError([Problem((), message)], "--requests")
 
 
 def generate(participants: int, requests: int, seed: int = 0) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from scheduler.store import parse_yaml, problems_from_validation, read_bytes
 
 PRIORITY_WORDS = {"must meet": 3, "must": 3, "should meet": 2, "would like": 1, "would like to meet": 1, "nice": 1}
 """Words platforms use for how much a meeting matters, as priorities."""
-WHOLE_NUMBER = re.compile(r"^[+-]?\d+(?:\.0*)?$")
+WHOLE_NUMBER = re.compile(r"^[+-]?[0-9]+(?:\.0*)?$")
 """A count as a sheet holds it: CSV text '3', or an XLSX number cell read as 3 or 3.0."""
 
 WHOLE_DAY = {"x", "yes", "y", "all day", "whole day", "✓", "1", "true"}
@@ -48,8 +48,12 @@ REQUEST_COLUMNS = {
     "city": ("city",),
     "slots": ("slots",),
 }
-AVAILABILITY_HEADER = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(.+)$")
-WINDOW = re.compile(r"^(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})$")
+AVAILABILITY_HEADER = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})\s+(.+)$")
+WINDOW = re.compile(r"^([0-9]{1,2}:[0-9]{2})\s*[-–]\s*([0-9]{1,2}:[0-9]{2})$")
+"""ASCII digits only: str.isdigit and \\d accept '²' and other digits that int() refuses."""
+MAX_ROWS = 200_000
+MAX_COLUMNS = 200
+"""Sheet bounds: far beyond any event, and small enough that a stray far-away cell cannot fill memory."""
 
 
 @dataclass
@@ -125,7 +129,7 @@ def read_sheet(path: Path, kind: str) -> Sheet:
     except csv.Error:
         dialect = csv.excel
     try:
-        table = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+        table = _bounded_rows(path, kind, csv.reader(io.StringIO(text), dialect))
     except csv.Error as error:
         raise InputError([Problem((), f"not a readable CSV file: {error}")], str(path)) from None
     return _sheet(path, kind, table)
@@ -133,23 +137,58 @@ def read_sheet(path: Path, kind: str) -> Sheet:
 
 def _read_xlsx(path: Path, data: bytes, kind: str) -> Sheet:
     import zipfile
+    import zlib
 
     from openpyxl import load_workbook
 
+    # what zipfile, zlib and the XML parsers (ParseError and lxml's errors are SyntaxErrors) raise on a damaged file
+    unreadable = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, TypeError, OSError, SyntaxError)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise InputError([Problem((), f"not a readable .xlsx workbook ({error})")], str(path)) from None
-    names = {name.lower(): name for name in workbook.sheetnames}
-    worksheet = workbook[names.get(kind, workbook.sheetnames[0])]
-    table = [[_cell_text(value) for value in row] for row in worksheet.iter_rows(values_only=True)]
-    workbook.close()
+        names = {name.lower(): name for name in workbook.sheetnames}
+        if not names:
+            raise InputError([Problem((), "the workbook has no sheets")], str(path))
+        worksheet = workbook[names.get(kind, workbook.sheetnames[0])]
+        worksheet.reset_dimensions()  # its recorded size: one stray cell at XFD1048576 pads every row to it
+        table = _bounded_rows(path, worksheet.title, worksheet.iter_rows(values_only=True))
+        workbook.close()
+    except unreadable as error:
+        reason = " ".join(str(error).split())[:200]
+        raise InputError([Problem((), f"not a readable .xlsx workbook ({reason})")], str(path)) from None
     return _sheet(path, worksheet.title, table)
 
 
+def _bounded_rows(path: Path, sheet: str, rows: Iterable[Sequence[object]]) -> list[list[str]]:
+    """The cells as text, one row at a time, trimmed of trailing blanks, within MAX_ROWS x MAX_COLUMNS.
+
+    Blank rows after the last value are dropped, so a stray far-away cell is refused as soon as
+    it is read instead of being padded into a grid.
+    """
+    table: list[list[str]] = []
+    blank_rows = 0
+    for number, values in enumerate(rows, 1):
+        last = next((index for index in range(len(values) - 1, -1, -1) if _cell_text(values[index])), -1)
+        if last < 0:
+            blank_rows += 1
+            continue
+        if number > MAX_ROWS:
+            raise _too_big(path, sheet, f"a value on row {number:,}; at most {MAX_ROWS:,} rows are read")
+        if last >= MAX_COLUMNS:
+            where = f"a value in column {_column_letter(last)} on row {number:,}"
+            raise _too_big(path, sheet, f"{where}; at most {MAX_COLUMNS} columns are read")
+        table.extend([] for _ in range(blank_rows))
+        blank_rows = 0
+        table.append([_cell_text(value) for value in values[: last + 1]])
+    return table
+
+
+def _too_big(path: Path, sheet: str, detail: str) -> InputError:
+    message = f"sheet {sheet} is too big: {detail} (delete stray cells far from the table)"
+    return InputError([Problem((), message)], str(path))
+
+
 def _sheet(path: Path, name: str, table: list[list[str]]) -> Sheet:
-    while table and not any(table[-1]):
-        table.pop()
+    """Rows (from _bounded_rows: no trailing blanks) under their header, each padded to its width."""
     if not table:
         raise InputError([Problem((), f"sheet {name} is empty: expected a header row")], str(path)) from None
     header = table[0]
@@ -186,17 +225,17 @@ def _problem(sheet: Sheet, row: int, column: int | None, message: str) -> Proble
 
 def _availability(
     sheet: Sheet, row: int, cells: list[str], columns: dict[int, tuple[str, str]], problems: list[Problem]
-) -> list[dict[str, str]] | None:
-    """Windows from the date/city columns; None when every such cell is blank (available everywhere)."""
+) -> list[tuple[int, dict[str, str]]] | None:
+    """(column, window) from the date/city columns; None when every such cell is blank (available everywhere)."""
     if not any(cells[index] for index in columns):
         return None
-    entries: list[dict[str, str]] = []
+    entries: list[tuple[int, dict[str, str]]] = []
     for index, (date, city) in columns.items():
         value = cells[index].strip()
         if value.lower() in NOT_THERE:
             continue
         if value.lower() in WHOLE_DAY:
-            entries.append({"date": date, "city": city})
+            entries.append((index, {"date": date, "city": city}))
             continue
         for part in re.split(r"[,;]", value):
             match = WINDOW.match(part.strip())
@@ -208,12 +247,18 @@ def _availability(
                 )
                 continue
             start, end = (f"{int(t.split(':')[0]):02d}:{t.split(':')[1]}" for t in match.groups())
-            entries.append({"date": date, "city": city, "start": start, "end": end})
+            entries.append((index, {"date": date, "city": city, "start": start, "end": end}))
     return entries
 
 
-def read_participants(sheet: Sheet, cities: set[str]) -> tuple[list[dict[str, Any]], list[str], list[Problem]]:
-    """Participant records, the ignored columns, and every problem found."""
+def read_participants(
+    sheet: Sheet, cities: set[str]
+) -> tuple[list[dict[str, Any]], list[str], list[Problem], list[list[int]]]:
+    """Participant records, the ignored columns, every problem found, and each record's availability columns.
+
+    The last is parallel to the records: the sheet column each `available` entry came from, so a
+    window the model refuses later (off the grid, not a time) is pointed back at its cell.
+    """
     columns = _columns(sheet, PARTICIPANT_COLUMNS, ("id", "name"))
     availability: dict[int, tuple[str, str]] = {}
     problems: list[Problem] = []
@@ -234,6 +279,7 @@ def read_participants(sheet: Sheet, cities: set[str]) -> tuple[list[dict[str, An
     used = set(columns.values()) | set(availability)
     ignored = [label for index, label in enumerate(sheet.header) if index not in used and label]
     people: list[dict[str, Any]] = []
+    entry_columns: list[list[int]] = []
     seen: dict[str, int] = {}
     for row, cells in _rows(sheet):
         record: dict[str, Any] = {name: cells[index] for name, index in columns.items() if cells[index]}
@@ -249,7 +295,8 @@ def read_participants(sheet: Sheet, cities: set[str]) -> tuple[list[dict[str, An
                 record["max_meetings"] = count
         windows = _availability(sheet, row, cells, availability, problems)
         if windows is not None:
-            record["available"] = windows
+            record["available"] = [window for _, window in windows]
+        entry_columns.append([column for column, _ in windows or []])
         ident = record.get("id", "")
         if ident in seen:
             problems.append(_problem(sheet, row, columns["id"], f"participant {ident!r} already on row {seen[ident]}"))
@@ -258,10 +305,17 @@ def read_participants(sheet: Sheet, cities: set[str]) -> tuple[list[dict[str, An
             Participant.model_validate(record)
         except ValidationError as error:
             for found in problems_from_validation(error):
-                field_name = str(found.loc[0]) if found.loc else ""
-                problems.append(_problem(sheet, row, columns.get(field_name), found.message))
+                column = _column_of(found.loc, columns, entry_columns[-1])
+                problems.append(_problem(sheet, row, column, found.message))
         people.append(record)
-    return people, ignored, problems
+    return people, ignored, problems, entry_columns
+
+
+def _column_of(loc: tuple[str | int, ...], columns: dict[str, int], entry_columns: list[int]) -> int | None:
+    """The sheet column a participant field came from: ('available', 2, 'start') -> that window's date/city column."""
+    if len(loc) > 1 and loc[0] == "available" and isinstance(loc[1], int) and loc[1] < len(entry_columns):
+        return entry_columns[loc[1]]
+    return columns.get(str(loc[0])) if loc else None
 
 
 def _whole_number(text: str) -> int | None:
@@ -399,7 +453,7 @@ def build_instance(participants_path: Path, requests_path: Path, event_path: Pat
     event, event_lines = read_event(event_path)
     people_sheet = read_sheet(participants_path, "participants")
     cities = {str(venue.get("city")) for venue in event["venues"] if isinstance(venue, dict)}
-    people, ignored, problems = read_participants(people_sheet, cities)
+    people, ignored, problems, entry_columns = read_participants(people_sheet, cities)
     requests_sheet = read_sheet(requests_path, "requests")
     known = {str(p["id"]) for p in people if p.get("id")}
     duplicates: list[str] = []
@@ -407,45 +461,49 @@ def build_instance(participants_path: Path, requests_path: Path, event_path: Pat
     if problems or request_problems:
         raise InputError(problems + request_problems)
     data = {"event": event["event"], "venues": event["venues"], "participants": people, "meetings": meetings}
+    sources = _Sources(people_sheet, entry_columns, requests_sheet, meeting_rows, event_path, event_lines)
     try:
         instance = Instance.model_validate(data)
     except ValidationError as error:
-        raise InputError(
-            _located(
-                problems_from_validation(error), people_sheet, requests_sheet, meeting_rows, event_path, event_lines
-            )
-        ) from None
+        raise InputError(_located(problems_from_validation(error), sources)) from None
     except InputError as error:
-        raise InputError(
-            _located(error.problems, people_sheet, requests_sheet, meeting_rows, event_path, event_lines)
-        ) from None
+        raise InputError(_located(error.problems, sources)) from None
     rows = sum(1 for _ in _rows(requests_sheet))
     return ImportReport(instance, data, rows, mutual, ignored, duplicates)
 
 
-def _located(
-    problems: list[Problem],
-    people: Sheet,
-    requests: Sheet,
-    meeting_rows: list[int],
-    event_path: Path,
-    event_lines: dict[tuple[str | int, ...], int],
-) -> list[Problem]:
-    """Cross-checks (cities, grid) found on the whole instance, pointed back at their sheet rows or event-file lines."""
+@dataclass
+class _Sources:
+    """Where each part of the built instance came from, to point its problems back at cells and lines."""
+
+    people: Sheet
+    entry_columns: list[list[int]]
+    requests: Sheet
+    meeting_rows: list[int]
+    event_path: Path
+    event_lines: dict[tuple[str | int, ...], int]
+
+
+def _located(problems: list[Problem], sources: _Sources) -> list[Problem]:
+    """Cross-checks (cities, grid) found on the whole instance, pointed back at sheet cells or event-file lines."""
+    people, requests = sources.people, sources.requests
     people_rows = [row for row, _ in _rows(people)]
     located = []
     for found in problems:
         kind, index = (found.loc[0], found.loc[1]) if len(found.loc) > 1 else (None, None)
         detail = ".".join(str(part) for part in found.loc[2:])
         if kind == "participants" and isinstance(index, int):
-            where = f"{people.path}: {people.place(people_rows[index])}"
+            column = _column_of(found.loc[2:], {}, sources.entry_columns[index])
+            if column is not None:  # the column names the window: 'start: 09:45 is not on the grid'
+                detail = str(found.loc[-1]) if len(found.loc) > 4 else ""
+            where = f"{people.path}: {people.place(people_rows[index], column)}"
         elif kind == "meetings" and isinstance(index, int):
-            where = f"{requests.path}: {requests.place(meeting_rows[index])}"
+            where = f"{requests.path}: {requests.place(sources.meeting_rows[index])}"
         else:
             # the event file's own words and line numbers, as `schedule check` gives them for an instance
             located += [
-                Problem((), p.render(str(event_path)))
-                for p in InputError([found]).with_source("", event_lines).problems
+                Problem((), p.render(str(sources.event_path)))
+                for p in InputError([found]).with_source("", sources.event_lines).problems
             ]
             continue
         located.append(Problem((), f"{where}: {detail + ': ' if detail else ''}{found.message}"))

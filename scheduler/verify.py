@@ -50,7 +50,7 @@ class Report:
 
 def _minutes(clock: str) -> int | None:
     parts = clock.split(":")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts):
         return None
     hours, minutes = int(parts[0]), int(parts[1])
     if minutes >= 60 or hours * 60 + minutes > 24 * 60:

@@ -188,3 +188,26 @@ def test_running_out_of_memory_while_reading_is_an_input_error(
     code, output = run("solve", str(sample_copy), "--out", str(sample_copy.with_name("s.json")))
     assert code == 2 and "too large to read into this machine's memory" in output
     assert not sample_copy.with_name("s.json").exists()
+
+
+def test_diff_from_another_folder_finds_the_instance_beside_the_schedule(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = sample_copy.parent
+    monkeypatch.chdir(folder)
+    new = solved(Path(sample_copy.name))  # records the instance by its relative name
+    assert json.loads(new.read_text())["instance"] == sample_copy.name
+    old = folder / "old.schedule.json"
+    old.write_bytes(new.read_bytes())
+    elsewhere = folder / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, output = run("diff", str(old), str(folder / new))
+    assert code == 0 and "0 change(s)" in output, output
+    sample_copy.rename(folder / "moved.yaml")
+    code, output = run("diff", str(old), str(folder / new))
+    flat = " ".join(output.replace("│", "").split())
+    assert code == 2, output
+    assert f"records the instance '{sample_copy.name}', which is neither here nor beside it; pass --instance" in flat
+    code, output = run("diff", str(old), str(folder / new), "--instance", str(folder / "moved.yaml"))
+    assert code == 0, output

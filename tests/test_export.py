@@ -333,3 +333,75 @@ def test_workbook_dates_and_times_are_real_cells_with_formats(imported: tuple[Pa
     by_time = sorted(rows, key=lambda r: (r[1].value, r[2].value))  # sorting the cells sorts by time
     keys = [(r[1].value.date().isoformat(), r[2].value.strftime("%H:%M")) for r in by_time]
     assert keys == sorted((a.date, a.start) for a in schedule.assignments)
+
+
+def tiny_event(tmp_path: Path, timezone: str, date: str, session: tuple[str, str], ids: tuple[str, str]) -> Path:
+    """Two people, one meeting, one session: solved and checked; returns the instance path."""
+    a, b = ids
+    text = f"""event: {{name: Tiny, timezone: {timezone}, slot_minutes: 30}}
+venues:
+  - id: v
+    city: Somewhere
+    days: [{{date: {date}, sessions: [{{start: "{session[0]}", end: "{session[1]}"}}]}}]
+    rooms: [{{id: T, count: 1, capacity: 2}}]
+participants: [{{id: "{a}", name: Anna}}, {{id: "{b}", name: Bo}}]
+meetings: [{{id: m1, participants: ["{a}", "{b}"], topic: talk}}]
+"""
+    path = tmp_path / "tiny.yaml"
+    path.write_text(text, encoding="utf-8")
+    run("solve", str(path), "--time-limit", "5", "--workers", "1")
+    checked(path, tmp_path / "tiny.schedule.json")
+    return path
+
+
+def test_a_late_evening_meeting_on_9999_12_31_west_of_greenwich_is_refused_cleanly(tmp_path: Path) -> None:
+    instance = tiny_event(tmp_path, "Pacific/Honolulu", "9999-12-31", ("22:00", "24:00"), ("a", "b"))
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["export", str(instance), str(tmp_path / "tiny.schedule.json"), "--to", str(out)])
+    flat = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output
+    assert "tiny.schedule.json: meeting m1 on 9999-12-31 22:00-22:30 (Pacific/Honolulu) is outside" in flat
+    assert "Traceback" not in result.output and not out.exists()
+
+
+def test_a_long_multibyte_participant_id_gets_a_short_distinct_stable_file_name(tmp_path: Path) -> None:
+    long_ids = ("张" * 100, "张" * 99 + "李")  # 300 bytes each, the same first 100 bytes
+    instance = tiny_event(tmp_path, "Asia/Shanghai", "2025-11-13", ("09:00", "10:00"), long_ids)
+    out = tmp_path / "out"
+    run("export", str(instance), str(tmp_path / "tiny.schedule.json"), "--to", str(out))
+    stems = [file_stem(pid) for pid in long_ids]
+    assert stems[0] != stems[1] and stems == [file_stem(pid) for pid in long_ids]
+    for stem in stems:
+        assert len(stem.encode()) <= 100 and (out / "ics" / f"{stem}.ics").exists()
+        assert (out / "agendas" / f"{stem}.html").exists()
+
+
+def test_an_export_failing_while_making_a_file_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scheduler.export import sheets
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("made to fail")
+
+    instance = tiny_event(tmp_path, "Asia/Shanghai", "2025-11-13", ("09:00", "10:00"), ("a", "b"))
+    out = tmp_path / "out"
+    monkeypatch.setattr(sheets, "workbook", broken)  # the last file made, after calendars and agendas
+    result = runner.invoke(app, ["export", str(instance), str(tmp_path / "tiny.schedule.json"), "--to", str(out)])
+    assert isinstance(result.exception, RuntimeError)
+    assert not out.exists() or _tree(out) == {}
+
+
+def test_control_characters_in_workbook_text_become_replacement_marks() -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    from scheduler.export.sheets import _sheet_title, cell_value
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _sheet_title("Bei\x01jing 2025-11-13")
+    sheet.append([cell_value(text) for text in ("m\x00x", "B\x01", "t\x0c", "tab\tand\nnewline", 3)])
+    book.save(io.BytesIO())  # openpyxl refuses the raw characters; the cleaned ones save
+    assert [cell.value for cell in sheet[1]] == ["m\ufffdx", "B\ufffd", "t\ufffd", "tab\tand\nnewline", 3]
+    assert sheet.title == "Bei\ufffdjing 2025-11-13"

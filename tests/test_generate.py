@@ -50,3 +50,29 @@ def test_absurd_sizes_are_refused_at_once(args: list[str], says: str, tmp_path: 
 def test_generate_refuses_a_directory_as_out(tmp_path: Path) -> None:
     result = runner.invoke(app, ["generate", "-n", "10", "-m", "5", "-o", str(tmp_path)])
     assert result.exit_code == 2 and f"--out: {tmp_path}: is a directory" in result.output
+
+
+def test_a_file_over_the_read_limit_is_refused_at_once(tmp_path: Path) -> None:
+    out = tmp_path / "g.yaml"
+    started = time.monotonic()
+    result = runner.invoke(app, ["generate", "-n", "100000", "-m", "1000000", "-o", str(out)])
+    assert time.monotonic() - started < 2
+    flat = " ".join(result.output.replace("│", "").split())
+    assert result.exit_code == 2, result.output
+    from scheduler.generate import estimated_bytes
+
+    megabytes = estimated_bytes(100_000, 1_000_000) / 1e6
+    assert megabytes > 105  # the tester's 105 MB file
+    assert f"--requests: 1,000,000 requests among 100,000 people make a file of about {megabytes:.0f} MB" in flat
+    assert "104,857,600 bytes that solve and check read" in flat and not out.exists()
+
+
+@pytest.mark.parametrize(("participants", "requests"), [(2, 0), (40, 300), (600, 3000)])
+def test_the_size_estimate_is_never_under_the_written_file(participants: int, requests: int, tmp_path: Path) -> None:
+    from scheduler.generate import estimated_bytes
+
+    out = tmp_path / "g.yaml"
+    result = runner.invoke(app, ["generate", "-n", str(participants), "-m", str(requests), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    written = out.stat().st_size
+    assert written <= estimated_bytes(participants, requests) <= written * 1.1 + 2_000

@@ -202,3 +202,100 @@ def test_event_file_errors_name_the_line_in_plain_words(tmp_path: Path) -> None:
     flat = " ".join(output.split())
     assert code == 2
     assert "event-zero-capacity.yaml:17: venues[0].rooms[1].capacity:" in flat, output
+
+
+def _xlsx_with_a_damaged_part(tmp_path: Path, part: str, damage: str) -> Path:
+    """The sample requests workbook with one part cut in half or replaced by text that is not XML."""
+    import zipfile
+
+    path = tmp_path / f"requests-{damage}.xlsx"
+    with zipfile.ZipFile(IMPORT / "requests.xlsx") as source, zipfile.ZipFile(path, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == part:
+                data = data[: len(data) // 2] if damage == "cut" else b"not xml at all"
+            target.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(("part", "damage"), [("xl/worksheets/sheet1.xml", "cut"), ("xl/workbook.xml", "text")])
+def test_a_damaged_workbook_is_not_readable_and_writes_nothing(tmp_path: Path, part: str, damage: str) -> None:
+    requests = _xlsx_with_a_damaged_part(tmp_path, part, damage)
+    out = tmp_path / "week.yaml"
+    code, output = import_into(out, requests=str(requests))
+    assert code == 2, output
+    assert f"{requests}: not a readable .xlsx workbook" in " ".join(output.split())
+    assert "Traceback" not in output and not out.exists()
+
+
+@pytest.mark.parametrize(("row", "column", "expected"), [(1048576, 3, "a value on row 1,048,576"), (3, 16384, "XFD")])
+def test_a_stray_far_away_cell_is_refused_at_once_without_reading_the_padded_grid(
+    tmp_path: Path, row: int, column: int, expected: str
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Requester", "Requested"])
+    sheet.append(["it-enea-01", "cn-most-01"])
+    sheet.cell(row=row, column=column, value="z")
+    requests = tmp_path / "far.xlsx"
+    book.save(requests)
+    out = tmp_path / "week.yaml"
+    code, output = import_into(out, requests=str(requests))
+    flat = " ".join(output.split())
+    assert code == 2, output
+    assert f"{requests}: sheet Sheet is too big" in flat and expected in flat, output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("text", ["²", "1²", "٣"])
+def test_a_unicode_digit_in_priority_or_slots_is_not_a_whole_number(tmp_path: Path, text: str) -> None:
+    requests = _workbook(
+        tmp_path / "requests.xlsx",
+        "requests",
+        [["Requester", "Requested", "Priority", "Slots"], ["it-enea-01", "cn-most-01", text, text]],
+    )
+    out = tmp_path / "week.yaml"
+    code, output = import_into(out, requests=str(requests))
+    flat = " ".join(output.split())
+    assert code == 2, output
+    assert f"sheet requests, row 2, column C (Priority): {text!r} is not a whole number" in flat, output
+    assert f"sheet requests, row 2, column D (Slots): {text!r} is not a whole number" in flat, output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("25:00-26:00", "column G (2025-11-13 Beijing): '25:00' is not a time of day"),
+        ("09:45-11:00", "column G (2025-11-13 Beijing): start: 09:45 is not on the 30-minute grid"),
+        ("0²:00-11:00", "column G (2025-11-13 Beijing): '0²:00-11:00' is not 'x' (whole day) nor a window"),
+    ],
+)
+def test_a_bad_availability_window_names_its_date_and_city_column(tmp_path: Path, cell: str, expected: str) -> None:
+    lines = (IMPORT / "participants.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].removesuffix(",,") + f",{cell},"
+    people = tmp_path / "participants.csv"
+    people.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "week.yaml"
+    code, output = import_into(out, participants=str(people))
+    flat = " ".join(output.split())
+    assert code == 2, output
+    assert f"sheet participants, row 3, {expected}" in flat, output
+    assert not out.exists()
+
+
+def test_a_csv_row_wider_than_the_limit_is_refused_and_trailing_commas_are_not(tmp_path: Path) -> None:
+    from scheduler.importer import MAX_COLUMNS
+
+    wide = tmp_path / "requests.csv"
+    wide.write_text("Requester,Requested" + "," * 5000 + "\nit-enea-01,cn-most-01" + "," * MAX_COLUMNS + "z\n")
+    out = tmp_path / "week.yaml"
+    code, output = import_into(out, requests=str(wide))
+    flat = " ".join(output.split())
+    assert code == 2 and f"{wide}: sheet requests is too big: a value in column GT on row 2" in flat, output
+    wide.write_text("Requester,Requested" + "," * 5000 + "\nit-enea-01,cn-most-01" + "," * 5000 + "\n")
+    code, output = import_into(out, requests=str(wide))
+    assert code == 0, output

@@ -12,8 +12,8 @@ def test_request_conversion_resolve_render_and_the_cli_do_not_import_ortools() -
     """`schedule diff`, `check`, `timetable` and re-solve planning stay light; only solving loads OR-Tools."""
     code = (
         "import sys\n"
-        "import scheduler.resolve, scheduler.changes, scheduler.solver.request, scheduler.solver.convert\n"
-        "import scheduler.render\n"
+        "import scheduler.resolve, scheduler.changes, scheduler.render\n"
+        "import scheduler.solver.request, scheduler.solver.convert\n"
         "import scheduler.solver.rooms, scheduler.solver.greedy, scheduler.solver.prepared, scheduler.cli\n"
         "import scheduler.explain, scheduler.forcing, scheduler.stats\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'ortools')\n"

@@ -204,6 +204,25 @@ def _calendar_entries(instance: Instance, state: dict[str, EventState]) -> dict[
     return entries
 
 
+def _views_within_calendar_years(instance: Instance, schedule: Schedule, source: Path | None) -> list[MeetingView]:
+    """The meetings' views, refused when a time falls outside the years 1-9999 a calendar can hold.
+
+    A meeting late on 9999-12-31 west of Greenwich is in the year 10000 in UTC, which no
+    datetime (nor .ics file) can say.
+    """
+    for assignment in schedule.assignments:
+        try:
+            for clock in (assignment.start, assignment.end):
+                local_time(instance, assignment.date, clock).astimezone(dt.UTC)
+        except OverflowError:
+            when = f"{assignment.date} {assignment.start}-{assignment.end} ({instance.event.timezone})"
+            message = (
+                f"meeting {assignment.meeting} on {when} is outside the years 1-9999 in UTC; calendars cannot hold it"
+            )
+            raise InputError([Problem((), message)], str(source) if source else None) from None
+    return meeting_views(instance, schedule)
+
+
 def _stamp(schedule: Schedule) -> str:
     """The schedule's creation time in UTC, as the DTSTAMP of what it changed."""
     moment = _moment(schedule.created) or dt.datetime.now(dt.UTC)
@@ -224,7 +243,7 @@ def export(
     of what the directory holds (so a later export can tell an older schedule from a newer one).
     """
     report = ExportReport(directory)
-    views = meeting_views(instance, schedule)
+    views = _views_within_calendar_years(instance, schedule, source)
     schedule_sha = sha256_of(read_bytes(source, "schedule")) if source is not None else None
     remembered = _read_state(instance, schedule, schedule_sha, directory)
     prior, digests, replaced, prior_as_of = (
@@ -275,9 +294,14 @@ def export(
 
     files.append(("meetings.xlsx", workbook))
 
-    new_digests: dict[str, str] = {}
+    # Every file is made before any is written: a failure while making one leaves the directory as it was.
+    made: list[tuple[str, bytes, str]] = []
     for done, (rel, build) in enumerate(files, start=1):
-        data, digest = build()
+        made.append((rel, *build()))
+        if on_progress is not None:
+            on_progress(done, len(files))
+    new_digests: dict[str, str] = {}
+    for rel, data, digest in made:
         new_digests[rel] = digest
         target = directory / rel
         if changed_only and digests.get(rel) == digest and target.exists():
@@ -285,8 +309,6 @@ def export(
         else:
             replace_bytes_atomically(target, data)
             report.written.append(rel)
-        if on_progress is not None:
-            on_progress(done, len(files))
     record = {
         "format": STATE_FORMAT,
         "event": instance.event.name,

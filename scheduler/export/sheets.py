@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -126,14 +127,19 @@ def change_rows(instance: Instance, schedule: Schedule) -> list[list[Any]]:
 
 
 def _sheet_title(text: str) -> str:
-    """Excel's rules: at most 31 characters, none of []:*?/\\."""
-    return re.sub(r"[\[\]:*?/\\]", "-", text)[:31]
+    """Excel's rules: at most 31 characters, none of []:*?/\\ (nor control characters)."""
+    return re.sub(r"[\[\]:*?/\\]", "-", cell_value(text))[:31]
+
+
+def cell_value(value: Any) -> Any:
+    """Text without the control characters an .xlsx cannot hold (openpyxl refuses them); other values as they are."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def _fill(sheet: Worksheet, rows: Sequence[Sequence[Any]], widest: int = 60, freeze: str = "A2") -> None:
     """Rows in, header bold and frozen, filters on, columns as wide as their text (up to `widest`)."""
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([cell_value(value) for value in row])
     for cell in sheet[1]:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL

@@ -117,13 +117,19 @@ def by_person(views: list[MeetingView]) -> dict[str, list[MeetingView]]:
     return table
 
 
-def file_stem(ident: str) -> str:
-    """A participant id as a safe file name: itself when it is plain, else cleaned plus a short digest.
+FILE_STEM_BYTES = 100
+"""File systems allow 255 bytes a name; 100 leaves room for the digest and the extension."""
 
-    Ids may hold any non-blank text ('../x', 'a/b'); a file name must stay inside its folder and
-    two different ids must never share a file.
+
+def file_stem(ident: str) -> str:
+    """A participant id as a safe file name: itself when it is plain and short, else cleaned plus a short digest.
+
+    Ids may hold any non-blank text ('../x', 'a/b', a hundred Chinese characters); a file name
+    must stay inside its folder, within the file system's length in bytes, and two different
+    ids must never share a file.
     """
     cleaned = re.sub(r"[^\w.-]", "_", ident).lstrip(".") or "_"
-    if cleaned == ident:
+    if cleaned == ident and len(ident.encode()) <= FILE_STEM_BYTES:
         return ident
-    return f"{cleaned[:80]}-{hashlib.sha256(ident.encode()).hexdigest()[:8]}"
+    shortened = cleaned.encode()[: FILE_STEM_BYTES - 20].decode(errors="ignore")
+    return f"{shortened}-{hashlib.sha256(ident.encode()).hexdigest()[:8]}"

@@ -23,7 +23,11 @@ from scheduler.model import Instance, Option, Room
 
 def natural_key(room_id: str) -> tuple[tuple[int, int | str], ...]:
     """Order ids as people count: BJ-T-3 before BJ-T-10 (digits compare as numbers)."""
-    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", room_id) if part)
+    return tuple(
+        (0, int(part)) if part.isascii() and part.isdigit() else (1, part)
+        for part in re.split(r"([0-9]+)", room_id)
+        if part
+    )
 
 
 @dataclass(frozen=True)

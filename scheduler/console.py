@@ -1,0 +1,134 @@
+"""The terminal around the commands: consoles, readable help, errors as exit codes, live progress.
+
+Kept apart from `scheduler/cli.py` so the commands there read as what they do: load, call
+one layer, print.
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console, RenderableType
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+from typer.core import TyperCommand, TyperGroup
+
+from scheduler.errors import InputError
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def reflow(help_text: str | None) -> str | None:
+    """A docstring's paragraphs as single lines, so rich wraps them to the terminal.
+
+    typer's "rich" markup keeps a docstring's own line breaks, and rich then wraps those
+    lines again: an 80-column terminal shows a short stray line ('export', '--max-moves')
+    after every long one. Blank lines still separate paragraphs.
+    """
+    if not help_text:
+        return help_text
+    paragraphs = inspect.cleandoc(help_text).split("\n\n")
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
+
+
+class _QuietFlags:
+    """Help that reads cleanly: paragraphs reflowed, no type label on on/off flags ('<bool>' beside --help)."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        command: Any = self  # a TyperCommand or TyperGroup: this class only comes first in their bases
+        for param in [*command.params, command.get_help_option(ctx)]:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        for each in [command, *getattr(command, "commands", {}).values()]:
+            each.help = reflow(each.help)
+        super().format_help(ctx, formatter)  # type: ignore[misc]
+
+
+class Command(_QuietFlags, TyperCommand):
+    pass
+
+
+class Group(_QuietFlags, TyperGroup):
+    pass
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    err.print(Text(message, style="red"), soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def input_errors() -> Iterator[None]:
+    """Bad input: print every problem, exit 2, never a traceback."""
+    try:
+        yield
+    except InputError as error:
+        err.print(Text(error.render(), style="red"), soft_wrap=True)  # one line per problem, greppable
+        raise typer.Exit(2) from None
+    except MemoryError:
+        # Reading and validating input is where a file far larger than it looks can exhaust memory.
+        fail("the input is too large to read into this machine's memory; nothing was written")
+
+
+class ProgressView:
+    """What the live display shows while CP-SAT works; rich re-renders it a few times a second."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.started = time.monotonic()
+        self.phase = "reading"
+        self.objective: int | None = None
+        self.bound: int | None = None
+        self.placed: int | None = None
+
+    def update(self, progress: object) -> None:
+        for name in ("phase", "objective", "bound", "placed"):
+            value = getattr(progress, name)
+            if value is not None:
+                setattr(self, name, value)
+
+    def __rich__(self) -> RenderableType:
+        table = Table.grid(padding=(0, 2))
+        elapsed = time.monotonic() - self.started
+        gap = "—"
+        if self.objective is not None and self.bound:
+            gap = f"{100.0 * max(0, self.bound - self.objective) / self.bound:.2f}%"
+        table.add_row(
+            Text(f"⏱ {elapsed:6.1f}s", style="cyan"),
+            Text(self.phase),
+            Text(f"best {self.objective if self.objective is not None else '—'}"),
+            Text(f"bound {self.bound if self.bound is not None else '—'}"),
+            Text(f"gap {gap}"),
+            Text(f"placed {self.placed if self.placed is not None else '—'}/{self.total}"),
+        )
+        return table
+
+
+def run_with_progress(total: int, work: Callable[[Callable[[object], None]], object], time_limit: float) -> object:
+    """Run `work(on_progress)` under a live progress line on stderr; Ctrl-C keeps the best so far.
+
+    Before the first schedule there is nothing to keep: Ctrl-C, or the time limit passing
+    while the model is still being built, ends the run with a message and writes nothing.
+    """
+    from scheduler.model_size import BuildTimedOut, time_limit_while_building
+    from scheduler.solver.ortools.cpsat import deliver_ctrl_c
+
+    deliver_ctrl_c()
+    view = ProgressView(total)
+    try:
+        with (
+            time_limit_while_building(time_limit * 1.1 + 2, lambda: view.objective is None),
+            Live(view, console=err, refresh_per_second=4, transient=True),
+        ):
+            return work(view.update)
+    except BuildTimedOut:
+        fail(f"--time-limit: {time_limit:g} s passed while building the model, before any schedule; nothing written", 1)
+    except KeyboardInterrupt:
+        fail(f"Interrupted (Ctrl-C) while {view.phase}, before any schedule was found; nothing written.", 130)
