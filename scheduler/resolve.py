@@ -382,7 +382,20 @@ class _Ledger:
             limit = caps.get(pid, self.instance.participant_by_id[pid].max_meetings)
             if limit is not None and self.count[pid] >= limit:
                 return f"{name_of(self.instance, pid)} can take no more meetings (at most {limit} now)"
+            in_a_row = self._run_with(pid, option)
+            most = self.instance.event.max_consecutive
+            if most is not None and in_a_row > most:
+                return f"{name_of(self.instance, pid)} would have {in_a_row} meeting slots in a row (at most {most})"
         return None
+
+    def _run_with(self, pid: str, option: Option) -> int:
+        """How many slots in a row the person would meet with this placement added."""
+        first, last = option.start, option.end
+        while (pid, option.date, first - self.step) in self.person_at:
+            first -= self.step
+        while (pid, option.date, last) in self.person_at:
+            last += self.step
+        return (last - first) // self.step
 
     def history_busy(
         self, history: dict[str, Assignment], participants_of: dict[str, list[str]]

@@ -729,3 +729,27 @@ def test_cli_frozen_moments_at_the_ends_of_the_calendar_are_input_not_crashes(tm
     assert code in (0, 2) and "Internal error" not in output
     if code == 0:
         assert cli("check", v1, tmp_path / "s2.json")[0] == 0
+
+
+def test_cli_breaks_required_after_solving_make_pins_give_way_not_an_internal_error(tmp_path: Path) -> None:
+    """a met b, c, d back to back (09:00-10:30); then the event sets max_consecutive: 2. The re-solve
+    keeps the two most valuable in place and moves or drops the third, instead of failing its own check."""
+    meetings = [meeting("ab", "a", "b", priority=3), meeting("ac", "a", "c", priority=2), meeting("ad", "a", "d")]
+    a_morning = [
+        {
+            "id": "a",
+            "name": "A",
+            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "10:30"}],
+        },
+        *PEOPLE[1:],
+    ]
+    v1 = write_instance(tmp_path / "v1.yaml", meetings, participants=a_morning)
+    s1 = solve_cli(v1, tmp_path / "s1.json")
+    assert len(s1["assignments"]) == 3
+    data = yaml.safe_load(v1.read_text())
+    data["event"]["max_consecutive"] = 2
+    v2 = tmp_path / "v2.yaml"
+    v2.write_text(yaml.safe_dump(data))
+    s2, _ = resolve_cli(v2, tmp_path / "s1.json", tmp_path / "s2.json")
+    assert len(s2["assignments"]) == 2 and s2["objective"] == 5
+    assert any("would have 3 meeting slots in a row (at most 2)" in c["cause"] for c in s2["changes"])
