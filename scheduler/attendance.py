@@ -28,7 +28,8 @@ def attendees(
     """The people of a scheduled meeting, in request order.
 
     `frozen_until` matters only for files written before assignments carried their people:
-    there, a meeting before the frozen moment kept everyone (that version's rule).
+    there, a cancellation recorded without its moment spared meetings before the frozen
+    moment (that version's rule); one with a moment counts from it, as everywhere.
     """
     if assignment.participants is not None:
         return list(assignment.participants)
@@ -36,7 +37,10 @@ def attendees(
     if meeting is None:
         return []
     moment = starts_at(assignment)
-    if frozen_until is not None and moment < frozen_until[:16]:
-        return list(meeting.participants)
-    gone = {c.id for c in cancelled if c.kind == "participant" and cancellation_applies(c, moment)}
+    history = frozen_until is not None and moment < frozen_until[:16]
+    gone = {
+        c.id
+        for c in cancelled
+        if c.kind == "participant" and cancellation_applies(c, moment) and not (history and c.from_ is None)
+    }
     return [p for p in meeting.participants if p not in gone]

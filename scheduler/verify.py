@@ -358,13 +358,19 @@ def _same_history(
 
 
 def _legacy_people(a: Assignment, meeting: object, previous: Schedule) -> list[str]:
-    """Who attended in a file that did not list people: the old rule, history kept everyone."""
+    """Who attended in a file that did not list people, by the rule `_attendees` applies: a
+    cancellation with a moment counts from it; one without (older files) spared history."""
     requested = list(getattr(meeting, "participants", []))
     frozen = _moment(previous.frozen_until)
     begins = _start_of(a)
-    if frozen is not None and begins is not None and begins < frozen:
-        return requested
-    gone = {c.id for c in previous.cancelled if c.kind == "participant"}
+    history = frozen is not None and begins is not None and begins < frozen
+    gone = set()
+    for c in previous.cancelled:
+        moment = _moment(c.from_)
+        if c.kind == "participant" and (
+            (moment is None and not history) or (moment is not None and begins is not None and moment <= begins)
+        ):
+            gone.add(c.id)
     return [p for p in requested if p not in gone]
 
 
