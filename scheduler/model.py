@@ -9,9 +9,10 @@ import datetime as dt
 import itertools
 import zoneinfo
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator, model_validator
 
@@ -158,10 +159,61 @@ class Meeting(_Input):
     slots: Integer = Field(1, ge=1, le=MAX_SLOTS)
     topic: Text | None = None
     city: Id | None = None
+    interpreter: Id | None = None
+    """A named interpreter for this meeting (when its people share no language)."""
 
     def with_participants(self, people: list[str]) -> Meeting:
         """The same request with fewer people (after cancellations); itself if unchanged."""
         return self if people == self.participants else self.model_copy(update={"participants": people})
+
+
+class AttendeeFilter(_Input):
+    """Everyone of one organisation, or of one country."""
+
+    organisation: Text | None = None
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> AttendeeFilter:
+        if (self.organisation is None) == (self.country is None):
+            raise ValueError("give exactly one of organisation or country")
+        return self
+
+
+class ProgrammeItem(_Input):
+    """A plenary, seminar, workshop or visit: its attendees have no meetings during it (and its buffer)."""
+
+    id: Id
+    title: Text
+    kind: Literal["plenary", "seminar", "workshop", "visit"] = "seminar"
+    city: Id
+    venue: Text = ""
+    date: Date
+    start: ClockTime
+    end: ClockTime
+    attendees: Literal["all"] | list[Id] | AttendeeFilter = "all"
+    buffer_minutes: Integer = Field(0, ge=0, le=720)
+
+
+class Interpreter(_Input):
+    """A scarce resource: sits in at most one meeting at a time, in one city per date, takes a seat."""
+
+    id: Id
+    name: Text
+    languages: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(min_length=2, max_length=50)
+    max_meetings: Integer | None = Field(None, ge=0, le=MAX_COUNT)
+    available: list[Availability] | None = None
+
+
+class TravelRule(_Input):
+    """Going from one city to another takes time: between a person's last meeting in `from` and
+    their next one in `to` (a later date; one city per date stays) at least `min_hours` pass."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    from_: Id = Field(alias="from")
+    to: Id
+    min_hours: Integer = Field(ge=0, le=240)
 
 
 @dataclass(frozen=True)
@@ -197,6 +249,9 @@ class Instance(_Input):
     participants: list[Participant] = Field(min_length=1)
     meetings: list[Meeting]
     """Required, like venues and participants; `meetings: []` is an event with no requests yet."""
+    programme: list[ProgrammeItem] = Field(default_factory=list)
+    interpreters: list[Interpreter] = Field(default_factory=list)
+    travel: list[TravelRule] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _cross_references(self) -> Instance:
@@ -216,7 +271,22 @@ class Instance(_Input):
             for i, person in enumerate(self.participants)
             for j, entry in enumerate(person.available or [])
             if (entry.city, entry.date) not in open_days
-        ]
+        ] + self.programme_warnings()
+
+    def programme_warnings(self) -> list[Problem]:
+        """Programme items an attendee cannot reach: their availability puts them elsewhere that date."""
+        found = []
+        for i, item in enumerate(self.programme):
+            for pid in sorted(self.programme_attendees[item.id]):
+                person = self.participant_by_id[pid]
+                if person.available is None:
+                    continue
+                there = [a for a in person.available if a.date == item.date]
+                if there and all(a.city != item.city for a in there):
+                    cities = ", ".join(sorted({a.city for a in there}))
+                    message = f"{pid} attends {item.id} in {item.city} on {item.date} but is available only in {cities}"
+                    found.append(Problem(("programme", i, "attendees"), message))
+        return found
 
     # ---- derived look-ups (computed once; the model is frozen) ----
 
@@ -274,6 +344,68 @@ class Instance(_Input):
                 by_person[pid].append(meeting)
         return by_person
 
+    @cached_property
+    def interpreter_by_id(self) -> dict[str, Interpreter]:
+        return {i.id: i for i in self.interpreters}
+
+    @cached_property
+    def programme_attendees(self) -> dict[str, frozenset[str]]:
+        """Programme item id -> the participant ids who attend it (`all`, a list, or a filter)."""
+        table = {}
+        for item in self.programme:
+            who = item.attendees
+            if who == "all":
+                ids = {p.id for p in self.participants}
+            elif isinstance(who, list):
+                ids = set(who)
+            else:
+                assert isinstance(who, AttendeeFilter)
+                ids = {
+                    p.id
+                    for p in self.participants
+                    if (who.organisation is None or p.organisation == who.organisation)
+                    and (who.country is None or p.country == who.country)
+                }
+            table[item.id] = frozenset(ids)
+        return table
+
+    @cached_property
+    def programme_of(self) -> dict[tuple[str, dt.date], list[ProgrammeItem]]:
+        """(participant, date) -> the programme items they attend that date."""
+        table: dict[tuple[str, dt.date], list[ProgrammeItem]] = defaultdict(list)
+        for item in self.programme:
+            for pid in self.programme_attendees[item.id]:
+                table[(pid, item.date)].append(item)
+        return dict(table)
+
+    def languages_of(self, pid: str) -> frozenset[str]:
+        """A participant's or interpreter's languages, lower case (empty: not given)."""
+        person = self.participant_by_id.get(pid) or self.interpreter_by_id.get(pid)
+        return frozenset(lang.lower() for lang in person.languages) if person is not None else frozenset()
+
+    def needs_interpreter(self, people: list[str]) -> bool:
+        """Whether these people, all of whom list languages, share none."""
+        spoken = [self.languages_of(pid) for pid in people]
+        return all(spoken) and not frozenset.intersection(*spoken)
+
+    def interpreter_candidates(self, meeting: Meeting, people: list[str] | None = None) -> list[str]:
+        """Interpreters who speak a language of each of the people (the named one only, where named);
+        empty when the meeting needs none or no interpreters are listed."""
+        people = meeting.participants if people is None else people
+        if not self.interpreters or not self.needs_interpreter(people):
+            return []
+        if meeting.interpreter is not None:
+            return [meeting.interpreter]
+        return [
+            i.id for i in self.interpreters if all(self.languages_of(i.id) & self.languages_of(pid) for pid in people)
+        ]
+
+    def seats(self, meeting: Meeting, people: list[str] | None = None) -> int:
+        """Chairs the meeting takes: its people, and its interpreter where it needs one."""
+        people = meeting.participants if people is None else people
+        extra = 1 if self.interpreters and self.needs_interpreter(people) else 0
+        return len(people) + extra
+
     def slot_starts(self, session: Session, slots: int) -> range:
         """Grid starts at which a meeting of `slots` slots fits inside the session."""
         length = slots * self.event.slot_minutes
@@ -283,7 +415,7 @@ class Instance(_Input):
     def _availability(self) -> dict[str, dict[tuple[dt.date, str], list[tuple[int, int]]] | None]:
         """Per participant: (date, city) -> windows in minutes; None means always available."""
         table: dict[str, dict[tuple[dt.date, str], list[tuple[int, int]]] | None] = {}
-        for person in self.participants:
+        for person in [*self.participants, *self.interpreters]:
             if person.available is None:
                 table[person.id] = None
                 continue
@@ -300,21 +432,40 @@ class Instance(_Input):
         return {}
 
     def free_ticks(self, pid: str, date: dt.date, city: str) -> frozenset[int] | None:
-        """Slot starts (minutes) the participant is free on that date in that city; None = always."""
+        """Slot starts (minutes) the participant (or interpreter) is free on that date in that city;
+        None = always. Programme items they attend take their time (and buffer) and keep them in
+        the items' city that date."""
         key = (pid, date, city)
         cache = self._free_tick_cache
         if key not in cache:
             windows = self._availability[pid]
+            step = self.event.slot_minutes
+            free: frozenset[int] | None
             if windows is None:
-                cache[key] = None
+                free = None
             else:
-                step = self.event.slot_minutes
-                cache[key] = frozenset(
+                free = frozenset(
                     t
                     for a, b in windows.get((date, city), [])
                     for t in range(a - a % step, b, step)
                     if a <= t and t + step <= b
                 )
+            items = self.programme_of.get((pid, date))
+            if items:
+                if any(item.city != city for item in items):
+                    free = frozenset()
+                else:
+                    if free is None:
+                        free = frozenset(range(0, 1440, step))
+                    taken = {
+                        t
+                        for item in items
+                        for t in free
+                        if t < to_minutes(item.end) + item.buffer_minutes
+                        and t + step > to_minutes(item.start) - item.buffer_minutes
+                    }
+                    free = free - taken
+            cache[key] = free
         return cache[key]
 
     def is_available(self, pid: str, date: dt.date, city: str, start: int, end: int) -> bool:
@@ -323,8 +474,11 @@ class Instance(_Input):
         return free is None or all(t in free for t in range(start, end, self.event.slot_minutes))
 
     def meeting_options(self, meeting: Meeting) -> list[Option]:
-        """Every (venue, date, start) where rules 1, 2, 5 and 8 allow the meeting."""
-        size = len(meeting.participants)
+        """Every (venue, date, start) where rules 1, 2, 5 and 8 allow the meeting (and, where it
+        needs an interpreter, one who could be there is free then)."""
+        size = self.seats(meeting)
+        interpreters = self.interpreter_candidates(meeting)
+        needs = bool(self.interpreters) and self.needs_interpreter(meeting.participants)
         step = self.event.slot_minutes
         length = meeting.slots * step
         options = []
@@ -344,6 +498,10 @@ class Instance(_Input):
                 continue
             for start in self.slot_starts(session, meeting.slots):
                 if common is None or all(t in common for t in range(start, start + length, step)):
+                    if needs and not any(
+                        self.is_available(i, session.date, session.city, start, start + length) for i in interpreters
+                    ):
+                        continue
                     options.append(Option(session.venue, session.city, session.date, start, start + length))
         return options
 
@@ -353,7 +511,13 @@ class Instance(_Input):
 
     def why_impossible(self, meeting: Meeting) -> str:
         """Plain reason a meeting has no option at all (call only when it has none)."""
-        size = len(meeting.participants)
+        size = self.seats(meeting)
+        if (
+            self.interpreters
+            and not self.interpreter_candidates(meeting)
+            and self.needs_interpreter(meeting.participants)
+        ):
+            return "no common language, and no interpreter speaks a language of each participant"
         sessions = [s for s in self.sessions if meeting.city is None or s.city == meeting.city]
         if not sessions:
             return f"no session in {meeting.city}"
@@ -369,6 +533,8 @@ class Instance(_Input):
                 for t in range(s.start, s.end, self.event.slot_minutes)
             ):
                 return f"{pid} is not available in any session"
+        if self.interpreters and self.needs_interpreter(meeting.participants):
+            return "no common availability with an interpreter who could attend"
         return "no common availability"
 
 
@@ -440,6 +606,66 @@ def _cross_reference_problems(instance: Instance) -> list[Problem]:
         if limit is not None and meeting.slots > limit:
             message = f"lasts {meeting.slots} slots, more than the event's max_consecutive {limit} without a break"
             problems.append(Problem(("meetings", i, "slots"), message))
+    problems.extend(_programme_problems(instance, cities, participant_ids, on_grid))
+    problems.extend(_interpreter_problems(instance, cities, participant_ids, on_grid))
+    unique("programme item", [(("programme", i, "id"), p.id) for i, p in enumerate(instance.programme)])
+    for i, rule in enumerate(instance.travel):
+        for name, city in (("from", rule.from_), ("to", rule.to)):
+            if city not in cities:
+                problems.append(Problem(("travel", i, name), f"no venue is in city {city!r}"))
+        if rule.from_ == rule.to:
+            problems.append(Problem(("travel", i), "from and to are the same city"))
+    return problems
+
+
+OnGrid = Callable[[tuple[str | int, ...], str | None, str | None], None]
+
+
+def _programme_problems(instance: Instance, cities: set[str], known: set[str], on_grid: OnGrid) -> list[Problem]:
+    problems = []
+    for i, item in enumerate(instance.programme):
+        if item.city not in cities:
+            problems.append(Problem(("programme", i, "city"), f"no venue is in city {item.city!r}"))
+        start, end = to_minutes(item.start), to_minutes(item.end)
+        if end <= start:
+            problems.append(Problem(("programme", i), f"ends ({item.end}) before it starts ({item.start})"))
+        if isinstance(item.attendees, list):
+            for j, pid in enumerate(item.attendees):
+                if pid not in known:
+                    problems.append(Problem(("programme", i, "attendees", j), f"unknown participant {pid!r}"))
+        elif isinstance(item.attendees, AttendeeFilter) and not instance.programme_attendees[item.id]:
+            problems.append(Problem(("programme", i, "attendees"), "no participant matches this filter"))
+    return problems
+
+
+def _interpreter_problems(instance: Instance, cities: set[str], known: set[str], on_grid: OnGrid) -> list[Problem]:
+    problems = []
+    interpreter_ids = set()
+    for i, person in enumerate(instance.interpreters):
+        if person.id in known:
+            problems.append(Problem(("interpreters", i, "id"), f"{person.id!r} is already a participant's id"))
+        if person.id in interpreter_ids:
+            problems.append(Problem(("interpreters", i, "id"), f"duplicate interpreter id {person.id!r}"))
+        interpreter_ids.add(person.id)
+        for j, entry in enumerate(person.available or []):
+            loc: tuple[str | int, ...] = ("interpreters", i, "available", j)
+            if entry.city not in cities:
+                problems.append(Problem((*loc, "city"), f"no venue is in city {entry.city!r}"))
+            if (entry.start is None) != (entry.end is None):
+                problems.append(Problem(loc, "give both start and end, or neither for the whole day"))
+            on_grid(loc, entry.start, entry.end)
+    for i, meeting in enumerate(instance.meetings):
+        if meeting.interpreter is None:
+            continue
+        if meeting.interpreter not in interpreter_ids:
+            problems.append(Problem(("meetings", i, "interpreter"), f"unknown interpreter {meeting.interpreter!r}"))
+            continue
+        spoken = instance.languages_of(meeting.interpreter)
+        for pid in meeting.participants:
+            theirs = instance.languages_of(pid)
+            if pid in known and theirs and not spoken & theirs:
+                message = f"interpreter {meeting.interpreter} speaks none of {pid}'s languages"
+                problems.append(Problem(("meetings", i, "interpreter"), message))
     return problems
 
 
