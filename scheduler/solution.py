@@ -86,6 +86,8 @@ class Assignment(_Record):
     room: Id
     participants: Annotated[list[Id], Field(max_length=MAX_MEETING_SIZE)] | None = None
     """Who attends (the request's people less those cancelled by then); absent in older files."""
+    interpreter: Id | None = None
+    """The interpreter who sits in, when its people share no language (absent in older files)."""
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Assignment:

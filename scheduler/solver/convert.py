@@ -9,7 +9,13 @@ from scheduler.solution import Assignment, MinMeetingsMissed, Schedule, Unschedu
 from scheduler.solver.request import SolveOutcome, SolveRequest
 
 
-def to_assignment(meeting_id: str, option: Option, room: str, participants: list[str] | None = None) -> Assignment:
+def to_assignment(
+    meeting_id: str,
+    option: Option,
+    room: str,
+    participants: list[str] | None = None,
+    interpreter: str | None = None,
+) -> Assignment:
     return Assignment(
         meeting=meeting_id,
         date=option.date.isoformat(),
@@ -19,6 +25,7 @@ def to_assignment(meeting_id: str, option: Option, room: str, participants: list
         venue=option.venue,
         room=room,
         participants=None if participants is None else list(participants),
+        interpreter=interpreter,
     )
 
 
@@ -28,7 +35,12 @@ def outcome_to_schedule(
     """A plain Schedule, meetings in instance order, each with the people the request gave it."""
     meetings = request.instance.meetings
     assignments = [
-        to_assignment(m.id, *outcome.placements[m.id], participants=request.meeting_participants(m))
+        to_assignment(
+            m.id,
+            *outcome.placements[m.id],
+            participants=request.meeting_participants(m),
+            interpreter=outcome.interpreters.get(m.id),
+        )
         for m in meetings
         if m.id in outcome.placements
     ]

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from scheduler.model import Instance, Meeting, Option, Room
+from scheduler.solver.interpreters import InterpreterDesk
 from scheduler.solver.rooms import natural_key
+from scheduler.solver.travel import TravelClock
 
 Placements = dict[str, tuple[Option, str]]
 
@@ -26,6 +28,8 @@ class Draft:
     """Meeting id -> (option, room) for the meetings the greedy placed."""
     refused: dict[str, str] = field(default_factory=dict)
     """Fixed meeting id -> why it could not be kept where given."""
+    interpreters: dict[str, str] = field(default_factory=dict)
+    """Placed meeting id -> its interpreter, where it needs one."""
 
 
 class _Occupancy:
@@ -142,24 +146,46 @@ def greedy_placements(
     fixed: Placements | None = None,
     closed_rooms: set[str] | frozenset[str] = frozenset(),
     cap_of: Callable[[str], int | None] | None = None,
+    candidates_of: Callable[[Meeting], list[str]] | None = None,
+    preferred_interpreters: Mapping[str, str] | None = None,
 ) -> Draft:
     """A draft schedule: fixed placements first, each checked against those before it, then greedy.
 
     `rooms`: every room, `closed_rooms` (cancelled) excepted for new placements only: a fixed
     placement may still sit in one (frozen history). Each person's max_meetings where a
-    re-solve changes it (`cap_of`, default: the instance's).
+    re-solve changes it (`cap_of`, default: the instance's). A meeting with interpreter
+    `candidates_of` takes the first of them free then, and a seat more in its room.
     """
     state = _Occupancy(instance, rooms, set(closed_rooms), cap_of)
+    desk = InterpreterDesk(instance, cap_of)
+    clock = TravelClock(instance)
     draft = Draft()
     by_id = {m.id: m for m in meetings}
+
+    def candidates(meeting: Meeting) -> list[str]:
+        return candidates_of(meeting) if candidates_of is not None else []
+
+    def take(meeting: Meeting, people: list[str], option: Option, room_id: str, interpreter: str | None) -> None:
+        state.take(people, option, room_id)
+        clock.take(meeting.id, people, option)
+        if interpreter is not None:
+            desk.take(interpreter, option, meeting.id)
+            draft.interpreters[meeting.id] = interpreter
+        draft.placements[meeting.id] = (option, room_id)
+
     for mid, (option, room_id) in (fixed or {}).items():
         if mid not in by_id or mid in draft.placements:
             continue
         people = participants_of(by_id[mid])
-        why = state.room_fits(option, room_id, len(people)) or state.people_fit(people, option)
+        wanted = candidates(by_id[mid])
+        interpreter = desk.pick(wanted, option, (preferred_interpreters or {}).get(mid)) if wanted else None
+        why = state.room_fits(option, room_id, len(people) + bool(wanted)) or state.people_fit(people, option)
+        if why is None and not clock.fits(people, option):
+            why = "no time to travel between cities (travel rules)"
+        if why is None and wanted and interpreter is None:
+            why = "no interpreter free then"
         if why is None:
-            state.take(people, option, room_id)
-            draft.placements[mid] = (option, room_id)
+            take(by_id[mid], people, option, room_id, interpreter)
         else:
             draft.refused[mid] = why
 
@@ -181,9 +207,14 @@ def greedy_placements(
                 continue
             if breaks and any(state.without_break(p, option) for p in people):
                 continue
-            free_room = state.first_free_room(option, len(people))
+            if not clock.fits(people, option):
+                continue
+            wanted = candidates(meeting)
+            interpreter = desk.pick(wanted, option) if wanted else None
+            if wanted and interpreter is None:
+                continue
+            free_room = state.first_free_room(option, len(people) + bool(wanted))
             if free_room is not None:
-                state.take(people, option, free_room)
-                draft.placements[meeting.id] = (option, free_room)
+                take(meeting, people, option, free_room, interpreter)
                 break
     return draft

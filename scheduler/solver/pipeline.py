@@ -94,6 +94,8 @@ class _Pipeline:
         self.first_schedule_seconds: float | None = None
         self.stages: list[str] = []
         self.refused: dict[str, str] = {}
+        self.interpreters: dict[str, str] = {}
+        """Meeting id -> the interpreter the latest stage chose for it (preferred by the next)."""
 
     def report(self, phase: str, **values: int | None) -> None:
         self.last.update({k: v for k, v in values.items() if v is not None})
@@ -120,6 +122,7 @@ class _Pipeline:
         self.prepared = Prepared(self.request)
         self.people = self.prepared.people_by_id()
         self.options = self.prepared.options_by_id()
+        self.candidates = self.prepared.candidates_by_id()
         self.size = sum(len(o) for o in self.options.values())
         shortcuts = self.params.shortcuts
         # Quality in the full model's later phases, or in a pass per date kept for the end.
@@ -183,10 +186,17 @@ class _Pipeline:
             self.deadline = final_deadline
         instance = self.request.instance
         open_rooms = [r for r in instance.rooms if r.id not in self.request.excluded_rooms]
+        kept, chosen, _ = self.prepared.with_interpreters(self.best, self.interpreters)
+        if len(kept) < len(self.best):
+            return  # (never: every stage keeps interpreters) local moves would not know who interprets
+        self.interpreters = chosen
+        people = self.prepared.people_with_interpreters(chosen)  # they move with their meetings
         moved = close_gaps(
-            instance, self.prepared.meetings, self.best, self.options, self.people, open_rooms, self.deadline - 0.5
+            instance, self.prepared.meetings, self.best, self.options, people, open_rooms, self.deadline - 0.5
         )
-        self.best = with_steady_rooms(instance, moved, self.people, open_rooms)
+        moved = with_steady_rooms(instance, moved, people, open_rooms)
+        if len(self.prepared.with_interpreters(moved, chosen)[0]) == len(moved):
+            self.best = moved  # (else a move took a meeting where its interpreter is not available)
 
     def _per_date_phases(self) -> None:
         """Each date's model with the other dates fixed: the later phases from its schedule."""
@@ -216,6 +226,7 @@ class _Pipeline:
             model.phases = later_phases(model.vars)
             outcome = model.improve(self.params_for(budget - building), current)
             if self.value(outcome.placements) >= self.value(current):
+                self.interpreters.update(outcome.interpreters)
                 others = {mid: place for mid, place in self.best.items() if place[0].date != date}
                 self.best = {**others, **outcome.placements}
             self.report(f"giving everyone a better day (day {n + 1} of {len(dates)})", objective=self.value(self.best))
@@ -279,7 +290,10 @@ class _Pipeline:
             fixed=fixed,
             closed_rooms=self.request.excluded_rooms,
             cap_of=self.request.max_meetings,
+            candidates_of=lambda m: self.candidates.get(m.id, []),
+            preferred_interpreters=self.interpreters,
         )
+        self.interpreters.update(draft.interpreters)
         return draft.placements, draft.refused
 
     def _bound(self) -> None:
@@ -369,6 +383,7 @@ class _Pipeline:
                 packer.add_hint(start)
                 outcome = packer.solve(self.params_for(budget - building), fallback=start)
                 start = outcome.placements
+                self.interpreters.update(outcome.interpreters)
                 if outcome.interrupted:
                     return {**packed, **start}, True
             packed.update(start)
@@ -398,13 +413,16 @@ class _Pipeline:
         outcome = full.solve(self.params_for(self.left()), shifted, fallback=self.best, extra_bound=cap)
         if cap is None and self.bound is not None and self.bound < outcome.bound:
             interrupted = outcome.interrupted  # our LP bound is tighter, and as much a proof
-            outcome = self.prepared.outcome(outcome.placements, outcome.status, self.bound, outcome.moves, self.started)
+            outcome = self.prepared.outcome(
+                outcome.placements, outcome.status, self.bound, outcome.moves, self.started, outcome.interpreters
+            )
             outcome.interrupted = interrupted
         return self._stamp(outcome)
 
     def _finish(self, status: str) -> SolveOutcome:
         bound = self.bound if self.bound is not None else self.prepared.total()
-        return self._stamp(self.prepared.outcome(dict(self.best), status, bound, 0, self.started))
+        outcome = self.prepared.outcome(dict(self.best), status, bound, 0, self.started, self.interpreters)
+        return self._stamp(outcome)
 
     def _stamp(self, outcome: SolveOutcome) -> SolveOutcome:
         outcome.seconds = time.monotonic() - self.started

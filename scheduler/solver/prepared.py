@@ -8,7 +8,9 @@ from collections import Counter
 from collections.abc import Mapping
 
 from scheduler.model import Option
+from scheduler.solver.interpreters import assign_interpreters
 from scheduler.solver.request import NoSchedule, SolveOutcome, SolveRequest
+from scheduler.solver.travel import TravelClock, keep_travel_rules
 
 
 class Prepared:
@@ -25,9 +27,17 @@ class Prepared:
         self.by_id = {m.id: m for m in self.meetings}
         self.index = {m.id: i for i, m in enumerate(self.meetings)}
         self.participants = [request.meeting_participants(m) for m in self.meetings]
+        self.candidates = [
+            [i for i in instance.interpreter_candidates(m, people) if i not in request.excluded_interpreters]
+            for m, people in zip(self.meetings, self.participants, strict=True)
+        ]
+        """Per meeting: the interpreters who could sit in (empty: it needs none)."""
+        self.seats = [instance.seats(m, people) for m, people in zip(self.meetings, self.participants, strict=True)]
+        """Per meeting: the chairs it takes (its people, and an interpreter where it needs one)."""
         self.options: list[list[Option]] = []
         self.reasons: dict[int, str] = {}
         frozen_until = request.frozen_until
+        items_clock = TravelClock(instance)  # programme items only: no time to travel to or from them
         for idx, meeting in enumerate(self.meetings):
             people = self.participants[idx]
             effective = meeting.with_participants(people)
@@ -36,13 +46,21 @@ class Prepared:
                 self.options.append([])  # it can only stay where it is: other places are dead weight
                 continue
             options = instance.meeting_options(effective)
+            if self.seats[idx] > len(people) and not self.candidates[idx]:
+                options = []  # it needs an interpreter and every one who could come is cancelled
             if request.busy:
                 options = [o for o in options if request.fits_busy(people, o)]
+            if items_clock.rules:
+                options = [o for o in options if items_clock.fits(people, o)]
             free = options if frozen_until is None else [o for o in options if starts_at(o) >= frozen_until]
             self.options.append(free)
             if not free and pin is None:
                 self.reasons[idx] = (
-                    "every possible time is before the frozen time" if options else instance.why_impossible(effective)
+                    "every possible time is before the frozen time"
+                    if options
+                    else "no interpreter left who speaks a language of each participant"
+                    if self.seats[idx] > len(people) and not self.candidates[idx]
+                    else instance.why_impossible(effective)
                 )
         self._check_required()
 
@@ -54,6 +72,45 @@ class Prepared:
                 raise NoSchedule(f"required meeting {mid} is cancelled or not in the instance")
             if idx in self.reasons:
                 raise NoSchedule(f"required meeting {mid} cannot be placed: {self.reasons[idx]}")
+
+    def candidates_by_id(self) -> dict[str, list[str]]:
+        return {m.id: self.candidates[i] for i, m in enumerate(self.meetings) if self.candidates[i]}
+
+    def people_with_interpreters(self, interpreters: Mapping[str, str]) -> dict[str, list[str]]:
+        """Each meeting's people, its interpreter among them where it has one (for stages that only
+        know people: local moves, steady rooms)."""
+        return {
+            m.id: [*self.participants[i], interpreters[m.id]] if m.id in interpreters else self.participants[i]
+            for i, m in enumerate(self.meetings)
+        }
+
+    def with_interpreters(
+        self, placements: dict[str, tuple[Option, str]], preferred: Mapping[str, str] | None = None
+    ) -> tuple[dict[str, tuple[Option, str]], dict[str, str], dict[str, str]]:
+        """`placements` less what breaks a travel rule or finds no interpreter free, an interpreter
+        for each meeting that needs one, and why each dropped meeting was dropped. Frozen history
+        goes first and keeps its interpreter."""
+        request = self.request
+        forced = {mid for mid, pin in request.pins.items() if pin.forced}
+        priority = {mid: self.by_id[mid].priority + (10**9 if mid in forced else 0) for mid in placements}
+        people = self.people_by_id()
+        kept = dict(placements)
+        why: dict[str, str] = {}
+        for mid in keep_travel_rules(self.instance, kept, people, priority):
+            why[mid] = "no time to travel between cities (travel rules)"
+            del kept[mid]
+        candidates = self.candidates_by_id()
+        if not candidates:
+            return kept, {}, why
+        first = {mid: iid for mid, iid in request.interpreter_of.items() if mid in forced and mid in candidates}
+        preferred = {**request.interpreter_of, **(preferred or {})}
+        assigned, missing = assign_interpreters(
+            self.instance, kept, candidates, preferred, first, cap_of=request.max_meetings
+        )
+        for mid in missing:
+            why[mid] = "no interpreter free then"
+            del kept[mid]
+        return kept, assigned, why
 
     def options_by_id(self) -> dict[str, list[Option]]:
         return {m.id: self.options[i] for i, m in enumerate(self.meetings)}
@@ -70,8 +127,16 @@ class Prepared:
         return sum(m.priority for m in self.meetings)
 
     def outcome(
-        self, placements: dict[str, tuple[Option, str]], status: str, bound: int, moves: int, started: float
+        self,
+        placements: dict[str, tuple[Option, str]],
+        status: str,
+        bound: int,
+        moves: int,
+        started: float,
+        interpreters: Mapping[str, str] | None = None,
     ) -> SolveOutcome:
+        """The SolveOutcome of a schedule; `interpreters`: those a stage chose (preferred)."""
+        placements, chosen, dropped = self.with_interpreters(placements, interpreters)
         objective = self.value(placements)
         if bound < objective:
             # A bound below a schedule we hold cannot be a proof: never report it, never call it optimal.
@@ -79,7 +144,7 @@ class Prepared:
         attending = Counter(pid for mid in placements for pid in self.participants[self.index[mid]])
         missed = self.min_meetings_missed(attending)
         unscheduled = {
-            m.id: self.unscheduled_reason(i, attending, missed)
+            m.id: dropped.get(m.id) or self.unscheduled_reason(i, attending, missed)
             for i, m in enumerate(self.meetings)
             if m.id not in placements
         }
@@ -94,6 +159,7 @@ class Prepared:
             moves=moves,
             seconds=time.monotonic() - started,
             min_meetings_missed=missed,
+            interpreters=chosen,
         )
 
     def min_meetings_missed(self, attending: Counter[str]) -> dict[str, tuple[int, int]]:

@@ -45,6 +45,12 @@ class SolveRequest:
     required: set[str] = field(default_factory=set)
     """Meeting ids that must be scheduled (`schedule explain` forces one in to see what it displaces)."""
 
+    excluded_interpreters: set[str] = field(default_factory=set)
+    """Interpreters taken out by a re-solve."""
+    interpreter_of: dict[str, str] = field(default_factory=dict)
+    """Meeting id -> its interpreter in the previous schedule: kept for frozen history, preferred
+    for the rest."""
+
     meetings_elsewhere: dict[str, int] = field(default_factory=dict)
     """Participant id -> meetings they keep outside this request's model (a per-date pass: their
     other dates): counted by fairness, and taken off their max_meetings."""
@@ -55,7 +61,8 @@ class SolveRequest:
 
     def max_meetings(self, pid: str) -> int | None:
         """The participant's cap in this request (less what they keep elsewhere)."""
-        cap = self.max_meetings_of.get(pid, self.instance.participant_by_id[pid].max_meetings)
+        person = self.instance.participant_by_id.get(pid) or self.instance.interpreter_by_id[pid]
+        cap = self.max_meetings_of.get(pid, person.max_meetings)
         return None if cap is None else max(0, cap - self.meetings_elsewhere.get(pid, 0))
 
     def fits_busy(self, people: list[str], option: Option) -> bool:
@@ -109,6 +116,8 @@ class SolveOutcome:
     """The stages that ran, in order (see `scheduler.solver.pipeline.STAGES`)."""
     min_meetings_missed: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Participant id -> (meetings given, min_meetings promised), where fewer were given."""
+    interpreters: dict[str, str] = field(default_factory=dict)
+    """Placed meeting id -> its interpreter, for each that needs one."""
     refused_fixed: dict[str, str] = field(default_factory=dict)
     """Pinned or hinted meeting id -> why the first draft could not keep it where given (a clash
     with one taken before it: forced pins first, then by priority)."""

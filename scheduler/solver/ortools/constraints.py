@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
 from scheduler.solver.ortools.variables import Choice, Variables
+from scheduler.solver.travel import absolute, travel_minutes
 
 
 def one_place_per_meeting(v: Variables) -> None:
@@ -46,6 +47,93 @@ def one_meeting_at_a_time_and_one_city_per_day(v: Variables) -> None:
                 v.model.add(LinearExpr.sum(lits) <= city_flag)
             elif len(by_city) == 1 and len(lits) > 1:
                 v.model.add_at_most_one(lits)
+
+
+def interpreters(v: Variables) -> None:
+    """A meeting that needs an interpreter has one of its candidates, available then; each
+    interpreter sits in one meeting at a time, in one city per date, within max_meetings."""
+    prepared = v.prepared
+    if not any(prepared.candidates):
+        return
+    instance = v.request.instance
+    per_tick: dict[tuple[str, dt.date, int], dict[str, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
+    cities_on: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
+    by_interpreter: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    for c, choice in enumerate(v.choices):
+        option = choice.option
+        lits = []
+        for iid in prepared.candidates[choice.meeting]:
+            if not instance.is_available(iid, option.date, option.city, option.start, option.end):
+                continue
+            sits = v.model.new_bool_var("")
+            v.interpreter_literals.append((c, iid, sits))
+            lits.append(sits)
+            by_interpreter[iid].append(sits)
+            cities_on[(iid, option.date)].add(option.city)
+            for tick in v.ticks(option):
+                per_tick[(iid, option.date, tick)][option.city].append(sits)
+        if prepared.candidates[choice.meeting]:
+            v.model.add(LinearExpr.sum(lits) == v.literals[c])
+    for (iid, date), cities in cities_on.items():
+        if len(cities) > 1:
+            for city in sorted(cities):
+                v.interpreter_in_city[(iid, date, city)] = v.model.new_bool_var("")
+            v.model.add_at_most_one(v.interpreter_in_city[(iid, date, city)] for city in cities)
+    for (iid, date, _), by_city in per_tick.items():
+        for city, lits in by_city.items():
+            flag = v.interpreter_in_city.get((iid, date, city))
+            if flag is not None:
+                v.model.add(LinearExpr.sum(lits) <= flag)
+            elif len(lits) > 1:
+                v.model.add_at_most_one(lits)
+    for iid, lits in by_interpreter.items():
+        limit = v.request.max_meetings(iid)
+        if limit is not None and len(lits) > limit:
+            v.model.add(LinearExpr.sum(lits) <= limit)
+    v.completions.append(v.interpreter_values)
+
+
+def travel(v: Variables) -> None:
+    """Travel rules: a meeting in `to` starts at least min_hours after any earlier one of the same
+    person in `from`. `late[(pid, date, after)]` is on when they have a meeting in `from` that date
+    ending after `after` (absolute minutes); a meeting in `to` too soon after excludes it."""
+    rules = travel_minutes(v.request.instance)
+    if not rules:
+        return
+    by_person: dict[str, list[int]] = defaultdict(list)
+    for c, choice in enumerate(v.choices):
+        for pid in v.people(choice):
+            by_person[pid].append(c)
+    late: dict[tuple[str, str, dt.date, int], tuple[cp_model.IntVar, list[int]]] = {}
+    for pid, choice_ids in by_person.items():
+        if len({v.choices[c].option.city for c in choice_ids}) < 2:
+            continue
+        for (origin, destination), gap in rules.items():
+            leaving = [c for c in choice_ids if v.choices[c].option.city == origin]
+            arriving = [c for c in choice_ids if v.choices[c].option.city == destination]
+            for c2 in arriving:
+                o2 = v.choices[c2].option
+                after = absolute(o2.date, o2.start) - gap
+                for date in sorted({v.choices[c].option.date for c in leaving if v.choices[c].option.date < o2.date}):
+                    too_late = [
+                        c
+                        for c in leaving
+                        if v.choices[c].option.date == date and absolute(date, v.choices[c].option.end) > after
+                    ]
+                    if not too_late:
+                        continue
+                    key = (pid, origin, date, after)
+                    if key not in late:
+                        flag = v.model.new_bool_var("")
+                        for c in too_late:
+                            v.model.add_implication(v.literals[c], flag)
+                        late[key] = (flag, too_late)
+                    v.model.add_bool_or([~v.literals[c2], ~late[key][0]])
+
+    def values(on: list[bool]) -> list[tuple[cp_model.IntVar, int]]:
+        return [(flag, int(any(on[c] for c in lits))) for flag, lits in late.values()]
+
+    v.completions.append(values)
 
 
 def blocked_levels(v: Variables) -> dict[tuple[str, dt.date, int], list[int]]:
@@ -175,6 +263,8 @@ RULES: tuple[Callable[[Variables], None], ...] = (
     room_capacity_per_slot,
     room_group_occupancy,
     max_meetings,
+    interpreters,
+    travel,
     pins,
     breaks,
     required_meetings,

@@ -46,6 +46,8 @@ class ScheduleModel:
         self.objective: PriorityObjective = set_priority_objective(v)
         self.phases = list(phases)
         self.model = v.model
+        self.interpreters_found: dict[str, str] = {}
+        """Meeting id -> interpreter, as the latest solve of this model chose them."""
 
     @property
     def size(self) -> int:
@@ -84,6 +86,22 @@ class ScheduleModel:
             v.model.add_hint(flag, key in busy_cities)
         assert v.placed is not None
         v.model.add_hint(v.placed, len(chosen))
+        on = [c in chosen for c in range(len(v.literals))]
+        for complete in v.completions:  # (the rules' own: interpreters, travel)
+            for var, value in complete(on):
+                v.model.add_hint(var, value)
+
+    def _read_interpreters(self, solver: cp_model.CpSolver) -> None:
+        """Who interprets each chosen meeting, as this solve decided."""
+        v = self.vars
+        if not v.interpreter_literals:
+            return
+        values = solver.boolean_values([lit for _, _, lit in v.interpreter_literals])
+        self.interpreters_found = {
+            self.prepared.meetings[v.choices[c].meeting].id: iid
+            for (c, iid, _), on in zip(v.interpreter_literals, values, strict=True)
+            if on
+        }
 
     def solve(
         self,
@@ -133,6 +151,8 @@ class ScheduleModel:
         fallback_value = self.prepared.value(fallback or {})
         has_solution = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         chosen = [c for c, on in enumerate(solver.boolean_values(self.vars.literals)) if on] if has_solution else []
+        if has_solution:
+            self._read_interpreters(solver)
         if has_solution and (fallback is None or self._priority(chosen) >= fallback_value):
             bound = min_bound(objective.priority_bound(solver.best_objective_bound), cap)
             # (with a solution in hand, CP-SAT's bound is a real proof)
@@ -147,7 +167,9 @@ class ScheduleModel:
             placed, chosen, interrupted = self._phases(
                 params, started, chosen, values, (held, reached), announce, interrupted
             )
-            outcome = self.prepared.outcome(placed, status_name, bound, self._moves(chosen), started)
+            outcome = self.prepared.outcome(
+                placed, status_name, bound, self._moves(chosen), started, self.interpreters_found
+            )
             outcome.interrupted = interrupted
             return outcome
         if fallback is None:
@@ -184,7 +206,7 @@ class ScheduleModel:
         placed, _, interrupted = self._phases(
             params, started, chosen, self._values_of(chosen), held, lambda _: None, False
         )
-        outcome = self.prepared.outcome(placed, "FEASIBLE", self.prepared.total(), 0, started)
+        outcome = self.prepared.outcome(placed, "FEASIBLE", self.prepared.total(), 0, started, self.interpreters_found)
         outcome.interrupted = interrupted
         return outcome
 
@@ -237,6 +259,7 @@ class ScheduleModel:
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 continue  # no schedule in its time: the next phase starts from the same one
             chosen = [c for c, on in enumerate(solver.boolean_values(self.vars.literals)) if on]
+            self._read_interpreters(solver)
             values = list(solver.response_proto.solution)
             held = (expression, round(solver.objective_value))
         return self._with_rooms(chosen), chosen, interrupted
@@ -265,6 +288,9 @@ class ScheduleModel:
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return current, interrupted
         moved = [c for c, on in enumerate(solver.boolean_values(smaller.vars.literals)) if on]
+        smaller._read_interpreters(solver)
+        if smaller.interpreters_found:
+            self.interpreters_found = smaller.interpreters_found
         return smaller._with_rooms(moved), interrupted
 
     def _later_phase(
@@ -315,7 +341,13 @@ class ScheduleModel:
         v = self.vars
         picked: list[Choice] = [v.choices[c] for c in chosen]
         placed = [
-            Placed(self.prepared.meetings[ch.meeting].id, ch.option, len(v.people(ch)), ch.group, tuple(v.people(ch)))
+            Placed(
+                self.prepared.meetings[ch.meeting].id,
+                ch.option,
+                self.prepared.seats[ch.meeting],
+                ch.group,
+                tuple(v.people(ch)),
+            )
             for ch in picked
         ]
         instance = v.request.instance

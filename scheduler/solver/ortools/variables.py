@@ -46,6 +46,10 @@ class Variables:
     completions: list[Callable[[list[bool]], list[tuple[cp_model.IntVar, int]]]] = field(default_factory=list)
     """Each gives the values of some auxiliary (objective) variables for a schedule given by which
     choices are on: so a later phase's hint is complete, and CP-SAT checks it at once."""
+    interpreter_literals: list[tuple[int, str, cp_model.IntVar]] = field(default_factory=list)
+    """(choice index, interpreter id, 'this interpreter sits in this choice')."""
+    interpreter_in_city: dict[tuple[str, dt.date, str], cp_model.IntVar] = field(default_factory=dict)
+    """(interpreter, date, city) -> 'in this city that date', where they have more than one city."""
     _person_ticks: dict[tuple[str, dt.date], dict[int, list[tuple[int, cp_model.IntVar]]]] | None = None
 
     @property
@@ -73,11 +77,37 @@ class Variables:
             self._person_ticks = table
         return self._person_ticks
 
+    def interpreter_values(self, on: list[bool]) -> list[tuple[cp_model.IntVar, int]]:
+        """Interpreter literals and city flags for the schedule given by which choices are on (a
+        hint's completion: interpreters chosen in order of start, as the read-back does)."""
+        if not self.interpreter_literals:
+            return []
+        from scheduler.solver.interpreters import assign_interpreters
+
+        placed = {
+            self.prepared.meetings[choice.meeting].id: (choice.option, "")
+            for c, choice in enumerate(self.choices)
+            if on[c]
+        }
+        assigned, _ = assign_interpreters(
+            self.request.instance, placed, self.prepared.candidates_by_id(), cap_of=self.request.max_meetings
+        )
+        values = []
+        cities = set()
+        for c, iid, lit in self.interpreter_literals:
+            choice = self.choices[c]
+            sits = on[c] and assigned.get(self.prepared.meetings[choice.meeting].id) == iid
+            values.append((lit, int(sits)))
+            if sits:
+                cities.add((iid, choice.option.date, choice.option.city))
+        values.extend((flag, int(key in cities)) for key, flag in self.interpreter_in_city.items())
+        return values
+
     def level(self, choice: Choice) -> int:
         """The capacity level a choice uses: its group's, or the smallest that holds its people."""
         if choice.group is not None:
             return self.rooms.groups[choice.group].level
-        level = self.rooms.need_level(choice.option.venue, len(self.people(choice)))
+        level = self.rooms.need_level(choice.option.venue, self.prepared.seats[choice.meeting])
         assert level is not None
         return level
 
@@ -104,7 +134,7 @@ def choice_variables(
         v.literals.append(v.model.new_bool_var(""))
 
     for idx, meeting in enumerate(prepared.meetings):
-        size = len(prepared.participants[idx])
+        size = prepared.seats[idx]
         pin = request.pins.get(meeting.id)
         if pin is not None:
             new(Choice(idx, pin.option, v.rooms.group_of_room[pin.room], pinned=True))
