@@ -426,7 +426,7 @@ def timetable(
     with input_errors():
         instance, schedule = _load_pair(instance_path, schedule_path)
     if person is not None:
-        _known(person, instance.participant_by_id, "participant")
+        _known(person, {**instance.participant_by_id, **instance.interpreter_by_id}, "participant or interpreter")
     if room is not None:
         _known(room, select_rows.room_groups(instance, schedule), "room or group of tables")
     open_dates = select_rows.dates(instance)

@@ -415,7 +415,8 @@ class Instance(_Input):
     def _availability(self) -> dict[str, dict[tuple[dt.date, str], list[tuple[int, int]]] | None]:
         """Per participant: (date, city) -> windows in minutes; None means always available."""
         table: dict[str, dict[tuple[dt.date, str], list[tuple[int, int]]] | None] = {}
-        for person in [*self.participants, *self.interpreters]:
+        people: list[Participant | Interpreter] = [*self.participants, *self.interpreters]
+        for person in people:
             if person.available is None:
                 table[person.id] = None
                 continue

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from scheduler.attendance import attendees
-from scheduler.model import Instance, to_clock, to_minutes
+from scheduler.model import Instance, ProgrammeItem, to_clock, to_minutes
 from scheduler.solution import Assignment, Change, Schedule, local_moment
 from scheduler.stats import stays
 from scheduler.timetable import REMOVED, removed_rooms, venue_room_ids
@@ -31,7 +31,8 @@ if TYPE_CHECKING:  # the export, import and history layers load their libraries 
 def _who(instance: Instance, pid: str) -> str:
     person = instance.participant_by_id.get(pid)
     if person is None:
-        return pid
+        interpreter = instance.interpreter_by_id.get(pid)
+        return f"{interpreter.name} (interpreter)" if interpreter is not None else pid
     return f"{person.name} ({person.organisation})" if person.organisation else person.name
 
 
@@ -49,33 +50,78 @@ def _effective_participants(instance: Instance, schedule: Schedule, meeting_id: 
 def person_timetable(
     instance: Instance, schedule: Schedule, pid: str, only: list[Assignment] | None = None
 ) -> RenderableType:
-    """One person's meetings (or those of `only` they attend): when, where, with whom, on what."""
-    person = instance.participant_by_id[pid]
+    """One person's meetings (or those of `only` they attend): when, where, with whom, on what;
+    their programme items in between. An interpreter's: the meetings they sit in."""
+    interpreter = instance.interpreter_by_id.get(pid)
     pool = schedule.assignments if only is None else only
-    mine = _sorted([a for a in pool if pid in _effective_participants(instance, schedule, a.meeting)])
-    title = Text.assemble((person.name, "bold"), f"  {person.organisation}", f"  {person.country or ''}".rstrip())
+    mine = _sorted(
+        [a for a in pool if pid in _effective_participants(instance, schedule, a.meeting) or a.interpreter == pid]
+    )
+    if interpreter is not None:
+        spoken = ", ".join(interpreter.languages)
+        title = Text.assemble((interpreter.name, "bold"), f"  interpreter ({spoken})")
+    else:
+        person = instance.participant_by_id[pid]
+        title = Text.assemble((person.name, "bold"), f"  {person.organisation}", f"  {person.country or ''}".rstrip())
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=False, show_lines=False)
     table.add_column("When", no_wrap=True)
     table.add_column("Where", no_wrap=False, max_width=18, overflow="fold")
     table.add_column("With", ratio=3, overflow="fold")
     table.add_column("Topic", max_width=14, overflow="fold")
     stays_here = stays(instance, schedule, pid)
+    entries: list[tuple[str, str, tuple[str, str, str, str]]] = []
     for a in mine:
         meeting = instance.meeting_by_id.get(a.meeting)
-        others = [_who(instance, p) for p in _effective_participants(instance, schedule, a.meeting) if p != pid]
+        people = _effective_participants(instance, schedule, a.meeting)
+        others = [_who(instance, p) for p in people if p != pid]
+        if a.interpreter is not None and a.interpreter != pid:
+            others.append(_who(instance, a.interpreter))
+        elif a.interpreter is None and instance.needs_interpreter(people):
+            others.append(NO_COMMON_LANGUAGE)
         where = f"stay at {a.room}" if a.meeting in stays_here else f"{a.venue} · {a.room}"
-        table.add_row(
-            f"{a.date}\n{a.start}-{a.end}",
-            f"{a.city}\n{where}",
-            "\n".join(others),
-            (meeting.topic or "") if meeting is not None else "",
+        topic = (meeting.topic or "") if meeting is not None else ""
+        entries.append(
+            (a.date, a.start, (f"{a.date}\n{a.start}-{a.end}", f"{a.city}\n{where}", "\n".join(others), topic))
         )
+    for item in programme_items(instance, pid):
+        date = item.date.isoformat()
+        if only is None or any(a.date == date for a in only):
+            when = f"{date}\n{item.start}-{item.end}"
+            entries.append((date, item.start, (when, f"{item.city}\n{item.venue}", f"{item.kind}: {item.title}", "")))
+    for _, _, cells in sorted(entries, key=lambda e: (e[0], e[1])):
+        table.add_row(*cells)
+    if interpreter is not None:
+        return Group(table, Text(f"{len(mine)} meeting(s) to interpret", style="dim"))
     requested = len(instance.participant_meetings.get(pid, []))
     shown = "shown" if only is not None else "scheduled"
     footer = Text(f"{len(mine)} meeting(s) {shown} of {requested} requested", style="dim")
     if only is not None:
         return Group(table, footer)
     return Group(table, footer, _unscheduled_requests(instance, schedule, pid))
+
+
+NO_COMMON_LANGUAGE = "(no common language)"
+
+
+def programme_items(instance: Instance, pid: str) -> list[ProgrammeItem]:
+    """The programme items a participant attends, in time order."""
+    return sorted(
+        (item for item in instance.programme if pid in instance.programme_attendees[item.id]),
+        key=lambda item: (item.date, item.start),
+    )
+
+
+def programme_band(instance: Instance, date: str) -> RenderableType | None:
+    """The programme items of a date, as one band above its grids (None when it has none)."""
+    items = sorted((i for i in instance.programme if i.date.isoformat() == date), key=lambda i: i.start)
+    if not items:
+        return None
+    lines = [
+        f"{i.start}-{i.end}  {i.kind}: {i.title} ({i.city}{', ' + i.venue if i.venue else ''}; "
+        f"{len(instance.programme_attendees[i.id])} attending)"
+        for i in items
+    ]
+    return Text("Programme " + date + "\n" + "\n".join("  " + line for line in lines), style="bold magenta")
 
 
 def _unscheduled_requests(instance: Instance, schedule: Schedule, pid: str) -> RenderableType:
@@ -151,6 +197,9 @@ def date_grid(instance: Instance, schedule: Schedule, date: str, rooms: list[str
     """
     step = instance.event.slot_minutes
     parts: list[RenderableType] = []
+    band = programme_band(instance, date)
+    if band is not None:
+        parts.append(band)
     todays = [a for a in schedule.assignments if a.date == date and (rooms is None or a.room in rooms)]
     key: list[Assignment] = []
     removed = removed_rooms(instance, ((a.venue, a.room) for a in todays))
@@ -224,6 +273,8 @@ def _grid_key(instance: Instance, schedule: Schedule, shown: list[Assignment], n
         return table
     for a in _sorted(shown):
         people = "; ".join(_who(instance, p) for p in _effective_participants(instance, schedule, a.meeting))
+        if a.interpreter is not None:
+            people += f"; {_who(instance, a.interpreter)}"
         table.add_row(a.meeting, f"{a.start}-{a.end} {a.room}: {people}")
     return table
 
@@ -466,6 +517,20 @@ def explanation(instance: Instance, found: Explanation) -> RenderableType:
     return Group(*parts)
 
 
+def _language_lines(figures: Stats) -> list[Text]:
+    """Interpreters' load, meetings with no common language, programme items out of reach."""
+    lines = []
+    if figures.interpreted:
+        load = ", ".join(f"{iid} {n}" for iid, n in figures.interpreted.items())
+        lines.append(Text(f"Interpreted meetings: {sum(figures.interpreted.values())} ({load})."))
+    if figures.no_common_language:
+        shown = ", ".join(figures.no_common_language[:20]) + (" ..." if len(figures.no_common_language) > 20 else "")
+        message = f"No common language and no interpreter: {len(figures.no_common_language)} meeting(s): {shown}"
+        lines.append(Text(message, style="yellow"))
+    lines.extend(Text(line, style="yellow") for line in figures.programme_elsewhere[:20])
+    return lines
+
+
 def stats_view(instance: Instance, figures: Stats) -> RenderableType:
     """`schedule stats`: meetings per person, who has none and why, idle gaps, tables, rooms, reasons."""
     parts: list[RenderableType] = []
@@ -497,6 +562,7 @@ def stats_view(instance: Instance, figures: Stats) -> RenderableType:
             f"for {hole_people} people. Table changes between back-to-back meetings: {len(figures.table_changes)}."
         )
     )
+    parts.extend(_language_lines(figures))
     rooms = Table(box=box.SIMPLE_HEAD, title="Room use", title_justify="left")
     for name in ("City", "Date"):
         rooms.add_column(name, no_wrap=True)

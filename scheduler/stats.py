@@ -8,6 +8,7 @@ a session break is not a hole; its *idle slots* are the slots it spans.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import statistics
 from collections import Counter, defaultdict
@@ -62,6 +63,12 @@ class Stats:
     room_use: list[RoomUse]
     unscheduled: dict[str, list[str]] = field(default_factory=dict)
     """Reason kind (see `scheduler.explain.KINDS`) -> request ids."""
+    no_common_language: list[str] = field(default_factory=list)
+    """Scheduled meetings whose people share no language and have no interpreter."""
+    interpreted: dict[str, int] = field(default_factory=dict)
+    """Interpreter id -> meetings they sit in."""
+    programme_elsewhere: list[str] = field(default_factory=list)
+    """Sentences: an attendee meets in another city on the date of a programme item of theirs."""
 
     @property
     def idle_slots(self) -> int:
@@ -183,6 +190,29 @@ def room_use(instance: Instance, schedule: Schedule) -> list[RoomUse]:
     return [RoomUse(city, date, used[(city, date)], n) for (city, date), n in sorted(available.items())]
 
 
+def language_figures(instance: Instance, schedule: Schedule) -> tuple[list[str], dict[str, int]]:
+    """(meetings without a common language nor an interpreter, interpreter -> meetings they sit in)."""
+    alone = [
+        a.meeting
+        for a in schedule.assignments
+        if a.interpreter is None and instance.needs_interpreter(attendees(instance, schedule.cancelled, a))
+    ]
+    return alone, dict(sorted(Counter(a.interpreter for a in schedule.assignments if a.interpreter).items()))
+
+
+def programme_elsewhere(instance: Instance, schedule: Schedule) -> list[str]:
+    """Attendees who meet in another city on the date of a programme item of theirs."""
+    found = []
+    for a in schedule.assignments:
+        for pid in attendees(instance, schedule.cancelled, a):
+            for item in instance.programme_of.get((pid, dt.date.fromisoformat(a.date)), []):
+                if item.city != a.city:
+                    found.append(
+                        f"{pid} meets in {a.city} ({a.meeting}) on {a.date}, the day of {item.id} in {item.city}"
+                    )
+    return found
+
+
 def stats(instance: Instance, schedule: Schedule) -> Stats:
     """Every figure of `schedule stats`, unscheduled requests classified by reason (no solve)."""
     from scheduler.explain import Explainer
@@ -209,4 +239,7 @@ def stats(instance: Instance, schedule: Schedule) -> Stats:
         table_changes=table_change_list(instance, schedule),
         room_use=room_use(instance, schedule),
         unscheduled=dict(unscheduled),
+        no_common_language=language_figures(instance, schedule)[0],
+        interpreted=language_figures(instance, schedule)[1],
+        programme_elsewhere=programme_elsewhere(instance, schedule),
     )

@@ -31,6 +31,7 @@ COLUMNS = (
     "names",
     "organisations",
     "topic",
+    "interpreter",
 )
 
 
@@ -102,7 +103,7 @@ def select(instance: Instance, schedule: Schedule, person: str | None, room: str
             continue
         if date is not None and a.date != date:
             continue
-        if person is not None and person not in attendees(instance, schedule.cancelled, a):
+        if person is not None and person not in attendees(instance, schedule.cancelled, a) and a.interpreter != person:
             continue
         chosen.append(a)
     return Selection(person, rooms, date, chosen)
@@ -128,6 +129,7 @@ def rows(instance: Instance, schedule: Schedule, selection: Selection) -> list[d
                 "names": [f.name if f else p for f, p in zip(found, people, strict=True)],
                 "organisations": [f.organisation if f else "" for f in found],
                 "topic": (meeting.topic or "") if meeting else "",
+                "interpreter": a.interpreter or "",
             }
         )
     return records

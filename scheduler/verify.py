@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from scheduler.model import Instance, Participant
+from scheduler.model import Instance, Interpreter, Meeting, Participant
 from scheduler.solution import Assignment, Schedule
 
 _MOMENT = "%Y-%m-%dT%H:%M"
@@ -171,6 +171,7 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
     history_count: Counter[str] = Counter()
     total_priority = 0
     past: set[str] = set()
+    attended: list[tuple[Assignment, list[str], int, int, bool]] = []
 
     for a in schedule.assignments:
         meeting = meetings.get(a.meeting)
@@ -214,13 +215,17 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
         else:
             if home[0] != a.venue:
                 bad("1", f"{label}: room {a.room} belongs to venue {home[0]}, not {a.venue}", history)
-            if home[1] < len(who):
-                bad("2", f"{label} has {len(who)} participants but room {a.room} holds {home[1]}", history)
+            seats = len(who) + (a.interpreter is not None)
+            if home[1] < seats:
+                with_interpreter = " and an interpreter" if a.interpreter is not None else ""
+                message = f"{label} has {len(who)} participants{with_interpreter} but room {a.room} holds {home[1]}"
+                bad("2", message, history)
         if cancelled_at("room", a.room, begins):
             bad("cancel", f"{label} uses room {a.room}, closed by then")
         if meeting is not None and meeting.city is not None and a.city != meeting.city:
             bad("8", f"{label} must be in {meeting.city}, not {a.city}", history)
         room_busy[(a.room, a.date)].append((start, end, a.meeting))
+        attended.append((a, who, start, end, history))
         for pid in who:
             person_count[pid] += 1
             if history:
@@ -249,6 +254,9 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
             bad("7", f"{pid} attends {count} meetings, more than max_meetings {limit}")
         else:
             bad("7", f"{pid} attended {history_count[pid]} meetings before max_meetings became {limit}", True)
+    _programme(instance, attended, report, bad)
+    _interpreters(instance, attended, meetings, step, report, bad)
+    _travel(instance, attended, bad)
     for c in schedule.cancelled:
         if c.kind == "participant" and c.id not in people:
             bad("ids", f"cancelled participant {c.id!r} is not in the instance")
@@ -264,6 +272,157 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
     if previous is not None:
         _same_history(instance, previous, schedule, frozen, bad)
     return report
+
+
+Attended = list[tuple[Assignment, list[str], int, int, bool]]
+"""Each assignment, who attended it, its start and end in minutes, and whether it is history."""
+
+
+def _programme_attendees(instance: Instance) -> dict[str, set[str]]:
+    """Programme item id -> participant ids, from the raw `attendees` field."""
+    found: dict[str, set[str]] = {}
+    for item in instance.programme:
+        who = item.attendees
+        if who == "all":
+            found[item.id] = {p.id for p in instance.participants}
+        elif isinstance(who, list):
+            found[item.id] = set(who)
+        else:
+            found[item.id] = {
+                p.id
+                for p in instance.participants
+                if (who.organisation is None or p.organisation == who.organisation)
+                and (who.country is None or p.country == who.country)
+            }
+    return found
+
+
+def _programme(instance: Instance, attended: Attended, report: Report, bad: Complain) -> None:
+    """No attendee of a programme item meets during it or its buffer; one in another city that
+    date could not reach it (a warning: the item is not ours to move)."""
+    if not instance.programme:
+        return
+    attendees = _programme_attendees(instance)
+    for item in instance.programme:
+        date = item.date.isoformat()
+        buffer = item.buffer_minutes
+        lo, hi = (_minutes(item.start) or 0) - buffer, (_minutes(item.end) or 0) + buffer
+        span = f"{item.start}-{item.end}" + (f" with {buffer} min either side" if buffer else "")
+        for a, who, start, end, history in attended:
+            if a.date != date:
+                continue
+            for pid in sorted(set(who) & attendees[item.id]):
+                if start < hi and lo < end:
+                    message = (
+                        f"{pid} has meeting {a.meeting} ({date} {a.start}-{a.end}) during programme item "
+                        f"{item.id} ({item.title!r}, {span})"
+                    )
+                    bad("programme", message, history)
+                elif a.city != item.city:
+                    message = (
+                        f"{pid} meets in {a.city} on {date} ({a.meeting}) but attends {item.id} in {item.city} "
+                        "that date"
+                    )
+                    report.warnings.append(Violation("programme", message))
+
+
+def _speaks(languages: list[str]) -> set[str]:
+    return {lang.lower() for lang in languages}
+
+
+def _interpreters(
+    instance: Instance,
+    attended: Attended,
+    meetings: dict[str, Meeting],
+    step: int,
+    report: Report,
+    bad: Complain,
+) -> None:
+    """A meeting whose attendees share no language has an interpreter who speaks a language of each;
+    an interpreter sits in one meeting at a time, in one city per date, within their availability
+    and max_meetings."""
+    people = {p.id: p for p in instance.participants}
+    interpreters = {i.id: i for i in instance.interpreters}
+    busy: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
+    cities: dict[tuple[str, str], set[str]] = defaultdict(set)
+    count: Counter[str] = Counter()
+    for a, who, start, end, history in attended:
+        label = f"meeting {a.meeting} ({a.date} {a.start}-{a.end}, {a.room})"
+        spoken = [_speaks(people[pid].languages) for pid in who if pid in people]
+        common = set.intersection(*spoken) if spoken else set()
+        needs = len(spoken) == len(who) and all(spoken) and not common
+        if a.interpreter is None:
+            if needs and interpreters:
+                bad("interpreters", f"{label}: {', '.join(who)} share no language and no interpreter sits in", history)
+            elif needs:
+                report.warnings.append(Violation("interpreters", f"{label}: no common language ({', '.join(who)})"))
+            continue
+        interpreter = interpreters.get(a.interpreter)
+        if interpreter is None:
+            bad("interpreters", f"{label} names interpreter {a.interpreter!r}, who is not in the instance", history)
+            continue
+        named = meetings[a.meeting].interpreter if a.meeting in meetings else None
+        if named is not None and named != a.interpreter:
+            bad("interpreters", f"{label} asks for interpreter {named}, not {a.interpreter}", history)
+        theirs = _speaks(interpreter.languages)
+        for pid in who:
+            if pid in people and people[pid].languages and not theirs & _speaks(people[pid].languages):
+                bad("interpreters", f"interpreter {a.interpreter} speaks none of {pid}'s languages in {label}", history)
+        if not _available(interpreter, step, a, start, end):
+            bad("interpreters", f"interpreter {a.interpreter} is not available for {label} in {a.city}", history)
+        busy[(a.interpreter, a.date)].append((start, end, a.meeting))
+        cities[(a.interpreter, a.date)].add(a.city)
+        count[a.interpreter] += 1
+    for (iid, date), spans in sorted(busy.items()):
+        for t, mids in _overlaps(spans):
+            bad(
+                "interpreters",
+                f"interpreter {iid} is in {len(mids)} meetings at once on {date} at {_clock(t)}: {', '.join(mids)}",
+            )
+    for (iid, date), where in sorted(cities.items()):
+        if len(where) > 1:
+            bad("interpreters", f"interpreter {iid} is in {len(where)} cities on {date}: {', '.join(sorted(where))}")
+    for iid, n in sorted(count.items()):
+        limit = interpreters[iid].max_meetings
+        if limit is not None and n > limit:
+            bad("interpreters", f"interpreter {iid} sits in {n} meetings, more than max_meetings {limit}")
+
+
+def _travel(instance: Instance, attended: Attended, bad: Complain) -> None:
+    """Between anyone's meeting (or programme item) in one city and a later one in another, at
+    least the travel rule's hours pass."""
+    if not instance.travel:
+        return
+    need: dict[tuple[str, str], int] = {}
+    for rule in instance.travel:
+        need[(rule.from_, rule.to)] = max(need.get((rule.from_, rule.to), 0), rule.min_hours * 60)
+    spans: dict[str, list[tuple[int, int, str, str, bool]]] = defaultdict(list)
+
+    def moment(date: str, minutes: int) -> int:
+        return dt.date.fromisoformat(date).toordinal() * 1440 + minutes
+
+    for a, who, start, end, history in attended:
+        what = f"meeting {a.meeting} ({a.date} {a.start}-{a.end})"
+        for pid in [*who, *([a.interpreter] if a.interpreter else [])]:
+            spans[pid].append((moment(a.date, start), moment(a.date, end), a.city, what, history))
+    attendees = _programme_attendees(instance)
+    for item in instance.programme:
+        what = f"programme item {item.id} ({item.date} {item.start}-{item.end})"
+        date = item.date.isoformat()
+        for pid in attendees[item.id]:
+            if pid in spans:
+                begins, ends = moment(date, _minutes(item.start) or 0), moment(date, _minutes(item.end) or 0)
+                spans[pid].append((begins, ends, item.city, what, True))
+    for pid, theirs in sorted(spans.items()):
+        for _, e1, city1, what1, past1 in theirs:
+            for s2, _, city2, what2, past2 in theirs:
+                gap = need.get((city1, city2))
+                if gap is not None and e1 <= s2 and s2 - e1 < gap:
+                    message = (
+                        f"{pid} has {what2} in {city2} only {(s2 - e1) / 60:g} h after {what1} in {city1}: "
+                        f"travel from {city1} to {city2} takes {gap / 60:g} h"
+                    )
+                    bad("travel", message, past1 and past2)
 
 
 def _breaks(
@@ -395,7 +554,7 @@ def _clock(t: int) -> str:
     return f"{t // 60:02d}:{t % 60:02d}"
 
 
-def _available(person: Participant, step: int, a: Assignment, start: int, end: int) -> bool:
+def _available(person: Participant | Interpreter, step: int, a: Assignment, start: int, end: int) -> bool:
     """Each slot of [start, end) lies inside one of the person's windows for that date and city."""
     if person.available is None:
         return True

@@ -80,13 +80,13 @@ def assign_interpreters(
         (mid for mid in placements if candidates.get(mid) and mid not in assigned),
         key=lambda mid: (placements[mid][0].date, placements[mid][0].start, -placements[mid][0].end, mid),
     )
-    missing = []
+    missing: list[str] = []
     for mid in order:
         option = placements[mid][0]
-        iid = desk.pick(candidates[mid], option, preferred.get(mid))
-        if iid is None:
+        found = desk.pick(candidates[mid], option, preferred.get(mid))
+        if found is None:
             missing.append(mid)
         else:
-            desk.take(iid, option, mid)
-            assigned[mid] = iid
+            desk.take(found, option, mid)
+            assigned[mid] = found
     return assigned, missing
