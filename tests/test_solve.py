@@ -331,3 +331,126 @@ def test_the_per_date_quality_pass_keeps_priority_and_closes_the_hole(monkeypatc
     outcome, schedule = solve_outcome_and_verify(instance, shortcuts=True)
     assert "quality" in outcome.stages and schedule.objective == schedule.bound == 4
     assert holes(instance, schedule) == 1
+
+
+# ---- programme, interpreters, travel ----
+
+MORNING = [
+    {
+        "id": "bj",
+        "city": "Beijing",
+        "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "12:00"}]}],
+        "rooms": [{"id": "T", "count": 4, "capacity": 2}],
+    }
+]
+
+
+def test_a_seminar_attendee_meets_nobody_during_it_or_its_buffer() -> None:
+    """a attends a seminar 10:00-11:00 with 30 minutes either side: of 09:00-12:00 only 09:00 and
+    11:30 are left, so two of a's three meetings fit; b, c, d are free all morning."""
+    seminar = {
+        "id": "ai",
+        "title": "AI seminar",
+        "kind": "seminar",
+        "city": "Beijing",
+        "date": "2025-11-13",
+        "start": "10:00",
+        "end": "11:00",
+        "attendees": ["a"],
+        "buffer_minutes": 30,
+    }
+    instance = make_instance(
+        venues=MORNING,
+        meetings=[meeting("ab", "a", "b"), meeting("ac", "a", "c"), meeting("ad", "a", "d"), meeting("bc", "b", "c")],
+        programme=[seminar],
+    )
+    schedule = solve_and_verify(instance)
+    assert schedule.status == "OPTIMAL" and schedule.objective == 3
+    starts = sorted(a.start for a in schedule.assignments if a.meeting.startswith("a"))
+    assert starts == ["09:00", "11:30"]
+
+
+ITALIANS_AND_CHINESE: list[dict[str, Any]] = [
+    *({"id": f"it{k}", "name": f"I{k}", "languages": ["it"]} for k in range(5)),
+    *({"id": f"cn{k}", "name": f"C{k}", "languages": ["zh"]} for k in range(5)),
+    {"id": "en", "name": "E", "languages": ["en", "it"]},
+]
+TABLES_AND_TWO_ROOMS = [
+    {
+        "id": "bj",
+        "city": "Beijing",
+        "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "10:00"}]}],
+        "rooms": [{"id": "T", "count": 6, "capacity": 2}, {"id": "R", "count": 2, "capacity": 3}],
+    }
+]
+IT_ZH_MEETINGS = [*(meeting(f"m{k}", f"it{k}", f"cn{k}") for k in range(5)), meeting("shared", "en", "it0")]
+
+
+def test_scarce_interpreters_limit_it_zh_meetings_to_what_they_cover() -> None:
+    """Five IT-ZH meetings in two slots; x1 can sit in two, x2 only one (max_meetings): three of
+    them happen, each in a room for three (the interpreter's seat), one per interpreter at a time;
+    the IT-EN meeting needs nobody and takes a table."""
+    interpreters = [
+        {"id": "x1", "name": "X1", "languages": ["it", "zh"]},
+        {"id": "x2", "name": "X2", "languages": ["zh", "it", "en"], "max_meetings": 1},
+        {"id": "x3", "name": "X3", "languages": ["en", "zh"]},
+    ]
+    instance = make_instance(
+        venues=TABLES_AND_TWO_ROOMS,
+        participants=ITALIANS_AND_CHINESE,
+        meetings=IT_ZH_MEETINGS,
+        interpreters=interpreters,
+    )
+    schedule = solve_and_verify(instance)
+    assert schedule.status == "OPTIMAL" and schedule.objective == 4
+    interpreted = [a for a in schedule.assignments if a.meeting != "shared"]
+    assert len(interpreted) == 3
+    assert all(a.interpreter in {"x1", "x2"} and a.room.startswith("R") for a in interpreted)
+    at_once = {(a.interpreter, a.start) for a in interpreted}
+    assert len(at_once) == 3  # nobody interprets two meetings at one time
+    assert schedule.assignment_by_meeting["shared"].interpreter is None
+
+
+def test_without_interpreters_listed_meetings_without_a_common_language_still_happen() -> None:
+    instance = make_instance(venues=TABLES_AND_TWO_ROOMS, participants=ITALIANS_AND_CHINESE, meetings=IT_ZH_MEETINGS)
+    schedule = solve_and_verify(instance)
+    assert schedule.objective == 6
+    assert all(a.interpreter is None for a in schedule.assignments)
+    from scheduler.stats import language_figures
+
+    assert sorted(language_figures(instance, schedule)[0]) == [f"m{k}" for k in range(5)]
+
+
+BEIJING_THEN_HANGZHOU = [
+    {
+        "id": "bj",
+        "city": "Beijing",
+        "days": [{"date": "2025-11-13", "sessions": [{"start": "12:00", "end": "13:00"}]}],
+        "rooms": [{"id": "BJ-T", "count": 2, "capacity": 2}],
+    },
+    {
+        "id": "hz",
+        "city": "Hangzhou",
+        "days": [{"date": "2025-11-14", "sessions": [{"start": "09:00", "end": "10:00"}]}],
+        "rooms": [{"id": "HZ-T", "count": 2, "capacity": 2}],
+    },
+]
+
+
+@pytest.mark.parametrize(("hours", "expected"), [(None, {"ab", "ac"}), (22, {"ac"}), (21, {"ab", "ac"})])
+def test_a_travel_rule_forbids_an_impossible_day(hours: int | None, expected: set[str]) -> None:
+    """Beijing's session is 12:00-13:00 on the 13th, Hangzhou's 09:00-10:00 on the 14th: 21 hours at
+    most between a meeting at 12:00 and one at 09:30. A 22-hour rule leaves a with one city: ac
+    (priority 3) before ab (2); with 21 hours both fit, only just."""
+    travel = [] if hours is None else [{"from": "Beijing", "to": "Hangzhou", "min_hours": hours}]
+    instance = make_instance(
+        venues=BEIJING_THEN_HANGZHOU,
+        meetings=[
+            meeting("ab", "a", "b", priority=2, city="Beijing"),
+            meeting("ac", "a", "c", priority=3, city="Hangzhou"),
+        ],
+        travel=travel,
+    )
+    schedule = solve_and_verify(instance)
+    assert {a.meeting for a in schedule.assignments} == expected
+    assert schedule.status == "OPTIMAL"

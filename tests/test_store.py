@@ -89,6 +89,10 @@ EXPECTED = {
     "date-as-number.yaml": ":9: venues[0].days[0].date: '20251113' is not a date as YYYY-MM-DD",
     "schedule-given-as-instance.json": ": this is a schedule file, not an instance",
     "whole-year-every-minute.yaml": ": the model would have up to 21,081,600 meeting options",
+    "unknown-interpreter.yaml": ":20: meetings[1].interpreter: unknown interpreter 'x9'",
+    "programme-ends-before-start.yaml": ":22: programme[0]: ends (09:30) before it starts (10:00)",
+    "programme-unknown-attendee.yaml": ":28: programme[0].attendees[1]: unknown participant 'zz'",
+    "travel-unknown-city.yaml": ":22: travel[0].to: no venue is in city 'Hangzou'",
 }
 
 runner = CliRunner()

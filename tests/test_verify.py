@@ -218,3 +218,120 @@ def test_a_history_meeting_without_its_people_list_still_loses_who_cancelled_bef
     history = schedule_of(place("bd", start="09:30", end="10:00"), cancelled=[gone], frozen_until="2025-11-13T10:00")
     report = review(INSTANCE, history, previous=history)
     assert any("fewer than two participants" in v.message for v in report.warnings)
+
+
+# ---- programme, interpreters, travel: each planted violation is named ----
+
+WEEK_VENUES: list[dict[str, Any]] = [
+    {
+        "id": "bj",
+        "city": "Beijing",
+        "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "12:00"}]}],
+        "rooms": [{"id": "T", "count": 2, "capacity": 2}, {"id": "R", "count": 2, "capacity": 3}],
+    },
+    {
+        "id": "hz",
+        "city": "Hangzhou",
+        "days": [{"date": "2025-11-14", "sessions": [{"start": "09:00", "end": "12:00"}]}],
+        "rooms": [{"id": "H", "count": 2, "capacity": 3}],
+    },
+]
+WEEK = make_instance(
+    venues=WEEK_VENUES,
+    participants=[
+        {"id": "it1", "name": "I1", "languages": ["it"]},
+        {"id": "it2", "name": "I2", "languages": ["it"]},
+        {"id": "cn1", "name": "C1", "languages": ["zh"]},
+        {"id": "cn2", "name": "C2", "languages": ["zh"]},
+    ],
+    meetings=[meeting("a", "it1", "cn1"), meeting("b", "it2", "cn2"), meeting("c", "it1", "it2")],
+    interpreters=[
+        {"id": "x", "name": "X", "languages": ["it", "zh"], "max_meetings": 1},
+        {
+            "id": "y",
+            "name": "Y",
+            "languages": ["it", "zh"],
+            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "10:00"}],
+        },
+    ],
+    programme=[
+        {
+            "id": "opening",
+            "title": "Opening plenary",
+            "kind": "plenary",
+            "city": "Beijing",
+            "date": "2025-11-13",
+            "start": "10:00",
+            "end": "11:00",
+            "attendees": ["it2"],
+            "buffer_minutes": 30,
+        }
+    ],
+    travel=[{"from": "Beijing", "to": "Hangzhou", "min_hours": 22}],
+)
+
+
+def week_place(mid: str, start: str, room: str, interpreter: str | None = None, **fields: str) -> Assignment:
+    end = f"{int(start[:2]) + (start[3:] == '30'):02d}:{'00' if start[3:] == '30' else '30'}"
+    base = {"date": "2025-11-13", "city": "Beijing", "venue": "bj"} | fields
+    return Assignment(meeting=mid, start=start, end=end, room=room, interpreter=interpreter, **base)  # type: ignore[arg-type]
+
+
+def week_rules(*assignments: Assignment) -> set[str]:
+    placed = {a.meeting for a in assignments}
+    schedule = Schedule(
+        instance="x.yaml",
+        instance_sha256="0" * 64,
+        created="2026-01-01T10:00:00+08:00",
+        status="FEASIBLE",
+        objective=len(placed),
+        bound=3,
+        assignments=list(assignments),
+        unscheduled=[Unscheduled(meeting=m, reason="test") for m in ("a", "b", "c") if m not in placed],
+    )
+    return {v.rule for v in verify(WEEK, schedule)}
+
+
+def test_a_valid_week_schedule_is_accepted() -> None:
+    assert week_rules(week_place("a", "09:00", "R-1", "x"), week_place("b", "09:00", "R-2", "y")) == set()
+
+
+@pytest.mark.parametrize(
+    ("assignments", "rule"),
+    [
+        ((week_place("b", "09:30", "R-1", "y"),), "programme"),  # it2 within the opening's buffer
+        ((week_place("a", "09:00", "R-1"),), "interpreters"),  # no common language, nobody interprets
+        ((week_place("a", "09:00", "R-1", "nobody"),), "interpreters"),  # unknown interpreter
+        ((week_place("a", "09:00", "R-1", "y"), week_place("b", "09:00", "R-2", "y")), "interpreters"),  # twice
+        ((week_place("a", "11:00", "R-1", "y"),), "interpreters"),  # y is not available then
+        ((week_place("a", "09:00", "R-1", "x"), week_place("b", "11:30", "R-1", "x")), "interpreters"),  # x's max
+        ((week_place("a", "09:00", "T-1", "x"),), "2"),  # the interpreter's seat: a table for two is full
+        (
+            (
+                week_place("c", "11:30", "T-1"),
+                week_place("a", "09:00", "H-1", "x", date="2025-11-14", city="Hangzhou", venue="hz"),
+            ),
+            "travel",
+        ),
+    ],
+)
+def test_each_planted_programme_interpreter_or_travel_violation_is_named(
+    assignments: tuple[Assignment, ...], rule: str
+) -> None:
+    assert rule in week_rules(*assignments)
+
+
+def test_sentences_name_who_which_item_and_when() -> None:
+    schedule = Schedule(
+        instance="x.yaml",
+        instance_sha256="0" * 64,
+        created="2026-01-01T10:00:00+08:00",
+        status="FEASIBLE",
+        objective=1,
+        bound=3,
+        assignments=[week_place("b", "11:00", "R-1", "y")],
+        unscheduled=[Unscheduled(meeting=m, reason="test") for m in ("a", "c")],
+    )
+    messages = [str(v) for v in verify(WEEK, schedule)]
+    assert any("it2 has meeting b (2025-11-13 11:00-11:30) during programme item opening" in m for m in messages)
+    assert any("interpreter y is not available for meeting b" in m for m in messages)
