@@ -332,7 +332,133 @@ def build() -> dict[str, object]:
         ],
         "participants": participants,
         "meetings": meetings,
+        **the_week(participants, sectors_of),
     }
+
+
+def the_week(participants: list[dict[str, object]], sectors_of: dict[str, list[str]]) -> dict[str, object]:
+    """The Week around the tables: plenary, seminars, workshops, the Hangzhou visit, a small pool of
+    IT-ZH interpreters and the move to Hangzhou. Its own random stream: the requests stay as they were."""
+    rng = random.Random(SEED + 13)
+
+    def there(pid: str, date: str, city: str) -> bool:
+        person = next(p for p in participants if p["id"] == pid)
+        available = person.get("available")
+        if available is None:
+            return True
+        return any(a["date"] == date and a["city"] == city for a in available)  # type: ignore[attr-defined]
+
+    ids = [str(p["id"]) for p in participants]
+
+    def sector_people(sector: str, date: str, share: float) -> list[str]:
+        return [p for p in ids if sector in sectors_of[p] and there(p, date, "Beijing") and rng.random() < share]
+
+    day1, day2 = BEIJING_DAYS
+    programme: list[dict[str, object]] = [
+        {
+            "id": "opening",
+            "title": "Opening plenary of the Week",
+            "kind": "plenary",
+            "city": "Beijing",
+            "venue": "Beijing main venue, auditorium",
+            "date": day1,
+            "start": "09:30",
+            "end": "10:30",
+            "attendees": [p for p in ids if there(p, day1, "Beijing")],
+        },
+        {
+            "id": "sem-energy",
+            "title": "Seminar: energy transition and smart grids",
+            "kind": "seminar",
+            "city": "Beijing",
+            "venue": "Beijing main venue, hall B",
+            "date": day1,
+            "start": "14:00",
+            "end": "15:30",
+            "attendees": sector_people("energy", day1, 0.3),
+            "buffer_minutes": 30,
+        },
+        {
+            "id": "sem-ai",
+            "title": "Seminar: AI for science",
+            "kind": "seminar",
+            "city": "Beijing",
+            "venue": "Beijing main venue, hall B",
+            "date": day2,
+            "start": "09:30",
+            "end": "11:00",
+            "attendees": sector_people("AI", day2, 0.3),
+            "buffer_minutes": 30,
+        },
+        {
+            "id": "sem-biotech",
+            "title": "Seminar: biotech and health",
+            "kind": "seminar",
+            "city": "Beijing",
+            "venue": "Beijing main venue, hall B",
+            "date": day2,
+            "start": "14:00",
+            "end": "15:30",
+            "attendees": sector_people("biotech", day2, 0.3),
+            "buffer_minutes": 30,
+        },
+        {
+            "id": "ws-hydrogen",
+            "title": "Workshop: hydrogen and storage",
+            "kind": "workshop",
+            "city": "Beijing",
+            "venue": "Beijing main venue, room W",
+            "date": day2,
+            "start": "16:00",
+            "end": "17:30",
+            "attendees": {"organisation": "ENEA"},
+        },
+        {
+            "id": "ws-zju",
+            "title": "Workshop: Zhejiang University open labs",
+            "kind": "workshop",
+            "city": "Hangzhou",
+            "venue": "Zhejiang University, Zijingang campus",
+            "date": HANGZHOU_DAY,
+            "start": "09:30",
+            "end": "10:30",
+            "attendees": {"organisation": "Zhejiang University"},
+        },
+        {
+            "id": "visit-hz",
+            "title": "Visit: Future Sci-Tech City",
+            "kind": "visit",
+            "city": "Hangzhou",
+            "venue": "Future Sci-Tech City",
+            "date": HANGZHOU_DAY,
+            "start": "16:00",
+            "end": "17:00",
+            "attendees": [p for p in ids if p.startswith("it-") and there(p, HANGZHOU_DAY, "Hangzhou")],
+        },
+    ]
+    interpreters = [
+        {
+            "id": "int-chen",
+            "name": "陈丽 (Chen Li)",
+            "languages": ["it", "zh", "en"],
+            "available": [{"date": day1, "city": "Beijing"}, {"date": day2, "city": "Beijing"}],
+        },
+        {
+            "id": "int-rossi",
+            "name": "Marta Rossi",
+            "languages": ["it", "zh"],
+            "available": [{"date": day2, "city": "Beijing"}, {"date": HANGZHOU_DAY, "city": "Hangzhou"}],
+            "max_meetings": 8,
+        },
+        {
+            "id": "int-wang",
+            "name": "王悦 (Wang Yue)",
+            "languages": ["zh", "it"],
+            "available": [{"date": HANGZHOU_DAY, "city": "Hangzhou", "start": "09:30", "end": "12:30"}],
+        },
+    ]
+    travel = [{"from": "Beijing", "to": "Hangzhou", "min_hours": 18}]
+    return {"programme": programme, "interpreters": interpreters, "travel": travel}
 
 
 class _Dumper(yaml.SafeDumper):
@@ -341,6 +467,7 @@ class _Dumper(yaml.SafeDumper):
 
 def _flow_small(dumper: yaml.SafeDumper, data: dict[str, object]) -> yaml.Node:
     flow = all(not isinstance(v, dict | list) or k in ("participants", "languages") for k, v in data.items())
+    flow = flow and "attendees" not in data
     return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
 
 

@@ -45,10 +45,21 @@ class InterpreterDesk:
         return self.instance.is_available(iid, option.date, option.city, option.start, option.end)
 
     def pick(self, candidates: list[str], option: Option, preferred: str | None = None) -> str | None:
-        """The preferred interpreter if free, else the first candidate free then; None if none is."""
+        """The preferred interpreter if free, else the free candidate with the least time left that
+        day after this meeting (a morning-only interpreter before one free all day); None if none is."""
         if preferred is not None and preferred in candidates and self.fits(preferred, option):
             return preferred
-        return next((iid for iid in candidates if self.fits(iid, option)), None)
+        free = [iid for iid in candidates if self.fits(iid, option)]
+        if len(free) <= 1:
+            return free[0] if free else None
+        return min(free, key=lambda iid: (self._time_left(iid, option), candidates.index(iid)))
+
+    def _time_left(self, iid: str, option: Option) -> int:
+        """Free slots the interpreter still has that day after `option` (in its city), fewer under a cap."""
+        ticks = self.instance.free_ticks(iid, option.date, option.city)
+        later = 1440 // self.step if ticks is None else sum(1 for t in ticks if t >= option.end)
+        cap = self.caps.get(iid)
+        return later if cap is None else min(later, cap - self.count[iid])
 
     def take(self, iid: str, option: Option, mid: str = "") -> None:
         self.clock.take(mid, [iid], option)

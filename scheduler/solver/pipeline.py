@@ -41,6 +41,7 @@ from scheduler.solver.prepared import Prepared
 from scheduler.solver.request import NoSchedule, Pin, Progress, SolveOutcome, SolveParams, SolveRequest
 from scheduler.solver.required import solve_with_required
 from scheduler.solver.rooms import with_steady_rooms
+from scheduler.solver.travel import TravelClock
 
 OPTIONS_BUILT_PER_SECOND = 35_000
 """Measured model-building speed (1,000 x 5,000: 126k options in 3.5 s), to budget the polish."""
@@ -311,6 +312,7 @@ class _Pipeline:
             list(self.request.instance.rooms),
             free_ticks_of=self._free_ticks_with_history(),
             cap_of=self.request.max_meetings,
+            seats_of={m.id: self.prepared.seats[i] for i, m in enumerate(self.prepared.meetings)},
         )
         lp = solve_lp(self.agg, time_limit=self.left(0.3))
         if lp is not None and lp.bound < self.value(self.best):
@@ -372,21 +374,29 @@ class _Pipeline:
             by_date[block[1]][mid] = [o for o in self.options[mid] if block_of(o) == block]
         deadline = time.monotonic() + seconds
         packed: Placements = {}
+        clock = TravelClock(self.request.instance)  # dates in order: travel from those packed before
+        interpreted: Counter[str] = Counter()  # and interpreters' max_meetings less what those took
         for n, date in enumerate(sorted(by_date)):
-            narrowed = by_date[date]
+            narrowed = {
+                mid: [o for o in opts if clock.fits(self.people[mid], o)] for mid, opts in by_date[date].items()
+            }
             start, _ = self._greedy_from(narrowed, {})
             budget = (deadline - time.monotonic()) / (len(by_date) - n)
             building = sum(len(o) for o in narrowed.values()) / OPTIONS_BUILT_PER_SECOND
             complete = self.value(start) == self.value(narrowed)
             if not complete and budget >= building + 1.0:
-                packer = ScheduleModel(self.request, self.prepared, options=narrowed)
-                packer.add_hint(start)
+                request = replace(self.request, meetings_elsewhere={**self.request.meetings_elsewhere, **interpreted})
+                packer = ScheduleModel(request, self.prepared, options=narrowed)
+                packer.add_hint(start, self.interpreters)
                 outcome = packer.solve(self.params_for(budget - building), fallback=start)
                 start = outcome.placements
                 self.interpreters.update(outcome.interpreters)
                 if outcome.interrupted:
                     return {**packed, **start}, True
             packed.update(start)
+            for mid, (option, _) in start.items():
+                clock.take(mid, self.people[mid], option)
+            interpreted.update(self.interpreters[mid] for mid in start if mid in self.interpreters)
             self.report(f"fitting meetings into rooms and times (day {n + 1} of {len(by_date)})")
         return packed, False
 
@@ -397,7 +407,7 @@ class _Pipeline:
         full = ScheduleModel(self.request, self.prepared)
         if self.params.quality and not self.by_date:
             full.phases = later_phases(full.vars)
-        full.add_hint(self.best)
+        full.add_hint(self.best, self.interpreters)
         offset = time.monotonic() - self.started
 
         def shifted(progress: Progress) -> None:

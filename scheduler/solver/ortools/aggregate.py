@@ -12,8 +12,11 @@ optimum (CP-SAT) bound the best schedule from above:
   - person-day-city: slots a person spends in a city on a date <= their free slots there,
                      times the flag where there is one;
   - person:          at most max_meetings;
-  - rooms:           per venue day and size k, slots of meetings of k+ people <= slots x
-                     rooms of capacity >= k (a room holds one meeting at a time).
+  - rooms:           per venue day and size k, slots of meetings of k+ seats <= slots x
+                     rooms of capacity >= k (a room holds one meeting at a time; an
+                     interpreter takes a seat);
+  - interpreters:    per city and date, slots of meetings that need an interpreter <= the
+                     interpreters' free slots there; per date, <= each one's best city's.
 The LP bound is computed by weak duality from PDLP's duals clamped to >= 0, so it is valid
 whatever the LP's numerical accuracy: sum(b*u) + sum over columns of max(0, c - A'u).
 The integer model's assignment is the first stage of the decomposition in pipeline.py.
@@ -69,10 +72,12 @@ def build_aggregate(
     rooms: list[Room],
     free_ticks_of: Callable[[str, dt.date, str], frozenset[int] | None] | None = None,
     cap_of: Callable[[str], int | None] | None = None,
+    seats_of: dict[str, int] | None = None,
 ) -> Aggregate:
     """The relaxation's rows and columns. `free_ticks_of` and `cap_of` default to the instance's
     availability and max_meetings; a re-solve widens them to what frozen history already holds,
-    or the relaxation would exclude the history it must contain and bound below it."""
+    or the relaxation would exclude the history it must contain and bound below it. `seats_of`:
+    chairs per meeting where more than its people (an interpreter's)."""
     step = instance.event.slot_minutes
     free_of = free_ticks_of or instance.free_ticks
     limit_of = cap_of or (lambda pid: instance.participant_by_id[pid].max_meetings)
@@ -116,7 +121,16 @@ def build_aggregate(
                 available = free_ticks(pid, city, date, ticks_in_city[(city, date)])
                 row(("person-day-city", pid, date, city), 0).append((flag, -available))
 
-    sizes = sorted({len(participants_of[m.id]) for m in meetings})
+    seats = {m.id: (seats_of or {}).get(m.id, len(participants_of[m.id])) for m in meetings}
+
+    def interpreter_slots(date: dt.date, city: str | None) -> float:
+        """Slots the instance's interpreters are free in that city (None: each in their best city)."""
+        cities = [city] if city is not None else sorted({c for c, d in ticks_in_city if d == date})
+        return sum(
+            max(free_ticks(i.id, c, date, ticks_in_city[(c, date)]) for c in cities) for i in instance.interpreters
+        )
+
+    sizes = sorted(set(seats.values()))
     for m in meetings:
         people = participants_of[m.id]
         for block, city in places[m.id]:
@@ -140,8 +154,11 @@ def build_aggregate(
                     if not link:
                         link.append((flag_column, -1))
                     link.append((j, 1))
+            if seats[m.id] > len(people):
+                row(("interpreters", date, city), partial(interpreter_slots, date, city)).append((j, m.slots))
+                row(("interpreters", date), partial(interpreter_slots, date, None)).append((j, m.slots))
             for k in sizes:
-                if len(people) >= k:
+                if seats[m.id] >= k:
                     room_slots = room_ticks[block] * sum(1 for c in caps_by_venue[venue] if c >= k)
                     row(("rooms", block, k), room_slots).append((j, m.slots))
     return agg

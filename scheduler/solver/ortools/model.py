@@ -53,8 +53,10 @@ class ScheduleModel:
     def size(self) -> int:
         return len(self.vars.literals)
 
-    def add_hint(self, placements: Placements) -> None:
-        """Start from a known schedule: each literal hinted, so a complete hint is checked at once."""
+    def add_hint(self, placements: Placements, interpreters: dict[str, str] | None = None) -> None:
+        """Start from a known schedule (with its `interpreters`): each literal hinted, so a complete
+        hint is checked at once."""
+        self.vars.preferred_interpreters = dict(interpreters or {})
         self._hint_choices(self._choices_of(placements))
 
     def _choices_of(self, placements: Placements) -> set[int]:

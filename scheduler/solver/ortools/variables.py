@@ -50,6 +50,8 @@ class Variables:
     """(choice index, interpreter id, 'this interpreter sits in this choice')."""
     interpreter_in_city: dict[tuple[str, dt.date, str], cp_model.IntVar] = field(default_factory=dict)
     """(interpreter, date, city) -> 'in this city that date', where they have more than one city."""
+    preferred_interpreters: dict[str, str] = field(default_factory=dict)
+    """Meeting id -> interpreter a hint's schedule had (its completion keeps them where it can)."""
     _person_ticks: dict[tuple[str, dt.date], dict[int, list[tuple[int, cp_model.IntVar]]]] | None = None
 
     @property
@@ -90,7 +92,11 @@ class Variables:
             if on[c]
         }
         assigned, _ = assign_interpreters(
-            self.request.instance, placed, self.prepared.candidates_by_id(), cap_of=self.request.max_meetings
+            self.request.instance,
+            placed,
+            self.prepared.candidates_by_id(),
+            self.preferred_interpreters,
+            cap_of=self.request.max_meetings,
         )
         values = []
         cities = set()
