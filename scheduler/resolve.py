@@ -34,6 +34,12 @@ MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
 def parse_cancel(text: str) -> Cancellation:
     """'participant:it-enea-01' -> Cancellation; the id may itself contain colons."""
     kind, sep, ident = text.partition(":")
+    if kind == "interpreter":
+        message = (
+            f"{text!r}: an interpreter is not cancelled on the command line; take them out of the instance "
+            "(or narrow their available) and re-solve: their meetings find another interpreter or move"
+        )
+        raise InputError([Problem(("--cancel",), message)])
     if not sep or kind not in KINDS or not ident:
         raise InputError([Problem(("--cancel",), f"{text!r}: expected KIND:ID with KIND one of {', '.join(KINDS)}")])
     try:
@@ -186,17 +192,19 @@ def plan(
     }
     ledger = _Ledger(instance)
     for mid, a in history.items():
-        ledger.take(_option_of(a), a.room, people.of(mid))
+        ledger.take(_option_of(a), a.room, people.of(mid), a.interpreter)
     caps = ledger.caps_after_history()
     # Pins that stand alone may still clash with each other after an edit: keep the most valuable.
     candidates.sort(key=lambda c: (-instance.meeting_by_id[c[0]].priority, c[0]))
     hint: dict[str, tuple[Option, str]] = {}
+    interpreter_of = {a.meeting: a.interpreter for a in previous.assignments if a.interpreter is not None}
     for mid, option, room, who in candidates:
-        clash = ledger.clash(option, room, who, caps)
+        interpreter = _interpreter_kept(instance, mid, who, interpreter_of.get(mid))
+        clash = ledger.clash(option, room, who, caps) or ledger.interpreter_clash(option, interpreter)
         if clash is not None:
             affected[mid] = clash
             continue
-        ledger.take(option, room, who)
+        ledger.take(option, room, who, interpreter)
         pins[mid] = Pin(mid, option, room, forced=False)
         hint[mid] = (option, room)
     request = SolveRequest(
@@ -216,6 +224,7 @@ def plan(
         },
         max_meetings_of=_solver_caps(instance, caps, history, pins, people),
         busy=ledger.history_busy({mid: a for mid, a in history.items() if mid not in pins}, people.participants_of),
+        interpreter_of=interpreter_of,
     )
     return ResolvePlan(request, people.all_cancels, affected, frozen, history, people.causes, notes)
 
@@ -339,6 +348,15 @@ def _solver_caps(
     return solver_caps
 
 
+def _interpreter_kept(instance: Instance, mid: str, people: list[str], before: str | None) -> str | None:
+    """The interpreter a kept meeting goes on with: its previous one while still a candidate (an
+    interpreter no longer in the instance, or not needed any more, is no one's), or None."""
+    wanted = instance.interpreter_candidates(instance.meeting_by_id[mid], people)
+    if not wanted:
+        return None
+    return before if before in wanted else ""
+
+
 class _Ledger:
     """What accepted placements occupy, to validate previous placements as a set, not one by one."""
 
@@ -350,7 +368,19 @@ class _Ledger:
         self.city_of: dict[tuple[str, dt.date], str] = {}
         self.count: Counter[str] = Counter()
 
-    def take(self, option: Option, room: str, people: list[str]) -> None:
+    def interpreter_clash(self, option: Option, interpreter: str | None) -> str | None:
+        """Why the meeting cannot keep its interpreter there (None: it needs none, or keeps them)."""
+        if interpreter is None:
+            return None
+        if interpreter == "":
+            return "its interpreter can no longer attend"
+        if not self.instance.is_available(interpreter, option.date, option.city, option.start, option.end):
+            return f"interpreter {interpreter} is no longer available at that time"
+        return self.clash(option, "", [interpreter], {})
+
+    def take(self, option: Option, room: str, people: list[str], interpreter: str | None = None) -> None:
+        if interpreter:
+            people = [*people, interpreter]
         for t in range(option.start, option.end, self.step):
             self.room_at[(room, option.date, t)] = room
             for pid in people:
@@ -370,7 +400,7 @@ class _Ledger:
     def clash(self, option: Option, room: str, people: list[str], caps: dict[str, int]) -> str | None:
         """Why this placement cannot join those already accepted, or None."""
         for t in range(option.start, option.end, self.step):
-            if (room, option.date, t) in self.room_at:
+            if room and (room, option.date, t) in self.room_at:
                 return f"room {room} is needed for another meeting at that time"
             for pid in people:
                 if (pid, option.date, t) in self.person_at:
@@ -379,7 +409,8 @@ class _Ledger:
             city = self.city_of.get((pid, option.date))
             if city is not None and city != option.city:
                 return f"{name_of(self.instance, pid)} is in {city} that day"
-            limit = caps.get(pid, self.instance.participant_by_id[pid].max_meetings)
+            person = self.instance.participant_by_id.get(pid) or self.instance.interpreter_by_id[pid]
+            limit = caps.get(pid, person.max_meetings)
             if limit is not None and self.count[pid] >= limit:
                 return f"{name_of(self.instance, pid)} can take no more meetings (at most {limit} now)"
             in_a_row = self._run_with(pid, option)
@@ -417,9 +448,9 @@ def _why_invalid(instance: Instance, a: Assignment, people: list[str], gone_room
         return f"room {a.room} is no longer available (removed from the venue)"
     if a.room in gone_rooms:
         return f"room {a.room} closed"
-    if room.capacity < len(people):
-        return f"room {a.room} is too small for {len(people)} people"
     meeting = instance.meeting_by_id[a.meeting]
+    if room.capacity < instance.seats(meeting, people):
+        return f"room {a.room} is too small for {instance.seats(meeting, people)} people"
     option = _option_of(a)
     if option.end - option.start != meeting.slots * instance.event.slot_minutes:
         return f"it now lasts {meeting.slots * instance.event.slot_minutes} minutes (the request changed)"

@@ -620,7 +620,7 @@ def test_cli_nothing_is_written_when_the_checker_rejects_a_schedule(
 def test_cli_the_2025_chain_of_two_resolves_stays_valid_and_tells_who_left(tmp_path: Path) -> None:
     """The organisers' day: re-solve at 11:00 (cn-most-01 and room BJ-R1 out), again at 15:00."""
     week = tmp_path / "w.yaml"
-    week.write_bytes((Path(__file__).resolve().parent.parent / "instances" / "2025.yaml").read_bytes())
+    week.write_text(yaml.safe_dump(_tables_only_2025(), allow_unicode=True))
     solve_cli(week, tmp_path / "0.json")
     s1, _ = resolve_cli(
         week,
@@ -656,7 +656,7 @@ def test_history_an_edit_contradicts_never_spoils_the_proven_bound() -> None:
     """2025: Matteo Barbieri (it-cnr-04) met people on the 13th before 14:00; then his availability is
     edited to the 14th only. The relaxation must still contain his history, or its bound falls below
     the schedule in hand and the re-solve can prove nothing (it used to end FEASIBLE, gap 15%)."""
-    raw = yaml.safe_load((Path(__file__).resolve().parent.parent / "instances" / "2025.yaml").read_text())
+    raw = _tables_only_2025()
     week = Instance.model_validate(raw)
     first = solve_and_verify(week, time_limit=30, shortcuts=True)
     frozen, _ = resolve_and_verify(week, first, [], "2025-11-13T14:00", shortcuts=True)
@@ -753,3 +753,63 @@ def test_cli_breaks_required_after_solving_make_pins_give_way_not_an_internal_er
     s2, _ = resolve_cli(v2, tmp_path / "s1.json", tmp_path / "s2.json")
     assert len(s2["assignments"]) == 2 and s2["objective"] == 5
     assert any("would have 3 meeting slots in a row (at most 2)" in c["cause"] for c in s2["changes"])
+
+
+def _tables_only_2025() -> dict[str, Any]:
+    """The 2025 instance's tables alone (no programme, interpreters or travel): these tests are about
+    history and chains of re-solves, and this shape of the Week proves optimal in seconds."""
+    raw = yaml.safe_load((Path(__file__).resolve().parent.parent / "instances" / "2025.yaml").read_text())
+    for section in ("programme", "interpreters", "travel"):
+        raw.pop(section, None)
+    return dict(raw)
+
+
+INTERPRETED_WEEK: dict[str, Any] = {
+    "venues": [
+        {
+            "id": "bj",
+            "city": "Beijing",
+            "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "11:00"}]}],
+            "rooms": [{"id": "R", "count": 2, "capacity": 3}],
+        }
+    ],
+    "participants": [
+        {"id": "it1", "name": "I1", "languages": ["it"]},
+        {"id": "it2", "name": "I2", "languages": ["it"]},
+        {"id": "cn1", "name": "C1", "languages": ["zh"]},
+        {"id": "cn2", "name": "C2", "languages": ["zh"]},
+    ],
+    "meetings": [meeting("a", "it1", "cn1", priority=2), meeting("b", "it2", "cn2"), meeting("c", "it1", "cn2")],
+    "interpreters": [
+        {"id": "x", "name": "X", "languages": ["it", "zh"]},
+        {"id": "y", "name": "Y", "languages": ["it", "zh"], "max_meetings": 1},
+    ],
+}
+
+
+def test_resolve_keeps_interpreters_with_history_and_finds_another_when_one_leaves() -> None:
+    """Three interpreted meetings, interpreters x and y (one meeting): all three fit in two hours.
+    Then y's availability is taken out of the instance: a later meeting y interpreted finds x or moves."""
+    week = make_instance(**INTERPRETED_WEEK)
+    first = solve_and_verify(week)
+    assert first.objective == 4 and all(a.interpreter in {"x", "y"} for a in first.assignments)
+    again, _ = resolve_and_verify(week, first, ["participant:it2"], "2025-11-13T09:30")
+    kept = {a.meeting: a.interpreter for a in again.assignments}
+    for a in first.assignments:
+        if a.start < "09:30":
+            assert kept[a.meeting] == a.interpreter  # history keeps its interpreter
+    edited = make_instance(
+        **{
+            **INTERPRETED_WEEK,
+            "interpreters": [INTERPRETED_WEEK["interpreters"][0]]
+            + [{**INTERPRETED_WEEK["interpreters"][1], "available": [{"date": "2025-11-14", "city": "Beijing"}]}],
+        }
+    )
+    after, _ = resolve_and_verify(edited, first, [], None)
+    assert all(a.interpreter == "x" for a in after.assignments)
+    assert after.objective == 4  # x alone interprets a, b and c, one after another
+
+
+def test_an_interpreter_is_not_cancelled_on_the_command_line() -> None:
+    with pytest.raises(InputError, match="take them out of the instance"):
+        parse_cancel("interpreter:x")
