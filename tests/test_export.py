@@ -405,3 +405,34 @@ def test_control_characters_in_workbook_text_become_replacement_marks() -> None:
     book.save(io.BytesIO())  # openpyxl refuses the raw characters; the cleaned ones save
     assert [cell.value for cell in sheet[1]] == ["m\ufffdx", "B\ufffd", "t\ufffd", "tab\tand\nnewline", 3]
     assert sheet.title == "Bei\ufffdjing 2025-11-13"
+
+
+def test_calendars_and_agendas_show_the_programme_items_a_person_attends(tmp_path: Path) -> None:
+    path = tmp_path / "week.yaml"
+    path.write_text(
+        """event: {name: Week, timezone: Asia/Shanghai, slot_minutes: 30}
+venues:
+  - id: v
+    city: Beijing
+    days: [{date: 2025-11-13, sessions: [{start: "09:00", end: "12:00"}]}]
+    rooms: [{id: T, count: 1, capacity: 2}]
+participants: [{id: a, name: Anna}, {id: b, name: Bo}]
+meetings: [{id: m1, participants: [a, b]}]
+programme:
+  - {id: opening, title: Opening plenary, kind: plenary, city: Beijing, venue: Auditorium,
+     date: 2025-11-13, start: "09:00", end: "10:00", attendees: [a]}
+""",
+        encoding="utf-8",
+    )
+    run("solve", str(path), "--time-limit", "5", "--workers", "1")
+    _, schedule = checked(path, tmp_path / "week.schedule.json")
+    assert schedule.assignments[0].start >= "10:00"  # Anna is at the opening until then
+    out = tmp_path / "out"
+    run("export", str(path), str(tmp_path / "week.schedule.json"), "--to", str(out))
+    anna = events_of(out / "ics" / f"{file_stem('a')}.ics")
+    opening = anna[uid("Week", "programme.opening")]
+    assert str(opening["summary"]) == "Plenary: Opening plenary"
+    assert opening.decoded("dtstart") == dt.datetime(2025, 11, 13, 9, 0, tzinfo=SHANGHAI)
+    assert uid("Week", "programme.opening") not in events_of(out / "ics" / f"{file_stem('b')}.ics")
+    agenda = (out / "agendas" / f"{file_stem('a')}.html").read_text(encoding="utf-8")
+    assert "Plenary: Opening plenary" in agenda and "Auditorium" in agenda

@@ -29,6 +29,7 @@ from scheduler.export.views import (
     local_time,
     meeting_views,
     person,
+    programme_of,
     view_of,
 )
 from scheduler.model import Instance
@@ -265,7 +266,8 @@ def export(
 
     for pid, entries in sorted(_calendar_entries(instance, state).items()):
         who = person(instance, pid)
-        text_file(f"ics/{file_stem(pid)}.ics", partial(ics.calendar, instance.event.name, who, entries))
+        programme = tuple(programme_of(instance, pid))
+        text_file(f"ics/{file_stem(pid)}.ics", partial(ics.calendar, instance.event.name, who, entries, programme))
     mine = by_person(views)
     agendas = [html.agenda_of(instance, person(instance, p.id), mine.get(p.id, [])) for p in instance.participants]
     as_of_now = local_moment(schedule.created, instance.event.timezone) + (f" · {source.name}" if source else "")

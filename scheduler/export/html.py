@@ -13,7 +13,7 @@ from importlib import resources
 
 import jinja2
 
-from scheduler.export.views import MeetingView, Person
+from scheduler.export.views import MeetingView, Person, programme_of
 from scheduler.model import Instance, to_clock, to_minutes
 from scheduler.solution import local_moment
 from scheduler.timetable import REMOVED, removed_rooms, venue_room_ids
@@ -69,8 +69,15 @@ def agendas_page(instance: Instance, agendas: list[Agenda], title: str) -> str:
 def agenda_of(instance: Instance, who: Person, meetings: list[MeetingView]) -> Agenda:
     found = instance.participant_by_id.get(who.id)
     agenda = Agenda(who, (found.country or "") if found else "", count=len(meetings))
-    for date in sorted({m.date for m in meetings}):
-        agenda.days.append({"label": day_label(date), "meetings": [m for m in meetings if m.date == date]})
+    programme = programme_of(instance, who.id)
+    for date in sorted({m.date for m in meetings} | {p.date for p in programme}):
+        agenda.days.append(
+            {
+                "label": day_label(date),
+                "meetings": [m for m in meetings if m.date == date],
+                "programme": [p for p in programme if p.date == date],
+            }
+        )
     return agenda
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from icalendar import Calendar, Event
 
-from scheduler.export.views import MeetingView, Person
+from scheduler.export.views import MeetingView, Person, ProgrammeView
 
 PRODUCT = "-//schedule//B2B meeting scheduler//EN"
 
@@ -50,8 +50,11 @@ def summary(view: MeetingView, pid: str) -> str:
     return f"Meeting with {names}" if names else f"Meeting {view.id}"
 
 
-def calendar(event_name: str, who: Person, entries: list[CalendarEntry]) -> bytes:
-    """The person's calendar: every entry as a VEVENT, times in the event's time zone."""
+def calendar(
+    event_name: str, who: Person, entries: list[CalendarEntry], programme: tuple[ProgrammeView, ...] = ()
+) -> bytes:
+    """The person's calendar: every entry, and every programme item they attend, as a VEVENT,
+    times in the event's time zone."""
     cal = Calendar()
     cal.add("prodid", PRODUCT)
     cal.add("version", "2.0")
@@ -70,6 +73,16 @@ def calendar(event_name: str, who: Person, entries: list[CalendarEntry]) -> byte
         item.add("sequence", entry.sequence)
         item.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
         item.add("transp", "TRANSPARENT" if entry.cancelled else "OPAQUE")
+        cal.add_component(item)
+    for part in programme:
+        item = Event()
+        item.add("uid", uid(event_name, f"programme.{part.id}"))
+        item.add("dtstamp", _utc(entries[0].stamp) if entries else dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
+        item.add("dtstart", part.starts)
+        item.add("dtend", part.ends)
+        item.add("summary", f"{part.kind.capitalize()}: {part.title}")
+        item.add("location", part.where)
+        item.add("status", "CONFIRMED")
         cal.add_component(item)
     cal.add_missing_timezones()
     return bytes(cal.to_ical())

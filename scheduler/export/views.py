@@ -65,6 +65,41 @@ class MeetingView:
         return [p.id for p in self.people]
 
 
+@dataclass(frozen=True)
+class ProgrammeView:
+    """A programme item someone attends, ready to print."""
+
+    id: str
+    title: str
+    kind: str
+    date: str
+    start: str
+    end: str
+    where: str
+    starts: dt.datetime
+    ends: dt.datetime
+
+
+def programme_of(instance: Instance, pid: str) -> list[ProgrammeView]:
+    """The programme items a participant attends, in time order."""
+    views = [
+        ProgrammeView(
+            item.id,
+            item.title,
+            item.kind,
+            item.date.isoformat(),
+            item.start,
+            item.end,
+            f"{item.city}, {item.venue}" if item.venue else item.city,
+            local_time(instance, item.date.isoformat(), item.start),
+            local_time(instance, item.date.isoformat(), item.end),
+        )
+        for item in instance.programme
+        if pid in instance.programme_attendees[item.id]
+    ]
+    return sorted(views, key=lambda v: (v.starts, v.id))
+
+
 def person(instance: Instance, pid: str) -> Person:
     found = instance.participant_by_id.get(pid)
     if found is None:  # someone a previous schedule knew and the edited instance no longer lists
