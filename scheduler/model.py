@@ -386,7 +386,7 @@ class Instance(_Input):
     def needs_interpreter(self, people: list[str]) -> bool:
         """Whether these people, all of whom list languages, share none."""
         spoken = [self.languages_of(pid) for pid in people]
-        return all(spoken) and not frozenset.intersection(*spoken)
+        return len(spoken) > 1 and all(spoken) and not frozenset.intersection(*spoken)
 
     def interpreter_candidates(self, meeting: Meeting, people: list[str] | None = None) -> list[str]:
         """Interpreters who speak a language of each of the people (the named one only, where named);

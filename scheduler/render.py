@@ -301,6 +301,16 @@ def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str |
     if schedule.min_meetings_missed:
         missed = ", ".join(f"{m.participant} {m.meetings} of {m.min_meetings}" for m in schedule.min_meetings_missed)
         table.add_row("min_meetings missed", missed)
+    interpreted = sum(1 for a in schedule.assignments if a.interpreter is not None)
+    if interpreted:
+        table.add_row("Interpreted", f"{interpreted} meeting(s) with {len(instance.interpreters)} interpreter(s)")
+    alone = [
+        a.meeting
+        for a in schedule.assignments
+        if a.interpreter is None and instance.needs_interpreter(a.participants or [])
+    ]
+    if alone:
+        table.add_row("No common language", f"{len(alone)} meeting(s) without an interpreter listed")
     if schedule.solve_seconds is not None:
         table.add_row("Time", f"{schedule.solve_seconds:.1f} s")
     table.add_row("Written to", path)
