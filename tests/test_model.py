@@ -111,3 +111,59 @@ def test_control_characters_are_refused_in_ids_and_names(field: str, value: str)
 def test_tabs_and_line_breaks_are_fine_in_free_text() -> None:
     instance = make_instance(meetings=[meeting("ab", "a", "b", topic="energy\tstorage\nand grids")])
     assert instance.meetings[0].topic == "energy\tstorage\nand grids"
+
+
+def test_a_programme_item_takes_its_attendees_time_with_buffer_and_keeps_them_in_its_city() -> None:
+    venues = [
+        {**BASE["venues"][0], "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "12:00"}]}]},
+        {**BASE["venues"][0], "id": "hz", "city": "Hangzhou", "rooms": [{"id": "H", "capacity": 2}]},
+    ]
+    item = {
+        "id": "s",
+        "title": "Seminar",
+        "city": "Beijing",
+        "date": "2025-11-13",
+        "start": "10:15",
+        "end": "10:45",
+        "attendees": {"organisation": "ENEA"},
+        "buffer_minutes": 15,
+    }
+    people = [
+        {"id": "a", "name": "A", "organisation": "ENEA"},
+        {"id": "b", "name": "B", "organisation": "CNR"},
+    ]
+    instance = make_instance(venues=venues, participants=people, programme=[item])
+    day = dt.date(2025, 11, 13)
+    assert instance.programme_attendees["s"] == {"a"}
+    free = instance.free_ticks("a", day, "Beijing")
+    assert free is not None and set(range(0, 1440, 30)) - free == {600, 630}  # 10:15-10:45 +15 min: 10:00-11:00
+    assert 570 in free and 660 in free
+    assert instance.free_ticks("a", day, "Hangzhou") == frozenset()
+    assert instance.free_ticks("b", day, "Beijing") is None
+
+
+def test_languages_decide_who_needs_an_interpreter_and_who_can_be_one() -> None:
+    people = [
+        {"id": "a", "name": "A", "languages": ["it"]},
+        {"id": "b", "name": "B", "languages": ["ZH"]},
+        {"id": "c", "name": "C", "languages": ["zh", "en"]},
+        {"id": "d", "name": "D"},
+    ]
+    interpreters = [
+        {"id": "x", "name": "X", "languages": ["it", "zh"]},
+        {"id": "y", "name": "Y", "languages": ["en", "zh"]},
+    ]
+    meetings = [meeting("ab", "a", "b"), meeting("bc", "b", "c"), meeting("ad", "a", "d")]
+    instance = make_instance(participants=people, meetings=meetings, interpreters=interpreters)
+    ab, bc, ad = (instance.meeting_by_id[m] for m in ("ab", "bc", "ad"))
+    assert instance.needs_interpreter(ab.participants) and instance.interpreter_candidates(ab) == ["x"]
+    assert not instance.needs_interpreter(bc.participants)  # zh in common (case does not matter)
+    assert not instance.needs_interpreter(ad.participants)  # D lists no languages: nothing to go on
+    assert instance.seats(ab) == 3 and instance.seats(bc) == 2
+    without = make_instance(participants=people, meetings=meetings)
+    assert without.seats(ab) == 2 and without.interpreter_candidates(ab) == []
+
+
+def test_an_interpreter_id_may_not_be_a_participant_id() -> None:
+    with pytest.raises(InputError, match="already a participant's id"):
+        make_instance(interpreters=[{"id": "a", "name": "A", "languages": ["it", "zh"]}])

@@ -798,13 +798,9 @@ def test_resolve_keeps_interpreters_with_history_and_finds_another_when_one_leav
     for a in first.assignments:
         if a.start < "09:30":
             assert kept[a.meeting] == a.interpreter  # history keeps its interpreter
-    edited = make_instance(
-        **{
-            **INTERPRETED_WEEK,
-            "interpreters": [INTERPRETED_WEEK["interpreters"][0]]
-            + [{**INTERPRETED_WEEK["interpreters"][1], "available": [{"date": "2025-11-14", "city": "Beijing"}]}],
-        }
-    )
+    x, y = INTERPRETED_WEEK["interpreters"]
+    y_elsewhere = {**y, "available": [{"date": "2025-11-14", "city": "Beijing"}]}
+    edited = make_instance(**{**INTERPRETED_WEEK, "interpreters": [x, y_elsewhere]})
     after, _ = resolve_and_verify(edited, first, [], None)
     assert all(a.interpreter == "x" for a in after.assignments)
     assert after.objective == 4  # x alone interprets a, b and c, one after another

@@ -161,3 +161,45 @@ def test_export_grids_show_a_room_removed_after_its_meetings(
     assert "BJ-R1 (no longer in the instance)" in labels
     row = next(r for r in grid.iter_rows(values_only=True) if r[0] == "BJ-R1 (no longer in the instance)")
     assert all(any(str(cell).startswith(f"{mid}:") for cell in row if cell) for mid in held)
+
+
+WEEK_WITH_PROGRAMME = """event: {name: Week, timezone: Asia/Shanghai, slot_minutes: 30}
+venues:
+  - id: bj
+    city: Beijing
+    days: [{date: 2025-11-13, sessions: [{start: "09:00", end: "11:00"}]}]
+    rooms: [{id: R, count: 2, capacity: 3}]
+participants:
+  - {id: it1, name: Giulia, languages: [it]}
+  - {id: cn1, name: Wei, languages: [zh]}
+  - {id: it2, name: Marco, languages: [it, en]}
+  - {id: cn2, name: Li, languages: [zh, en]}
+meetings:
+  - {id: m1, participants: [it1, cn1]}
+  - {id: m2, participants: [it2, cn2]}
+programme:
+  - {id: opening, title: Opening plenary, kind: plenary, city: Beijing, date: 2025-11-13,
+     start: "10:00", end: "11:00", attendees: [it1]}
+interpreters:
+  - {id: x1, name: Chen Li, languages: [it, zh]}
+"""
+
+
+def test_cli_an_interpreter_has_a_timetable_and_a_participant_sees_programme_and_interpreter(tmp_path: Path) -> None:
+    path = tmp_path / "week.yaml"
+    path.write_text(WEEK_WITH_PROGRAMME, encoding="utf-8")
+    code, output = _run("solve", str(path), "-t", "10", "-w", "2")
+    assert code == 0, output
+    schedule_path = tmp_path / "week.schedule.json"
+    assert _run("check", str(path), str(schedule_path))[0] == 0
+    code, output = _run("timetable", str(path), str(schedule_path), "--person", "x1")
+    assert code == 0, output
+    assert "Chen Li" in output and "interpreter" in output and "m1" not in output  # who, not ids
+    assert "Giulia" in output and "1 meeting(s) to interpret" in output
+    code, output = _run("timetable", str(path), str(schedule_path), "--person", "it1")
+    text = " ".join(output.split())
+    assert "plenary: Opening plenary" in text and "Chen Li (interpreter)" in text
+    code, output = _run("timetable", str(path), str(schedule_path), "--date", "2025-11-13")
+    assert "Programme 2025-11-13" in output and "Opening plenary" in output
+    code, output = _run("timetable", str(path), str(schedule_path), "--person", "x1", "-f", "json")
+    assert [r["meeting"] for r in json.loads(output)] == ["m1"]

@@ -219,9 +219,10 @@ class _Pipeline:
             if budget < building + 1.0:
                 continue
             current = {mid: place for mid, place in self.best.items() if place[0].date == date}
-            elsewhere: Counter[str] = Counter(
-                pid for mid, place in self.best.items() if place[0].date != date for pid in self.people[mid]
-            )
+            others = {mid: place for mid, place in self.best.items() if place[0].date != date}
+            elsewhere: Counter[str] = Counter(pid for mid in others for pid in self.people[mid])
+            elsewhere.update(self.interpreters[mid] for mid in others if mid in self.interpreters)
+            narrowed = self._keeping_travel(narrowed, others)
             request = replace(self.request, meetings_elsewhere=dict(elsewhere))
             model = ScheduleModel(request, self.prepared, options=narrowed)
             model.phases = later_phases(model.vars)
@@ -233,6 +234,15 @@ class _Pipeline:
             self.report(f"giving everyone a better day (day {n + 1} of {len(dates)})", objective=self.value(self.best))
             if outcome.interrupted:
                 raise KeyboardInterrupt
+
+    def _keeping_travel(self, options: dict[str, list[Option]], fixed: Placements) -> dict[str, list[Option]]:
+        """`options` less those that leave too little travel time from or to the `fixed` placements."""
+        clock = TravelClock(self.request.instance)
+        if not clock.rules:
+            return options
+        for mid, (option, _) in fixed.items():
+            clock.take(mid, self.people[mid], option)
+        return {mid: [o for o in opts if clock.fits(self.people[mid], o)] for mid, opts in options.items()}
 
     def _placed_elsewhere(self, mid: str, date: dt.date) -> bool:
         placed = self.best.get(mid)
@@ -374,12 +384,9 @@ class _Pipeline:
             by_date[block[1]][mid] = [o for o in self.options[mid] if block_of(o) == block]
         deadline = time.monotonic() + seconds
         packed: Placements = {}
-        clock = TravelClock(self.request.instance)  # dates in order: travel from those packed before
-        interpreted: Counter[str] = Counter()  # and interpreters' max_meetings less what those took
+        interpreted: Counter[str] = Counter()  # interpreters' max_meetings less what earlier dates took
         for n, date in enumerate(sorted(by_date)):
-            narrowed = {
-                mid: [o for o in opts if clock.fits(self.people[mid], o)] for mid, opts in by_date[date].items()
-            }
+            narrowed = self._keeping_travel(by_date[date], packed)  # dates in order: travel from earlier ones
             start, _ = self._greedy_from(narrowed, {})
             budget = (deadline - time.monotonic()) / (len(by_date) - n)
             building = sum(len(o) for o in narrowed.values()) / OPTIONS_BUILT_PER_SECOND
@@ -394,8 +401,6 @@ class _Pipeline:
                 if outcome.interrupted:
                     return {**packed, **start}, True
             packed.update(start)
-            for mid, (option, _) in start.items():
-                clock.take(mid, self.people[mid], option)
             interpreted.update(self.interpreters[mid] for mid in start if mid in self.interpreters)
             self.report(f"fitting meetings into rooms and times (day {n + 1} of {len(by_date)})")
         return packed, False
