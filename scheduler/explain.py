@@ -165,12 +165,20 @@ class Explainer:
         return Explanation(meeting.id, NO_COMMON_TIME, headline, details)
 
     def _has_time(self, meeting: Meeting, people: list[str], sessions: list[Session]) -> bool:
-        length = meeting.slots * self.step
-        return any(
-            all(self.instance.is_available(p, s.date, s.city, t, t + length) for p in people)
-            for s in sessions
-            for t in self.instance.slot_starts(s, meeting.slots)
-        )
+        """Whether these people are all free for the meeting's length in one of the sessions."""
+        for session in sessions:
+            limits = [self.instance.free_ticks(p, session.date, session.city) for p in people]
+            known = [free for free in limits if free is not None]
+            common = frozenset.intersection(*known) if known else None
+            if common is not None and not common:
+                continue  # nobody's windows meet in this session: skip its slot starts
+            for start in self.instance.slot_starts(session, meeting.slots):
+                if all(
+                    self.instance.is_available(p, session.date, session.city, start, start + meeting.slots * self.step)
+                    for p in people
+                ):
+                    return True
+        return False
 
     def _availability(self, pid: str) -> str:
         person = self.instance.participant_by_id[pid]
