@@ -152,6 +152,7 @@ def solve(
     Shows live progress (elapsed, best total priority, proven bound, gap, meetings
     placed). Ctrl-C stops the search and keeps the best schedule found so far.
     """
+    from scheduler.explain import with_reasons
     from scheduler.solver.convert import outcome_to_schedule
     from scheduler.solver.pipeline import solve as run_solve
     from scheduler.solver.request import NoSchedule, SolveParams, SolveRequest
@@ -167,7 +168,7 @@ def solve(
     except NoSchedule as error:
         fail(str(error), 1)
     schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)  # type: ignore[arg-type]
-    schedule = schedule.model_copy(update={"command": _command_line(ctx)})
+    schedule = with_reasons(instance, schedule.model_copy(update={"command": _command_line(ctx)}))
     kept = _write_checked(instance, schedule, target)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
 
@@ -426,9 +427,10 @@ def timetable(
     with input_errors():
         instance, schedule = _load_pair(instance_path, schedule_path)
     if person is not None:
-        _known(person, {**instance.participant_by_id, **instance.interpreter_by_id}, "participant or interpreter")
+        known = {**instance.participant_by_id, **instance.interpreter_by_id}
+        _known(person, known, "participant or interpreter", instance_path)
     if room is not None:
-        _known(room, select_rows.room_groups(instance, schedule), "room or group of tables")
+        _known(room, select_rows.room_groups(instance, schedule), "room or group of tables", instance_path)
     open_dates = select_rows.dates(instance)
     if date is not None and not select_rows.is_date(date):
         fail(f"--date {date!r} is not a date like {open_dates[0] if open_dates else '2025-11-13'} (YYYY-MM-DD)")
@@ -474,7 +476,8 @@ def explain(
 
     with input_errors():
         instance, schedule = _load_pair(instance_path, schedule_path)
-    _known(meeting, instance.meeting_by_id, "meeting")
+    _known(meeting, instance.meeting_by_id, "meeting", instance_path)
+    _warn_if_rejected(instance, schedule, schedule_path)
     explainer = Explainer(instance, schedule)
     if no_solve:
         found = explainer.explain(meeting)
@@ -492,6 +495,7 @@ def stats(instance_path: InstanceArg, schedule_path: ScheduleArg) -> None:
 
     with input_errors():
         instance, schedule = _load_pair(instance_path, schedule_path)
+    _warn_if_rejected(instance, schedule, schedule_path)
     out.print(render.stats_view(instance, figures(instance, schedule)))
 
 
@@ -648,11 +652,32 @@ def _command_line(ctx: typer.Context) -> str:
     return shlex.join(words)
 
 
-def _known(ident: str, table: Mapping[str, object], kind: str) -> None:
+def _known(ident: str, table: Mapping[str, object], kind: str, source: Path) -> None:
     if ident not in table:
         close = difflib.get_close_matches(ident, list(table), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        fail(f"unknown {kind} {ident!r}{hint}")
+        fail(f"{source}: unknown {kind} {ident!r}: the instance has no such {kind}{hint}")
+
+
+def _warn_if_rejected(instance: Instance, schedule: Schedule, schedule_path: Path) -> None:
+    """Reasons read from a schedule that breaks the rules can mislead: say so first."""
+    from scheduler.verify import review
+
+    previous_path = _recorded_previous(schedule, schedule_path)
+    previous = None
+    if previous_path is not None:
+        with input_errors():
+            previous = load_schedule(previous_path)
+    violations = review(instance, schedule, previous).violations
+    if violations:
+        err.print(
+            Text(
+                f"Warning: {schedule_path} breaks {len(violations)} rule(s) of this instance (see `schedule check`), "
+                f"for example: {violations[0].message}. What follows reads the schedule as it stands.",
+                style="yellow",
+            ),
+            soft_wrap=True,
+        )
 
 
 def main() -> None:

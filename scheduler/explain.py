@@ -9,15 +9,16 @@ and only when asked for.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from scheduler.attendance import attendees
 from scheduler.model import Instance, Meeting, Option, Session, to_clock, to_minutes
-from scheduler.solution import Assignment, Schedule
+from scheduler.solution import Assignment, Schedule, Unscheduled
 
 if TYPE_CHECKING:
     from scheduler.forcing import Forced
@@ -31,9 +32,26 @@ MAX_MEETINGS = "max_meetings reached"
 ONE_CITY = "one city per date"
 LOST = "lost to higher-priority meetings"
 TAKEN = "its times are taken"
+BREAKS = "a break is due"
 FITS = "a place is free"
+NO_INTERPRETER = "no interpreter free"
+TRAVEL = "no time to travel"
 SCHEDULED = "scheduled"
-KINDS = (CANCELLED, NO_PLACE, NO_ROOM, NO_COMMON_TIME, FROZEN, MAX_MEETINGS, ONE_CITY, LOST, TAKEN, FITS)
+KINDS = (
+    CANCELLED,
+    NO_PLACE,
+    NO_ROOM,
+    NO_COMMON_TIME,
+    FROZEN,
+    MAX_MEETINGS,
+    ONE_CITY,
+    LOST,
+    TAKEN,
+    BREAKS,
+    NO_INTERPRETER,
+    TRAVEL,
+    FITS,
+)
 """Why a request is unscheduled, from the request alone (first five) to the schedule around it."""
 
 
@@ -47,13 +65,20 @@ class Explanation:
     forced: Forced | None = None
     sentences: list[str] = field(default_factory=list)
     """The forced solve's outcome in words (empty when not solved)."""
+    promised: list[str] = field(default_factory=list)
+    """Its people given fewer meetings than their min_meetings promised, in words."""
+
+    @property
+    def in_short(self) -> str:
+        """The headline and any broken promise: what a timetable or a schedule file says."""
+        return " ".join([self.headline, *self.promised])
 
 
 @dataclass(frozen=True)
 class _Block:
     """Why one option is not open: a person held by a meeting, a person elsewhere, or full rooms."""
 
-    what: str  # "busy", "elsewhere", "rooms"
+    what: str  # "busy", "elsewhere", "breaks", "rooms", "interpreter", "travel"
     person: str | None
     meetings: tuple[str, ...]
 
@@ -83,6 +108,11 @@ class Explainer:
             for pid in people:
                 self.cities[(pid, a.date)][a.city].append(a.meeting)
                 self.held[pid].append(a.meeting)
+            if a.interpreter is not None:  # an interpreter is held like a person
+                for tick in self.ticks(a):
+                    self.person_at[(a.interpreter, a.date, tick)] = a.meeting
+                self.cities[(a.interpreter, a.date)][a.city].append(a.meeting)
+                self.held[a.interpreter].append(a.meeting)
 
     def ticks(self, a: Assignment | Option) -> range:
         if isinstance(a, Option):
@@ -157,12 +187,20 @@ class Explainer:
         return Explanation(meeting.id, NO_COMMON_TIME, headline, details)
 
     def _has_time(self, meeting: Meeting, people: list[str], sessions: list[Session]) -> bool:
-        length = meeting.slots * self.step
-        return any(
-            all(self.instance.is_available(p, s.date, s.city, t, t + length) for p in people)
-            for s in sessions
-            for t in self.instance.slot_starts(s, meeting.slots)
-        )
+        """Whether these people are all free for the meeting's length in one of the sessions."""
+        for session in sessions:
+            limits = [self.instance.free_ticks(p, session.date, session.city) for p in people]
+            known = [free for free in limits if free is not None]
+            common = frozenset.intersection(*known) if known else None
+            if common is not None and not common:
+                continue  # nobody's windows meet in this session: skip its slot starts
+            for start in self.instance.slot_starts(session, meeting.slots):
+                if all(
+                    self.instance.is_available(p, session.date, session.city, start, start + meeting.slots * self.step)
+                    for p in people
+                ):
+                    return True
+        return False
 
     def _availability(self, pid: str) -> str:
         person = self.instance.participant_by_id[pid]
@@ -193,11 +231,15 @@ class Explainer:
             busy = {self.person_at.get((pid, date, t)) for t in self.ticks(option)} - {None, meeting.id}
             if busy and not elsewhere:
                 found.append(_Block("busy", pid, tuple(sorted(b for b in busy if b is not None))))
-        if not found:
+            elif not elsewhere and (run := self.run_without_break(pid, date, option, meeting.id)):
+                found.append(_Block("breaks", pid, run))
+        found.extend(self._interpreter_and_travel(meeting, people, option))
+        if all(b.what == "breaks" for b in found):
+            seats = self.instance.seats(meeting, people)
             rooms = [
                 r
                 for r in self.instance.venue_rooms[option.venue]
-                if r.capacity >= len(people) and r.id not in self.closed_rooms
+                if r.capacity >= seats and r.id not in self.closed_rooms
             ]
             holders = {self.room_at.get((r.id, date, t)) for r in rooms for t in self.ticks(option)}
             if all(
@@ -207,7 +249,73 @@ class Explainer:
                 found.append(_Block("rooms", None, tuple(sorted(h for h in holders if h and h != meeting.id))))
         return found
 
+    def _interpreter_and_travel(self, meeting: Meeting, people: list[str], option: Option) -> list[_Block]:
+        """No interpreter who could sit in is free then; a travel rule leaves someone too little time."""
+        found = []
+        date = option.date.isoformat()
+        candidates = self.instance.interpreter_candidates(meeting, people)
+        if candidates:
+            held: set[str] = set()
+            someone_free = False
+            for iid in candidates:
+                taken = {self.person_at.get((iid, date, t)) for t in self.ticks(option)} - {None, meeting.id}
+                away = [m for city, ms in self.cities.get((iid, date), {}).items() if city != option.city for m in ms]
+                cap = self.instance.interpreter_by_id[iid].max_meetings
+                full = cap is not None and len([m for m in self.held[iid] if m != meeting.id]) >= cap
+                free = self.instance.is_available(iid, option.date, option.city, option.start, option.end)
+                someone_free = someone_free or (not (taken or away or full) and free)
+                held.update(m for m in taken | set(away) if m is not None)
+            if not someone_free:
+                found.append(_Block("interpreter", None, tuple(sorted(held))))
+        rules = {(r.from_, r.to): r.min_hours * 60 for r in self.instance.travel}
+        if rules:
+            begins, ends = option.date.toordinal() * 1440 + option.start, option.date.toordinal() * 1440 + option.end
+            for pid in people:
+                for mid in self.held[pid]:
+                    a = self.by_id[mid]
+                    day = dt.date.fromisoformat(a.date).toordinal() * 1440
+                    start, end = day + to_minutes(a.start), day + to_minutes(a.end)
+                    before = end <= begins and begins - end < rules.get((a.city, option.city), 0)
+                    after = ends <= start and start - ends < rules.get((option.city, a.city), 0)
+                    if mid != meeting.id and (before or after):
+                        found.append(_Block("travel", pid, (mid,)))
+        return found
+
+    def run_without_break(self, pid: str, date: str, option: Option, mid: str) -> tuple[str, ...]:
+        """The meetings that, with `option`, would give the person more than max_consecutive
+        slots in a row (empty when the event sets no limit or the run is short enough)."""
+        limit = self.instance.event.max_consecutive
+        if limit is None:
+            return ()
+        around: set[str] = set()
+        slots = (option.end - option.start) // self.step
+        for tick, direction in ((option.start - self.step, -self.step), (option.end, self.step)):
+            held = self.person_at.get((pid, date, tick))
+            while held is not None and held != mid:
+                around.add(held)
+                slots, tick = slots + 1, tick + direction
+                held = self.person_at.get((pid, date, tick))
+        return tuple(sorted(around)) if slots > limit else ()
+
     def explain(self, mid: str) -> Explanation:
+        """The reason in words, without solving: where it is, or why it is not scheduled."""
+        found = self._explain(mid)
+        short = self.short_of_promise(mid) if found.kind != SCHEDULED else []
+        return replace(found, promised=short) if short else found
+
+    def short_of_promise(self, mid: str) -> list[str]:
+        """A sentence per person of the request who has fewer meetings than min_meetings promised."""
+        lines = []
+        for pid in self.request_people(self.instance.meeting_by_id[mid]):
+            person = self.instance.participant_by_id[pid]
+            if person.min_meetings is not None and len(self.held[pid]) < person.min_meetings:
+                lines.append(
+                    f"{self.who(pid)} was promised {person.min_meetings} meeting(s) (min_meetings) and has "
+                    f"{len(self.held[pid])}."
+                )
+        return lines
+
+    def _explain(self, mid: str) -> Explanation:
         """The reason in words, without solving: where it is, or why it is not scheduled."""
         meeting = self.instance.meeting_by_id[mid]
         if mid in self.by_id:
@@ -255,6 +363,32 @@ class Explainer:
                 "(the schedule is not proven optimal) or the schedule changed since.",
             )
         details = self._block_lines(per_option)
+        for what, kind, headline in (
+            (
+                "interpreter",
+                NO_INTERPRETER,
+                "No interpreter free: at every time its people are free, each "
+                "interpreter who speaks a language of each of them is busy, elsewhere, unavailable or at max_meetings.",
+            ),
+            (
+                "travel",
+                TRAVEL,
+                "No time to travel: at every time its people are free, one of them would have too "
+                "little time to travel from or to a meeting in another city (the travel rules).",
+            ),
+        ):
+            if all(any(b.what == what for b in found) for _, found in per_option):
+                return Explanation(mid, kind, headline, details)
+        rested = [o for o, found in per_option if all(b.what == "breaks" for b in found)]
+        if rested:
+            limit = self.instance.event.max_consecutive
+            return Explanation(
+                mid,
+                BREAKS,
+                f"A break is due: at {_spans(rested, self.step)} its people are free, but one of them would then "
+                f"have more than {limit} meeting slots in a row (the event's max_consecutive).",
+                details,
+            )
         if all(any(b.what == "elsewhere" for b in found) for _, found in per_option):
             return Explanation(
                 mid,
@@ -285,13 +419,22 @@ class Explainer:
         """Per person, the meetings that hold them (or the city they are in); then the full rooms."""
         busy: dict[str, set[str]] = defaultdict(set)
         away: dict[tuple[str, str], set[str]] = defaultdict(set)
+        tired: dict[str, list[Option]] = defaultdict(list)
         full: list[Option] = []
+        interpreting: set[str] = set()
+        travelling: set[str] = set()
         for option, found in per_option:
             for b in found:
                 if b.what == "busy" and b.person is not None:
                     busy[b.person].update(b.meetings)
                 elif b.what == "elsewhere" and b.person is not None:
                     away[(b.person, option.date.isoformat())].update(b.meetings)
+                elif b.what == "breaks" and b.person is not None:
+                    tired[b.person].append(option)
+                elif b.what == "interpreter":
+                    interpreting.update(b.meetings)
+                elif b.what == "travel":
+                    travelling.update(b.meetings)
                 else:
                     full.append(option)
         lines = []
@@ -305,8 +448,22 @@ class Explainer:
         for pid, mids in busy.items():
             ordered = sorted(mids, key=lambda m: (self.by_id[m].date, self.by_id[m].start))
             lines.append(f"{self.who(pid)} is then in " + ", ".join(self.brief(m, pid) for m in ordered) + ".")
+        limit = self.instance.event.max_consecutive
+        for pid, options in tired.items():
+            lines.append(
+                f"{self.who(pid)} would have more than {limit} meeting slots in a row without a break at "
+                f"{_spans(options, self.step)}."
+            )
         if full:
             lines.append(f"Every room large enough is taken or closed at {_spans(full, self.step)}.")
+        if interpreting:
+            lines.append(
+                "The interpreters who could sit in are in "
+                + ", ".join(self.brief(m) for m in sorted(interpreting))
+                + "."
+            )
+        if travelling:
+            lines.append("Too close to travel: " + ", ".join(self.brief(m) for m in sorted(travelling)) + ".")
         return lines
 
     def brief(self, mid: str, pid: str | None = None) -> str:
@@ -359,6 +516,28 @@ class Explainer:
         """Total priority; a meeting kept as history after its request was deleted counts 0."""
         known = self.instance.meeting_by_id
         return sum(known[m].priority for m in mids if m in known)
+
+
+DETAIL_CHARS = 2_000
+"""A schedule file's `detail` is at most this long (a request of many people can name them all)."""
+
+
+def with_reasons(instance: Instance, schedule: Schedule) -> Schedule:
+    """The schedule with each unscheduled request's reason as `explain`, `stats` and timetables give it.
+
+    `reason` is the kind (a short phrase to count by), `detail` the sentence to pass on, so the
+    solve summary, the file and every later view agree on why a request stayed out.
+    """
+    explainer = Explainer(instance, schedule)
+    items = []
+    for item in schedule.unscheduled:
+        if item.meeting not in instance.meeting_by_id:
+            items.append(item)
+            continue
+        found = explainer.explain(item.meeting)
+        detail = found.in_short if len(found.in_short) <= DETAIL_CHARS else found.in_short[: DETAIL_CHARS - 1] + "…"
+        items.append(Unscheduled(meeting=item.meeting, reason=found.kind, detail=detail))
+    return schedule.model_copy(update={"unscheduled": items})
 
 
 def _and(items: list[str]) -> str:

@@ -141,7 +141,7 @@ def _unscheduled_requests(instance: Instance, schedule: Schedule, pid: str) -> R
     table.add_column("Why", ratio=2, overflow="fold")
     for meeting in sorted(waiting, key=lambda m: (-m.priority, m.id)):
         others = "\n".join(_who(instance, p) for p in meeting.participants if p != pid)
-        why = explainer.explain(meeting.id).headline
+        why = explainer.explain(meeting.id).in_short
         table.add_row(f"{meeting.id}\npriority {meeting.priority}", others, why)
     hint = Text("Details: schedule explain INSTANCE SCHEDULE --meeting ID", style="dim")
     return Group(table, hint)
@@ -563,6 +563,14 @@ def stats_view(instance: Instance, figures: Stats) -> RenderableType:
         for pid, by_kind in figures.without.items():
             none.add_row(_who(instance, pid), "\n".join(f"{kind}: {', '.join(mids)}" for kind, mids in by_kind.items()))
         parts.append(none)
+    if figures.promises_missed:
+        missed = Table(box=box.SIMPLE_HEAD, title="min_meetings promises missed", title_justify="left")
+        missed.add_column("Person", ratio=1)
+        missed.add_column("Meetings", justify="right")
+        missed.add_column("Promised", justify="right")
+        for pid, (given, promised) in figures.promises_missed.items():
+            missed.add_row(_who(instance, pid), str(given), str(promised))
+        parts.append(missed)
     step = instance.event.slot_minutes
     hole_people = len({h.person for h in figures.holes})
     parts.append(

@@ -103,6 +103,9 @@ class Assignment(_Record):
 class Unscheduled(_Record):
     meeting: Id
     reason: Text
+    """A short phrase to count by ("no common availability"; `scheduler.explain.KINDS`)."""
+    detail: Text | None = None
+    """The reason as a sentence to pass on (whose availability, which meetings); absent in older files."""
 
 
 class MinMeetingsMissed(_Record):

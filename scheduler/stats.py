@@ -69,6 +69,8 @@ class Stats:
     """Interpreter id -> meetings they sit in."""
     programme_elsewhere: list[str] = field(default_factory=list)
     """Sentences: an attendee meets in another city on the date of a programme item of theirs."""
+    promises_missed: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Participant -> (meetings given, min_meetings promised), where fewer were given."""
 
     @property
     def idle_slots(self) -> int:
@@ -242,4 +244,14 @@ def stats(instance: Instance, schedule: Schedule) -> Stats:
         no_common_language=language_figures(instance, schedule)[0],
         interpreted=language_figures(instance, schedule)[1],
         programme_elsewhere=programme_elsewhere(instance, schedule),
+        promises_missed=promises_missed(instance, counts),
     )
+
+
+def promises_missed(instance: Instance, counts: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """Who (with a request standing) got fewer meetings than min_meetings promised: person -> (given, promised)."""
+    return {
+        p.id: (counts[p.id], p.min_meetings)
+        for p in instance.participants
+        if p.min_meetings is not None and p.id in counts and counts[p.id] < p.min_meetings
+    }

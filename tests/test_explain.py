@@ -6,12 +6,14 @@ out by hand in the docstring.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from conftest import (
     A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU,
     A_AT_NINE_B_AT_HALF_PAST,
+    BASE,
     make_instance,
     meeting,
     resolve_and_verify,
@@ -27,7 +29,11 @@ from scheduler import explain
 from scheduler.explain import Explainer
 from scheduler.model import Instance
 from scheduler.solution import Assignment, Schedule, Unscheduled
+from scheduler.stats import stats
+from scheduler.store import load_instance, load_schedule
 from scheduler.verify import verify
+
+BASE_EVENT: dict[str, Any] = BASE["event"]
 
 
 def solved(**sections: Any) -> tuple[Instance, Schedule, Explainer]:
@@ -105,7 +111,9 @@ def test_lost_to_higher_priority_names_the_meetings_and_what_forcing_would_displ
     forced = found.forced
     assert forced is not None and len(forced.dropped) == 1 and forced.dropped[0] in {"m1", "m2"}
     assert (forced.priority_before, forced.priority_after) == (10, 6)
-    assert "Total priority 10 -> 6 (-4). No schedule that holds it does better." in found.sentences
+    assert (
+        "Total priority 10 -> 6 (-4). No change that holds it keeps more of the schedule's priority." in found.sentences
+    )
 
 
 def test_a_scheduled_meeting_says_where_why_there_and_who_took_the_other_time() -> None:
@@ -187,3 +195,131 @@ def test_every_request_of_an_optimal_schedule_has_a_reason_and_none_finds_a_free
             assert found.kind != explain.FITS, found.headline
     for a in schedule.assignments:
         assert explainer.explain(a.meeting).kind == explain.SCHEDULED
+
+
+A_AND_THREE_OTHERS_FOR_AN_HOUR_AND_A_HALF: dict[str, Any] = {
+    "venues": [
+        {
+            "id": "bj",
+            "city": "Beijing",
+            "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "10:30"}]}],
+            "rooms": [{"id": "T", "count": 1, "capacity": 2}],
+        }
+    ],
+    "meetings": [
+        meeting("m1", "a", "b", priority=5),
+        meeting("m2", "a", "c", priority=5),
+        meeting("m3", "a", "d", priority=1),
+    ],
+}
+"""Three slots; a is in all three requests; m1 and m2 (5 each) come before m3 (1)."""
+
+
+def test_a_break_due_is_the_reason_when_only_max_consecutive_stands_in_the_way() -> None:
+    """max_consecutive 2 and three slots: a meets at most twice, and m3 (1) waits. Whichever
+    two slots m1 and m2 took, the third is free for a and d but would make three in a row."""
+    event = {**BASE_EVENT, "max_consecutive": 2}
+    _, _, explainer = solved(event=event, **A_AND_THREE_OTHERS_FOR_AN_HOUR_AND_A_HALF)
+    found = explainer.force("m3", time_limit=10, workers=2)
+    assert found.kind == explain.BREAKS
+    assert "more than 2 meeting slots in a row (the event's max_consecutive)" in found.headline
+    assert any(line.startswith("A would have more than 2 meeting slots in a row") for line in found.details)
+    forced = found.forced
+    assert forced is not None and len(forced.dropped) == 1 and forced.dropped[0] in {"m1", "m2"}
+    assert (forced.priority_before, forced.priority_after) == (10, 6)
+
+
+def test_without_max_consecutive_the_same_request_has_a_free_place() -> None:
+    """The same three slots without a break rule: all three meetings fit, nothing to explain."""
+    _, schedule, _ = solved(**A_AND_THREE_OTHERS_FOR_AN_HOUR_AND_A_HALF)
+    assert schedule.unscheduled == [] and schedule.objective == 11
+
+
+def test_a_missed_min_meetings_promise_is_said_with_the_reason() -> None:
+    """d was promised one meeting, but its only request m3 (1) loses to m1 and m2 (5 each)."""
+    sections = dict(A_AND_THREE_OTHERS_FOR_AN_HOUR_AND_A_HALF)
+    sections["venues"] = BASE["venues"]  # two slots: a meets b and c, d waits
+    people = [{"id": p, "name": p.upper()} for p in "abc"] + [{"id": "d", "name": "D", "min_meetings": 1}]
+    instance, schedule, explainer = solved(participants=people, **sections)
+    found = explainer.explain("m3")
+    assert found.kind == explain.LOST
+    assert found.promised == ["D was promised 1 meeting(s) (min_meetings) and has 0."]
+    assert found.in_short == f"{found.headline} {found.promised[0]}"
+    assert explain.with_reasons(instance, schedule).unscheduled[0].detail == found.in_short
+    assert stats(instance, schedule).promises_missed == {"d": (0, 1)}
+
+
+def test_the_schedule_file_gives_the_same_reason_as_explain() -> None:
+    """`with_reasons` writes explain's kind as `reason` and its sentence as `detail`."""
+    sections = dict(A_AND_THREE_OTHERS_FOR_AN_HOUR_AND_A_HALF)
+    sections["venues"] = BASE["venues"]
+    instance, schedule, explainer = solved(**sections)
+    annotated = explain.with_reasons(instance, schedule)
+    assert [(u.meeting, u.reason) for u in annotated.unscheduled] == [("m3", explain.LOST)]
+    assert annotated.unscheduled[0].detail == explainer.explain("m3").headline
+    assert verify(instance, annotated) == []
+
+
+def test_forcing_in_changes_only_what_it_must_and_adds_nothing_else() -> None:
+    """One table, three slots; c is free only at 09:00, where a hand-made schedule put a-b; e-f
+    waits though a slot is free. Forcing c-d in moves a-b and leaves e-f as it is: the
+    answer is what c-d costs, not a better schedule found on the way."""
+    people: list[dict[str, Any]] = [{"id": p, "name": p.upper()} for p in "abdef"]
+    people.append({"id": "c", "name": "C", "available": [A_AT_NINE_B_AT_HALF_PAST[0]["available"][0]]})
+    sections = dict(A_AND_THREE_OTHERS_FOR_AN_HOUR_AND_A_HALF)
+    sections["meetings"] = [meeting("ab", "a", "b"), meeting("cd", "c", "d"), meeting("ef", "e", "f")]
+    instance = make_instance(participants=people, **sections)
+    nine = Assignment(
+        meeting="ab", date="2025-11-13", start="09:00", end="09:30", city="Beijing", venue="bj", room="T-1"
+    )
+    schedule = solve_and_verify(instance).model_copy(
+        update={
+            "assignments": [nine],
+            "unscheduled": [Unscheduled(meeting=m, reason="by hand") for m in ("cd", "ef")],
+            "objective": 1,
+            "status": "FEASIBLE",
+        }
+    )
+    assert verify(instance, schedule) == []
+    explainer = Explainer(instance, schedule)
+    assert explainer.explain("ef").kind == explain.FITS
+    found = explainer.force("cd", time_limit=10, workers=2)
+    forced = found.forced
+    assert forced is not None and forced.place is not None and forced.place.start == "09:00"
+    assert forced.dropped == []
+    assert [a.start for a, _ in forced.moved] == ["09:00"]
+    assert (forced.priority_before, forced.priority_after) == (1, 2)
+
+
+def test_cli_stats_and_explain_warn_about_a_schedule_check_rejects(sample_copy: Path) -> None:
+    """Two meetings put in one room at one time: the figures still come, after a warning."""
+    schedule_path = solved_file(sample_copy)
+    data = json.loads(schedule_path.read_text())
+    first, second = data["assignments"][:2]
+    second.update({k: first[k] for k in ("date", "start", "end", "city", "venue", "room")})
+    schedule_path.write_text(json.dumps(data))
+    for command in (["stats"], ["explain", "--no-solve", "--meeting", first["meeting"]]):
+        code, output = run(*command, str(sample_copy), str(schedule_path))
+        text = " ".join(output.split())
+        assert code == 0 and "Warning:" in text and "breaks" in text and "schedule check" in text, text
+
+
+def test_cli_explain_unknown_meeting_names_the_instance(sample_copy: Path) -> None:
+    schedule_path = solved_file(sample_copy)
+    code, output = run("explain", str(sample_copy), str(schedule_path), "--meeting", "r8", "--no-solve")
+    text = " ".join(output.split())
+    assert code == 2 and f"{sample_copy}: unknown meeting 'r8'" in text and "did you mean" in text, text
+
+
+def test_cli_solve_writes_the_reasons_stats_gives(sample_copy: Path) -> None:
+    """The file's reasons, the solve summary's counts and `stats` come from one classification."""
+    schedule_path = solved_file(sample_copy)
+    data = json.loads(schedule_path.read_text())
+    assert data["unscheduled"], "the sample leaves requests out"
+    instance, schedule = load_instance(sample_copy)[0], load_schedule(schedule_path)
+    figures = stats(instance, schedule)
+    by_kind: dict[str, list[str]] = {}
+    for item in data["unscheduled"]:
+        assert item["reason"] in explain.KINDS and item["detail"]
+        by_kind.setdefault(item["reason"], []).append(item["meeting"])
+    assert by_kind == figures.unscheduled
