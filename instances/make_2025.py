@@ -457,7 +457,7 @@ def the_week(participants: list[dict[str, object]], sectors_of: dict[str, list[s
             "available": [{"date": HANGZHOU_DAY, "city": "Hangzhou", "start": "09:30", "end": "12:30"}],
         },
     ]
-    travel = [{"from": "Beijing", "to": "Hangzhou", "min_hours": 18}]
+    travel = [{"from": "Beijing", "to": "Hangzhou", "min_hours": 16}]  # the evening train: Hangzhou from 09:30
     return {"programme": programme, "interpreters": interpreters, "travel": travel}
 
 
