@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import make_instance, meeting
+from conftest import DATA, make_instance, meeting
+from typer.testing import CliRunner
 
+from scheduler.cli import app
 from scheduler.solution import Assignment, Cancellation, Schedule, Unscheduled
 from scheduler.verify import review, verify
 
@@ -335,3 +337,26 @@ def test_sentences_name_who_which_item_and_when() -> None:
     messages = [str(v) for v in verify(WEEK, schedule)]
     assert any("it2 has meeting b (2025-11-13 11:00-11:30) during programme item opening" in m for m in messages)
     assert any("interpreter y is not available for meeting b" in m for m in messages)
+
+
+WEEK_FILES = DATA / "week"
+
+
+@pytest.mark.parametrize(
+    ("name", "rule", "words"),
+    [
+        (
+            "broken-seminar-buffer.json",
+            "programme",
+            "it2 has meeting b (2025-11-13 09:30-10:00) during programme item ai",
+        ),
+        ("broken-interpreter-twice.json", "interpreters", "interpreter x1 is in 2 meetings at once on 2025-11-13"),
+        ("broken-no-interpreter.json", "interpreters", "it1, cn1 share no language and no interpreter sits in"),
+        ("broken-travel.json", "travel", "travel from Beijing to Hangzhou takes 22 h"),
+    ],
+)
+def test_check_names_each_planted_violation_in_the_week_files(name: str, rule: str, words: str) -> None:
+    result = CliRunner().invoke(app, ["check", str(WEEK_FILES / "week.yaml"), str(WEEK_FILES / name)])
+    assert result.exit_code == 1, result.output
+    text = " ".join(result.output.split())
+    assert "1 rule violation(s)" in text and rule in text and words in text
