@@ -125,7 +125,12 @@ def _where(a: Assignment) -> tuple[str, ...]:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_resolve_chains_stay_valid_keep_history_and_move_nothing_unforced(data: st.DataObject) -> None:
-    raw = copy.deepcopy(data.draw(instance_data()))
+    _resolve_chain(data, instance_data())
+
+
+def _resolve_chain(data: st.DataObject, strategy: st.SearchStrategy[dict[str, Any]]) -> None:
+    """Solve, then three edits and re-solves: each checked with its history, none moving without a cause."""
+    raw = copy.deepcopy(data.draw(strategy))
     instance = Instance.model_validate(raw)
     schedule = solve_and_verify(instance, time_limit=10)
     for _ in range(3):
@@ -158,3 +163,60 @@ def test_resolve_chains_stay_valid_keep_history_and_move_nothing_unforced(data: 
             after = {a.meeting: _where(a) for a in schedule.assignments if f"{a.date}T{a.start}" < moment}
             assert after == before, "a meeting before the frozen moment changed"
         assert moved_without_cause(schedule.changes, resolve_plan.affected) == []
+
+
+LANGUAGES = [["it"], ["zh"], ["it", "en"], ["zh", "en"]]
+
+
+@st.composite
+def week_data(draw: st.DrawFn) -> dict[str, Any]:
+    """A random instance with languages, and maybe interpreters, a programme item and a travel rule."""
+    data = draw(instance_data())
+    for person in data["participants"]:
+        person["languages"] = draw(st.sampled_from(LANGUAGES))
+    cities = sorted({str(v["city"]) for v in data["venues"]})
+    data["interpreters"] = [
+        {"id": f"x{k}", "name": f"X{k}", "languages": ["it", "zh"]}
+        | ({"max_meetings": draw(st.integers(1, 2))} if draw(st.booleans()) else {})
+        | (
+            {"available": [{"date": draw(st.sampled_from(DATES)), "city": draw(st.sampled_from(cities))}]}
+            if draw(st.booleans())
+            else {}
+        )
+        for k in range(draw(st.integers(0, 2)))
+    ]
+    if draw(st.booleans()):
+        attendees = draw(st.lists(st.sampled_from([p["id"] for p in data["participants"]]), min_size=1, unique=True))
+        data["programme"] = [
+            {
+                "id": "item",
+                "title": "Seminar",
+                "city": draw(st.sampled_from(cities)),
+                "date": draw(st.sampled_from(DATES)),
+                "start": "09:30",
+                "end": "10:00",
+                "attendees": attendees,
+                "buffer_minutes": draw(st.sampled_from([0, 15, 30])),
+            }
+        ]
+    if len(cities) > 1 and draw(st.booleans()):
+        data["travel"] = [{"from": cities[0], "to": cities[1], "min_hours": draw(st.integers(16, 24))}]
+    return data
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(week_data())
+def test_random_weeks_with_interpreters_programme_and_travel_give_schedules_the_checker_accepts(
+    data: dict[str, Any],
+) -> None:
+    instance = Instance.model_validate(data)
+    schedule = solve_and_verify(instance, time_limit=10)
+    assert schedule.status == "OPTIMAL"
+    needing = [a for a in schedule.assignments if instance.needs_interpreter(a.participants or [])]
+    assert all((a.interpreter is not None) == bool(instance.interpreters) for a in needing)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_resolve_chains_with_interpreters_programme_and_travel_stay_valid(data: st.DataObject) -> None:
+    _resolve_chain(data, week_data())
