@@ -1,4 +1,5 @@
-"""The independent checker: every FORMAT.md rule, re-derived from the raw instance fields.
+"""The independent checker: every FORMAT.md rule, re-derived from the raw instance fields,
+and the optional ones: programme items (and buffers), interpreters, travel rules.
 
 It deliberately shares no code with the solver, with resolve.py, nor with model.py's derived
 look-ups (room expansion, availability, options, attendance): a checker that reuses the
