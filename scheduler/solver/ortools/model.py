@@ -183,7 +183,9 @@ class ScheduleModel:
             if status == cp_model.FEASIBLE
             else self.prepared.total()
         )
-        outcome = self.prepared.outcome(dict(fallback), "FEASIBLE", min_bound(cp_bound, cap), 0, started)
+        outcome = self.prepared.outcome(
+            dict(fallback), "FEASIBLE", min_bound(cp_bound, cap), 0, started, self.vars.preferred_interpreters
+        )
         outcome.interrupted = interrupted
         return outcome
 
@@ -199,16 +201,21 @@ class ScheduleModel:
             solver.parameters.subsolvers.extend(["max_lp", "default_lp"])
         return solver
 
-    def improve(self, params: SolveParams, placements: Placements) -> SolveOutcome:
-        """Only the later phases, from `placements` (a schedule of this model's meetings) with its
-        total priority held: the per-date quality pass, whose priority is already settled."""
+    def improve(
+        self, params: SolveParams, placements: Placements, interpreters: dict[str, str] | None = None
+    ) -> SolveOutcome:
+        """Only the later phases, from `placements` (a schedule of this model's meetings, with its
+        `interpreters`) with its total priority held: the per-date quality pass, whose priority is
+        already settled."""
         started = time.monotonic()
+        self.vars.preferred_interpreters = dict(interpreters or {})
         chosen = sorted(self._choices_of(placements))
         held = (total_priority(self.vars), self._priority(chosen))
         placed, _, interrupted = self._phases(
             params, started, chosen, self._values_of(chosen), held, lambda _: None, False
         )
-        outcome = self.prepared.outcome(placed, "FEASIBLE", self.prepared.total(), 0, started, self.interpreters_found)
+        chose = {**self.vars.preferred_interpreters, **self.interpreters_found}
+        outcome = self.prepared.outcome(placed, "FEASIBLE", self.prepared.total(), 0, started, chose)
         outcome.interrupted = interrupted
         return outcome
 
