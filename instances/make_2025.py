@@ -368,7 +368,7 @@ def the_week(participants: list[dict[str, object]], sectors_of: dict[str, list[s
         },
         {
             "id": "sem-energy",
-            "title": "Seminar: energy transition and smart grids",
+            "title": "Energy transition and smart grids",
             "kind": "seminar",
             "city": "Beijing",
             "venue": "Beijing main venue, hall B",
@@ -380,7 +380,7 @@ def the_week(participants: list[dict[str, object]], sectors_of: dict[str, list[s
         },
         {
             "id": "sem-ai",
-            "title": "Seminar: AI for science",
+            "title": "AI for science",
             "kind": "seminar",
             "city": "Beijing",
             "venue": "Beijing main venue, hall B",
@@ -392,7 +392,7 @@ def the_week(participants: list[dict[str, object]], sectors_of: dict[str, list[s
         },
         {
             "id": "sem-biotech",
-            "title": "Seminar: biotech and health",
+            "title": "Biotech and health",
             "kind": "seminar",
             "city": "Beijing",
             "venue": "Beijing main venue, hall B",
@@ -404,7 +404,7 @@ def the_week(participants: list[dict[str, object]], sectors_of: dict[str, list[s
         },
         {
             "id": "ws-hydrogen",
-            "title": "Workshop: hydrogen and storage",
+            "title": "Hydrogen and storage",
             "kind": "workshop",
             "city": "Beijing",
             "venue": "Beijing main venue, room W",
@@ -415,7 +415,7 @@ def the_week(participants: list[dict[str, object]], sectors_of: dict[str, list[s
         },
         {
             "id": "ws-zju",
-            "title": "Workshop: Zhejiang University open labs",
+            "title": "Zhejiang University open labs",
             "kind": "workshop",
             "city": "Hangzhou",
             "venue": "Zhejiang University, Zijingang campus",
@@ -426,7 +426,7 @@ def the_week(participants: list[dict[str, object]], sectors_of: dict[str, list[s
         },
         {
             "id": "visit-hz",
-            "title": "Visit: Future Sci-Tech City",
+            "title": "Future Sci-Tech City",
             "kind": "visit",
             "city": "Hangzhou",
             "venue": "Future Sci-Tech City",
