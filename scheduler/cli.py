@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -61,10 +62,25 @@ OutOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+def _a_number(value: float) -> float:
+    """NaN passes neither min nor max, and typer would call it too large: say what it is."""
+    if math.isnan(value):
+        raise typer.BadParameter("is not a number of seconds")
+    return value
+
+
 TimeLimitOpt = Annotated[
     float,
     typer.Option(
-        "--time-limit", "-t", min=0.5, max=86_400, help="Stop after this many seconds (whole run).", metavar="SECONDS"
+        "--time-limit",
+        "-t",
+        min=0.5,
+        max=86_400,
+        help="Stop after this many seconds (whole run).",
+        metavar="SECONDS",
+        callback=_a_number,
     ),
 ]
 WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=1, max=256, help="CP-SAT worker threads.", metavar="N")]
@@ -475,7 +491,7 @@ def explain(
 
     with input_errors():
         instance, schedule = _load_pair(instance_path, schedule_path)
-    _known(meeting, instance.meeting_by_id, "meeting", instance_path)
+    _known(meeting, {**instance.meeting_by_id, **schedule.assignment_by_meeting}, "meeting", instance_path)
     _warn_if_rejected(instance, schedule, schedule_path)
     explainer = Explainer(instance, schedule)
     if no_solve:
