@@ -358,7 +358,7 @@ def test_a_room_held_by_a_lower_priority_meeting_is_named() -> None:
         participants=people,
         meetings=[meeting("m1", "a", "b", priority=5), meeting("m2", "a", "e", priority=3), meeting("m3", "c", "d")],
     )
-    at = {"date": "2025-11-13", "city": "Beijing", "venue": "bj", "room": "T-1"}
+    at: dict[str, Any] = {"date": "2025-11-13", "city": "Beijing", "venue": "bj", "room": "T-1"}
     schedule = solve_and_verify(instance).model_copy(
         update={
             "assignments": [
@@ -412,7 +412,7 @@ def test_long_lists_of_people_and_pairs_are_cut_with_a_count() -> None:
             "rooms": [{"id": "R", "capacity": 20}],
         }
     ]
-    _, _, explainer = solved(venues=venues, participants=people, meetings=[meeting("m", *(p["id"] for p in people))])
+    _, _, explainer = solved(venues=venues, participants=people, meetings=[meeting("m", *(f"p{k}" for k in range(20)))])
     found = explainer.explain("m")
     assert found.kind == explain.NO_COMMON_TIME
     assert "; and 182 more pairs are never free" in found.headline and len(found.in_short) < 600
@@ -438,7 +438,7 @@ def test_times_held_by_meetings_that_already_started_are_said_to_be_history() ->
             "rooms": [{"id": "T", "capacity": 2, "count": 2}],
         }
     ]
-    people = [{"id": p, "name": p.upper()} for p in "abef"]
+    people: list[dict[str, Any]] = [{"id": p, "name": p.upper()} for p in "abef"]
     people.append(
         {
             "id": "c",
@@ -448,7 +448,7 @@ def test_times_held_by_meetings_that_already_started_are_said_to_be_history() ->
     )
     meetings = [meeting("m1", "a", "b", slots=2), meeting("m2", "a", "c", priority=5), meeting("m3", "e", "f")]
     instance = make_instance(venues=venues, participants=people, meetings=meetings)
-    ten = {"date": "2025-11-13", "city": "Beijing", "venue": "bj"}
+    ten: dict[str, Any] = {"date": "2025-11-13", "city": "Beijing", "venue": "bj"}
     schedule = solve_and_verify(instance).model_copy(
         update={
             "assignments": [
