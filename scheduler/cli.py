@@ -274,6 +274,8 @@ def resolve(
         _prepare_output(target, [instance_path], instance, instance_path)
     if previous.instance_sha256 != sha:
         err.print(f"The instance changed since {previous_path} was made: keeping what still stands.")
+    else:  # on the instance it was made for, every rule it breaks is an edit by hand or a damaged file
+        _warn_if_rejected(instance, previous, previous_path)
     for note in resolve_plan.notes:
         err.print(Text(f"Note: {note}", style="yellow"), soft_wrap=True)
     params = SolveParams(time_limit, workers, seed, quality=not priority_only)

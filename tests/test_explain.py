@@ -295,7 +295,7 @@ def test_forcing_in_changes_only_what_it_must_and_adds_nothing_else() -> None:
     assert (forced.priority_before, forced.priority_after) == (1, 2)
 
 
-def test_cli_stats_and_explain_warn_about_a_schedule_check_rejects(sample_copy: Path) -> None:
+def test_cli_stats_explain_and_resolve_warn_about_a_schedule_check_rejects(sample_copy: Path) -> None:
     """Two meetings put in one room at one time: the figures still come, after a warning."""
     schedule_path = solved_file(sample_copy)
     data = json.loads(schedule_path.read_text())
@@ -306,6 +306,9 @@ def test_cli_stats_and_explain_warn_about_a_schedule_check_rejects(sample_copy: 
         code, output = run(*command, str(sample_copy), str(schedule_path))
         text = " ".join(output.split())
         assert code == 0 and "Warning:" in text and "breaks" in text and "schedule check" in text, text
+    out = sample_copy.with_name("re.json")
+    code, output = run("resolve", str(sample_copy), "-p", str(schedule_path), "-o", str(out), "-t", "5")
+    assert code == 0 and "Warning:" in output and "schedule check" in " ".join(output.split()), output
 
 
 def test_cli_explain_unknown_meeting_names_the_instance(sample_copy: Path) -> None:
