@@ -21,7 +21,8 @@ def cross_reference_problems(instance: Instance) -> list[Problem]:
             if value is not None and to_minutes(value) % step:
                 problems.append(Problem((*loc, name), f"{value} is not on the {step}-minute grid"))
         if window_start is not None and window_end is not None and to_minutes(window_end) <= to_minutes(window_start):
-            problems.append(Problem(loc, f"ends ({window_end}) before it starts ({window_start})"))
+            when = "as" if to_minutes(window_end) == to_minutes(window_start) else "before"
+            problems.append(Problem(loc, f"ends ({window_end}) {when} it starts ({window_start})"))
 
     def unique(kind: str, items: list[tuple[tuple[str | int, ...], str]]) -> None:
         seen: dict[str, tuple[str | int, ...]] = {}
@@ -101,7 +102,8 @@ def _programme_problems(instance: Instance, cities: set[str], known: set[str], o
             problems.append(Problem(("programme", i, "city"), f"no venue is in city {item.city!r}"))
         start, end = to_minutes(item.start), to_minutes(item.end)
         if end <= start:
-            problems.append(Problem(("programme", i), f"ends ({item.end}) before it starts ({item.start})"))
+            when = "as" if end == start else "before"
+            problems.append(Problem(("programme", i), f"ends ({item.end}) {when} it starts ({item.start})"))
         if isinstance(item.attendees, list):
             for j, pid in enumerate(item.attendees):
                 if pid not in known:

@@ -53,6 +53,8 @@ KINDS = (
     FITS,
 )
 """Why a request is unscheduled, from the request alone (first five) to the schedule around it."""
+LISTED = 8
+"""Sentences name at most this many people or pairs, then say how many more."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,11 @@ class Explainer:
         self.room_at: dict[tuple[str, str, int], str] = {}
         self.cities: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         self.held: dict[str, list[str]] = defaultdict(list)
+        frozen = schedule.frozen_until
+        self.history = {
+            a.meeting for a in schedule.assignments if frozen is not None and f"{a.date}T{a.start}" < frozen[:16]
+        }
+        """Meetings that started before the frozen time: they happened, nothing can move them."""
         for a in sorted(schedule.assignments, key=lambda a: (a.date, a.start, a.meeting)):
             people = self.people[a.meeting] = attendees(instance, schedule.cancelled, a, schedule.frozen_until)
             for tick in self.ticks(a):
@@ -127,8 +134,12 @@ class Explainer:
             return pid
         return f"{person.name} ({person.organisation})" if person.organisation else person.name
 
-    def _people(self, pids: Iterable[str]) -> str:
-        return _and([self.who(p) for p in pids])
+    def names(self, pids: Iterable[str]) -> str:
+        """Names joined with 'and'; a long list named in part ('… and 92 others')."""
+        names = [self.who(p) for p in pids]
+        if len(names) > LISTED:
+            names = [*names[: LISTED - 1], f"{len(names) - LISTED + 1} others"]
+        return _and(names)
 
     # ---- the request alone ----
 
@@ -148,7 +159,11 @@ class Explainer:
         return [o for o in options if f"{o.date.isoformat()}T{to_clock(o.start)}" >= frozen[:16]]
 
     def _no_place(self, meeting: Meeting, people: list[str]) -> Explanation:
-        """Why the request has no possible time at all, from the instance alone."""
+        """Why the request has no possible time at all, from the instance alone.
+
+        Session length first, then room size, then whose availability: each test only over
+        the sessions the earlier ones leave, so the sentence names what really stands in the way.
+        """
         instance = self.instance
         size = len(people)
         length = meeting.slots * self.step
@@ -156,34 +171,48 @@ class Explainer:
         where = f" in {meeting.city}" if meeting.city else ""
         if not sessions:
             return Explanation(meeting.id, NO_PLACE, f"The event has no session in {meeting.city}, where it must be.")
-        roomy = [s for s in sessions if instance.largest_room[s.venue] >= size]
+        long_enough = [s for s in sessions if s.end - s.start >= length]
+        if not long_enough:
+            longest = max(s.end - s.start for s in sessions)
+            return Explanation(
+                meeting.id, NO_PLACE, f"It lasts {length} min, longer than any session{where} (at most {longest} min)."
+            )
+        roomy = [s for s in long_enough if instance.largest_room[s.venue] >= size]
         if not roomy:
-            biggest = max((r for s in sessions for r in instance.venue_rooms[s.venue]), key=lambda r: r.capacity)
+            biggest = max((r for s in long_enough for r in instance.venue_rooms[s.venue]), key=lambda r: r.capacity)
+            among = "" if len(long_enough) == len(sessions) else f" in a session of {length} min or more"
             return Explanation(
                 meeting.id,
                 NO_ROOM,
-                f"No room is large enough: it needs seats for {size} people and the largest room{where} "
+                f"No room is large enough: it needs seats for {size} people and the largest room{where}{among} "
                 f"({biggest.id} at {biggest.venue}) seats {biggest.capacity}.",
-                [f"Its people: {self._people(people)}."],
+                [f"Its people: {self.names(people)}."],
             )
-        if all(s.end - s.start < length for s in roomy):
-            longest = max(s.end - s.start for s in roomy)
-            return Explanation(
-                meeting.id, NO_PLACE, f"It lasts {length} min, longer than any session (at most {longest} min)."
-            )
-        details = [f"{self.who(p)}: {self._availability(p)}." for p in people]
-        alone = [p for p in people if not self._has_time(meeting, [p], roomy)]
+        details = [f"{self.who(p)}: {self._availability(p)}." for p in people[:LISTED]]
+        if len(people) > LISTED:
+            details.append(f"… and {len(people) - LISTED} more people.")
+        stretch = f" for {length} min at a stretch" if meeting.slots > 1 else ""
+        alone = [p for p in people if not self._has_time(meeting, [p], long_enough)]
         if alone:
-            headline = f"{self._people(alone)} {'is' if len(alone) == 1 else 'are'} not available in any session{where}"
-            return Explanation(meeting.id, NO_COMMON_TIME, f"No common availability: {headline}.", details)
-        pairs = [pair for pair in itertools.combinations(people, 2) if not self._has_time(meeting, list(pair), roomy)]
+            verb = "is" if len(alone) == 1 else "are"
+            headline = f"No common availability: {self.names(alone)} {verb} not free{stretch} in any session{where}."
+            return Explanation(meeting.id, NO_COMMON_TIME, headline, details)
+        pairs = [p for p in itertools.combinations(people, 2) if not self._has_time(meeting, list(p), long_enough)]
         if pairs:
-            apart = "; ".join(f"{self.who(p)} and {self.who(q)}" for p, q in pairs)
-            headline = f"No common availability: {apart} are never free at the same time and place{where}."
-        else:
-            headline = f"No common availability: the {size} people are never all free at the same time{where}."
-        if meeting.slots > 1:
-            headline = headline[:-1] + f" for {length} min."
+            apart = "; ".join(f"{self.who(p)} and {self.who(q)}" for p, q in pairs[:LISTED])
+            more = f"; and {len(pairs) - LISTED} more pairs" if len(pairs) > LISTED else ""
+            headline = f"No common availability: {apart}{more} are never free at the same time and place{where}"
+            return Explanation(meeting.id, NO_COMMON_TIME, headline + stretch + ".", details)
+        if self._has_time(meeting, people, long_enough):
+            largest = max(instance.largest_room[s.venue] for s in long_enough if self._has_time(meeting, people, [s]))
+            return Explanation(
+                meeting.id,
+                NO_ROOM,
+                f"No room is large enough where they are all free: it needs seats for {size} people, and where "
+                f"all {size} are free{stretch} the largest room seats {largest}.",
+                details,
+            )
+        headline = f"No common availability: the {size} people are never all free at the same time{where}{stretch}."
         return Explanation(meeting.id, NO_COMMON_TIME, headline, details)
 
     def _has_time(self, meeting: Meeting, people: list[str], sessions: list[Session]) -> bool:
@@ -299,6 +328,8 @@ class Explainer:
 
     def explain(self, mid: str) -> Explanation:
         """The reason in words, without solving: where it is, or why it is not scheduled."""
+        if mid not in self.instance.meeting_by_id and mid in self.by_id:
+            return self._deleted(mid)
         found = self._explain(mid)
         short = self.short_of_promise(mid) if found.kind != SCHEDULED else []
         return replace(found, promised=short) if short else found
@@ -324,7 +355,7 @@ class Explainer:
         if mid in self.cancelled_meetings or len(people) < 2:
             gone = [p for p in meeting.participants if p in self.gone_people]
             why = (
-                f"Cancelled: {self._people(gone)} can no longer attend, which leaves fewer than two people."
+                f"Cancelled: {self.names(gone)} can no longer attend, which leaves fewer than two people."
                 if len(people) < 2
                 else "The meeting was cancelled."
             )
@@ -349,11 +380,30 @@ class Explainer:
                 f"{self.who(pid)} may have at most {cap} meeting(s) and has: "
                 + ", ".join(self.brief(m, pid) for m in self.held[pid])
                 + "."
+                if cap
+                else f"{self.who(pid)} may have no meetings at all (max_meetings 0)."
                 for pid, cap in full
             ]
-            reached = "; ".join(f"{self.who(pid)} already has {cap}, the most allowed" for pid, cap in full)
+            reached = "; ".join(
+                f"{self.who(pid)} already has {cap}, the most allowed" if cap else f"{self.who(pid)} may have none"
+                for pid, cap in full
+            )
             return Explanation(mid, MAX_MEETINGS, f"max_meetings reached: {reached}.", details)
-        per_option = [(o, self.blocks(meeting, people, o)) for o in options]
+        seated = [o for o in options if self._open_room(o.venue, len(people))]
+        if not seated:
+            closed = sorted(
+                r.id
+                for o in options
+                for r in self.instance.venue_rooms[o.venue]
+                if r.capacity >= len(people) and r.id in self.closed_rooms
+            )
+            return Explanation(
+                mid,
+                NO_ROOM,
+                f"No room large enough is open: it needs seats for {len(people)} and "
+                f"{_and(sorted(set(closed)))} {'was' if len(set(closed)) == 1 else 'were'} closed.",
+            )
+        per_option = [(o, self.blocks(meeting, people, o)) for o in seated]
         free = [o for o, found in per_option if not found]
         if free:
             return Explanation(
@@ -397,8 +447,16 @@ class Explainer:
                 "for other meetings.",
                 details,
             )
-        blockers = {m for _, found in per_option for b in found if b.what == "busy" for m in b.meetings}
-        lower = sorted(m for m in blockers if self.priority([m]) < meeting.priority)
+        blockers = {m for _, found in per_option for b in found if b.what in ("busy", "rooms") for m in b.meetings}
+        if blockers and blockers <= self.history:
+            return Explanation(
+                mid,
+                TAKEN,
+                f"Its times are held by meetings that have already started ({', '.join(sorted(blockers))}): "
+                "what happened cannot move.",
+                details,
+            )
+        lower = sorted(m for m in blockers - self.history if self.priority([m]) < meeting.priority)
         if lower or not blockers:
             headline = "Its times are all taken by other meetings or full rooms."
             if lower:
@@ -410,10 +468,15 @@ class Explainer:
         return Explanation(
             mid,
             LOST,
-            f"Lost to higher-priority meetings: at every time its people are free, one of them is in a meeting "
-            f"of equal or higher priority than its {meeting.priority} ({len(blockers)} meeting(s), below).",
+            f"Lost to higher-priority meetings: at every time its people are free, they or every room large "
+            f"enough are in meetings of equal or higher priority than its {meeting.priority} "
+            f"({len(blockers)} meeting(s), below).",
             details,
         )
+
+    def _open_room(self, venue: str, size: int) -> bool:
+        """Whether the venue has a room for `size` people that is not closed."""
+        return any(r.capacity >= size and r.id not in self.closed_rooms for r in self.instance.venue_rooms[venue])
 
     def _block_lines(self, per_option: list[tuple[Option, list[_Block]]]) -> list[str]:
         """Per person, the meetings that hold them (or the city they are in); then the full rooms."""
@@ -423,6 +486,7 @@ class Explainer:
         full: list[Option] = []
         interpreting: set[str] = set()
         travelling: set[str] = set()
+        holders: set[str] = set()
         for option, found in per_option:
             for b in found:
                 if b.what == "busy" and b.person is not None:
@@ -437,6 +501,7 @@ class Explainer:
                     travelling.update(b.meetings)
                 else:
                     full.append(option)
+                    holders.update(b.meetings)
         lines = []
         for (pid, date), mids in sorted(away.items(), key=lambda kv: (kv[0][1], kv[0][0])):
             city = self.by_id[min(mids)].city
@@ -455,7 +520,9 @@ class Explainer:
                 f"{_spans(options, self.step)}."
             )
         if full:
-            lines.append(f"Every room large enough is taken or closed at {_spans(full, self.step)}.")
+            line = f"Every room large enough is taken or closed at {_spans(full, self.step)}"
+            ordered = sorted(holders, key=lambda m: (self.by_id[m].date, self.by_id[m].start, m))
+            lines.append(line + (", by " + "; ".join(self.brief(m) for m in ordered) if ordered else "") + ".")
         if interpreting:
             lines.append(
                 "The interpreters who could sit in are in "
@@ -470,8 +537,9 @@ class Explainer:
         """'r7 (priority 3, 2025-11-13 10:00, with Zhou Lei)': the others than `pid`, by name."""
         a = self.by_id[mid]
         others = [self._name(p) for p in self.people.get(mid, []) if p != pid]
-        priority = self.priority([mid])
-        return f"{mid} (priority {priority}, {a.date} {a.start}, with {_and(others)})"
+        known = self.instance.meeting_by_id.get(mid)
+        priority = f"priority {known.priority}" if known is not None else "request deleted"
+        return f"{mid} ({priority}, {a.date} {a.start}, with {_and(others)})"
 
     def _name(self, pid: str) -> str:
         person = self.instance.participant_by_id.get(pid)
@@ -480,15 +548,20 @@ class Explainer:
     def _scheduled(self, meeting: Meeting) -> Explanation:
         a = self.by_id[meeting.id]
         people = self.people[meeting.id]
-        room = self.instance.room_by_id.get(a.room)
         headline = f"Scheduled {a.date} {a.start}-{a.end} in {a.city}, {a.venue}, room {a.room}."
-        options = self.options(meeting)
-        details = [f"Its {len(people)} people ({self._people(people)}) are all free at: {_spans(options, self.step)}."]
-        if room is not None:
-            smallest = min(
-                (r.capacity for r in self.instance.venue_rooms[a.venue] if r.capacity >= len(people)),
-                default=room.capacity,
+        if meeting.id in self.history:
+            return Explanation(
+                meeting.id,
+                SCHEDULED,
+                headline,
+                [f"It started before the frozen time {self.schedule.frozen_until}: it happened as it stands."],
             )
+        options = self.open_options(meeting)
+        details = [f"Its {len(people)} people ({self.names(people)}) are all free at: {_spans(options, self.step)}."]
+        room = self.instance.room_by_id.get(a.room)
+        rooms = self.instance.venue_rooms.get(a.venue, [])
+        if room is not None:
+            smallest = min((r.capacity for r in rooms if r.capacity >= len(people)), default=room.capacity)
             details.append(
                 f"It needs seats for {len(people)}: room {a.room} seats {room.capacity} "
                 f"(the smallest large enough at {a.venue} seats {smallest})."
@@ -503,6 +576,18 @@ class Explainer:
         if free:
             details.append(f"Also free, and as good for total priority: {_spans(free, self.step)}.")
         return Explanation(meeting.id, SCHEDULED, headline, details)
+
+    def _deleted(self, mid: str) -> Explanation:
+        """A meeting the schedule holds whose request is no longer in the instance."""
+        a = self.by_id[mid]
+        kept = "kept as history: it had already started" if mid in self.history else "still in this schedule"
+        return Explanation(
+            mid,
+            SCHEDULED,
+            f"Scheduled {a.date} {a.start}-{a.end} in {a.city}, {a.venue}, room {a.room}; its request is no "
+            f"longer in the instance ({kept}).",
+            [f"Its people: {self.names(self.people.get(mid, []))}."],
+        )
 
     # ---- forcing it in (scheduler.forcing; loads OR-Tools) ----
 

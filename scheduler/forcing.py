@@ -10,7 +10,7 @@ also the answer if CP-SAT finds nothing better in time. Every answer shown is ch
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scheduler.explain import BREAKS, FITS, LOST, MAX_MEETINGS, ONE_CITY, TAKEN, Explainer, Explanation
 from scheduler.model import Option, to_minutes
@@ -38,6 +38,10 @@ def force(ex: Explainer, mid: str, time_limit: float = 20.0, workers: int = 2, s
     explanation = ex.explain(mid)
     if explanation.kind not in (MAX_MEETINGS, ONE_CITY, LOST, TAKEN, BREAKS, FITS):
         return explanation
+    barred = [p for p in ex.request_people(ex.instance.meeting_by_id[mid]) if _cap(ex, p) == 0]
+    if barred:
+        sentence = f"It cannot be scheduled at all while {ex.names(barred)} may have no meetings (max_meetings 0)."
+        return replace(explanation, sentences=[sentence])
     forced = forced_solve(ex, mid, time_limit, workers, seed)
     return Explanation(
         mid, explanation.kind, explanation.headline, explanation.details, forced, _words(ex, mid, forced)
@@ -74,8 +78,13 @@ def forced_solve(ex: Explainer, mid: str, time_limit: float, workers: int, seed:
     try:
         outcome = solve(request, SolveParams(time_limit, workers, seed))
     except NoSchedule as error:
-        if repaired is None or not _holds(ex, mid, request.hint, set()):
-            why = f"no schedule holding it was found in {time_limit:g} s" if repaired is not None else str(error)
+        if error.proven or repaired is None or not _holds(ex, mid, request.hint, set()):
+            if error.proven:
+                why = "no schedule holds it with every rule kept and what has happened as it was (proven)"
+            elif repaired is not None:
+                why = f"no schedule holding it was found in {time_limit:g} s"
+            else:
+                why = str(error)
             return Forced(None, priority_before=before, priority_after=before, impossible=why)
         placements, proven = request.hint, False  # CP-SAT had no time to start: the repair itself, checked
     else:
@@ -158,7 +167,7 @@ def repair(ex: Explainer, mid: str) -> tuple[Option, str, set[str]] | None:
 
 def _words(ex: Explainer, mid: str, forced: Forced) -> list[str]:
     if forced.place is None:
-        return [f"It cannot be placed even if every other meeting moves: {forced.impossible}."]
+        return [f"It cannot be placed even if every meeting still to come moves: {forced.impossible}."]
     p = forced.place
     words = [
         f"Forcing it in (a solve with it required and no other waiting request added, the schedule's "
@@ -179,6 +188,10 @@ def _words(ex: Explainer, mid: str, forced: Forced) -> list[str]:
         )
     )
     return words
+
+
+def _cap(ex: Explainer, pid: str) -> int | None:
+    return ex.instance.participant_by_id[pid].max_meetings
 
 
 def _option(a: Assignment) -> Option:

@@ -220,7 +220,8 @@ def stats(instance: Instance, schedule: Schedule) -> Stats:
     from scheduler.explain import Explainer
 
     explainer = Explainer(instance, schedule)
-    kind_of = {u.meeting: explainer.explain(u.meeting).kind for u in schedule.unscheduled}
+    known = instance.meeting_by_id
+    kind_of = {u.meeting: explainer.explain(u.meeting).kind for u in schedule.unscheduled if u.meeting in known}
     unscheduled: dict[str, list[str]] = defaultdict(list)
     for mid, kind in kind_of.items():
         unscheduled[kind].append(mid)
