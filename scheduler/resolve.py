@@ -460,6 +460,11 @@ def _why_invalid(instance: Instance, a: Assignment, people: list[str], gone_room
     for pid in people:
         if not instance.is_available(pid, option.date, a.city, option.start, option.end):
             return f"{name_of(instance, pid)} is no longer available at that time"
+    if instance.seats(meeting, people) > len(people) and not any(
+        instance.is_available(i, option.date, a.city, option.start, option.end)
+        for i in instance.interpreter_candidates(meeting, people)
+    ):
+        return "no interpreter who speaks a language of each of its people is available then any more"
     if option not in instance.meeting_options(meeting.with_participants(people)):
         return "its time or place is no longer possible (the venue's sessions changed)"
     return None

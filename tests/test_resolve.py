@@ -809,3 +809,20 @@ def test_resolve_keeps_interpreters_with_history_and_finds_another_when_one_leav
 def test_an_interpreter_is_not_cancelled_on_the_command_line() -> None:
     with pytest.raises(InputError, match="take them out of the instance"):
         parse_cancel("interpreter:x")
+
+
+def test_history_keeps_its_interpreter_after_an_edit_takes_them_out() -> None:
+    """A meeting interpreted before the frozen moment happened: taking its interpreter out of the
+    instance afterwards neither undoes it nor makes the re-solve impossible."""
+    week = make_instance(**INTERPRETED_WEEK)
+    first = solve_and_verify(week)
+    early = min(first.assignments, key=lambda a: a.start)
+    frozen = f"2025-11-13T{early.end}"
+    kept, _ = resolve_and_verify(week, first, [], frozen)
+    gone = early.interpreter
+    elsewhere = [{"date": "2025-11-14", "city": "Beijing"}]  # the other one cannot stand in that day
+    others = [{**i, "available": elsewhere} for i in INTERPRETED_WEEK["interpreters"] if i["id"] != gone]
+    edited = make_instance(**{**INTERPRETED_WEEK, "interpreters": others})
+    after, resolve_plan = resolve_and_verify(edited, kept, [], frozen)
+    assert after.assignment_by_meeting[early.meeting].interpreter == gone
+    assert any("no interpreter who speaks a language of each" in note for note in resolve_plan.notes)

@@ -72,7 +72,8 @@ def interpreters(v: Variables) -> None:
             cities_on[(iid, option.date)].add(option.city)
             for tick in v.ticks(option):
                 per_tick[(iid, option.date, tick)][option.city].append(sits)
-        if prepared.candidates[choice.meeting]:
+        if prepared.candidates[choice.meeting] and (lits or not (choice.pinned and _stays(v, choice))):
+            # (history whose interpreter an edit took away stays as it happened: the read-back keeps it)
             v.model.add(LinearExpr.sum(lits) == v.literals[c])
     for (iid, date), cities in cities_on.items():
         if len(cities) > 1:
