@@ -342,8 +342,12 @@ def _solver_caps(
     """Caps as the solver sees them: history it cannot hold as a pin (its room is gone) uses them up."""
     solver_caps = dict(caps)
     unpinned = Counter(pid for mid in history if mid not in pins for pid in people.of(mid))
+    unpinned.update(a.interpreter for mid, a in history.items() if mid not in pins and a.interpreter)
     for pid, used in unpinned.items():
-        limit = caps.get(pid, instance.participant_by_id[pid].max_meetings)
+        person = instance.participant_by_id.get(pid) or instance.interpreter_by_id.get(pid)
+        if person is None:
+            continue  # an interpreter no longer in the instance: nobody to cap
+        limit = caps.get(pid, person.max_meetings)
         if limit is not None:
             solver_caps[pid] = max(0, limit - used)
     return solver_caps
@@ -432,11 +436,11 @@ class _Ledger:
     def history_busy(
         self, history: dict[str, Assignment], participants_of: dict[str, list[str]]
     ) -> dict[tuple[str, dt.date], tuple[str, frozenset[int]]]:
-        """For history the solver does not hold as a pin: the people's city and busy ticks."""
+        """For history the solver does not hold as a pin: the people's (and interpreters') city and busy ticks."""
         busy: dict[tuple[str, dt.date], tuple[str, set[int]]] = {}
         for mid, a in history.items():
             option = _option_of(a)
-            for pid in participants_of[mid]:
+            for pid in [*participants_of[mid], *([a.interpreter] if a.interpreter else [])]:
                 _, ticks = busy.setdefault((pid, option.date), (option.city, set()))
                 ticks.update(range(option.start, option.end, self.step))
         return {key: (city, frozenset(ticks)) for key, (city, ticks) in busy.items()}

@@ -148,6 +148,7 @@ def greedy_placements(
     cap_of: Callable[[str], int | None] | None = None,
     candidates_of: Callable[[Meeting], list[str]] | None = None,
     preferred_interpreters: Mapping[str, str] | None = None,
+    history_busy: Mapping[tuple[str, dt.date], tuple[str, frozenset[int]]] | None = None,
 ) -> Draft:
     """A draft schedule: fixed placements first, each checked against those before it, then greedy.
 
@@ -157,7 +158,7 @@ def greedy_placements(
     `candidates_of` takes the first of them free then, and a seat more in its room.
     """
     state = _Occupancy(instance, rooms, set(closed_rooms), cap_of)
-    desk = InterpreterDesk(instance, cap_of)
+    desk = InterpreterDesk(instance, cap_of, history_busy)
     clock = TravelClock(instance)
     draft = Draft()
     by_id = {m.id: m for m in meetings}

@@ -22,8 +22,15 @@ Placements = dict[str, tuple[Option, str]]
 class InterpreterDesk:
     """Each interpreter's busy slots, city per date and meeting count."""
 
-    def __init__(self, instance: Instance, cap_of: Callable[[str], int | None] | None = None) -> None:
+    def __init__(
+        self,
+        instance: Instance,
+        cap_of: Callable[[str], int | None] | None = None,
+        busy: Mapping[tuple[str, dt.date], tuple[str, frozenset[int]]] | None = None,
+    ) -> None:
+        """`busy`: (interpreter, date) -> city and minutes taken by history the solver does not hold."""
         self.instance = instance
+        self.history = busy or {}
         self.step = instance.event.slot_minutes
         self.caps = {i.id: cap_of(i.id) if cap_of is not None else i.max_meetings for i in instance.interpreters}
         self.busy: set[tuple[str, dt.date, int]] = set()
@@ -41,6 +48,9 @@ class InterpreterDesk:
         if any((iid, option.date, t) in self.busy for t in ticks):
             return False
         if self.clock.clash(iid, option) is not None:
+            return False
+        taken = self.history.get((iid, option.date))
+        if taken is not None and (taken[0] != option.city or any(t in taken[1] for t in ticks)):
             return False
         return self.instance.is_available(iid, option.date, option.city, option.start, option.end)
 
@@ -75,12 +85,13 @@ def assign_interpreters(
     preferred: Mapping[str, str] | None = None,
     first: Mapping[str, str] | None = None,
     cap_of: Callable[[str], int | None] | None = None,
+    busy: Mapping[tuple[str, dt.date], tuple[str, frozenset[int]]] | None = None,
 ) -> tuple[dict[str, str], list[str]]:
     """An interpreter for each placed meeting that needs one: (meeting -> interpreter, meetings left
     without). `first`: assignments kept before all others (frozen history); then in order of start,
     each meeting's `preferred` interpreter when free, else the first free candidate (in order of
     start, identical interpreters always suffice when at most that many meetings run at once)."""
-    desk = InterpreterDesk(instance, cap_of)
+    desk = InterpreterDesk(instance, cap_of, busy)
     assigned: dict[str, str] = {}
     for mid, iid in (first or {}).items():
         if mid in placements and mid in candidates:

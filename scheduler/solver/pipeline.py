@@ -313,6 +313,7 @@ class _Pipeline:
             cap_of=self.request.max_meetings,
             candidates_of=lambda m: self.candidates.get(m.id, []),
             preferred_interpreters=self.interpreters,
+            history_busy=self.request.busy,
         )
         self.interpreters.update(draft.interpreters)
         return draft.placements, draft.refused

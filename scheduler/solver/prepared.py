@@ -105,7 +105,7 @@ class Prepared:
         first = {mid: iid for mid, iid in request.interpreter_of.items() if mid in forced and mid in candidates}
         preferred = {**request.interpreter_of, **(preferred or {})}
         assigned, missing = assign_interpreters(
-            self.instance, kept, candidates, preferred, first, cap_of=request.max_meetings
+            self.instance, kept, candidates, preferred, first, cap_of=request.max_meetings, busy=request.busy
         )
         for mid in missing:
             why[mid] = "no interpreter free then"

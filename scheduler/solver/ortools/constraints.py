@@ -65,6 +65,8 @@ def interpreters(v: Variables) -> None:
         for iid in prepared.candidates[choice.meeting]:
             if not instance.is_available(iid, option.date, option.city, option.start, option.end):
                 continue
+            if v.request.busy and not v.request.fits_busy([iid], option):
+                continue  # history the solver does not hold took them then (or elsewhere that day)
             sits = v.model.new_bool_var("")
             v.interpreter_literals.append((c, iid, sits))
             lits.append(sits)

@@ -97,6 +97,7 @@ class Variables:
             self.prepared.candidates_by_id(),
             self.preferred_interpreters,
             cap_of=self.request.max_meetings,
+            busy=self.request.busy,
         )
         values = []
         cities = set()
