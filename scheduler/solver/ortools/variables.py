@@ -46,6 +46,8 @@ class Variables:
     completions: list[Callable[[list[bool]], list[tuple[cp_model.IntVar, int]]]] = field(default_factory=list)
     """Each gives the values of some auxiliary (objective) variables for a schedule given by which
     choices are on: so a later phase's hint is complete, and CP-SAT checks it at once."""
+    built: dict[str, object] = field(default_factory=dict)
+    """Objective terms built once and shared by several phases (`objective.gap_terms`)."""
     _person_ticks: dict[tuple[str, dt.date], dict[int, list[tuple[int, cp_model.IntVar]]]] | None = None
 
     @property
