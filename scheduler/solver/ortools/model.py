@@ -21,7 +21,7 @@ from scheduler.solver.ortools.objective import (
 from scheduler.solver.ortools.variables import Choice, choice_variables
 from scheduler.solver.prepared import Prepared
 from scheduler.solver.request import NoSchedule, Progress, SolveOutcome, SolveParams, SolveRequest
-from scheduler.solver.rooms import Placed, assign_rooms
+from scheduler.solver.rooms import Placed, assign_rooms, windows_of
 
 MAX_LP_LITERALS = 60_000
 """Above this many literals the full model runs without max_lp: its LP costs more than it proves."""
@@ -369,7 +369,7 @@ class ScheduleModel:
         instance = v.request.instance
         open_rooms = [r for r in instance.rooms if r.id not in v.request.excluded_rooms]
         hosts = {p.id for p in instance.participants if p.host}
-        rooms = assign_rooms(placed, v.rooms, open_rooms, v.step, hosts)
+        rooms = assign_rooms(placed, v.rooms, open_rooms, v.step, hosts, windows_of(instance))
         return {p.meeting: (p.option, rooms[p.meeting]) for p in placed}
 
 

@@ -37,6 +37,7 @@ from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
 from scheduler.solver.ortools.variables import Variables
+from scheduler.solver.rooms import windows_of
 
 
 @dataclass(frozen=True)
@@ -125,10 +126,7 @@ def _levels_hint(ys: list[cp_model.IntVar], choices: list[int], on: list[bool]) 
 
 def session_windows(v: Variables) -> dict[tuple[str, dt.date], list[tuple[int, int]]]:
     """(venue, date) -> its session windows (start, end) in minutes."""
-    windows: dict[tuple[str, dt.date], list[tuple[int, int]]] = defaultdict(list)
-    for session in v.request.instance.sessions:
-        windows[(session.venue, session.date)].append((session.start, session.end))
-    return windows
+    return windows_of(v.request.instance)
 
 
 @dataclass(frozen=True)
