@@ -21,7 +21,7 @@ from scheduler.solver.ortools.objective import (
 from scheduler.solver.ortools.variables import Choice, choice_variables
 from scheduler.solver.prepared import Prepared
 from scheduler.solver.request import NoSchedule, Progress, SolveOutcome, SolveParams, SolveRequest
-from scheduler.solver.rooms import Placed, assign_rooms, windows_of
+from scheduler.solver.rooms import Placed, assign_rooms, windows_of, with_steady_rooms
 
 MAX_LP_LITERALS = 60_000
 """Above this many literals the full model runs without max_lp: its LP costs more than it proves."""
@@ -35,6 +35,10 @@ spend ten more failing to prove it."""
 GAP_SEED_SHARE = 0.25
 """At most this share of the idle-gap phases' time goes to local moves (`compact.close_gaps`)
 giving CP-SAT a better start (2025: from about 150 holes to 25 in a fraction of a second)."""
+LAST_MOVES_SECONDS = 1.0
+LAST_MOVES_SHARE = 0.02
+"""Where phase 1 takes the whole time limit, local moves alone close gaps, for at most this long
+(or this share of the limit) past it."""
 Placements = dict[str, tuple[Option, str]]
 
 
@@ -227,6 +231,13 @@ class ScheduleModel:
         earlier objective held at what it reached; the time left shared by the phases' shares.
         The schedule with rooms, its choices here, and whether Ctrl-C stopped it."""
         remaining = params.time_limit - (time.monotonic() - started)
+        if self.phases and remaining <= 0.1 and not interrupted and not self.vars.request.pins:
+            # Phase 1 took all the time (as much as without later phases): local moves alone.
+            until = time.monotonic() + min(LAST_MOVES_SECONDS, LAST_MOVES_SHARE * params.time_limit)
+            request = self.vars.request
+            open_rooms = [r for r in request.instance.rooms if r.id not in request.excluded_rooms]
+            moved = self._closer(self._with_rooms(chosen), until)
+            return with_steady_rooms(request.instance, moved, self.prepared.people_by_id(), open_rooms), chosen, False
         for n, phase in enumerate(self.phases):
             if interrupted or remaining <= 0.1:
                 break
@@ -269,17 +280,7 @@ class ScheduleModel:
         request = self.vars.request
         current = self._with_rooms(chosen)
         announce(phases[0].name)
-        open_rooms = [r for r in request.instance.rooms if r.id not in request.excluded_rooms]
-        seed_until = time.monotonic() + (deadline - time.monotonic()) * GAP_SEED_SHARE
-        current = close_gaps(
-            request.instance,
-            prepared.meetings,
-            current,
-            prepared.options_by_id(),
-            prepared.people_by_id(),
-            open_rooms,
-            seed_until,
-        )
+        current = self._closer(current, time.monotonic() + (deadline - time.monotonic()) * GAP_SEED_SHARE)
         narrowed = {
             mid: [o for o in prepared.options[prepared.index[mid]] if o.date == place[0].date]
             for mid, place in current.items()
@@ -314,6 +315,20 @@ class ScheduleModel:
             values = list(solver.response_proto.solution)
             held = (expression, round(solver.objective_value))
         return smaller._with_rooms(start), interrupted
+
+    def _closer(self, placements: Placements, until: float) -> Placements:
+        """`placements` after local moves closing idle gaps (`compact.close_gaps`) until `until`."""
+        request, prepared = self.vars.request, self.prepared
+        open_rooms = [r for r in request.instance.rooms if r.id not in request.excluded_rooms]
+        return close_gaps(
+            request.instance,
+            prepared.meetings,
+            placements,
+            prepared.options_by_id(),
+            prepared.people_by_id(),
+            open_rooms,
+            until,
+        )
 
     def _later_phase(
         self, params: SolveParams, values: list[int], seconds: float
