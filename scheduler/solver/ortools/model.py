@@ -189,15 +189,16 @@ class ScheduleModel:
             solver.parameters.subsolvers.extend(["max_lp", "default_lp"])
         return solver
 
-    def improve(self, params: SolveParams, placements: Placements) -> SolveOutcome:
+    def improve(
+        self, params: SolveParams, placements: Placements, announce: Callable[[str], None] = lambda _: None
+    ) -> SolveOutcome:
         """Only the later phases, from `placements` (a schedule of this model's meetings) with its
-        total priority held: the per-date quality pass, whose priority is already settled."""
+        total priority held: where priority is already settled (the per-date quality pass, or a
+        schedule at a proven bound); `announce` hears each phase's name."""
         started = time.monotonic()
         chosen = sorted(self._choices_of(placements))
         held = (total_priority(self.vars), self._priority(chosen))
-        placed, _, interrupted = self._phases(
-            params, started, chosen, self._values_of(chosen), held, lambda _: None, False
-        )
+        placed, _, interrupted = self._phases(params, started, chosen, self._values_of(chosen), held, announce, False)
         outcome = self.prepared.outcome(placed, "FEASIBLE", self.prepared.total(), 0, started)
         outcome.interrupted = interrupted
         return outcome
@@ -250,6 +251,8 @@ class ScheduleModel:
                 return placed, chosen, interrupted
             announce(phase.name)
             seconds = remaining * phase.share / sum(later.share for later in self.phases[n:])
+            if phase.at_most is not None:
+                seconds = min(seconds, phase.at_most)
             expression = phase.expression(self.vars)
             if expression is None:
                 continue
@@ -308,6 +311,8 @@ class ScheduleModel:
             else:
                 hold_and_set(smaller.vars, *held, expression)
             seconds = remaining * phase.share / sum(later.share for later in phases[n:])
+            if phase.at_most is not None:
+                seconds = min(seconds, phase.at_most)
             solver, status, interrupted = smaller._later_phase(params, values, seconds)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 continue

@@ -8,12 +8,14 @@ objectives of the next issue: idle gaps, fairness) are `ObjectivePhase`s: the mo
 phase 1, then holds its value and optimises each later phase in turn from the previous
 phase's schedule, holding each phase's result in turn. `later_phases` lists them:
 
-1. **Fairness** (`fairness`): meetings promised by `min_meetings`, then leximin over the
+1. **Fairness** (`fair_levels`): meetings promised by `min_meetings`, then leximin over the
    number of meetings of everyone with a request. With y[p, k] = "p has k meetings or more"
    (y[p, k+1] <= y[p, k], sum_k y[p, k] <= p's meetings), the sorted vector of meetings
    per person compares as the vector N_k = sum_p y[p, k] compares lexicographically: first
    nobody left with none (N_1), then the fewest raised. Levels beyond FAIR_LEVELS count only
-   toward `min_meetings`. Weights make each level outweigh every lower one together.
+   toward `min_meetings`. One phase each (promises, N_1, N_2, ...), like the idle gaps below:
+   one sum weighted so each level outweighs every lower one found its best on the 2025
+   instance in a second and never proved it.
 2. **Idle gaps** (`gap_terms`), after Bofill et al. (JAIR 2022): per person and session
    window, busy[t] = sum of the literals covering slot t; block starts b[t] >= busy[t] -
    busy[t-1]; holes = sum b - y with y <= sum busy; before[t] / after[t] (monotone, >= busy)
@@ -54,10 +56,15 @@ class ObjectivePhase:
     """Schedule the very meetings the phase before did, each on the same date, only moving them
     in time, venue and room: a far smaller search (2025: 6 holes left in 40 s, where the free
     model left 45-57)."""
+    at_most: float | None = None
+    """Seconds it may take at most, if it has not stopped by then (a last tie-break, not worth a long wait)."""
     follows_zero: bool = False
     """Nothing to gain here when the phase before reached 0 (no holes: no idle slots either)."""
 
 
+EARLY_START_SECONDS = 5.0
+"""At most this long for meetings early in their session (on the 2025 instance it improves in small
+steps for 15 s and more; what it gains after the first seconds is a slot here and there)."""
 FAIR_LEVELS = 3
 """Leximin is pursued up to this many meetings per person (beyond: only `min_meetings`)."""
 
@@ -65,15 +72,26 @@ FAIR_LEVELS = 3
 def later_phases(v: Variables) -> list[ObjectivePhase]:
     """The quality phases after total priority, in order."""
     return [
-        ObjectivePhase("sharing meetings fairly", fairness, share=1.0),
+        ObjectivePhase("keeping min_meetings promises", promised_meetings, share=0.5),
+        ObjectivePhase("giving everyone a meeting", people_with_at_least(1), share=0.5),
+        *(
+            ObjectivePhase("sharing meetings fairly", people_with_at_least(k), share=0.5)
+            for k in range(2, FAIR_LEVELS + 1)
+        ),
         ObjectivePhase("closing idle gaps", fewer_holes, share=2.0, same_meetings=True),
         ObjectivePhase("shortening waits", fewer_idle_slots, share=1.0, same_meetings=True, follows_zero=True),
-        ObjectivePhase("starting days early", earlier_starts, share=1.0, same_meetings=True),
+        ObjectivePhase(
+            "starting days early", earlier_starts, share=1.0, same_meetings=True, at_most=EARLY_START_SECONDS
+        ),
     ]
 
 
-def fairness(v: Variables) -> cp_model.LinearExprT | None:
-    """min_meetings first, then leximin over meetings per person (see the module docstring)."""
+def fair_levels(v: Variables) -> list[tuple[cp_model.IntVar, int, bool]]:
+    """(y[p, k], k, whether k is within p's min_meetings), built once per model (module docstring)."""
+    if "fair" in v.built:
+        known = v.built["fair"]
+        assert isinstance(known, list)
+        return known
     request, model = v.request, v.model
     lits_of: dict[str, list[cp_model.IntVar]] = defaultdict(list)
     choices_of: dict[str, list[int]] = defaultdict(list)
@@ -88,7 +106,6 @@ def fairness(v: Variables) -> cp_model.LinearExprT | None:
                 meetings_of[pid] += 1
     levels: list[tuple[cp_model.IntVar, int, bool]] = []
     """(y[p, k], k, whether k is within p's min_meetings)"""
-    people = 0
     for pid, lits in lits_of.items():
         if not lits:
             continue
@@ -102,20 +119,29 @@ def fairness(v: Variables) -> cp_model.LinearExprT | None:
         ys = [model.new_bool_var("") for _ in range(elsewhere + 1, top + 1)]
         if not ys:
             continue
-        people += 1
         for higher, lower in zip(ys[1:], ys, strict=False):
             model.add_implication(higher, lower)
         model.add(LinearExpr.sum(ys) <= LinearExpr.sum(lits))
         v.completions.append(partial(_levels_hint, ys, choices_of[pid]))
         levels.extend((y, k, k <= promised) for k, y in enumerate(ys, start=elsewhere + 1))
-    if not levels:
-        return None
-    weight = {FAIR_LEVELS + 1: 0}
-    for k in range(FAIR_LEVELS, 0, -1):
-        weight[k] = people * sum(weight[j] for j in range(k + 1, FAIR_LEVELS + 2)) + 1
-    fair_max = sum(weight.get(k, 0) for _, k, _ in levels)
-    coefficients = [weight.get(k, 0) + (fair_max + 1 if is_promised else 0) for _, k, is_promised in levels]
-    return LinearExpr.weighted_sum([y for y, _, _ in levels], coefficients)
+    v.built["fair"] = levels
+    return levels
+
+
+def promised_meetings(v: Variables) -> cp_model.LinearExprT | None:
+    """Meetings toward people's min_meetings, counted up to each promise."""
+    ys = [y for y, _, is_promised in fair_levels(v) if is_promised]
+    return LinearExpr.sum(ys) if ys else None
+
+
+def people_with_at_least(k: int) -> Callable[[Variables], cp_model.LinearExprT | None]:
+    """N_k: how many people have k meetings or more (maximised for k = 1, 2, ... in turn: leximin)."""
+
+    def expression(v: Variables) -> cp_model.LinearExprT | None:
+        ys = [y for y, level, _ in fair_levels(v) if level == k]
+        return LinearExpr.sum(ys) if ys else None
+
+    return expression
 
 
 def _levels_hint(ys: list[cp_model.IntVar], choices: list[int], on: list[bool]) -> list[tuple[cp_model.IntVar, int]]:
