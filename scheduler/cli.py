@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -12,19 +9,34 @@ import typer
 from rich.text import Text
 
 from scheduler import render
+from scheduler.cli_support import (
+    InstanceArg,
+    OutOpt,
+    PriorityOnlyOpt,
+    ScheduleArg,
+    SeedOpt,
+    TimeLimitOpt,
+    WorkersOpt,
+    command_line,
+    default_workers,
+    known,
+    load_pair,
+    prepare_output,
+    recorded_instance,
+    recorded_previous,
+    show_warnings,
+    warn_if_rejected,
+    write_checked,
+    write_file,
+)
 from scheduler.console import Command, Group, err, fail, input_errors, out, run_with_progress
 from scheduler.errors import InputError, Problem
-from scheduler.model import Instance
-from scheduler.solution import Schedule
 from scheduler.store import (
-    WriteFailed,
     check_output_target,
     default_schedule_path,
     load_instance,
     load_schedule,
     next_version_path,
-    schedule_json,
-    write_or_keep,
 )
 
 app = typer.Typer(
@@ -43,96 +55,6 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-InstanceArg = Annotated[
-    Path,
-    typer.Argument(help="Instance file (YAML; see docs/FORMAT.md).", metavar="INSTANCE", show_default=False),
-]
-ScheduleArg = Annotated[
-    Path,
-    typer.Argument(help="Schedule file (JSON) written by solve or resolve.", metavar="SCHEDULE", show_default=False),
-]
-OutOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--out",
-        "-o",
-        help="Where to write the schedule (default: the instance's name with .schedule.json for .yaml).",
-        metavar="FILE",
-        show_default=False,
-    ),
-]
-TimeLimitOpt = Annotated[
-    float,
-    typer.Option(
-        "--time-limit", "-t", min=0.5, max=86_400, help="Stop after this many seconds (whole run).", metavar="SECONDS"
-    ),
-]
-WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=1, max=256, help="CP-SAT worker threads.", metavar="N")]
-SeedOpt = Annotated[
-    int, typer.Option("--seed", min=0, max=2**31 - 1, help="Random seed, for repeatable runs.", metavar="N")
-]
-PriorityOnlyOpt = Annotated[
-    bool,
-    typer.Option(
-        "--priority-only",
-        help="Maximise total priority only: no min_meetings, fairness, idle-gap or steady-table goals after it.",
-    ),
-]
-
-
-def _default_workers() -> int:
-    return max(1, min(8, os.cpu_count() or 1))
-
-
-def _load_pair(instance_path: Path, schedule_path: Path) -> tuple[Instance, Schedule]:
-    """Instance and schedule, refusing a schedule made for another instance."""
-    instance, sha = load_instance(instance_path)
-    schedule = load_schedule(schedule_path)
-    if schedule.instance_sha256 != sha:
-        raise InputError(
-            [
-                Problem(
-                    (),
-                    f"was made for another instance (sha256 {schedule.instance_sha256[:12]}…, "
-                    f"but {instance_path} has {sha[:12]}…); solve again or pass the matching instance",
-                )
-            ],
-            str(schedule_path),
-        )
-    # A meeting whose request was deleted after it happened stays as history; any other is unknown.
-    frozen = schedule.frozen_until or ""
-    unknown = [
-        a.meeting
-        for a in schedule.assignments
-        if a.meeting not in instance.meeting_by_id and not f"{a.date}T{a.start}" < frozen
-    ]
-    if unknown:
-        raise InputError([Problem(("assignments",), f"unknown meeting {unknown[0]!r}")], str(schedule_path))
-    return instance, schedule
-
-
-def _prepare_output(target: Path, inputs: list[Path], instance: Instance, instance_path: Path) -> None:
-    """Refuse a bad --out or an instance too big to build before any work; show warnings."""
-    from scheduler.model_size import check_model_size
-
-    check_output_target(target, inputs)
-    check_model_size(instance, str(instance_path))
-    _show_warnings(instance, instance_path)
-
-
-def _show_warnings(instance: Instance, instance_path: Path) -> None:
-    warnings = instance.availability_warnings()
-    if warnings:
-        err.print(Text(InputError(warnings, f"warning: {instance_path}").render(), style="yellow"), soft_wrap=True)
-
-
-def _write(target: Path, text: str) -> Path | None:
-    """Write (keeping an earlier file as a version); a failure keeps the text elsewhere and says where."""
-    try:
-        return write_or_keep(target, text)
-    except WriteFailed as failure:
-        fail(str(failure), 1)
-
 
 @app.command(cls=Command)
 def solve(
@@ -140,7 +62,7 @@ def solve(
     instance_path: InstanceArg,
     out_path: OutOpt = None,
     time_limit: TimeLimitOpt = 60.0,
-    workers: WorkersOpt = _default_workers(),
+    workers: WorkersOpt = default_workers(),
     seed: SeedOpt = 0,
     log: Annotated[bool, typer.Option("--log", help="Print CP-SAT's own search log.")] = False,
     priority_only: PriorityOnlyOpt = False,
@@ -152,6 +74,7 @@ def solve(
     Shows live progress (elapsed, best total priority, proven bound, gap, meetings
     placed). Ctrl-C stops the search and keeps the best schedule found so far.
     """
+    from scheduler.explain import with_reasons
     from scheduler.solver.convert import outcome_to_schedule
     from scheduler.solver.pipeline import solve as run_solve
     from scheduler.solver.request import NoSchedule, SolveParams, SolveRequest
@@ -159,7 +82,7 @@ def solve(
     target = out_path or default_schedule_path(instance_path)
     with input_errors():
         instance, sha = load_instance(instance_path)
-        _prepare_output(target, [instance_path], instance, instance_path)
+        prepare_output(target, [instance_path], instance, instance_path)
     request = SolveRequest(instance)
     params = SolveParams(time_limit, workers, seed, log, quality=not priority_only)
     try:
@@ -167,26 +90,9 @@ def solve(
     except NoSchedule as error:
         fail(str(error), 1)
     schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)  # type: ignore[arg-type]
-    schedule = schedule.model_copy(update={"command": _command_line(ctx)})
-    kept = _write_checked(instance, schedule, target)
+    schedule = with_reasons(instance, schedule.model_copy(update={"command": command_line(ctx)}))
+    kept = write_checked(instance, schedule, target)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
-
-
-def _write_checked(
-    instance: Instance, schedule: Schedule, target: Path, previous: Schedule | None = None
-) -> Path | None:
-    """Write only what the independent checker accepts; anything else is our bug, never a file."""
-    from scheduler.verify import review
-
-    report = review(instance, schedule, previous)
-    if report.violations:
-        err.print(render.violations(report.violations))
-        fail(
-            f"Internal error: the schedule breaks {len(report.violations)} rule(s) listed above, so it was not "
-            f"written to {target}. Please report this with the instance file.",
-            1,
-        )
-    return _write(target, schedule_json(schedule))
 
 
 @app.command(cls=Command)
@@ -225,7 +131,7 @@ def resolve(
     ] = 0,
     out_path: OutOpt = None,
     time_limit: TimeLimitOpt = 60.0,
-    workers: WorkersOpt = _default_workers(),
+    workers: WorkersOpt = default_workers(),
     seed: SeedOpt = 0,
     priority_only: PriorityOnlyOpt = False,
 ) -> None:
@@ -254,9 +160,11 @@ def resolve(
         frozen = parse_moment(frozen_until, instance.event.timezone) if frozen_until is not None else None
         resolve_plan = plan(instance, previous, cancels, frozen, max_moves)
         target = out_path or default_schedule_path(instance_path)
-        _prepare_output(target, [instance_path], instance, instance_path)
+        prepare_output(target, [instance_path], instance, instance_path)
     if previous.instance_sha256 != sha:
         err.print(f"The instance changed since {previous_path} was made: keeping what still stands.")
+    else:  # on the instance it was made for, every rule it breaks is an edit by hand or a damaged file
+        warn_if_rejected(instance, previous, previous_path)
     for note in resolve_plan.notes:
         err.print(Text(f"Note: {note}", style="yellow"), soft_wrap=True)
     params = SolveParams(time_limit, workers, seed, quality=not priority_only)
@@ -270,8 +178,8 @@ def resolve(
     same_file = target.exists() and target.resolve() == previous_path.resolve()
     # Writing over the previous file keeps it as the next numbered version: record that name.
     recorded = next_version_path(target) if same_file else previous_path
-    schedule = schedule.model_copy(update={"previous": str(recorded), "command": _command_line(ctx)})
-    kept = _write_checked(instance, schedule, target, previous)
+    schedule = schedule.model_copy(update={"previous": str(recorded), "command": command_line(ctx)})
+    kept = write_checked(instance, schedule, target, previous)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
     out.print(render.changes_by_person(instance, schedule.changes))
     unforced = moved_without_cause(schedule.changes, resolve_plan.affected)
@@ -295,7 +203,7 @@ def diff_command(
 
     with input_errors():
         old, new = load_schedule(old_path), load_schedule(new_path)
-        instance, _ = _load_pair(instance_path or _recorded_instance(new.instance, new_path), new_path)
+        instance, _ = load_pair(instance_path or recorded_instance(new.instance, new_path), new_path)
         if not same_event(instance, old):
             raise InputError(
                 [Problem((), f"is a schedule of another event, not {instance.event.name!r}: nothing to compare")],
@@ -305,16 +213,6 @@ def diff_command(
     out.print(render.changes_by_person(instance, changes))
     kinds = sorted({c.change for c in changes})
     out.print(f"{len(changes)} change(s)" + (f": {', '.join(kinds)}" if kinds else "") + ".")
-
-
-def _recorded_instance(recorded: str, schedule_path: Path) -> Path:
-    """The instance a schedule names: as given, else beside the schedule (a relative path from another folder)."""
-    path = Path(recorded)
-    for candidate in (path, schedule_path.parent / path, schedule_path.parent / path.name):
-        if candidate.is_file():
-            return candidate
-    message = f"records the instance {recorded!r}, which is neither here nor beside it; pass --instance"
-    raise InputError([Problem((), message)], str(schedule_path))
 
 
 @app.command(cls=Command)
@@ -344,15 +242,15 @@ def check(
     from scheduler.verify import review
 
     with input_errors():
-        instance, schedule = _load_pair(instance_path, schedule_path)
+        instance, schedule = load_pair(instance_path, schedule_path)
         previous = load_schedule(previous_path) if previous_path is not None else None
     if previous is None:
-        previous_path = _recorded_previous(schedule, schedule_path)
+        previous_path = recorded_previous(schedule, schedule_path)
         if previous_path is not None:
             with input_errors():
                 previous = load_schedule(previous_path)
             out.print(f"History is checked against {previous_path}, the schedule this one was re-solved from.")
-    _show_warnings(instance, instance_path)
+    show_warnings(instance, instance_path)
     report = review(instance, schedule, previous)
     if report.frozen_until is not None:
         out.print(
@@ -369,22 +267,6 @@ def check(
         f"OK: {len(schedule.assignments)} assignments satisfy every rule "
         f"(total priority {schedule.objective}, status {schedule.status}{against})."
     )
-
-
-def _recorded_previous(schedule: Schedule, schedule_path: Path) -> Path | None:
-    """The earlier version a re-solved file names, if it is still there, byte for byte."""
-    from scheduler.store import sha256_of
-
-    if schedule.previous is None or schedule.previous_sha256 is None:
-        return None
-    named = Path(schedule.previous)
-    for candidate in (named, schedule_path.parent / named.name):
-        try:
-            if candidate.is_file() and sha256_of(candidate.read_bytes()) == schedule.previous_sha256:
-                return candidate
-        except OSError:
-            continue
-    return None
 
 
 @app.command(cls=Command)
@@ -424,11 +306,11 @@ def timetable(
     if output_format not in select_rows.FORMATS:
         fail(f"--format must be one of {', '.join(select_rows.FORMATS)}, not {output_format!r}")
     with input_errors():
-        instance, schedule = _load_pair(instance_path, schedule_path)
+        instance, schedule = load_pair(instance_path, schedule_path)
     if person is not None:
-        _known(person, instance.participant_by_id, "participant")
+        known(person, instance.participant_by_id, "participant", instance_path)
     if room is not None:
-        _known(room, select_rows.room_groups(instance, schedule), "room or group of tables")
+        known(room, select_rows.room_groups(instance, schedule), "room or group of tables", instance_path)
     open_dates = select_rows.dates(instance)
     if date is not None and not select_rows.is_date(date):
         fail(f"--date {date!r} is not a date like {open_dates[0] if open_dates else '2025-11-13'} (YYYY-MM-DD)")
@@ -461,7 +343,7 @@ def explain(
         bool, typer.Option("--no-solve", help="Skip the solve that finds what forcing it in would displace.")
     ] = False,
     time_limit: TimeLimitOpt = 20.0,
-    workers: WorkersOpt = _default_workers(),
+    workers: WorkersOpt = default_workers(),
     seed: SeedOpt = 0,
 ) -> None:
     """Say why a request is not scheduled, or why it is where it is, in words to pass on.
@@ -473,8 +355,9 @@ def explain(
     from scheduler.explain import Explainer
 
     with input_errors():
-        instance, schedule = _load_pair(instance_path, schedule_path)
-    _known(meeting, instance.meeting_by_id, "meeting")
+        instance, schedule = load_pair(instance_path, schedule_path)
+    known(meeting, {**instance.meeting_by_id, **schedule.assignment_by_meeting}, "meeting", instance_path)
+    warn_if_rejected(instance, schedule, schedule_path)
     explainer = Explainer(instance, schedule)
     if no_solve:
         found = explainer.explain(meeting)
@@ -491,7 +374,8 @@ def stats(instance_path: InstanceArg, schedule_path: ScheduleArg) -> None:
     from scheduler.stats import stats as figures
 
     with input_errors():
-        instance, schedule = _load_pair(instance_path, schedule_path)
+        instance, schedule = load_pair(instance_path, schedule_path)
+    warn_if_rejected(instance, schedule, schedule_path)
     out.print(render.stats_view(instance, figures(instance, schedule)))
 
 
@@ -516,7 +400,7 @@ def generate(
         check_sizes(participants, requests)
         check_output_target(out_path)
     data = make(participants, requests, seed)
-    kept = _write(out_path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120))
+    kept = write_file(out_path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120))
     out.print(f"Wrote {out_path}: {participants} participants, {len(data['meetings'])} requests (seed {seed}).")
     if kept:
         out.print(f"Earlier file kept as {kept}.")
@@ -562,7 +446,7 @@ def export_command(
     from scheduler.export import export
 
     with input_errors():
-        instance, schedule = _load_pair(instance_path, schedule_path)
+        instance, schedule = load_pair(instance_path, schedule_path)
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("Writing files", total=None)
             report = export(
@@ -620,39 +504,8 @@ def import_command(
     with input_errors(), err.status("Reading the sheets and checking every row…"):
         report = build_instance(participants_path, requests_path, event_path)
     text = yaml.safe_dump(report.data, sort_keys=False, allow_unicode=True, width=120)
-    kept = _write(out_path, text)
+    kept = write_file(out_path, text)
     out.print(render.import_summary(report, str(out_path), str(kept) if kept else None))
-
-
-def _command_line(ctx: typer.Context) -> str:
-    """The running command as a person would type it again (options left at their defaults omitted)."""
-    import shlex
-
-    words = ctx.command_path.split()
-    for param in ctx.command.params:
-        value = ctx.params.get(param.name or "")
-        source = ctx.get_parameter_source(param.name or "")
-        if value is None or (source is not None and source.name == "DEFAULT"):
-            continue
-        if param.param_type_name == "argument":
-            words.append(str(value))
-            continue
-        flag = param.opts[0]
-        if isinstance(value, bool):
-            words += [flag] if value else []
-        elif isinstance(value, list | tuple):
-            for item in value:
-                words += [flag, str(item)]
-        else:
-            words += [flag, str(value)]
-    return shlex.join(words)
-
-
-def _known(ident: str, table: Mapping[str, object], kind: str) -> None:
-    if ident not in table:
-        close = difflib.get_close_matches(ident, list(table), n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        fail(f"unknown {kind} {ident!r}{hint}")
 
 
 def main() -> None:

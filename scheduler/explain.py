@@ -12,12 +12,12 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from scheduler.attendance import attendees
 from scheduler.model import Instance, Meeting, Option, Session, to_clock, to_minutes
-from scheduler.solution import Assignment, Schedule
+from scheduler.solution import Assignment, Schedule, Unscheduled
 
 if TYPE_CHECKING:
     from scheduler.forcing import Forced
@@ -31,10 +31,13 @@ MAX_MEETINGS = "max_meetings reached"
 ONE_CITY = "one city per date"
 LOST = "lost to higher-priority meetings"
 TAKEN = "its times are taken"
+BREAKS = "a break is due"
 FITS = "a place is free"
 SCHEDULED = "scheduled"
-KINDS = (CANCELLED, NO_PLACE, NO_ROOM, NO_COMMON_TIME, FROZEN, MAX_MEETINGS, ONE_CITY, LOST, TAKEN, FITS)
+KINDS = (CANCELLED, NO_PLACE, NO_ROOM, NO_COMMON_TIME, FROZEN, MAX_MEETINGS, ONE_CITY, LOST, TAKEN, BREAKS, FITS)
 """Why a request is unscheduled, from the request alone (first five) to the schedule around it."""
+LISTED = 8
+"""Sentences name at most this many people or pairs, then say how many more."""
 
 
 @dataclass(frozen=True)
@@ -47,13 +50,20 @@ class Explanation:
     forced: Forced | None = None
     sentences: list[str] = field(default_factory=list)
     """The forced solve's outcome in words (empty when not solved)."""
+    promised: list[str] = field(default_factory=list)
+    """Its people given fewer meetings than their min_meetings promised, in words."""
+
+    @property
+    def in_short(self) -> str:
+        """The headline and any broken promise: what a timetable or a schedule file says."""
+        return " ".join([self.headline, *self.promised])
 
 
 @dataclass(frozen=True)
 class _Block:
     """Why one option is not open: a person held by a meeting, a person elsewhere, or full rooms."""
 
-    what: str  # "busy", "elsewhere", "rooms"
+    what: str  # "busy", "elsewhere", "breaks", "rooms"
     person: str | None
     meetings: tuple[str, ...]
 
@@ -74,6 +84,11 @@ class Explainer:
         self.room_at: dict[tuple[str, str, int], str] = {}
         self.cities: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         self.held: dict[str, list[str]] = defaultdict(list)
+        frozen = schedule.frozen_until
+        self.history = {
+            a.meeting for a in schedule.assignments if frozen is not None and f"{a.date}T{a.start}" < frozen[:16]
+        }
+        """Meetings that started before the frozen time: they happened, nothing can move them."""
         for a in sorted(schedule.assignments, key=lambda a: (a.date, a.start, a.meeting)):
             people = self.people[a.meeting] = attendees(instance, schedule.cancelled, a, schedule.frozen_until)
             for tick in self.ticks(a):
@@ -97,8 +112,12 @@ class Explainer:
             return pid
         return f"{person.name} ({person.organisation})" if person.organisation else person.name
 
-    def _people(self, pids: Iterable[str]) -> str:
-        return _and([self.who(p) for p in pids])
+    def names(self, pids: Iterable[str]) -> str:
+        """Names joined with 'and'; a long list named in part ('… and 92 others')."""
+        names = [self.who(p) for p in pids]
+        if len(names) > LISTED:
+            names = [*names[: LISTED - 1], f"{len(names) - LISTED + 1} others"]
+        return _and(names)
 
     # ---- the request alone ----
 
@@ -118,7 +137,11 @@ class Explainer:
         return [o for o in options if f"{o.date.isoformat()}T{to_clock(o.start)}" >= frozen[:16]]
 
     def _no_place(self, meeting: Meeting, people: list[str]) -> Explanation:
-        """Why the request has no possible time at all, from the instance alone."""
+        """Why the request has no possible time at all, from the instance alone.
+
+        Session length first, then room size, then whose availability: each test only over
+        the sessions the earlier ones leave, so the sentence names what really stands in the way.
+        """
         instance = self.instance
         size = len(people)
         length = meeting.slots * self.step
@@ -126,43 +149,65 @@ class Explainer:
         where = f" in {meeting.city}" if meeting.city else ""
         if not sessions:
             return Explanation(meeting.id, NO_PLACE, f"The event has no session in {meeting.city}, where it must be.")
-        roomy = [s for s in sessions if instance.largest_room[s.venue] >= size]
+        long_enough = [s for s in sessions if s.end - s.start >= length]
+        if not long_enough:
+            longest = max(s.end - s.start for s in sessions)
+            return Explanation(
+                meeting.id, NO_PLACE, f"It lasts {length} min, longer than any session{where} (at most {longest} min)."
+            )
+        roomy = [s for s in long_enough if instance.largest_room[s.venue] >= size]
         if not roomy:
-            biggest = max((r for s in sessions for r in instance.venue_rooms[s.venue]), key=lambda r: r.capacity)
+            biggest = max((r for s in long_enough for r in instance.venue_rooms[s.venue]), key=lambda r: r.capacity)
+            among = "" if len(long_enough) == len(sessions) else f" in a session of {length} min or more"
             return Explanation(
                 meeting.id,
                 NO_ROOM,
-                f"No room is large enough: it needs seats for {size} people and the largest room{where} "
+                f"No room is large enough: it needs seats for {size} people and the largest room{where}{among} "
                 f"({biggest.id} at {biggest.venue}) seats {biggest.capacity}.",
-                [f"Its people: {self._people(people)}."],
+                [f"Its people: {self.names(people)}."],
             )
-        if all(s.end - s.start < length for s in roomy):
-            longest = max(s.end - s.start for s in roomy)
-            return Explanation(
-                meeting.id, NO_PLACE, f"It lasts {length} min, longer than any session (at most {longest} min)."
-            )
-        details = [f"{self.who(p)}: {self._availability(p)}." for p in people]
-        alone = [p for p in people if not self._has_time(meeting, [p], roomy)]
+        details = [f"{self.who(p)}: {self._availability(p)}." for p in people[:LISTED]]
+        if len(people) > LISTED:
+            details.append(f"… and {len(people) - LISTED} more people.")
+        stretch = f" for {length} min at a stretch" if meeting.slots > 1 else ""
+        alone = [p for p in people if not self._has_time(meeting, [p], long_enough)]
         if alone:
-            headline = f"{self._people(alone)} {'is' if len(alone) == 1 else 'are'} not available in any session{where}"
-            return Explanation(meeting.id, NO_COMMON_TIME, f"No common availability: {headline}.", details)
-        pairs = [pair for pair in itertools.combinations(people, 2) if not self._has_time(meeting, list(pair), roomy)]
+            verb = "is" if len(alone) == 1 else "are"
+            headline = f"No common availability: {self.names(alone)} {verb} not free{stretch} in any session{where}."
+            return Explanation(meeting.id, NO_COMMON_TIME, headline, details)
+        pairs = [p for p in itertools.combinations(people, 2) if not self._has_time(meeting, list(p), long_enough)]
         if pairs:
-            apart = "; ".join(f"{self.who(p)} and {self.who(q)}" for p, q in pairs)
-            headline = f"No common availability: {apart} are never free at the same time and place{where}."
-        else:
-            headline = f"No common availability: the {size} people are never all free at the same time{where}."
-        if meeting.slots > 1:
-            headline = headline[:-1] + f" for {length} min."
+            apart = "; ".join(f"{self.who(p)} and {self.who(q)}" for p, q in pairs[:LISTED])
+            more = f"; and {len(pairs) - LISTED} more pairs" if len(pairs) > LISTED else ""
+            headline = f"No common availability: {apart}{more} are never free at the same time and place{where}"
+            return Explanation(meeting.id, NO_COMMON_TIME, headline + stretch + ".", details)
+        if self._has_time(meeting, people, long_enough):
+            largest = max(instance.largest_room[s.venue] for s in long_enough if self._has_time(meeting, people, [s]))
+            return Explanation(
+                meeting.id,
+                NO_ROOM,
+                f"No room is large enough where they are all free: it needs seats for {size} people, and where "
+                f"all {size} are free{stretch} the largest room seats {largest}.",
+                details,
+            )
+        headline = f"No common availability: the {size} people are never all free at the same time{where}{stretch}."
         return Explanation(meeting.id, NO_COMMON_TIME, headline, details)
 
     def _has_time(self, meeting: Meeting, people: list[str], sessions: list[Session]) -> bool:
-        length = meeting.slots * self.step
-        return any(
-            all(self.instance.is_available(p, s.date, s.city, t, t + length) for p in people)
-            for s in sessions
-            for t in self.instance.slot_starts(s, meeting.slots)
-        )
+        """Whether these people are all free for the meeting's length in one of the sessions."""
+        for session in sessions:
+            limits = [self.instance.free_ticks(p, session.date, session.city) for p in people]
+            known = [free for free in limits if free is not None]
+            common = frozenset.intersection(*known) if known else None
+            if common is not None and not common:
+                continue  # nobody's windows meet in this session: skip its slot starts
+            for start in self.instance.slot_starts(session, meeting.slots):
+                if all(
+                    self.instance.is_available(p, session.date, session.city, start, start + meeting.slots * self.step)
+                    for p in people
+                ):
+                    return True
+        return False
 
     def _availability(self, pid: str) -> str:
         person = self.instance.participant_by_id[pid]
@@ -193,7 +238,9 @@ class Explainer:
             busy = {self.person_at.get((pid, date, t)) for t in self.ticks(option)} - {None, meeting.id}
             if busy and not elsewhere:
                 found.append(_Block("busy", pid, tuple(sorted(b for b in busy if b is not None))))
-        if not found:
+            elif not elsewhere and (run := self.run_without_break(pid, date, option, meeting.id)):
+                found.append(_Block("breaks", pid, run))
+        if all(b.what == "breaks" for b in found):
             rooms = [
                 r
                 for r in self.instance.venue_rooms[option.venue]
@@ -207,7 +254,43 @@ class Explainer:
                 found.append(_Block("rooms", None, tuple(sorted(h for h in holders if h and h != meeting.id))))
         return found
 
+    def run_without_break(self, pid: str, date: str, option: Option, mid: str) -> tuple[str, ...]:
+        """The meetings that, with `option`, would give the person more than max_consecutive
+        slots in a row (empty when the event sets no limit or the run is short enough)."""
+        limit = self.instance.event.max_consecutive
+        if limit is None:
+            return ()
+        around: set[str] = set()
+        slots = (option.end - option.start) // self.step
+        for tick, direction in ((option.start - self.step, -self.step), (option.end, self.step)):
+            held = self.person_at.get((pid, date, tick))
+            while held is not None and held != mid:
+                around.add(held)
+                slots, tick = slots + 1, tick + direction
+                held = self.person_at.get((pid, date, tick))
+        return tuple(sorted(around)) if slots > limit else ()
+
     def explain(self, mid: str) -> Explanation:
+        """The reason in words, without solving: where it is, or why it is not scheduled."""
+        if mid not in self.instance.meeting_by_id and mid in self.by_id:
+            return self._deleted(mid)
+        found = self._explain(mid)
+        short = self.short_of_promise(mid) if found.kind != SCHEDULED else []
+        return replace(found, promised=short) if short else found
+
+    def short_of_promise(self, mid: str) -> list[str]:
+        """A sentence per person of the request who has fewer meetings than min_meetings promised."""
+        lines = []
+        for pid in self.request_people(self.instance.meeting_by_id[mid]):
+            person = self.instance.participant_by_id[pid]
+            if person.min_meetings is not None and len(self.held[pid]) < person.min_meetings:
+                lines.append(
+                    f"{self.who(pid)} was promised {person.min_meetings} meeting(s) (min_meetings) and has "
+                    f"{len(self.held[pid])}."
+                )
+        return lines
+
+    def _explain(self, mid: str) -> Explanation:
         """The reason in words, without solving: where it is, or why it is not scheduled."""
         meeting = self.instance.meeting_by_id[mid]
         if mid in self.by_id:
@@ -216,7 +299,7 @@ class Explainer:
         if mid in self.cancelled_meetings or len(people) < 2:
             gone = [p for p in meeting.participants if p in self.gone_people]
             why = (
-                f"Cancelled: {self._people(gone)} can no longer attend, which leaves fewer than two people."
+                f"Cancelled: {self.names(gone)} can no longer attend, which leaves fewer than two people."
                 if len(people) < 2
                 else "The meeting was cancelled."
             )
@@ -241,11 +324,30 @@ class Explainer:
                 f"{self.who(pid)} may have at most {cap} meeting(s) and has: "
                 + ", ".join(self.brief(m, pid) for m in self.held[pid])
                 + "."
+                if cap
+                else f"{self.who(pid)} may have no meetings at all (max_meetings 0)."
                 for pid, cap in full
             ]
-            reached = "; ".join(f"{self.who(pid)} already has {cap}, the most allowed" for pid, cap in full)
+            reached = "; ".join(
+                f"{self.who(pid)} already has {cap}, the most allowed" if cap else f"{self.who(pid)} may have none"
+                for pid, cap in full
+            )
             return Explanation(mid, MAX_MEETINGS, f"max_meetings reached: {reached}.", details)
-        per_option = [(o, self.blocks(meeting, people, o)) for o in options]
+        seated = [o for o in options if self._open_room(o.venue, len(people))]
+        if not seated:
+            closed = sorted(
+                r.id
+                for o in options
+                for r in self.instance.venue_rooms[o.venue]
+                if r.capacity >= len(people) and r.id in self.closed_rooms
+            )
+            return Explanation(
+                mid,
+                NO_ROOM,
+                f"No room large enough is open: it needs seats for {len(people)} and "
+                f"{_and(sorted(set(closed)))} {'was' if len(set(closed)) == 1 else 'were'} closed.",
+            )
+        per_option = [(o, self.blocks(meeting, people, o)) for o in seated]
         free = [o for o, found in per_option if not found]
         if free:
             return Explanation(
@@ -255,6 +357,16 @@ class Explainer:
                 "(the schedule is not proven optimal) or the schedule changed since.",
             )
         details = self._block_lines(per_option)
+        rested = [o for o, found in per_option if all(b.what == "breaks" for b in found)]
+        if rested:
+            limit = self.instance.event.max_consecutive
+            return Explanation(
+                mid,
+                BREAKS,
+                f"A break is due: at {_spans(rested, self.step)} its people are free, but one of them would then "
+                f"have more than {limit} meeting slots in a row (the event's max_consecutive).",
+                details,
+            )
         if all(any(b.what == "elsewhere" for b in found) for _, found in per_option):
             return Explanation(
                 mid,
@@ -263,8 +375,16 @@ class Explainer:
                 "for other meetings.",
                 details,
             )
-        blockers = {m for _, found in per_option for b in found if b.what == "busy" for m in b.meetings}
-        lower = sorted(m for m in blockers if self.priority([m]) < meeting.priority)
+        blockers = {m for _, found in per_option for b in found if b.what in ("busy", "rooms") for m in b.meetings}
+        if blockers and blockers <= self.history:
+            return Explanation(
+                mid,
+                TAKEN,
+                f"Its times are held by meetings that have already started ({', '.join(sorted(blockers))}): "
+                "what happened cannot move.",
+                details,
+            )
+        lower = sorted(m for m in blockers - self.history if self.priority([m]) < meeting.priority)
         if lower or not blockers:
             headline = "Its times are all taken by other meetings or full rooms."
             if lower:
@@ -276,24 +396,34 @@ class Explainer:
         return Explanation(
             mid,
             LOST,
-            f"Lost to higher-priority meetings: at every time its people are free, one of them is in a meeting "
-            f"of equal or higher priority than its {meeting.priority} ({len(blockers)} meeting(s), below).",
+            f"Lost to higher-priority meetings: at every time its people are free, they or every room large "
+            f"enough are in meetings of equal or higher priority than its {meeting.priority} "
+            f"({len(blockers)} meeting(s), below).",
             details,
         )
+
+    def _open_room(self, venue: str, size: int) -> bool:
+        """Whether the venue has a room for `size` people that is not closed."""
+        return any(r.capacity >= size and r.id not in self.closed_rooms for r in self.instance.venue_rooms[venue])
 
     def _block_lines(self, per_option: list[tuple[Option, list[_Block]]]) -> list[str]:
         """Per person, the meetings that hold them (or the city they are in); then the full rooms."""
         busy: dict[str, set[str]] = defaultdict(set)
         away: dict[tuple[str, str], set[str]] = defaultdict(set)
+        tired: dict[str, list[Option]] = defaultdict(list)
         full: list[Option] = []
+        holders: set[str] = set()
         for option, found in per_option:
             for b in found:
                 if b.what == "busy" and b.person is not None:
                     busy[b.person].update(b.meetings)
                 elif b.what == "elsewhere" and b.person is not None:
                     away[(b.person, option.date.isoformat())].update(b.meetings)
+                elif b.what == "breaks" and b.person is not None:
+                    tired[b.person].append(option)
                 else:
                     full.append(option)
+                    holders.update(b.meetings)
         lines = []
         for (pid, date), mids in sorted(away.items(), key=lambda kv: (kv[0][1], kv[0][0])):
             city = self.by_id[min(mids)].city
@@ -305,16 +435,25 @@ class Explainer:
         for pid, mids in busy.items():
             ordered = sorted(mids, key=lambda m: (self.by_id[m].date, self.by_id[m].start))
             lines.append(f"{self.who(pid)} is then in " + ", ".join(self.brief(m, pid) for m in ordered) + ".")
+        limit = self.instance.event.max_consecutive
+        for pid, options in tired.items():
+            lines.append(
+                f"{self.who(pid)} would have more than {limit} meeting slots in a row without a break at "
+                f"{_spans(options, self.step)}."
+            )
         if full:
-            lines.append(f"Every room large enough is taken or closed at {_spans(full, self.step)}.")
+            line = f"Every room large enough is taken or closed at {_spans(full, self.step)}"
+            ordered = sorted(holders, key=lambda m: (self.by_id[m].date, self.by_id[m].start, m))
+            lines.append(line + (", by " + "; ".join(self.brief(m) for m in ordered) if ordered else "") + ".")
         return lines
 
     def brief(self, mid: str, pid: str | None = None) -> str:
         """'r7 (priority 3, 2025-11-13 10:00, with Zhou Lei)': the others than `pid`, by name."""
         a = self.by_id[mid]
         others = [self._name(p) for p in self.people.get(mid, []) if p != pid]
-        priority = self.priority([mid])
-        return f"{mid} (priority {priority}, {a.date} {a.start}, with {_and(others)})"
+        known = self.instance.meeting_by_id.get(mid)
+        priority = f"priority {known.priority}" if known is not None else "request deleted"
+        return f"{mid} ({priority}, {a.date} {a.start}, with {_and(others)})"
 
     def _name(self, pid: str) -> str:
         person = self.instance.participant_by_id.get(pid)
@@ -323,15 +462,20 @@ class Explainer:
     def _scheduled(self, meeting: Meeting) -> Explanation:
         a = self.by_id[meeting.id]
         people = self.people[meeting.id]
-        room = self.instance.room_by_id.get(a.room)
         headline = f"Scheduled {a.date} {a.start}-{a.end} in {a.city}, {a.venue}, room {a.room}."
-        options = self.options(meeting)
-        details = [f"Its {len(people)} people ({self._people(people)}) are all free at: {_spans(options, self.step)}."]
-        if room is not None:
-            smallest = min(
-                (r.capacity for r in self.instance.venue_rooms[a.venue] if r.capacity >= len(people)),
-                default=room.capacity,
+        if meeting.id in self.history:
+            return Explanation(
+                meeting.id,
+                SCHEDULED,
+                headline,
+                [f"It started before the frozen time {self.schedule.frozen_until}: it happened as it stands."],
             )
+        options = self.open_options(meeting)
+        details = [f"Its {len(people)} people ({self.names(people)}) are all free at: {_spans(options, self.step)}."]
+        room = self.instance.room_by_id.get(a.room)
+        rooms = self.instance.venue_rooms.get(a.venue, [])
+        if room is not None:
+            smallest = min((r.capacity for r in rooms if r.capacity >= len(people)), default=room.capacity)
             details.append(
                 f"It needs seats for {len(people)}: room {a.room} seats {room.capacity} "
                 f"(the smallest large enough at {a.venue} seats {smallest})."
@@ -347,6 +491,18 @@ class Explainer:
             details.append(f"Also free, and as good for total priority: {_spans(free, self.step)}.")
         return Explanation(meeting.id, SCHEDULED, headline, details)
 
+    def _deleted(self, mid: str) -> Explanation:
+        """A meeting the schedule holds whose request is no longer in the instance."""
+        a = self.by_id[mid]
+        kept = "kept as history: it had already started" if mid in self.history else "still in this schedule"
+        return Explanation(
+            mid,
+            SCHEDULED,
+            f"Scheduled {a.date} {a.start}-{a.end} in {a.city}, {a.venue}, room {a.room}; its request is no "
+            f"longer in the instance ({kept}).",
+            [f"Its people: {self.names(self.people.get(mid, []))}."],
+        )
+
     # ---- forcing it in (scheduler.forcing; loads OR-Tools) ----
 
     def force(self, mid: str, time_limit: float = 20.0, workers: int = 2, seed: int = 0) -> Explanation:
@@ -359,6 +515,28 @@ class Explainer:
         """Total priority; a meeting kept as history after its request was deleted counts 0."""
         known = self.instance.meeting_by_id
         return sum(known[m].priority for m in mids if m in known)
+
+
+DETAIL_CHARS = 2_000
+"""A schedule file's `detail` is at most this long (a request of many people can name them all)."""
+
+
+def with_reasons(instance: Instance, schedule: Schedule) -> Schedule:
+    """The schedule with each unscheduled request's reason as `explain`, `stats` and timetables give it.
+
+    `reason` is the kind (a short phrase to count by), `detail` the sentence to pass on, so the
+    solve summary, the file and every later view agree on why a request stayed out.
+    """
+    explainer = Explainer(instance, schedule)
+    items = []
+    for item in schedule.unscheduled:
+        if item.meeting not in instance.meeting_by_id:
+            items.append(item)
+            continue
+        found = explainer.explain(item.meeting)
+        detail = found.in_short if len(found.in_short) <= DETAIL_CHARS else found.in_short[: DETAIL_CHARS - 1] + "…"
+        items.append(Unscheduled(meeting=item.meeting, reason=found.kind, detail=detail))
+    return schedule.model_copy(update={"unscheduled": items})
 
 
 def _and(items: list[str]) -> str:

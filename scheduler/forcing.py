@@ -1,7 +1,8 @@
 """What forcing an unscheduled request in would do: a solve with it required, compared with the schedule.
 
-Only history stays pinned; every other meeting may move (each changed date or start costs a
-tie-break point below priority) or drop. The solve starts from `repair`: the schedule less
+Only the schedule's meetings and the forced one take part (no other waiting request is added
+on the way); history stays pinned; every other meeting may move (each changed date or start
+costs a tie-break point below priority) or drop. The solve starts from `repair`: the schedule less
 the cheapest meetings in the request's way, checked by the independent verifier, which is
 also the answer if CP-SAT finds nothing better in time. Every answer shown is checked.
 """
@@ -9,9 +10,9 @@ also the answer if CP-SAT finds nothing better in time. Every answer shown is ch
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from scheduler.explain import FITS, LOST, MAX_MEETINGS, ONE_CITY, TAKEN, Explainer, Explanation
+from scheduler.explain import BREAKS, FITS, LOST, MAX_MEETINGS, ONE_CITY, TAKEN, Explainer, Explanation
 from scheduler.model import Option, to_minutes
 from scheduler.solution import Assignment, Unscheduled
 
@@ -24,7 +25,6 @@ class Forced:
     dropped: list[str] = field(default_factory=list)
     moved: list[tuple[Assignment, Assignment]] = field(default_factory=list)
     """Meetings at another date or start (a change of table alone is not counted)."""
-    added: list[str] = field(default_factory=list)
     priority_before: int = 0
     priority_after: int = 0
     proven: bool = False
@@ -36,8 +36,12 @@ class Forced:
 def force(ex: Explainer, mid: str, time_limit: float = 20.0, workers: int = 2, seed: int = 0) -> Explanation:
     """`explain`, plus what a solve with the meeting required does: drops, moves, priority."""
     explanation = ex.explain(mid)
-    if explanation.kind not in (MAX_MEETINGS, ONE_CITY, LOST, TAKEN, FITS):
+    if explanation.kind not in (MAX_MEETINGS, ONE_CITY, LOST, TAKEN, BREAKS, FITS):
         return explanation
+    barred = [p for p in ex.request_people(ex.instance.meeting_by_id[mid]) if _cap(ex, p) == 0]
+    if barred:
+        sentence = f"It cannot be scheduled at all while {ex.names(barred)} may have no meetings (max_meetings 0)."
+        return replace(explanation, sentences=[sentence])
     forced = forced_solve(ex, mid, time_limit, workers, seed)
     return Explanation(
         mid, explanation.kind, explanation.headline, explanation.details, forced, _words(ex, mid, forced)
@@ -53,6 +57,9 @@ def forced_solve(ex: Explainer, mid: str, time_limit: float, workers: int, seed:
     resolve_plan = plan(ex.instance, ex.schedule, [], None)
     request = resolve_plan.request
     request.required = {mid}
+    # The smallest change that holds it: the schedule's meetings and this one, nothing else, so
+    # the answer is what this request costs, not a better schedule found on the way.
+    request.excluded_meetings |= {u.meeting for u in ex.schedule.unscheduled if u.meeting != mid}
     # Movable pins would give every pinned room a group of its own (a model several times
     # larger): only history stays pinned; any other meeting may move, and each date or
     # start it changes costs a tie-break point below priority.
@@ -71,8 +78,13 @@ def forced_solve(ex: Explainer, mid: str, time_limit: float, workers: int, seed:
     try:
         outcome = solve(request, SolveParams(time_limit, workers, seed))
     except NoSchedule as error:
-        if repaired is None or not _holds(ex, mid, request.hint, set()):
-            why = f"no schedule holding it was found in {time_limit:g} s" if repaired is not None else str(error)
+        if error.proven or repaired is None or not _holds(ex, mid, request.hint, set()):
+            if error.proven:
+                why = "no schedule holds it with every rule kept and what has happened as it was (proven)"
+            elif repaired is not None:
+                why = f"no schedule holding it was found in {time_limit:g} s"
+            else:
+                why = str(error)
             return Forced(None, priority_before=before, priority_after=before, impossible=why)
         placements, proven = request.hint, False  # CP-SAT had no time to start: the repair itself, checked
     else:
@@ -88,10 +100,9 @@ def forced_solve(ex: Explainer, mid: str, time_limit: float, workers: int, seed:
         for a in ex.schedule.assignments
         if a.meeting in placed and (a.date, a.start) != (placed[a.meeting].date, placed[a.meeting].start)
     ]
-    added = [m for m in placed if m not in ex.by_id and m != mid]
     priority = ex.instance.meeting_by_id
-    after = before - sum(priority[m].priority for m in dropped) + sum(priority[m].priority for m in [*added, mid])
-    return Forced(placed[mid], dropped, moved, added, before, after, proven)
+    after = before - sum(priority[m].priority for m in dropped) + priority[mid].priority
+    return Forced(placed[mid], dropped, moved, before, after, proven)
 
 
 def _holds(ex: Explainer, mid: str, placements: dict[str, tuple[Option, str]], unheld: set[str]) -> bool:
@@ -156,28 +167,31 @@ def repair(ex: Explainer, mid: str) -> tuple[Option, str, set[str]] | None:
 
 def _words(ex: Explainer, mid: str, forced: Forced) -> list[str]:
     if forced.place is None:
-        return [f"It cannot be placed even if every other meeting moves: {forced.impossible}."]
+        return [f"It cannot be placed even if every meeting still to come moves: {forced.impossible}."]
     p = forced.place
     words = [
-        f"Forcing it in (a solve with it required, other meetings free to move, fewest time changes "
-        f"first, tables reassigned freely) puts it at {p.date} {p.start}-{p.end} in {p.city}, room {p.room}."
+        f"Forcing it in (a solve with it required and no other waiting request added, the schedule's "
+        f"meetings free to move, fewest drops then fewest time changes, tables reassigned freely) puts it at "
+        f"{p.date} {p.start}-{p.end} in {p.city}, room {p.room}."
     ]
     if forced.dropped:
         words.append("It would drop " + "; ".join(ex.brief(m) for m in forced.dropped) + ".")
     for before, after in forced.moved:
         words.append(f"It would move {before.meeting} from {before.date} {before.start} to {after.date} {after.start}.")
-    if forced.added:
-        words.append("It would also fit " + ", ".join(forced.added) + ".")
     change = forced.priority_after - forced.priority_before
     words.append(
         f"Total priority {forced.priority_before} -> {forced.priority_after} ({change:+d})."
         + (
-            " No schedule that holds it does better."
+            " No change that holds it keeps more of the schedule's priority."
             if forced.proven
             else " (Best found in the time allowed; a longer --time-limit may find a cheaper way.)"
         )
     )
     return words
+
+
+def _cap(ex: Explainer, pid: str) -> int | None:
+    return ex.instance.participant_by_id[pid].max_meetings
 
 
 def _option(a: Assignment) -> Option:

@@ -23,10 +23,13 @@ MAX_PRIORITY = 1_000_000
 MAX_MEETING_SIZE = 100
 MAX_SLOTS = 96
 
-ID_PATTERN = r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$"
+_CONTROLS = r"\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+"""C0, DEL and C1 control characters and bidirectional overrides: never in ids or text."""
+ID_PATTERN = rf"^[^\s{_CONTROLS}](?:[^{_CONTROLS}]*[^\s{_CONTROLS}])?$"
 """No spaces at either end, no control characters anywhere (they reach terminals, file names, sheets)."""
-TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f]*$"
-"""Free text: tabs and line breaks, but no other control characters (a name could steer a terminal)."""
+TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$"  # _CONTROLS less tab and line breaks
+"""Free text: tabs and line breaks, but no other control characters (C0, DEL, C1: a name could steer a
+terminal) and no bidirectional overrides (they make text read other than it is)."""
 Id = Annotated[str, Field(min_length=1, max_length=200, pattern=ID_PATTERN)]
 Text = Annotated[str, Field(max_length=2_000, pattern=TEXT_PATTERN)]
 ClockTime = Annotated[str, Field(pattern=r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")]
@@ -382,7 +385,8 @@ def _cross_reference_problems(instance: Instance) -> list[Problem]:
             if value is not None and to_minutes(value) % step:
                 problems.append(Problem((*loc, name), f"{value} is not on the {step}-minute grid"))
         if window_start is not None and window_end is not None and to_minutes(window_end) <= to_minutes(window_start):
-            problems.append(Problem(loc, f"ends ({window_end}) before it starts ({window_start})"))
+            when = "as" if to_minutes(window_end) == to_minutes(window_start) else "before"
+            problems.append(Problem(loc, f"ends ({window_end}) {when} it starts ({window_start})"))
 
     def unique(kind: str, items: list[tuple[tuple[str | int, ...], str]]) -> None:
         seen: dict[str, tuple[str | int, ...]] = {}

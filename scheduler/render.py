@@ -83,10 +83,11 @@ def _unscheduled_requests(instance: Instance, schedule: Schedule, pid: str) -> R
     from scheduler.explain import Explainer
 
     placed = schedule.assignment_by_meeting
-    waiting = [m for m in instance.participant_meetings.get(pid, []) if m.id not in placed]
+    explainer = Explainer(instance, schedule)
+    requests = instance.participant_meetings.get(pid, [])
+    waiting = [m for m in requests if m.id not in placed or pid not in explainer.people.get(m.id, [pid])]
     if not waiting:
         return Text("")
-    explainer = Explainer(instance, schedule)
     table = Table(
         title=f"Not scheduled: {len(waiting)} request(s)", title_justify="left", box=box.SIMPLE_HEAD, show_lines=True
     )
@@ -95,7 +96,11 @@ def _unscheduled_requests(instance: Instance, schedule: Schedule, pid: str) -> R
     table.add_column("Why", ratio=2, overflow="fold")
     for meeting in sorted(waiting, key=lambda m: (-m.priority, m.id)):
         others = "\n".join(_who(instance, p) for p in meeting.participants if p != pid)
-        why = explainer.explain(meeting.id).headline
+        if meeting.id in placed:
+            a = placed[meeting.id]
+            why = f"Goes ahead without {_who(instance, pid)} ({a.date} {a.start}): they can no longer attend."
+        else:
+            why = explainer.explain(meeting.id).in_short
         table.add_row(f"{meeting.id}\npriority {meeting.priority}", others, why)
     hint = Text("Details: schedule explain INSTANCE SCHEDULE --meeting ID", style="dim")
     return Group(table, hint)
@@ -455,9 +460,12 @@ def _new_cancellations(version: Version) -> str:
 
 def explanation(instance: Instance, found: Explanation) -> RenderableType:
     """`schedule explain`: the meeting, the reason in one sentence, the facts, what forcing it in does."""
-    meeting = instance.meeting_by_id[found.meeting]
-    people = ", ".join(_who(instance, p) for p in meeting.participants)
-    title = Text.assemble((found.meeting, "bold"), f"  priority {meeting.priority}  ", (people, "dim"))
+    meeting = instance.meeting_by_id.get(found.meeting)
+    if meeting is None:  # kept in the schedule after its request was deleted
+        title = Text.assemble((found.meeting, "bold"), "  request deleted")
+    else:
+        people = ", ".join(_who(instance, p) for p in meeting.participants)
+        title = Text.assemble((found.meeting, "bold"), f"  priority {meeting.priority}  ", (people, "dim"))
     parts: list[RenderableType] = [title, Text(found.headline, style="bold")]
     parts += [Text(f"  • {line}") for line in found.details]
     if found.sentences:
@@ -488,6 +496,14 @@ def stats_view(instance: Instance, figures: Stats) -> RenderableType:
         for pid, by_kind in figures.without.items():
             none.add_row(_who(instance, pid), "\n".join(f"{kind}: {', '.join(mids)}" for kind, mids in by_kind.items()))
         parts.append(none)
+    if figures.promises_missed:
+        missed = Table(box=box.SIMPLE_HEAD, title="min_meetings promises missed", title_justify="left")
+        missed.add_column("Person", ratio=1)
+        missed.add_column("Meetings", justify="right")
+        missed.add_column("Promised", justify="right")
+        for pid, (given, promised) in figures.promises_missed.items():
+            missed.add_row(_who(instance, pid), str(given), str(promised))
+        parts.append(missed)
     step = instance.event.slot_minutes
     hole_people = len({h.person for h in figures.holes})
     parts.append(

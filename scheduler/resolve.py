@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from scheduler.attendance import attendees, starts_at
 from scheduler.changes import cause_of, diff, name_of, people_text
 from scheduler.errors import InputError, Problem
+from scheduler.explain import with_reasons
 from scheduler.model import Instance, Option, to_clock, to_minutes
 from scheduler.solution import Assignment, Cancellation, Schedule
 from scheduler.solver.convert import outcome_to_schedule
@@ -469,4 +470,5 @@ def resolved_schedule(
         mid: "; ".join(why for why in (resolve_plan.affected.get(mid), resolve_plan.causes.get(mid)) if why)
         for mid in {*resolve_plan.causes, *resolve_plan.affected}
     }
+    schedule = with_reasons(instance, schedule)
     return schedule.model_copy(update={"changes": diff(instance, previous, schedule, causes)})

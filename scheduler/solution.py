@@ -90,7 +90,9 @@ class Assignment(_Record):
     @model_validator(mode="after")
     def _ends_after_start(self) -> Assignment:
         if self.end.replace("24:00", "23:60") <= self.start:
-            raise ValueError(f"ends ({self.end}) before it starts ({self.start})")
+            raise ValueError(
+                f"ends ({self.end}) {'as' if self.end == self.start else 'before'} it starts ({self.start})"
+            )
         return self
 
     def place_key(self) -> tuple[str, str, str, str]:
@@ -101,6 +103,9 @@ class Assignment(_Record):
 class Unscheduled(_Record):
     meeting: Id
     reason: Text
+    """A short phrase to count by ("no common availability"; `scheduler.explain.KINDS`)."""
+    detail: Text | None = None
+    """The reason as a sentence to pass on (whose availability, which meetings); absent in older files."""
 
 
 class MinMeetingsMissed(_Record):

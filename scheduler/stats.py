@@ -62,6 +62,8 @@ class Stats:
     room_use: list[RoomUse]
     unscheduled: dict[str, list[str]] = field(default_factory=dict)
     """Reason kind (see `scheduler.explain.KINDS`) -> request ids."""
+    promises_missed: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Participant -> (meetings given, min_meetings promised), where fewer were given."""
 
     @property
     def idle_slots(self) -> int:
@@ -188,7 +190,8 @@ def stats(instance: Instance, schedule: Schedule) -> Stats:
     from scheduler.explain import Explainer
 
     explainer = Explainer(instance, schedule)
-    kind_of = {u.meeting: explainer.explain(u.meeting).kind for u in schedule.unscheduled}
+    known = instance.meeting_by_id
+    kind_of = {u.meeting: explainer.explain(u.meeting).kind for u in schedule.unscheduled if u.meeting in known}
     unscheduled: dict[str, list[str]] = defaultdict(list)
     for mid, kind in kind_of.items():
         unscheduled[kind].append(mid)
@@ -209,4 +212,14 @@ def stats(instance: Instance, schedule: Schedule) -> Stats:
         table_changes=table_change_list(instance, schedule),
         room_use=room_use(instance, schedule),
         unscheduled=dict(unscheduled),
+        promises_missed=promises_missed(instance, counts),
     )
+
+
+def promises_missed(instance: Instance, counts: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """Who (with a request standing) got fewer meetings than min_meetings promised: person -> (given, promised)."""
+    return {
+        p.id: (counts[p.id], p.min_meetings)
+        for p in instance.participants
+        if p.min_meetings is not None and p.id in counts and counts[p.id] < p.min_meetings
+    }

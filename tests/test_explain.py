@@ -6,12 +6,15 @@ out by hand in the docstring.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+import yaml
 from conftest import (
     A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU,
     A_AT_NINE_B_AT_HALF_PAST,
+    BASE,
     make_instance,
     meeting,
     resolve_and_verify,
@@ -27,7 +30,11 @@ from scheduler import explain
 from scheduler.explain import Explainer
 from scheduler.model import Instance
 from scheduler.solution import Assignment, Schedule, Unscheduled
+from scheduler.stats import stats
+from scheduler.store import load_instance, load_schedule
 from scheduler.verify import verify
+
+BASE_EVENT: dict[str, Any] = BASE["event"]
 
 
 def solved(**sections: Any) -> tuple[Instance, Schedule, Explainer]:
@@ -105,7 +112,9 @@ def test_lost_to_higher_priority_names_the_meetings_and_what_forcing_would_displ
     forced = found.forced
     assert forced is not None and len(forced.dropped) == 1 and forced.dropped[0] in {"m1", "m2"}
     assert (forced.priority_before, forced.priority_after) == (10, 6)
-    assert "Total priority 10 -> 6 (-4). No schedule that holds it does better." in found.sentences
+    assert (
+        "Total priority 10 -> 6 (-4). No change that holds it keeps more of the schedule's priority." in found.sentences
+    )
 
 
 def test_a_scheduled_meeting_says_where_why_there_and_who_took_the_other_time() -> None:
@@ -145,7 +154,7 @@ def test_cli_explain_says_why_and_what_forcing_in_would_drop(sample_copy: Path) 
 def test_full_rooms_and_a_forced_solve_that_only_moves_a_meeting() -> None:
     """One table, two slots; c is free only at 09:00, where a hand-made schedule put a-b.
 
-    c-d waits because the only room is taken then (nobody is busy); forcing it in moves
+    c-d waits because the only room is taken then by a-b, of equal priority (nobody is busy); forcing it in moves
     a-b to 09:30 and loses nothing: total priority 1 -> 2.
     """
     people: list[dict[str, Any]] = [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}, {"id": "d", "name": "D"}]
@@ -165,8 +174,11 @@ def test_full_rooms_and_a_forced_solve_that_only_moves_a_meeting() -> None:
     )
     assert verify(instance, schedule) == []
     found = Explainer(instance, schedule).force("cd", time_limit=10, workers=2)
-    assert found.kind == explain.TAKEN
-    assert found.details == ["Every room large enough is taken or closed at 2025-11-13 Beijing 09:00-09:30."]
+    assert found.kind == explain.LOST  # the room's holder, a-b, has the same priority
+    assert found.details == [
+        "Every room large enough is taken or closed at 2025-11-13 Beijing 09:00-09:30, "
+        "by ab (priority 1, 2025-11-13 09:00, with A and B)."
+    ]
     forced = found.forced
     assert forced is not None and forced.dropped == [] and forced.place is not None
     assert [(a.start, b.start) for a, b in forced.moved] == [("09:00", "09:30")]
@@ -187,3 +199,308 @@ def test_every_request_of_an_optimal_schedule_has_a_reason_and_none_finds_a_free
             assert found.kind != explain.FITS, found.headline
     for a in schedule.assignments:
         assert explainer.explain(a.meeting).kind == explain.SCHEDULED
+
+
+A_AND_THREE_OTHERS_FOR_AN_HOUR_AND_A_HALF: dict[str, Any] = {
+    "venues": [
+        {
+            "id": "bj",
+            "city": "Beijing",
+            "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "10:30"}]}],
+            "rooms": [{"id": "T", "count": 1, "capacity": 2}],
+        }
+    ],
+    "meetings": [
+        meeting("m1", "a", "b", priority=5),
+        meeting("m2", "a", "c", priority=5),
+        meeting("m3", "a", "d", priority=1),
+    ],
+}
+"""Three slots; a is in all three requests; m1 and m2 (5 each) come before m3 (1)."""
+
+
+def test_a_break_due_is_the_reason_when_only_max_consecutive_stands_in_the_way() -> None:
+    """max_consecutive 2 and three slots: a meets at most twice, and m3 (1) waits. Whichever
+    two slots m1 and m2 took, the third is free for a and d but would make three in a row."""
+    event = {**BASE_EVENT, "max_consecutive": 2}
+    _, _, explainer = solved(event=event, **A_AND_THREE_OTHERS_FOR_AN_HOUR_AND_A_HALF)
+    found = explainer.force("m3", time_limit=10, workers=2)
+    assert found.kind == explain.BREAKS
+    assert "more than 2 meeting slots in a row (the event's max_consecutive)" in found.headline
+    assert any(line.startswith("A would have more than 2 meeting slots in a row") for line in found.details)
+    forced = found.forced
+    assert forced is not None and len(forced.dropped) == 1 and forced.dropped[0] in {"m1", "m2"}
+    assert (forced.priority_before, forced.priority_after) == (10, 6)
+
+
+def test_without_max_consecutive_the_same_request_has_a_free_place() -> None:
+    """The same three slots without a break rule: all three meetings fit, nothing to explain."""
+    _, schedule, _ = solved(**A_AND_THREE_OTHERS_FOR_AN_HOUR_AND_A_HALF)
+    assert schedule.unscheduled == [] and schedule.objective == 11
+
+
+def test_a_missed_min_meetings_promise_is_said_with_the_reason() -> None:
+    """d was promised one meeting, but its only request m3 (1) loses to m1 and m2 (5 each)."""
+    sections = dict(A_AND_THREE_OTHERS_FOR_AN_HOUR_AND_A_HALF)
+    sections["venues"] = BASE["venues"]  # two slots: a meets b and c, d waits
+    people = [{"id": p, "name": p.upper()} for p in "abc"] + [{"id": "d", "name": "D", "min_meetings": 1}]
+    instance, schedule, explainer = solved(participants=people, **sections)
+    found = explainer.explain("m3")
+    assert found.kind == explain.LOST
+    assert found.promised == ["D was promised 1 meeting(s) (min_meetings) and has 0."]
+    assert found.in_short == f"{found.headline} {found.promised[0]}"
+    assert explain.with_reasons(instance, schedule).unscheduled[0].detail == found.in_short
+    assert stats(instance, schedule).promises_missed == {"d": (0, 1)}
+
+
+def test_the_schedule_file_gives_the_same_reason_as_explain() -> None:
+    """`with_reasons` writes explain's kind as `reason` and its sentence as `detail`."""
+    sections = dict(A_AND_THREE_OTHERS_FOR_AN_HOUR_AND_A_HALF)
+    sections["venues"] = BASE["venues"]
+    instance, schedule, explainer = solved(**sections)
+    annotated = explain.with_reasons(instance, schedule)
+    assert [(u.meeting, u.reason) for u in annotated.unscheduled] == [("m3", explain.LOST)]
+    assert annotated.unscheduled[0].detail == explainer.explain("m3").headline
+    assert verify(instance, annotated) == []
+
+
+def test_forcing_in_changes_only_what_it_must_and_adds_nothing_else() -> None:
+    """One table, three slots; c is free only at 09:00, where a hand-made schedule put a-b; e-f
+    waits though a slot is free. Forcing c-d in moves a-b and leaves e-f as it is: the
+    answer is what c-d costs, not a better schedule found on the way."""
+    people: list[dict[str, Any]] = [{"id": p, "name": p.upper()} for p in "abdef"]
+    people.append({"id": "c", "name": "C", "available": [A_AT_NINE_B_AT_HALF_PAST[0]["available"][0]]})
+    sections = dict(A_AND_THREE_OTHERS_FOR_AN_HOUR_AND_A_HALF)
+    sections["meetings"] = [meeting("ab", "a", "b"), meeting("cd", "c", "d"), meeting("ef", "e", "f")]
+    instance = make_instance(participants=people, **sections)
+    nine = Assignment(
+        meeting="ab", date="2025-11-13", start="09:00", end="09:30", city="Beijing", venue="bj", room="T-1"
+    )
+    schedule = solve_and_verify(instance).model_copy(
+        update={
+            "assignments": [nine],
+            "unscheduled": [Unscheduled(meeting=m, reason="by hand") for m in ("cd", "ef")],
+            "objective": 1,
+            "status": "FEASIBLE",
+        }
+    )
+    assert verify(instance, schedule) == []
+    explainer = Explainer(instance, schedule)
+    assert explainer.explain("ef").kind == explain.FITS
+    found = explainer.force("cd", time_limit=10, workers=2)
+    forced = found.forced
+    assert forced is not None and forced.place is not None and forced.place.start == "09:00"
+    assert forced.dropped == []
+    assert [a.start for a, _ in forced.moved] == ["09:00"]
+    assert (forced.priority_before, forced.priority_after) == (1, 2)
+
+
+def test_cli_stats_explain_and_resolve_warn_about_a_schedule_check_rejects(sample_copy: Path) -> None:
+    """Two meetings put in one room at one time: the figures still come, after a warning."""
+    schedule_path = solved_file(sample_copy)
+    data = json.loads(schedule_path.read_text())
+    first, second = data["assignments"][:2]
+    second.update({k: first[k] for k in ("date", "start", "end", "city", "venue", "room")})
+    schedule_path.write_text(json.dumps(data))
+    for command in (["stats"], ["explain", "--no-solve", "--meeting", first["meeting"]]):
+        code, output = run(*command, str(sample_copy), str(schedule_path))
+        text = " ".join(output.split())
+        assert code == 0 and "Warning:" in text and "breaks" in text and "schedule check" in text, text
+    out = sample_copy.with_name("re.json")
+    code, output = run("resolve", str(sample_copy), "-p", str(schedule_path), "-o", str(out), "-t", "5")
+    assert code == 0 and "Warning:" in output and "schedule check" in " ".join(output.split()), output
+
+
+def test_cli_explain_unknown_meeting_names_the_instance(sample_copy: Path) -> None:
+    schedule_path = solved_file(sample_copy)
+    code, output = run("explain", str(sample_copy), str(schedule_path), "--meeting", "r8", "--no-solve")
+    text = " ".join(output.split())
+    assert code == 2 and f"{sample_copy}: unknown meeting 'r8'" in text and "did you mean" in text, text
+
+
+def test_cli_solve_writes_the_reasons_stats_gives(sample_copy: Path) -> None:
+    """The file's reasons, the solve summary's counts and `stats` come from one classification."""
+    schedule_path = solved_file(sample_copy)
+    data = json.loads(schedule_path.read_text())
+    assert data["unscheduled"], "the sample leaves requests out"
+    instance, schedule = load_instance(sample_copy)[0], load_schedule(schedule_path)
+    figures = stats(instance, schedule)
+    by_kind: dict[str, list[str]] = {}
+    for item in data["unscheduled"]:
+        assert item["reason"] in explain.KINDS and item["detail"]
+        by_kind.setdefault(item["reason"], []).append(item["meeting"])
+    assert by_kind == figures.unscheduled
+
+
+ONE_SLOT = [
+    {
+        "id": "bj",
+        "city": "Beijing",
+        "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "09:30"}]}],
+        "rooms": [{"id": "T", "capacity": 2}],
+    }
+]
+
+
+def test_a_room_held_by_a_higher_priority_meeting_is_lost_to_it() -> None:
+    """One slot, one table: a-b (5) holds the room, c-d (1) has nobody busy but no room."""
+    _, _, explainer = solved(venues=ONE_SLOT, meetings=[meeting("m1", "a", "b", priority=5), meeting("m2", "c", "d")])
+    found = explainer.explain("m2")
+    assert found.kind == explain.LOST
+    assert found.details == [
+        "Every room large enough is taken or closed at 2025-11-13 Beijing 09:00-09:30, "
+        "by m1 (priority 5, 2025-11-13 09:00, with A and B)."
+    ]
+
+
+def test_a_room_held_by_a_lower_priority_meeting_is_named() -> None:
+    """Hand-made: m1 (5) holds a at 09:00, m3 (1) holds the only room at 09:30; m2 (3) waits.
+    Its times are taken, and m3, of lower priority, is named: moving it lets m2 in."""
+    people = [{"id": p, "name": p.upper()} for p in "abcde"]
+    instance = make_instance(
+        participants=people,
+        meetings=[meeting("m1", "a", "b", priority=5), meeting("m2", "a", "e", priority=3), meeting("m3", "c", "d")],
+    )
+    at: dict[str, Any] = {"date": "2025-11-13", "city": "Beijing", "venue": "bj", "room": "T-1"}
+    schedule = solve_and_verify(instance).model_copy(
+        update={
+            "assignments": [
+                Assignment(meeting="m1", start="09:00", end="09:30", **at),
+                Assignment(meeting="m3", start="09:30", end="10:00", **at),
+            ],
+            "unscheduled": [Unscheduled(meeting="m2", reason="by hand")],
+            "objective": 6,
+            "status": "FEASIBLE",
+        }
+    )
+    assert verify(instance, schedule) == []
+    found = Explainer(instance, schedule).explain("m2")
+    assert found.kind == explain.TAKEN and "some of lower priority than its 3 (m3)" in found.headline
+
+
+def test_a_room_too_small_where_people_are_free_is_no_room_not_no_common_time() -> None:
+    """All three are free in Beijing, where the table seats 2; the room for 4 is in Hangzhou."""
+    venues = [*BASE["venues"], {**TWO_CITIES_SAME_DAY[1], "rooms": [{"id": "R", "capacity": 4}]}]
+    people = [{"id": p, "name": p.upper(), "available": [{"date": "2025-11-13", "city": "Beijing"}]} for p in "abc"]
+    _, _, explainer = solved(venues=venues, participants=people, meetings=[meeting("m", "a", "b", "c")])
+    found = explainer.explain("m")
+    assert found.kind == explain.NO_ROOM
+    assert found.headline.startswith("No room is large enough where they are all free: it needs seats for 3")
+
+
+def test_a_window_shorter_than_the_meeting_says_for_how_long() -> None:
+    """a is free 09:00-09:30 only; the meeting lasts an hour."""
+    people = [A_AT_NINE_B_AT_HALF_PAST[0], {"id": "b", "name": "B"}]
+    _, _, explainer = solved(participants=people, meetings=[meeting("m", "a", "b", slots=2)])
+    found = explainer.explain("m")
+    assert found.kind == explain.NO_COMMON_TIME
+    assert "A is not free for 60 min at a stretch in any session" in found.headline
+
+
+def test_long_lists_of_people_and_pairs_are_cut_with_a_count() -> None:
+    """Twenty people each free at a different hour: 190 pairs never meet; eight are named."""
+    hours = [f"{9 + k // 2:02d}:{30 * (k % 2):02d}" for k in range(21)]
+    people = [
+        {
+            "id": f"p{k}",
+            "name": f"P{k}",
+            "available": [{"date": "2025-11-13", "city": "Beijing", "start": hours[k], "end": hours[k + 1]}],
+        }
+        for k in range(20)
+    ]
+    venues = [
+        {
+            **BASE["venues"][0],
+            "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "19:00"}]}],
+            "rooms": [{"id": "R", "capacity": 20}],
+        }
+    ]
+    _, _, explainer = solved(venues=venues, participants=people, meetings=[meeting("m", *(f"p{k}" for k in range(20)))])
+    found = explainer.explain("m")
+    assert found.kind == explain.NO_COMMON_TIME
+    assert "; and 182 more pairs are never free" in found.headline and len(found.in_short) < 600
+    assert found.details[-1] == "… and 12 more people."
+
+
+def test_a_closed_room_is_named_when_no_other_is_large_enough() -> None:
+    """The only room for three is closed by a re-solve."""
+    venues = [{**BASE["venues"][0], "rooms": [{"id": "T", "capacity": 2}, {"id": "BIG", "capacity": 4}]}]
+    instance = make_instance(venues=venues, meetings=[meeting("m", "a", "b", "c")])
+    resolved, _ = resolve_and_verify(instance, solve_and_verify(instance), ["room:BIG"])
+    found = Explainer(instance, resolved).explain("m")
+    assert found.kind == explain.NO_ROOM and found.headline.endswith("BIG was closed.")
+
+
+def test_times_held_by_meetings_that_already_started_are_said_to_be_history() -> None:
+    """m1 (a-b, 1, an hour from 10:00) started before the frozen 10:30; c is free only at 10:30,
+    so m2 (a-c, 5) waits for a meeting that cannot move, whatever its priority."""
+    venues = [
+        {
+            **BASE["venues"][0],
+            "days": [{"date": "2025-11-13", "sessions": [{"start": "10:00", "end": "11:30"}]}],
+            "rooms": [{"id": "T", "capacity": 2, "count": 2}],
+        }
+    ]
+    people: list[dict[str, Any]] = [{"id": p, "name": p.upper()} for p in "abef"]
+    people.append(
+        {
+            "id": "c",
+            "name": "C",
+            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "10:30", "end": "11:00"}],
+        }
+    )
+    meetings = [meeting("m1", "a", "b", slots=2), meeting("m2", "a", "c", priority=5), meeting("m3", "e", "f")]
+    instance = make_instance(venues=venues, participants=people, meetings=meetings)
+    ten: dict[str, Any] = {"date": "2025-11-13", "city": "Beijing", "venue": "bj"}
+    schedule = solve_and_verify(instance).model_copy(
+        update={
+            "assignments": [
+                Assignment(meeting="m1", start="10:00", end="11:00", room="T-1", **ten),
+                Assignment(meeting="m3", start="10:00", end="10:30", room="T-2", **ten),
+            ],
+            "unscheduled": [Unscheduled(meeting="m2", reason="by hand")],
+            "objective": 2,
+            "status": "FEASIBLE",
+        }
+    )
+    resolved, _ = resolve_and_verify(instance, schedule, ["participant:e"], frozen="2025-11-13T10:30")
+    found = Explainer(instance, resolved).force("m2", time_limit=10, workers=2)
+    assert found.kind == explain.TAKEN
+    assert found.headline.startswith("Its times are held by meetings that have already started (m1)")
+    assert found.forced is not None and found.forced.place is None
+    assert "(proven)" in (found.forced.impossible or "")
+
+
+def test_max_meetings_zero_needs_no_solve_to_say_it_cannot_happen() -> None:
+    people = [{"id": "a", "name": "A", "max_meetings": 0}, {"id": "b", "name": "B"}]
+    _, _, explainer = solved(participants=people, meetings=[meeting("m", "a", "b")])
+    found = explainer.force("m")
+    assert found.kind == explain.MAX_MEETINGS and found.headline == "max_meetings reached: A may have none."
+    assert found.forced is None
+    assert found.sentences == ["It cannot be scheduled at all while A may have no meetings (max_meetings 0)."]
+
+
+def test_a_meeting_kept_after_its_request_was_deleted_is_explained(sample_copy: Path) -> None:
+    """A meeting happened, then its request was deleted: the re-solve keeps it as history and
+    explain still says where it was."""
+    schedule_path = solved_file(sample_copy)
+    first = json.loads(schedule_path.read_text())
+    kept = min(first["assignments"], key=lambda a: (a["date"], a["start"]))
+    data = yaml.safe_load(sample_copy.read_text())
+    data["meetings"] = [m for m in data["meetings"] if m["id"] != kept["meeting"]]
+    sample_copy.write_text(yaml.safe_dump(data, allow_unicode=True))
+    frozen = f"{kept['date']}T{kept['end']}"
+    code, output = run("resolve", str(sample_copy), "-p", str(schedule_path), "--frozen-until", frozen, "-t", "10")
+    assert code == 0, output
+    code, output = run("explain", str(sample_copy), str(schedule_path), "--meeting", kept["meeting"])
+    text = " ".join(output.split())
+    assert code == 0 and "request deleted" in text and "no longer in the instance (kept as history" in text, text
+
+
+def test_stats_skips_an_unscheduled_entry_the_instance_does_not_know(sample_copy: Path) -> None:
+    schedule_path = solved_file(sample_copy)
+    data = json.loads(schedule_path.read_text())
+    data["unscheduled"].append({"meeting": "zzz", "reason": "made up"})
+    schedule_path.write_text(json.dumps(data))
+    code, output = run("stats", str(sample_copy), str(schedule_path))
+    assert code == 0 and "Warning:" in output and "Meetings per person" in output, output

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from scheduler.errors import InputError, Problem
+from scheduler.explain import with_reasons
 from scheduler.export import html, ics, sheets
 from scheduler.export.views import (
     MeetingView,
@@ -289,7 +290,8 @@ def export(
     text_file("meetings.csv", lambda: sheets.meetings_csv(rows))
 
     def workbook() -> tuple[bytes, str]:
-        data, content = sheets.workbook(instance, schedule, views)
+        # Reasons as `explain` gives them now, not as the file says: a hand edit cannot fake them.
+        data, content = sheets.workbook(instance, with_reasons(instance, schedule), views)
         return data, hashlib.sha256(json.dumps(content, default=str).encode()).hexdigest()
 
     files.append(("meetings.xlsx", workbook))

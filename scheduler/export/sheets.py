@@ -101,14 +101,15 @@ def grids(instance: Instance, views: list[MeetingView]) -> dict[str, list[list[s
 
 
 def unscheduled_rows(instance: Instance, schedule: Schedule) -> list[list[Any]]:
-    rows: list[list[Any]] = [["Meeting", "Participants", "Priority", "Topic", "Reason"]]
+    rows: list[list[Any]] = [["Meeting", "Participants", "Priority", "Topic", "Reason", "In words"]]
     for item in schedule.unscheduled:
         meeting = instance.meeting_by_id.get(item.meeting)
         people = "; ".join(person(instance, p).label for p in meeting.participants) if meeting else ""
         priority = meeting.priority if meeting else ""
-        rows.append([item.meeting, people, priority, (meeting.topic or "") if meeting else "", item.reason])
+        topic = (meeting.topic or "") if meeting else ""
+        rows.append([item.meeting, people, priority, topic, item.reason, item.detail or ""])
     for cancelled in schedule.cancelled:
-        rows.append([f"{cancelled.kind}:{cancelled.id}", "", "", "", "cancelled" + _since(cancelled.from_)])
+        rows.append([f"{cancelled.kind}:{cancelled.id}", "", "", "", "cancelled" + _since(cancelled.from_), ""])
     return rows
 
 

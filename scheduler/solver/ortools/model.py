@@ -165,6 +165,8 @@ class ScheduleModel:
             outcome.interrupted = interrupted
             return outcome
         if fallback is None:
+            if status == cp_model.INFEASIBLE:
+                raise NoSchedule("CP-SAT proved that no schedule keeps every rule", proven=True)
             why = "interrupted" if interrupted else f"{solver.status_name(status)} within the time limit"
             raise NoSchedule(f"CP-SAT found no schedule ({why})")
         # Without a solution (UNKNOWN), CP-SAT reports a bound of 0: it proves nothing.

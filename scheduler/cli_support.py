@@ -1,0 +1,230 @@
+"""What the commands share: their options, loading an instance with its schedule, checked writes.
+
+Kept apart from `scheduler.cli` so that module stays a list of thin commands.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from scheduler import render
+from scheduler.console import err, fail, input_errors
+from scheduler.errors import InputError, Problem
+from scheduler.model import Instance
+from scheduler.solution import Schedule
+from scheduler.store import (
+    WriteFailed,
+    check_output_target,
+    load_instance,
+    load_schedule,
+    schedule_json,
+    write_or_keep,
+)
+
+InstanceArg = Annotated[
+    Path,
+    typer.Argument(help="Instance file (YAML; see docs/FORMAT.md).", metavar="INSTANCE", show_default=False),
+]
+ScheduleArg = Annotated[
+    Path,
+    typer.Argument(help="Schedule file (JSON) written by solve or resolve.", metavar="SCHEDULE", show_default=False),
+]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        "-o",
+        help="Where to write the schedule (default: the instance's name with .schedule.json for .yaml).",
+        metavar="FILE",
+        show_default=False,
+    ),
+]
+
+
+def _a_number(value: float) -> float:
+    """NaN passes neither min nor max, and typer would call it too large: say what it is."""
+    if math.isnan(value):
+        raise typer.BadParameter("is not a number of seconds")
+    return value
+
+
+TimeLimitOpt = Annotated[
+    float,
+    typer.Option(
+        "--time-limit",
+        "-t",
+        min=0.5,
+        max=86_400,
+        help="Stop after this many seconds (whole run).",
+        metavar="SECONDS",
+        callback=_a_number,
+    ),
+]
+WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=1, max=256, help="CP-SAT worker threads.", metavar="N")]
+SeedOpt = Annotated[
+    int, typer.Option("--seed", min=0, max=2**31 - 1, help="Random seed, for repeatable runs.", metavar="N")
+]
+PriorityOnlyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--priority-only",
+        help="Maximise total priority only: no min_meetings, fairness, idle-gap or steady-table goals after it.",
+    ),
+]
+
+
+def default_workers() -> int:
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+def load_pair(instance_path: Path, schedule_path: Path) -> tuple[Instance, Schedule]:
+    """Instance and schedule, refusing a schedule made for another instance."""
+    instance, sha = load_instance(instance_path)
+    schedule = load_schedule(schedule_path)
+    if schedule.instance_sha256 != sha:
+        raise InputError(
+            [
+                Problem(
+                    (),
+                    f"was made for another instance (sha256 {schedule.instance_sha256[:12]}…, "
+                    f"but {instance_path} has {sha[:12]}…); solve again or pass the matching instance",
+                )
+            ],
+            str(schedule_path),
+        )
+    # A meeting whose request was deleted after it happened stays as history; any other is unknown.
+    frozen = schedule.frozen_until or ""
+    unknown = [
+        a.meeting
+        for a in schedule.assignments
+        if a.meeting not in instance.meeting_by_id and not f"{a.date}T{a.start}" < frozen
+    ]
+    if unknown:
+        raise InputError([Problem(("assignments",), f"unknown meeting {unknown[0]!r}")], str(schedule_path))
+    return instance, schedule
+
+
+def prepare_output(target: Path, inputs: list[Path], instance: Instance, instance_path: Path) -> None:
+    """Refuse a bad --out or an instance too big to build before any work; show warnings."""
+    from scheduler.model_size import check_model_size
+
+    check_output_target(target, inputs)
+    check_model_size(instance, str(instance_path))
+    show_warnings(instance, instance_path)
+
+
+def show_warnings(instance: Instance, instance_path: Path) -> None:
+    warnings = instance.availability_warnings()
+    if warnings:
+        err.print(Text(InputError(warnings, f"warning: {instance_path}").render(), style="yellow"), soft_wrap=True)
+
+
+def write_file(target: Path, text: str) -> Path | None:
+    """Write (keeping an earlier file as a version); a failure keeps the text elsewhere and says where."""
+    try:
+        return write_or_keep(target, text)
+    except WriteFailed as failure:
+        fail(str(failure), 1)
+
+
+def write_checked(
+    instance: Instance, schedule: Schedule, target: Path, previous: Schedule | None = None
+) -> Path | None:
+    """Write only what the independent checker accepts; anything else is our bug, never a file."""
+    from scheduler.verify import review
+
+    report = review(instance, schedule, previous)
+    if report.violations:
+        err.print(render.violations(report.violations))
+        fail(
+            f"Internal error: the schedule breaks {len(report.violations)} rule(s) listed above, so it was not "
+            f"written to {target}. Please report this with the instance file.",
+            1,
+        )
+    return write_file(target, schedule_json(schedule))
+
+
+def recorded_instance(recorded: str, schedule_path: Path) -> Path:
+    """The instance a schedule names: as given, else beside the schedule (a relative path from another folder)."""
+    path = Path(recorded)
+    for candidate in (path, schedule_path.parent / path, schedule_path.parent / path.name):
+        if candidate.is_file():
+            return candidate
+    message = f"records the instance {recorded!r}, which is neither here nor beside it; pass --instance"
+    raise InputError([Problem((), message)], str(schedule_path))
+
+
+def recorded_previous(schedule: Schedule, schedule_path: Path) -> Path | None:
+    """The earlier version a re-solved file names, if it is still there, byte for byte."""
+    from scheduler.store import sha256_of
+
+    if schedule.previous is None or schedule.previous_sha256 is None:
+        return None
+    named = Path(schedule.previous)
+    for candidate in (named, schedule_path.parent / named.name):
+        try:
+            if candidate.is_file() and sha256_of(candidate.read_bytes()) == schedule.previous_sha256:
+                return candidate
+        except OSError:
+            continue
+    return None
+
+
+def command_line(ctx: typer.Context) -> str:
+    """The running command as a person would type it again (options left at their defaults omitted)."""
+    import shlex
+
+    words = ctx.command_path.split()
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        source = ctx.get_parameter_source(param.name or "")
+        if value is None or (source is not None and source.name == "DEFAULT"):
+            continue
+        if param.param_type_name == "argument":
+            words.append(str(value))
+            continue
+        flag = param.opts[0]
+        if isinstance(value, bool):
+            words += [flag] if value else []
+        elif isinstance(value, list | tuple):
+            for item in value:
+                words += [flag, str(item)]
+        else:
+            words += [flag, str(value)]
+    return shlex.join(words)
+
+
+def known(ident: str, table: Mapping[str, object], kind: str, source: Path) -> None:
+    if ident not in table:
+        close = difflib.get_close_matches(ident, list(table), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        fail(f"{source}: unknown {kind} {ident!r}: the instance has no such {kind}{hint}")
+
+
+def warn_if_rejected(instance: Instance, schedule: Schedule, schedule_path: Path) -> None:
+    """Reasons read from a schedule that breaks the rules can mislead: say so first."""
+    from scheduler.verify import review
+
+    previous_path = recorded_previous(schedule, schedule_path)
+    previous = None
+    if previous_path is not None:
+        with input_errors():
+            previous = load_schedule(previous_path)
+    violations = review(instance, schedule, previous).violations
+    if violations:
+        err.print(
+            Text(
+                f"Warning: {schedule_path} breaks {len(violations)} rule(s) of this instance (see `schedule check`), "
+                f"for example: {violations[0].message}. What follows reads the schedule as it stands.",
+                style="yellow",
+            ),
+            soft_wrap=True,
+        )
