@@ -208,3 +208,24 @@ def test_a_stalled_search_is_told_to_stop() -> None:
     assert not stall.stalled()
     stall.started, stall.last = now - 4.0, now - 2.5
     assert stall.stalled()  # 1.5 s to find it: the 2 s patience is over
+
+
+def test_with_no_time_left_after_priority_local_moves_still_close_a_gap() -> None:
+    """Where phase 1 takes the whole limit, the later phases get no CP time: local moves alone
+    run. a meets b (free 09:00 only) at 09:00 and c at 10:30: ac moves to 09:30, the checker agrees."""
+    from scheduler.solver.ortools.objective import later_phases
+
+    instance = make_instance(
+        venues=FOUR_SLOTS_TWO_TABLES,
+        participants=people("a", "b", "c", b={"available": only("09:00", "09:30")}),
+        meetings=[meeting("ab", "a", "b"), meeting("ac", "a", "c")],
+    )
+    request = SolveRequest(instance)
+    model = ScheduleModel(request, Prepared(request))
+    model.phases = later_phases(model.vars)
+    options = {m.id: instance.meeting_options(m) for m in instance.meetings}
+    ab = next(o for o in options["ab"] if o.start == 540)
+    ac = next(o for o in options["ac"] if o.start == 630)
+    outcome = model.improve(SolveParams(0.05, 2, 1), {"ab": (ab, "T-1"), "ac": (ac, "T-1")})
+    assert outcome.placements["ac"][0].start == 570 and outcome.objective == 2
+    assert verify(instance, outcome_to_schedule(outcome, request, "x.yaml", "0" * 64)) == []
