@@ -63,7 +63,7 @@ TimeLimitOpt = Annotated[
         "-t",
         min=0.5,
         max=86_400,
-        help="Stop after this many seconds (whole run).",
+        help="Stop within this many seconds (whole run); the quality goals end sooner once they stop improving.",
         metavar="SECONDS",
         callback=_a_number,
     ),

@@ -172,3 +172,60 @@ def test_the_quality_phases_never_lower_priority(instance: Instance) -> None:
     with_quality = solve_and_verify(instance)
     priority_only = solve_and_verify(instance, quality=False)
     assert with_quality.objective == priority_only.objective == with_quality.bound
+
+
+def test_phase_one_gets_the_whole_time_limit_as_without_quality(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Priority's search gets what a priority-only solve would (the later phases take only what
+    it leaves), so quality never costs it priority by cutting its time short."""
+    given: list[float] = []
+    original = ScheduleModel._solver
+
+    def recording(self: ScheduleModel, params: SolveParams, seconds: float) -> object:
+        given.append(seconds)
+        return original(self, params, seconds)
+
+    monkeypatch.setattr(ScheduleModel, "_solver", recording)
+    instance = big_and_two_small()
+    without = solved(instance)
+    first_alone = given[0]
+    given.clear()
+    with_phase = solved(instance, favour({"s1": 2, "s2": 3}))
+    assert given[0] == first_alone == 10 and len(given) == 2
+    assert with_phase.objective == without.objective == 3
+
+
+def test_a_stalled_search_is_told_to_stop() -> None:
+    """No better schedule for longer than the patience (2 s) and a quarter of the time the last
+    one took: stalled. A fresh improvement, or none yet (the hint still being checked): not."""
+    from scheduler.solver.ortools.cpsat import Stall
+
+    stall = Stall(patience=2.0, share=0.25)
+    assert not stall.stalled()
+    now = stall.started
+    stall.started, stall.last = now - 20.0, now - 1.0
+    assert not stall.stalled()  # 19 s to find it: a quarter is 4.75 s of patience
+    stall.last = now - 2.5
+    assert not stall.stalled()
+    stall.started, stall.last = now - 4.0, now - 2.5
+    assert stall.stalled()  # 1.5 s to find it: the 2 s patience is over
+
+
+def test_with_no_time_left_after_priority_local_moves_still_close_a_gap() -> None:
+    """Where phase 1 takes the whole limit, the later phases get no CP time: local moves alone
+    run. a meets b (free 09:00 only) at 09:00 and c at 10:30: ac moves to 09:30, the checker agrees."""
+    from scheduler.solver.ortools.objective import later_phases
+
+    instance = make_instance(
+        venues=FOUR_SLOTS_TWO_TABLES,
+        participants=people("a", "b", "c", b={"available": only("09:00", "09:30")}),
+        meetings=[meeting("ab", "a", "b"), meeting("ac", "a", "c")],
+    )
+    request = SolveRequest(instance)
+    model = ScheduleModel(request, Prepared(request))
+    model.phases = later_phases(model.vars)
+    options = {m.id: instance.meeting_options(m) for m in instance.meetings}
+    ab = next(o for o in options["ab"] if o.start == 540)
+    ac = next(o for o in options["ac"] if o.start == 630)
+    outcome = model.improve(SolveParams(0.05, 2, 1), {"ab": (ab, "T-1"), "ac": (ac, "T-1")})
+    assert outcome.placements["ac"][0].start == 570 and outcome.objective == 2
+    assert verify(instance, outcome_to_schedule(outcome, request, "x.yaml", "0" * 64)) == []

@@ -67,7 +67,8 @@ def counted_meetings(draw: st.DrawFn) -> tuple[list[Room], RoomGroups, list[Plac
             continue
         # A single slot may be counted by capacity level (None); a longer meeting holds a group.
         group = None if length == 1 and draw(st.booleans()) else draw(st.sampled_from(fitting))
-        candidate = Placed(f"m{k}", option, size, group)
+        who = tuple(draw(st.lists(st.sampled_from("abcdefgh"), min_size=1, max_size=size, unique=True)))
+        candidate = Placed(f"m{k}", option, size, group, who)
         if _allowed(groups, [*chosen, candidate]):
             chosen.append(candidate)
     return rooms, groups, chosen
@@ -77,7 +78,8 @@ def counted_meetings(draw: st.DrawFn) -> tuple[list[Room], RoomGroups, list[Plac
 @given(counted_meetings())
 def test_counts_the_model_allows_always_colour_into_rooms(case: tuple[list[Room], RoomGroups, list[Placed]]) -> None:
     rooms, groups, chosen = case
-    assigned = assign_rooms(chosen, groups, rooms, STEP)
+    # a, b and c host (keep one table a session); two sessions of three slots each
+    assigned = assign_rooms(chosen, groups, rooms, STEP, {"a", "b", "c"}, {("v", DAY): [(540, 630), (630, 720)]})
     assert set(assigned) == {item.meeting for item in chosen}
     capacity = {r.id: r.capacity for r in rooms}
     holding: dict[tuple[str, int], str] = {}
@@ -91,12 +93,23 @@ def test_counts_the_model_allows_always_colour_into_rooms(case: tuple[list[Room]
             holding[(room, tick)] = item.meeting
 
 
+MORNING_AND_AFTERNOON = {("v", DAY): [(540, 720), (840, 1020)]}
+
+
 def steady(
-    rooms: list[Room], placed: Sequence[tuple[str, int, int, tuple[str, ...]]], hosts: set[str]
+    rooms: list[Room], placed: Sequence[tuple[str, int, int, tuple[str, ...]]], hosts: set[str], slots: int = 1
 ) -> dict[str, str]:
-    """Rooms for single-slot meetings given as (id, start minute, size, people)."""
-    items = [Placed(mid, Option("v", "Beijing", DAY, t, t + STEP), size, None, who) for mid, t, size, who in placed]
-    return assign_rooms(items, build_room_groups(rooms, set(), set()), rooms, STEP, hosts)
+    """Rooms for meetings given as (id, start minute, size, people), two sessions a day; with
+    `slots` > 1, the meetings whose id starts with "long" last that many slots and hold the
+    group of the two-seat tables."""
+    groups = build_room_groups(rooms, set(), set())
+    tables = groups.group_of_room["T-1"]
+    items = [
+        Placed(mid, Option("v", "Beijing", DAY, t, t + STEP * n), size, tables if n > 1 else None, who)
+        for mid, t, size, who in placed
+        for n in [slots if mid.startswith("long") else 1]
+    ]
+    return assign_rooms(items, groups, rooms, STEP, hosts, MORNING_AND_AFTERNOON)
 
 
 THREE_TABLES = [Room(f"T-{k}", "v", 2) for k in range(1, 4)]
@@ -133,3 +146,78 @@ def test_a_wish_never_costs_a_meeting_its_room() -> None:
     ]
     rooms_of = steady([Room("T-1", "v", 2), Room("R", "v", 4)], placed, {"p"})
     assert rooms_of["pq"] == "R" and rooms_of["four"] == "R" and rooms_of["pr"] == "T-1"
+
+
+def test_two_hosts_never_share_a_table_in_a_session() -> None:
+    """h sits at T-1 at 09:00; g's first meeting, at 09:30, would take T-1 (the lowest free) and
+    both then meet at 10:00: g starts at T-2 instead, and each keeps their table."""
+    placed = [
+        ("ha", 540, 2, ("h", "a")),
+        ("gb", 570, 2, ("g", "b")),
+        ("hc", 600, 2, ("h", "c")),
+        ("gd", 600, 2, ("g", "d")),
+    ]
+    rooms_of = steady(THREE_TABLES, placed, {"h", "g"})
+    assert rooms_of == {"ha": "T-1", "gb": "T-2", "hc": "T-1", "gd": "T-2"}
+
+
+def test_a_hosts_table_holds_their_largest_meeting_of_the_session() -> None:
+    """Host h meets a at 09:00 and c, d, e at 10:00: h's table is R (four seats) from 09:00.
+    In the afternoon h meets only pairs, so the lowest table will do."""
+    placed = [
+        ("ha", 540, 2, ("h", "a")),
+        ("four", 600, 4, ("h", "c", "d", "e")),
+        ("hx", 840, 2, ("h", "x")),
+        ("hy", 900, 2, ("h", "y")),
+    ]
+    rooms_of = steady([Room("T-1", "v", 2), Room("R", "v", 4)], placed, {"h"})
+    assert rooms_of == {"ha": "R", "four": "R", "hx": "T-1", "hy": "T-1"}
+
+
+def test_of_two_hosts_in_a_meeting_the_busier_one_stays() -> None:
+    """Hosts h (three meetings) and g (two) meet at 10:00: they meet at h's table."""
+    placed = [
+        ("ha", 540, 2, ("h", "a")),
+        ("gb", 540, 2, ("g", "b")),
+        ("hc", 570, 2, ("h", "c")),
+        ("gh", 600, 2, ("g", "h")),
+    ]
+    rooms_of = steady(THREE_TABLES, placed, {"h", "g"})
+    assert rooms_of["gh"] == rooms_of["ha"] == rooms_of["hc"] != rooms_of["gb"]
+
+
+def test_a_multi_slot_meeting_stays_at_the_table_too() -> None:
+    """p meets q at 09:00 on T-2 (aa takes T-1); p's hour-long meeting at 09:30 would take the
+    group's first free table, T-1, but stays at T-2. Host h's long meeting comes to h's table."""
+    placed = [("aa", 540, 2, ("x", "y")), ("pq", 540, 2, ("p", "q")), ("long-pr", 570, 2, ("p", "r"))]
+    assert steady(THREE_TABLES, placed, set(), slots=2)["long-pr"] == "T-2"
+    hosted = [("aa", 540, 2, ("x", "y")), ("hq", 540, 2, ("h", "q")), ("long-hr", 630, 2, ("h", "r"))]
+    assert steady(THREE_TABLES, hosted, {"h"}, slots=2)["long-hr"] == "T-2"
+
+
+def test_a_solved_hosts_visitors_all_come_to_one_table() -> None:
+    """Host h meets a (free 09:00 only), b (free 10:30 only) and c; d and e meet at 09:00 too.
+    Whatever the times, h's three meetings share one of the three tables; the checker agrees."""
+    from conftest import make_instance, meeting, solve_and_verify
+
+    day = "2025-11-13"
+    instance = make_instance(
+        venues=[
+            {
+                "id": "bj",
+                "city": "Beijing",
+                "days": [{"date": day, "sessions": [{"start": "09:00", "end": "11:00"}]}],
+                "rooms": [{"id": "T", "count": 3, "capacity": 2}],
+            }
+        ],
+        participants=[
+            {"id": "h", "name": "H", "host": True},
+            {"id": "a", "name": "A", "available": [{"date": day, "city": "Beijing", "start": "09:00", "end": "09:30"}]},
+            {"id": "b", "name": "B", "available": [{"date": day, "city": "Beijing", "start": "10:30", "end": "11:00"}]},
+            *({"id": p, "name": p.upper()} for p in "cde"),
+        ],
+        meetings=[meeting("ha", "h", "a"), meeting("hb", "h", "b"), meeting("hc", "h", "c"), meeting("de", "d", "e")],
+    )
+    schedule = solve_and_verify(instance)
+    rooms_of = {x.meeting: x.room for x in schedule.assignments}
+    assert len(rooms_of) == 4 and rooms_of["ha"] == rooms_of["hb"] == rooms_of["hc"]

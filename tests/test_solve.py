@@ -312,15 +312,30 @@ def test_max_consecutive_leaves_a_break() -> None:
         )
 
 
-def test_the_per_date_quality_pass_keeps_priority_and_closes_the_hole(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Large solves improve quality date by date (local moves, then the CP phases); forced here on
-    the hand-checked instance of test_objective: the same total, and the one hole left is a's."""
+@pytest.mark.parametrize("with_date_phases", [True, False])
+def test_the_per_date_quality_pass_keeps_priority_and_closes_the_hole(
+    monkeypatch: pytest.MonkeyPatch, with_date_phases: bool
+) -> None:
+    """Large solves improve quality date by date (the CP phases, then local moves; only local
+    moves where the dates' models would get too little time); forced here on the hand-checked
+    instance of test_objective: the same total, and the one hole left is a's."""
     from test_objective import FOUR_SLOTS_TWO_TABLES, only, people
 
     from scheduler.solver import pipeline
+    from scheduler.solver.ortools.model import ScheduleModel
+    from scheduler.solver.request import SolveOutcome
     from scheduler.stats import holes
 
     monkeypatch.setattr(pipeline, "QUALITY_IN_FULL_MODEL", 0)
+    monkeypatch.setattr(pipeline, "MIN_DATE_PHASES_SECONDS", 0.0 if with_date_phases else 1e9)
+    improved: list[int] = []
+    original = ScheduleModel.improve
+
+    def improve(self: ScheduleModel, *args: Any) -> SolveOutcome:
+        improved.append(1)
+        return original(self, *args)
+
+    monkeypatch.setattr(ScheduleModel, "improve", improve)
     instance = make_instance(
         venues=FOUR_SLOTS_TWO_TABLES,
         participants=people(
@@ -331,6 +346,7 @@ def test_the_per_date_quality_pass_keeps_priority_and_closes_the_hole(monkeypatc
     outcome, schedule = solve_outcome_and_verify(instance, shortcuts=True)
     assert "quality" in outcome.stages and schedule.objective == schedule.bound == 4
     assert holes(instance, schedule) == 1
+    assert bool(improved) == with_date_phases
 
 
 # ---- programme, interpreters, travel ----

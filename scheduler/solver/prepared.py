@@ -77,10 +77,12 @@ class Prepared:
         return {m.id: self.candidates[i] for i, m in enumerate(self.meetings) if self.candidates[i]}
 
     def people_with_interpreters(self, interpreters: Mapping[str, str]) -> dict[str, list[str]]:
-        """Each meeting's people, its interpreter among them where it has one (for stages that only
-        know people: local moves, steady rooms)."""
+        """Each meeting's people, its interpreter among them where it needs one (for stages that only
+        know people: local moves, steady rooms); one not yet known holds the seat by a name no one has."""
         return {
-            m.id: [*self.participants[i], interpreters[m.id]] if m.id in interpreters else self.participants[i]
+            m.id: [*self.participants[i], interpreters.get(m.id, f"(interpreter of {m.id})")]
+            if self.seats[i] > len(self.participants[i])
+            else self.participants[i]
             for i, m in enumerate(self.meetings)
         }
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from scheduler.model import Instance, Option, Room
@@ -94,6 +94,10 @@ def build_room_groups(rooms: Iterable[Room], alone: set[str], cancelled: set[str
     return result
 
 
+Session = tuple[str, dt.date, int]
+"""(venue, date, session start)."""
+
+
 @dataclass(frozen=True)
 class Placed:
     """A meeting the model placed, still without its room."""
@@ -111,56 +115,72 @@ class RoomsRunOut(AssertionError):
     """The counts the model allowed could not be coloured into rooms: model and assignment disagree."""
 
 
+Windows = Mapping[tuple[str, dt.date], Sequence[tuple[int, int]]]
+"""(venue, date) -> its session windows (start, end) in minutes."""
+
+
+def windows_of(instance: Instance) -> dict[tuple[str, dt.date], list[tuple[int, int]]]:
+    """The instance's session windows per venue and date."""
+    windows: dict[tuple[str, dt.date], list[tuple[int, int]]] = defaultdict(list)
+    for session in instance.sessions:
+        windows[(session.venue, session.date)].append((session.start, session.end))
+    return windows
+
+
 def assign_rooms(
     placed: Iterable[Placed],
     groups: RoomGroups,
     rooms: Iterable[Room],
     step: int,
     hosts: frozenset[str] | set[str] = frozenset(),
+    windows: Windows | None = None,
 ) -> dict[str, str]:
-    """Meeting id -> room: groups by interval colouring, then single slots by capacity, in time
-    order, each preferring a room someone in it already sits at (steady tables).
+    """Meeting id -> room, in time order: a multi-slot meeting takes a free room of its group
+    (interval colouring), a single slot a free room by capacity; each prefers a room someone
+    in it already sits at (steady tables).
 
-    `rooms` are those open to new meetings (cancelled ones left out). A host keeps the first
-    table they use at a venue that day; anyone else stays at the table of the meeting they
-    come straight from. A preference is granted only when the slot's other meetings still fit
-    the rooms left (Hall's condition for nested capacities), so it never costs a meeting.
+    `rooms` are those open to new meetings (cancelled ones left out). A host keeps one table for
+    the whole session (`windows`; without them, the day), chosen at their first meeting there
+    large enough for their largest meeting that session and no other host's; visitors come to
+    it; in a meeting of two hosts, the one with more meetings that session stays. Anyone else
+    stays at the table of the meeting they come straight from. For a single slot a preference is
+    granted only when the slot's other meetings still fit the rooms left (Hall's condition for
+    nested capacities), so it never costs a meeting; within a room group any free room will do,
+    so a multi-slot meeting takes its wish when free, and otherwise avoids hosts' tables.
     """
+    steady = _Steady(hosts, windows or {})
+    singles: dict[tuple[str, dt.date, int], list[Placed]] = defaultdict(list)
+    starting: dict[tuple[str, dt.date, int], list[Placed]] = defaultdict(list)
+    for item in placed:
+        key = (item.option.venue, item.option.date, item.option.start)
+        (singles if item.group is None else starting)[key].append(item)
+        steady.count(item)
     result: dict[str, str] = {}
     busy: dict[tuple[str, dt.date, int], set[str]] = defaultdict(set)
-    singles: dict[tuple[str, dt.date, int], list[Placed]] = defaultdict(list)
-    grouped: dict[int, list[Placed]] = defaultdict(list)
-    for item in placed:
-        if item.group is None:
-            singles[(item.option.venue, item.option.date, item.option.start)].append(item)
-        else:
-            grouped[item.group].append(item)
-    table_at: dict[tuple[str, str, dt.date], tuple[str, int]] = {}
-    """(person, venue, date) -> the room they were last in and when that meeting ended."""
-    host_table: dict[tuple[str, str, dt.date], str] = {}
-    for g, members in grouped.items():
-        for item, room_id in colour_intervals(groups.groups[g].rooms, members):
-            result[item.meeting] = room_id
-            for tick in range(item.option.start, item.option.end, step):
-                busy[(item.option.venue, item.option.date, tick)].add(room_id)
     by_venue: dict[str, list[Room]] = defaultdict(list)
     for room in sorted(rooms, key=lambda r: (r.capacity, natural_key(r.id))):
         by_venue[room.venue].append(room)
-    moments = sorted(
-        {*singles, *((p.option.venue, p.option.date, p.option.start) for ps in grouped.values() for p in ps)}
-    )
-    group_starting: dict[tuple[str, dt.date, int], list[Placed]] = defaultdict(list)
-    for members in grouped.values():
-        for item in members:
-            group_starting[(item.option.venue, item.option.date, item.option.start)].append(item)
-    for venue, date, start in moments:
+    for venue, date, start in sorted({*singles, *starting}):
+        # Rooms of a group are alike, so which one a multi-slot meeting takes never changes what
+        # is left for the single slots; in start order, one is always free (at most |group| overlap).
+        for item in sorted(starting.get((venue, date, start), []), key=lambda p: p.meeting):
+            assert item.group is not None
+            group = groups.groups[item.group].rooms
+            ticks = range(item.option.start, item.option.end, step)
+            free = [r for r in group if all(r not in busy[(venue, date, t)] for t in ticks)]
+            if not free:
+                raise RoomsRunOut(f"room group {group} over-full: model and assignment disagree")
+            wishes = steady.wishes(item)
+            avoid = steady.tables_of_hosts_meeting(item)
+            room_id = next((r for r in wishes if r in free), None) or next((r for r in free if r not in avoid), free[0])
+            result[item.meeting] = room_id
+            for tick in ticks:
+                busy[(venue, date, tick)].add(room_id)
         taken = busy[(venue, date, start)]
         members = singles.get((venue, date, start), [])
         free_rooms = [r for r in by_venue[venue] if r.id not in taken]
-        wishes = {item.meeting: _wishes(item, table_at, host_table, hosts) for item in members}
-        left = sorted(members, key=lambda p: (not any(pid in hosts for pid in p.people), -p.size, p.meeting))
-        for item in [p for p in left if wishes[p.meeting]]:
-            for room_id in wishes[item.meeting]:
+        for item in sorted(members, key=steady.order):
+            for room_id in steady.wishes(item):
                 wanted = next((r for r in free_rooms if r.id == room_id and r.capacity >= item.size), None)
                 if wanted is None:
                     continue
@@ -169,38 +189,115 @@ def assign_rooms(
                     result[item.meeting] = wanted.id
                     free_rooms.remove(wanted)
                     break
-        # Largest first, each into the smallest free room that holds it: by Hall's
+        # Largest first, each into the smallest free room that holds it (a host's first meeting
+        # of the session: one that holds their largest, and no other host's table): by Hall's
         # condition (enforced per slot and level in the model) this never runs out.
         for item in sorted(members, key=lambda p: (-p.size, p.meeting)):
             if item.meeting in result:
                 continue
-            free = next((r for r in free_rooms if r.capacity >= item.size), None)
-            if free is None:
+            fitting = [r for r in free_rooms if r.capacity >= item.size]
+            if not fitting:
                 raise RoomsRunOut(f"no room left at {venue} {date} {start}: model and assignment disagree")
-            free_rooms.remove(free)
-            result[item.meeting] = free.id
-        for item in [*members, *group_starting.get((venue, date, start), [])]:
-            for pid in item.people:
-                table_at[(pid, venue, date)] = (result[item.meeting], item.option.end)
-                if pid in hosts:
-                    host_table.setdefault((pid, venue, date), result[item.meeting])
+            chosen = fitting[0]
+            homeless = steady.new_host(item)
+            if homeless is not None:
+                rest = [p.size for p in members if p.meeting not in result and p is not item]
+                need, claimed = steady.need(homeless, item), steady.claimed(item)
+                for room in [r for r in fitting if r.capacity >= need] + fitting:
+                    if room.id not in claimed and _fits(rest, [r.capacity for r in free_rooms if r is not room]):
+                        chosen = room
+                        break
+            free_rooms.remove(chosen)
+            result[item.meeting] = chosen.id
+        for item in [*members, *starting.get((venue, date, start), [])]:
+            steady.sat(item, result[item.meeting])
     return result
 
 
-def _wishes(
-    item: Placed,
-    table_at: dict[tuple[str, str, dt.date], tuple[str, int]],
-    host_table: dict[tuple[str, str, dt.date], str],
-    hosts: frozenset[str] | set[str],
-) -> list[str]:
-    """Rooms the meeting's people would rather stay at: hosts' tables first, then back-to-back ones."""
-    venue, date = item.option.venue, item.option.date
-    wishes = [host_table[(pid, venue, date)] for pid in item.people if (pid, venue, date) in host_table]
-    for pid in item.people:
-        last = table_at.get((pid, venue, date))
-        if last is not None and last[1] == item.option.start:
-            wishes.append(last[0])
-    return list(dict.fromkeys(wishes))
+class _Steady:
+    """Who sits where: hosts' tables per session, and everyone's last table, as rooms are chosen."""
+
+    def __init__(self, hosts: frozenset[str] | set[str], windows: Windows) -> None:
+        self.hosts = hosts
+        self.windows = windows
+        self.last: dict[tuple[str, str, dt.date], tuple[str, int]] = {}
+        """(person, venue, date) -> the room they were last in and when that meeting ended."""
+        self.home: dict[tuple[str, Session], str] = {}
+        """(host, session) -> their table that session."""
+        self.homes_in: dict[Session, set[str]] = defaultdict(set)
+        self.meetings: Counter[tuple[str, Session]] = Counter()
+        self.largest: dict[tuple[str, Session], int] = defaultdict(int)
+        self.host_spans: dict[Session, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+
+    def session(self, option: Option) -> Session:
+        start = next(
+            (s for s, e in self.windows.get((option.venue, option.date), ()) if s <= option.start < e),
+            -1,
+        )
+        return (option.venue, option.date, start)
+
+    def count(self, item: Placed) -> None:
+        session = self.session(item.option)
+        for pid in item.people:
+            if pid in self.hosts:
+                self.meetings[(pid, session)] += 1
+                self.largest[(pid, session)] = max(self.largest[(pid, session)], item.size)
+                self.host_spans[session][pid].append((item.option.start, item.option.end))
+
+    def my_hosts(self, item: Placed) -> list[str]:
+        """The meeting's hosts, the one with more meetings this session first."""
+        session = self.session(item.option)
+        mine = [pid for pid in item.people if pid in self.hosts]
+        return sorted(mine, key=lambda pid: (-self.meetings[(pid, session)], pid))
+
+    def order(self, item: Placed) -> tuple[bool, int, str]:
+        """Meetings with a host choose first, then larger ones."""
+        return (not self.my_hosts(item), -item.size, item.meeting)
+
+    def wishes(self, item: Placed) -> list[str]:
+        """Rooms the meeting's people would rather stay at: hosts' tables first, then back-to-back ones."""
+        session = self.session(item.option)
+        venue, date = item.option.venue, item.option.date
+        wishes = [self.home[(pid, session)] for pid in self.my_hosts(item) if (pid, session) in self.home]
+        for pid in item.people:
+            last = self.last.get((pid, venue, date))
+            if last is not None and last[1] == item.option.start:
+                wishes.append(last[0])
+        return list(dict.fromkeys(wishes))
+
+    def new_host(self, item: Placed) -> str | None:
+        """The meeting's host who has no table yet this session (when none of them has one)."""
+        session = self.session(item.option)
+        mine = self.my_hosts(item)
+        if not mine or any((pid, session) in self.home for pid in mine):
+            return None
+        return mine[0]
+
+    def need(self, host: str, item: Placed) -> int:
+        return self.largest[(host, self.session(item.option))]
+
+    def claimed(self, item: Placed) -> set[str]:
+        return self.homes_in[self.session(item.option)]
+
+    def tables_of_hosts_meeting(self, item: Placed) -> set[str]:
+        """Tables of hosts not in `item` who meet during it: a multi-slot meeting leaves them free."""
+        session = self.session(item.option)
+        start, end = item.option.start, item.option.end
+        return {
+            self.home[(pid, session)]
+            for pid, spans in self.host_spans[session].items()
+            if pid not in item.people and (pid, session) in self.home and any(s < end and start < e for s, e in spans)
+        }
+
+    def sat(self, item: Placed, room: str) -> None:
+        """Record that `item`'s people sat in `room`; a host without a table this session keeps it."""
+        session = self.session(item.option)
+        for pid in item.people:
+            self.last[(pid, item.option.venue, item.option.date)] = (room, item.option.end)
+        host = self.new_host(item)
+        if host is not None and room not in self.homes_in[session]:
+            self.home[(host, session)] = room
+            self.homes_in[session].add(room)
 
 
 def _fits(sizes: list[int], capacities: list[int]) -> bool:
@@ -210,20 +307,6 @@ def _fits(sizes: list[int], capacities: list[int]) -> bool:
     return len(sizes) <= len(caps) and all(
         cap >= size for cap, size in zip(caps, sorted(sizes, reverse=True), strict=False)
     )
-
-
-def colour_intervals(rooms: tuple[str, ...], members: list[Placed]) -> list[tuple[Placed, str]]:
-    """Rooms for meetings of one group, in start order: never more overlap than rooms."""
-    free_at: dict[str, tuple[dt.date, int]] = {}
-    result = []
-    for item in sorted(members, key=lambda p: (p.option.date, p.option.start, p.meeting)):
-        when = (item.option.date, item.option.start)
-        room_id = next((r for r in rooms if free_at.get(r, when) <= when), None)
-        if room_id is None:
-            raise RoomsRunOut(f"room group {rooms} over-full: model and assignment disagree")
-        free_at[room_id] = (item.option.date, item.option.end)
-        result.append((item, room_id))
-    return result
 
 
 def with_steady_rooms(
@@ -246,5 +329,5 @@ def with_steady_rooms(
         for mid, (option, room) in placements.items()
     ]
     hosts = {p.id for p in instance.participants if p.host}
-    chosen = assign_rooms(placed, groups, rooms, instance.event.slot_minutes, hosts)
+    chosen = assign_rooms(placed, groups, rooms, instance.event.slot_minutes, hosts, windows_of(instance))
     return {mid: (option, chosen[mid]) for mid, (option, _) in placements.items()}

@@ -11,17 +11,44 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 
 from ortools.sat.python import cp_model
+
+
+class Stall(cp_model.CpSolverSolutionCallback):
+    """Tells when a search has stopped improving: no better solution for `patience` seconds, or
+    for `share` of the time it took to find the last one, whichever is longer. CP-SAT has no
+    parameter for this (its maintainers advise a timer calling StopSearch, which
+    `solve_interruptibly` is)."""
+
+    def __init__(self, patience: float, share: float) -> None:
+        super().__init__()
+        self.patience, self.share = patience, share
+        self.started = time.monotonic()
+        self.last: float | None = None
+
+    def on_solution_callback(self) -> None:
+        self.last = time.monotonic()  # (each solution CP-SAT reports improves on the one before)
+
+    def stalled(self) -> bool:
+        if self.last is None:
+            return False
+        return time.monotonic() - self.last > max(self.patience, self.share * (self.last - self.started))
 
 
 def solve_interruptibly(
     solver: cp_model.CpSolver,
     model: cp_model.CpModel,
     callback: cp_model.CpSolverSolutionCallback | None = None,
+    stall: Stall | None = None,
 ) -> tuple[object, bool]:
-    """The solver's status, and whether Ctrl-C stopped it."""
+    """The solver's status, and whether Ctrl-C stopped it. With `stall` (then also the callback),
+    the search stops once it stalls: not an interruption, the result stands."""
     solver.parameters.catch_sigint_signal = False
+    if stall is not None:
+        assert callback is None, "a stall watch is the search's callback"
+        callback = stall
     result: dict[str, object] = {}
     done = threading.Event()
 
@@ -41,6 +68,8 @@ def solve_interruptibly(
         try:
             if done.wait(0.1):
                 break
+            if stall is not None and stall.stalled():
+                solver.stop_search()
         except KeyboardInterrupt:
             interrupted = True
             solver.stop_search()

@@ -8,8 +8,9 @@ from collections.abc import Callable, Sequence
 from ortools.sat.python import cp_model
 
 from scheduler.model import Option
+from scheduler.solver.compact import close_gaps
 from scheduler.solver.ortools.constraints import RULES
-from scheduler.solver.ortools.cpsat import solve_interruptibly
+from scheduler.solver.ortools.cpsat import Stall, solve_interruptibly
 from scheduler.solver.ortools.objective import (
     ObjectivePhase,
     PriorityObjective,
@@ -20,11 +21,24 @@ from scheduler.solver.ortools.objective import (
 from scheduler.solver.ortools.variables import Choice, choice_variables
 from scheduler.solver.prepared import Prepared
 from scheduler.solver.request import NoSchedule, Progress, SolveOutcome, SolveParams, SolveRequest
-from scheduler.solver.rooms import Placed, assign_rooms
+from scheduler.solver.rooms import Placed, assign_rooms, windows_of, with_steady_rooms
 
 MAX_LP_LITERALS = 60_000
 """Above this many literals the full model runs without max_lp: its LP costs more than it proves."""
 IMPROVING = "improving the schedule"
+STALL_SECONDS = 2.0
+STALL_SHARE = 0.25
+"""A later phase ends once no better schedule came for STALL_SECONDS, or for STALL_SHARE of the
+time it took to find the last one (whichever is longer), if it has not proven its optimum by then:
+on the 2025 instance the fairness phase finds its best in about a second and would otherwise
+spend ten more failing to prove it."""
+GAP_SEED_SHARE = 0.25
+"""At most this share of the idle-gap phases' time goes to local moves (`compact.close_gaps`)
+giving CP-SAT a better start (2025: from about 150 holes to 25 in a fraction of a second)."""
+LAST_MOVES_SECONDS = 1.0
+LAST_MOVES_SHARE = 0.02
+"""Where phase 1 takes the whole time limit, local moves alone close gaps, for at most this long
+(or this share of the limit) past it."""
 Placements = dict[str, tuple[Option, str]]
 
 
@@ -114,12 +128,12 @@ class ScheduleModel:
     ) -> SolveOutcome:
         """Solve; never return less than `fallback`; report the tighter of both proven bounds.
 
-        With later objective phases, phase 1 gets two thirds of the time and each later
-        phase re-solves from its schedule with total priority held.
+        Phase 1 (priority) gets the whole time, as without later phases, so they never cost it
+        priority; each later phase re-solves from its schedule, with total priority held, in the
+        time phase 1 leaves (most of it where phase 1 proves its optimum early).
         """
         started = time.monotonic()
-        share = 1.0 if not self.phases else 2 / 3
-        solver = self._solver(params, params.time_limit * share)
+        solver = self._solver(params, params.time_limit)
         objective = self.objective
         cap = extra_bound
         if cap is not None:
@@ -204,18 +218,20 @@ class ScheduleModel:
         return solver
 
     def improve(
-        self, params: SolveParams, placements: Placements, interpreters: dict[str, str] | None = None
+        self,
+        params: SolveParams,
+        placements: Placements,
+        announce: Callable[[str], None] = lambda _: None,
+        interpreters: dict[str, str] | None = None,
     ) -> SolveOutcome:
         """Only the later phases, from `placements` (a schedule of this model's meetings, with its
-        `interpreters`) with its total priority held: the per-date quality pass, whose priority is
-        already settled."""
+        `interpreters`) with its total priority held: where priority is already settled (the per-date
+        quality pass, or a schedule at a proven bound); `announce` hears each phase's name."""
         started = time.monotonic()
         self.vars.preferred_interpreters = dict(interpreters or {})
         chosen = sorted(self._choices_of(placements))
         held = (total_priority(self.vars), self._priority(chosen))
-        placed, _, interrupted = self._phases(
-            params, started, chosen, self._values_of(chosen), held, lambda _: None, False
-        )
+        placed, _, interrupted = self._phases(params, started, chosen, self._values_of(chosen), held, announce, False)
         chose = {**self.vars.preferred_interpreters, **self.interpreters_found}
         outcome = self.prepared.outcome(placed, "FEASIBLE", self.prepared.total(), 0, started, chose)
         outcome.interrupted = interrupted
@@ -250,15 +266,28 @@ class ScheduleModel:
         earlier objective held at what it reached; the time left shared by the phases' shares.
         The schedule with rooms, its choices here, and whether Ctrl-C stopped it."""
         remaining = params.time_limit - (time.monotonic() - started)
+        if self.phases and remaining <= 0.1 and not interrupted and not self.vars.request.pins:
+            # Phase 1 took all the time (as much as without later phases): local moves alone.
+            until = time.monotonic() + min(LAST_MOVES_SECONDS, LAST_MOVES_SHARE * params.time_limit)
+            request = self.vars.request
+            open_rooms = [r for r in request.instance.rooms if r.id not in request.excluded_rooms]
+            moved = self._closer(self._with_rooms(chosen), until)
+            seated = self.prepared.people_with_interpreters(self.interpreters_found)  # (an interpreter's seat)
+            return with_steady_rooms(request.instance, moved, seated, open_rooms), chosen, False
         for n, phase in enumerate(self.phases):
             if interrupted or remaining <= 0.1:
                 break
+            if phase.same_meetings and not self.vars.request.pins:
+                # Same meetings, same dates from here on, so earlier objectives cannot change:
+                # the remaining phases run on a far smaller model.
+                placed, interrupted = self._in_smaller_model(
+                    self.phases[n:], params, chosen, started + params.time_limit, announce
+                )
+                return placed, chosen, interrupted
             announce(phase.name)
             seconds = remaining * phase.share / sum(later.share for later in self.phases[n:])
-            if phase.same_meetings and not self.vars.request.pins:
-                # The last phase: same meetings, same dates, so earlier objectives cannot change.
-                placed, interrupted = self._in_smaller_model(phase, params, chosen, seconds)
-                return placed, chosen, interrupted
+            if phase.at_most is not None:
+                seconds = min(seconds, phase.at_most)
             expression = phase.expression(self.vars)
             if expression is None:
                 continue
@@ -276,33 +305,77 @@ class ScheduleModel:
         return self._with_rooms(chosen), chosen, interrupted
 
     def _in_smaller_model(
-        self, phase: ObjectivePhase, params: SolveParams, chosen: list[int], seconds: float
+        self,
+        phases: Sequence[ObjectivePhase],
+        params: SolveParams,
+        chosen: list[int],
+        deadline: float,
+        announce: Callable[[str], None],
     ) -> tuple[Placements, bool]:
-        """`phase` on a model of just the meetings of `chosen`, each required, on its date: a fraction
-        of this model's size (CP-SAT's presolve alone took most of a few seconds on the whole one)."""
-        current = self._with_rooms(chosen)
+        """`phases` in turn on a model of just the meetings of `chosen`, each required, on its date:
+        a fraction of this model's size (CP-SAT's presolve alone took most of a few seconds on the
+        whole one). It starts from local moves closing the gaps they can (`GAP_SEED_SHARE`)."""
         prepared = self.prepared
+        request = self.vars.request
+        current = self._with_rooms(chosen)
+        announce(phases[0].name)
+        current = self._closer(current, time.monotonic() + (deadline - time.monotonic()) * GAP_SEED_SHARE)
         narrowed = {
             mid: [o for o in prepared.options[prepared.index[mid]] if o.date == place[0].date]
             for mid, place in current.items()
         }
-        smaller = ScheduleModel(self.vars.request, prepared, options=narrowed)
+        smaller = ScheduleModel(request, prepared, options=narrowed)
         for choice_ids in smaller.vars.meeting_choices:
             if choice_ids:
                 smaller.model.add_exactly_one(smaller.vars.literals[c] for c in choice_ids)
-        expression = phase.expression(smaller.vars)
-        if expression is None:
-            return current, False
-        smaller.model.maximize(expression)
         start = sorted(smaller._choices_of(current))
-        solver, status, interrupted = smaller._later_phase(params, smaller._values_of(start), seconds)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return current, interrupted
-        moved = [c for c, on in enumerate(solver.boolean_values(smaller.vars.literals)) if on]
-        smaller._read_interpreters(solver)
-        if smaller.interpreters_found:
-            self.interpreters_found = smaller.interpreters_found
-        return smaller._with_rooms(moved), interrupted
+        values = smaller._values_of(start)
+        held: tuple[cp_model.LinearExprT, int] | None = None
+        interrupted = False
+        for n, phase in enumerate(phases):
+            remaining = deadline - time.monotonic()
+            if interrupted or remaining <= 0.1:
+                break
+            if phase.follows_zero and held is not None and held[1] == 0:
+                continue
+            announce(phase.name)
+            expression = phase.expression(smaller.vars)
+            if expression is None:
+                continue
+            if held is None:
+                smaller.model.maximize(expression)
+            else:
+                hold_and_set(smaller.vars, *held, expression)
+            seconds = remaining * phase.share / sum(later.share for later in phases[n:])
+            if phase.at_most is not None:
+                seconds = min(seconds, phase.at_most)
+            solver, status, interrupted = smaller._later_phase(params, values, seconds)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                continue
+            start = [c for c, on in enumerate(solver.boolean_values(smaller.vars.literals)) if on]
+            smaller._read_interpreters(solver)
+            if smaller.interpreters_found:
+                self.interpreters_found = smaller.interpreters_found
+            values = list(solver.response_proto.solution)
+            held = (expression, round(solver.objective_value))
+        return smaller._with_rooms(start), interrupted
+
+    def _closer(self, placements: Placements, until: float) -> Placements:
+        """`placements` after local moves closing idle gaps (`compact.close_gaps`) until `until`."""
+        request, prepared = self.vars.request, self.prepared
+        open_rooms = [r for r in request.instance.rooms if r.id not in request.excluded_rooms]
+        interpreters = {**self.vars.preferred_interpreters, **self.interpreters_found}
+        # Interpreted meetings stay put (their interpreter moves with them, and may not be free
+        # elsewhere); their interpreter is held like a person so that nothing moves onto them.
+        return close_gaps(
+            request.instance,
+            [m for i, m in enumerate(prepared.meetings) if not prepared.candidates[i]],
+            placements,
+            prepared.options_by_id(),
+            prepared.people_with_interpreters(interpreters),
+            open_rooms,
+            until,
+        )
 
     def _later_phase(
         self, params: SolveParams, values: list[int], seconds: float
@@ -325,7 +398,7 @@ class ScheduleModel:
         # 5 s of a few in full presolve; with one pass it starts in under 2 and ends lower.
         solver.parameters.max_presolve_iterations = 1
         solver.parameters.symmetry_level = 0
-        status, interrupted = solve_interruptibly(solver, self.model)
+        status, interrupted = solve_interruptibly(solver, self.model, stall=Stall(STALL_SECONDS, STALL_SHARE))
         return solver, status, interrupted
 
     def _keep_meetings(self, chosen: list[int]) -> None:
@@ -364,7 +437,7 @@ class ScheduleModel:
         instance = v.request.instance
         open_rooms = [r for r in instance.rooms if r.id not in v.request.excluded_rooms]
         hosts = {p.id for p in instance.participants if p.host}
-        rooms = assign_rooms(placed, v.rooms, open_rooms, v.step, hosts)
+        rooms = assign_rooms(placed, v.rooms, open_rooms, v.step, hosts, windows_of(instance))
         return {p.meeting: (p.option, rooms[p.meeting]) for p in placed}
 
 

@@ -52,6 +52,8 @@ class Variables:
     """(interpreter, date, city) -> 'in this city that date', where they have more than one city."""
     preferred_interpreters: dict[str, str] = field(default_factory=dict)
     """Meeting id -> interpreter a hint's schedule had (its completion keeps them where it can)."""
+    built: dict[str, object] = field(default_factory=dict)
+    """Objective terms built once and shared by several phases (`objective.gap_terms`)."""
     _person_ticks: dict[tuple[str, dt.date], dict[int, list[tuple[int, cp_model.IntVar]]]] | None = None
 
     @property
