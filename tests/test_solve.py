@@ -331,9 +331,9 @@ def test_the_per_date_quality_pass_keeps_priority_and_closes_the_hole(
     improved: list[int] = []
     original = ScheduleModel.improve
 
-    def improve(self: ScheduleModel, *args: Any) -> SolveOutcome:
+    def improve(self: ScheduleModel, *args: Any, **kwargs: Any) -> SolveOutcome:
         improved.append(1)
-        return original(self, *args)
+        return original(self, *args, **kwargs)
 
     monkeypatch.setattr(ScheduleModel, "improve", improve)
     instance = make_instance(
