@@ -17,6 +17,7 @@ from scheduler.cli_support import (
     SeedOpt,
     TimeLimitOpt,
     WorkersOpt,
+    a_number,
     command_line,
     default_workers,
     known,
@@ -343,15 +344,29 @@ def explain(
     no_solve: Annotated[
         bool, typer.Option("--no-solve", help="Skip the solve that finds what forcing it in would displace.")
     ] = False,
-    time_limit: TimeLimitOpt = 20.0,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            "--time-limit",
+            "-t",
+            min=0.5,
+            max=86_400,
+            help="Seconds for the solve that forces the request in.",
+            metavar="SECONDS",
+            callback=a_number,
+        ),
+    ] = 20.0,
     workers: WorkersOpt = default_workers(),
     seed: SeedOpt = 0,
 ) -> None:
     """Say why a request is not scheduled, or why it is where it is, in words to pass on.
 
     Unscheduled: no common availability (whose, when), no room large enough, someone's
-    max_meetings reached (by which meetings), one city per date, or the meetings that hold
-    its times; then what a solve with it required would drop or move, and the priority cost.
+    max_meetings reached (by which meetings), one city per date, a break due
+    (max_consecutive), no interpreter free, no time to travel, or the meetings that hold its
+    times; whose min_meetings promise it leaves unkept; then what a solve with it required
+    would drop or move, and the priority cost. Scheduled: when its people are all free, the
+    room size it needs, and what holds its other times.
     """
     from scheduler.explain import Explainer
 
@@ -371,7 +386,7 @@ def explain(
 @app.command(cls=Command)
 def stats(instance_path: InstanceArg, schedule_path: ScheduleArg) -> None:
     """Figures for people: meetings per person, who has none and why, idle gaps, table changes,
-    room use per city and day, unscheduled requests by reason."""
+    room use per city and day, unscheduled requests by reason, missed min_meetings promises."""
     from scheduler.stats import stats as figures
 
     with input_errors():

@@ -49,7 +49,7 @@ OutOpt = Annotated[
 ]
 
 
-def _a_number(value: float) -> float:
+def a_number(value: float) -> float:
     """NaN passes neither min nor max, and typer would call it too large: say what it is."""
     if math.isnan(value):
         raise typer.BadParameter("is not a number of seconds")
@@ -65,12 +65,19 @@ TimeLimitOpt = Annotated[
         max=86_400,
         help="Stop within this many seconds (whole run); the quality goals end sooner once they stop improving.",
         metavar="SECONDS",
-        callback=_a_number,
+        callback=a_number,
     ),
 ]
 WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=1, max=256, help="CP-SAT worker threads.", metavar="N")]
 SeedOpt = Annotated[
-    int, typer.Option("--seed", min=0, max=2**31 - 1, help="Random seed, for repeatable runs.", metavar="N")
+    int,
+    typer.Option(
+        "--seed",
+        min=0,
+        max=2**31 - 1,
+        help="Random seed. Runs repeat exactly only with --workers 1 (parallel workers race).",
+        metavar="N",
+    ),
 ]
 PriorityOnlyOpt = Annotated[
     bool,

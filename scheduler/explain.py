@@ -429,14 +429,17 @@ class Explainer:
         ):
             if all(any(b.what == what for b in found) for _, found in per_option):
                 return Explanation(mid, kind, headline, details)
-        rested = [o for o, found in per_option if all(b.what == "breaks" for b in found)]
+        rested = [(o, found) for o, found in per_option if all(b.what == "breaks" for b in found)]
         if rested:
             limit = self.instance.event.max_consecutive
+            tired = sorted({b.person for _, found in rested for b in found if b.person is not None})
+            verb = "would" if len(tired) == 1 else "would each"
             return Explanation(
                 mid,
                 BREAKS,
-                f"A break is due: at {_spans(rested, self.step)} its people are free, but one of them would then "
-                f"have more than {limit} meeting slots in a row (the event's max_consecutive).",
+                f"A break is due: at {_spans([o for o, _ in rested], self.step)} its people are free, but "
+                f"{self.names(tired)} {verb} then have more than {limit} meeting slots in a row "
+                "(the event's max_consecutive).",
                 details,
             )
         if all(any(b.what == "elsewhere" for b in found) for _, found in per_option):
@@ -468,9 +471,9 @@ class Explainer:
         return Explanation(
             mid,
             LOST,
-            f"Lost to higher-priority meetings: at every time its people are free, they or every room large "
-            f"enough are in meetings of equal or higher priority than its {meeting.priority} "
-            f"({len(blockers)} meeting(s), below).",
+            f"Lost to meetings of equal or higher priority: at every time its people are free, they or every "
+            f"room large enough are in meetings of priority {meeting.priority} or more "
+            f"({len(blockers)} meeting(s) in all).",
             details,
         )
 

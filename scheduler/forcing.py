@@ -171,7 +171,7 @@ def _words(ex: Explainer, mid: str, forced: Forced) -> list[str]:
     p = forced.place
     words = [
         f"Forcing it in (a solve with it required and no other waiting request added, the schedule's "
-        f"meetings free to move, fewest drops then fewest time changes, tables reassigned freely) puts it at "
+        f"meetings free to move, most priority kept then fewest time changes, tables reassigned freely) puts it at "
         f"{p.date} {p.start}-{p.end} in {p.city}, room {p.room}."
     ]
     if forced.dropped:
@@ -179,6 +179,11 @@ def _words(ex: Explainer, mid: str, forced: Forced) -> list[str]:
     for before, after in forced.moved:
         words.append(f"It would move {before.meeting} from {before.date} {before.start} to {after.date} {after.start}.")
     change = forced.priority_after - forced.priority_before
+    if change >= 0:
+        words.append(
+            "It costs no priority: the schedule left it out for a goal after priority (a fairer share of "
+            "meetings, fewer idle gaps, earlier starts), or the solve did not find this place."
+        )
     words.append(
         f"Total priority {forced.priority_before} -> {forced.priority_after} ({change:+d})."
         + (

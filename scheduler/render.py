@@ -316,6 +316,8 @@ def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str |
     ]
     if alone:
         table.add_row("No common language", f"{len(alone)} meeting(s) without an interpreter listed")
+    if schedule.goals:
+        table.add_row("After priority", _goals(schedule.goals))
     if schedule.solve_seconds is not None:
         table.add_row("Time", f"{schedule.solve_seconds:.1f} s")
     table.add_row("Written to", path)
@@ -339,6 +341,19 @@ def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str |
             f"… and {len(rest)} more reasons: see `schedule stats`", str(sum(count for _, count in rest)), style="dim"
         )
     return Group(table, why)
+
+
+def _goals(goals: dict[str, str]) -> Text:
+    """Each goal after priority with how far it got; a hint where one is not proven."""
+    text = Text()
+    for name, how in goals.items():
+        text.append(f"{name}: ")
+        text.append(how, style="green" if how == "proven" else "yellow")
+        text.append("\n")
+    if any(how != "proven" for how in goals.values()):
+        text.append("(a longer --time-limit or more --workers may do better)", style="dim")
+    text.rstrip()
+    return text
 
 
 REASONS_SHOWN = 10
@@ -528,7 +543,7 @@ def explanation(instance: Instance, found: Explanation) -> RenderableType:
         people = ", ".join(_who(instance, p) for p in meeting.participants)
         title = Text.assemble((found.meeting, "bold"), f"  priority {meeting.priority}  ", (people, "dim"))
     parts: list[RenderableType] = [title, Text(found.headline, style="bold")]
-    parts += [Text(f"  • {line}") for line in found.details]
+    parts += [Text(f"  • {line}") for line in [*found.details, *found.promised]]
     if found.sentences:
         parts.append(Text("If it had to be scheduled:", style="bold"))
         parts += [Text(f"  • {line}") for line in found.sentences]

@@ -167,6 +167,9 @@ class Schedule(BaseModel):
     """The command line that wrote this file, for `schedule history`."""
     min_meetings_missed: list[MinMeetingsMissed] | None = None
     """Who got fewer meetings than their min_meetings (absent when everyone got theirs)."""
+    goals: Annotated[dict[Text, Text], Field(max_length=20)] | None = None
+    """Each goal after priority -> how far the solve got ("proven", "best found", "not reached",
+    "local moves only", "per date, best found"); absent with --priority-only and in older files."""
 
     @property
     def assignment_by_meeting(self) -> dict[str, Assignment]:

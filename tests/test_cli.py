@@ -211,3 +211,16 @@ def test_diff_from_another_folder_finds_the_instance_beside_the_schedule(
     assert f"records the instance '{sample_copy.name}', which is neither here nor beside it; pass --instance" in flat
     code, output = run("diff", str(old), str(folder / new), "--instance", str(folder / "moved.yaml"))
     assert code == 0, output
+
+
+def test_solve_says_how_far_each_goal_after_priority_got(sample_copy: Path) -> None:
+    """The summary and the file name each later goal with "proven", "best found" or "not reached";
+    --priority-only pursues none."""
+    code, output = run("solve", str(sample_copy), "-t", "20", "-w", "2")
+    assert code == 0 and "After priority" in output, output
+    goals = json.loads(sample_copy.with_name("sample.schedule.json").read_text())["goals"]
+    assert "giving everyone a meeting" in goals and "closing idle gaps" in goals
+    assert set(goals.values()) <= {"proven", "best found", "not reached", "local moves only"}
+    out = sample_copy.with_name("p.json")
+    code, output = run("solve", str(sample_copy), "--priority-only", "-o", str(out))
+    assert code == 0 and "After priority" not in output and json.loads(out.read_text())["goals"] is None

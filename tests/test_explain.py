@@ -106,7 +106,7 @@ def test_lost_to_higher_priority_names_the_meetings_and_what_forcing_would_displ
     )
     found = explainer.force("m3", time_limit=10, workers=2)
     assert found.kind == explain.LOST
-    assert "equal or higher priority than its 1 (2 meeting(s)" in found.headline
+    assert "meetings of priority 1 or more (2 meeting(s) in all)" in found.headline
     assert found.details[0].startswith("A is then in m")  # in time order, whichever comes first
     assert "m1 (priority 5, 2025-11-13 " in found.details[0] and "m2 (priority 5, 2025-11-13 " in found.details[0]
     forced = found.forced
@@ -184,6 +184,7 @@ def test_full_rooms_and_a_forced_solve_that_only_moves_a_meeting() -> None:
     assert [(a.start, b.start) for a, b in forced.moved] == [("09:00", "09:30")]
     assert (forced.priority_before, forced.priority_after) == (1, 2)
     assert "It would move ab from 2025-11-13 09:00 to 2025-11-13 09:30." in found.sentences
+    assert any(line.startswith("It costs no priority: the schedule left it out") for line in found.sentences)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -226,7 +227,7 @@ def test_a_break_due_is_the_reason_when_only_max_consecutive_stands_in_the_way()
     _, _, explainer = solved(event=event, **A_AND_THREE_OTHERS_FOR_AN_HOUR_AND_A_HALF)
     found = explainer.force("m3", time_limit=10, workers=2)
     assert found.kind == explain.BREAKS
-    assert "more than 2 meeting slots in a row (the event's max_consecutive)" in found.headline
+    assert "A would then have more than 2 meeting slots in a row (the event's max_consecutive)" in found.headline
     assert any(line.startswith("A would have more than 2 meeting slots in a row") for line in found.details)
     forced = found.forced
     assert forced is not None and len(forced.dropped) == 1 and forced.dropped[0] in {"m1", "m2"}

@@ -58,6 +58,7 @@ def outcome_to_schedule(
         assignments=assignments,
         unscheduled=unscheduled,
         solve_seconds=round(outcome.seconds, 2),
+        goals=dict(outcome.goals) or None,
         min_meetings_missed=[
             MinMeetingsMissed(participant=pid, meetings=given, min_meetings=promised)
             for pid, (given, promised) in outcome.min_meetings_missed.items()

@@ -465,6 +465,7 @@ class _Pipeline:
             )
             outcome = self.prepared.outcome(improved.placements, "OPTIMAL", self.value(self.best), 0, self.started)
             outcome.interrupted = improved.interrupted
+            outcome.goals = improved.goals
             return self._stamp(outcome)
         # With shortcuts off CP-SAT proves optimality on its own, not from our LP bound.
         cap = self.bound if self.params.shortcuts else None
@@ -480,6 +481,9 @@ class _Pipeline:
     def _finish(self, status: str) -> SolveOutcome:
         bound = self.bound if self.bound is not None else self.prepared.total()
         outcome = self.prepared.outcome(dict(self.best), status, bound, 0, self.started, self.interpreters)
+        if self.params.quality and self.by_date and "quality" in self.stages:
+            how = "per date, best found" if self.date_phases else "local moves only"
+            outcome.goals = {"fairness and idle gaps": how}
         return self._stamp(outcome)
 
     def _stamp(self, outcome: SolveOutcome) -> SolveOutcome:

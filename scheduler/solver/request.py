@@ -121,6 +121,9 @@ class SolveOutcome:
     refused_fixed: dict[str, str] = field(default_factory=dict)
     """Pinned or hinted meeting id -> why the first draft could not keep it where given (a clash
     with one taken before it: forced pins first, then by priority)."""
+    goals: dict[str, str] = field(default_factory=dict)
+    """Each goal after priority (a later phase's name) -> how far it got: "proven", "best found",
+    "not reached", or how a large solve pursued it ("per date", "local moves only")."""
 
 
 class NoSchedule(Exception):

@@ -26,6 +26,8 @@ from scheduler.solver.rooms import Placed, assign_rooms, windows_of, with_steady
 MAX_LP_LITERALS = 60_000
 """Above this many literals the full model runs without max_lp: its LP costs more than it proves."""
 IMPROVING = "improving the schedule"
+PROVEN, BEST_FOUND, NOT_REACHED = "proven", "best found", "not reached"
+"""How far each goal after priority got: its optimum proven, a best found in its time, or no time left."""
 STALL_SECONDS = 2.0
 STALL_SHARE = 0.25
 """A later phase ends once no better schedule came for STALL_SECONDS, or for STALL_SHARE of the
@@ -62,6 +64,8 @@ class ScheduleModel:
         self.model = v.model
         self.interpreters_found: dict[str, str] = {}
         """Meeting id -> interpreter, as the latest solve of this model chose them."""
+        self.goals: dict[str, str] = {}
+        """Later phase name -> PROVEN, BEST_FOUND or NOT_REACHED, for the solve summary."""
 
     @property
     def size(self) -> int:
@@ -187,6 +191,7 @@ class ScheduleModel:
                 placed, status_name, bound, self._moves(chosen), started, self.interpreters_found
             )
             outcome.interrupted = interrupted
+            outcome.goals = dict(self.goals)
             return outcome
         if fallback is None:
             if status == cp_model.INFEASIBLE:
@@ -235,6 +240,7 @@ class ScheduleModel:
         chose = {**self.vars.preferred_interpreters, **self.interpreters_found}
         outcome = self.prepared.outcome(placed, "FEASIBLE", self.prepared.total(), 0, started, chose)
         outcome.interrupted = interrupted
+        outcome.goals = dict(self.goals)
         return outcome
 
     def _values_of(self, chosen: list[int]) -> list[int]:
@@ -272,10 +278,13 @@ class ScheduleModel:
             request = self.vars.request
             open_rooms = [r for r in request.instance.rooms if r.id not in request.excluded_rooms]
             moved = self._closer(self._with_rooms(chosen), until)
+            self._not_reached(self.phases)
+            self.goals["closing idle gaps"] = "local moves only"
             seated = self.prepared.people_with_interpreters(self.interpreters_found)  # (an interpreter's seat)
             return with_steady_rooms(request.instance, moved, seated, open_rooms), chosen, False
         for n, phase in enumerate(self.phases):
             if interrupted or remaining <= 0.1:
+                self._not_reached(self.phases[n:])
                 break
             if phase.same_meetings and not self.vars.request.pins:
                 # Same meetings, same dates from here on, so earlier objectives cannot change:
@@ -295,6 +304,7 @@ class ScheduleModel:
             if phase.same_meetings:
                 self._keep_meetings(chosen)
             solver, status, interrupted = self._later_phase(params, values, seconds)
+            self._record(phase.name, status)
             remaining = params.time_limit - (time.monotonic() - started)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 continue  # no schedule in its time: the next phase starts from the same one
@@ -332,11 +342,14 @@ class ScheduleModel:
         values = smaller._values_of(start)
         held: tuple[cp_model.LinearExprT, int] | None = None
         interrupted = False
+        smaller.goals = self.goals
         for n, phase in enumerate(phases):
             remaining = deadline - time.monotonic()
             if interrupted or remaining <= 0.1:
+                self._not_reached(phases[n:])
                 break
             if phase.follows_zero and held is not None and held[1] == 0:
+                self.goals[phase.name] = PROVEN  # no hole: no idle slot either
                 continue
             announce(phase.name)
             expression = phase.expression(smaller.vars)
@@ -350,6 +363,7 @@ class ScheduleModel:
             if phase.at_most is not None:
                 seconds = min(seconds, phase.at_most)
             solver, status, interrupted = smaller._later_phase(params, values, seconds)
+            self._record(phase.name, status)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 continue
             start = [c for c, on in enumerate(solver.boolean_values(smaller.vars.literals)) if on]
@@ -359,6 +373,16 @@ class ScheduleModel:
             values = list(solver.response_proto.solution)
             held = (expression, round(solver.objective_value))
         return smaller._with_rooms(start), interrupted
+
+    def _record(self, name: str, status: object) -> None:
+        """A phase's outcome; of phases sharing a name (fairness levels) the least finished counts."""
+        found = PROVEN if status == cp_model.OPTIMAL else BEST_FOUND
+        if self.goals.get(name) in (None, PROVEN):
+            self.goals[name] = found
+
+    def _not_reached(self, phases: Sequence[ObjectivePhase]) -> None:
+        for phase in phases:
+            self.goals[phase.name] = NOT_REACHED
 
     def _closer(self, placements: Placements, until: float) -> Placements:
         """`placements` after local moves closing idle gaps (`compact.close_gaps`) until `until`."""
