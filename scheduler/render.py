@@ -95,6 +95,9 @@ def person_timetable(
     requested = len(instance.participant_meetings.get(pid, []))
     shown = "shown" if only is not None else "scheduled"
     footer = Text(f"{len(mine)} meeting(s) {shown} of {requested} requested", style="dim")
+    promised = instance.participant_by_id[pid].min_meetings if pid in instance.participant_by_id else None
+    if only is None and promised is not None and len(mine) < promised:
+        footer.append(f"; promised {promised} (min_meetings): short by {promised - len(mine)}", style="yellow")
     if only is not None:
         return Group(table, footer)
     return Group(table, footer, _unscheduled_requests(instance, schedule, pid))
@@ -591,8 +594,11 @@ def stats_view(instance: Instance, figures: Stats) -> RenderableType:
         missed.add_column("Person", ratio=1)
         missed.add_column("Meetings", justify="right")
         missed.add_column("Promised", justify="right")
+        missed.add_column("Requests", justify="right")
         for pid, (given, promised) in figures.promises_missed.items():
-            missed.add_row(_who(instance, pid), str(given), str(promised))
+            requests = figures.requests_of.get(pid, 0)
+            flag = " (fewer than promised)" if requests < promised else ""
+            missed.add_row(_who(instance, pid), str(given), str(promised), f"{requests}{flag}")
         parts.append(missed)
     step = instance.event.slot_minutes
     hole_people = len({h.person for h in figures.holes})

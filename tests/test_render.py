@@ -147,3 +147,22 @@ def test_the_key_does_not_send_a_room_view_back_to_room(monkeypatch: pytest.Monk
     everything = " ".join(text_of(render.date_grid(instance, schedule, "2025-11-13")).split())
     assert "for full names use --person or --format csv" in narrowed
     assert "--room, --person" in everything
+
+
+def test_a_person_short_of_their_promise_is_told_in_the_timetable_and_stats() -> None:
+    """d is promised one meeting; its only request loses to a's two of priority 5 (two slots)."""
+    from conftest import make_instance, meeting
+
+    from scheduler.stats import stats
+
+    people = [{"id": p, "name": p.upper()} for p in "abc"] + [{"id": "d", "name": "D", "min_meetings": 1}]
+    instance = make_instance(
+        participants=people,
+        meetings=[meeting("m1", "a", "b", priority=5), meeting("m2", "a", "c", priority=5), meeting("m3", "a", "d")],
+    )
+    schedule = solve_and_verify(instance)
+    page = " ".join(text_of(render.person_timetable(instance, schedule, "d")).split())
+    assert "promised 1 (min_meetings): short by 1" in page
+    assert "D was promised 1 meeting(s) (min_meetings) and has 0." in page
+    figures = " ".join(text_of(render.stats_view(instance, stats(instance, schedule)), width=120).split())
+    assert "min_meetings promises missed" in figures and "D 0 1 1" in figures
