@@ -16,7 +16,7 @@ from rich.text import Text
 from scheduler.attendance import attendees
 from scheduler.model import Instance, ProgrammeItem, to_clock, to_minutes
 from scheduler.solution import Assignment, Change, Schedule, local_moment
-from scheduler.stats import stays
+from scheduler.stats import Hole, stays
 from scheduler.timetable import REMOVED, removed_rooms, venue_room_ids
 from scheduler.verify import Violation
 
@@ -346,6 +346,12 @@ def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str |
     return Group(table, why)
 
 
+def _breaks(holes: list[Hole]) -> str:
+    """', 12 of them breaks max_consecutive requires' where there are such."""
+    required = sum(1 for h in holes if h.required_break)
+    return f"; {required} of them the breaks max_consecutive requires" if required else ""
+
+
 def _goals(goals: dict[str, str]) -> Text:
     """Each goal after priority with how far it got; a hint where one is not proven."""
     text = Text()
@@ -376,7 +382,10 @@ def _add_people_figures(table: Table, instance: Instance, schedule: Schedule) ->
     table.add_row("People without a meeting", f"{without} of {len(counts)}")
     found = stats.hole_list(instance, schedule)
     idle = sum(h.slots for h in found) * instance.event.slot_minutes
-    table.add_row("Idle gaps", f"{len(found)} holes between meetings inside sessions ({_duration(idle)} in all)")
+    table.add_row(
+        "Idle gaps",
+        f"{len(found)} holes between meetings inside sessions ({_duration(idle)} in all){_breaks(found)}",
+    )
 
 
 def _duration(minutes: int) -> str:
@@ -604,7 +613,7 @@ def stats_view(instance: Instance, figures: Stats) -> RenderableType:
     hole_people = len({h.person for h in figures.holes})
     parts.append(
         Text(
-            f"Idle gaps: {len(figures.holes)} holes between meetings inside sessions, "
+            f"Idle gaps: {len(figures.holes)} holes between meetings inside sessions{_breaks(figures.holes)}, "
             f"{figures.idle_slots} idle slot(s) ({_duration(figures.idle_slots * step)}), "
             f"for {hole_people} people. Table changes between back-to-back meetings: {len(figures.table_changes)}."
         )

@@ -26,6 +26,9 @@ class Hole:
     start: str
     end: str
     slots: int
+    required_break: bool = False
+    """A one-slot hole the event's max_consecutive requires: without it the meetings either side
+    would make too long a run."""
 
 
 @dataclass(frozen=True)
@@ -132,15 +135,39 @@ def _session_of(instance: Instance, a: Assignment) -> tuple[str, str, int]:
 def hole_list(instance: Instance, schedule: Schedule) -> list[Hole]:
     """Every hole of every participant, by person then time."""
     step = instance.event.slot_minutes
+    limit = instance.event.max_consecutive
     found = []
     for pid, meetings in sorted(person_meetings(instance, schedule).items()):
-        for before, after in itertools.pairwise(meetings):
+        ending, starting = _runs(meetings, step)
+        for k, (before, after) in enumerate(itertools.pairwise(meetings)):
             if _session_of(instance, before) != _session_of(instance, after):
                 continue
             gap = to_minutes(after.start) - to_minutes(before.end)
             if gap > 0:
-                found.append(Hole(pid, before.date, before.end, after.start, gap // step))
+                required = gap == step and limit is not None and ending[k] + starting[k + 1] > limit
+                found.append(Hole(pid, before.date, before.end, after.start, gap // step, required))
     return found
+
+
+def _runs(meetings: list[Assignment], step: int) -> tuple[list[int], list[int]]:
+    """For each of one person's meetings (in time order): the slots of the back-to-back run
+    ending with it, and of the run starting with it."""
+
+    def slots(a: Assignment) -> int:
+        return (to_minutes(a.end) - to_minutes(a.start)) // step
+
+    def joined(a: Assignment, b: Assignment) -> bool:
+        return a.date == b.date and a.end == b.start
+
+    ending = [slots(a) for a in meetings]
+    for k in range(1, len(meetings)):
+        if joined(meetings[k - 1], meetings[k]):
+            ending[k] += ending[k - 1]
+    starting = [slots(a) for a in meetings]
+    for k in range(len(meetings) - 2, -1, -1):
+        if joined(meetings[k], meetings[k + 1]):
+            starting[k] += starting[k + 1]
+    return ending, starting
 
 
 def holes(instance: Instance, schedule: Schedule) -> int:

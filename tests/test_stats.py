@@ -6,7 +6,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-from conftest import make_instance, meeting, solve_and_verify
+from conftest import BASE, make_instance, meeting, solve_and_verify
 from hypothesis import HealthCheck, given, settings
 from test_cli import run
 from test_cli import solved as solved_file
@@ -146,3 +146,24 @@ def test_cli_stats_shows_every_section(sample_copy: Path) -> None:
     for heading in ("Meetings per person", "Idle gaps:", "Table changes", "Room use", "Unscheduled requests by reason"):
         assert heading in output, heading
     assert "max_meetings reached" in output and "r08" in output
+
+
+def test_a_break_max_consecutive_requires_is_told_apart_from_idle_time() -> None:
+    """max_consecutive 2, four slots; a meets b, c, d and e: two, a break, two. The break is a hole
+    the rule requires; with max_consecutive 4 the same hole would not be."""
+    venues = [{**BASE["venues"][0], "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "11:30"}]}]}]
+    people = [{"id": p, "name": p.upper()} for p in "abcde"]
+    meetings = [meeting(f"m{p}", "a", p) for p in "bcde"]
+    at: dict[str, Any] = {"date": "2025-11-13", "city": "Beijing", "venue": "bj", "room": "T-1"}
+    starts = [("09:00", "09:30"), ("09:30", "10:00"), ("10:30", "11:00"), ("11:00", "11:30")]
+    assignments = [Assignment(meeting=f"m{p}", start=s, end=e, **at) for p, (s, e) in zip("bcde", starts, strict=True)]
+    for limit, required in ((2, True), (4, False)):
+        instance = make_instance(
+            event={**BASE["event"], "max_consecutive": limit}, venues=venues, participants=people, meetings=meetings
+        )
+        schedule = solve_and_verify(instance).model_copy(
+            update={"assignments": assignments, "unscheduled": [], "objective": 4, "status": "FEASIBLE"}
+        )
+        assert verify(instance, schedule) == []
+        found = [h for h in stats.hole_list(instance, schedule) if h.person == "a"]
+        assert [(h.start, h.end, h.required_break) for h in found] == [("10:00", "10:30", required)]
