@@ -12,7 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from scheduler.explain import BREAKS, FITS, LOST, MAX_MEETINGS, ONE_CITY, TAKEN, Explainer, Explanation
+from scheduler.explain import (
+    BREAKS,
+    FITS,
+    LOST,
+    MAX_MEETINGS,
+    NO_INTERPRETER,
+    ONE_CITY,
+    TAKEN,
+    TRAVEL,
+    Explainer,
+    Explanation,
+)
 from scheduler.model import Option, to_minutes
 from scheduler.solution import Assignment, Unscheduled
 
@@ -36,7 +47,7 @@ class Forced:
 def force(ex: Explainer, mid: str, time_limit: float = 20.0, workers: int = 2, seed: int = 0) -> Explanation:
     """`explain`, plus what a solve with the meeting required does: drops, moves, priority."""
     explanation = ex.explain(mid)
-    if explanation.kind not in (MAX_MEETINGS, ONE_CITY, LOST, TAKEN, BREAKS, FITS):
+    if explanation.kind not in (MAX_MEETINGS, ONE_CITY, LOST, TAKEN, BREAKS, FITS, NO_INTERPRETER, TRAVEL):
         return explanation
     barred = [p for p in ex.request_people(ex.instance.meeting_by_id[mid]) if _cap(ex, p) == 0]
     if barred:
@@ -75,10 +86,11 @@ def forced_solve(ex: Explainer, mid: str, time_limit: float, workers: int, seed:
         request.hint = {a.meeting: (_option(a), a.room) for a in ex.schedule.assignments if a.meeting not in drop}
         request.hint[mid] = (option, room)
     before = ex.priority(a.meeting for a in ex.schedule.assignments)
+    interpreters = {a.meeting: a.interpreter for a in ex.schedule.assignments if a.interpreter}
     try:
         outcome = solve(request, SolveParams(time_limit, workers, seed))
     except NoSchedule as error:
-        if error.proven or repaired is None or not _holds(ex, mid, request.hint, set()):
+        if error.proven or repaired is None or not _holds(ex, mid, request.hint, set(), interpreters):
             if error.proven:
                 why = "no schedule holds it with every rule kept and what has happened as it was (proven)"
             elif repaired is not None:
@@ -89,11 +101,12 @@ def forced_solve(ex: Explainer, mid: str, time_limit: float, workers: int, seed:
         placements, proven = request.hint, False  # CP-SAT had no time to start: the repair itself, checked
     else:
         placements, proven = outcome.placements, outcome.status == "OPTIMAL"
+        interpreters = outcome.interpreters
     unheld = {m for m in resolve_plan.history if m not in request.pins}  # history the solver cannot hold
-    if not _holds(ex, mid, placements, unheld):  # explain never shows a schedule the checker rejects
+    if not _holds(ex, mid, placements, unheld, interpreters):  # never a schedule the checker rejects
         why = "the solver's answer breaks a rule (a bug: please report it with the files)"
         return Forced(None, priority_before=before, priority_after=before, impossible=why)
-    placed = {m: to_assignment(m, option, room) for m, (option, room) in placements.items()}
+    placed = {m: to_assignment(m, o, room, None, interpreters.get(m)) for m, (o, room) in placements.items()}
     dropped = [a.meeting for a in ex.schedule.assignments if a.meeting not in placed and a.meeting not in unheld]
     moved = [
         (a, placed[a.meeting])
@@ -105,15 +118,22 @@ def forced_solve(ex: Explainer, mid: str, time_limit: float, workers: int, seed:
     return Forced(placed[mid], dropped, moved, before, after, proven)
 
 
-def _holds(ex: Explainer, mid: str, placements: dict[str, tuple[Option, str]], unheld: set[str]) -> bool:
-    """Whether the independent checker accepts the schedule with these placements (and `unheld` history)."""
+def _holds(
+    ex: Explainer,
+    mid: str,
+    placements: dict[str, tuple[Option, str]],
+    unheld: set[str],
+    interpreters: dict[str, str],
+) -> bool:
+    """Whether the independent checker accepts the schedule with these placements, their
+    interpreters (and `unheld` history)."""
     from scheduler.solver.convert import to_assignment
     from scheduler.verify import verify
 
     def people(m: str) -> list[str]:
         return ex.people.get(m) or ex.request_people(ex.instance.meeting_by_id[m])
 
-    assignments = [to_assignment(m, o, room, people(m)) for m, (o, room) in placements.items()]
+    assignments = [to_assignment(m, o, room, people(m), interpreters.get(m)) for m, (o, room) in placements.items()]
     assignments += [a for a in ex.schedule.assignments if a.meeting in unheld]
     left_out = [u for u in ex.schedule.unscheduled if u.meeting != mid]
     left_out += [Unscheduled(meeting=a.meeting, reason="displaced") for a in ex.schedule.assignments]

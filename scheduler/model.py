@@ -6,6 +6,7 @@ No solver imports here: the solver, the renderer and re-solve all read these mod
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
@@ -289,6 +290,29 @@ class Instance(_Input):
                     cities = ", ".join(sorted({a.city for a in there}))
                     message = f"{pid} attends {item.id} in {item.city} on {item.date} but is available only in {cities}"
                     found.append(Problem(("programme", i, "attendees"), message))
+        return found + self._programme_clashes()
+
+    def _programme_clashes(self) -> list[Problem]:
+        """Two programme items of one attendee that overlap, are in two cities on one date, or
+        leave less time than a travel rule between them: no schedule can mend that."""
+        need = {(rule.from_, rule.to): rule.min_hours * 60 for rule in self.travel}
+        found = []
+        items = sorted(enumerate(self.programme), key=lambda pair: (pair[1].date, pair[1].start))
+        for (i, first), (_, second) in itertools.combinations(items, 2):
+            both = self.programme_attendees[first.id] & self.programme_attendees[second.id]
+            if not both:
+                continue
+            apart = (second.date - first.date).days * 1440 + to_minutes(second.start) - to_minutes(first.end)
+            if apart < 0:
+                why = "overlap"
+            elif first.date == second.date and first.city != second.city:
+                why = f"are in {first.city} and {second.city} on one date"
+            elif first.city != second.city and apart < need.get((first.city, second.city), 0):
+                why = f"leave {apart / 60:g} h to travel from {first.city} to {second.city}"
+            else:
+                continue
+            who = ", ".join(sorted(both)[:5]) + (f" and {len(both) - 5} more" if len(both) > 5 else "")
+            found.append(Problem(("programme", i), f"{first.id} and {second.id} {why}, for {who}"))
         return found
 
     # ---- derived look-ups (computed once; the model is frozen) ----

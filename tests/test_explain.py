@@ -505,3 +505,23 @@ def test_stats_skips_an_unscheduled_entry_the_instance_does_not_know(sample_copy
     schedule_path.write_text(json.dumps(data))
     code, output = run("stats", str(sample_copy), str(schedule_path))
     assert code == 0 and "Warning:" in output and "Meetings per person" in output, output
+
+
+def test_forcing_in_keeps_the_interpreters_of_interpreted_meetings() -> None:
+    """Two slots, one interpreter (x) for it0-cn0 and it1-cn1 (priority 5 each); it2-cn2 (1) waits.
+    Forcing it in drops one of the others and the forced schedule, interpreters and all, is checked."""
+    from test_solve import ITALIANS_AND_CHINESE
+
+    venues = [{**BASE["venues"][0], "rooms": [{"id": "R", "count": 3, "capacity": 3}]}]
+    instance = make_instance(
+        venues=venues,
+        participants=ITALIANS_AND_CHINESE,
+        meetings=[meeting(f"m{k}", f"it{k}", f"cn{k}", priority=1 if k == 2 else 5) for k in range(3)],
+        interpreters=[{"id": "x", "name": "X", "languages": ["it", "zh"]}],
+    )
+    schedule = solve_and_verify(instance)
+    assert {a.meeting: a.interpreter for a in schedule.assignments} == {"m0": "x", "m1": "x"}
+    found = Explainer(instance, schedule).force("m2", time_limit=10, workers=2)
+    forced = found.forced
+    assert forced is not None and forced.place is not None and forced.place.interpreter == "x", found.sentences
+    assert len(forced.dropped) == 1 and (forced.priority_before, forced.priority_after) == (10, 6)

@@ -470,3 +470,41 @@ def test_a_travel_rule_forbids_an_impossible_day(hours: int | None, expected: se
     schedule = solve_and_verify(instance)
     assert {a.meeting for a in schedule.assignments} == expected
     assert schedule.status == "OPTIMAL"
+
+
+def test_two_programme_items_too_close_are_an_input_warning_not_a_broken_schedule() -> None:
+    """a attends a Beijing seminar until 13:00 on the 13th and a Hangzhou visit at 08:00 on the 14th,
+    19 hours later, under a 22-hour rule: no schedule can mend that, so reading the instance warns
+    and the schedule (b meets c) is written and checked."""
+    items = [
+        {
+            "id": "sem",
+            "title": "S",
+            "kind": "seminar",
+            "city": "Beijing",
+            "date": "2025-11-13",
+            "start": "12:00",
+            "end": "13:00",
+            "attendees": ["a"],
+        },
+        {
+            "id": "visit",
+            "title": "V",
+            "kind": "visit",
+            "city": "Hangzhou",
+            "date": "2025-11-14",
+            "start": "08:00",
+            "end": "09:00",
+            "attendees": ["a"],
+        },
+    ]
+    instance = make_instance(
+        venues=BEIJING_THEN_HANGZHOU,
+        meetings=[meeting("bc", "b", "c")],
+        programme=items,
+        travel=[{"from": "Beijing", "to": "Hangzhou", "min_hours": 22}],
+    )
+    warnings = [w.message for w in instance.availability_warnings()]
+    assert "sem and visit leave 19 h to travel from Beijing to Hangzhou, for a" in warnings
+    schedule = solve_and_verify(instance)
+    assert [a.meeting for a in schedule.assignments] == ["bc"]
