@@ -267,15 +267,30 @@ class Instance(_Input):
     def availability_warnings(self) -> list[Problem]:
         """Availability on a date when no venue in that city is open: allowed, but likely a slip."""
         open_days = {(venue.city, day.date) for venue in self.venues for day in venue.days}
+        return (
+            [
+                Problem(
+                    ("participants", i, "available", j),
+                    f"no venue in {entry.city} is open on {entry.date}: this entry gives no time to meet",
+                )
+                for i, person in enumerate(self.participants)
+                for j, entry in enumerate(person.available or [])
+                if (entry.city, entry.date) not in open_days
+            ]
+            + self.programme_warnings()
+            + self._needless_interpreters()
+        )
+
+    def _needless_interpreters(self) -> list[Problem]:
+        """A meeting that names an interpreter though its people share a language: none will sit in."""
         return [
             Problem(
-                ("participants", i, "available", j),
-                f"no venue in {entry.city} is open on {entry.date}: this entry gives no time to meet",
+                ("meetings", i, "interpreter"),
+                f"names {m.interpreter}, but its people share a language: it is scheduled without an interpreter",
             )
-            for i, person in enumerate(self.participants)
-            for j, entry in enumerate(person.available or [])
-            if (entry.city, entry.date) not in open_days
-        ] + self.programme_warnings()
+            for i, m in enumerate(self.meetings)
+            if m.interpreter is not None and not self.needs_interpreter(list(m.participants))
+        ]
 
     def programme_warnings(self) -> list[Problem]:
         """Programme items an attendee cannot reach: their availability puts them elsewhere that date."""

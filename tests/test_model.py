@@ -167,3 +167,17 @@ def test_languages_decide_who_needs_an_interpreter_and_who_can_be_one() -> None:
 def test_an_interpreter_id_may_not_be_a_participant_id() -> None:
     with pytest.raises(InputError, match="already a participant's id"):
         make_instance(interpreters=[{"id": "a", "name": "A", "languages": ["it", "zh"]}])
+
+
+def test_an_interpreter_named_where_none_is_needed_is_a_warning() -> None:
+    from conftest import make_instance, meeting
+
+    people = [{"id": "a", "name": "A", "languages": ["it"]}, {"id": "b", "name": "B", "languages": ["it", "zh"]}]
+    instance = make_instance(
+        participants=people,
+        meetings=[meeting("ab", "a", "b", interpreter="x")],
+        interpreters=[{"id": "x", "name": "X", "languages": ["it", "zh"]}],
+    )
+    assert [w.message for w in instance.availability_warnings()] == [
+        "names x, but its people share a language: it is scheduled without an interpreter"
+    ]
