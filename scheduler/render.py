@@ -311,7 +311,10 @@ def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str |
         table.add_row("min_meetings missed", missed)
     interpreted = sum(1 for a in schedule.assignments if a.interpreter is not None)
     if interpreted:
-        table.add_row("Interpreted", f"{interpreted} meeting(s) with {len(instance.interpreters)} interpreter(s)")
+        used = len({a.interpreter for a in schedule.assignments if a.interpreter is not None})
+        table.add_row(
+            "Interpreted", f"{interpreted} meeting(s) by {used} of the {len(instance.interpreters)} interpreter(s)"
+        )
     alone = [
         a.meeting
         for a in schedule.assignments

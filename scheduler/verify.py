@@ -347,6 +347,7 @@ def _interpreters(
     busy: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
     cities: dict[tuple[str, str], set[str]] = defaultdict(set)
     count: Counter[str] = Counter()
+    history_count: Counter[str] = Counter()
     for a, who, start, end, history in attended:
         label = f"meeting {a.meeting} ({a.date} {a.start}-{a.end}, {a.room})"
         spoken = [_speaks(people[pid].languages) for pid in who if pid in people]
@@ -358,6 +359,8 @@ def _interpreters(
             elif needs:
                 report.warnings.append(Violation("interpreters", f"{label}: no common language ({', '.join(who)})"))
             continue
+        if not needs:
+            bad("interpreters", f"{label} has interpreter {a.interpreter}, but its people share a language", history)
         interpreter = interpreters.get(a.interpreter)
         if interpreter is None:
             bad("interpreters", f"{label} names interpreter {a.interpreter!r}, who is not in the instance", history)
@@ -374,6 +377,7 @@ def _interpreters(
         busy[(a.interpreter, a.date)].append((start, end, a.meeting))
         cities[(a.interpreter, a.date)].add(a.city)
         count[a.interpreter] += 1
+        history_count[a.interpreter] += history
     for (iid, date), spans in sorted(busy.items()):
         for t, mids in _overlaps(spans):
             bad(
@@ -385,8 +389,13 @@ def _interpreters(
             bad("interpreters", f"interpreter {iid} is in {len(where)} cities on {date}: {', '.join(sorted(where))}")
     for iid, n in sorted(count.items()):
         limit = interpreters[iid].max_meetings
-        if limit is not None and n > limit:
+        if limit is None or n <= limit:
+            continue
+        if n > max(limit, history_count[iid]):
             bad("interpreters", f"interpreter {iid} sits in {n} meetings, more than max_meetings {limit}")
+        else:  # as rule 7: what happened before the cap was lowered stands
+            message = f"interpreter {iid} sat in {history_count[iid]} meetings before max_meetings became {limit}"
+            bad("interpreters", message, True)
 
 
 def _travel(instance: Instance, attended: Attended, bad: Complain) -> None:

@@ -224,3 +224,47 @@ def test_solve_says_how_far_each_goal_after_priority_got(sample_copy: Path) -> N
     out = sample_copy.with_name("p.json")
     code, output = run("solve", str(sample_copy), "--priority-only", "-o", str(out))
     assert code == 0 and "After priority" not in output and json.loads(out.read_text())["goals"] is None
+
+
+INTERPRETERS = Path(__file__).resolve().parent / "data" / "interpreters"
+
+
+def test_an_interpreter_with_few_meetings_left_costs_no_priority_with_quality_on(tmp_path: Path) -> None:
+    """capped.yaml: the draft reaches the bound, and the quality phases' interpreters are kept
+    (they were handed out again in start order, and int-a's max_meetings dropped meetings)."""
+    instance = tmp_path / "capped.yaml"
+    instance.write_bytes((INTERPRETERS / "capped.yaml").read_bytes())
+    totals = []
+    for extra in ([], ["--priority-only"]):
+        out = tmp_path / f"s{len(extra)}.json"
+        code, output = run("solve", str(instance), "-o", str(out), "-t", "5", *extra)
+        assert code == 0, output
+        data = json.loads(out.read_text())
+        assert data["status"] == "OPTIMAL"
+        totals.append(data["objective"])
+        assert run("check", str(instance), str(out))[0] == 0
+    assert totals == [16, 16]
+
+
+def test_check_refuses_an_interpreter_on_a_meeting_whose_people_share_a_language(tmp_path: Path) -> None:
+    instance = tmp_path / "planted.yaml"
+    instance.write_bytes((INTERPRETERS / "planted.yaml").read_bytes())
+    code, output = run("check", str(instance), str(INTERPRETERS / "planted-not-needed.json"))
+    assert code == 1 and "but its people share a language" in " ".join(output.split()), output
+
+
+def test_an_interpreter_cap_lowered_below_what_happened_is_history(tmp_path: Path) -> None:
+    """int-b sat in three meetings before 12:00; its max_meetings was then lowered to 1."""
+    instance = tmp_path / "cap-lowered.yaml"
+    instance.write_bytes((INTERPRETERS / "cap-lowered.yaml").read_bytes())
+    previous = tmp_path / "previous.json"
+    previous.write_bytes((INTERPRETERS / "cap-lowered-previous.json").read_bytes())
+    out = tmp_path / "after.json"
+    code, output = run(
+        "resolve", str(instance), "-p", str(previous), "--frozen-until", "2025-11-13T12:00", "-o", str(out), "-t", "5"
+    )
+    assert code == 0, output
+    code, output = run("check", str(instance), str(out), "--previous", str(previous))
+    assert code == 0 and "before max_meetings became 1" in " ".join(output.split()), output
+    later = [a for a in json.loads(out.read_text())["assignments"] if a.get("interpreter") == "int-b"]
+    assert all(a["start"] < "12:00" and a["date"] == "2025-11-13" for a in later)

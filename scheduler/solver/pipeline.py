@@ -463,7 +463,9 @@ class _Pipeline:
             improved = full.improve(
                 self.params_for(self.left()), self.best, lambda name: self.report(name), self.interpreters
             )
-            outcome = self.prepared.outcome(improved.placements, "OPTIMAL", self.value(self.best), 0, self.started)
+            outcome = self.prepared.outcome(
+                improved.placements, "OPTIMAL", self.value(self.best), 0, self.started, improved.interpreters
+            )
             outcome.interrupted = improved.interrupted
             outcome.goals = improved.goals
             return self._stamp(outcome)
