@@ -10,6 +10,7 @@ from rich.text import Text
 
 from scheduler import render
 from scheduler.cli_support import (
+    ForcingTimeLimitOpt,
     InstanceArg,
     OutOpt,
     PriorityOnlyOpt,
@@ -17,7 +18,6 @@ from scheduler.cli_support import (
     SeedOpt,
     TimeLimitOpt,
     WorkersOpt,
-    a_number,
     command_line,
     default_workers,
     known,
@@ -344,18 +344,7 @@ def explain(
     no_solve: Annotated[
         bool, typer.Option("--no-solve", help="Skip the solve that finds what forcing it in would displace.")
     ] = False,
-    time_limit: Annotated[
-        float,
-        typer.Option(
-            "--time-limit",
-            "-t",
-            min=0.5,
-            max=86_400,
-            help="Seconds for the solve that forces the request in.",
-            metavar="SECONDS",
-            callback=a_number,
-        ),
-    ] = 20.0,
+    time_limit: ForcingTimeLimitOpt = 20.0,
     workers: WorkersOpt = default_workers(),
     seed: SeedOpt = 0,
 ) -> None:

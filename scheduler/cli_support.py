@@ -10,7 +10,7 @@ import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.text import Text
@@ -56,18 +56,18 @@ def a_number(value: float) -> float:
     return value
 
 
+def time_limit_option(help_text: str) -> Any:
+    """--time-limit / -t in seconds, with the command's own words for what it limits."""
+    return typer.Option("--time-limit", "-t", min=0.5, max=86_400, help=help_text, metavar="SECONDS", callback=a_number)
+
+
 TimeLimitOpt = Annotated[
     float,
-    typer.Option(
-        "--time-limit",
-        "-t",
-        min=0.5,
-        max=86_400,
-        help="Stop within this many seconds (whole run); the quality goals end sooner once they stop improving.",
-        metavar="SECONDS",
-        callback=a_number,
+    time_limit_option(
+        "Stop within this many seconds (whole run); the quality goals end sooner once they stop improving."
     ),
 ]
+ForcingTimeLimitOpt = Annotated[float, time_limit_option("Seconds for the solve that forces the request in.")]
 WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=1, max=256, help="CP-SAT worker threads.", metavar="N")]
 SeedOpt = Annotated[
     int,

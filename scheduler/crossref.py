@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from scheduler.errors import Problem
-from scheduler.model import AttendeeFilter, Instance, to_minutes
+from scheduler.model import AttendeeFilter, Availability, Instance, to_minutes
 
 
 def cross_reference_problems(instance: Instance) -> list[Problem]:
@@ -60,13 +60,7 @@ def cross_reference_problems(instance: Instance) -> list[Problem]:
     cities = set(instance.cities)
     participant_ids = {p.id for p in instance.participants}
     for i, person in enumerate(instance.participants):
-        for j, entry in enumerate(person.available or []):
-            loc: tuple[str | int, ...] = ("participants", i, "available", j)
-            if entry.city not in cities:
-                problems.append(Problem((*loc, "city"), f"no venue is in city {entry.city!r}"))
-            if (entry.start is None) != (entry.end is None):
-                problems.append(Problem(loc, "give both start and end, or neither for the whole day"))
-            on_grid(loc, entry.start, entry.end)
+        problems += _window_problems(("participants", i), person.available, cities, on_grid)
     for i, meeting in enumerate(instance.meetings):
         counts = Counter(meeting.participants)
         for j, pid in enumerate(meeting.participants):
@@ -122,13 +116,7 @@ def _interpreter_problems(instance: Instance, cities: set[str], known: set[str],
         if person.id in interpreter_ids:
             problems.append(Problem(("interpreters", i, "id"), f"duplicate interpreter id {person.id!r}"))
         interpreter_ids.add(person.id)
-        for j, entry in enumerate(person.available or []):
-            loc: tuple[str | int, ...] = ("interpreters", i, "available", j)
-            if entry.city not in cities:
-                problems.append(Problem((*loc, "city"), f"no venue is in city {entry.city!r}"))
-            if (entry.start is None) != (entry.end is None):
-                problems.append(Problem(loc, "give both start and end, or neither for the whole day"))
-            on_grid(loc, entry.start, entry.end)
+        problems += _window_problems(("interpreters", i), person.available, cities, on_grid)
     for i, meeting in enumerate(instance.meetings):
         if meeting.interpreter is None:
             continue
@@ -141,6 +129,21 @@ def _interpreter_problems(instance: Instance, cities: set[str], known: set[str],
             if pid in known and theirs and not spoken & theirs:
                 message = f"interpreter {meeting.interpreter} speaks none of {pid}'s languages"
                 problems.append(Problem(("meetings", i, "interpreter"), message))
+    return problems
+
+
+def _window_problems(
+    owner: tuple[str | int, ...], available: list[Availability] | None, cities: set[str], on_grid: OnGrid
+) -> list[Problem]:
+    """A participant's or interpreter's availability windows: known cities, whole days or both ends, on the grid."""
+    problems = []
+    for j, entry in enumerate(available or []):
+        loc: tuple[str | int, ...] = (*owner, "available", j)
+        if entry.city not in cities:
+            problems.append(Problem((*loc, "city"), f"no venue is in city {entry.city!r}"))
+        if (entry.start is None) != (entry.end is None):
+            problems.append(Problem(loc, "give both start and end, or neither for the whole day"))
+        on_grid(loc, entry.start, entry.end)
     return problems
 
 
