@@ -33,7 +33,7 @@ def same_event(instance: Instance, previous: Schedule) -> bool:
 
 def name_of(instance: Instance, pid: str) -> str:
     """The name an organiser says aloud; the id only where the instance no longer has the person."""
-    person = instance.participant_by_id.get(pid)
+    person = instance.participant_by_id.get(pid) or instance.interpreter_by_id.get(pid)
     return person.name if person is not None else pid
 
 
@@ -88,8 +88,17 @@ def diff(
         people_after = attendees(instance, after.cancelled, b, after.frozen_until) if b is not None else []
         left = [p for p in people_before if p not in people_after]
         joined = [p for p in people_after if p not in people_before]
+        interpreters = [
+            i for i in dict.fromkeys([getattr(a, "interpreter", None), getattr(b, "interpreter", None)]) if i
+        ]
         if a is not None and b is not None:
+            same_interpreter = a.interpreter == b.interpreter
             if a.place_key() == b.place_key() and a.end == b.end and not left and not joined:
+                if same_interpreter:
+                    continue
+                notify = [*people_after, *[i for i in interpreters if i in instance.interpreter_by_id]]
+                cause = causes.get(mid) or _interpreter_change(instance, a.interpreter, b.interpreter)
+                changes.append(Change(meeting=mid, change="interpreter", before=a, after=b, notify=notify, cause=cause))
                 continue
             if a.place_key() != b.place_key():
                 kind, cause = "moved", causes.get(mid, "moved to fit the changes")
@@ -113,8 +122,17 @@ def diff(
             kind = "cancelled" if mid in cancelled_now or mid not in instance.meeting_by_id else "dropped"
             cause = causes.get(mid, "its place is needed for higher-priority meetings")
             notify = [p for p in people_before if p not in gone_people and p in instance.participant_by_id]
+        notify += [i for i in interpreters if i in instance.interpreter_by_id and i not in notify]
         changes.append(Change(meeting=mid, change=kind, before=a, after=b, notify=notify, cause=cause))  # type: ignore[arg-type]
     return changes
+
+
+def _interpreter_change(instance: Instance, before: str | None, after: str | None) -> str:
+    if before is None:
+        return f"{name_of(instance, after or '')} now interprets"
+    if after is None:
+        return f"{name_of(instance, before)} no longer interprets: no interpreter is needed"
+    return f"{name_of(instance, after)} interprets instead of {name_of(instance, before)}"
 
 
 def moved_without_cause(changes: list[Change], affected: Mapping[str, str]) -> list[str]:

@@ -438,7 +438,13 @@ def changes_by_person(instance: Instance, changes: list[Change]) -> RenderableTy
     return table
 
 
-CHANGE_WORDS = {"left": "someone left", "resized": "new length", "added": "added", "dropped": "dropped"}
+CHANGE_WORDS = {
+    "left": "someone left",
+    "resized": "new length",
+    "added": "added",
+    "dropped": "dropped",
+    "interpreter": "new interpreter",
+}
 """The file's change kinds as a person reads them ("left" alone reads as if the reader left)."""
 
 

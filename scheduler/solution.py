@@ -131,7 +131,7 @@ class Cancellation(_Record):
 
 class Change(_Record):
     meeting: Id
-    change: Literal["moved", "added", "dropped", "cancelled", "left", "resized"]
+    change: Literal["moved", "added", "dropped", "cancelled", "left", "resized", "interpreter"]
     before: Assignment | None = None
     after: Assignment | None = None
     notify: list[Id] = Field(default_factory=list, max_length=MAX_ENTRIES)

@@ -268,3 +268,21 @@ def test_an_interpreter_cap_lowered_below_what_happened_is_history(tmp_path: Pat
     assert code == 0 and "before max_meetings became 1" in " ".join(output.split()), output
     later = [a for a in json.loads(out.read_text())["assignments"] if a.get("interpreter") == "int-b"]
     assert all(a["start"] < "12:00" and a["date"] == "2025-11-13" for a in later)
+
+
+def test_a_new_interpreter_is_a_change_told_to_the_people_and_the_interpreter(tmp_path: Path) -> None:
+    """int-b is taken out of the instance after solving: m1, m2 and m4 stay where they are with
+    int-a instead, and each is listed as a change for its people and int-a (also by `diff`)."""
+    instance = tmp_path / "removed.yaml"
+    instance.write_bytes((INTERPRETERS / "interpreter-removed.yaml").read_bytes())
+    previous = tmp_path / "previous.json"
+    previous.write_bytes((INTERPRETERS / "cap-lowered-previous.json").read_bytes())
+    out = tmp_path / "after.json"
+    code, output = run("resolve", str(instance), "-p", str(previous), "-o", str(out), "-t", "5")
+    assert code == 0, output
+    changes = json.loads(out.read_text())["changes"]
+    assert {c["meeting"] for c in changes} == {"m1", "m2", "m4"}
+    assert all(c["change"] == "interpreter" and "int-a" in c["notify"] for c in changes)
+    assert run("check", str(instance), str(out), "--previous", str(previous))[0] == 0
+    code, output = run("diff", str(previous), str(out), "--instance", str(instance))
+    assert code == 0 and "3 change(s): interpreter." in output, output
