@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import zoneinfo
 from pathlib import Path
 
@@ -436,3 +437,25 @@ programme:
     assert uid("Week", "programme.opening") not in events_of(out / "ics" / f"{file_stem('b')}.ics")
     agenda = (out / "agendas" / f"{file_stem('a')}.html").read_text(encoding="utf-8")
     assert "Plenary: Opening plenary" in agenda and "Auditorium" in agenda
+
+
+def test_interpreters_get_their_agenda_and_calendar_and_are_named_in_each_meeting(tmp_path: Path) -> None:
+    from test_cli import INTERPRETERS, run
+
+    instance = tmp_path / "capped.yaml"
+    instance.write_bytes((INTERPRETERS / "capped.yaml").read_bytes())
+    schedule_path = tmp_path / "s.json"
+    assert run("solve", str(instance), "-o", str(schedule_path), "-t", "5")[0] == 0
+    interpreted = [a for a in json.loads(schedule_path.read_text())["assignments"] if a["interpreter"]]
+    assert interpreted
+    code, output = run("export", str(instance), str(schedule_path), "--to", str(tmp_path / "out"))
+    assert code == 0, output
+    for iid in {a["interpreter"] for a in interpreted}:
+        calendar = (tmp_path / "out" / "ics" / f"{iid}.ics").read_text()
+        mine = [a["meeting"] for a in interpreted if a["interpreter"] == iid]
+        assert calendar.count("BEGIN:VEVENT") == len(mine)
+        assert (tmp_path / "out" / "agendas" / f"{iid}.html").exists()
+    rows = {
+        row["Meeting"]: row for row in csv.DictReader((tmp_path / "out" / "meetings.csv").open(encoding="utf-8-sig"))
+    }
+    assert all("interpreter" in rows[a["meeting"]]["Organisations"] for a in interpreted)

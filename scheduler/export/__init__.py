@@ -270,7 +270,8 @@ def export(
         programme = tuple(programme_of(instance, pid))
         text_file(f"ics/{file_stem(pid)}.ics", partial(ics.calendar, instance.event.name, who, entries, programme))
     mine = by_person(views)
-    agendas = [html.agenda_of(instance, person(instance, p.id), mine.get(p.id, [])) for p in instance.participants]
+    everyone = [p.id for p in instance.participants] + [i.id for i in instance.interpreters]
+    agendas = [html.agenda_of(instance, person(instance, pid), mine.get(pid, [])) for pid in everyone]
     as_of_now = local_moment(schedule.created, instance.event.timezone) + (f" · {source.name}" if source else "")
     as_of: dict[str, str] = {}
 

@@ -102,9 +102,12 @@ def programme_of(instance: Instance, pid: str) -> list[ProgrammeView]:
 
 def person(instance: Instance, pid: str) -> Person:
     found = instance.participant_by_id.get(pid)
-    if found is None:  # someone a previous schedule knew and the edited instance no longer lists
-        return Person(pid, pid, "")
-    return Person(pid, found.name, found.organisation)
+    if found is not None:
+        return Person(pid, found.name, found.organisation)
+    interpreter = instance.interpreter_by_id.get(pid)
+    if interpreter is not None:
+        return Person(pid, interpreter.name, "interpreter")
+    return Person(pid, pid, "")  # someone a previous schedule knew and the edited instance no longer lists
 
 
 def local_time(instance: Instance, date: str, clock: str) -> dt.datetime:
@@ -118,7 +121,12 @@ def local_time(instance: Instance, date: str, clock: str) -> dt.datetime:
 def view_of(instance: Instance, schedule: Schedule, assignment: Assignment) -> MeetingView:
     meeting = instance.meeting_by_id.get(assignment.meeting)
     venue = instance.venue_by_id.get(assignment.venue)
-    people = tuple(person(instance, pid) for pid in attendees(instance, schedule.cancelled, assignment))
+    # The interpreter sits in: their agenda and calendar hold the meeting, and everyone's name them.
+    who = [
+        *attendees(instance, schedule.cancelled, assignment),
+        *([assignment.interpreter] if assignment.interpreter else []),
+    ]
+    people = tuple(person(instance, pid) for pid in who)
     return MeetingView(
         id=assignment.meeting,
         date=assignment.date,
