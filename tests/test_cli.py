@@ -286,3 +286,17 @@ def test_a_new_interpreter_is_a_change_told_to_the_people_and_the_interpreter(tm
     assert run("check", str(instance), str(out), "--previous", str(previous))[0] == 0
     code, output = run("diff", str(previous), str(out), "--instance", str(instance))
     assert code == 0 and "3 change(s): interpreter." in output, output
+
+
+def test_an_interpreter_keeps_the_travel_rules_in_the_search_itself(tmp_path: Path) -> None:
+    """One interpreter, Beijing -> Hangzhou 30 h: the model chose placements the interpreter could
+    not travel between, and the read-back dropped mB (7 of a possible 10, never proven)."""
+    instance = tmp_path / "travel.yaml"
+    instance.write_bytes((INTERPRETERS / "travel.yaml").read_bytes())
+    for extra in ([], ["--priority-only"]):
+        out = tmp_path / f"s{len(extra)}.json"
+        code, output = run("solve", str(instance), "-o", str(out), "-t", "10", *extra)
+        assert code == 0, output
+        data = json.loads(out.read_text())
+        assert (data["status"], data["objective"]) == ("OPTIMAL", 10)
+        assert run("check", str(instance), str(out))[0] == 0

@@ -98,29 +98,34 @@ def interpreters(v: Variables) -> None:
 
 def travel(v: Variables) -> None:
     """Travel rules: a meeting in `to` starts at least min_hours after any earlier one of the same
-    person in `from`. `late[(pid, date, after)]` is on when they have a meeting in `from` that date
-    ending after `after` (absolute minutes); a meeting in `to` too soon after excludes it."""
+    person or interpreter in `from`. `late[(pid, date, after)]` is on when they are in `from` that
+    date after `after` (absolute minutes); being in `to` too soon after excludes it. A person is
+    in a meeting by its choice's literal, an interpreter by their literal for that choice."""
     rules = travel_minutes(v.request.instance)
     if not rules:
         return
-    by_person: dict[str, list[int]] = defaultdict(list)
+    present: dict[str, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
     for c, choice in enumerate(v.choices):
         for pid in v.people(choice):
-            by_person[pid].append(c)
-    late: dict[tuple[str, str, dt.date, int], tuple[cp_model.IntVar, list[int]]] = {}
-    for pid, choice_ids in by_person.items():
-        if len({v.choices[c].option.city for c in choice_ids}) < 2:
+            present[pid].append((c, v.literals[c]))
+    for c, iid, lit in v.interpreter_literals:
+        present[iid].append((c, lit))
+    late: dict[tuple[str, str, dt.date, int], tuple[cp_model.IntVar, list[cp_model.IntVar]]] = {}
+    for pid, entries in present.items():
+        if len({v.choices[c].option.city for c, _ in entries}) < 2:
             continue
         for (origin, destination), gap in rules.items():
-            leaving = [c for c in choice_ids if v.choices[c].option.city == origin]
-            arriving = [c for c in choice_ids if v.choices[c].option.city == destination]
-            for c2 in arriving:
+            leaving = [(c, lit) for c, lit in entries if v.choices[c].option.city == origin]
+            arriving = [(c, lit) for c, lit in entries if v.choices[c].option.city == destination]
+            for c2, lit2 in arriving:
                 o2 = v.choices[c2].option
                 after = absolute(o2.date, o2.start) - gap
-                for date in sorted({v.choices[c].option.date for c in leaving if v.choices[c].option.date < o2.date}):
+                for date in sorted(
+                    {v.choices[c].option.date for c, _ in leaving if v.choices[c].option.date < o2.date}
+                ):
                     too_late = [
-                        c
-                        for c in leaving
+                        lit
+                        for c, lit in leaving
                         if v.choices[c].option.date == date and absolute(date, v.choices[c].option.end) > after
                     ]
                     if not too_late:
@@ -128,13 +133,21 @@ def travel(v: Variables) -> None:
                     key = (pid, origin, date, after)
                     if key not in late:
                         flag = v.model.new_bool_var("")
-                        for c in too_late:
-                            v.model.add_implication(v.literals[c], flag)
+                        for lit in too_late:
+                            v.model.add_implication(lit, flag)
                         late[key] = (flag, too_late)
-                    v.model.add_bool_or([~v.literals[c2], ~late[key][0]])
+                    v.model.add_bool_or([~lit2, ~late[key][0]])
+    if not late:
+        return
+    choice_of = {v.literals[c].index: c for c in range(len(v.choices))}
 
     def values(on: list[bool]) -> list[tuple[cp_model.IntVar, int]]:
-        return [(flag, int(any(on[c] for c in lits))) for flag, lits in late.values()]
+        sits = {lit.index: value for lit, value in v.interpreter_values(on)} if v.interpreter_literals else {}
+
+        def is_on(lit: cp_model.IntVar) -> bool:
+            return on[choice_of[lit.index]] if lit.index in choice_of else bool(sits.get(lit.index, 0))
+
+        return [(flag, int(any(is_on(lit) for lit in lits))) for flag, lits in late.values()]
 
     v.completions.append(values)
 
