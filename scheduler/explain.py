@@ -203,6 +203,10 @@ class Explainer:
             more = f"; and {len(pairs) - LISTED} more pairs" if len(pairs) > LISTED else ""
             headline = f"No common availability: {apart}{more} are never free at the same time and place{where}"
             return Explanation(meeting.id, NO_COMMON_TIME, headline + stretch + ".", details)
+        if self.instance.interpreters and self.instance.needs_interpreter(people):
+            missing = self._no_interpreter(meeting, people, long_enough)
+            if missing is not None:
+                return missing
         if self._has_time(meeting, people, long_enough):
             largest = max(instance.largest_room[s.venue] for s in long_enough if self._has_time(meeting, people, [s]))
             return Explanation(
@@ -214,6 +218,30 @@ class Explainer:
             )
         headline = f"No common availability: the {size} people are never all free at the same time{where}{stretch}."
         return Explanation(meeting.id, NO_COMMON_TIME, headline, details)
+
+    def _no_interpreter(self, meeting: Meeting, people: list[str], sessions: list[Session]) -> Explanation | None:
+        """Why no interpreter can ever sit in: none speaks a language of each, or none is free when
+        the people are (None when one could: the cause is elsewhere)."""
+        spoken = "; ".join(f"{self.who(p)}: {', '.join(sorted(self.instance.languages_of(p)))}" for p in people)
+        candidates = self.instance.interpreter_candidates(meeting, people)
+        if meeting.interpreter is not None and meeting.interpreter not in self.instance.interpreter_by_id:
+            candidates = []
+        if not candidates:
+            return Explanation(
+                meeting.id,
+                NO_INTERPRETER,
+                f"No interpreter speaks a language of each of them ({spoken}).",
+                [f"{i.name}: {', '.join(i.languages)}." for i in self.instance.interpreters[:LISTED]],
+            )
+        if any(self._has_time(meeting, [*people, iid], sessions) for iid in candidates):
+            return None
+        named = " (the one the request names)" if meeting.interpreter is not None else ""
+        return Explanation(
+            meeting.id,
+            NO_INTERPRETER,
+            f"No interpreter who could sit in{named} is available when all its people are.",
+            [f"{self.who(i)}: {self._availability(i)}." for i in candidates[:LISTED]],
+        )
 
     def _has_time(self, meeting: Meeting, people: list[str], sessions: list[Session]) -> bool:
         """Whether these people are all free for the meeting's length in one of the sessions."""
@@ -232,7 +260,7 @@ class Explainer:
         return False
 
     def _availability(self, pid: str) -> str:
-        person = self.instance.participant_by_id[pid]
+        person = self.instance.participant_by_id.get(pid) or self.instance.interpreter_by_id[pid]
         if person.available is None:
             return "available at any time"
         if not person.available:

@@ -525,3 +525,26 @@ def test_forcing_in_keeps_the_interpreters_of_interpreted_meetings() -> None:
     forced = found.forced
     assert forced is not None and forced.place is not None and forced.place.interpreter == "x", found.sentences
     assert len(forced.dropped) == 1 and (forced.priority_before, forced.priority_after) == (10, 6)
+
+
+def test_no_interpreter_is_named_as_the_cause_not_the_room() -> None:
+    """it0 and cn0 share no language; the one interpreter speaks Italian only, then is available
+    at no time: either way the request waits for an interpreter, not for a room."""
+    from test_solve import ITALIANS_AND_CHINESE
+
+    venues = [{**BASE["venues"][0], "rooms": [{"id": "R", "count": 2, "capacity": 3}]}]
+    for interpreter, words in (
+        ({"id": "x", "name": "X", "languages": ["it", "en"]}, "No interpreter speaks a language of each of them"),
+        (
+            {"id": "x", "name": "X", "languages": ["it", "zh"], "available": []},
+            "No interpreter who could sit in is available",
+        ),
+    ):
+        _, _, explainer = solved(
+            venues=venues,
+            participants=ITALIANS_AND_CHINESE,
+            meetings=[meeting("m", "it0", "cn0")],
+            interpreters=[interpreter],
+        )
+        found = explainer.explain("m")
+        assert found.kind == explain.NO_INTERPRETER and found.headline.startswith(words), found.headline
