@@ -392,19 +392,26 @@ class Instance(_Input):
 
     @cached_property
     def programme_attendees(self) -> dict[str, frozenset[str]]:
-        """Programme item id -> the participant ids who attend it (`all`, a list, or a filter)."""
+        """Programme item id -> the participant ids who attend it (a list, or `all` or a filter of
+        those at the event that date)."""
         table = {}
         for item in self.programme:
             who = item.attendees
+            if isinstance(who, list):
+                table[item.id] = frozenset(who)
+                continue
+            # `all` and filters mean those at the event that date: someone whose availability
+            # has no entry on it is not there (a list names people whatever their availability).
+            there = [
+                p for p in self.participants if p.available is None or any(a.date == item.date for a in p.available)
+            ]
             if who == "all":
-                ids = {p.id for p in self.participants}
-            elif isinstance(who, list):
-                ids = set(who)
+                ids = {p.id for p in there}
             else:
                 assert isinstance(who, AttendeeFilter)
                 ids = {
                     p.id
-                    for p in self.participants
+                    for p in there
                     if (who.organisation is None or p.organisation == who.organisation)
                     and (who.country is None or p.country == who.country)
                 }

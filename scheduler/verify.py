@@ -280,21 +280,28 @@ Attended = list[tuple[Assignment, list[str], int, int, bool]]
 
 
 def _programme_attendees(instance: Instance) -> dict[str, set[str]]:
-    """Programme item id -> participant ids, from the raw `attendees` field."""
+    """Programme item id -> participant ids, from the raw `attendees` field (`all` and filters:
+    those available somewhere that date)."""
     found: dict[str, set[str]] = {}
     for item in instance.programme:
         who = item.attendees
-        if who == "all":
-            found[item.id] = {p.id for p in instance.participants}
-        elif isinstance(who, list):
+        if isinstance(who, list):
             found[item.id] = set(who)
-        else:
-            found[item.id] = {
-                p.id
-                for p in instance.participants
-                if (who.organisation is None or p.organisation == who.organisation)
+            continue
+        present = [  # `all` and filters: those whose availability has them at the event that date
+            p
+            for p in instance.participants
+            if p.available is None or str(item.date) in {str(w.date) for w in p.available}
+        ]
+        found[item.id] = {
+            p.id
+            for p in present
+            if who == "all"
+            or (
+                (who.organisation is None or p.organisation == who.organisation)
                 and (who.country is None or p.country == who.country)
-            }
+            )
+        }
     return found
 
 

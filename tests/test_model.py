@@ -181,3 +181,20 @@ def test_an_interpreter_named_where_none_is_needed_is_a_warning() -> None:
     assert [w.message for w in instance.availability_warnings()] == [
         "names x, but its people share a language: it is scheduled without an interpreter"
     ]
+
+
+def test_programme_for_all_takes_those_at_the_event_that_date() -> None:
+    """b is at the event only on the 14th: the opening on the 13th for `all` is not theirs; an item
+    that names b is."""
+    from conftest import make_instance
+
+    people = [
+        {"id": "a", "name": "A"},
+        {"id": "b", "name": "B", "available": [{"date": "2025-11-14", "city": "Beijing"}]},
+    ]
+    item = {"title": "T", "kind": "plenary", "city": "Beijing", "date": "2025-11-13", "start": "09:00", "end": "09:30"}
+    instance = make_instance(
+        participants=people,
+        programme=[{**item, "id": "opening"}, {**item, "id": "named", "attendees": ["a", "b"]}],
+    )
+    assert instance.programme_attendees == {"opening": frozenset({"a"}), "named": frozenset({"a", "b"})}
