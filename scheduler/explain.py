@@ -131,7 +131,8 @@ class Explainer:
     def who(self, pid: str) -> str:
         person = self.instance.participant_by_id.get(pid)
         if person is None:
-            return pid
+            interpreter = self.instance.interpreter_by_id.get(pid)
+            return f"{interpreter.name} (interpreter)" if interpreter is not None else pid
         return f"{person.name} ({person.organisation})" if person.organisation else person.name
 
     def names(self, pids: Iterable[str]) -> str:
@@ -591,10 +592,14 @@ class Explainer:
         details = [f"Its {len(people)} people ({self.names(people)}) are all free at: {_spans(options, self.step)}."]
         room = self.instance.room_by_id.get(a.room)
         rooms = self.instance.venue_rooms.get(a.venue, [])
+        if a.interpreter is not None:
+            details.append(f"{self.who(a.interpreter)} interprets (its people share no language).")
         if room is not None:
-            smallest = min((r.capacity for r in rooms if r.capacity >= len(people)), default=room.capacity)
+            seats = len(people) + (a.interpreter is not None)
+            with_interpreter = " with the interpreter" if a.interpreter is not None else ""
+            smallest = min((r.capacity for r in rooms if r.capacity >= seats), default=room.capacity)
             details.append(
-                f"It needs seats for {len(people)}: room {a.room} seats {room.capacity} "
+                f"It needs seats for {seats}{with_interpreter}: room {a.room} seats {room.capacity} "
                 f"(the smallest large enough at {a.venue} seats {smallest})."
             )
         others = [

@@ -521,6 +521,9 @@ def test_forcing_in_keeps_the_interpreters_of_interpreted_meetings() -> None:
     )
     schedule = solve_and_verify(instance)
     assert {a.meeting: a.interpreter for a in schedule.assignments} == {"m0": "x", "m1": "x"}
+    about = Explainer(instance, schedule).explain("m0").details
+    assert "X (interpreter) interprets (its people share no language)." in about
+    assert any(line.startswith("It needs seats for 3 with the interpreter: room R-") for line in about)
     found = Explainer(instance, schedule).force("m2", time_limit=10, workers=2)
     forced = found.forced
     assert forced is not None and forced.place is not None and forced.place.interpreter == "x", found.sentences
