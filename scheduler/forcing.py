@@ -54,9 +54,7 @@ def force(ex: Explainer, mid: str, time_limit: float = 20.0, workers: int = 2, s
         sentence = f"It cannot be scheduled at all while {ex.names(barred)} may have no meetings (max_meetings 0)."
         return replace(explanation, sentences=[sentence])
     forced = forced_solve(ex, mid, time_limit, workers, seed)
-    return Explanation(
-        mid, explanation.kind, explanation.headline, explanation.details, forced, _words(ex, mid, forced)
-    )
+    return replace(explanation, forced=forced, sentences=_words(ex, mid, forced))
 
 
 def forced_solve(ex: Explainer, mid: str, time_limit: float, workers: int, seed: int) -> Forced:
@@ -199,19 +197,27 @@ def _words(ex: Explainer, mid: str, forced: Forced) -> list[str]:
     for before, after in forced.moved:
         words.append(f"It would move {before.meeting} from {before.date} {before.start} to {after.date} {after.start}.")
     change = forced.priority_after - forced.priority_before
-    if change >= 0:
+    if change == 0:
         words.append(
             "It costs no priority: the schedule left it out for a goal after priority (a fairer share of "
             "meetings, fewer idle gaps, earlier starts), or the solve did not find this place."
         )
-    words.append(
-        f"Total priority {forced.priority_before} -> {forced.priority_after} ({change:+d})."
-        + (
-            " No change that holds it keeps more of the schedule's priority."
-            if forced.proven
-            else " (Best found in the time allowed; a longer --time-limit may find a cheaper way.)"
+    elif change > 0:
+        words.append(
+            "It even raises total priority: the solve that made this schedule stopped before it found this "
+            "(a longer --time-limit may do better)."
         )
-    )
+    if change > 0:
+        words.append(f"Total priority {forced.priority_before} -> {forced.priority_after} ({change:+d}).")
+    else:
+        words.append(
+            f"Total priority {forced.priority_before} -> {forced.priority_after} ({change:+d})."
+            + (
+                " No change that holds it keeps more of the schedule's priority."
+                if forced.proven
+                else " (Best found in the time allowed; a longer --time-limit may find a cheaper way.)"
+            )
+        )
     return words
 
 

@@ -184,7 +184,8 @@ def test_full_rooms_and_a_forced_solve_that_only_moves_a_meeting() -> None:
     assert [(a.start, b.start) for a, b in forced.moved] == [("09:00", "09:30")]
     assert (forced.priority_before, forced.priority_after) == (1, 2)
     assert "It would move ab from 2025-11-13 09:00 to 2025-11-13 09:30." in found.sentences
-    assert any(line.startswith("It costs no priority: the schedule left it out") for line in found.sentences)
+    assert any(line.startswith("It even raises total priority: the solve that made") for line in found.sentences)
+    assert "Total priority 1 -> 2 (+1)." in found.sentences
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -249,6 +250,7 @@ def test_a_missed_min_meetings_promise_is_said_with_the_reason() -> None:
     found = explainer.explain("m3")
     assert found.kind == explain.LOST
     assert found.promised == ["D was promised 1 meeting(s) (min_meetings) and has 0."]
+    assert explainer.force("m3", time_limit=10, workers=2).promised == found.promised
     assert found.in_short == f"{found.headline} {found.promised[0]}"
     assert explain.with_reasons(instance, schedule).unscheduled[0].detail == found.in_short
     assert stats(instance, schedule).promises_missed == {"d": (0, 1)}

@@ -382,7 +382,8 @@ class ScheduleModel:
 
     def _not_reached(self, phases: Sequence[ObjectivePhase]) -> None:
         for phase in phases:
-            self.goals[phase.name] = NOT_REACHED
+            if phase.applies(self.vars):
+                self.goals[phase.name] = NOT_REACHED
 
     def _closer(self, placements: Placements, until: float) -> Placements:
         """`placements` after local moves closing idle gaps (`compact.close_gaps`) until `until`."""

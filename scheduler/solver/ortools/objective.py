@@ -60,6 +60,9 @@ class ObjectivePhase:
     """Seconds it may take at most, if it has not stopped by then (a last tie-break, not worth a long wait)."""
     follows_zero: bool = False
     """Nothing to gain here when the phase before reached 0 (no holes: no idle slots either)."""
+    applies: Callable[[Variables], bool] = lambda _v: True
+    """Whether the instance asks for this goal at all (no min_meetings: no promises to keep);
+    cheap, unlike `expression`, so a goal with no time left is only reported if it applies."""
 
 
 EARLY_START_SECONDS = 5.0
@@ -72,7 +75,12 @@ FAIR_LEVELS = 3
 def later_phases(v: Variables) -> list[ObjectivePhase]:
     """The quality phases after total priority, in order."""
     return [
-        ObjectivePhase("keeping min_meetings promises", promised_meetings, share=0.5),
+        ObjectivePhase(
+            "keeping min_meetings promises",
+            promised_meetings,
+            share=0.5,
+            applies=lambda v: any(p.min_meetings for p in v.request.instance.participants),
+        ),
         ObjectivePhase("giving everyone a meeting", people_with_at_least(1), share=0.5),
         *(
             ObjectivePhase("sharing meetings fairly", people_with_at_least(k), share=0.5)
