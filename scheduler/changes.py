@@ -88,13 +88,10 @@ def diff(
         people_after = attendees(instance, after.cancelled, b, after.frozen_until) if b is not None else []
         left = [p for p in people_before if p not in people_after]
         joined = [p for p in people_after if p not in people_before]
-        interpreters = [
-            i for i in dict.fromkeys([getattr(a, "interpreter", None), getattr(b, "interpreter", None)]) if i
-        ]
+        interpreters = list(dict.fromkeys(x.interpreter for x in (a, b) if x is not None and x.interpreter))
         if a is not None and b is not None:
-            same_interpreter = a.interpreter == b.interpreter
             if a.place_key() == b.place_key() and a.end == b.end and not left and not joined:
-                if same_interpreter:
+                if a.interpreter == b.interpreter:
                     continue
                 notify = [*people_after, *[i for i in interpreters if i in instance.interpreter_by_id]]
                 cause = causes.get(mid) or _interpreter_change(instance, a.interpreter, b.interpreter)

@@ -208,8 +208,9 @@ class Explainer:
             missing = self._no_interpreter(meeting, people, long_enough)
             if missing is not None:
                 return missing
-        if self._has_time(meeting, people, long_enough):
-            largest = max(instance.largest_room[s.venue] for s in long_enough if self._has_time(meeting, people, [s]))
+        together = [s for s in long_enough if self._has_time(meeting, people, [s])]
+        if together:
+            largest = max(instance.largest_room[s.venue] for s in together)
             return Explanation(
                 meeting.id,
                 NO_ROOM,
