@@ -392,20 +392,28 @@ def generate(
     requests: Annotated[
         int, typer.Option("--requests", "-m", min=0, max=1_000_000, help="How many requests.", metavar="N")
     ],
-    out_path: Annotated[Path, typer.Option("--out", "-o", help="Instance file to write (YAML).", metavar="FILE")],
+    out_path: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Instance file to write: YAML, or JSON if FILE ends in .json (JSON is YAML too, and reads"
+            " many times faster at 50,000 requests and more).",
+            metavar="FILE",
+        ),
+    ],
     seed: SeedOpt = 0,
 ) -> None:
     """Write a realistic synthetic instance: two cities, three days, skewed popularity."""
-    import yaml
-
-    from scheduler.generate import check_sizes
+    from scheduler.generate import check_sizes, instance_text
     from scheduler.generate import generate as make
 
+    as_json = out_path.suffix.lower() == ".json"
     with input_errors():
-        check_sizes(participants, requests)
+        check_sizes(participants, requests, as_json)
         check_output_target(out_path)
     data = make(participants, requests, seed)
-    kept = write_file(out_path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120))
+    kept = write_file(out_path, instance_text(data, as_json))
     out.print(f"Wrote {out_path}: {participants} participants, {len(data['meetings'])} requests (seed {seed}).")
     if kept:
         out.print(f"Earlier file kept as {kept}.")

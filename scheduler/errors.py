@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 MAX_PROBLEMS_SHOWN = 50
@@ -48,7 +48,7 @@ class InputError(Exception):
         self.source = source
         super().__init__(self.render())
 
-    def with_source(self, source: str, lines: dict[tuple[str | int, ...], int] | None = None) -> InputError:
+    def with_source(self, source: str, lines: Mapping[tuple[str | int, ...], int] | None = None) -> InputError:
         """The same problems, attributed to a file and (where known) its lines."""
         located = [
             replace(p, line=p.line if p.line is not None else _nearest_line(p.loc, lines or {})) for p in self.problems
@@ -63,7 +63,7 @@ class InputError(Exception):
         return "\n".join(lines)
 
 
-def _nearest_line(loc: tuple[str | int, ...], lines: dict[tuple[str | int, ...], int]) -> int | None:
+def _nearest_line(loc: tuple[str | int, ...], lines: Mapping[tuple[str | int, ...], int]) -> int | None:
     """The line of the deepest enclosing place the YAML parser recorded."""
     for depth in range(len(loc), -1, -1):
         if loc[:depth] in lines:

@@ -9,9 +9,12 @@ group meetings of 3-4, 5% last two slots and 5% are bound to a city.
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import random
 from typing import Any
+
+import yaml
 
 from scheduler.errors import InputError, Problem
 from scheduler.store import MAX_FILE_BYTES
@@ -30,12 +33,17 @@ def distinct_requests(participants: int) -> int:
     return sum(math.comb(participants, size) for size in (2, 3, 4))
 
 
-def estimated_bytes(participants: int, requests: int) -> int:
+JSON_OVER_YAML = 1.15
+"""JSON (one value per line) is about 15% larger than the same instance in YAML."""
+
+
+def estimated_bytes(participants: int, requests: int, as_json: bool = False) -> int:
     """About how big the instance file will be, a little over rather than under."""
-    return 2_000 + participants * BYTES_PER_PERSON + requests * BYTES_PER_REQUEST
+    yaml_bytes = 2_000 + participants * BYTES_PER_PERSON + requests * BYTES_PER_REQUEST
+    return int(yaml_bytes * JSON_OVER_YAML) if as_json else yaml_bytes
 
 
-def check_sizes(participants: int, requests: int) -> None:
+def check_sizes(participants: int, requests: int, as_json: bool = False) -> None:
     """Refuse at once what could never be generated (or never read back), instead of working on it for hours."""
     if participants < 2:
         raise InputError([Problem((), f"{participants} people: need at least 2")], "--participants")
@@ -52,7 +60,7 @@ def check_sizes(participants: int, requests: int) -> None:
             ],
             "--requests",
         )
-    size = estimated_bytes(participants, requests)
+    size = estimated_bytes(participants, requests, as_json)
     if size > MAX_FILE_BYTES:
         message = (
             f"{requests:,} requests among {participants:,} people make a file of about {size / 1e6:,.0f} MB, "
@@ -147,3 +155,11 @@ def _person(rng: random.Random, k: int) -> dict[str, Any]:
     if rng.random() < 0.20:
         person["max_meetings"] = rng.choice([6, 8, 10, 12, 15])
     return person
+
+
+def instance_text(data: dict[str, Any], as_json: bool = False) -> str:
+    """The instance as YAML (libyaml's emitter where present), or as JSON, which is YAML too."""
+    if as_json:
+        return json.dumps(data, indent=0, ensure_ascii=False) + "\n"
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=120)

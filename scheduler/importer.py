@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from scheduler.errors import InputError, Problem
 from scheduler.model import Instance, Meeting, Participant
+from scheduler.parsing import Lines
 from scheduler.store import parse_yaml, problems_from_validation, read_bytes
 
 PRIORITY_WORDS = {"must meet": 3, "must": 3, "should meet": 2, "would like": 1, "would like to meet": 1, "nice": 1}
@@ -429,7 +430,7 @@ def read_requests(
     return meetings, [row for row, _ in merged.values()], mutual, problems
 
 
-def read_event(path: Path) -> tuple[dict[str, Any], dict[tuple[str | int, ...], int]]:
+def read_event(path: Path) -> tuple[dict[str, Any], Lines]:
     """The event and venues (YAML) with their line numbers, checked for shape; full checks come with the instance."""
     source = str(path)
     data = read_bytes(path, "event")
@@ -481,7 +482,7 @@ class _Sources:
     requests: Sheet
     meeting_rows: list[int]
     event_path: Path
-    event_lines: dict[tuple[str | int, ...], int]
+    event_lines: Lines
 
 
 def _located(problems: list[Problem], sources: _Sources) -> list[Problem]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import yaml
@@ -134,8 +135,137 @@ class _TooLarge(Exception):
     pass
 
 
-def parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple[str | int, ...], int]]:
-    """Safe-load one YAML document, with a map of places to lines."""
+class _NotVouched(Exception):
+    """The fast path cannot vouch for this document: read it again carefully."""
+
+
+_CLoader: type = getattr(yaml, "CSafeLoader", object)
+
+
+class _FastLoader(_CLoader):
+    """libyaml's parser with the same constructors as `_Loader`; any repeated key sends the
+    document to the careful path, which decides (it tells 1 from '1') and names the lines."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
+        if len(set(keys)) != len(keys):
+            raise _NotVouched
+        return super().construct_mapping(node, deep)
+
+
+if _CLoader is not object:
+    _FastLoader.add_constructor("tag:yaml.org,2002:int", _int_or_clock)
+    _FastLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
+
+def _fast_load(text: str) -> tuple[Any] | None:
+    """(data,) read by libyaml, or None where only the careful path may judge the text."""
+    if _CLoader is object:
+        return None
+    try:
+        data = yaml.load(text, Loader=_FastLoader)  # a SafeLoader subclass: safe_load semantics
+    except (_NotVouched, yaml.YAMLError, RecursionError, ValueError, TypeError):
+        return None
+    if data is None or not _within_bounds(data):
+        return None
+    return (data,)
+
+
+def _within_bounds(data: Any) -> bool:
+    """Nesting at most MAX_NESTING deep and at most MAX_YAML_NODES nodes with aliases expanded.
+
+    Aliases are shared objects after loading: each is sized once (by identity), so an alias
+    bomb is measured without being expanded. No recursion.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Any, int, bool]] = [(data, 1, False)]
+    while stack:
+        value, depth, children_done = stack.pop()
+        if isinstance(value, dict):
+            children: Iterable[Any] = [part for pair in value.items() for part in pair]
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if children_done:
+            sizes[id(value)] = 1 + sum(sizes.get(id(child), 1) for child in children)
+            if sizes[id(value)] > MAX_YAML_NODES:
+                return False
+            continue
+        if depth > MAX_NESTING:
+            return False
+        if id(value) in sizes:
+            continue
+        sizes[id(value)] = 1  # in progress
+        stack.append((value, depth, True))
+        stack.extend((child, depth + 1, False) for child in children if isinstance(child, (dict, list)))
+    return True
+
+
+def _json_load(text: str) -> tuple[Any] | None:
+    """(data,) for a document written as JSON, which is YAML too and reads many times faster.
+
+    Anything json refuses (YAML's own flow style, a key written twice, deep nesting) goes on
+    to the YAML paths, which judge it as YAML.
+    """
+    if _json_too_deep(text):
+        return None
+    try:
+        return (json.loads(text, object_pairs_hook=_unique_keys),)
+    except (json.JSONDecodeError, _DuplicateKey, RecursionError):
+        return None
+
+
+Lines = Mapping[tuple[str | int, ...], int]
+"""Place in the document -> its 1-based line."""
+
+
+class _LinesOnDemand(Mapping[tuple[str | int, ...], int]):
+    """Lines of a document read on the fast path, found only when an error needs one.
+
+    Composing a large file node by node in Python takes far longer than the C loader:
+    a valid file never pays for it.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._lines: dict[tuple[str | int, ...], int] | None = None
+
+    def _found(self) -> dict[tuple[str | int, ...], int]:
+        if self._lines is None:
+            loader = _Loader(self._text)
+            try:
+                node = loader.get_single_node()
+                self._lines = _node_lines(node) if node is not None else {}
+            finally:
+                loader.dispose()
+        return self._lines
+
+    def __getitem__(self, key: tuple[str | int, ...]) -> int:
+        return self._found()[key]
+
+    def __iter__(self) -> Iterator[tuple[str | int, ...]]:
+        return iter(self._found())
+
+    def __len__(self) -> int:
+        return len(self._found())
+
+
+def parse_yaml(text: str, source: str) -> tuple[Any, Lines]:
+    """Safe-load one YAML document, with a map of places to lines.
+
+    libyaml's C loader reads a valid file; anything it cannot vouch for (a key written
+    twice, deep nesting, aliases that expand too far, any error at all) is read again by
+    the careful pure-Python path, which names the line of the problem.
+    """
+    fast = _json_load(text) if text.lstrip().startswith("{") else None
+    fast = fast or _fast_load(text)
+    if fast is not None:
+        return fast[0], _LinesOnDemand(text)
+    return _careful_load(text, source)
+
+
+def _careful_load(text: str, source: str) -> tuple[Any, Lines]:
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as err:
@@ -183,18 +313,22 @@ _NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 
 
+def _json_too_deep(text: str) -> bool:
+    depth = 0
+    for bracket in _NOT_A_BRACKET.sub("", _JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > MAX_NESTING:
+            return True
+    return False
+
+
 def _check_json_nesting(text: str, source: str) -> None:
     """Refuse deep JSON before json.loads, whose C parser would hit Python's recursion limit.
 
     Strings and everything but brackets are cut out by regular expressions first, so a
     15 MB schedule costs a loop over its few hundred thousand brackets only.
     """
-    depth = 0
-    for bracket in _NOT_A_BRACKET.sub("", _JSON_STRING.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
-        if depth > MAX_NESTING:
-            break
-    else:
+    if not _json_too_deep(text):
         return
     depth = 0
     for match in _JSON_TOKEN.finditer(text):  # again, slowly, for the line to name

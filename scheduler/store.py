@@ -175,7 +175,7 @@ def schedule_json(schedule: Schedule) -> str:
 def default_schedule_path(instance_path: Path | str) -> Path:
     """instances/2025.yaml -> instances/2025.schedule.json."""
     path = Path(instance_path)
-    stem = path.name.removesuffix(".yaml").removesuffix(".yml")
+    stem = path.name.removesuffix(".yaml").removesuffix(".yml").removesuffix(".json")
     return path.with_name(f"{stem}.schedule.json")
 
 

@@ -67,12 +67,30 @@ def test_a_file_over_the_read_limit_is_refused_at_once(tmp_path: Path) -> None:
     assert "104,857,600 bytes that solve and check read" in flat and not out.exists()
 
 
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
 @pytest.mark.parametrize(("participants", "requests"), [(2, 0), (40, 300), (600, 3000)])
-def test_the_size_estimate_is_never_under_the_written_file(participants: int, requests: int, tmp_path: Path) -> None:
+def test_the_size_estimate_is_never_under_the_written_file(
+    participants: int, requests: int, suffix: str, tmp_path: Path
+) -> None:
     from scheduler.generate import estimated_bytes
 
-    out = tmp_path / "g.yaml"
+    out = tmp_path / f"g{suffix}"
     result = runner.invoke(app, ["generate", "-n", str(participants), "-m", str(requests), "-o", str(out)])
     assert result.exit_code == 0, result.output
     written = out.stat().st_size
-    assert written <= estimated_bytes(participants, requests) <= written * 1.1 + 2_000
+    assert written <= estimated_bytes(participants, requests, suffix == ".json") <= written * 1.1 + 2_000
+
+
+def test_a_json_instance_reads_as_the_same_instance_as_its_yaml(tmp_path: Path) -> None:
+    """JSON is YAML too: generate writes it for large events, and every command reads it the same."""
+    from scheduler.store import load_instance
+
+    for suffix in (".yaml", ".json"):
+        result = runner.invoke(
+            app, ["generate", "-n", "60", "-m", "150", "--seed", "3", "-o", str(tmp_path / f"g{suffix}")]
+        )
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "g.json").read_text().lstrip().startswith("{")
+    from_yaml, _ = load_instance(tmp_path / "g.yaml")
+    from_json, _ = load_instance(tmp_path / "g.json")
+    assert from_json == from_yaml == Instance.model_validate(generate(60, 150, 3))

@@ -51,3 +51,33 @@ def test_deep_json_is_refused_and_brackets_in_strings_do_not_count() -> None:
     assert refusal(parse_json, "[" * 3072).startswith("f:1: lists and mappings are nested more than 100 deep")
     quoted = '{"a": "' + "[" * 500 + '\\"", "b": [[1]]}'
     assert parse_json(quoted, "f") == {"a": "[" * 500 + '"', "b": [[1]]}
+
+
+SAMPLES = [
+    "event: {name: X, slot_minutes: 30}\nstart: 09:30\nwhen: 2025-11-13\nn: 1_000\nok: yes\nnone: ~\n",
+    "base: &b {x: 1}\nuse: {<<: *b, y: 2}\nagain: *b\nlist: [a, 'b', \"c\", 1.5, -3, 0x10]\n",
+    '{"event": {"name": "X"}, "start": "09:30", "n": [1, 2.5, true, null], "s": "caf\\u00e9"}\n',
+    "{a: 1, b: [x, y]}\n",  # YAML's flow style, not JSON
+]
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_the_fast_paths_read_what_the_careful_path_reads(text: str) -> None:
+    from scheduler.parsing import _careful_load
+
+    data, lines = parse_yaml(text, "f")
+    careful, careful_lines = _careful_load(text, "f")
+    assert data == careful
+    assert dict(lines) == dict(careful_lines)  # found on demand, the same lines
+
+
+def test_a_json_document_with_a_key_twice_is_judged_as_yaml() -> None:
+    assert refusal(parse_yaml, '{\n "a": 1,\n "a": 2\n}\n').startswith("f:3: a: key 'a' appears twice")
+
+
+def test_an_alias_bomb_is_refused_on_the_fast_path_too() -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]  # each level holds ten of the one before: 10**9 nodes
+    lines += [
+        f"{name}: &{name} [{', '.join([f'*{below}'] * 10)}]" for below, name in zip("abcdefgh", "bcdefghi", strict=True)
+    ]
+    assert "alias bomb" in refusal(parse_yaml, "\n".join(lines) + "\n")
