@@ -326,7 +326,8 @@ def timetable(
         return
     if person is not None:
         narrowed = selection.assignments if room is not None or date is not None else None
-        out.print(render.person_timetable(instance, schedule, person, narrowed))
+        shown = selection.programme if narrowed is not None else None
+        out.print(render.person_timetable(instance, schedule, person, narrowed, shown))
     elif selection.rooms is not None and not selection.is_group:
         out.print(render.room_timetable(instance, schedule, selection.rooms[0], selection.assignments))
     else:

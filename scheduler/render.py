@@ -49,10 +49,15 @@ def _effective_participants(instance: Instance, schedule: Schedule, meeting_id: 
 
 
 def person_timetable(
-    instance: Instance, schedule: Schedule, pid: str, only: list[Assignment] | None = None
+    instance: Instance,
+    schedule: Schedule,
+    pid: str,
+    only: list[Assignment] | None = None,
+    items: list[ProgrammeItem] | None = None,
 ) -> RenderableType:
     """One person's meetings (or those of `only` they attend): when, where, with whom, on what;
-    their programme items in between. An interpreter's: the meetings they sit in."""
+    their programme items in between (`items`, else theirs on the dates shown). An
+    interpreter's: the meetings they sit in."""
     interpreter = instance.interpreter_by_id.get(pid)
     pool = schedule.assignments if only is None else only
     mine = _sorted(
@@ -84,11 +89,13 @@ def person_timetable(
         entries.append(
             (a.date, a.start, (f"{a.date}\n{a.start}-{a.end}", f"{a.city}\n{where}", "\n".join(others), topic))
         )
-    for item in programme_items(instance, pid):
+    if items is None:
+        shown_dates = None if only is None else {a.date for a in only}
+        items = [i for i in programme_items(instance, pid) if shown_dates is None or i.date.isoformat() in shown_dates]
+    for item in items:
         date = item.date.isoformat()
-        if only is None or any(a.date == date for a in only):
-            when = f"{date}\n{item.start}-{item.end}"
-            entries.append((date, item.start, (when, f"{item.city}\n{item.venue}", f"{item.kind}: {item.title}", "")))
+        when = f"{date}\n{item.start}-{item.end}"
+        entries.append((date, item.start, (when, f"{item.city}\n{item.venue}", f"{item.kind}: {item.title}", "")))
     for _, _, cells in sorted(entries, key=lambda e: (e[0], e[1])):
         table.add_row(*cells)
     if interpreter is not None:

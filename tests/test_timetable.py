@@ -205,3 +205,51 @@ def test_cli_an_interpreter_has_a_timetable_and_a_participant_sees_programme_and
     assert "opening 10:00-11:00 plenary: Opening plenary (Beijing; 1 attending)" in " ".join(output.split())
     code, output = _run("timetable", str(path), str(schedule_path), "--person", "x1", "-f", "json")
     assert [r["meeting"] for r in json.loads(output)] == ["m1"]
+
+
+@pytest.fixture(scope="module")
+def week(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """WEEK_WITH_PROGRAMME solved through the CLI, and accepted by `check`."""
+    path = tmp_path_factory.mktemp("week") / "week.yaml"
+    path.write_text(WEEK_WITH_PROGRAMME, encoding="utf-8")
+    code, output = _run("solve", str(path), "-t", "10", "-w", "2")
+    assert code == 0, output
+    schedule_path = path.with_name("week.schedule.json")
+    assert _run("check", str(path), str(schedule_path))[0] == 0
+    return str(path), str(schedule_path)
+
+
+def test_cli_script_formats_give_a_persons_programme_items_rows_of_their_own(week: tuple[str, str]) -> None:
+    """it1 is at the opening plenary 10:00-11:00, so m1 (with cn1) comes before it."""
+    code, output = _run("timetable", *week, "--person", "it1", "--format", "csv")
+    assert code == 0, output
+    found = list(csv.DictReader(io.StringIO(output)))
+    assert [(r["entry"], r["meeting"] or r["item"]) for r in found] == [("meeting", "m1"), ("programme", "opening")]
+    plenary = found[1]
+    assert (plenary["date"], plenary["start"], plenary["end"], plenary["city"]) == (
+        "2025-11-13",
+        "10:00",
+        "11:00",
+        "Beijing",
+    )
+    assert (plenary["kind"], plenary["title"], plenary["room"], plenary["participants"]) == (
+        "plenary",
+        "Opening plenary",
+        "",
+        "it1",
+    )
+    assert found[0]["start"] < "10:00" and found[0]["kind"] == found[0]["title"] == ""
+    code, output = _run("timetable", *week, "--person", "it1", "--format", "markdown")
+    assert code == 0 and "| x1 | meeting |  |  |  |" in output, output
+    assert "| programme | opening | plenary | Opening plenary |" in output
+    code, output = _run("timetable", *week, "--person", "it1", "--format", "json")
+    assert [r["entry"] for r in json.loads(output)] == ["meeting", "programme"]
+    code, output = _run("timetable", *week, "--person", "cn1", "--format", "json")
+    assert [r["entry"] for r in json.loads(output)] == ["meeting"]  # not an attendee
+    code, output = _run("timetable", *week, "--date", "2025-11-13", "--format", "json")
+    items = [r for r in json.loads(output) if r["entry"] == "programme"]
+    assert [(r["item"], r["participants"]) for r in items] == [("opening", ["it1"])]  # without --person: all attendees
+    code, output = _run("timetable", *week, "--room", "R", "--format", "json")
+    assert code == 0 and {r["entry"] for r in json.loads(output)} == {"meeting"}  # an item is in no room
+    code, output = _run("timetable", *week, "--person", "it1", "--date", "2025-11-13")
+    assert code == 0 and "plenary: Opening plenary" in " ".join(output.split())
