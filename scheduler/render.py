@@ -63,12 +63,14 @@ def person_timetable(
     mine = _sorted(
         [a for a in pool if pid in _effective_participants(instance, schedule, a.meeting) or a.interpreter == pid]
     )
+    person = instance.participant_by_id.get(pid)
     if interpreter is not None:
         spoken = ", ".join(interpreter.languages)
         title = Text.assemble((interpreter.name, "bold"), f"  interpreter ({spoken})")
-    else:
-        person = instance.participant_by_id[pid]
+    elif person is not None:
         title = Text.assemble((person.name, "bold"), f"  {person.organisation}", f"  {person.country or ''}".rstrip())
+    else:
+        title = Text.assemble((pid, "bold"), f"  {REMOVED}")
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=False, show_lines=False)
     table.add_column("When", no_wrap=True)
     table.add_column("Where", no_wrap=False, max_width=18, overflow="fold")
@@ -100,6 +102,8 @@ def person_timetable(
         table.add_row(*cells)
     if interpreter is not None:
         return Group(table, Text(f"{len(mine)} meeting(s) to interpret", style="dim"))
+    if person is None:
+        return Group(table, Text(f"{len(mine)} meeting(s) in the schedule, kept as history", style="dim"))
     requested = len(instance.participant_meetings.get(pid, []))
     shown = "shown" if only is not None else "scheduled"
     footer = Text(f"{len(mine)} meeting(s) {shown} of {requested} requested", style="dim")

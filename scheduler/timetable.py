@@ -91,6 +91,13 @@ def room_groups(instance: Instance, schedule: Schedule | None = None) -> dict[st
     return groups
 
 
+def named_in(schedule: Schedule) -> set[str]:
+    """Everyone the schedule's assignments name, people and interpreters: `--person` also
+    finds someone removed from the instance after their meetings were held (kept as history)."""
+    named = {a.interpreter for a in schedule.assignments if a.interpreter is not None}
+    return named.union(*(a.participants or [] for a in schedule.assignments))
+
+
 def is_date(text: str) -> bool:
     """Whether `--date` was written as YYYY-MM-DD and names a real day."""
     try:
