@@ -13,6 +13,7 @@ from scheduler import render
 from scheduler.model import Instance
 from scheduler.solution import Schedule, Unscheduled
 from scheduler.store import load_instance
+from scheduler.timetable import select
 
 
 def text_of(renderable: RenderableType, width: int = 80) -> str:
@@ -235,6 +236,10 @@ def test_the_date_grid_shows_programme_items_as_a_band_over_their_slots() -> Non
         assert "Programme 2025-11-13" not in text  # no longer a list above the grid
     full_day = text_of(render.date_grid(instance, schedule, "2025-11-14"))
     assert "plenary" in full_day and "Closing plenary" in full_day and "no meetings" in full_day
+    on_the_14th = select(instance, schedule, "a", None, "2025-11-14")  # what `--person a --date` shows
+    assert on_the_14th.assignments == [] and [i.id for i in on_the_14th.programme] == ["plen"]
+    page = text_of(render.person_timetable(instance, schedule, "a", on_the_14th.assignments, on_the_14th.programme))
+    assert "plenary: Closing plenary" in " ".join(page.split()) and "Hydrogen" not in page
 
 
 def test_a_title_reads_left_to_right_across_the_slots_it_covers() -> None:
