@@ -310,7 +310,11 @@ def timetable(
         instance, schedule = load_pair(instance_path, schedule_path)
     if person is not None:
         people = {**instance.participant_by_id, **instance.interpreter_by_id}
-        known(person, people, "participant or interpreter", instance_path)
+        named = dict.fromkeys(select_rows.named_in(schedule))
+        known(person, {**named, **people}, "participant or interpreter", instance_path)
+        if person not in people:
+            gone = f"Warning: {person} is {select_rows.REMOVED} ({instance_path}): shown are the meetings"
+            err.print(Text(f"{gone} {schedule_path} still gives them, kept as history.", style="yellow"))
     if room is not None:
         known(room, select_rows.room_groups(instance, schedule), "room or group of tables", instance_path)
     open_dates = select_rows.dates(instance)
@@ -326,7 +330,8 @@ def timetable(
         return
     if person is not None:
         narrowed = selection.assignments if room is not None or date is not None else None
-        out.print(render.person_timetable(instance, schedule, person, narrowed))
+        shown = selection.programme if narrowed is not None else None
+        out.print(render.person_timetable(instance, schedule, person, narrowed, shown))
     elif selection.rooms is not None and not selection.is_group:
         out.print(render.room_timetable(instance, schedule, selection.rooms[0], selection.assignments))
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -48,21 +49,28 @@ def _effective_participants(instance: Instance, schedule: Schedule, meeting_id: 
 
 
 def person_timetable(
-    instance: Instance, schedule: Schedule, pid: str, only: list[Assignment] | None = None
+    instance: Instance,
+    schedule: Schedule,
+    pid: str,
+    only: list[Assignment] | None = None,
+    items: list[ProgrammeItem] | None = None,
 ) -> RenderableType:
     """One person's meetings (or those of `only` they attend): when, where, with whom, on what;
-    their programme items in between. An interpreter's: the meetings they sit in."""
+    their programme items in between (`items`, else theirs on the dates shown). An
+    interpreter's: the meetings they sit in."""
     interpreter = instance.interpreter_by_id.get(pid)
     pool = schedule.assignments if only is None else only
     mine = _sorted(
         [a for a in pool if pid in _effective_participants(instance, schedule, a.meeting) or a.interpreter == pid]
     )
+    person = instance.participant_by_id.get(pid)
     if interpreter is not None:
         spoken = ", ".join(interpreter.languages)
         title = Text.assemble((interpreter.name, "bold"), f"  interpreter ({spoken})")
-    else:
-        person = instance.participant_by_id[pid]
+    elif person is not None:
         title = Text.assemble((person.name, "bold"), f"  {person.organisation}", f"  {person.country or ''}".rstrip())
+    else:
+        title = Text.assemble((pid, "bold"), f"  {REMOVED}")
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=False, show_lines=False)
     table.add_column("When", no_wrap=True)
     table.add_column("Where", no_wrap=False, max_width=18, overflow="fold")
@@ -83,15 +91,19 @@ def person_timetable(
         entries.append(
             (a.date, a.start, (f"{a.date}\n{a.start}-{a.end}", f"{a.city}\n{where}", "\n".join(others), topic))
         )
-    for item in programme_items(instance, pid):
+    if items is None:
+        shown_dates = None if only is None else {a.date for a in only}
+        items = [i for i in programme_items(instance, pid) if shown_dates is None or i.date.isoformat() in shown_dates]
+    for item in items:
         date = item.date.isoformat()
-        if only is None or any(a.date == date for a in only):
-            when = f"{date}\n{item.start}-{item.end}"
-            entries.append((date, item.start, (when, f"{item.city}\n{item.venue}", f"{item.kind}: {item.title}", "")))
+        when = f"{date}\n{item.start}-{item.end}"
+        entries.append((date, item.start, (when, f"{item.city}\n{item.venue}", f"{item.kind}: {item.title}", "")))
     for _, _, cells in sorted(entries, key=lambda e: (e[0], e[1])):
         table.add_row(*cells)
     if interpreter is not None:
         return Group(table, Text(f"{len(mine)} meeting(s) to interpret", style="dim"))
+    if person is None:
+        return Group(table, Text(f"{len(mine)} meeting(s) in the schedule, kept as history", style="dim"))
     requested = len(instance.participant_meetings.get(pid, []))
     shown = "shown" if only is not None else "scheduled"
     footer = Text(f"{len(mine)} meeting(s) {shown} of {requested} requested", style="dim")
@@ -114,17 +126,67 @@ def programme_items(instance: Instance, pid: str) -> list[ProgrammeItem]:
     )
 
 
-def programme_band(instance: Instance, date: str) -> RenderableType | None:
-    """The programme items of a date, as one band above its grids (None when it has none)."""
-    items = sorted((i for i in instance.programme if i.date.isoformat() == date), key=lambda i: i.start)
-    if not items:
-        return None
-    lines = [
-        f"{i.start}-{i.end}  {i.kind}: {i.title} ({i.city}{', ' + i.venue if i.venue else ''}; "
-        f"{len(instance.programme_attendees[i.id])} attending)"
-        for i in items
-    ]
-    return Text("Programme " + date + "\n" + "\n".join("  " + line for line in lines), style="bold magenta")
+def programme_on(instance: Instance, date: str) -> list[ProgrammeItem]:
+    """The programme items of a date, in time order."""
+    return sorted((i for i in instance.programme if i.date.isoformat() == date), key=lambda i: (i.start, i.id))
+
+
+BAND = "━"
+"""Fills the grid cells a programme item covers after the one holding its title."""
+BAND_STYLE = "bold magenta"
+
+
+def _band_rows(items: list[ProgrammeItem], ticks: list[int], step: int) -> dict[str, list[RenderableType]]:
+    """One grid row per programme item overlapping these ticks: its kind where the room goes,
+    its title read across the slots it covers, a bar through any left over, other slots blank."""
+    found: dict[str, list[RenderableType]] = {}
+    for item in items:
+        start, end = to_minutes(item.start), to_minutes(item.end)
+        covered = [t for t in ticks if start < t + step and t < end]
+        if not covered:
+            continue
+        words = _title_pieces(item.title, len(covered))
+        cells: list[RenderableType] = [Text(item.kind, style=BAND_STYLE)]
+        for t in ticks:
+            if t not in covered:
+                cells.append("")
+            elif words:
+                cells.append(Text(words.pop(0), style=BAND_STYLE))
+            else:
+                cells.append(Text(BAND * GRID_CELL, style=BAND_STYLE, no_wrap=True, overflow="crop"))
+        found[item.id] = cells
+    return found
+
+
+def _title_pieces(title: str, slots: int) -> list[str]:
+    """A title cut at spaces into pieces narrow enough for a grid cell, read left to right across
+    the `slots` cells it covers ('Hydrogen', 'and', 'storage'); what does not fit goes in the last."""
+    pieces: list[str] = []
+    for word in title.split():
+        if pieces and cell_len(f"{pieces[-1]} {word}") <= GRID_CELL - 2:
+            pieces[-1] += f" {word}"
+        else:
+            pieces.append(word)
+    if len(pieces) > slots:
+        pieces[slots - 1 :] = [" ".join(pieces[slots - 1 :])]
+    return pieces
+
+
+def _programme_key(instance: Instance, items: list[ProgrammeItem], banded: set[str]) -> list[tuple[str, Text]]:
+    """Key lines for a date's programme items: time, kind, title, place, how many attend."""
+    lines = []
+    for item in items:
+        place = f"{item.city}, {item.venue}" if item.venue else item.city
+        buffer = f", {item.buffer_minutes} min buffer" if item.buffer_minutes else ""
+        text = Text.assemble(
+            f"{item.start}-{item.end} {item.kind}: ",
+            (item.title, BAND_STYLE),
+            f" ({place}; {len(instance.programme_attendees[item.id])} attending{buffer})",
+        )
+        if item.id not in banded:
+            text.append(" (outside the grids shown)", style="dim")
+        lines.append((item.id, text))
+    return lines
 
 
 def _unscheduled_requests(instance: Instance, schedule: Schedule, pid: str) -> RenderableType:
@@ -200,14 +262,14 @@ def short_name(name: str, width: int = GRID_CELL) -> str:
 def date_grid(instance: Instance, schedule: Schedule, date: str, rooms: list[str] | None = None) -> RenderableType:
     """Rooms x times for one date, one grid per venue session so it fits 80 columns, with a key.
 
-    A cell shows the meeting id and who meets (short names); the key below gives full names
-    and organisations. `rooms` limits the grid to those rooms (a group of tables).
+    A cell shows the meeting id and who meets (short names); programme items in the venue's
+    city run as bands above the rooms; the key below gives full names, organisations and each
+    programme item in full. `rooms` limits the grid to those rooms (a group of tables).
     """
     step = instance.event.slot_minutes
     parts: list[RenderableType] = []
-    band = programme_band(instance, date)
-    if band is not None:
-        parts.append(band)
+    programme = programme_on(instance, date)
+    banded: set[str] = set()
     todays = [a for a in schedule.assignments if a.date == date and (rooms is None or a.room in rooms)]
     key: list[Assignment] = []
     removed = removed_rooms(instance, ((a.venue, a.room) for a in todays))
@@ -239,12 +301,19 @@ def date_grid(instance: Instance, schedule: Schedule, date: str, rooms: list[str
             table.add_column("Room", no_wrap=True, min_width=widest)  # ids are never cut
             for t in ticks:
                 table.add_column(to_clock(t), overflow="fold", max_width=GRID_CELL)
+            here = [item for item in programme if item.city == venue.city]
+            bands = _band_rows(here, ticks, step)
+            for cells in bands.values():
+                table.add_row(*cells)
+            banded.update(bands)
             for room in venue_rooms:
                 cells = [by_room_tick.get((room, t), EMPTY) for t in ticks]
                 if any(cell != EMPTY for cell in cells):
                     gone = room in removed.get(venue.id, [])
                     table.add_row(Text(room) + Text("\n(removed)", style="dim") if gone else room, *cells)
             empty = sum(1 for room in venue_rooms if not any((room, t) in by_room_tick for t in ticks))
+            if len(table.rows) == len(bands):
+                table.caption, table.caption_justify, table.caption_style = "no meetings", "left", "dim"
             parts.append(table if table.rows else Text(f"{table.title}: no meetings", style="dim"))
             if empty:
                 parts.append(Text(f"  {empty} room(s) unused in this session", style="dim"))
@@ -252,8 +321,9 @@ def date_grid(instance: Instance, schedule: Schedule, date: str, rooms: list[str
         return Text(f"No venue is open on {date}" + (" in these rooms." if rooms is not None else "."))
     for room in sorted(r for names in removed.values() for r in names):
         parts.append(Text(f"  {room} (removed): {REMOVED}; its meetings are kept as history", style="dim"))
-    if key:
-        parts.append(_grid_key(instance, schedule, key, narrowed=rooms is not None))
+    if key or programme:
+        lines = _programme_key(instance, programme, banded)
+        parts.append(_grid_key(instance, schedule, key, narrowed=rooms is not None, programme=lines))
     return Group(*parts)
 
 
@@ -268,13 +338,24 @@ def _name(instance: Instance, pid: str) -> str:
     return person.name if person else pid
 
 
-def _grid_key(instance: Instance, schedule: Schedule, shown: list[Assignment], narrowed: bool) -> RenderableType:
-    """The legend under a grid: symbols, then each meeting with full names and organisations."""
+def _grid_key(
+    instance: Instance,
+    schedule: Schedule,
+    shown: list[Assignment],
+    narrowed: bool,
+    programme: Sequence[tuple[str, Text]] = (),
+) -> RenderableType:
+    """The legend under a grid: symbols, the date's programme items, then each meeting with full
+    names and organisations."""
     table = Table(box=None, show_header=False, pad_edge=False, title="Key", title_justify="left")
     table.add_column(no_wrap=True, style="bold")
     table.add_column(ratio=1, overflow="fold")
     table.add_row(CONTINUES, "the meeting on the left continues")
     table.add_row(EMPTY, "free")
+    if programme:
+        table.add_row(Text(BAND * 2, style=BAND_STYLE), "a programme item: its attendees have no meetings then")
+    for item_id, line in programme:
+        table.add_row(item_id, line)
     if len(shown) > KEY_LIMIT:
         views = "--person or --format csv" if narrowed else "--room, --person or --format csv"
         table.add_row("", f"{len(shown)} meetings: for full names use {views}")

@@ -1,8 +1,9 @@
 """Which meetings a `timetable` call asks for, and the same rows for scripts (CSV, JSON, Markdown).
 
 The filters narrow one list: a person, a room or a group of tables (`BJ-T` means BJ-T-1 ..
-BJ-T-n), a date; given together they combine. The terminal views in render.py and the
-machine formats here read the same selection, so they never disagree.
+BJ-T-n), a date; given together they combine. Programme items come along unless a room is
+asked for (they are in no room): a person's own, or every item. The terminal views in
+render.py and the machine formats here read the same selection, so they never disagree.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scheduler.attendance import attendees
-from scheduler.model import Instance
+from scheduler.model import Instance, ProgrammeItem
 from scheduler.solution import Assignment, Schedule
 
 FORMATS = ("table", "markdown", "csv", "json")
@@ -32,7 +33,13 @@ COLUMNS = (
     "organisations",
     "topic",
     "interpreter",
+    "entry",
+    "item",
+    "kind",
+    "title",
 )
+"""The columns of the script formats; `entry` says whether a row is a meeting or a programme
+item (`item`, `kind`, `title` then describe it; `meeting`, `room` and `topic` stay empty)."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,8 @@ class Selection:
     """The rooms asked for (a group expanded), or None for every room."""
     date: str | None
     assignments: list[Assignment]
+    programme: list[ProgrammeItem]
+    """The programme items shown beside the meetings: the person's, or all; none for a room."""
 
     @property
     def is_group(self) -> bool:
@@ -82,6 +91,13 @@ def room_groups(instance: Instance, schedule: Schedule | None = None) -> dict[st
     return groups
 
 
+def named_in(schedule: Schedule) -> set[str]:
+    """Everyone the schedule's assignments name, people and interpreters: `--person` also
+    finds someone removed from the instance after their meetings were held (kept as history)."""
+    named = {a.interpreter for a in schedule.assignments if a.interpreter is not None}
+    return named.union(*(a.participants or [] for a in schedule.assignments))
+
+
 def is_date(text: str) -> bool:
     """Whether `--date` was written as YYYY-MM-DD and names a real day."""
     try:
@@ -106,15 +122,21 @@ def select(instance: Instance, schedule: Schedule, person: str | None, room: str
         if person is not None and person not in attendees(instance, schedule.cancelled, a) and a.interpreter != person:
             continue
         chosen.append(a)
-    return Selection(person, rooms, date, chosen)
+    items = [
+        item
+        for item in sorted(instance.programme, key=lambda item: (item.date, item.start, item.id))
+        if room is None
+        and (date is None or item.date.isoformat() == date)
+        and (person is None or person in instance.programme_attendees[item.id])
+    ]
+    return Selection(person, rooms, date, chosen, items)
 
 
 def rows(instance: Instance, schedule: Schedule, selection: Selection) -> list[dict[str, str | list[str]]]:
-    """One record per meeting with the people who attend: what scripts read."""
+    """One record per meeting with the people who attend, and one per programme item, in time
+    order: what scripts read. An item's people are the person asked for, else all its attendees."""
     records: list[dict[str, str | list[str]]] = []
     for a in selection.assignments:
-        people = attendees(instance, schedule.cancelled, a)
-        found = [instance.participant_by_id.get(p) for p in people]
         meeting = instance.meeting_by_id.get(a.meeting)
         records.append(
             {
@@ -125,14 +147,46 @@ def rows(instance: Instance, schedule: Schedule, selection: Selection) -> list[d
                 "city": a.city,
                 "venue": a.venue,
                 "room": a.room,
-                "participants": people,
-                "names": [f.name if f else p for f, p in zip(found, people, strict=True)],
-                "organisations": [f.organisation if f else "" for f in found],
+                **_people(instance, attendees(instance, schedule.cancelled, a)),
                 "topic": (meeting.topic or "") if meeting else "",
                 "interpreter": a.interpreter or "",
+                "entry": "meeting",
+                "item": "",
+                "kind": "",
+                "title": "",
             }
         )
-    return records
+    for item in selection.programme:
+        people = [selection.person] if selection.person else sorted(instance.programme_attendees[item.id])
+        records.append(
+            {
+                "meeting": "",
+                "date": item.date.isoformat(),
+                "start": item.start,
+                "end": item.end,
+                "city": item.city,
+                "venue": item.venue,
+                "room": "",
+                **_people(instance, people),
+                "topic": "",
+                "interpreter": "",
+                "entry": "programme",
+                "item": item.id,
+                "kind": item.kind,
+                "title": item.title,
+            }
+        )
+    return sorted(records, key=lambda r: (str(r["date"]), str(r["start"]), r["entry"] == "meeting"))
+
+
+def _people(instance: Instance, people: list[str]) -> dict[str, str | list[str]]:
+    """Ids, names and organisations; an id the instance no longer lists stands for its name."""
+    found = [instance.participant_by_id.get(p) for p in people]
+    return {
+        "participants": people,
+        "names": [f.name if f else p for f, p in zip(found, people, strict=True)],
+        "organisations": [f.organisation if f else "" for f in found],
+    }
 
 
 def _flat(value: str | list[str]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import ROOT, solve_and_verify
+from conftest import ROOT, make_instance, meeting, solve_and_verify
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
 
@@ -13,6 +13,7 @@ from scheduler import render
 from scheduler.model import Instance
 from scheduler.solution import Schedule, Unscheduled
 from scheduler.store import load_instance
+from scheduler.timetable import select
 
 
 def text_of(renderable: RenderableType, width: int = 80) -> str:
@@ -166,3 +167,82 @@ def test_a_person_short_of_their_promise_is_told_in_the_timetable_and_stats() ->
     assert "D was promised 1 meeting(s) (min_meetings) and has 0." in page
     figures = " ".join(text_of(render.stats_view(instance, stats(instance, schedule)), width=120).split())
     assert "min_meetings promises missed" in figures and "D 0 1 1" in figures
+
+
+PROGRAMME_DAY = {
+    "venues": [
+        {
+            "id": "bj",
+            "city": "Beijing",
+            "days": [
+                {"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "11:00"}]},
+                {"date": "2025-11-14", "sessions": [{"start": "09:00", "end": "10:00"}]},
+            ],
+            "rooms": [{"id": "T", "count": 2, "capacity": 2}],
+        }
+    ],
+    "meetings": [meeting("m1", "a", "c"), meeting("m2", "b", "d"), meeting("m3", "c", "d")],
+    "programme": [
+        {
+            "id": "sem",
+            "title": "Hydrogen and storage",
+            "kind": "seminar",
+            "city": "Beijing",
+            "venue": "hall B",
+            "date": "2025-11-13",
+            "start": "09:30",
+            "end": "10:30",
+            "attendees": ["a", "b"],
+        },
+        {
+            "id": "lunch",
+            "title": "Welcome lunch",
+            "kind": "visit",
+            "city": "Beijing",
+            "date": "2025-11-13",
+            "start": "12:00",
+            "end": "13:00",
+        },
+        {
+            "id": "plen",
+            "title": "Closing plenary",
+            "kind": "plenary",
+            "city": "Beijing",
+            "date": "2025-11-14",
+            "start": "09:00",
+            "end": "10:00",
+        },
+    ],
+}
+"""a and b are at a seminar 09:30-10:30 on the 13th; everyone at a plenary that fills the 14th."""
+
+
+def test_the_date_grid_shows_programme_items_as_a_band_over_their_slots() -> None:
+    instance = make_instance(**PROGRAMME_DAY)
+    schedule = solve_and_verify(instance)
+    assert len(schedule.assignments) == 3  # a and b each meet at 09:00 or 10:30, c-d fit beside them
+    for width in (80, 120):
+        text = text_of(render.date_grid(instance, schedule, "2025-11-13"), width)
+        assert max(cell_len(line) for line in text.splitlines()) <= width
+        lines = text.splitlines()
+        header = next(line for line in lines if "09:00" in line and "10:30" in line)
+        band = next(line for line in lines if line.strip().startswith("seminar"))
+        cells = [cell.strip() for cell in band.split("│")]
+        assert cells[:3] == ["seminar", "", "Hydrogen"] and cells[3].startswith("and") and cells[4] == "", band
+        assert band.index("Hydrogen") > header.index("09:30") - 2 and band.index("and") > header.index("10:00") - 2
+        flat = " ".join(text.split())
+        assert "sem 09:30-10:30 seminar: Hydrogen and storage (Beijing, hall B; 2 attending)" in flat
+        assert "lunch 12:00-13:00 visit: Welcome lunch (Beijing; 4 attending) (outside the grids shown)" in flat
+        assert "Programme 2025-11-13" not in text  # no longer a list above the grid
+    full_day = text_of(render.date_grid(instance, schedule, "2025-11-14"))
+    assert "plenary" in full_day and "Closing plenary" in full_day and "no meetings" in full_day
+    on_the_14th = select(instance, schedule, "a", None, "2025-11-14")  # what `--person a --date` shows
+    assert on_the_14th.assignments == [] and [i.id for i in on_the_14th.programme] == ["plen"]
+    page = text_of(render.person_timetable(instance, schedule, "a", on_the_14th.assignments, on_the_14th.programme))
+    assert "plenary: Closing plenary" in " ".join(page.split()) and "Hydrogen" not in page
+
+
+def test_a_title_reads_left_to_right_across_the_slots_it_covers() -> None:
+    assert render._title_pieces("Opening plenary of the Week", 2) == ["Opening", "plenary of the Week"]
+    assert render._title_pieces("Opening plenary of the Week", 9) == ["Opening", "plenary", "of the", "Week"]
+    assert render._title_pieces("AI", 3) == ["AI"]

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ROOT, solve_and_verify
 from typer.testing import CliRunner
 
@@ -200,6 +201,95 @@ def test_cli_an_interpreter_has_a_timetable_and_a_participant_sees_programme_and
     text = " ".join(output.split())
     assert "plenary: Opening plenary" in text and "Chen Li (interpreter)" in text
     code, output = _run("timetable", str(path), str(schedule_path), "--date", "2025-11-13")
-    assert "Programme 2025-11-13" in output and "Opening plenary" in output
+    band = next(line for line in output.splitlines() if line.strip().startswith("plenary"))
+    assert "Opening" in band  # a band row over 10:00-11:00, its title across the slots
+    assert "opening 10:00-11:00 plenary: Opening plenary (Beijing; 1 attending)" in " ".join(output.split())
     code, output = _run("timetable", str(path), str(schedule_path), "--person", "x1", "-f", "json")
     assert [r["meeting"] for r in json.loads(output)] == ["m1"]
+
+
+@pytest.fixture(scope="module")
+def week(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """WEEK_WITH_PROGRAMME solved through the CLI, and accepted by `check`."""
+    path = tmp_path_factory.mktemp("week") / "week.yaml"
+    path.write_text(WEEK_WITH_PROGRAMME, encoding="utf-8")
+    code, output = _run("solve", str(path), "-t", "10", "-w", "2")
+    assert code == 0, output
+    schedule_path = path.with_name("week.schedule.json")
+    assert _run("check", str(path), str(schedule_path))[0] == 0
+    return str(path), str(schedule_path)
+
+
+def test_cli_script_formats_give_a_persons_programme_items_rows_of_their_own(week: tuple[str, str]) -> None:
+    """it1 is at the opening plenary 10:00-11:00, so m1 (with cn1) comes before it."""
+    code, output = _run("timetable", *week, "--person", "it1", "--format", "csv")
+    assert code == 0, output
+    found = list(csv.DictReader(io.StringIO(output)))
+    assert [(r["entry"], r["meeting"] or r["item"]) for r in found] == [("meeting", "m1"), ("programme", "opening")]
+    plenary = found[1]
+    assert (plenary["date"], plenary["start"], plenary["end"], plenary["city"]) == (
+        "2025-11-13",
+        "10:00",
+        "11:00",
+        "Beijing",
+    )
+    assert (plenary["kind"], plenary["title"], plenary["room"], plenary["participants"]) == (
+        "plenary",
+        "Opening plenary",
+        "",
+        "it1",
+    )
+    assert found[0]["start"] < "10:00" and found[0]["kind"] == found[0]["title"] == ""
+    code, output = _run("timetable", *week, "--person", "it1", "--format", "markdown")
+    assert code == 0 and "| x1 | meeting |  |  |  |" in output, output
+    assert "| programme | opening | plenary | Opening plenary |" in output
+    code, output = _run("timetable", *week, "--person", "it1", "--format", "json")
+    assert [r["entry"] for r in json.loads(output)] == ["meeting", "programme"]
+    code, output = _run("timetable", *week, "--person", "cn1", "--format", "json")
+    assert [r["entry"] for r in json.loads(output)] == ["meeting"]  # not an attendee
+    code, output = _run("timetable", *week, "--date", "2025-11-13", "--format", "json")
+    items = [r for r in json.loads(output) if r["entry"] == "programme"]
+    assert [(r["item"], r["participants"]) for r in items] == [("opening", ["it1"])]  # without --person: all attendees
+    code, output = _run("timetable", *week, "--room", "R", "--format", "json")
+    assert code == 0 and {r["entry"] for r in json.loads(output)} == {"meeting"}  # an item is in no room
+    code, output = _run("timetable", *week, "--person", "it1", "--date", "2025-11-13")
+    assert code == 0 and "plenary: Opening plenary" in " ".join(output.split())
+
+
+def test_cli_someone_removed_after_their_meetings_still_has_a_timetable(tmp_path: Path) -> None:
+    """int-b sat in m1 (09:00) and m2 (09:30) and is then taken out of the instance, re-solved
+    with the day frozen until 10:00; then it1 (m1, and m3 at 10:00) goes too, with its requests.
+    Each keeps a timetable of the meetings held, marked, as an interpreter and a participant
+    alike; an id that neither the instance nor the schedule knows is still refused."""
+    interpreters = ROOT / "tests" / "data" / "interpreters"
+    instance = tmp_path / "removed.yaml"
+    instance.write_bytes((interpreters / "interpreter-removed.yaml").read_bytes())
+    previous = tmp_path / "previous.json"
+    previous.write_bytes((interpreters / "cap-lowered-previous.json").read_bytes())
+    after = tmp_path / "after.json"
+    frozen = ["--frozen-until", "2025-11-13T10:00"]
+    code, output = _run("resolve", str(instance), "-p", str(previous), *frozen, "-o", str(after), "-t", "5")
+    assert code == 0, output
+    assert _run("check", str(instance), str(after), "--previous", str(previous))[0] == 0
+
+    data = yaml.safe_load(instance.read_text(encoding="utf-8"))
+    data["participants"] = [p for p in data["participants"] if p["id"] != "it1"]
+    data["meetings"] = [m for m in data["meetings"] if "it1" not in m["participants"]]
+    without_it1 = tmp_path / "without-it1.yaml"
+    without_it1.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    final = tmp_path / "final.json"
+    frozen = ["--frozen-until", "2025-11-13T10:30"]
+    code, output = _run("resolve", str(without_it1), "-p", str(after), *frozen, "-o", str(final), "-t", "5")
+    assert code == 0, output
+    assert _run("check", str(without_it1), str(final), "--previous", str(after))[0] == 0
+
+    for person, held in (("int-b", ["m1", "m2"]), ("it1", ["m1", "m3"])):
+        code, output = _run("timetable", str(without_it1), str(final), "--person", person)
+        text = " ".join(output.split())
+        assert code == 0, output
+        assert f"Warning: {person} is no longer in the instance" in text and "kept as history" in text
+        assert f"{person} no longer in the instance" in text and "2 meeting(s) in the schedule, kept as history" in text
+        code, output = _run("timetable", str(without_it1), str(final), "--person", person, "-f", "json")
+        assert [r["meeting"] for r in json.loads(output[output.index("[") :])] == held
+    code, output = _run("timetable", str(without_it1), str(final), "--person", "it9")
+    assert code == 2 and "unknown participant or interpreter 'it9'" in output
