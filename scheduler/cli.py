@@ -75,23 +75,27 @@ def solve(
     Shows live progress (elapsed, best total priority, proven bound, gap, meetings
     placed). Ctrl-C stops the search and keeps the best schedule found so far.
     """
+    from scheduler.budget import Budget
     from scheduler.explain import with_reasons
     from scheduler.solver.convert import outcome_to_schedule
     from scheduler.solver.pipeline import solve as run_solve
     from scheduler.solver.request import NoSchedule, SolveParams, SolveRequest
 
+    budget = Budget(time_limit)
     target = out_path or default_schedule_path(instance_path)
     with input_errors():
         instance, sha = load_instance(instance_path)
         prepare_output(target, [instance_path], instance, instance_path)
+    requests = len(instance.meetings)
     request = SolveRequest(instance)
-    params = SolveParams(time_limit, workers, seed, log, quality=not priority_only)
+    params = SolveParams(budget.for_solve(requests), workers, seed, log, quality=not priority_only)
     try:
-        outcome = run_with_progress(len(instance.meetings), lambda cb: run_solve(request, params, cb), time_limit)
+        outcome = run_with_progress(requests, lambda cb: run_solve(request, params, cb), params.time_limit)
     except NoSchedule as error:
         fail(str(error), 1)
     schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)  # type: ignore[arg-type]
-    schedule = with_reasons(instance, schedule.model_copy(update={"command": command_line(ctx)}))
+    schedule = schedule.model_copy(update={"command": command_line(ctx)})
+    schedule = with_reasons(instance, schedule, budget.reasons_deadline(requests))
     kept = write_checked(instance, schedule, target)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
 
@@ -143,12 +147,14 @@ def resolve(
     what was cancelled and every change with the people to notify. The previous file is
     never overwritten: it is kept as a numbered version.
     """
+    from scheduler.budget import Budget
     from scheduler.changes import moved_without_cause, same_event
     from scheduler.resolve import parse_cancel, parse_moment, plan, resolved_schedule
     from scheduler.solver.pipeline import solve as run_solve
     from scheduler.solver.request import NoSchedule, SolveParams
     from scheduler.store import sha256_of
 
+    budget = Budget(time_limit)
     with input_errors():
         instance, sha = load_instance(instance_path)
         previous = load_schedule(previous_path)
@@ -168,13 +174,22 @@ def resolve(
         warn_if_rejected(instance, previous, previous_path)
     for note in resolve_plan.notes:
         err.print(Text(f"Note: {note}", style="yellow"), soft_wrap=True)
-    params = SolveParams(time_limit, workers, seed, quality=not priority_only)
+    requests = len(instance.meetings)
+    params = SolveParams(budget.for_solve(requests), workers, seed, quality=not priority_only)
     request = resolve_plan.request
     try:
-        outcome = run_with_progress(len(instance.meetings), lambda cb: run_solve(request, params, cb), time_limit)
+        outcome = run_with_progress(requests, lambda cb: run_solve(request, params, cb), params.time_limit)
     except NoSchedule as error:
         fail(str(error), 1)
-    schedule = resolved_schedule(instance, previous, resolve_plan, outcome, str(instance_path), sha)  # type: ignore[arg-type]
+    schedule = resolved_schedule(
+        instance,
+        previous,
+        resolve_plan,
+        outcome,  # type: ignore[arg-type]
+        str(instance_path),
+        sha,
+        budget.reasons_deadline(requests),
+    )
     schedule = schedule.model_copy(update={"previous_sha256": sha256_of(previous_path.read_bytes())})
     same_file = target.exists() and target.resolve() == previous_path.resolve()
     # Writing over the previous file keeps it as the next numbered version: record that name.

@@ -64,7 +64,9 @@ def time_limit_option(help_text: str) -> Any:
 TimeLimitOpt = Annotated[
     float,
     time_limit_option(
-        "Stop within this many seconds (whole run); the quality goals end sooner once they stop improving."
+        "Wall-clock seconds for the whole command: reading, solving, explaining and writing. The search"
+        " gets what is left after reading, less a reserve for the rest; the quality goals end sooner once"
+        " they stop improving."
     ),
 ]
 ForcingTimeLimitOpt = Annotated[float, time_limit_option("Seconds for the solve that forces the request in.")]

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from scheduler.attendance import attendees
-from scheduler.model import Instance, Meeting, Option, Session, to_clock, to_minutes
+from scheduler.model import Instance, Meeting, Option, Room, Session, to_clock, to_minutes
 from scheduler.solution import Assignment, Schedule, Unscheduled
 
 if TYPE_CHECKING:
@@ -96,6 +97,7 @@ class Explainer:
         self.gone_people = {c.id for c in schedule.cancelled if c.kind == "participant"}
         self.cancelled_meetings = {c.id for c in schedule.cancelled if c.kind == "meeting"}
         self.closed_rooms = {c.id for c in schedule.cancelled if c.kind == "room"}
+        self._seating: dict[tuple[str, int], list[Room]] = {}
         self.people: dict[str, list[str]] = {}
         self.person_at: dict[tuple[str, str, int], str] = {}
         self.room_at: dict[tuple[str, str, int], str] = {}
@@ -295,11 +297,7 @@ class Explainer:
         found.extend(self._interpreter_and_travel(meeting, people, option))
         if all(b.what == "breaks" for b in found):
             seats = self.instance.seats(meeting, people)
-            rooms = [
-                r
-                for r in self.instance.venue_rooms[option.venue]
-                if r.capacity >= seats and r.id not in self.closed_rooms
-            ]
+            rooms = self._rooms_seating(option.venue, seats)
             holders = {self.room_at.get((r.id, date, t)) for r in rooms for t in self.ticks(option)}
             if all(
                 any(self.room_at.get((r.id, date, t)) not in (None, meeting.id) for t in self.ticks(option))
@@ -507,9 +505,17 @@ class Explainer:
             details,
         )
 
+    def _rooms_seating(self, venue: str, size: int) -> list[Room]:
+        """The venue's open rooms for `size` people (found once per venue and size: venues hold thousands)."""
+        key = (venue, size)
+        if key not in self._seating:
+            rooms = self.instance.venue_rooms[venue]
+            self._seating[key] = [r for r in rooms if r.capacity >= size and r.id not in self.closed_rooms]
+        return self._seating[key]
+
     def _open_room(self, venue: str, size: int) -> bool:
         """Whether the venue has a room for `size` people that is not closed."""
-        return any(r.capacity >= size and r.id not in self.closed_rooms for r in self.instance.venue_rooms[venue])
+        return bool(self._rooms_seating(venue, size))
 
     def _block_lines(self, per_option: list[tuple[Option, list[_Block]]]) -> list[str]:
         """Per person, the meetings that hold them (or the city they are in); then the full rooms."""
@@ -644,16 +650,18 @@ DETAIL_CHARS = 2_000
 """A schedule file's `detail` is at most this long (a request of many people can name them all)."""
 
 
-def with_reasons(instance: Instance, schedule: Schedule) -> Schedule:
+def with_reasons(instance: Instance, schedule: Schedule, deadline: float | None = None) -> Schedule:
     """The schedule with each unscheduled request's reason as `explain`, `stats` and timetables give it.
 
     `reason` is the kind (a short phrase to count by), `detail` the sentence to pass on, so the
-    solve summary, the file and every later view agree on why a request stayed out.
+    solve summary, the file and every later view agree on why a request stayed out. Past
+    `deadline` (monotonic clock: the command's time limit) the rest keep the solver's short
+    reason, without `detail`; `schedule explain` still gives any of them in full.
     """
     explainer = Explainer(instance, schedule)
     items = []
     for item in schedule.unscheduled:
-        if item.meeting not in instance.meeting_by_id:
+        if item.meeting not in instance.meeting_by_id or (deadline is not None and time.monotonic() > deadline):
             items.append(item)
             continue
         found = explainer.explain(item.meeting)

@@ -481,6 +481,7 @@ def resolved_schedule(
     outcome: SolveOutcome,
     instance_path: str,
     instance_sha256: str,
+    reasons_deadline: float | None = None,
 ) -> Schedule:
     """The re-solved schedule: history as it happened, cancellations recorded, changes explained."""
     schedule = outcome_to_schedule(outcome, resolve_plan.request, instance_path, instance_sha256)
@@ -510,5 +511,5 @@ def resolved_schedule(
         mid: "; ".join(why for why in (resolve_plan.affected.get(mid), resolve_plan.causes.get(mid)) if why)
         for mid in {*resolve_plan.causes, *resolve_plan.affected}
     }
-    schedule = with_reasons(instance, schedule)
+    schedule = with_reasons(instance, schedule, reasons_deadline)
     return schedule.model_copy(update={"changes": diff(instance, previous, schedule, causes)})

@@ -221,3 +221,22 @@ def test_a_solved_hosts_visitors_all_come_to_one_table() -> None:
     schedule = solve_and_verify(instance)
     rooms_of = {x.meeting: x.room for x in schedule.assignments}
     assert len(rooms_of) == 4 and rooms_of["ha"] == rooms_of["hb"] == rooms_of["hc"]
+
+
+@given(
+    st.lists(st.integers(1, 8), max_size=12),
+    st.lists(st.integers(1, 8), min_size=1, max_size=12),
+    st.data(),
+)
+def test_counting_rooms_by_capacity_fits_exactly_when_pairing_sorted_lists_does(
+    sizes: list[int], capacities: list[int], data: st.DataObject
+) -> None:
+    """Hall's condition by counts agrees with the plain pairing of largest meeting to largest room."""
+    from scheduler.solver.rooms import _fits_counted
+
+    taken = data.draw(st.sampled_from(capacities))
+    left = sorted(capacities, reverse=True)
+    left.remove(taken)
+    pairs = zip(left, sorted(sizes, reverse=True), strict=False)
+    by_pairing = len(sizes) <= len(left) and all(cap >= size for cap, size in pairs)
+    assert _fits_counted(sizes, Counter(capacities), taken) == by_pairing

@@ -49,7 +49,10 @@ class _Occupancy:
         # Free rooms per (venue, date, tick, capacity): a set, and a stack of ids lowest on top
         # whose taken entries are skipped lazily, so the first free room costs O(1), not O(rooms).
         self.ids_of_class: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for room in sorted(self.room_of.values(), key=lambda r: (r.capacity, natural_key(r.id))):
+        in_order = sorted(self.room_of.values(), key=lambda r: (r.capacity, natural_key(r.id)))
+        self.rank = {room.id: k for k, room in enumerate(in_order)}
+        """Room id -> its place in that order: the lowest free room of many without re-parsing ids."""
+        for room in in_order:
             if room.id not in closed:
                 self.ids_of_class[(room.venue, room.capacity)].append(room.id)
         self.capacities: dict[str, list[int]] = defaultdict(list)
@@ -83,7 +86,7 @@ class _Occupancy:
             else:
                 common = set.intersection(*(self.free_set(option.venue, option.date, t, capacity) for t in ticks))
                 if common:
-                    return min(common, key=natural_key)
+                    return min(common, key=self.rank.__getitem__)
         return None
 
     def people_fit(self, people: list[str], option: Option) -> str | None:

@@ -17,6 +17,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from scheduler.model import Instance, Option, Room
 
@@ -157,9 +158,9 @@ def assign_rooms(
         steady.count(item)
     result: dict[str, str] = {}
     busy: dict[tuple[str, dt.date, int], set[str]] = defaultdict(set)
-    by_venue: dict[str, list[Room]] = defaultdict(list)
+    by_venue: dict[str, list[_FreeRoom]] = defaultdict(list)
     for room in sorted(rooms, key=lambda r: (r.capacity, natural_key(r.id))):
-        by_venue[room.venue].append(room)
+        by_venue[room.venue].append(_FreeRoom(room.capacity, room.id))
     for venue, date, start in sorted({*singles, *starting}):
         # Rooms of a group are alike, so which one a multi-slot meeting takes never changes what
         # is left for the single slots; in start order, one is always free (at most |group| overlap).
@@ -167,7 +168,8 @@ def assign_rooms(
             assert item.group is not None
             group = groups.groups[item.group].rooms
             ticks = range(item.option.start, item.option.end, step)
-            free = [r for r in group if all(r not in busy[(venue, date, t)] for t in ticks)]
+            held = set().union(*(busy[(venue, date, t)] for t in ticks))
+            free = [r for r in group if r not in held]
             if not free:
                 raise RoomsRunOut(f"room group {group} over-full: model and assignment disagree")
             wishes = steady.wishes(item)
@@ -179,15 +181,19 @@ def assign_rooms(
         taken = busy[(venue, date, start)]
         members = singles.get((venue, date, start), [])
         free_rooms = [r for r in by_venue[venue] if r.id not in taken]
+        free_by_id = {r.id: r for r in free_rooms}
+        free_caps = Counter(r.capacity for r in free_rooms)
         for item in sorted(members, key=steady.order):
             for room_id in steady.wishes(item):
-                wanted = next((r for r in free_rooms if r.id == room_id and r.capacity >= item.size), None)
-                if wanted is None:
+                wanted = free_by_id.get(room_id)
+                if wanted is None or wanted.capacity < item.size:
                     continue
                 rest = [p.size for p in members if p.meeting not in result and p is not item]
-                if _fits(rest, [r.capacity for r in free_rooms if r is not wanted]):
+                if _fits_counted(rest, free_caps, wanted.capacity):
                     result[item.meeting] = wanted.id
                     free_rooms.remove(wanted)
+                    del free_by_id[wanted.id]
+                    free_caps[wanted.capacity] -= 1
                     break
         # Largest first, each into the smallest free room that holds it (a host's first meeting
         # of the session: one that holds their largest, and no other host's table): by Hall's
@@ -203,15 +209,23 @@ def assign_rooms(
             if homeless is not None:
                 rest = [p.size for p in members if p.meeting not in result and p is not item]
                 need, claimed = steady.need(homeless, item), steady.claimed(item)
-                for room in [r for r in fitting if r.capacity >= need] + fitting:
-                    if room.id not in claimed and _fits(rest, [r.capacity for r in free_rooms if r is not room]):
-                        chosen = room
+                for candidate in [r for r in fitting if r.capacity >= need] + fitting:
+                    if candidate.id not in claimed and _fits_counted(rest, free_caps, candidate.capacity):
+                        chosen = candidate
                         break
             free_rooms.remove(chosen)
+            free_caps[chosen.capacity] -= 1
             result[item.meeting] = chosen.id
         for item in [*members, *starting.get((venue, date, start), [])]:
             steady.sat(item, result[item.meeting])
     return result
+
+
+class _FreeRoom(NamedTuple):
+    """A room as assign_rooms tracks it: a tuple, so taking it from a list of thousands compares in C."""
+
+    capacity: int
+    id: str
 
 
 class _Steady:
@@ -300,13 +314,19 @@ class _Steady:
             self.homes_in[session].add(room)
 
 
-def _fits(sizes: list[int], capacities: list[int]) -> bool:
-    """Whether meetings of these sizes fit rooms of these capacities, one each (nested sets:
-    Hall's condition is that for every size, as many rooms hold it as meetings need it)."""
-    caps = sorted(capacities, reverse=True)
-    return len(sizes) <= len(caps) and all(
-        cap >= size for cap, size in zip(caps, sorted(sizes, reverse=True), strict=False)
-    )
+def _fits_counted(sizes: list[int], free_caps: Counter[int], taken: int) -> bool:
+    """Whether meetings of these sizes fit the free rooms (counted by capacity, one of capacity
+    `taken` taken away), one each. The sets are nested, so Hall's condition is that for every
+    size as many rooms hold it as meetings need it; counting by capacity, not sorting every room
+    for every meeting, saves seconds where a venue has thousands of tables."""
+    need: Counter[int] = Counter(sizes)
+    rooms_left = meetings_left = 0
+    for capacity in sorted({*free_caps, *need}, reverse=True):
+        rooms_left += free_caps.get(capacity, 0) - (1 if capacity == taken else 0)
+        meetings_left += need.get(capacity, 0)
+        if meetings_left > rooms_left:
+            return False
+    return True
 
 
 def with_steady_rooms(
