@@ -57,6 +57,8 @@ RESTRICT_ABOVE_COLUMNS = 20_000
 below it, the full aggregate's own bound is worth having: it proves small instances optimal."""
 MAX_POLISH_LITERALS = 300_000
 """Above this many options a decomposed solve skips the full-model polish (memory, little gain)."""
+RELAXATION_SECONDS_PER_OPTION = 3e-6
+"""Building the aggregated relaxation and PDLP's model, per option: 1.4 M options took 3.7 s (2 shared cores)."""
 QUALITY_IN_FULL_MODEL = 60_000
 """Up to this many options the full model's later phases pursue quality; above, a pass per date."""
 QUALITY_SHARE = 0.2
@@ -343,8 +345,8 @@ class _Pipeline:
 
     def _bound(self) -> None:
         """The aggregated relaxation and its proven LP bound."""
-        if self.remaining() < 2.0:
-            return  # no time for the relaxation: the draft stands, with the trivial bound
+        if self.remaining() < 2.0 + self.size * RELAXATION_SECONDS_PER_OPTION:
+            return  # no time to build the relaxation and solve it: the draft stands, with the trivial bound
         self.report("estimating the best possible")
         self.stages.append("bound")
         pins = self.request.pins
