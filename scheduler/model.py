@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    field_validator,
+    model_validator,
+)
 
 from scheduler.errors import InputError, Problem
 
@@ -45,6 +54,23 @@ def _date_as_text(value: object) -> object:
 
 
 Date = Annotated[dt.date, BeforeValidator(_date_as_text)]
+
+
+def _each_language_once(languages: list[str]) -> list[str]:
+    """Languages compare without regard to case (`it` is `IT`): one written twice is a slip."""
+    seen: dict[str, str] = {}
+    for language in languages:
+        if language.lower() in seen:
+            raise ValueError(f"{language!r} is listed twice (as {seen[language.lower()]!r} too; case does not matter)")
+        seen[language.lower()] = language
+    return languages
+
+
+Languages = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=20)]],
+    AfterValidator(_each_language_once),
+]
+"""Languages spoken, compared without regard to case everywhere (model, solver and checker)."""
 
 
 def to_minutes(clock: str) -> int:
@@ -139,7 +165,7 @@ class Participant(_Input):
     name: Text
     organisation: Text = ""
     country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
-    languages: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(default_factory=list, max_length=50)
+    languages: Languages = Field(default_factory=list, max_length=50)
     max_meetings: Integer | None = Field(None, ge=0, le=MAX_COUNT)
     min_meetings: Integer | None = Field(None, ge=0, le=MAX_COUNT)
     """Meetings promised (a paid package): pursued right after total priority, reported when missed."""
@@ -202,7 +228,7 @@ class Interpreter(_Input):
 
     id: Id
     name: Text
-    languages: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(min_length=2, max_length=50)
+    languages: Languages = Field(min_length=2, max_length=50)
     max_meetings: Integer | None = Field(None, ge=0, le=MAX_COUNT)
     available: list[Availability] | None = None
 
@@ -211,9 +237,8 @@ class TravelRule(_Input):
     """Going from one city to another takes time: between a person's last meeting in `from` and
     their next one in `to` (a later date; one city per date stays) at least `min_hours` pass."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
     from_: Id = Field(alias="from")
+    """Written `from` in the file (a Python keyword here); `from_` in a file is an unknown field."""
     to: Id
     min_hours: Integer = Field(ge=0, le=240)
 

@@ -437,6 +437,21 @@ def test_without_interpreters_listed_meetings_without_a_common_language_still_ha
     assert sorted(language_figures(instance, schedule)[0]) == [f"m{k}" for k in range(5)]
 
 
+def test_languages_written_in_different_cases_are_one_language_to_solver_and_checker() -> None:
+    """it0 writes `it`, the other `IT`: they share a language, so with interpreters listed the
+    meeting still takes a table for two and no interpreter (the checker agrees independently)."""
+    people = [*ITALIANS_AND_CHINESE, {"id": "upper", "name": "U", "languages": ["IT"]}]
+    instance = make_instance(
+        venues=TABLES_AND_TWO_ROOMS,
+        participants=people,
+        meetings=[meeting("same", "it0", "upper")],
+        interpreters=[{"id": "x1", "name": "X1", "languages": ["it", "zh"], "max_meetings": 0}],
+    )
+    schedule = solve_and_verify(instance)
+    [placed] = schedule.assignments
+    assert placed.interpreter is None and placed.room.startswith("T")
+
+
 BEIJING_THEN_HANGZHOU = [
     {
         "id": "bj",

@@ -23,12 +23,8 @@ def absolute(date: dt.date, minutes: int) -> int:
 
 
 def travel_minutes(instance: Instance) -> dict[tuple[str, str], int]:
-    """(from city, to city) -> the minutes that must pass, per travel rule (the longest if repeated)."""
-    rules: dict[tuple[str, str], int] = {}
-    for rule in instance.travel:
-        key = (rule.from_, rule.to)
-        rules[key] = max(rules.get(key, 0), rule.min_hours * 60)
-    return rules
+    """(from city, to city) -> the minutes that must pass (one rule per pair: the input refuses two)."""
+    return {(rule.from_, rule.to): rule.min_hours * 60 for rule in instance.travel}
 
 
 class TravelClock:
