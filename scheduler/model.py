@@ -452,6 +452,28 @@ class Instance(_Input):
                 table[(pid, item.date)].append(item)
         return dict(table)
 
+    @staticmethod
+    def _buffered(item: ProgrammeItem, date: dt.date) -> tuple[int, int]:
+        """The item with its buffer, in minutes from the start of `date` (it may reach into the
+        date before or after: a buffer crosses midnight)."""
+        offset = (item.date - date).days * 1440
+        return offset + to_minutes(item.start) - item.buffer_minutes, offset + to_minutes(
+            item.end
+        ) + item.buffer_minutes
+
+    @cached_property
+    def _buffer_spill(self) -> dict[tuple[str, dt.date], list[tuple[int, int]]]:
+        """(participant, date) -> buffers of their items on the date before or after that cross
+        midnight into it, in minutes of that date (they take time, not the city)."""
+        table: dict[tuple[str, dt.date], list[tuple[int, int]]] = defaultdict(list)
+        for item in self.programme:
+            for other in (item.date - dt.timedelta(days=1), item.date + dt.timedelta(days=1)):
+                lo, hi = self._buffered(item, other)
+                if lo < 1440 and hi > 0:
+                    for pid in self.programme_attendees[item.id]:
+                        table[(pid, other)].append((lo, hi))
+        return dict(table)
+
     def languages_of(self, pid: str) -> frozenset[str]:
         """A participant's or interpreter's languages, lower case (empty: not given)."""
         person = self.participant_by_id.get(pid) or self.interpreter_by_id.get(pid)
@@ -525,21 +547,13 @@ class Instance(_Input):
                     for t in range(a - a % step, b, step)
                     if a <= t and t + step <= b
                 )
-            items = self.programme_of.get((pid, date))
-            if items:
-                if any(item.city != city for item in items):
-                    free = frozenset()
-                else:
-                    if free is None:
-                        free = frozenset(range(0, 1440, step))
-                    taken = {
-                        t
-                        for item in items
-                        for t in free
-                        if t < to_minutes(item.end) + item.buffer_minutes
-                        and t + step > to_minutes(item.start) - item.buffer_minutes
-                    }
-                    free = free - taken
+            items = self.programme_of.get((pid, date), [])
+            if any(item.city != city for item in items):
+                free = frozenset()
+            spans = [*(self._buffered(item, date) for item in items), *self._buffer_spill.get((pid, date), [])]
+            if spans and free != frozenset():
+                free = frozenset(range(0, 1440, step)) if free is None else free
+                free = free - {t for lo, hi in spans for t in free if t < hi and t + step > lo}
             cache[key] = free
         return cache[key]
 

@@ -14,12 +14,13 @@ from its `from` moment: a meeting before it had that person, room or request.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from scheduler.model import Instance, Interpreter, Meeting, Participant
+from scheduler.model import Instance, Interpreter, Meeting, Participant, ProgrammeItem
 from scheduler.solution import Assignment, Schedule
 
 _MOMENT = "%Y-%m-%dT%H:%M"
@@ -306,29 +307,50 @@ def _programme_attendees(instance: Instance) -> dict[str, set[str]]:
 
 
 def _programme(instance: Instance, attended: Attended, report: Report, bad: Complain) -> None:
-    """No attendee of a programme item meets during it or its buffer; one in another city that
-    date could not reach it (a warning: the item is not ours to move)."""
+    """No attendee of a programme item meets during it or its buffer (which may cross midnight);
+    one in another city that date could not reach it (a warning: the item is not ours to move)."""
     if not instance.programme:
         return
     attendees = _programme_attendees(instance)
+    held: dict[str, list[tuple[int, int, ProgrammeItem]]] = defaultdict(list)
+    on_date: dict[tuple[str, str], list[ProgrammeItem]] = defaultdict(list)
     for item in instance.programme:
-        date = item.date.isoformat()
-        buffer = item.buffer_minutes
-        lo, hi = (_minutes(item.start) or 0) - buffer, (_minutes(item.end) or 0) + buffer
-        span = f"{item.start}-{item.end}" + (f" with {buffer} min either side" if buffer else "")
-        for a, who, start, end, history in attended:
-            if a.date != date:
-                continue
-            for pid in sorted(set(who) & attendees[item.id]):
-                if start < hi and lo < end:
+        day = item.date.toordinal() * 1440
+        lo = day + (_minutes(item.start) or 0) - item.buffer_minutes
+        span = (lo, day + (_minutes(item.end) or 0) + item.buffer_minutes, item)  # shared by every attendee
+        for pid in attendees[item.id]:
+            held[pid].append(span)
+            on_date[(pid, item.date.isoformat())].append(item)
+    longest: dict[str, int] = {}
+    for pid, spans in held.items():
+        spans.sort(key=lambda span: span[0])
+        longest[pid] = max(hi - lo for lo, hi, _ in spans)
+    for a, who, start, end, history in attended:
+        day = dt.date.fromisoformat(a.date).toordinal() * 1440
+        for pid in sorted(set(who)):
+            spans = held.get(pid, [])
+            # Only spans that begin less than the longest span before the meeting can reach it.
+            first = bisect.bisect_right(spans, day + start - longest.get(pid, 0), key=lambda span: span[0])
+            last = bisect.bisect_left(spans, day + end, key=lambda span: span[0])
+            during = set()
+            for _, hi, item in spans[first:last]:
+                if hi > day + start:
+                    during.add(item.id)
+                    when = (
+                        f"{item.start}-{item.end}"
+                        if item.date.isoformat() == a.date
+                        else f"{item.date} {item.start}-{item.end}"
+                    )
+                    buffer = f" with {item.buffer_minutes} min either side" if item.buffer_minutes else ""
                     message = (
-                        f"{pid} has meeting {a.meeting} ({date} {a.start}-{a.end}) during programme item "
-                        f"{item.id} ({item.title!r}, {span})"
+                        f"{pid} has meeting {a.meeting} ({a.date} {a.start}-{a.end}) during programme item "
+                        f"{item.id} ({item.title!r}, {when}{buffer})"
                     )
                     bad("programme", message, history)
-                elif a.city != item.city:
+            for item in on_date.get((pid, a.date), []):
+                if item.city != a.city and item.id not in during:
                     message = (
-                        f"{pid} meets in {a.city} on {date} ({a.meeting}) but attends {item.id} in {item.city} "
+                        f"{pid} meets in {a.city} on {a.date} ({a.meeting}) but attends {item.id} in {item.city} "
                         "that date"
                     )
                     report.warnings.append(Violation("programme", message))

@@ -8,6 +8,7 @@ import pytest
 from conftest import (
     A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU,
     A_AT_NINE_B_AT_HALF_PAST,
+    AROUND_MIDNIGHT,
     make_instance,
     meeting,
     solve_and_verify,
@@ -384,6 +385,14 @@ def test_a_seminar_attendee_meets_nobody_during_it_or_its_buffer() -> None:
     assert schedule.status == "OPTIMAL" and schedule.objective == 3
     starts = sorted(a.start for a in schedule.assignments if a.meeting.startswith("a"))
     assert starts == ["09:00", "11:30"]
+
+
+def test_a_programme_buffer_crossing_midnight_takes_time_on_the_other_date() -> None:
+    instance = make_instance(**AROUND_MIDNIGHT)
+    schedule = solve_and_verify(instance)
+    assert schedule.status == "OPTIMAL" and schedule.objective == 2
+    placed = {(a.date, a.start, a.participants[0] if a.participants else "") for a in schedule.assignments}
+    assert placed == {("2025-11-14", "00:30", "a"), ("2025-11-13", "23:00", "b")}
 
 
 ITALIANS_AND_CHINESE: list[dict[str, Any]] = [

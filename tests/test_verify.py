@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import DATA, make_instance, meeting
+from conftest import AROUND_MIDNIGHT, DATA, make_instance, meeting
 from typer.testing import CliRunner
 
 from scheduler.cli import app
@@ -360,3 +360,33 @@ def test_check_names_each_planted_violation_in_the_week_files(name: str, rule: s
     assert result.exit_code == 1, result.output
     text = " ".join(result.output.split())
     assert "1 rule violation(s)" in text and rule in text and words in text
+
+
+@pytest.mark.parametrize(
+    ("mid", "date", "start", "item"),
+    [("ac", "2025-11-14", "00:00", "late"), ("bc", "2025-11-13", "23:30", "early")],
+)
+def test_a_meeting_in_a_buffer_across_midnight_is_caught(mid: str, date: str, start: str, item: str) -> None:
+    """a's dinner on the 13th (to 23:30, an hour's buffer) holds a until 00:30 on the 14th; b's visit
+    at 00:15 on the 14th (30 minutes' buffer) holds b from 23:45 on the 13th."""
+    instance = make_instance(**AROUND_MIDNIGHT)
+    end = {"00:00": "00:30", "23:30": "24:00", "00:30": "01:00", "23:00": "23:30"}
+
+    def schedule_with(when: str, at: str) -> Schedule:
+        placed = Assignment(meeting=mid, date=when, start=at, end=end[at], city="Beijing", venue="bj", room="T-1")
+        others = [Unscheduled(meeting=m.id, reason="test") for m in instance.meetings if m.id != mid]
+        return Schedule(
+            instance="x.yaml",
+            instance_sha256="0" * 64,
+            created="2026-01-01T10:00:00+08:00",
+            status="FEASIBLE",
+            objective=1,
+            bound=4,
+            assignments=[placed],
+            unscheduled=others,
+        )
+
+    [violation] = verify(instance, schedule_with(date, start))
+    assert violation.rule == "programme" and f"during programme item {item}" in violation.message
+    fine = ("2025-11-14", "00:30") if mid == "ac" else ("2025-11-13", "23:00")
+    assert verify(instance, schedule_with(*fine)) == []
