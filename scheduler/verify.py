@@ -429,41 +429,59 @@ def _interpreters(
 
 def _travel(instance: Instance, attended: Attended, bad: Complain) -> None:
     """Between anyone's meeting (or programme item) in one city and a later one in another, at
-    least the travel rule's hours pass."""
+    least the travel rule's hours pass.
+
+    Per person, in time order: for each start, the latest span ended by then in each other city
+    is the closest; if it leaves enough time, every earlier one does (so n log n, not n squared).
+    """
     if not instance.travel:
         return
-    need: dict[tuple[str, str], int] = {}
-    for rule in instance.travel:
-        need[(rule.from_, rule.to)] = max(need.get((rule.from_, rule.to), 0), rule.min_hours * 60)
-    spans: dict[str, list[tuple[int, int, str, str, bool, bool]]] = defaultdict(list)
+    need = {(rule.from_, rule.to): rule.min_hours * 60 for rule in instance.travel}
+    Span = tuple[int, int, str, str, bool, bool]  # start, end, city, what, history, programme item
+    spans: dict[str, list[Span]] = defaultdict(list)
 
     def moment(date: str, minutes: int) -> int:
         return dt.date.fromisoformat(date).toordinal() * 1440 + minutes
 
     for a, who, start, end, history in attended:
         what = f"meeting {a.meeting} ({a.date} {a.start}-{a.end})"
+        span = (moment(a.date, start), moment(a.date, end), a.city, what, history, False)
         for pid in [*who, *([a.interpreter] if a.interpreter else [])]:
-            spans[pid].append((moment(a.date, start), moment(a.date, end), a.city, what, history, False))
+            spans[pid].append(span)
     attendees = _programme_attendees(instance)
     for item in instance.programme:
-        what = f"programme item {item.id} ({item.date} {item.start}-{item.end})"
         date = item.date.isoformat()
+        what = f"programme item {item.id} ({item.date} {item.start}-{item.end})"
+        begins, ends = moment(date, _minutes(item.start) or 0), moment(date, _minutes(item.end) or 0)
+        shared = (begins, ends, item.city, what, True, True)  # one tuple for every attendee
         for pid in attendees[item.id]:
             if pid in spans:
-                begins, ends = moment(date, _minutes(item.start) or 0), moment(date, _minutes(item.end) or 0)
-                spans[pid].append((begins, ends, item.city, what, True, True))
+                spans[pid].append(shared)
     for pid, theirs in sorted(spans.items()):
-        for _, e1, city1, what1, past1, item1 in theirs:
-            for s2, _, city2, what2, past2, item2 in theirs:
+        # Ends before starts at one moment: a span ending as another starts leaves 0 h between them.
+        events = sorted(
+            [(e, 0, k) for k, (_, e, *_) in enumerate(theirs)] + [(s, 1, k) for k, (s, *_) in enumerate(theirs)]
+        )
+        ended: dict[tuple[str, bool], Span] = {}  # (city, any span or meetings only) -> the latest ended there
+        for _, starts, k in events:
+            span = theirs[k]
+            if not starts:
+                ended[(span[2], True)] = span
+                if not span[5]:
+                    ended[(span[2], False)] = span
+                continue
+            s2, _, city2, what2, past2, item2 = span
+            for (city1, any_kind), before in ended.items():
                 gap = need.get((city1, city2))
                 # Two programme items too close are the instance's own clash, not the schedule's:
                 # the organiser is warned when the instance is read.
-                if gap is not None and e1 <= s2 and s2 - e1 < gap and not (item1 and item2):
-                    message = (
-                        f"{pid} has {what2} in {city2} only {(s2 - e1) / 60:g} h after {what1} in {city1}: "
-                        f"travel from {city1} to {city2} takes {gap / 60:g} h"
-                    )
-                    bad("travel", message, past1 and past2)
+                if gap is None or any_kind == item2 or s2 - before[1] >= gap:
+                    continue
+                message = (
+                    f"{pid} has {what2} in {city2} only {(s2 - before[1]) / 60:g} h after {before[3]} in {city1}: "
+                    f"travel from {city1} to {city2} takes {gap / 60:g} h"
+                )
+                bad("travel", message, before[4] and past2)
 
 
 def _breaks(

@@ -390,3 +390,32 @@ def test_a_meeting_in_a_buffer_across_midnight_is_caught(mid: str, date: str, st
     assert violation.rule == "programme" and f"during programme item {item}" in violation.message
     fine = ("2025-11-14", "00:30") if mid == "ac" else ("2025-11-13", "23:00")
     assert verify(instance, schedule_with(*fine)) == []
+
+
+def test_travel_names_the_closest_meeting_even_behind_a_later_programme_item() -> None:
+    """a meets in Beijing until 12:00 on the 13th, then attends a Beijing seminar to 13:00, then a
+    Hangzhou visit at 09:00 on the 14th, under a 22-hour rule. Seminar to visit (20 h) is the
+    instance's own clash, not the schedule's; meeting to visit (21 h) is the schedule's."""
+    item = {"kind": "visit", "attendees": ["a"], "title": "T"}
+    instance = make_instance(
+        venues=WEEK_VENUES,
+        meetings=[meeting("ab", "a", "b")],
+        programme=[
+            {**item, "id": "sem", "city": "Beijing", "date": "2025-11-13", "start": "12:00", "end": "13:00"},
+            {**item, "id": "visit", "city": "Hangzhou", "date": "2025-11-14", "start": "09:00", "end": "10:00"},
+        ],
+        travel=[{"from": "Beijing", "to": "Hangzhou", "min_hours": 22}],
+    )
+    schedule = Schedule(
+        instance="x.yaml",
+        instance_sha256="0" * 64,
+        created="2026-01-01T10:00:00+08:00",
+        status="FEASIBLE",
+        objective=1,
+        bound=1,
+        assignments=[week_place("ab", "11:30", "T-1")],
+    )
+    [violation] = verify(instance, schedule)
+    assert violation.rule == "travel"
+    assert violation.message.startswith("a has programme item visit (2025-11-14 09:00-10:00) in Hangzhou only 21 h")
+    assert "after meeting ab (2025-11-13 11:30-12:00) in Beijing" in violation.message
