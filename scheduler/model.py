@@ -474,10 +474,45 @@ class Instance(_Input):
                         table[(pid, other)].append((lo, hi))
         return dict(table)
 
+    @cached_property
+    def _spoken(self) -> dict[str, frozenset[str]]:
+        """Participant or interpreter id -> their languages, lower case (a participant's where an
+        interpreter wrongly shares the id: that is reported as an input error)."""
+        table: dict[str, frozenset[str]] = {}
+        people: list[Participant | Interpreter] = [*self.participants, *self.interpreters]
+        for person in people:
+            table.setdefault(person.id, frozenset(lang.lower() for lang in person.languages))
+        return table
+
     def languages_of(self, pid: str) -> frozenset[str]:
         """A participant's or interpreter's languages, lower case (empty: not given)."""
-        person = self.participant_by_id.get(pid) or self.interpreter_by_id.get(pid)
-        return frozenset(lang.lower() for lang in person.languages) if person is not None else frozenset()
+        return self._spoken.get(pid, frozenset())
+
+    @cached_property
+    def _speakers(self) -> dict[str, set[str]]:
+        """Language (lower case) -> the interpreters who speak it."""
+        table: dict[str, set[str]] = defaultdict(set)
+        for interpreter in self.interpreters:
+            for language in self.languages_of(interpreter.id):
+                table[language].add(interpreter.id)
+        return table
+
+    @cached_property
+    def _able_cache(self) -> dict[frozenset[frozenset[str]], list[str]]:
+        return {}
+
+    def _able_interpreters(self, people: list[str]) -> list[str]:
+        """Interpreters who speak a language of each of these people, in the instance's order;
+        found once per combination of languages (an IT-ZH pair is like every other)."""
+        key = frozenset(self.languages_of(pid) for pid in people)
+        cache = self._able_cache
+        if key not in cache:
+            able: set[str] | None = None
+            for spoken in key:
+                theirs = set().union(*(self._speakers.get(language, set()) for language in spoken))
+                able = theirs if able is None else able & theirs
+            cache[key] = [i.id for i in self.interpreters if able and i.id in able]
+        return list(cache[key])
 
     def needs_interpreter(self, people: list[str]) -> bool:
         """Whether these people, all of whom list languages, share none."""
@@ -492,9 +527,7 @@ class Instance(_Input):
             return []
         if meeting.interpreter is not None:
             return [meeting.interpreter]
-        return [
-            i.id for i in self.interpreters if all(self.languages_of(i.id) & self.languages_of(pid) for pid in people)
-        ]
+        return self._able_interpreters(people)
 
     def seats(self, meeting: Meeting, people: list[str] | None = None) -> int:
         """Chairs the meeting takes: its people, and its interpreter where it needs one."""
