@@ -6,7 +6,6 @@ No solver imports here: the solver, the renderer and re-solve all read these mod
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
@@ -334,26 +333,61 @@ class Instance(_Input):
 
     def _programme_clashes(self) -> list[Problem]:
         """Two programme items of one attendee that overlap, are in two cities on one date, or
-        leave less time than a travel rule between them: no schedule can mend that."""
+        leave less time than a travel rule between them: no schedule can mend that.
+
+        People who attend the same items are read once; in time order, each item is compared with
+        the one ending last so far, the last one that date in another city and the last in each
+        other city (the nearest clash: an earlier item clashing further is reported once this one
+        is mended), so thousands of items cost n log n, not n squared."""
         need = {(rule.from_, rule.to): rule.min_hours * 60 for rule in self.travel}
-        found = []
-        items = sorted(enumerate(self.programme), key=lambda pair: (pair[1].date, pair[1].start))
-        for (i, first), (_, second) in itertools.combinations(items, 2):
-            both = self.programme_attendees[first.id] & self.programme_attendees[second.id]
-            if not both:
-                continue
-            apart = (second.date - first.date).days * 1440 + to_minutes(second.start) - to_minutes(first.end)
-            if apart < 0:
-                why = "overlap"
-            elif first.date == second.date and first.city != second.city:
-                why = f"are in {first.city} and {second.city} on one date"
-            elif first.city != second.city and apart < need.get((first.city, second.city), 0):
-                why = f"leave {apart / 60:g} h to travel from {first.city} to {second.city}"
-            else:
-                continue
+        order = sorted(range(len(self.programme)), key=lambda k: (self.programme[k].date, self.programme[k].start))
+        theirs: dict[str, list[int]] = defaultdict(list)
+        for k in order:
+            for pid in self.programme_attendees[self.programme[k].id]:
+                theirs[pid].append(k)
+        groups: dict[tuple[int, ...], list[str]] = defaultdict(list)
+        for pid, attended in theirs.items():
+            groups[tuple(attended)].append(pid)
+        clashes: dict[tuple[int, int], tuple[str, set[str]]] = {}
+
+        def moment(k: int, clock: str) -> int:
+            return self.programme[k].date.toordinal() * 1440 + to_minutes(clock)
+
+        for same, pids in groups.items():
+            latest: int | None = None  # the item ending last so far
+            last_in: dict[str, int] = {}  # city -> the item ending last there so far
+            for k in same:
+                item = self.programme[k]
+                begins = moment(k, item.start)
+                found: list[tuple[int, str]] = []
+                if latest is not None and moment(latest, self.programme[latest].end) > begins:
+                    found.append((latest, "overlap"))
+                for city, j in last_in.items():
+                    other = self.programme[j]
+                    if city == item.city or (found and found[0][0] == j):
+                        continue
+                    apart = begins - moment(j, other.end)
+                    if other.date == item.date:
+                        found.append((j, f"are in {city} and {item.city} on one date"))
+                    elif apart < need.get((city, item.city), 0):
+                        found.append((j, f"leave {apart / 60:g} h to travel from {city} to {item.city}"))
+                for j, why in found:
+                    clashes.setdefault((j, k), (why, set()))[1].update(pids)
+                if latest is None or moment(k, item.end) > moment(latest, self.programme[latest].end):
+                    latest = k
+                if item.city not in last_in or moment(k, item.end) > moment(
+                    last_in[item.city], self.programme[last_in[item.city]].end
+                ):
+                    last_in[item.city] = k
+        found_problems = []
+        position = {k: n for n, k in enumerate(order)}
+        for (j, k), (why, both) in sorted(
+            clashes.items(), key=lambda pair: (position[pair[0][0]], position[pair[0][1]])
+        ):
             who = ", ".join(sorted(both)[:5]) + (f" and {len(both) - 5} more" if len(both) > 5 else "")
-            found.append(Problem(("programme", i), f"{first.id} and {second.id} {why}, for {who}"))
-        return found
+            first, second = self.programme[j], self.programme[k]
+            found_problems.append(Problem(("programme", j), f"{first.id} and {second.id} {why}, for {who}"))
+        return found_problems
 
     # ---- derived look-ups (computed once; the model is frozen) ----
 
