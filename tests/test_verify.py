@@ -419,3 +419,34 @@ def test_travel_names_the_closest_meeting_even_behind_a_later_programme_item() -
     assert violation.rule == "travel"
     assert violation.message.startswith("a has programme item visit (2025-11-14 09:00-10:00) in Hangzhou only 21 h")
     assert "after meeting ab (2025-11-13 11:30-12:00) in Beijing" in violation.message
+
+
+def test_the_checker_reads_languages_without_case() -> None:
+    """it1 writes `it`, the other `IT`: they share a language, so the checker wants no interpreter
+    there (and names one who sits in needlessly), by its own reading of the raw fields."""
+    people = [
+        {"id": "it1", "name": "I1", "languages": ["it"]},
+        {"id": "up", "name": "U", "languages": ["IT", "en"]},
+    ]
+    instance = make_instance(
+        venues=WEEK_VENUES,
+        participants=people,
+        meetings=[meeting("a", "it1", "up")],
+        interpreters=[{"id": "x", "name": "X", "languages": ["it", "zh"]}],
+    )
+
+    def rules(interpreter: str | None) -> list[str]:
+        schedule = Schedule(
+            instance="x.yaml",
+            instance_sha256="0" * 64,
+            created="2026-01-01T10:00:00+08:00",
+            status="FEASIBLE",
+            objective=1,
+            bound=1,
+            assignments=[week_place("a", "09:00", "R-1", interpreter)],
+        )
+        return [str(v) for v in verify(instance, schedule)]
+
+    assert rules(None) == []
+    [needless] = rules("x")
+    assert "has interpreter x, but its people share a language" in needless
