@@ -77,12 +77,29 @@ def cross_reference_problems(instance: Instance) -> list[Problem]:
     problems.extend(_programme_problems(instance, cities, participant_ids, on_grid))
     problems.extend(_interpreter_problems(instance, cities, participant_ids, on_grid))
     unique("programme item", [(("programme", i, "id"), p.id) for i, p in enumerate(instance.programme)])
+    problems.extend(_travel_problems(instance, cities))
+    return problems
+
+
+def _travel_problems(instance: Instance, cities: set[str]) -> list[Problem]:
+    """Known cities, two different ones, and one rule per (from, to): with two, which would hold?"""
+    problems = []
+    first_of: dict[tuple[str, str], int] = {}
     for i, rule in enumerate(instance.travel):
         for name, city in (("from", rule.from_), ("to", rule.to)):
             if city not in cities:
                 problems.append(Problem(("travel", i, name), f"no venue is in city {city!r}"))
         if rule.from_ == rule.to:
             problems.append(Problem(("travel", i), "from and to are the same city"))
+        pair = (rule.from_, rule.to)
+        if pair in first_of:
+            message = (
+                f"a second rule from {rule.from_} to {rule.to} (first at {_place(('travel', first_of[pair]))}): "
+                "keep one"
+            )
+            problems.append(Problem(("travel", i), message))
+        else:
+            first_of[pair] = i
     return problems
 
 
@@ -98,10 +115,15 @@ def _programme_problems(instance: Instance, cities: set[str], known: set[str], o
         if end <= start:
             when = "as" if end == start else "before"
             problems.append(Problem(("programme", i), f"ends ({item.end}) {when} it starts ({item.start})"))
+        if item.attendees == []:
+            message = "lists nobody: give participant ids, `all`, or a filter by organisation or country"
+            problems.append(Problem(("programme", i, "attendees"), message))
         if isinstance(item.attendees, list):
             for j, pid in enumerate(item.attendees):
                 if pid not in known:
                     problems.append(Problem(("programme", i, "attendees", j), f"unknown participant {pid!r}"))
+                elif item.attendees.index(pid) != j:
+                    problems.append(Problem(("programme", i, "attendees", j), f"participant {pid!r} is listed twice"))
         elif isinstance(item.attendees, AttendeeFilter) and not instance.programme_attendees[item.id]:
             problems.append(Problem(("programme", i, "attendees"), "no participant matches this filter"))
     return problems

@@ -6,14 +6,22 @@ No solver imports here: the solver, the renderer and re-solve all read these mod
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    field_validator,
+    model_validator,
+)
 
 from scheduler.errors import InputError, Problem
 
@@ -45,6 +53,23 @@ def _date_as_text(value: object) -> object:
 
 
 Date = Annotated[dt.date, BeforeValidator(_date_as_text)]
+
+
+def _each_language_once(languages: list[str]) -> list[str]:
+    """Languages compare without regard to case (`it` is `IT`): one written twice is a slip."""
+    seen: dict[str, str] = {}
+    for language in languages:
+        if language.lower() in seen:
+            raise ValueError(f"{language!r} is listed twice (as {seen[language.lower()]!r} too; case does not matter)")
+        seen[language.lower()] = language
+    return languages
+
+
+Languages = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=20)]],
+    AfterValidator(_each_language_once),
+]
+"""Languages spoken, compared without regard to case everywhere (model, solver and checker)."""
 
 
 def to_minutes(clock: str) -> int:
@@ -139,7 +164,7 @@ class Participant(_Input):
     name: Text
     organisation: Text = ""
     country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
-    languages: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(default_factory=list, max_length=50)
+    languages: Languages = Field(default_factory=list, max_length=50)
     max_meetings: Integer | None = Field(None, ge=0, le=MAX_COUNT)
     min_meetings: Integer | None = Field(None, ge=0, le=MAX_COUNT)
     """Meetings promised (a paid package): pursued right after total priority, reported when missed."""
@@ -202,7 +227,7 @@ class Interpreter(_Input):
 
     id: Id
     name: Text
-    languages: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(min_length=2, max_length=50)
+    languages: Languages = Field(min_length=2, max_length=50)
     max_meetings: Integer | None = Field(None, ge=0, le=MAX_COUNT)
     available: list[Availability] | None = None
 
@@ -211,9 +236,8 @@ class TravelRule(_Input):
     """Going from one city to another takes time: between a person's last meeting in `from` and
     their next one in `to` (a later date; one city per date stays) at least `min_hours` pass."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
     from_: Id = Field(alias="from")
+    """Written `from` in the file (a Python keyword here); `from_` in a file is an unknown field."""
     to: Id
     min_hours: Integer = Field(ge=0, le=240)
 
@@ -309,26 +333,61 @@ class Instance(_Input):
 
     def _programme_clashes(self) -> list[Problem]:
         """Two programme items of one attendee that overlap, are in two cities on one date, or
-        leave less time than a travel rule between them: no schedule can mend that."""
+        leave less time than a travel rule between them: no schedule can mend that.
+
+        People who attend the same items are read once; in time order, each item is compared with
+        the one ending last so far, the last one that date in another city and the last in each
+        other city (the nearest clash: an earlier item clashing further is reported once this one
+        is mended), so thousands of items cost n log n, not n squared."""
         need = {(rule.from_, rule.to): rule.min_hours * 60 for rule in self.travel}
-        found = []
-        items = sorted(enumerate(self.programme), key=lambda pair: (pair[1].date, pair[1].start))
-        for (i, first), (_, second) in itertools.combinations(items, 2):
-            both = self.programme_attendees[first.id] & self.programme_attendees[second.id]
-            if not both:
-                continue
-            apart = (second.date - first.date).days * 1440 + to_minutes(second.start) - to_minutes(first.end)
-            if apart < 0:
-                why = "overlap"
-            elif first.date == second.date and first.city != second.city:
-                why = f"are in {first.city} and {second.city} on one date"
-            elif first.city != second.city and apart < need.get((first.city, second.city), 0):
-                why = f"leave {apart / 60:g} h to travel from {first.city} to {second.city}"
-            else:
-                continue
+        order = sorted(range(len(self.programme)), key=lambda k: (self.programme[k].date, self.programme[k].start))
+        theirs: dict[str, list[int]] = defaultdict(list)
+        for k in order:
+            for pid in self.programme_attendees[self.programme[k].id]:
+                theirs[pid].append(k)
+        groups: dict[tuple[int, ...], list[str]] = defaultdict(list)
+        for pid, attended in theirs.items():
+            groups[tuple(attended)].append(pid)
+        clashes: dict[tuple[int, int], tuple[str, set[str]]] = {}
+
+        def moment(k: int, clock: str) -> int:
+            return self.programme[k].date.toordinal() * 1440 + to_minutes(clock)
+
+        for same, pids in groups.items():
+            latest: int | None = None  # the item ending last so far
+            last_in: dict[str, int] = {}  # city -> the item ending last there so far
+            for k in same:
+                item = self.programme[k]
+                begins = moment(k, item.start)
+                found: list[tuple[int, str]] = []
+                if latest is not None and moment(latest, self.programme[latest].end) > begins:
+                    found.append((latest, "overlap"))
+                for city, j in last_in.items():
+                    other = self.programme[j]
+                    if city == item.city or (found and found[0][0] == j):
+                        continue
+                    apart = begins - moment(j, other.end)
+                    if other.date == item.date:
+                        found.append((j, f"are in {city} and {item.city} on one date"))
+                    elif apart < need.get((city, item.city), 0):
+                        found.append((j, f"leave {apart / 60:g} h to travel from {city} to {item.city}"))
+                for j, why in found:
+                    clashes.setdefault((j, k), (why, set()))[1].update(pids)
+                if latest is None or moment(k, item.end) > moment(latest, self.programme[latest].end):
+                    latest = k
+                if item.city not in last_in or moment(k, item.end) > moment(
+                    last_in[item.city], self.programme[last_in[item.city]].end
+                ):
+                    last_in[item.city] = k
+        found_problems = []
+        position = {k: n for n, k in enumerate(order)}
+        for (j, k), (why, both) in sorted(
+            clashes.items(), key=lambda pair: (position[pair[0][0]], position[pair[0][1]])
+        ):
             who = ", ".join(sorted(both)[:5]) + (f" and {len(both) - 5} more" if len(both) > 5 else "")
-            found.append(Problem(("programme", i), f"{first.id} and {second.id} {why}, for {who}"))
-        return found
+            first, second = self.programme[j], self.programme[k]
+            found_problems.append(Problem(("programme", j), f"{first.id} and {second.id} {why}, for {who}"))
+        return found_problems
 
     # ---- derived look-ups (computed once; the model is frozen) ----
 
@@ -427,10 +486,67 @@ class Instance(_Input):
                 table[(pid, item.date)].append(item)
         return dict(table)
 
+    @staticmethod
+    def _buffered(item: ProgrammeItem, date: dt.date) -> tuple[int, int]:
+        """The item with its buffer, in minutes from the start of `date` (it may reach into the
+        date before or after: a buffer crosses midnight)."""
+        offset = (item.date - date).days * 1440
+        return offset + to_minutes(item.start) - item.buffer_minutes, offset + to_minutes(
+            item.end
+        ) + item.buffer_minutes
+
+    @cached_property
+    def _buffer_spill(self) -> dict[tuple[str, dt.date], list[tuple[int, int]]]:
+        """(participant, date) -> buffers of their items on the date before or after that cross
+        midnight into it, in minutes of that date (they take time, not the city)."""
+        table: dict[tuple[str, dt.date], list[tuple[int, int]]] = defaultdict(list)
+        for item in self.programme:
+            for other in (item.date - dt.timedelta(days=1), item.date + dt.timedelta(days=1)):
+                lo, hi = self._buffered(item, other)
+                if lo < 1440 and hi > 0:
+                    for pid in self.programme_attendees[item.id]:
+                        table[(pid, other)].append((lo, hi))
+        return dict(table)
+
+    @cached_property
+    def _spoken(self) -> dict[str, frozenset[str]]:
+        """Participant or interpreter id -> their languages, lower case (a participant's where an
+        interpreter wrongly shares the id: that is reported as an input error)."""
+        table: dict[str, frozenset[str]] = {}
+        people: list[Participant | Interpreter] = [*self.participants, *self.interpreters]
+        for person in people:
+            table.setdefault(person.id, frozenset(lang.lower() for lang in person.languages))
+        return table
+
     def languages_of(self, pid: str) -> frozenset[str]:
         """A participant's or interpreter's languages, lower case (empty: not given)."""
-        person = self.participant_by_id.get(pid) or self.interpreter_by_id.get(pid)
-        return frozenset(lang.lower() for lang in person.languages) if person is not None else frozenset()
+        return self._spoken.get(pid, frozenset())
+
+    @cached_property
+    def _speakers(self) -> dict[str, set[str]]:
+        """Language (lower case) -> the interpreters who speak it."""
+        table: dict[str, set[str]] = defaultdict(set)
+        for interpreter in self.interpreters:
+            for language in self.languages_of(interpreter.id):
+                table[language].add(interpreter.id)
+        return table
+
+    @cached_property
+    def _able_cache(self) -> dict[frozenset[frozenset[str]], list[str]]:
+        return {}
+
+    def _able_interpreters(self, people: list[str]) -> list[str]:
+        """Interpreters who speak a language of each of these people, in the instance's order;
+        found once per combination of languages (an IT-ZH pair is like every other)."""
+        key = frozenset(self.languages_of(pid) for pid in people)
+        cache = self._able_cache
+        if key not in cache:
+            able: set[str] | None = None
+            for spoken in key:
+                theirs = set().union(*(self._speakers.get(language, set()) for language in spoken))
+                able = theirs if able is None else able & theirs
+            cache[key] = [i.id for i in self.interpreters if able and i.id in able]
+        return list(cache[key])
 
     def needs_interpreter(self, people: list[str]) -> bool:
         """Whether these people, all of whom list languages, share none."""
@@ -445,9 +561,7 @@ class Instance(_Input):
             return []
         if meeting.interpreter is not None:
             return [meeting.interpreter]
-        return [
-            i.id for i in self.interpreters if all(self.languages_of(i.id) & self.languages_of(pid) for pid in people)
-        ]
+        return self._able_interpreters(people)
 
     def seats(self, meeting: Meeting, people: list[str] | None = None) -> int:
         """Chairs the meeting takes: its people, and its interpreter where it needs one."""
@@ -500,21 +614,13 @@ class Instance(_Input):
                     for t in range(a - a % step, b, step)
                     if a <= t and t + step <= b
                 )
-            items = self.programme_of.get((pid, date))
-            if items:
-                if any(item.city != city for item in items):
-                    free = frozenset()
-                else:
-                    if free is None:
-                        free = frozenset(range(0, 1440, step))
-                    taken = {
-                        t
-                        for item in items
-                        for t in free
-                        if t < to_minutes(item.end) + item.buffer_minutes
-                        and t + step > to_minutes(item.start) - item.buffer_minutes
-                    }
-                    free = free - taken
+            items = self.programme_of.get((pid, date), [])
+            if any(item.city != city for item in items):
+                free = frozenset()
+            spans = [*(self._buffered(item, date) for item in items), *self._buffer_spill.get((pid, date), [])]
+            if spans and free != frozenset():
+                free = frozenset(range(0, 1440, step)) if free is None else free
+                free = free - {t for lo, hi in spans for t in free if t < hi and t + step > lo}
             cache[key] = free
         return cache[key]
 

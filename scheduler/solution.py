@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, StrictInt, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from scheduler.model import MAX_MEETING_SIZE, ClockTime, Id, Text
 
@@ -119,13 +119,13 @@ class MinMeetingsMissed(_Record):
 
 
 class Cancellation(_Record):
-    model_config = ConfigDict(frozen=True, extra="forbid", serialize_by_alias=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", serialize_by_alias=True, validate_by_name=True)
 
     kind: Literal["participant", "meeting", "room"]
     id: Id
-    from_: LocalMinute | None = Field(
-        default=None, validation_alias=AliasChoices("from", "from_"), serialization_alias="from"
-    )
+    from_: LocalMinute | None = Field(default=None, validation_alias="from", serialization_alias="from")
+    """`from` in a file (`store` reads files by alias only: `from_` there is an unknown field);
+    `from_=` in Python."""
     """Local time (YYYY-MM-DDTHH:MM) from which it counts; None: from the start of the event."""
 
 

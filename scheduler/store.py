@@ -163,7 +163,7 @@ def load_schedule(path: Path | str) -> Schedule:
     if "format" not in raw and {"event", "venues"} <= set(raw):
         raise not_a_schedule
     try:
-        return Schedule.model_validate(raw)
+        return Schedule.model_validate(raw, by_alias=True, by_name=False)  # `from`, never `from_`
     except ValidationError as err:
         raise InputError(problems_from_validation(err), source) from None
 

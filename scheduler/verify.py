@@ -14,12 +14,13 @@ from its `from` moment: a meeting before it had that person, room or request.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from scheduler.model import Instance, Interpreter, Meeting, Participant
+from scheduler.model import Instance, Interpreter, Meeting, Participant, ProgrammeItem
 from scheduler.solution import Assignment, Schedule
 
 _MOMENT = "%Y-%m-%dT%H:%M"
@@ -306,29 +307,50 @@ def _programme_attendees(instance: Instance) -> dict[str, set[str]]:
 
 
 def _programme(instance: Instance, attended: Attended, report: Report, bad: Complain) -> None:
-    """No attendee of a programme item meets during it or its buffer; one in another city that
-    date could not reach it (a warning: the item is not ours to move)."""
+    """No attendee of a programme item meets during it or its buffer (which may cross midnight);
+    one in another city that date could not reach it (a warning: the item is not ours to move)."""
     if not instance.programme:
         return
     attendees = _programme_attendees(instance)
+    held: dict[str, list[tuple[int, int, ProgrammeItem]]] = defaultdict(list)
+    on_date: dict[tuple[str, str], list[ProgrammeItem]] = defaultdict(list)
     for item in instance.programme:
-        date = item.date.isoformat()
-        buffer = item.buffer_minutes
-        lo, hi = (_minutes(item.start) or 0) - buffer, (_minutes(item.end) or 0) + buffer
-        span = f"{item.start}-{item.end}" + (f" with {buffer} min either side" if buffer else "")
-        for a, who, start, end, history in attended:
-            if a.date != date:
-                continue
-            for pid in sorted(set(who) & attendees[item.id]):
-                if start < hi and lo < end:
+        day = item.date.toordinal() * 1440
+        lo = day + (_minutes(item.start) or 0) - item.buffer_minutes
+        span = (lo, day + (_minutes(item.end) or 0) + item.buffer_minutes, item)  # shared by every attendee
+        for pid in attendees[item.id]:
+            held[pid].append(span)
+            on_date[(pid, item.date.isoformat())].append(item)
+    longest: dict[str, int] = {}
+    for pid, spans in held.items():
+        spans.sort(key=lambda span: span[0])
+        longest[pid] = max(hi - lo for lo, hi, _ in spans)
+    for a, who, start, end, history in attended:
+        day = dt.date.fromisoformat(a.date).toordinal() * 1440
+        for pid in sorted(set(who)):
+            spans = held.get(pid, [])
+            # Only spans that begin less than the longest span before the meeting can reach it.
+            first = bisect.bisect_right(spans, day + start - longest.get(pid, 0), key=lambda span: span[0])
+            last = bisect.bisect_left(spans, day + end, key=lambda span: span[0])
+            during = set()
+            for _, hi, item in spans[first:last]:
+                if hi > day + start:
+                    during.add(item.id)
+                    when = (
+                        f"{item.start}-{item.end}"
+                        if item.date.isoformat() == a.date
+                        else f"{item.date} {item.start}-{item.end}"
+                    )
+                    buffer = f" with {item.buffer_minutes} min either side" if item.buffer_minutes else ""
                     message = (
-                        f"{pid} has meeting {a.meeting} ({date} {a.start}-{a.end}) during programme item "
-                        f"{item.id} ({item.title!r}, {span})"
+                        f"{pid} has meeting {a.meeting} ({a.date} {a.start}-{a.end}) during programme item "
+                        f"{item.id} ({item.title!r}, {when}{buffer})"
                     )
                     bad("programme", message, history)
-                elif a.city != item.city:
+            for item in on_date.get((pid, a.date), []):
+                if item.city != a.city and item.id not in during:
                     message = (
-                        f"{pid} meets in {a.city} on {date} ({a.meeting}) but attends {item.id} in {item.city} "
+                        f"{pid} meets in {a.city} on {a.date} ({a.meeting}) but attends {item.id} in {item.city} "
                         "that date"
                     )
                     report.warnings.append(Violation("programme", message))
@@ -407,41 +429,59 @@ def _interpreters(
 
 def _travel(instance: Instance, attended: Attended, bad: Complain) -> None:
     """Between anyone's meeting (or programme item) in one city and a later one in another, at
-    least the travel rule's hours pass."""
+    least the travel rule's hours pass.
+
+    Per person, in time order: for each start, the latest span ended by then in each other city
+    is the closest; if it leaves enough time, every earlier one does (so n log n, not n squared).
+    """
     if not instance.travel:
         return
-    need: dict[tuple[str, str], int] = {}
-    for rule in instance.travel:
-        need[(rule.from_, rule.to)] = max(need.get((rule.from_, rule.to), 0), rule.min_hours * 60)
-    spans: dict[str, list[tuple[int, int, str, str, bool, bool]]] = defaultdict(list)
+    need = {(rule.from_, rule.to): rule.min_hours * 60 for rule in instance.travel}
+    Span = tuple[int, int, str, str, bool, bool]  # start, end, city, what, history, programme item
+    spans: dict[str, list[Span]] = defaultdict(list)
 
     def moment(date: str, minutes: int) -> int:
         return dt.date.fromisoformat(date).toordinal() * 1440 + minutes
 
     for a, who, start, end, history in attended:
         what = f"meeting {a.meeting} ({a.date} {a.start}-{a.end})"
+        span = (moment(a.date, start), moment(a.date, end), a.city, what, history, False)
         for pid in [*who, *([a.interpreter] if a.interpreter else [])]:
-            spans[pid].append((moment(a.date, start), moment(a.date, end), a.city, what, history, False))
+            spans[pid].append(span)
     attendees = _programme_attendees(instance)
     for item in instance.programme:
-        what = f"programme item {item.id} ({item.date} {item.start}-{item.end})"
         date = item.date.isoformat()
+        what = f"programme item {item.id} ({item.date} {item.start}-{item.end})"
+        begins, ends = moment(date, _minutes(item.start) or 0), moment(date, _minutes(item.end) or 0)
+        shared = (begins, ends, item.city, what, True, True)  # one tuple for every attendee
         for pid in attendees[item.id]:
             if pid in spans:
-                begins, ends = moment(date, _minutes(item.start) or 0), moment(date, _minutes(item.end) or 0)
-                spans[pid].append((begins, ends, item.city, what, True, True))
+                spans[pid].append(shared)
     for pid, theirs in sorted(spans.items()):
-        for _, e1, city1, what1, past1, item1 in theirs:
-            for s2, _, city2, what2, past2, item2 in theirs:
+        # Ends before starts at one moment: a span ending as another starts leaves 0 h between them.
+        events = sorted(
+            [(e, 0, k) for k, (_, e, *_) in enumerate(theirs)] + [(s, 1, k) for k, (s, *_) in enumerate(theirs)]
+        )
+        ended: dict[tuple[str, bool], Span] = {}  # (city, any span or meetings only) -> the latest ended there
+        for _, starts, k in events:
+            span = theirs[k]
+            if not starts:
+                ended[(span[2], True)] = span
+                if not span[5]:
+                    ended[(span[2], False)] = span
+                continue
+            s2, _, city2, what2, past2, item2 = span
+            for (city1, any_kind), before in ended.items():
                 gap = need.get((city1, city2))
                 # Two programme items too close are the instance's own clash, not the schedule's:
                 # the organiser is warned when the instance is read.
-                if gap is not None and e1 <= s2 and s2 - e1 < gap and not (item1 and item2):
-                    message = (
-                        f"{pid} has {what2} in {city2} only {(s2 - e1) / 60:g} h after {what1} in {city1}: "
-                        f"travel from {city1} to {city2} takes {gap / 60:g} h"
-                    )
-                    bad("travel", message, past1 and past2)
+                if gap is None or any_kind == item2 or s2 - before[1] >= gap:
+                    continue
+                message = (
+                    f"{pid} has {what2} in {city2} only {(s2 - before[1]) / 60:g} h after {before[3]} in {city1}: "
+                    f"travel from {city1} to {city2} takes {gap / 60:g} h"
+                )
+                bad("travel", message, before[4] and past2)
 
 
 def _breaks(

@@ -126,3 +126,47 @@ def sample_copy(tmp_path: Path) -> Path:
     target = tmp_path / "sample.yaml"
     target.write_bytes((ROOT / "instances" / "sample.yaml").read_bytes())
     return target
+
+
+AROUND_MIDNIGHT: dict[str, Any] = {
+    "venues": [
+        {
+            "id": "bj",
+            "city": "Beijing",
+            "days": [
+                {"date": "2025-11-13", "sessions": [{"start": "23:00", "end": "24:00"}]},
+                {"date": "2025-11-14", "sessions": [{"start": "00:00", "end": "01:00"}]},
+            ],
+            "rooms": [{"id": "T", "count": 2, "capacity": 2}],
+        }
+    ],
+    "programme": [
+        {
+            "id": "late",
+            "title": "Late dinner",
+            "kind": "visit",
+            "city": "Beijing",
+            "date": "2025-11-13",
+            "start": "21:00",
+            "end": "23:30",
+            "attendees": ["a"],
+            "buffer_minutes": 60,
+        },
+        {
+            "id": "early",
+            "title": "Night visit",
+            "kind": "visit",
+            "city": "Beijing",
+            "date": "2025-11-14",
+            "start": "00:15",
+            "end": "01:00",
+            "attendees": ["b"],
+            "buffer_minutes": 30,
+        },
+    ],
+    "meetings": [meeting("ac", "a", "c"), meeting("ad", "a", "d"), meeting("bc", "b", "c"), meeting("bd", "b", "d")],
+}
+"""Slots 23:00 and 23:30 on the 13th, 00:00 and 00:30 on the 14th. a's dinner ends 23:30 with an
+hour's buffer: a is busy until 00:30 on the 14th, so a can meet only at 00:30 (the 14th). b's visit
+starts 00:15 on the 14th with 30 minutes' buffer: b is busy from 23:45 on the 13th, so b can meet
+only at 23:00 (the 13th). Of the four meetings two can happen; ignoring midnight, all four."""

@@ -198,3 +198,39 @@ def test_programme_for_all_takes_those_at_the_event_that_date() -> None:
         programme=[{**item, "id": "opening"}, {**item, "id": "named", "attendees": ["a", "b"]}],
     )
     assert instance.programme_attendees == {"opening": frozenset({"a"}), "named": frozenset({"a", "b"})}
+
+
+def test_languages_compare_without_case_and_each_is_listed_once() -> None:
+    """`it` and `IT` are one language: two people writing it differently share it, and a list that
+    has it twice (in any case) is refused, for participants and interpreters alike."""
+    people = [{"id": "a", "name": "A", "languages": ["it"]}, {"id": "b", "name": "B", "languages": ["IT", "en"]}]
+    instance = make_instance(participants=people, interpreters=[{"id": "x", "name": "X", "languages": ["it", "zh"]}])
+    assert not instance.needs_interpreter(["a", "b"])
+    twice = [{"id": "a", "name": "A", "languages": ["it", "en", "It"]}, {"id": "b", "name": "B"}]
+    with pytest.raises(ValidationError, match="'It' is listed twice"):
+        make_instance(participants=twice)
+    with pytest.raises(ValidationError, match="'IT' is listed twice"):
+        make_instance(interpreters=[{"id": "x", "name": "X", "languages": ["it", "IT"]}])
+
+
+def test_programme_attendees_listing_nobody_or_someone_twice_are_refused() -> None:
+    item = {"id": "s", "title": "S", "city": "Beijing", "date": "2025-11-13", "start": "09:00", "end": "09:30"}
+    with pytest.raises(InputError) as caught:
+        make_instance(programme=[{**item, "attendees": []}, {**item, "id": "t", "attendees": ["a", "b", "a"]}])
+    places = {p.place: p.message for p in caught.value.problems}
+    assert places["programme[0].attendees"].startswith("lists nobody")
+    assert places["programme[1].attendees[2]"] == "participant 'a' is listed twice"
+
+
+def test_travel_is_written_from_and_one_rule_per_pair_of_cities() -> None:
+    venues = [
+        BASE["venues"][0],
+        {**BASE["venues"][0], "id": "hz", "city": "Hangzhou", "rooms": [{"id": "H", "capacity": 2}]},
+    ]
+    with pytest.raises(ValidationError, match="from_"):
+        make_instance(venues=venues, travel=[{"from_": "Beijing", "to": "Hangzhou", "min_hours": 4}])
+    rules = [{"from": "Beijing", "to": "Hangzhou", "min_hours": h} for h in (4, 16)]
+    with pytest.raises(InputError) as caught:
+        make_instance(venues=venues, travel=rules)
+    [problem] = caught.value.problems
+    assert problem.place == "travel[1]" and "first at travel[0]" in problem.message

@@ -8,6 +8,7 @@ import pytest
 from conftest import (
     A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU,
     A_AT_NINE_B_AT_HALF_PAST,
+    AROUND_MIDNIGHT,
     make_instance,
     meeting,
     solve_and_verify,
@@ -386,6 +387,14 @@ def test_a_seminar_attendee_meets_nobody_during_it_or_its_buffer() -> None:
     assert starts == ["09:00", "11:30"]
 
 
+def test_a_programme_buffer_crossing_midnight_takes_time_on_the_other_date() -> None:
+    instance = make_instance(**AROUND_MIDNIGHT)
+    schedule = solve_and_verify(instance)
+    assert schedule.status == "OPTIMAL" and schedule.objective == 2
+    placed = {(a.date, a.start, a.participants[0] if a.participants else "") for a in schedule.assignments}
+    assert placed == {("2025-11-14", "00:30", "a"), ("2025-11-13", "23:00", "b")}
+
+
 ITALIANS_AND_CHINESE: list[dict[str, Any]] = [
     *({"id": f"it{k}", "name": f"I{k}", "languages": ["it"]} for k in range(5)),
     *({"id": f"cn{k}", "name": f"C{k}", "languages": ["zh"]} for k in range(5)),
@@ -435,6 +444,21 @@ def test_without_interpreters_listed_meetings_without_a_common_language_still_ha
     from scheduler.stats import language_figures
 
     assert sorted(language_figures(instance, schedule)[0]) == [f"m{k}" for k in range(5)]
+
+
+def test_languages_written_in_different_cases_are_one_language_to_solver_and_checker() -> None:
+    """it0 writes `it`, the other `IT`: they share a language, so with interpreters listed the
+    meeting still takes a table for two and no interpreter (the checker agrees independently)."""
+    people = [*ITALIANS_AND_CHINESE, {"id": "upper", "name": "U", "languages": ["IT"]}]
+    instance = make_instance(
+        venues=TABLES_AND_TWO_ROOMS,
+        participants=people,
+        meetings=[meeting("same", "it0", "upper")],
+        interpreters=[{"id": "x1", "name": "X1", "languages": ["it", "zh"], "max_meetings": 0}],
+    )
+    schedule = solve_and_verify(instance)
+    [placed] = schedule.assignments
+    assert placed.interpreter is None and placed.room.startswith("T")
 
 
 BEIJING_THEN_HANGZHOU = [

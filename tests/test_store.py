@@ -93,6 +93,10 @@ EXPECTED = {
     "programme-ends-before-start.yaml": ":22: programme[0]: ends (09:30) before it starts (10:00)",
     "programme-unknown-attendee.yaml": ":28: programme[0].attendees[1]: unknown participant 'zz'",
     "travel-unknown-city.yaml": ":22: travel[0].to: no venue is in city 'Hangzou'",
+    "travel-rule-twice.yaml": ":32: travel[2]: a second rule from Beijing to Hangzhou (first at travel[0]): keep one",
+    "travel-from-underscore.yaml": ":30: travel[0].from_: unknown field 'from_' (check the spelling)",
+    "programme-attendees-empty.yaml": ":28: programme[0].attendees: lists nobody: give participant ids, `all`, or a",
+    "languages-twice.yaml": ":16: participants[1].languages: 'IT' is listed twice (as 'it' too; case does not matter)",
 }
 
 runner = CliRunner()
@@ -317,6 +321,7 @@ def test_ctrl_c_during_a_long_solve_keeps_the_best_schedule(tmp_path: Path) -> N
 SCHEDULES = DATA / "invalid-schedules"
 SCHEDULE_EXPECTED = {
     "cancelled-from-garbage.json": ": cancelled[0].from: '2025-11-13 10am' is not a local date-time as YYYY-MM-DDT",
+    "cancelled-from-underscore.json": ": cancelled[0].from_: unknown field 'from_' (check the spelling)",
     "created-garbage.json": ": created: 'yesterday' is not an ISO date-time",
     "date-garbage.json": ": assignments[0].date: 'garbage' is not a date as YYYY-MM-DD",
     "date-impossible.json": ": assignments[0].date: '2025-02-30' is not a real date",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import DATA, make_instance, meeting
+from conftest import AROUND_MIDNIGHT, DATA, make_instance, meeting
 from typer.testing import CliRunner
 
 from scheduler.cli import app
@@ -360,3 +360,93 @@ def test_check_names_each_planted_violation_in_the_week_files(name: str, rule: s
     assert result.exit_code == 1, result.output
     text = " ".join(result.output.split())
     assert "1 rule violation(s)" in text and rule in text and words in text
+
+
+@pytest.mark.parametrize(
+    ("mid", "date", "start", "item"),
+    [("ac", "2025-11-14", "00:00", "late"), ("bc", "2025-11-13", "23:30", "early")],
+)
+def test_a_meeting_in_a_buffer_across_midnight_is_caught(mid: str, date: str, start: str, item: str) -> None:
+    """a's dinner on the 13th (to 23:30, an hour's buffer) holds a until 00:30 on the 14th; b's visit
+    at 00:15 on the 14th (30 minutes' buffer) holds b from 23:45 on the 13th."""
+    instance = make_instance(**AROUND_MIDNIGHT)
+    end = {"00:00": "00:30", "23:30": "24:00", "00:30": "01:00", "23:00": "23:30"}
+
+    def schedule_with(when: str, at: str) -> Schedule:
+        placed = Assignment(meeting=mid, date=when, start=at, end=end[at], city="Beijing", venue="bj", room="T-1")
+        others = [Unscheduled(meeting=m.id, reason="test") for m in instance.meetings if m.id != mid]
+        return Schedule(
+            instance="x.yaml",
+            instance_sha256="0" * 64,
+            created="2026-01-01T10:00:00+08:00",
+            status="FEASIBLE",
+            objective=1,
+            bound=4,
+            assignments=[placed],
+            unscheduled=others,
+        )
+
+    [violation] = verify(instance, schedule_with(date, start))
+    assert violation.rule == "programme" and f"during programme item {item}" in violation.message
+    fine = ("2025-11-14", "00:30") if mid == "ac" else ("2025-11-13", "23:00")
+    assert verify(instance, schedule_with(*fine)) == []
+
+
+def test_travel_names_the_closest_meeting_even_behind_a_later_programme_item() -> None:
+    """a meets in Beijing until 12:00 on the 13th, then attends a Beijing seminar to 13:00, then a
+    Hangzhou visit at 09:00 on the 14th, under a 22-hour rule. Seminar to visit (20 h) is the
+    instance's own clash, not the schedule's; meeting to visit (21 h) is the schedule's."""
+    item = {"kind": "visit", "attendees": ["a"], "title": "T"}
+    instance = make_instance(
+        venues=WEEK_VENUES,
+        meetings=[meeting("ab", "a", "b")],
+        programme=[
+            {**item, "id": "sem", "city": "Beijing", "date": "2025-11-13", "start": "12:00", "end": "13:00"},
+            {**item, "id": "visit", "city": "Hangzhou", "date": "2025-11-14", "start": "09:00", "end": "10:00"},
+        ],
+        travel=[{"from": "Beijing", "to": "Hangzhou", "min_hours": 22}],
+    )
+    schedule = Schedule(
+        instance="x.yaml",
+        instance_sha256="0" * 64,
+        created="2026-01-01T10:00:00+08:00",
+        status="FEASIBLE",
+        objective=1,
+        bound=1,
+        assignments=[week_place("ab", "11:30", "T-1")],
+    )
+    [violation] = verify(instance, schedule)
+    assert violation.rule == "travel"
+    assert violation.message.startswith("a has programme item visit (2025-11-14 09:00-10:00) in Hangzhou only 21 h")
+    assert "after meeting ab (2025-11-13 11:30-12:00) in Beijing" in violation.message
+
+
+def test_the_checker_reads_languages_without_case() -> None:
+    """it1 writes `it`, the other `IT`: they share a language, so the checker wants no interpreter
+    there (and names one who sits in needlessly), by its own reading of the raw fields."""
+    people = [
+        {"id": "it1", "name": "I1", "languages": ["it"]},
+        {"id": "up", "name": "U", "languages": ["IT", "en"]},
+    ]
+    instance = make_instance(
+        venues=WEEK_VENUES,
+        participants=people,
+        meetings=[meeting("a", "it1", "up")],
+        interpreters=[{"id": "x", "name": "X", "languages": ["it", "zh"]}],
+    )
+
+    def rules(interpreter: str | None) -> list[str]:
+        schedule = Schedule(
+            instance="x.yaml",
+            instance_sha256="0" * 64,
+            created="2026-01-01T10:00:00+08:00",
+            status="FEASIBLE",
+            objective=1,
+            bound=1,
+            assignments=[week_place("a", "09:00", "R-1", interpreter)],
+        )
+        return [str(v) for v in verify(instance, schedule)]
+
+    assert rules(None) == []
+    [needless] = rules("x")
+    assert "has interpreter x, but its people share a language" in needless

@@ -9,8 +9,9 @@ availability and max_meetings.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 
 from scheduler.model import Instance, Option
@@ -20,7 +21,8 @@ Placements = dict[str, tuple[Option, str]]
 
 
 class InterpreterDesk:
-    """Each interpreter's busy slots, city per date and meeting count."""
+    """Each interpreter's busy slots, city per date and meeting count, indexed by date, city and
+    slot so that choosing among a thousand interpreters is a few set operations, not a loop."""
 
     def __init__(
         self,
@@ -37,6 +39,18 @@ class InterpreterDesk:
         self.city_on: dict[tuple[str, dt.date], str] = {}
         self.count: Counter[str] = Counter()
         self.clock = TravelClock(instance)
+        self.rank = {i.id: k for k, i in enumerate(instance.interpreters)}
+        # The index: who is taken at each (date, slot), who is in which city each date, who is at
+        # their cap, and (built once per date and city) who is available at each slot.
+        self.taken_at: dict[tuple[dt.date, int], set[str]] = defaultdict(set)
+        self.in_city: dict[dt.date, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        self.full = {iid for iid, cap in self.caps.items() if cap is not None and cap <= 0}
+        self.open_at: dict[tuple[dt.date, str], tuple[set[str], dict[int, set[str]]]] = {}
+        self.later: dict[tuple[str, dt.date, str], list[int] | None] = {}
+        for (iid, date), (city, minutes) in self.history.items():
+            self.in_city[date][city].add(iid)
+            for t in minutes:
+                self.taken_at[(date, t)].add(iid)
 
     def fits(self, iid: str, option: Option) -> bool:
         cap = self.caps.get(iid)
@@ -54,28 +68,69 @@ class InterpreterDesk:
             return False
         return self.instance.is_available(iid, option.date, option.city, option.start, option.end)
 
+    def _available(self, date: dt.date, city: str, ticks: range) -> set[str]:
+        """Interpreters whose own availability covers these slots in that city that date."""
+        key = (date, city)
+        if key not in self.open_at:
+            always: set[str] = set()
+            at: dict[int, set[str]] = defaultdict(set)
+            for iid in self.rank:
+                free = self.instance.free_ticks(iid, date, city)
+                if free is None:
+                    always.add(iid)
+                else:
+                    for t in free:
+                        at[t].add(iid)
+            self.open_at[key] = (always, at)
+        always, at = self.open_at[key]
+        return always | set.intersection(*(at.get(t, set()) for t in ticks))
+
+    def free_for(self, option: Option) -> set[str]:
+        """Every interpreter who could sit in a meeting at `option` (travel rules aside)."""
+        ticks = range(option.start, option.end, self.step)
+        free = self._available(option.date, option.city, ticks)
+        free -= self.full
+        for city, there in self.in_city[option.date].items():
+            if city != option.city:
+                free -= there
+        for t in ticks:
+            free -= self.taken_at.get((option.date, t), set())
+        return free
+
     def pick(self, candidates: list[str], option: Option, preferred: str | None = None) -> str | None:
         """The preferred interpreter if free, else the free candidate with the least time left that
         day after this meeting (a morning-only interpreter before one free all day); None if none is."""
         if preferred is not None and preferred in candidates and self.fits(preferred, option):
             return preferred
-        free = [iid for iid in candidates if self.fits(iid, option)]
-        if len(free) <= 1:
-            return free[0] if free else None
-        return min(free, key=lambda iid: (self._time_left(iid, option), candidates.index(iid)))
+        free = self.free_for(option).intersection(candidates)
+        if self.clock.rules:
+            free = {iid for iid in free if self.clock.clash(iid, option) is None}
+        if not free:
+            return None
+        return min(free, key=lambda iid: (self._time_left(iid, option), self.rank[iid]))
 
     def _time_left(self, iid: str, option: Option) -> int:
         """Free slots the interpreter still has that day after `option` (in its city), fewer under a cap."""
-        ticks = self.instance.free_ticks(iid, option.date, option.city)
-        later = 1440 // self.step if ticks is None else sum(1 for t in ticks if t >= option.end)
+        key = (iid, option.date, option.city)
+        if key not in self.later:
+            free = self.instance.free_ticks(iid, option.date, option.city)
+            self.later[key] = None if free is None else sorted(free)
+        ticks = self.later[key]
+        later = 1440 // self.step if ticks is None else len(ticks) - bisect.bisect_left(ticks, option.end)
         cap = self.caps.get(iid)
         return later if cap is None else min(later, cap - self.count[iid])
 
     def take(self, iid: str, option: Option, mid: str = "") -> None:
         self.clock.take(mid, [iid], option)
         self.city_on[(iid, option.date)] = option.city
+        self.in_city[option.date][option.city].add(iid)
         self.count[iid] += 1
-        self.busy.update((iid, option.date, t) for t in range(option.start, option.end, self.step))
+        cap = self.caps.get(iid)
+        if cap is not None and self.count[iid] >= cap:
+            self.full.add(iid)
+        for t in range(option.start, option.end, self.step):
+            self.busy.add((iid, option.date, t))
+            self.taken_at[(option.date, t)].add(iid)
 
 
 def assign_interpreters(

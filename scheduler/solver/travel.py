@@ -8,6 +8,7 @@ the greedy and the final read-back go through `TravelClock`.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
@@ -23,25 +24,31 @@ def absolute(date: dt.date, minutes: int) -> int:
 
 
 def travel_minutes(instance: Instance) -> dict[tuple[str, str], int]:
-    """(from city, to city) -> the minutes that must pass, per travel rule (the longest if repeated)."""
-    rules: dict[tuple[str, str], int] = {}
-    for rule in instance.travel:
-        key = (rule.from_, rule.to)
-        rules[key] = max(rules.get(key, 0), rule.min_hours * 60)
-    return rules
+    """(from city, to city) -> the minutes that must pass (one rule per pair: the input refuses two)."""
+    return {(rule.from_, rule.to): rule.min_hours * 60 for rule in instance.travel}
 
 
 class TravelClock:
-    """Each person's spans (meetings and programme items) in absolute minutes, by city."""
+    """Each person's spans (meetings and programme items) in absolute minutes, per city, sorted by
+    end and by start: the nearest span in each city decides a rule (log n per check, not n)."""
 
     def __init__(self, instance: Instance) -> None:
         self.rules = travel_minutes(instance)
-        self.spans: dict[str, list[tuple[int, int, str, str | None]]] = defaultdict(list)
+        self.into: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self.out_of: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for (origin, destination), gap in self.rules.items():
+            self.into[destination].append((origin, gap))
+            self.out_of[origin].append((destination, gap))
+        self.ends: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+        self.starts: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
         if self.rules:
             for item in instance.programme:
-                span = (absolute(item.date, to_minutes(item.start)), absolute(item.date, to_minutes(item.end)))
+                begins, ends = absolute(item.date, to_minutes(item.start)), absolute(item.date, to_minutes(item.end))
                 for pid in instance.programme_attendees[item.id]:
-                    self.spans[pid].append((*span, item.city, None))
+                    self.ends[(pid, item.city)].append((ends, ""))
+                    self.starts[(pid, item.city)].append((begins, ""))
+            for spans in [*self.ends.values(), *self.starts.values()]:
+                spans.sort()
 
     def clash(self, pid: str, option: Option) -> str | None:
         """The meeting (or "" for a programme item) that `option` would leave too little travel time
@@ -49,11 +56,18 @@ class TravelClock:
         if not self.rules:
             return None
         start, end = absolute(option.date, option.start), absolute(option.date, option.end)
-        for s, e, city, mid in self.spans.get(pid, ()):
-            if e <= start and start - e < self.rules.get((city, option.city), 0):
-                return mid or ""
-            if end <= s and s - end < self.rules.get((option.city, city), 0):
-                return mid or ""
+        for city, gap in self.into.get(option.city, ()):
+            ends = self.ends.get((pid, city))
+            if ends:
+                k = bisect.bisect_right(ends, start, key=lambda span: span[0])  # the last to end by `start`
+                if k and start - ends[k - 1][0] < gap:
+                    return ends[k - 1][1]
+        for city, gap in self.out_of.get(option.city, ()):
+            starts = self.starts.get((pid, city))
+            if starts:
+                k = bisect.bisect_left(starts, end, key=lambda span: span[0])  # the first to start from `end`
+                if k < len(starts) and starts[k][0] - end < gap:
+                    return starts[k][1]
         return None
 
     def fits(self, people: list[str], option: Option) -> bool:
@@ -61,9 +75,10 @@ class TravelClock:
 
     def take(self, mid: str, people: list[str], option: Option) -> None:
         if self.rules:
-            span = (absolute(option.date, option.start), absolute(option.date, option.end))
+            start, end = absolute(option.date, option.start), absolute(option.date, option.end)
             for pid in people:
-                self.spans[pid].append((*span, option.city, mid))
+                bisect.insort(self.ends[(pid, option.city)], (end, mid))
+                bisect.insort(self.starts[(pid, option.city)], (start, mid))
 
 
 def keep_travel_rules(
