@@ -90,7 +90,7 @@ def solve(
     request = SolveRequest(instance)
     params = SolveParams(budget.for_solve(requests), workers, seed, log, quality=not priority_only)
     try:
-        outcome = run_with_progress(requests, lambda cb: run_solve(request, params, cb), params.time_limit)
+        outcome = run_with_progress(requests, lambda cb: run_solve(request, params, cb), time_limit)
     except NoSchedule as error:
         fail(str(error), 1)
     schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)  # type: ignore[arg-type]
@@ -178,7 +178,7 @@ def resolve(
     params = SolveParams(budget.for_solve(requests), workers, seed, quality=not priority_only)
     request = resolve_plan.request
     try:
-        outcome = run_with_progress(requests, lambda cb: run_solve(request, params, cb), params.time_limit)
+        outcome = run_with_progress(requests, lambda cb: run_solve(request, params, cb), time_limit)
     except NoSchedule as error:
         fail(str(error), 1)
     schedule = resolved_schedule(
