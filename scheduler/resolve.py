@@ -27,6 +27,7 @@ from scheduler.model import Instance, Option, to_clock, to_minutes
 from scheduler.solution import Assignment, Cancellation, Schedule
 from scheduler.solver.convert import outcome_to_schedule
 from scheduler.solver.request import Pin, SolveOutcome, SolveRequest
+from scheduler.solver.travel import Span, TravelClock
 
 KINDS = ("participant", "meeting", "room")
 MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -193,7 +194,7 @@ def plan(
     }
     ledger = _Ledger(instance)
     for mid, a in history.items():
-        ledger.take(_option_of(a), a.room, people.of(mid), a.interpreter)
+        ledger.take(_option_of(a), a.room, people.of(mid), a.interpreter, mid)
     caps = ledger.caps_after_history()
     # Pins that stand alone may still clash with each other after an edit: keep the most valuable.
     candidates.sort(key=lambda c: (-instance.meeting_by_id[c[0]].priority, c[0]))
@@ -205,7 +206,7 @@ def plan(
         if clash is not None:
             affected[mid] = clash
             continue
-        ledger.take(option, room, who, interpreter)
+        ledger.take(option, room, who, interpreter, mid)
         pins[mid] = Pin(mid, option, room, forced=False)
         hint[mid] = (option, room)
     request = SolveRequest(
@@ -372,6 +373,9 @@ class _Ledger:
         self.room_at: dict[tuple[str, dt.date, int], str] = {}
         self.city_of: dict[tuple[str, dt.date], str] = {}
         self.count: Counter[str] = Counter()
+        self.clock = TravelClock(instance)
+        """Travel rules between the accepted placements (and programme items): a rule tightened
+        since the previous schedule unpins the less valuable of two meetings too close."""
 
     def interpreter_clash(self, option: Option, interpreter: str | None) -> str | None:
         """Why the meeting cannot keep its interpreter there (None: it needs none, or keeps them)."""
@@ -383,9 +387,10 @@ class _Ledger:
             return f"interpreter {interpreter} is no longer available at that time"
         return self.clash(option, "", [interpreter], {})
 
-    def take(self, option: Option, room: str, people: list[str], interpreter: str | None = None) -> None:
+    def take(self, option: Option, room: str, people: list[str], interpreter: str | None = None, mid: str = "") -> None:
         if interpreter:
             people = [*people, interpreter]
+        self.clock.take(mid, people, option)
         for t in range(option.start, option.end, self.step):
             self.room_at[(room, option.date, t)] = room
             for pid in people:
@@ -422,6 +427,9 @@ class _Ledger:
             most = self.instance.event.max_consecutive
             if most is not None and in_a_row > most:
                 return f"{name_of(self.instance, pid)} would have {in_a_row} meeting slots in a row (at most {most})"
+            span = self.clock.too_close(pid, option)
+            if span is not None:
+                return too_close_to_travel(self.instance, pid, option, span, self.clock.rules)
         return None
 
     def _run_with(self, pid: str, option: Option) -> int:
@@ -444,6 +452,34 @@ class _Ledger:
                 _, ticks = busy.setdefault((pid, option.date), (option.city, set()))
                 ticks.update(range(option.start, option.end, self.step))
         return {key: (city, frozenset(ticks)) for key, (city, ticks) in busy.items()}
+
+
+def too_close_to_travel(
+    instance: Instance, pid: str, option: Option, span: Span, rules: Mapping[tuple[str, str], int]
+) -> str:
+    """'no time to travel: the travel rule Beijing -> Hangzhou asks 20 h, and Zhou Lei is in
+    Beijing until 2025-11-14 18:00 (r0123), here in Hangzhou from 2025-11-15 09:00'."""
+    start, end, city, mid, item_id = span
+    other = f"meeting {mid}" if mid else "a programme item"
+    item = next((i for i in instance.programme if i.id == item_id), None)
+    if item is not None:
+        other = f"{item.kind} {item.title!r}"
+    day = dt.date.fromordinal
+    here_start = f"{option.date} {to_clock(option.start)}"
+    here_end = f"{option.date} {to_clock(option.end)}"
+    if end <= option.date.toordinal() * 1440 + option.start:  # the other span comes first
+        route = (city, option.city)
+        there = f"in {city} until {day(end // 1440)} {to_clock(end % 1440)} ({other})"
+        here = f"and this meeting is in {option.city} from {here_start}"
+    else:
+        route = (option.city, city)
+        there = f"in {city} from {day(start // 1440)} {to_clock(start % 1440)} ({other})"
+        here = f"and this meeting is in {option.city} until {here_end}"
+    hours = rules.get(route, 0) / 60
+    return (
+        f"no time to travel: the travel rule {route[0]} -> {route[1]} asks {hours:g} h between, "
+        f"{name_of(instance, pid)} is {there}, {here}"
+    )
 
 
 def _why_invalid(instance: Instance, a: Assignment, people: list[str], gone_rooms: set[str]) -> str | None:
@@ -506,6 +542,10 @@ def resolved_schedule(
             "frozen_until": format_moment(resolve_plan.frozen_until),
         }
     )
+    for mid, why in outcome.refused_fixed.items():
+        pin = resolve_plan.request.pins.get(mid)
+        if pin is not None and not pin.forced:  # a clash the plan let through: the solve let the pin go
+            resolve_plan.affected.setdefault(mid, why)
     causes = {
         mid: "; ".join(why for why in (resolve_plan.affected.get(mid), resolve_plan.causes.get(mid)) if why)
         for mid in {*resolve_plan.causes, *resolve_plan.affected}

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from scheduler.model import Instance, Option, to_minutes
 
 Placements = dict[str, tuple[Option, str]]
+Span = tuple[int, int, str, str | None, str | None]
+"""(start, end) in absolute minutes, city, and the meeting id or (for a programme item) the item id."""
 
 
 def absolute(date: dt.date, minutes: int) -> int:
@@ -36,24 +38,31 @@ class TravelClock:
 
     def __init__(self, instance: Instance) -> None:
         self.rules = travel_minutes(instance)
-        self.spans: dict[str, list[tuple[int, int, str, str | None]]] = defaultdict(list)
+        self.spans: dict[str, list[Span]] = defaultdict(list)
         if self.rules:
             for item in instance.programme:
                 span = (absolute(item.date, to_minutes(item.start)), absolute(item.date, to_minutes(item.end)))
                 for pid in instance.programme_attendees[item.id]:
-                    self.spans[pid].append((*span, item.city, None))
+                    self.spans[pid].append((*span, item.city, None, item.id))
 
     def clash(self, pid: str, option: Option) -> str | None:
         """The meeting (or "" for a programme item) that `option` would leave too little travel time
         from or to; None if every rule holds."""
+        span = self.too_close(pid, option)
+        return None if span is None else span[3] or ""
+
+    def too_close(self, pid: str, option: Option) -> Span | None:
+        """The person's first span (meeting or programme item) that `option` would leave too little
+        travel time from or to; None if every rule holds."""
         if not self.rules:
             return None
         start, end = absolute(option.date, option.start), absolute(option.date, option.end)
-        for s, e, city, mid in self.spans.get(pid, ()):
+        for span in self.spans.get(pid, ()):
+            s, e, city = span[0], span[1], span[2]
             if e <= start and start - e < self.rules.get((city, option.city), 0):
-                return mid or ""
+                return span
             if end <= s and s - end < self.rules.get((option.city, city), 0):
-                return mid or ""
+                return span
         return None
 
     def fits(self, people: list[str], option: Option) -> bool:
@@ -63,7 +72,7 @@ class TravelClock:
         if self.rules:
             span = (absolute(option.date, option.start), absolute(option.date, option.end))
             for pid in people:
-                self.spans[pid].append((*span, option.city, mid))
+                self.spans[pid].append((*span, option.city, mid, None))
 
 
 def keep_travel_rules(
