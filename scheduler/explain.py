@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from scheduler.attendance import attendees
-from scheduler.model import Instance, Meeting, Option, Session, to_clock, to_minutes
+from scheduler.model import Instance, Meeting, Option, ProgrammeItem, Session, to_clock, to_minutes
 from scheduler.solution import Assignment, Schedule, Unscheduled
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ TAKEN = "its times are taken"
 BREAKS = "a break is due"
 FITS = "a place is free"
 NO_INTERPRETER = "no interpreter free"
+PROGRAMME = "at programme items"
 TRAVEL = "no time to travel"
 SCHEDULED = "scheduled"
 KINDS = (
@@ -42,6 +43,7 @@ KINDS = (
     NO_PLACE,
     NO_ROOM,
     NO_COMMON_TIME,
+    PROGRAMME,
     FROZEN,
     MAX_MEETINGS,
     ONE_CITY,
@@ -52,7 +54,7 @@ KINDS = (
     TRAVEL,
     FITS,
 )
-"""Why a request is unscheduled, from the request alone (first five) to the schedule around it."""
+"""Why a request is unscheduled, from the request alone (first six) to the schedule around it."""
 LISTED = 8
 """Sentences name at most this many people or pairs, then say how many more."""
 
@@ -192,6 +194,15 @@ class Explainer:
         details = [f"{self.who(p)}: {self._availability(p)}." for p in people[:LISTED]]
         if len(people) > LISTED:
             details.append(f"… and {len(people) - LISTED} more people.")
+        held, free_times = self._programme_holds(meeting, people, roomy)
+        if held and not free_times:
+            return Explanation(
+                meeting.id,
+                PROGRAMME,
+                "At programme items: at every time its people are otherwise free together, one of them is at "
+                f"a programme item: {held}.",
+                details,
+            )
         stretch = f" for {length} min at a stretch" if meeting.slots > 1 else ""
         alone = [p for p in people if not self._has_time(meeting, [p], long_enough)]
         if alone:
@@ -244,6 +255,42 @@ class Explainer:
             f"No interpreter who could sit in{named} is available when all its people are.",
             [f"{self.who(i)}: {self._availability(i)}." for i in candidates[:LISTED]],
         )
+
+    def _programme_holds(self, meeting: Meeting, people: list[str], sessions: list[Session]) -> tuple[str, bool]:
+        """The programme items that take times its people's `available` leave them together (in
+        words, '' if none), and whether some such time is free of every item."""
+        instance, step = self.instance, self.step
+        holds: dict[str, tuple[ProgrammeItem, set[str], bool]] = {}
+        free_times = False
+        for session in sessions:
+            windows = [instance.window_ticks(p, session.date, session.city) for p in people]
+            for start in instance.slot_starts(session, meeting.slots):
+                end = start + meeting.slots * step
+                if any(w is not None and any(t not in w for t in range(start, end, step)) for w in windows):
+                    continue
+                blocking = [
+                    (pid, item, item.city == session.city and not _overlaps(item, start, end, 0))
+                    for pid in people
+                    for item in instance.programme_of.get((pid, session.date), [])
+                    if item.city != session.city or _overlaps(item, start, end, item.buffer_minutes)
+                ]
+                free_times = free_times or not blocking
+                for pid, item, by_buffer in blocking:
+                    _, who, buffered = holds.setdefault(item.id, (item, set(), False))
+                    who.add(pid)
+                    holds[item.id] = (item, who, buffered or by_buffer)
+        phrases = []
+        for item, who, buffered in sorted(holds.values(), key=lambda h: (h[0].date, h[0].start, h[0].id)):
+            where = f", in {item.city}" if any(s.city != item.city for s in sessions) else ""
+            buffer = f", including its {item.buffer_minutes}-minute buffer" if buffered else ""
+            ordered = [p for p in people if p in who]
+            phrases.append(
+                f"the {item.kind} {item.title!r} ({item.date} {item.start}-{item.end}{where}) holds "
+                f"{self.names(ordered)}{buffer}"
+            )
+        if len(phrases) > LISTED:
+            phrases = [*phrases[: LISTED - 1], f"{len(phrases) - LISTED + 1} more items"]
+        return "; ".join(phrases), free_times
 
     def _has_time(self, meeting: Meeting, people: list[str], sessions: list[Session]) -> bool:
         """Whether these people are all free for the meeting's length in one of the sessions."""
@@ -443,6 +490,10 @@ class Explainer:
                 "(the schedule is not proven optimal) or the schedule changed since.",
             )
         details = self._block_lines(per_option)
+        sessions = [s for s in self.instance.sessions if meeting.city is None or s.city == meeting.city]
+        held, _ = self._programme_holds(meeting, people, sessions)
+        if held:
+            details.append(f"At the other times they are otherwise free together: {held}.")
         for what, kind, headline in (
             (
                 "interpreter",
@@ -660,6 +711,11 @@ def with_reasons(instance: Instance, schedule: Schedule) -> Schedule:
         detail = found.in_short if len(found.in_short) <= DETAIL_CHARS else found.in_short[: DETAIL_CHARS - 1] + "…"
         items.append(Unscheduled(meeting=item.meeting, reason=found.kind, detail=detail))
     return schedule.model_copy(update={"unscheduled": items})
+
+
+def _overlaps(item: ProgrammeItem, start: int, end: int, buffer: int) -> bool:
+    """Whether [start, end) meets the item widened by `buffer` minutes each side."""
+    return start < to_minutes(item.end) + buffer and to_minutes(item.start) - buffer < end
 
 
 def _and(items: list[str]) -> str:

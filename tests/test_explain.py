@@ -553,3 +553,78 @@ def test_no_interpreter_is_named_as_the_cause_not_the_room() -> None:
         )
         found = explainer.explain("m")
         assert found.kind == explain.NO_INTERPRETER and found.headline.startswith(words), found.headline
+
+
+# ---- programme items and interpreters named as causes ----
+
+SEMINAR: dict[str, Any] = {
+    "id": "sem",
+    "title": "Energy",
+    "kind": "seminar",
+    "city": "Beijing",
+    "date": "2025-11-13",
+    "start": "09:00",
+    "end": "09:30",
+    "attendees": ["a"],
+}
+
+
+def test_a_seminar_and_its_buffer_are_named_where_they_take_the_only_common_time() -> None:
+    """One hour, 09:00-10:00; a attends a seminar 09:00-09:30 with a 30-minute buffer: the seminar
+    takes 09:00, its buffer 09:30, so a and b never meet, and the reason names both."""
+    _, schedule, explainer = solved(meetings=[meeting("m", "a", "b")], programme=[{**SEMINAR, "buffer_minutes": 30}])
+    assert schedule.assignments == []
+    found = explainer.explain("m")
+    assert found.kind == explain.PROGRAMME
+    assert found.headline == (
+        "At programme items: at every time its people are otherwise free together, one of them is at a "
+        "programme item: the seminar 'Energy' (2025-11-13 09:00-09:30) holds A, including its 30-minute buffer."
+    )
+
+
+def test_a_seminar_without_buffer_names_no_buffer_and_a_visit_elsewhere_names_its_city() -> None:
+    """a's seminar takes 09:00 (no buffer); b is on a visit in Hangzhou that date, so b is not in
+    Beijing at all: every time is held, by one item or the other."""
+    visit = {**SEMINAR, "id": "v", "title": "West Lake", "kind": "visit", "city": "Hangzhou", "attendees": ["b"]}
+    venues = [
+        BASE["venues"][0],
+        {
+            **BASE["venues"][0],
+            "id": "hz",
+            "city": "Hangzhou",
+            "days": [{"date": "2025-11-14", "sessions": [{"start": "09:00", "end": "10:00"}]}],
+            "rooms": [{"id": "H", "capacity": 2}],
+        },
+    ]
+    _, schedule, explainer = solved(
+        venues=venues, meetings=[meeting("m", "a", "b", city="Beijing")], programme=[SEMINAR, visit]
+    )
+    assert schedule.assignments == []
+    found = explainer.explain("m")
+    assert found.kind == explain.PROGRAMME
+    assert found.headline.endswith(
+        "the seminar 'Energy' (2025-11-13 09:00-09:30) holds A; "
+        "the visit 'West Lake' (2025-11-13 09:00-09:30, in Hangzhou) holds B."
+    ), found.headline
+
+
+def test_a_time_free_of_the_programme_keeps_the_old_reason() -> None:
+    """The seminar takes 09:00 only: 09:30 is free of it, but there b meets c (free only from 09:30)
+    at a higher priority, so the cause is the schedule, and the seminar is a detail."""
+    c_late = {
+        "id": "c",
+        "name": "C",
+        "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:30", "end": "10:00"}],
+    }
+    _, schedule, explainer = solved(
+        participants=[*BASE["participants"][:2], c_late],
+        meetings=[meeting("m", "a", "b"), meeting("top", "b", "c", priority=5)],
+        programme=[SEMINAR],
+    )
+    assert {a.meeting for a in schedule.assignments} == {"top"}
+    found = explainer.explain("m")
+    assert found.kind != explain.PROGRAMME
+    assert (
+        "At the other times they are otherwise free together: the seminar 'Energy' (2025-11-13 09:00-09:30) holds A."
+        in found.details
+    )
