@@ -292,6 +292,74 @@ class Explainer:
             phrases = [*phrases[: LISTED - 1], f"{len(phrases) - LISTED + 1} more items"]
         return "; ".join(phrases), free_times
 
+    def _interpreters_taken(
+        self, meeting: Meeting, people: list[str], per_option: list[tuple[Option, list[_Block]]]
+    ) -> str:
+        """Why each interpreter who could sit in cannot, in one sentence: max_meetings used up, or at
+        the times its people are free (all its times where they never are), in other meetings, in
+        another city, or not available."""
+        own = {"busy", "elsewhere", "breaks", "travel"}
+        free = [o for o, found in per_option if not any(b.what in own and b.person in people for b in found)]
+        times = free or [o for o, _ in per_option]
+        spoken = frozenset().union(*(self.instance.languages_of(p) for p in people))
+        candidates = self.instance.interpreter_candidates(meeting, people)
+
+        def name(iid: str) -> str:
+            return self.instance.interpreter_by_id[iid].name
+
+        reasons = []
+        for iid in candidates:
+            used = [m for m in self.held[iid] if m != meeting.id]
+            cap = self.instance.interpreter_by_id[iid].max_meetings
+            if cap is not None and len(used) >= cap:
+                reasons.append(
+                    f"{name(iid)} already interprets {len(used)} meeting(s), their max_meetings"
+                    if cap
+                    else f"{name(iid)} may interpret none (max_meetings 0)"
+                )
+                continue
+            busy: set[str] = set()
+            away: dict[str, str] = {}
+            unavailable = 0
+            for o in times:
+                date = o.date.isoformat()
+                cities = [c for c in self.cities.get((iid, date), {}) if c != o.city]
+                if cities:
+                    away[date] = cities[0]
+                elif not self.instance.is_available(iid, o.date, o.city, o.start, o.end):
+                    unavailable += 1
+                else:
+                    busy.update(
+                        m for t in self.ticks(o) if (m := self.person_at.get((iid, date, t))) and m != meeting.id
+                    )
+            parts = []
+            if busy:
+                ordered = sorted(busy, key=lambda m: (self.by_id[m].date, self.by_id[m].start, m))
+                named = [f"{m} ({self.by_id[m].date} {self.by_id[m].start})" for m in ordered[:2]]
+                more = f" and {len(ordered) - 2} more" if len(ordered) > 2 else ""
+                parts.append(f"in other meetings ({', '.join(named)}{more})")
+            parts += [f"in {city} on {date}" for date, city in sorted(away.items())]
+            if unavailable:
+                parts.append("not available")
+            when = "time its people are free" if free else "time it could have"
+            if parts == ["not available"]:
+                reasons.append(f"{name(iid)} is not available at any {when}")
+            elif len(parts) == 1:
+                reasons.append(f"{name(iid)} is {parts[0]} at every {when}")
+            else:
+                reasons.append(f"{name(iid)} is {', '.join(parts[:-1])} or {parts[-1]} at each {when}")
+        who = [f"{name(i)} ({', '.join(sorted(self.instance.languages_of(i) & spoken))})" for i in candidates[:LISTED]]
+        if len(candidates) > LISTED:
+            who.append(f"{len(candidates) - LISTED} more")
+        verb = "speaks" if len(candidates) == 1 else "speak"
+        headline = (
+            f"No interpreter free: {_and(who)} {verb} a language of each of its people, and "
+            f"{'none can' if len(candidates) > 1 else 'cannot'} sit in: {'; '.join(reasons[:LISTED])}"
+            + (f"; and {len(reasons) - LISTED} more" if len(reasons) > LISTED else "")
+            + "."
+        )
+        return headline
+
     def _has_time(self, meeting: Meeting, people: list[str], sessions: list[Session]) -> bool:
         """Whether these people are all free for the meeting's length in one of the sessions."""
         for session in sessions:
@@ -494,13 +562,9 @@ class Explainer:
         held, _ = self._programme_holds(meeting, people, sessions)
         if held:
             details.append(f"At the other times they are otherwise free together: {held}.")
+        if all(any(b.what == "interpreter" for b in found) for _, found in per_option):
+            return Explanation(mid, NO_INTERPRETER, self._interpreters_taken(meeting, people, per_option), details)
         for what, kind, headline in (
-            (
-                "interpreter",
-                NO_INTERPRETER,
-                "No interpreter free: at every time its people are free, each "
-                "interpreter who speaks a language of each of them is busy, elsewhere, unavailable or at max_meetings.",
-            ),
             (
                 "travel",
                 TRAVEL,

@@ -628,3 +628,56 @@ def test_a_time_free_of_the_programme_keeps_the_old_reason() -> None:
         "At the other times they are otherwise free together: the seminar 'Energy' (2025-11-13 09:00-09:30) holds A."
         in found.details
     )
+
+
+def test_no_interpreter_free_says_for_each_interpreter_why() -> None:
+    """Two slots, rooms for two interpreted meetings at once; x may interpret one meeting only
+    (max_meetings 1), y is available at 09:00 only. m0 and m1 (priority 5) get one each; m2 (1)
+    waits: x has used up max_meetings, y is in a meeting at 09:00 and not available at 09:30."""
+    from test_solve import ITALIANS_AND_CHINESE, TABLES_AND_TWO_ROOMS
+
+    nine = [{"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "09:30"}]
+    _, schedule, explainer = solved(
+        venues=TABLES_AND_TWO_ROOMS,
+        participants=ITALIANS_AND_CHINESE,
+        meetings=[meeting(f"m{k}", f"it{k}", f"cn{k}", priority=5 if k < 2 else 1) for k in range(3)],
+        interpreters=[
+            {"id": "x", "name": "X", "languages": ["it", "zh"], "max_meetings": 1},
+            {"id": "y", "name": "Y", "languages": ["zh", "it"], "available": nine},
+        ],
+    )
+    by_y = [a.meeting for a in schedule.assignments if a.interpreter == "y"]
+    assert sorted(a.meeting for a in schedule.assignments) == ["m0", "m1"] and len(by_y) == 1
+    found = explainer.explain("m2")
+    assert found.kind == explain.NO_INTERPRETER
+    assert found.headline == (
+        "No interpreter free: X (it, zh) and Y (it, zh) speak a language of each of its people, and none can "
+        f"sit in: X already interprets 1 meeting(s), their max_meetings; Y is in other meetings ({by_y[0]} "
+        "(2025-11-13 09:00)) or not available at each time its people are free."
+    )
+    written = {u.meeting: u for u in explain.with_reasons(explainer.instance, schedule).unscheduled}["m2"]
+    assert (written.reason, written.detail) == (explain.NO_INTERPRETER, found.headline)
+
+
+def test_an_interpreter_in_meetings_at_every_free_time_is_named_with_a_count() -> None:
+    """One interpreter, x, two hours (four slots): m0 … m3 (priority 5) take x at 09:00, 09:30,
+    10:00 and 10:30; m4 (1) waits. The first two of x's meetings are named, the other two counted."""
+    from test_solve import ITALIANS_AND_CHINESE, TABLES_AND_TWO_ROOMS
+
+    two_hours = [
+        {**TABLES_AND_TWO_ROOMS[0], "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "11:00"}]}]}
+    ]
+    _, schedule, explainer = solved(
+        venues=two_hours,
+        participants=ITALIANS_AND_CHINESE,
+        meetings=[meeting(f"m{k}", f"it{k}", f"cn{k}", priority=5 if k < 4 else 1) for k in range(5)],
+        interpreters=[{"id": "x", "name": "X", "languages": ["it", "zh"]}],
+    )
+    held = sorted(schedule.assignments, key=lambda a: a.start)
+    assert [a.start for a in held] == ["09:00", "09:30", "10:00", "10:30"]
+    found = explainer.explain("m4")
+    assert found.headline == (
+        "No interpreter free: X (it, zh) speaks a language of each of its people, and cannot sit in: X is in "
+        f"other meetings ({held[0].meeting} (2025-11-13 09:00), {held[1].meeting} (2025-11-13 09:30) and 2 more) "
+        "at every time its people are free."
+    )
