@@ -14,11 +14,14 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from scheduler.attendance import attendees
+from scheduler.changes import too_close_to_travel
 from scheduler.model import Instance, Meeting, Option, ProgrammeItem, Session, to_clock, to_minutes
 from scheduler.solution import Assignment, Schedule, Unscheduled
+from scheduler.solver.travel import TravelClock
 
 if TYPE_CHECKING:
     from scheduler.forcing import Forced
@@ -85,6 +88,8 @@ class _Block:
     what: str  # "busy", "elsewhere", "breaks", "rooms", "interpreter", "travel"
     person: str | None
     meetings: tuple[str, ...]
+    why: str = ""
+    """For "travel": the sentence naming the rule and both places."""
 
 
 class Explainer:
@@ -441,19 +446,26 @@ class Explainer:
                 held.update(m for m in taken | set(away) if m is not None)
             if not someone_free:
                 found.append(_Block("interpreter", None, tuple(sorted(held))))
-        rules = {(r.from_, r.to): r.min_hours * 60 for r in self.instance.travel}
-        if rules:
-            begins, ends = option.date.toordinal() * 1440 + option.start, option.date.toordinal() * 1440 + option.end
-            for pid in people:
-                for mid in self.held[pid]:
-                    a = self.by_id[mid]
-                    day = dt.date.fromisoformat(a.date).toordinal() * 1440
-                    start, end = day + to_minutes(a.start), day + to_minutes(a.end)
-                    before = end <= begins and begins - end < rules.get((a.city, option.city), 0)
-                    after = ends <= start and start - ends < rules.get((option.city, a.city), 0)
-                    if mid != meeting.id and (before or after):
-                        found.append(_Block("travel", pid, (mid,)))
+        clock = self.travel_clock
+        for pid in people:
+            span = clock.too_close(pid, option, ignore=meeting.id)
+            if span is not None:
+                why = too_close_to_travel(self.instance, self._name(pid), option, span, clock.rules)
+                found.append(_Block("travel", pid, (span[3],) if span[3] else (), why))
         return found
+
+    @cached_property
+    def travel_clock(self) -> TravelClock:
+        """Everyone's meetings (interpreters' too) and programme items, for the travel rules."""
+        clock = TravelClock(self.instance)
+        for a in self.schedule.assignments:
+            people = [*self.people[a.meeting], *([a.interpreter] if a.interpreter else [])]
+            clock.take(a.meeting, people, Option(a.venue, a.city, dt.date.fromisoformat(a.date), *self._span(a)))
+        return clock
+
+    @staticmethod
+    def _span(a: Assignment) -> tuple[int, int]:
+        return to_minutes(a.start), to_minutes(a.end)
 
     def run_without_break(self, pid: str, date: str, option: Option, mid: str) -> tuple[str, ...]:
         """The meetings that, with `option`, would give the person more than max_consecutive
@@ -564,16 +576,15 @@ class Explainer:
             details.append(f"At the other times they are otherwise free together: {held}.")
         if all(any(b.what == "interpreter" for b in found) for _, found in per_option):
             return Explanation(mid, NO_INTERPRETER, self._interpreters_taken(meeting, people, per_option), details)
-        for what, kind, headline in (
-            (
-                "travel",
+        if all(any(b.what == "travel" for b in found) for _, found in per_option):
+            first = next(b.why for _, found in per_option for b in found if b.what == "travel")
+            return Explanation(
+                mid,
                 TRAVEL,
-                "No time to travel: at every time its people are free, one of them would have too "
-                "little time to travel from or to a meeting in another city (the travel rules).",
-            ),
-        ):
-            if all(any(b.what == what for b in found) for _, found in per_option):
-                return Explanation(mid, kind, headline, details)
+                "No time to travel: at every time its people are free, a travel rule leaves one of them too "
+                f"little time to come from or go on to another city; for one, {first}.",
+                details,
+            )
         rested = [(o, found) for o, found in per_option if all(b.what == "breaks" for b in found)]
         if rested:
             limit = self.instance.event.max_consecutive
@@ -646,7 +657,7 @@ class Explainer:
                 elif b.what == "interpreter":
                     interpreting.update(b.meetings)
                 elif b.what == "travel":
-                    travelling.update(b.meetings)
+                    travelling.add(b.why)
                 else:
                     full.append(option)
                     holders.update(b.meetings)
@@ -677,8 +688,10 @@ class Explainer:
                 + ", ".join(self.brief(m) for m in sorted(interpreting))
                 + "."
             )
-        if travelling:
-            lines.append("Too close to travel: " + ", ".join(self.brief(m) for m in sorted(travelling)) + ".")
+        for why in sorted(travelling)[:LISTED]:
+            lines.append(why[0].upper() + why[1:] + ".")
+        if len(travelling) > LISTED:
+            lines.append(f"… and {len(travelling) - LISTED} more times too close to travel.")
         return lines
 
     def brief(self, mid: str, pid: str | None = None) -> str:

@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from scheduler.attendance import attendees, starts_at
-from scheduler.changes import cause_of, diff, name_of, people_text
+from scheduler.changes import cause_of, diff, name_of, people_text, too_close_to_travel
 from scheduler.errors import InputError, Problem
 from scheduler.explain import with_reasons
 from scheduler.model import Instance, Option, to_clock, to_minutes
 from scheduler.solution import Assignment, Cancellation, Schedule
 from scheduler.solver.convert import outcome_to_schedule
 from scheduler.solver.request import Pin, SolveOutcome, SolveRequest
-from scheduler.solver.travel import Span, TravelClock
+from scheduler.solver.travel import TravelClock
 
 KINDS = ("participant", "meeting", "room")
 MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -429,7 +429,8 @@ class _Ledger:
                 return f"{name_of(self.instance, pid)} would have {in_a_row} meeting slots in a row (at most {most})"
             span = self.clock.too_close(pid, option)
             if span is not None:
-                return too_close_to_travel(self.instance, pid, option, span, self.clock.rules)
+                why = too_close_to_travel(self.instance, name_of(self.instance, pid), option, span, self.clock.rules)
+                return f"no time to travel: {why}"
         return None
 
     def _run_with(self, pid: str, option: Option) -> int:
@@ -452,34 +453,6 @@ class _Ledger:
                 _, ticks = busy.setdefault((pid, option.date), (option.city, set()))
                 ticks.update(range(option.start, option.end, self.step))
         return {key: (city, frozenset(ticks)) for key, (city, ticks) in busy.items()}
-
-
-def too_close_to_travel(
-    instance: Instance, pid: str, option: Option, span: Span, rules: Mapping[tuple[str, str], int]
-) -> str:
-    """'no time to travel: the travel rule Beijing -> Hangzhou asks 20 h, and Zhou Lei is in
-    Beijing until 2025-11-14 18:00 (r0123), here in Hangzhou from 2025-11-15 09:00'."""
-    start, end, city, mid, item_id = span
-    other = f"meeting {mid}" if mid else "a programme item"
-    item = next((i for i in instance.programme if i.id == item_id), None)
-    if item is not None:
-        other = f"{item.kind} {item.title!r}"
-    day = dt.date.fromordinal
-    here_start = f"{option.date} {to_clock(option.start)}"
-    here_end = f"{option.date} {to_clock(option.end)}"
-    if end <= option.date.toordinal() * 1440 + option.start:  # the other span comes first
-        route = (city, option.city)
-        there = f"in {city} until {day(end // 1440)} {to_clock(end % 1440)} ({other})"
-        here = f"and this meeting is in {option.city} from {here_start}"
-    else:
-        route = (option.city, city)
-        there = f"in {city} from {day(start // 1440)} {to_clock(start % 1440)} ({other})"
-        here = f"and this meeting is in {option.city} until {here_end}"
-    hours = rules.get(route, 0) / 60
-    return (
-        f"no time to travel: the travel rule {route[0]} -> {route[1]} asks {hours:g} h between, "
-        f"{name_of(instance, pid)} is {there}, {here}"
-    )
 
 
 def _why_invalid(instance: Instance, a: Assignment, people: list[str], gone_rooms: set[str]) -> str | None:

@@ -681,3 +681,38 @@ def test_an_interpreter_in_meetings_at_every_free_time_is_named_with_a_count() -
         f"other meetings ({held[0].meeting} (2025-11-13 09:00), {held[1].meeting} (2025-11-13 09:30) and 2 more) "
         "at every time its people are free."
     )
+
+
+def test_no_time_to_travel_names_the_rule_and_both_places() -> None:
+    """a meets c in Hangzhou on the 14th (priority 3) and b in Beijing on the 13th (2); with a 22 h
+    rule Beijing -> Hangzhou no Beijing slot (ending 12:30 or 13:00) is 22 h before a Hangzhou one
+    (09:00 or 09:30): ab waits, for the travel rule, and the reason says where a is and when."""
+    from test_resolve import travel_week
+
+    instance = travel_week(22)
+    schedule = solve_and_verify(instance)
+    assert [a.meeting for a in schedule.assignments] == ["ac"]
+    ac = schedule.assignment_by_meeting["ac"]
+    found = Explainer(instance, schedule).explain("ab")
+    assert found.kind == explain.TRAVEL
+    assert found.headline.startswith(
+        "No time to travel: at every time its people are free, a travel rule leaves one of them too little time "
+        "to come from or go on to another city; for one, the travel rule Beijing -> Hangzhou asks 22 h between, "
+        f"A is in Hangzhou from 2025-11-14 {ac.start} (meeting ac), and this meeting is in Beijing until 2025-11-13 "
+    ), found.headline
+    assert any(line.startswith("The travel rule Beijing -> Hangzhou asks 22 h") for line in found.details)
+
+
+def test_a_time_too_close_to_a_programme_item_elsewhere_is_not_called_free() -> None:
+    """a attends a Beijing seminar on the 13th until 13:00; with a 21 h rule ac (Hangzhou, the 14th,
+    09:00 or 09:30) is too soon after it: the solver leaves it out, and explain says why (it used to
+    say a place was free, checking travel against meetings only)."""
+    from test_resolve import travel_week
+
+    seminar = {**SEMINAR, "start": "12:00", "end": "13:00"}
+    instance = travel_week(21, [seminar])
+    schedule = solve_and_verify(instance)
+    assert schedule.assignments == []
+    found = Explainer(instance, schedule).explain("ac")
+    assert found.kind == explain.TRAVEL
+    assert "A is in Beijing until 2025-11-13 13:00 (seminar 'Energy')" in found.headline

@@ -51,14 +51,16 @@ class TravelClock:
         span = self.too_close(pid, option)
         return None if span is None else span[3] or ""
 
-    def too_close(self, pid: str, option: Option) -> Span | None:
-        """The person's first span (meeting or programme item) that `option` would leave too little
-        travel time from or to; None if every rule holds."""
+    def too_close(self, pid: str, option: Option, ignore: str | None = None) -> Span | None:
+        """The person's first span (meeting or programme item; not the meeting `ignore`) that `option`
+        would leave too little travel time from or to; None if every rule holds."""
         if not self.rules:
             return None
         start, end = absolute(option.date, option.start), absolute(option.date, option.end)
         for span in self.spans.get(pid, ()):
             s, e, city = span[0], span[1], span[2]
+            if ignore is not None and span[3] == ignore:
+                continue
             if e <= start and start - e < self.rules.get((city, option.city), 0):
                 return span
             if end <= s and s - end < self.rules.get((option.city, city), 0):
