@@ -325,14 +325,14 @@ class Explainer:
                 continue
             busy: set[str] = set()
             away: dict[str, str] = {}
-            unavailable = 0
+            unavailable = False
             for o in times:
                 date = o.date.isoformat()
                 cities = [c for c in self.cities.get((iid, date), {}) if c != o.city]
                 if cities:
                     away[date] = cities[0]
                 elif not self.instance.is_available(iid, o.date, o.city, o.start, o.end):
-                    unavailable += 1
+                    unavailable = True
                 else:
                     busy.update(
                         m for t in self.ticks(o) if (m := self.person_at.get((iid, date, t))) and m != meeting.id
@@ -349,6 +349,8 @@ class Explainer:
             when = "time its people are free" if free else "time it could have"
             if parts == ["not available"]:
                 reasons.append(f"{name(iid)} is not available at any {when}")
+            elif not parts:  # (never: the block says each is held then) no reason of theirs to give
+                reasons.append(f"{name(iid)} is not free at every {when}")
             elif len(parts) == 1:
                 reasons.append(f"{name(iid)} is {parts[0]} at every {when}")
             else:
@@ -460,12 +462,9 @@ class Explainer:
         clock = TravelClock(self.instance)
         for a in self.schedule.assignments:
             people = [*self.people[a.meeting], *([a.interpreter] if a.interpreter else [])]
-            clock.take(a.meeting, people, Option(a.venue, a.city, dt.date.fromisoformat(a.date), *self._span(a)))
+            when = dt.date.fromisoformat(a.date), to_minutes(a.start), to_minutes(a.end)
+            clock.take(a.meeting, people, Option(a.venue, a.city, *when))
         return clock
-
-    @staticmethod
-    def _span(a: Assignment) -> tuple[int, int]:
-        return to_minutes(a.start), to_minutes(a.end)
 
     def run_without_break(self, pid: str, date: str, option: Option, mid: str) -> tuple[str, ...]:
         """The meetings that, with `option`, would give the person more than max_consecutive
