@@ -716,3 +716,28 @@ def test_a_time_too_close_to_a_programme_item_elsewhere_is_not_called_free() -> 
     found = Explainer(instance, schedule).explain("ac")
     assert found.kind == explain.TRAVEL
     assert "A is in Beijing until 2025-11-13 13:00 (seminar 'Energy')" in found.headline
+
+
+def test_an_interpreter_in_the_other_city_that_date_is_said_so() -> None:
+    """One interpreter, x; Beijing and Hangzhou both meet on the 13th. hz (priority 5) must be in
+    Hangzhou, bj (1) in Beijing: x, one city per date, takes hz, and bj waits for x being in Hangzhou."""
+    from test_solve import ITALIANS_AND_CHINESE
+
+    day = [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "10:00"}]}]
+    _, schedule, explainer = solved(
+        venues=[
+            {"id": "bj", "city": "Beijing", "days": day, "rooms": [{"id": "BJ", "count": 2, "capacity": 3}]},
+            {"id": "hz", "city": "Hangzhou", "days": day, "rooms": [{"id": "HZ", "count": 2, "capacity": 3}]},
+        ],
+        participants=ITALIANS_AND_CHINESE,
+        meetings=[
+            meeting("hz", "it0", "cn0", priority=5, city="Hangzhou"),
+            meeting("bj", "it1", "cn1", city="Beijing"),
+        ],
+        interpreters=[{"id": "x", "name": "X", "languages": ["it", "zh"]}],
+    )
+    assert [(a.meeting, a.interpreter) for a in schedule.assignments] == [("hz", "x")]
+    assert explainer.explain("bj").headline == (
+        "No interpreter free: X (it, zh) speaks a language of each of its people, and cannot sit in: "
+        "X is in Hangzhou on 2025-11-13 at every time its people are free."
+    )
