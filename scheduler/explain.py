@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 
 from scheduler.attendance import attendees
 from scheduler.changes import too_close_to_travel
-from scheduler.model import Instance, Meeting, Option, ProgrammeItem, Session, to_clock, to_minutes
+from scheduler.explain_resources import LISTED, and_join, interpreters_taken, programme_holds
+from scheduler.model import Instance, Meeting, Option, Session, to_clock, to_minutes
 from scheduler.solution import Assignment, Schedule, Unscheduled
 from scheduler.solver.travel import TravelClock
 
@@ -58,8 +59,6 @@ KINDS = (
     FITS,
 )
 """Why a request is unscheduled, from the request alone (first six) to the schedule around it."""
-LISTED = 8
-"""Sentences name at most this many people or pairs, then say how many more."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ class Explanation:
 
 
 @dataclass(frozen=True)
-class _Block:
+class Block:
     """Why one option is not open: a person held by a meeting, a person elsewhere, or full rooms."""
 
     what: str  # "busy", "elsewhere", "breaks", "rooms", "interpreter", "travel"
@@ -147,7 +146,7 @@ class Explainer:
         names = [self.who(p) for p in pids]
         if len(names) > LISTED:
             names = [*names[: LISTED - 1], f"{len(names) - LISTED + 1} others"]
-        return _and(names)
+        return and_join(names)
 
     # ---- the request alone ----
 
@@ -199,7 +198,7 @@ class Explainer:
         details = [f"{self.who(p)}: {self._availability(p)}." for p in people[:LISTED]]
         if len(people) > LISTED:
             details.append(f"… and {len(people) - LISTED} more people.")
-        held, free_times = self._programme_holds(meeting, people, roomy)
+        held, free_times = programme_holds(self, meeting, people, roomy)
         if held and not free_times:
             return Explanation(
                 meeting.id,
@@ -261,112 +260,6 @@ class Explainer:
             [f"{self.who(i)}: {self._availability(i)}." for i in candidates[:LISTED]],
         )
 
-    def _programme_holds(self, meeting: Meeting, people: list[str], sessions: list[Session]) -> tuple[str, bool]:
-        """The programme items that take times its people's `available` leave them together (in
-        words, '' if none), and whether some such time is free of every item."""
-        instance, step = self.instance, self.step
-        holds: dict[str, tuple[ProgrammeItem, set[str], bool]] = {}
-        free_times = False
-        for session in sessions:
-            windows = [instance.window_ticks(p, session.date, session.city) for p in people]
-            for start in instance.slot_starts(session, meeting.slots):
-                end = start + meeting.slots * step
-                if any(w is not None and any(t not in w for t in range(start, end, step)) for w in windows):
-                    continue
-                blocking = [
-                    (pid, item, item.city == session.city and not _overlaps(item, start, end, 0))
-                    for pid in people
-                    for item in instance.programme_of.get((pid, session.date), [])
-                    if item.city != session.city or _overlaps(item, start, end, item.buffer_minutes)
-                ]
-                free_times = free_times or not blocking
-                for pid, item, by_buffer in blocking:
-                    _, who, buffered = holds.setdefault(item.id, (item, set(), False))
-                    who.add(pid)
-                    holds[item.id] = (item, who, buffered or by_buffer)
-        phrases = []
-        for item, who, buffered in sorted(holds.values(), key=lambda h: (h[0].date, h[0].start, h[0].id)):
-            where = f", in {item.city}" if any(s.city != item.city for s in sessions) else ""
-            buffer = f", including its {item.buffer_minutes}-minute buffer" if buffered else ""
-            ordered = [p for p in people if p in who]
-            phrases.append(
-                f"the {item.kind} {item.title!r} ({item.date} {item.start}-{item.end}{where}) holds "
-                f"{self.names(ordered)}{buffer}"
-            )
-        if len(phrases) > LISTED:
-            phrases = [*phrases[: LISTED - 1], f"{len(phrases) - LISTED + 1} more items"]
-        return "; ".join(phrases), free_times
-
-    def _interpreters_taken(
-        self, meeting: Meeting, people: list[str], per_option: list[tuple[Option, list[_Block]]]
-    ) -> str:
-        """Why each interpreter who could sit in cannot, in one sentence: max_meetings used up, or at
-        the times its people are free (all its times where they never are), in other meetings, in
-        another city, or not available."""
-        own = {"busy", "elsewhere", "breaks", "travel"}
-        free = [o for o, found in per_option if not any(b.what in own and b.person in people for b in found)]
-        times = free or [o for o, _ in per_option]
-        spoken = frozenset().union(*(self.instance.languages_of(p) for p in people))
-        candidates = self.instance.interpreter_candidates(meeting, people)
-
-        def name(iid: str) -> str:
-            return self.instance.interpreter_by_id[iid].name
-
-        reasons = []
-        for iid in candidates:
-            used = [m for m in self.held[iid] if m != meeting.id]
-            cap = self.instance.interpreter_by_id[iid].max_meetings
-            if cap is not None and len(used) >= cap:
-                reasons.append(
-                    f"{name(iid)} already interprets {len(used)} meeting(s), their max_meetings"
-                    if cap
-                    else f"{name(iid)} may interpret none (max_meetings 0)"
-                )
-                continue
-            busy: set[str] = set()
-            away: dict[str, str] = {}
-            unavailable = False
-            for o in times:
-                date = o.date.isoformat()
-                cities = [c for c in self.cities.get((iid, date), {}) if c != o.city]
-                if cities:
-                    away[date] = cities[0]
-                elif not self.instance.is_available(iid, o.date, o.city, o.start, o.end):
-                    unavailable = True
-                else:
-                    busy.update(
-                        m for t in self.ticks(o) if (m := self.person_at.get((iid, date, t))) and m != meeting.id
-                    )
-            parts = []
-            if busy:
-                ordered = sorted(busy, key=lambda m: (self.by_id[m].date, self.by_id[m].start, m))
-                named = [f"{m} ({self.by_id[m].date} {self.by_id[m].start})" for m in ordered[:2]]
-                more = f" and {len(ordered) - 2} more" if len(ordered) > 2 else ""
-                parts.append(f"in other meetings ({', '.join(named)}{more})")
-            parts += [f"in {city} on {date}" for date, city in sorted(away.items())]
-            if unavailable:
-                parts.append("not available")
-            when = "time its people are free" if free else "time it could have"
-            if parts == ["not available"]:
-                reasons.append(f"{name(iid)} is not available at any {when}")
-            elif not parts:  # (never: the block says each is held then) no reason of theirs to give
-                reasons.append(f"{name(iid)} is not free at every {when}")
-            elif len(parts) == 1:
-                reasons.append(f"{name(iid)} is {parts[0]} at every {when}")
-            else:
-                reasons.append(f"{name(iid)} is {', '.join(parts[:-1])} or {parts[-1]} at each {when}")
-        who = [f"{name(i)} ({', '.join(sorted(self.instance.languages_of(i) & spoken))})" for i in candidates[:LISTED]]
-        if len(candidates) > LISTED:
-            who.append(f"{len(candidates) - LISTED} more")
-        verb = "speaks" if len(candidates) == 1 else "speak"
-        headline = (
-            f"No interpreter free: {_and(who)} {verb} a language of each of its people, and "
-            f"{'none can' if len(candidates) > 1 else 'cannot'} sit in: {'; '.join(reasons[:LISTED])}"
-            + (f"; and {len(reasons) - LISTED} more" if len(reasons) > LISTED else "")
-            + "."
-        )
-        return headline
-
     def _has_time(self, meeting: Meeting, people: list[str], sessions: list[Session]) -> bool:
         """Whether these people are all free for the meeting's length in one of the sessions."""
         for session in sessions:
@@ -397,10 +290,10 @@ class Explainer:
 
     # ---- the schedule around it ----
 
-    def blocks(self, meeting: Meeting, people: list[str], option: Option) -> list[_Block]:
+    def blocks(self, meeting: Meeting, people: list[str], option: Option) -> list[Block]:
         """What keeps `option` from the meeting in this schedule (its own place excluded)."""
         date = option.date.isoformat()
-        found: list[_Block] = []
+        found: list[Block] = []
         for pid in people:
             elsewhere = {
                 city: mids
@@ -408,12 +301,12 @@ class Explainer:
                 if city != option.city and any(m != meeting.id for m in mids)
             }
             for mids in elsewhere.values():
-                found.append(_Block("elsewhere", pid, tuple(mids)))
+                found.append(Block("elsewhere", pid, tuple(mids)))
             busy = {self.person_at.get((pid, date, t)) for t in self.ticks(option)} - {None, meeting.id}
             if busy and not elsewhere:
-                found.append(_Block("busy", pid, tuple(sorted(b for b in busy if b is not None))))
+                found.append(Block("busy", pid, tuple(sorted(b for b in busy if b is not None))))
             elif not elsewhere and (run := self.run_without_break(pid, date, option, meeting.id)):
-                found.append(_Block("breaks", pid, run))
+                found.append(Block("breaks", pid, run))
         found.extend(self._interpreter_and_travel(meeting, people, option))
         if all(b.what == "breaks" for b in found):
             seats = self.instance.seats(meeting, people)
@@ -427,10 +320,10 @@ class Explainer:
                 any(self.room_at.get((r.id, date, t)) not in (None, meeting.id) for t in self.ticks(option))
                 for r in rooms
             ):
-                found.append(_Block("rooms", None, tuple(sorted(h for h in holders if h and h != meeting.id))))
+                found.append(Block("rooms", None, tuple(sorted(h for h in holders if h and h != meeting.id))))
         return found
 
-    def _interpreter_and_travel(self, meeting: Meeting, people: list[str], option: Option) -> list[_Block]:
+    def _interpreter_and_travel(self, meeting: Meeting, people: list[str], option: Option) -> list[Block]:
         """No interpreter who could sit in is free then; a travel rule leaves someone too little time."""
         found = []
         date = option.date.isoformat()
@@ -447,13 +340,13 @@ class Explainer:
                 someone_free = someone_free or (not (taken or away or full) and free)
                 held.update(m for m in taken | set(away) if m is not None)
             if not someone_free:
-                found.append(_Block("interpreter", None, tuple(sorted(held))))
+                found.append(Block("interpreter", None, tuple(sorted(held))))
         clock = self.travel_clock
         for pid in people:
             span = clock.too_close(pid, option, ignore=meeting.id)
             if span is not None:
                 why = too_close_to_travel(self.instance, self._name(pid), option, span, clock.rules)
-                found.append(_Block("travel", pid, (span[3],) if span[3] else (), why))
+                found.append(Block("travel", pid, (span[3],) if span[3] else (), why))
         return found
 
     @cached_property
@@ -557,7 +450,7 @@ class Explainer:
                 mid,
                 NO_ROOM,
                 f"No room large enough is open: it needs seats for {len(people)} and "
-                f"{_and(sorted(set(closed)))} {'was' if len(set(closed)) == 1 else 'were'} closed.",
+                f"{and_join(sorted(set(closed)))} {'was' if len(set(closed)) == 1 else 'were'} closed.",
             )
         per_option = [(o, self.blocks(meeting, people, o)) for o in seated]
         free = [o for o, found in per_option if not found]
@@ -570,11 +463,11 @@ class Explainer:
             )
         details = self._block_lines(per_option)
         sessions = [s for s in self.instance.sessions if meeting.city is None or s.city == meeting.city]
-        held, _ = self._programme_holds(meeting, people, sessions)
+        held, _ = programme_holds(self, meeting, people, sessions)
         if held:
             details.append(f"At the other times they are otherwise free together: {held}.")
         if all(any(b.what == "interpreter" for b in found) for _, found in per_option):
-            return Explanation(mid, NO_INTERPRETER, self._interpreters_taken(meeting, people, per_option), details)
+            return Explanation(mid, NO_INTERPRETER, interpreters_taken(self, meeting, people, per_option), details)
         if all(any(b.what == "travel" for b in found) for _, found in per_option):
             first = next(b.why for _, found in per_option for b in found if b.what == "travel")
             return Explanation(
@@ -636,7 +529,7 @@ class Explainer:
         """Whether the venue has a room for `size` people that is not closed."""
         return any(r.capacity >= size and r.id not in self.closed_rooms for r in self.instance.venue_rooms[venue])
 
-    def _block_lines(self, per_option: list[tuple[Option, list[_Block]]]) -> list[str]:
+    def _block_lines(self, per_option: list[tuple[Option, list[Block]]]) -> list[str]:
         """Per person, the meetings that hold them (or the city they are in); then the full rooms."""
         busy: dict[str, set[str]] = defaultdict(set)
         away: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -699,7 +592,7 @@ class Explainer:
         others = [self._name(p) for p in self.people.get(mid, []) if p != pid]
         known = self.instance.meeting_by_id.get(mid)
         priority = f"priority {known.priority}" if known is not None else "request deleted"
-        return f"{mid} ({priority}, {a.date} {a.start}, with {_and(others)})"
+        return f"{mid} ({priority}, {a.date} {a.start}, with {and_join(others)})"
 
     def _name(self, pid: str) -> str:
         person = self.instance.participant_by_id.get(pid)
@@ -787,17 +680,6 @@ def with_reasons(instance: Instance, schedule: Schedule) -> Schedule:
         detail = found.in_short if len(found.in_short) <= DETAIL_CHARS else found.in_short[: DETAIL_CHARS - 1] + "…"
         items.append(Unscheduled(meeting=item.meeting, reason=found.kind, detail=detail))
     return schedule.model_copy(update={"unscheduled": items})
-
-
-def _overlaps(item: ProgrammeItem, start: int, end: int, buffer: int) -> bool:
-    """Whether [start, end) meets the item widened by `buffer` minutes each side."""
-    return start < to_minutes(item.end) + buffer and to_minutes(item.start) - buffer < end
-
-
-def _and(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _spans(options: list[Option], step: int) -> str:
