@@ -337,7 +337,8 @@ class Explainer:
                 cap = self.instance.interpreter_by_id[iid].max_meetings
                 full = cap is not None and len([m for m in self.held[iid] if m != meeting.id]) >= cap
                 free = self.instance.is_available(iid, option.date, option.city, option.start, option.end)
-                someone_free = someone_free or (not (taken or away or full) and free)
+                close = self.travel_clock.too_close(iid, option, ignore=meeting.id) is not None
+                someone_free = someone_free or (not (taken or away or full or close) and free)
                 held.update(m for m in taken | set(away) if m is not None)
             if not someone_free:
                 found.append(Block("interpreter", None, tuple(sorted(held))))

@@ -84,7 +84,7 @@ def interpreters_taken(
             continue
         busy: set[str] = set()
         away: dict[str, str] = {}
-        unavailable = False
+        unavailable = travelling = False
         for o in times:
             date = o.date.isoformat()
             cities = [c for c in explainer.cities.get((iid, date), {}) if c != o.city]
@@ -93,9 +93,9 @@ def interpreters_taken(
             elif not explainer.instance.is_available(iid, o.date, o.city, o.start, o.end):
                 unavailable = True
             else:
-                busy.update(
-                    m for t in explainer.ticks(o) if (m := explainer.person_at.get((iid, date, t))) and m != meeting.id
-                )
+                held = {m for t in explainer.ticks(o) if (m := explainer.person_at.get((iid, date, t)))} - {meeting.id}
+                busy.update(held)
+                travelling = travelling or not held
         parts = []
         if busy:
             ordered = sorted(busy, key=lambda m: (explainer.by_id[m].date, explainer.by_id[m].start, m))
@@ -105,6 +105,8 @@ def interpreters_taken(
         parts += [f"in {city} on {date}" for date, city in sorted(away.items())]
         if unavailable:
             parts.append("not available")
+        if travelling:
+            parts.append("too close to a meeting in another city (the travel rules)")
         when = "time its people are free" if free else "time it could have"
         if parts == ["not available"]:
             reasons.append(f"{name(iid)} is not available at any {when}")

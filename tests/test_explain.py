@@ -741,3 +741,29 @@ def test_an_interpreter_in_the_other_city_that_date_is_said_so() -> None:
         "No interpreter free: X (it, zh) speaks a language of each of its people, and cannot sit in: "
         "X is in Hangzhou on 2025-11-13 at every time its people are free."
     )
+
+
+def test_an_interpreter_too_close_to_travel_is_not_called_free() -> None:
+    """One interpreter, x; with a 22 h rule nobody meets in Beijing on the 13th (12:00-13:00) and in
+    Hangzhou the next morning (09:00-10:00). bj (priority 5) takes x in Beijing; hz (1) waits, for
+    x's travel (it used to be called free: travel was checked for its people only)."""
+    from test_resolve import BEIJING_13TH_NOON_HANGZHOU_14TH_MORNING as VENUES
+    from test_solve import ITALIANS_AND_CHINESE
+
+    _, schedule, explainer = solved(
+        venues=[{**v, "rooms": [{"id": f"{v['id']}-R", "capacity": 3}]} for v in VENUES],
+        participants=ITALIANS_AND_CHINESE,
+        meetings=[
+            meeting("bj", "it0", "cn0", priority=5, city="Beijing"),
+            meeting("hz", "it1", "cn1", city="Hangzhou"),
+        ],
+        interpreters=[{"id": "x", "name": "X", "languages": ["it", "zh"]}],
+        travel=[{"from": "Beijing", "to": "Hangzhou", "min_hours": 22}],
+    )
+    assert [(a.meeting, a.interpreter) for a in schedule.assignments] == [("bj", "x")]
+    found = explainer.explain("hz")
+    assert (found.kind, found.headline) == (
+        explain.NO_INTERPRETER,
+        "No interpreter free: X (it, zh) speaks a language of each of its people, and cannot sit in: X is too "
+        "close to a meeting in another city (the travel rules) at every time its people are free.",
+    )
