@@ -6,10 +6,11 @@ name people as organisers say them, so a change can be passed on as it stands.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 from scheduler.attendance import attendees
-from scheduler.model import Instance
+from scheduler.model import Instance, Option, to_clock
 from scheduler.solution import Cancellation, Change, Schedule
 
 
@@ -43,6 +44,37 @@ def cause_of(instance: Instance, cancellation: Cancellation) -> str:
     if cancellation.kind == "room":
         return f"room {cancellation.id} closed"
     return "the meeting was cancelled"
+
+
+def too_close_to_travel(
+    instance: Instance,
+    who: str,
+    option: Option,
+    span: tuple[int, int, str, str | None, str | None],
+    rules: Mapping[tuple[str, str], int],
+) -> str:
+    """Why `option` is too close to `who`'s other `span` (a meeting or programme item; absolute
+    minutes, `scheduler.solver.travel`) under the travel `rules`: 'the travel rule Beijing ->
+    Hangzhou asks 20 h between, Zhou Lei is in Beijing until 2025-11-14 18:00
+    (meeting r0123), and this meeting is in Hangzhou from 2025-11-15 09:00'."""
+    start, end, city, mid, item_id = span
+    other = f"meeting {mid}" if mid else "a programme item"
+    item = next((i for i in instance.programme if i.id == item_id), None)
+    if item is not None:
+        other = f"{item.kind} {item.title!r}"
+    day = dt.date.fromordinal
+    here_start = f"{option.date} {to_clock(option.start)}"
+    here_end = f"{option.date} {to_clock(option.end)}"
+    if end <= option.date.toordinal() * 1440 + option.start:  # the other span comes first
+        route = (city, option.city)
+        there = f"in {city} until {day(end // 1440)} {to_clock(end % 1440)} ({other})"
+        here = f"and this meeting is in {option.city} from {here_start}"
+    else:
+        route = (option.city, city)
+        there = f"in {city} from {day(start // 1440)} {to_clock(start % 1440)} ({other})"
+        here = f"and this meeting is in {option.city} until {here_end}"
+    hours = rules.get(route, 0) / 60
+    return f"the travel rule {route[0]} -> {route[1]} asks {hours:g} h between, {who} is {there}, {here}"
 
 
 def people_text(instance: Instance, pids: list[str]) -> str:

@@ -370,11 +370,12 @@ def explain(
 ) -> None:
     """Say why a request is not scheduled, or why it is where it is, in words to pass on.
 
-    Unscheduled: no common availability (whose, when), no room large enough, someone's
-    max_meetings reached (by which meetings), one city per date, a break due
-    (max_consecutive), no interpreter free, no time to travel, or the meetings that hold its
-    times; whose min_meetings promise it leaves unkept; then what a solve with it required
-    would drop or move, and the priority cost. Scheduled: when its people are all free, the
+    Unscheduled: no common availability (whose, when), programme items that take its times,
+    no room large enough, someone's max_meetings reached (by which meetings), one city per
+    date, a break due (max_consecutive), no interpreter free (each one's reason), no time to
+    travel (the rule, both places), or the meetings that hold its times; whose min_meetings
+    promise it leaves unkept; then what a solve with it required would drop or move, and the
+    priority cost. Scheduled: when its people are all free, the
     room size it needs, and what holds its other times.
     """
     from scheduler.explain import Explainer

@@ -15,11 +15,15 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from scheduler.attendance import attendees
+from scheduler.changes import too_close_to_travel
+from scheduler.explain_resources import LISTED, and_join, interpreters_taken, programme_holds
 from scheduler.model import Instance, Meeting, Option, Room, Session, to_clock, to_minutes
 from scheduler.solution import Assignment, Schedule, Unscheduled
+from scheduler.solver.travel import TravelClock
 
 if TYPE_CHECKING:
     from scheduler.forcing import Forced
@@ -36,6 +40,7 @@ TAKEN = "its times are taken"
 BREAKS = "a break is due"
 FITS = "a place is free"
 NO_INTERPRETER = "no interpreter free"
+PROGRAMME = "at programme items"
 TRAVEL = "no time to travel"
 SCHEDULED = "scheduled"
 KINDS = (
@@ -43,6 +48,7 @@ KINDS = (
     NO_PLACE,
     NO_ROOM,
     NO_COMMON_TIME,
+    PROGRAMME,
     FROZEN,
     MAX_MEETINGS,
     ONE_CITY,
@@ -53,9 +59,7 @@ KINDS = (
     TRAVEL,
     FITS,
 )
-"""Why a request is unscheduled, from the request alone (first five) to the schedule around it."""
-LISTED = 8
-"""Sentences name at most this many people or pairs, then say how many more."""
+"""Why a request is unscheduled, from the request alone (first six) to the schedule around it."""
 
 
 @dataclass(frozen=True)
@@ -78,12 +82,14 @@ class Explanation:
 
 
 @dataclass(frozen=True)
-class _Block:
+class Block:
     """Why one option is not open: a person held by a meeting, a person elsewhere, or full rooms."""
 
     what: str  # "busy", "elsewhere", "breaks", "rooms", "interpreter", "travel"
     person: str | None
     meetings: tuple[str, ...]
+    why: str = ""
+    """For "travel": the sentence naming the rule and both places."""
 
 
 class Explainer:
@@ -142,7 +148,7 @@ class Explainer:
         names = [self.who(p) for p in pids]
         if len(names) > LISTED:
             names = [*names[: LISTED - 1], f"{len(names) - LISTED + 1} others"]
-        return _and(names)
+        return and_join(names)
 
     # ---- the request alone ----
 
@@ -194,6 +200,15 @@ class Explainer:
         details = [f"{self.who(p)}: {self._availability(p)}." for p in people[:LISTED]]
         if len(people) > LISTED:
             details.append(f"… and {len(people) - LISTED} more people.")
+        held, free_times = programme_holds(self, meeting, people, roomy)
+        if held and not free_times:
+            return Explanation(
+                meeting.id,
+                PROGRAMME,
+                "At programme items: at every time its people are otherwise free together, one of them is at "
+                f"a programme item: {held}.",
+                details,
+            )
         stretch = f" for {length} min at a stretch" if meeting.slots > 1 else ""
         alone = [p for p in people if not self._has_time(meeting, [p], long_enough)]
         if alone:
@@ -277,10 +292,10 @@ class Explainer:
 
     # ---- the schedule around it ----
 
-    def blocks(self, meeting: Meeting, people: list[str], option: Option) -> list[_Block]:
+    def blocks(self, meeting: Meeting, people: list[str], option: Option) -> list[Block]:
         """What keeps `option` from the meeting in this schedule (its own place excluded)."""
         date = option.date.isoformat()
-        found: list[_Block] = []
+        found: list[Block] = []
         for pid in people:
             elsewhere = {
                 city: mids
@@ -288,12 +303,12 @@ class Explainer:
                 if city != option.city and any(m != meeting.id for m in mids)
             }
             for mids in elsewhere.values():
-                found.append(_Block("elsewhere", pid, tuple(mids)))
+                found.append(Block("elsewhere", pid, tuple(mids)))
             busy = {self.person_at.get((pid, date, t)) for t in self.ticks(option)} - {None, meeting.id}
             if busy and not elsewhere:
-                found.append(_Block("busy", pid, tuple(sorted(b for b in busy if b is not None))))
+                found.append(Block("busy", pid, tuple(sorted(b for b in busy if b is not None))))
             elif not elsewhere and (run := self.run_without_break(pid, date, option, meeting.id)):
-                found.append(_Block("breaks", pid, run))
+                found.append(Block("breaks", pid, run))
         found.extend(self._interpreter_and_travel(meeting, people, option))
         if all(b.what == "breaks" for b in found):
             seats = self.instance.seats(meeting, people)
@@ -303,10 +318,10 @@ class Explainer:
                 any(self.room_at.get((r.id, date, t)) not in (None, meeting.id) for t in self.ticks(option))
                 for r in rooms
             ):
-                found.append(_Block("rooms", None, tuple(sorted(h for h in holders if h and h != meeting.id))))
+                found.append(Block("rooms", None, tuple(sorted(h for h in holders if h and h != meeting.id))))
         return found
 
-    def _interpreter_and_travel(self, meeting: Meeting, people: list[str], option: Option) -> list[_Block]:
+    def _interpreter_and_travel(self, meeting: Meeting, people: list[str], option: Option) -> list[Block]:
         """No interpreter who could sit in is free then; a travel rule leaves someone too little time."""
         found = []
         date = option.date.isoformat()
@@ -320,23 +335,28 @@ class Explainer:
                 cap = self.instance.interpreter_by_id[iid].max_meetings
                 full = cap is not None and len([m for m in self.held[iid] if m != meeting.id]) >= cap
                 free = self.instance.is_available(iid, option.date, option.city, option.start, option.end)
-                someone_free = someone_free or (not (taken or away or full) and free)
+                close = self.travel_clock.too_close(iid, option, ignore=meeting.id) is not None
+                someone_free = someone_free or (not (taken or away or full or close) and free)
                 held.update(m for m in taken | set(away) if m is not None)
             if not someone_free:
-                found.append(_Block("interpreter", None, tuple(sorted(held))))
-        rules = {(r.from_, r.to): r.min_hours * 60 for r in self.instance.travel}
-        if rules:
-            begins, ends = option.date.toordinal() * 1440 + option.start, option.date.toordinal() * 1440 + option.end
-            for pid in people:
-                for mid in self.held[pid]:
-                    a = self.by_id[mid]
-                    day = dt.date.fromisoformat(a.date).toordinal() * 1440
-                    start, end = day + to_minutes(a.start), day + to_minutes(a.end)
-                    before = end <= begins and begins - end < rules.get((a.city, option.city), 0)
-                    after = ends <= start and start - ends < rules.get((option.city, a.city), 0)
-                    if mid != meeting.id and (before or after):
-                        found.append(_Block("travel", pid, (mid,)))
+                found.append(Block("interpreter", None, tuple(sorted(held))))
+        clock = self.travel_clock
+        for pid in people:
+            span = clock.too_close(pid, option, ignore=meeting.id)
+            if span is not None:
+                why = too_close_to_travel(self.instance, self._name(pid), option, span, clock.rules)
+                found.append(Block("travel", pid, (span[3],) if span[3] else (), why))
         return found
+
+    @cached_property
+    def travel_clock(self) -> TravelClock:
+        """Everyone's meetings (interpreters' too) and programme items, for the travel rules."""
+        clock = TravelClock(self.instance)
+        for a in self.schedule.assignments:
+            people = [*self.people[a.meeting], *([a.interpreter] if a.interpreter else [])]
+            when = dt.date.fromisoformat(a.date), to_minutes(a.start), to_minutes(a.end)
+            clock.take(a.meeting, people, Option(a.venue, a.city, *when))
+        return clock
 
     def run_without_break(self, pid: str, date: str, option: Option, mid: str) -> tuple[str, ...]:
         """The meetings that, with `option`, would give the person more than max_consecutive
@@ -429,7 +449,7 @@ class Explainer:
                 mid,
                 NO_ROOM,
                 f"No room large enough is open: it needs seats for {len(people)} and "
-                f"{_and(sorted(set(closed)))} {'was' if len(set(closed)) == 1 else 'were'} closed.",
+                f"{and_join(sorted(set(closed)))} {'was' if len(set(closed)) == 1 else 'were'} closed.",
             )
         per_option = [(o, self.blocks(meeting, people, o)) for o in seated]
         free = [o for o, found in per_option if not found]
@@ -441,22 +461,21 @@ class Explainer:
                 "(the schedule is not proven optimal) or the schedule changed since.",
             )
         details = self._block_lines(per_option)
-        for what, kind, headline in (
-            (
-                "interpreter",
-                NO_INTERPRETER,
-                "No interpreter free: at every time its people are free, each "
-                "interpreter who speaks a language of each of them is busy, elsewhere, unavailable or at max_meetings.",
-            ),
-            (
-                "travel",
+        sessions = [s for s in self.instance.sessions if meeting.city is None or s.city == meeting.city]
+        held, _ = programme_holds(self, meeting, people, sessions)
+        if held:
+            details.append(f"At the other times they are otherwise free together: {held}.")
+        if all(any(b.what == "interpreter" for b in found) for _, found in per_option):
+            return Explanation(mid, NO_INTERPRETER, interpreters_taken(self, meeting, people, per_option), details)
+        if all(any(b.what == "travel" for b in found) for _, found in per_option):
+            first = next(b.why for _, found in per_option for b in found if b.what == "travel")
+            return Explanation(
+                mid,
                 TRAVEL,
-                "No time to travel: at every time its people are free, one of them would have too "
-                "little time to travel from or to a meeting in another city (the travel rules).",
-            ),
-        ):
-            if all(any(b.what == what for b in found) for _, found in per_option):
-                return Explanation(mid, kind, headline, details)
+                "No time to travel: at every time its people are free, a travel rule leaves one of them too "
+                f"little time to come from or go on to another city; for one, {first}.",
+                details,
+            )
         rested = [(o, found) for o, found in per_option if all(b.what == "breaks" for b in found)]
         if rested:
             limit = self.instance.event.max_consecutive
@@ -517,7 +536,7 @@ class Explainer:
         """Whether the venue has a room for `size` people that is not closed."""
         return bool(self._rooms_seating(venue, size))
 
-    def _block_lines(self, per_option: list[tuple[Option, list[_Block]]]) -> list[str]:
+    def _block_lines(self, per_option: list[tuple[Option, list[Block]]]) -> list[str]:
         """Per person, the meetings that hold them (or the city they are in); then the full rooms."""
         busy: dict[str, set[str]] = defaultdict(set)
         away: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -537,7 +556,7 @@ class Explainer:
                 elif b.what == "interpreter":
                     interpreting.update(b.meetings)
                 elif b.what == "travel":
-                    travelling.update(b.meetings)
+                    travelling.add(b.why)
                 else:
                     full.append(option)
                     holders.update(b.meetings)
@@ -568,8 +587,10 @@ class Explainer:
                 + ", ".join(self.brief(m) for m in sorted(interpreting))
                 + "."
             )
-        if travelling:
-            lines.append("Too close to travel: " + ", ".join(self.brief(m) for m in sorted(travelling)) + ".")
+        for why in sorted(travelling)[:LISTED]:
+            lines.append(why[0].upper() + why[1:] + ".")
+        if len(travelling) > LISTED:
+            lines.append(f"… and {len(travelling) - LISTED} more times too close to travel.")
         return lines
 
     def brief(self, mid: str, pid: str | None = None) -> str:
@@ -578,7 +599,7 @@ class Explainer:
         others = [self._name(p) for p in self.people.get(mid, []) if p != pid]
         known = self.instance.meeting_by_id.get(mid)
         priority = f"priority {known.priority}" if known is not None else "request deleted"
-        return f"{mid} ({priority}, {a.date} {a.start}, with {_and(others)})"
+        return f"{mid} ({priority}, {a.date} {a.start}, with {and_join(others)})"
 
     def _name(self, pid: str) -> str:
         person = self.instance.participant_by_id.get(pid)
@@ -668,12 +689,6 @@ def with_reasons(instance: Instance, schedule: Schedule, deadline: float | None 
         detail = found.in_short if len(found.in_short) <= DETAIL_CHARS else found.in_short[: DETAIL_CHARS - 1] + "…"
         items.append(Unscheduled(meeting=item.meeting, reason=found.kind, detail=detail))
     return schedule.model_copy(update={"unscheduled": items})
-
-
-def _and(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _spans(options: list[Option], step: int) -> str:

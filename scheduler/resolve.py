@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from scheduler.attendance import attendees, starts_at
-from scheduler.changes import cause_of, diff, name_of, people_text
+from scheduler.changes import cause_of, diff, name_of, people_text, too_close_to_travel
 from scheduler.errors import InputError, Problem
 from scheduler.explain import with_reasons
 from scheduler.model import Instance, Option, to_clock, to_minutes
 from scheduler.solution import Assignment, Cancellation, Schedule
 from scheduler.solver.convert import outcome_to_schedule
 from scheduler.solver.request import Pin, SolveOutcome, SolveRequest
+from scheduler.solver.travel import TravelClock
 
 KINDS = ("participant", "meeting", "room")
 MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -193,7 +194,7 @@ def plan(
     }
     ledger = _Ledger(instance)
     for mid, a in history.items():
-        ledger.take(_option_of(a), a.room, people.of(mid), a.interpreter)
+        ledger.take(_option_of(a), a.room, people.of(mid), a.interpreter, mid)
     caps = ledger.caps_after_history()
     # Pins that stand alone may still clash with each other after an edit: keep the most valuable.
     candidates.sort(key=lambda c: (-instance.meeting_by_id[c[0]].priority, c[0]))
@@ -205,7 +206,7 @@ def plan(
         if clash is not None:
             affected[mid] = clash
             continue
-        ledger.take(option, room, who, interpreter)
+        ledger.take(option, room, who, interpreter, mid)
         pins[mid] = Pin(mid, option, room, forced=False)
         hint[mid] = (option, room)
     request = SolveRequest(
@@ -372,6 +373,9 @@ class _Ledger:
         self.room_at: dict[tuple[str, dt.date, int], str] = {}
         self.city_of: dict[tuple[str, dt.date], str] = {}
         self.count: Counter[str] = Counter()
+        self.clock = TravelClock(instance)
+        """Travel rules between the accepted placements (and programme items): a rule tightened
+        since the previous schedule unpins the less valuable of two meetings too close."""
 
     def interpreter_clash(self, option: Option, interpreter: str | None) -> str | None:
         """Why the meeting cannot keep its interpreter there (None: it needs none, or keeps them)."""
@@ -383,9 +387,10 @@ class _Ledger:
             return f"interpreter {interpreter} is no longer available at that time"
         return self.clash(option, "", [interpreter], {})
 
-    def take(self, option: Option, room: str, people: list[str], interpreter: str | None = None) -> None:
+    def take(self, option: Option, room: str, people: list[str], interpreter: str | None = None, mid: str = "") -> None:
         if interpreter:
             people = [*people, interpreter]
+        self.clock.take(mid, people, option)
         for t in range(option.start, option.end, self.step):
             self.room_at[(room, option.date, t)] = room
             for pid in people:
@@ -422,6 +427,10 @@ class _Ledger:
             most = self.instance.event.max_consecutive
             if most is not None and in_a_row > most:
                 return f"{name_of(self.instance, pid)} would have {in_a_row} meeting slots in a row (at most {most})"
+            span = self.clock.too_close(pid, option)
+            if span is not None:
+                why = too_close_to_travel(self.instance, name_of(self.instance, pid), option, span, self.clock.rules)
+                return f"no time to travel: {why}"
         return None
 
     def _run_with(self, pid: str, option: Option) -> int:
@@ -507,6 +516,10 @@ def resolved_schedule(
             "frozen_until": format_moment(resolve_plan.frozen_until),
         }
     )
+    for mid, why in outcome.refused_fixed.items():
+        pin = resolve_plan.request.pins.get(mid)
+        if pin is not None and not pin.forced:  # a clash the plan let through: the solve let the pin go
+            resolve_plan.affected.setdefault(mid, why)
     causes = {
         mid: "; ".join(why for why in (resolve_plan.affected.get(mid), resolve_plan.causes.get(mid)) if why)
         for mid in {*resolve_plan.causes, *resolve_plan.affected}

@@ -553,3 +553,217 @@ def test_no_interpreter_is_named_as_the_cause_not_the_room() -> None:
         )
         found = explainer.explain("m")
         assert found.kind == explain.NO_INTERPRETER and found.headline.startswith(words), found.headline
+
+
+# ---- programme items and interpreters named as causes ----
+
+SEMINAR: dict[str, Any] = {
+    "id": "sem",
+    "title": "Energy",
+    "kind": "seminar",
+    "city": "Beijing",
+    "date": "2025-11-13",
+    "start": "09:00",
+    "end": "09:30",
+    "attendees": ["a"],
+}
+
+
+def test_a_seminar_and_its_buffer_are_named_where_they_take_the_only_common_time() -> None:
+    """One hour, 09:00-10:00; a attends a seminar 09:00-09:30 with a 30-minute buffer: the seminar
+    takes 09:00, its buffer 09:30, so a and b never meet, and the reason names both."""
+    _, schedule, explainer = solved(meetings=[meeting("m", "a", "b")], programme=[{**SEMINAR, "buffer_minutes": 30}])
+    assert schedule.assignments == []
+    found = explainer.explain("m")
+    assert found.kind == explain.PROGRAMME
+    assert found.headline == (
+        "At programme items: at every time its people are otherwise free together, one of them is at a "
+        "programme item: the seminar 'Energy' (2025-11-13 09:00-09:30) holds A, including its 30-minute buffer."
+    )
+
+
+def test_a_seminar_without_buffer_names_no_buffer_and_a_visit_elsewhere_names_its_city() -> None:
+    """a's seminar takes 09:00 (no buffer); b is on a visit in Hangzhou that date, so b is not in
+    Beijing at all: every time is held, by one item or the other."""
+    visit = {**SEMINAR, "id": "v", "title": "West Lake", "kind": "visit", "city": "Hangzhou", "attendees": ["b"]}
+    venues = [
+        BASE["venues"][0],
+        {
+            **BASE["venues"][0],
+            "id": "hz",
+            "city": "Hangzhou",
+            "days": [{"date": "2025-11-14", "sessions": [{"start": "09:00", "end": "10:00"}]}],
+            "rooms": [{"id": "H", "capacity": 2}],
+        },
+    ]
+    _, schedule, explainer = solved(
+        venues=venues, meetings=[meeting("m", "a", "b", city="Beijing")], programme=[SEMINAR, visit]
+    )
+    assert schedule.assignments == []
+    found = explainer.explain("m")
+    assert found.kind == explain.PROGRAMME
+    assert found.headline.endswith(
+        "the seminar 'Energy' (2025-11-13 09:00-09:30) holds A; "
+        "the visit 'West Lake' (2025-11-13 09:00-09:30, in Hangzhou) holds B."
+    ), found.headline
+
+
+def test_a_time_free_of_the_programme_keeps_the_old_reason() -> None:
+    """The seminar takes 09:00 only: 09:30 is free of it, but there b meets c (free only from 09:30)
+    at a higher priority, so the cause is the schedule, and the seminar is a detail."""
+    c_late = {
+        "id": "c",
+        "name": "C",
+        "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:30", "end": "10:00"}],
+    }
+    _, schedule, explainer = solved(
+        participants=[*BASE["participants"][:2], c_late],
+        meetings=[meeting("m", "a", "b"), meeting("top", "b", "c", priority=5)],
+        programme=[SEMINAR],
+    )
+    assert {a.meeting for a in schedule.assignments} == {"top"}
+    found = explainer.explain("m")
+    assert found.kind != explain.PROGRAMME
+    assert (
+        "At the other times they are otherwise free together: the seminar 'Energy' (2025-11-13 09:00-09:30) holds A."
+        in found.details
+    )
+
+
+def test_no_interpreter_free_says_for_each_interpreter_why() -> None:
+    """Two slots, rooms for two interpreted meetings at once; x may interpret one meeting only
+    (max_meetings 1), y is available at 09:00 only. m0 and m1 (priority 5) get one each; m2 (1)
+    waits: x has used up max_meetings, y is in a meeting at 09:00 and not available at 09:30."""
+    from test_solve import ITALIANS_AND_CHINESE, TABLES_AND_TWO_ROOMS
+
+    nine = [{"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "09:30"}]
+    _, schedule, explainer = solved(
+        venues=TABLES_AND_TWO_ROOMS,
+        participants=ITALIANS_AND_CHINESE,
+        meetings=[meeting(f"m{k}", f"it{k}", f"cn{k}", priority=5 if k < 2 else 1) for k in range(3)],
+        interpreters=[
+            {"id": "x", "name": "X", "languages": ["it", "zh"], "max_meetings": 1},
+            {"id": "y", "name": "Y", "languages": ["zh", "it"], "available": nine},
+        ],
+    )
+    by_y = [a.meeting for a in schedule.assignments if a.interpreter == "y"]
+    assert sorted(a.meeting for a in schedule.assignments) == ["m0", "m1"] and len(by_y) == 1
+    found = explainer.explain("m2")
+    assert found.kind == explain.NO_INTERPRETER
+    assert found.headline == (
+        "No interpreter free: X (it, zh) and Y (it, zh) speak a language of each of its people, and none can "
+        f"sit in: X already interprets 1 meeting(s), their max_meetings; Y is in other meetings ({by_y[0]} "
+        "(2025-11-13 09:00)) or not available at each time its people are free."
+    )
+    written = {u.meeting: u for u in explain.with_reasons(explainer.instance, schedule).unscheduled}["m2"]
+    assert (written.reason, written.detail) == (explain.NO_INTERPRETER, found.headline)
+
+
+def test_an_interpreter_in_meetings_at_every_free_time_is_named_with_a_count() -> None:
+    """One interpreter, x, two hours (four slots): m0 … m3 (priority 5) take x at 09:00, 09:30,
+    10:00 and 10:30; m4 (1) waits. The first two of x's meetings are named, the other two counted."""
+    from test_solve import ITALIANS_AND_CHINESE, TABLES_AND_TWO_ROOMS
+
+    two_hours = [
+        {**TABLES_AND_TWO_ROOMS[0], "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "11:00"}]}]}
+    ]
+    _, schedule, explainer = solved(
+        venues=two_hours,
+        participants=ITALIANS_AND_CHINESE,
+        meetings=[meeting(f"m{k}", f"it{k}", f"cn{k}", priority=5 if k < 4 else 1) for k in range(5)],
+        interpreters=[{"id": "x", "name": "X", "languages": ["it", "zh"]}],
+    )
+    held = sorted(schedule.assignments, key=lambda a: a.start)
+    assert [a.start for a in held] == ["09:00", "09:30", "10:00", "10:30"]
+    found = explainer.explain("m4")
+    assert found.headline == (
+        "No interpreter free: X (it, zh) speaks a language of each of its people, and cannot sit in: X is in "
+        f"other meetings ({held[0].meeting} (2025-11-13 09:00), {held[1].meeting} (2025-11-13 09:30) and 2 more) "
+        "at every time its people are free."
+    )
+
+
+def test_no_time_to_travel_names_the_rule_and_both_places() -> None:
+    """a meets c in Hangzhou on the 14th (priority 3) and b in Beijing on the 13th (2); with a 22 h
+    rule Beijing -> Hangzhou no Beijing slot (ending 12:30 or 13:00) is 22 h before a Hangzhou one
+    (09:00 or 09:30): ab waits, for the travel rule, and the reason says where a is and when."""
+    from test_resolve import travel_week
+
+    instance = travel_week(22)
+    schedule = solve_and_verify(instance)
+    assert [a.meeting for a in schedule.assignments] == ["ac"]
+    ac = schedule.assignment_by_meeting["ac"]
+    found = Explainer(instance, schedule).explain("ab")
+    assert found.kind == explain.TRAVEL
+    assert found.headline.startswith(
+        "No time to travel: at every time its people are free, a travel rule leaves one of them too little time "
+        "to come from or go on to another city; for one, the travel rule Beijing -> Hangzhou asks 22 h between, "
+        f"A is in Hangzhou from 2025-11-14 {ac.start} (meeting ac), and this meeting is in Beijing until 2025-11-13 "
+    ), found.headline
+    assert any(line.startswith("The travel rule Beijing -> Hangzhou asks 22 h") for line in found.details)
+
+
+def test_a_time_too_close_to_a_programme_item_elsewhere_is_not_called_free() -> None:
+    """a attends a Beijing seminar on the 13th until 13:00; with a 21 h rule ac (Hangzhou, the 14th,
+    09:00 or 09:30) is too soon after it: the solver leaves it out, and explain says why (it used to
+    say a place was free, checking travel against meetings only)."""
+    from test_resolve import travel_week
+
+    seminar = {**SEMINAR, "start": "12:00", "end": "13:00"}
+    instance = travel_week(21, [seminar])
+    schedule = solve_and_verify(instance)
+    assert schedule.assignments == []
+    found = Explainer(instance, schedule).explain("ac")
+    assert found.kind == explain.TRAVEL
+    assert "A is in Beijing until 2025-11-13 13:00 (seminar 'Energy')" in found.headline
+
+
+def test_an_interpreter_in_the_other_city_that_date_is_said_so() -> None:
+    """One interpreter, x; Beijing and Hangzhou both meet on the 13th. hz (priority 5) must be in
+    Hangzhou, bj (1) in Beijing: x, one city per date, takes hz, and bj waits for x being in Hangzhou."""
+    from test_solve import ITALIANS_AND_CHINESE
+
+    day = [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "10:00"}]}]
+    _, schedule, explainer = solved(
+        venues=[
+            {"id": "bj", "city": "Beijing", "days": day, "rooms": [{"id": "BJ", "count": 2, "capacity": 3}]},
+            {"id": "hz", "city": "Hangzhou", "days": day, "rooms": [{"id": "HZ", "count": 2, "capacity": 3}]},
+        ],
+        participants=ITALIANS_AND_CHINESE,
+        meetings=[
+            meeting("hz", "it0", "cn0", priority=5, city="Hangzhou"),
+            meeting("bj", "it1", "cn1", city="Beijing"),
+        ],
+        interpreters=[{"id": "x", "name": "X", "languages": ["it", "zh"]}],
+    )
+    assert [(a.meeting, a.interpreter) for a in schedule.assignments] == [("hz", "x")]
+    assert explainer.explain("bj").headline == (
+        "No interpreter free: X (it, zh) speaks a language of each of its people, and cannot sit in: "
+        "X is in Hangzhou on 2025-11-13 at every time its people are free."
+    )
+
+
+def test_an_interpreter_too_close_to_travel_is_not_called_free() -> None:
+    """One interpreter, x; with a 22 h rule nobody meets in Beijing on the 13th (12:00-13:00) and in
+    Hangzhou the next morning (09:00-10:00). bj (priority 5) takes x in Beijing; hz (1) waits, for
+    x's travel (it used to be called free: travel was checked for its people only)."""
+    from test_resolve import BEIJING_13TH_NOON_HANGZHOU_14TH_MORNING as VENUES
+    from test_solve import ITALIANS_AND_CHINESE
+
+    _, schedule, explainer = solved(
+        venues=[{**v, "rooms": [{"id": f"{v['id']}-R", "capacity": 3}]} for v in VENUES],
+        participants=ITALIANS_AND_CHINESE,
+        meetings=[
+            meeting("bj", "it0", "cn0", priority=5, city="Beijing"),
+            meeting("hz", "it1", "cn1", city="Hangzhou"),
+        ],
+        interpreters=[{"id": "x", "name": "X", "languages": ["it", "zh"]}],
+        travel=[{"from": "Beijing", "to": "Hangzhou", "min_hours": 22}],
+    )
+    assert [(a.meeting, a.interpreter) for a in schedule.assignments] == [("bj", "x")]
+    found = explainer.explain("hz")
+    assert (found.kind, found.headline) == (
+        explain.NO_INTERPRETER,
+        "No interpreter free: X (it, zh) speaks a language of each of its people, and cannot sit in: X is too "
+        "close to a meeting in another city (the travel rules) at every time its people are free.",
+    )

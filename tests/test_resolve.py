@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -15,12 +16,12 @@ from scheduler.changes import moved_without_cause
 from scheduler.cli import app
 from scheduler.errors import InputError
 from scheduler.generate import generate
-from scheduler.model import Instance
+from scheduler.model import Instance, Option, to_minutes
 from scheduler.resolve import parse_cancel, plan
 from scheduler.solution import Assignment, Schedule, Unscheduled
 from scheduler.solver.convert import outcome_to_schedule
 from scheduler.solver.pipeline import solve
-from scheduler.solver.request import SolveParams, SolveRequest
+from scheduler.solver.request import Pin, SolveParams, SolveRequest
 from scheduler.verify import verify
 
 TWO_SLOTS = [
@@ -826,3 +827,103 @@ def test_history_keeps_its_interpreter_after_an_edit_takes_them_out() -> None:
     after, resolve_plan = resolve_and_verify(edited, kept, [], frozen)
     assert after.assignment_by_meeting[early.meeting].interpreter == gone
     assert any("no interpreter who speaks a language of each" in note for note in resolve_plan.notes)
+
+
+# ---- a travel rule tightened between solves ----
+
+BEIJING_13TH_NOON_HANGZHOU_14TH_MORNING = [
+    {
+        "id": "bj",
+        "city": "Beijing",
+        "days": [{"date": "2025-11-13", "sessions": [{"start": "12:00", "end": "13:00"}]}],
+        "rooms": [{"id": "BJ-T", "count": 2, "capacity": 2}],
+    },
+    {
+        "id": "hz",
+        "city": "Hangzhou",
+        "days": [{"date": "2025-11-14", "sessions": [{"start": "09:00", "end": "10:00"}]}],
+        "rooms": [{"id": "HZ-T", "count": 2, "capacity": 2}],
+    },
+]
+"""From the end of a Beijing meeting (12:30 at the earliest) to a Hangzhou start (09:30 at the latest): 21 h at most."""
+
+
+def travel_week(hours: int, programme: list[dict[str, Any]] | None = None) -> Instance:
+    return make_instance(
+        venues=BEIJING_13TH_NOON_HANGZHOU_14TH_MORNING,
+        meetings=[
+            meeting("ab", "a", "b", priority=2, city="Beijing"),
+            meeting("ac", "a", "c", priority=3, city="Hangzhou"),
+        ],
+        travel=[{"from": "Beijing", "to": "Hangzhou", "min_hours": hours}],
+        programme=programme or [],
+    )
+
+
+def test_a_tightened_travel_rule_drops_the_lesser_meeting_naming_the_rule_and_both_places() -> None:
+    """With 16 h, a meets b in Beijing and c in Hangzhou the next morning; with 22 h one must go:
+    ab (priority 2) gives way to ac (3), the solve proves it (3 of 3 possible), and the cause says
+    which rule, where a is and where ab was."""
+    before = solve_and_verify(travel_week(16))
+    assert set(before.assignment_by_meeting) == {"ab", "ac"}
+    after, resolve_plan = resolve_and_verify(travel_week(22), before)
+    assert set(after.assignment_by_meeting) == {"ac"}
+    assert after.status == "OPTIMAL" and after.objective == 3
+    ac, ab = after.assignment_by_meeting["ac"], before.assignment_by_meeting["ab"]
+    dropped = {c.meeting: c for c in after.changes}["ab"]
+    assert dropped.change == "dropped"
+    assert dropped.cause == (
+        "no time to travel: the travel rule Beijing -> Hangzhou asks 22 h between, "
+        f"A is in Hangzhou from 2025-11-14 {ac.start} (meeting ac), "
+        f"and this meeting is in Beijing until 2025-11-13 {ab.end}"
+    )
+    assert moved_without_cause(after.changes, resolve_plan.affected) == []
+
+
+def test_a_pin_too_close_to_a_programme_item_is_let_go_naming_the_item() -> None:
+    """A seminar in Beijing on the 13th 12:00-13:00 for a, added with a 21 h rule: ac in Hangzhou
+    the next morning (09:00 or 09:30) comes 20 or 20.5 h after it, too soon either way: it drops,
+    and the cause names the seminar (ab drops too: a is at the seminar then)."""
+    before = solve_and_verify(travel_week(16))
+    seminar = {
+        "id": "sem",
+        "title": "Energy",
+        "kind": "seminar",
+        "city": "Beijing",
+        "date": "2025-11-13",
+        "start": "12:00",
+        "end": "13:00",
+        "attendees": ["a"],
+    }
+    after, _ = resolve_and_verify(travel_week(21, [seminar]), before)
+    assert after.assignments == []
+    ac = before.assignment_by_meeting["ac"]
+    changes = {c.meeting: (c.change, c.cause) for c in after.changes}
+    assert changes["ac"] == (
+        "dropped",
+        "no time to travel: the travel rule Beijing -> Hangzhou asks 21 h between, A is in Beijing until "
+        f"2025-11-13 13:00 (seminar 'Energy'), and this meeting is in Hangzhou from 2025-11-14 {ac.start}",
+    )
+
+
+def test_pins_the_plan_let_through_too_close_are_let_go_and_the_search_still_proves_its_optimum() -> None:
+    """Two unforced pins that break a travel rule together (a plan that missed the rule): the full
+    model would be infeasible with both held, so the first draft's refusal lets the lesser one go
+    and CP-SAT proves the optimum (3), instead of returning the draft unproven."""
+    before = solve_and_verify(travel_week(16))
+    instance = travel_week(22)
+    pins = {
+        mid: Pin(
+            mid,
+            Option(a.venue, a.city, dt.date.fromisoformat(a.date), to_minutes(a.start), to_minutes(a.end)),
+            a.room,
+            forced=False,
+        )
+        for mid, a in before.assignment_by_meeting.items()
+    }
+    request = SolveRequest(instance, pins=pins)
+    outcome = solve(request, SolveParams(10, 2, 1, shortcuts=False))
+    assert outcome.status == "OPTIMAL" and outcome.objective == 3 and "cp-sat" in outcome.stages
+    assert set(outcome.placements) == {"ac"}
+    assert outcome.refused_fixed == {"ab": "no time to travel between cities (travel rules)"}
+    assert verify(instance, outcome_to_schedule(outcome, request, "x.yaml", "0" * 64)) == []

@@ -108,6 +108,8 @@ class _Pipeline:
         self.first_schedule_seconds: float | None = None
         self.stages: list[str] = []
         self.refused: dict[str, str] = {}
+        self.unpinned: dict[str, str] = {}
+        """Pins let go after the first draft could not keep them (`_unpin_refused`), and why."""
         self.interpreters: dict[str, str] = {}
         """Meeting id -> the interpreter the latest stage chose for it (preferred by the next)."""
 
@@ -133,12 +135,24 @@ class _Pipeline:
 
     def run(self) -> SolveOutcome:
         self.report("reading the requests")
+        try:
+            self._prepare()
+            self._first_draft()
+            if self._unpin_refused():
+                self._prepare()
+                self._first_draft()
+        except KeyboardInterrupt:
+            if self.first_schedule_seconds is None:
+                raise NoSchedule("interrupted before any schedule was found; nothing written") from None
+            return self._finish("FEASIBLE")
+        return self._after_draft()
+
+    def _prepare(self) -> None:
         self.prepared = Prepared(self.request)
         self.people = self.prepared.people_by_id()
         self.options = self.prepared.options_by_id()
         self.candidates = self.prepared.candidates_by_id()
         self.size = sum(len(o) for o in self.options.values())
-        shortcuts = self.params.shortcuts
         # Quality in the full model's later phases, or in a pass per date kept for the end.
         self.by_date = self.params.quality and not self.request.pins and self.size > QUALITY_IN_FULL_MODEL
         self.date_phases = self.by_date and self._date_phases_worth_it()
@@ -146,14 +160,35 @@ class _Pipeline:
             limit = self.params.time_limit
             kept = limit * QUALITY_SHARE if self.date_phases else max(MIN_LOCAL_MOVES_SECONDS, limit * MOVES_ONLY_SHARE)
             self.deadline = self.started + limit - kept
+
+    def _unpin_refused(self) -> bool:
+        """Unforced pins the first draft could not keep together (a re-solve's plan let through a
+        clash): pinned, they would make the full model infeasible and leave the draft standing, so
+        they become free to move or drop, preferring their old time. True if any did."""
+        request = self.request
+        stuck = {mid for mid in self.refused if mid in request.pins and not request.pins[mid].forced}
+        if not stuck:
+            return False
+        self.request = replace(
+            request,
+            pins={mid: pin for mid, pin in request.pins.items() if mid not in stuck},
+            hint={mid: place for mid, place in request.hint.items() if mid not in stuck},
+            prefer_time={
+                **request.prefer_time,
+                **{mid: (request.pins[mid].option.date, request.pins[mid].option.start) for mid in stuck},
+            },
+        )
+        self.unpinned = {mid: self.refused[mid] for mid in stuck}
+        self.stages.clear()
+        return True
+
+    def _after_draft(self) -> SolveOutcome:
+        shortcuts = self.params.shortcuts
         try:
-            self._first_draft()
             self._bound()
             if self._worth_decomposing() and not self._decompose():
                 return self._finish("FEASIBLE")
         except KeyboardInterrupt:
-            if self.first_schedule_seconds is None:
-                raise NoSchedule("interrupted before any schedule was found; nothing written") from None
             return self._finish("FEASIBLE")
         in_full_model = self.params.quality and not self.by_date
         if shortcuts and not in_full_model and self.bound is not None and self.value(self.best) >= self.bound:
@@ -494,7 +529,7 @@ class _Pipeline:
         outcome.seconds = time.monotonic() - self.started
         outcome.first_schedule_seconds = self.first_schedule_seconds
         outcome.stages = list(self.stages)
-        outcome.refused_fixed = dict(self.refused)
+        outcome.refused_fixed = {**self.unpinned, **self.refused}
         return outcome
 
 

@@ -28,6 +28,10 @@ def travel_minutes(instance: Instance) -> dict[tuple[str, str], int]:
     return {(rule.from_, rule.to): rule.min_hours * 60 for rule in instance.travel}
 
 
+Span = tuple[int, int, str, str | None, str | None]
+"""(start, end) in absolute minutes, city, and the meeting id or (for a programme item) the item id."""
+
+
 class TravelClock:
     """Each person's spans (meetings and programme items) in absolute minutes, per city, sorted by
     end and by start: the nearest span in each city decides a rule (log n per check, not n)."""
@@ -39,46 +43,73 @@ class TravelClock:
         for (origin, destination), gap in self.rules.items():
             self.into[destination].append((origin, gap))
             self.out_of[origin].append((destination, gap))
-        self.ends: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
-        self.starts: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+        self.ends: dict[tuple[str, str], list[Span]] = defaultdict(list)
+        """(person, city) -> spans there, by end."""
+        self.starts: dict[tuple[str, str], list[Span]] = defaultdict(list)
+        """(person, city) -> spans there, by start."""
         if self.rules:
             for item in instance.programme:
                 begins, ends = absolute(item.date, to_minutes(item.start)), absolute(item.date, to_minutes(item.end))
                 for pid in instance.programme_attendees[item.id]:
-                    self.ends[(pid, item.city)].append((ends, ""))
-                    self.starts[(pid, item.city)].append((begins, ""))
-            for spans in [*self.ends.values(), *self.starts.values()]:
+                    span: Span = (begins, ends, item.city, None, item.id)
+                    self.ends[(pid, item.city)].append(span)
+                    self.starts[(pid, item.city)].append(span)
+            for spans in self.ends.values():
+                spans.sort(key=_end)
+            for spans in self.starts.values():
                 spans.sort()
 
     def clash(self, pid: str, option: Option) -> str | None:
         """The meeting (or "" for a programme item) that `option` would leave too little travel time
         from or to; None if every rule holds."""
+        span = self.too_close(pid, option)
+        return None if span is None else span[3] or ""
+
+    def too_close(self, pid: str, option: Option, ignore: str | None = None) -> Span | None:
+        """The person's nearest span (meeting or programme item; not the meeting `ignore`) that
+        `option` would leave too little travel time from or to; None if every rule holds."""
         if not self.rules:
             return None
         start, end = absolute(option.date, option.start), absolute(option.date, option.end)
         for city, gap in self.into.get(option.city, ()):
-            ends = self.ends.get((pid, city))
-            if ends:
-                k = bisect.bisect_right(ends, start, key=lambda span: span[0])  # the last to end by `start`
-                if k and start - ends[k - 1][0] < gap:
-                    return ends[k - 1][1]
+            ends = self.ends.get((pid, city), [])
+            k = bisect.bisect_right(ends, start, key=_end)  # spans before k end by `start`
+            while k and ends[k - 1][3] is not None and ends[k - 1][3] == ignore:
+                k -= 1
+            if k and start - ends[k - 1][1] < gap:
+                return ends[k - 1]
         for city, gap in self.out_of.get(option.city, ()):
-            starts = self.starts.get((pid, city))
-            if starts:
-                k = bisect.bisect_left(starts, end, key=lambda span: span[0])  # the first to start from `end`
-                if k < len(starts) and starts[k][0] - end < gap:
-                    return starts[k][1]
+            starts = self.starts.get((pid, city), [])
+            k = bisect.bisect_left(starts, end, key=_start)  # spans from k start at `end` or later
+            while k < len(starts) and starts[k][3] is not None and starts[k][3] == ignore:
+                k += 1
+            if k < len(starts) and starts[k][0] - end < gap:
+                return starts[k]
         return None
 
     def fits(self, people: list[str], option: Option) -> bool:
-        return not self.rules or all(self.clash(pid, option) is None for pid in people)
+        return not self.rules or all(self.too_close(pid, option) is None for pid in people)
 
     def take(self, mid: str, people: list[str], option: Option) -> None:
         if self.rules:
-            start, end = absolute(option.date, option.start), absolute(option.date, option.end)
+            span: Span = (
+                absolute(option.date, option.start),
+                absolute(option.date, option.end),
+                option.city,
+                mid,
+                None,
+            )
             for pid in people:
-                bisect.insort(self.ends[(pid, option.city)], (end, mid))
-                bisect.insort(self.starts[(pid, option.city)], (start, mid))
+                bisect.insort(self.ends[(pid, option.city)], span, key=_end)
+                bisect.insort(self.starts[(pid, option.city)], span, key=_start)
+
+
+def _end(span: Span) -> int:
+    return span[1]
+
+
+def _start(span: Span) -> int:
+    return span[0]
 
 
 def keep_travel_rules(

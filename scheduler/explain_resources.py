@@ -1,0 +1,141 @@
+"""The sentences for the event's scarce resources beyond rooms: which programme items take the
+times a request's people share, and why each interpreter who could sit in cannot.
+
+Read by `scheduler.explain` (its Explainer holds the schedule's occupancy); plain Python.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from scheduler.model import Meeting, Option, ProgrammeItem, Session, to_minutes
+
+if TYPE_CHECKING:
+    from scheduler.explain import Block, Explainer
+
+LISTED = 8
+"""Sentences name at most this many people, pairs or items, then say how many more."""
+
+
+def programme_holds(
+    explainer: Explainer, meeting: Meeting, people: list[str], sessions: list[Session]
+) -> tuple[str, bool]:
+    """The programme items that take times its people's `available` leave them together (in
+    words, '' if none), and whether some such time is free of every item."""
+    instance, step = explainer.instance, explainer.step
+    holds: dict[str, tuple[ProgrammeItem, set[str], bool]] = {}
+    free_times = False
+    for session in sessions:
+        windows = [instance.window_ticks(p, session.date, session.city) for p in people]
+        for start in instance.slot_starts(session, meeting.slots):
+            end = start + meeting.slots * step
+            if any(w is not None and any(t not in w for t in range(start, end, step)) for w in windows):
+                continue
+            blocking = [
+                (pid, item, item.city == session.city and not overlaps(item, start, end, 0))
+                for pid in people
+                for item in instance.programme_of.get((pid, session.date), [])
+                if item.city != session.city or overlaps(item, start, end, item.buffer_minutes)
+            ]
+            free_times = free_times or not blocking
+            for pid, item, by_buffer in blocking:
+                _, who, buffered = holds.setdefault(item.id, (item, set(), False))
+                who.add(pid)
+                holds[item.id] = (item, who, buffered or by_buffer)
+    phrases = []
+    for item, who, buffered in sorted(holds.values(), key=lambda h: (h[0].date, h[0].start, h[0].id)):
+        where = f", in {item.city}" if any(s.city != item.city for s in sessions) else ""
+        buffer = f", including its {item.buffer_minutes}-minute buffer" if buffered else ""
+        ordered = [p for p in people if p in who]
+        phrases.append(
+            f"the {item.kind} {item.title!r} ({item.date} {item.start}-{item.end}{where}) holds "
+            f"{explainer.names(ordered)}{buffer}"
+        )
+    if len(phrases) > LISTED:
+        phrases = [*phrases[: LISTED - 1], f"{len(phrases) - LISTED + 1} more items"]
+    return "; ".join(phrases), free_times
+
+
+def interpreters_taken(
+    explainer: Explainer, meeting: Meeting, people: list[str], per_option: list[tuple[Option, list[Block]]]
+) -> str:
+    """Why each interpreter who could sit in cannot, in one sentence: max_meetings used up, or at
+    the times its people are free (all its times where they never are), in other meetings, in
+    another city, or not available."""
+    own = {"busy", "elsewhere", "breaks", "travel"}
+    free = [o for o, found in per_option if not any(b.what in own and b.person in people for b in found)]
+    times = free or [o for o, _ in per_option]
+    spoken = frozenset().union(*(explainer.instance.languages_of(p) for p in people))
+    candidates = explainer.instance.interpreter_candidates(meeting, people)
+
+    def name(iid: str) -> str:
+        return explainer.instance.interpreter_by_id[iid].name
+
+    reasons = []
+    for iid in candidates:
+        used = [m for m in explainer.held[iid] if m != meeting.id]
+        cap = explainer.instance.interpreter_by_id[iid].max_meetings
+        if cap is not None and len(used) >= cap:
+            reasons.append(
+                f"{name(iid)} already interprets {len(used)} meeting(s), their max_meetings"
+                if cap
+                else f"{name(iid)} may interpret none (max_meetings 0)"
+            )
+            continue
+        busy: set[str] = set()
+        away: dict[str, str] = {}
+        unavailable = travelling = False
+        for o in times:
+            date = o.date.isoformat()
+            cities = [c for c in explainer.cities.get((iid, date), {}) if c != o.city]
+            if cities:
+                away[date] = cities[0]
+            elif not explainer.instance.is_available(iid, o.date, o.city, o.start, o.end):
+                unavailable = True
+            else:
+                held = {m for t in explainer.ticks(o) if (m := explainer.person_at.get((iid, date, t)))} - {meeting.id}
+                busy.update(held)
+                travelling = travelling or not held
+        parts = []
+        if busy:
+            ordered = sorted(busy, key=lambda m: (explainer.by_id[m].date, explainer.by_id[m].start, m))
+            named = [f"{m} ({explainer.by_id[m].date} {explainer.by_id[m].start})" for m in ordered[:2]]
+            more = f" and {len(ordered) - 2} more" if len(ordered) > 2 else ""
+            parts.append(f"in other meetings ({', '.join(named)}{more})")
+        parts += [f"in {city} on {date}" for date, city in sorted(away.items())]
+        if unavailable:
+            parts.append("not available")
+        if travelling:
+            parts.append("too close to a meeting in another city (the travel rules)")
+        when = "time its people are free" if free else "time it could have"
+        if parts == ["not available"]:
+            reasons.append(f"{name(iid)} is not available at any {when}")
+        elif not parts:  # (never: the block says each is held then) no reason of theirs to give
+            reasons.append(f"{name(iid)} is not free at every {when}")
+        elif len(parts) == 1:
+            reasons.append(f"{name(iid)} is {parts[0]} at every {when}")
+        else:
+            reasons.append(f"{name(iid)} is {', '.join(parts[:-1])} or {parts[-1]} at each {when}")
+    who = [f"{name(i)} ({', '.join(sorted(explainer.instance.languages_of(i) & spoken))})" for i in candidates[:LISTED]]
+    if len(candidates) > LISTED:
+        who.append(f"{len(candidates) - LISTED} more")
+    verb = "speaks" if len(candidates) == 1 else "speak"
+    headline = (
+        f"No interpreter free: {and_join(who)} {verb} a language of each of its people, and "
+        f"{'none can' if len(candidates) > 1 else 'cannot'} sit in: {'; '.join(reasons[:LISTED])}"
+        + (f"; and {len(reasons) - LISTED} more" if len(reasons) > LISTED else "")
+        + "."
+    )
+    return headline
+
+
+def overlaps(item: ProgrammeItem, start: int, end: int, buffer: int) -> bool:
+    """Whether [start, end) meets the item widened by `buffer` minutes each side."""
+    return start < to_minutes(item.end) + buffer and to_minutes(item.start) - buffer < end
+
+
+def and_join(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
