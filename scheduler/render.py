@@ -406,7 +406,10 @@ def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str |
     if schedule.goals:
         table.add_row("After priority", _goals(schedule.goals))
     if schedule.solve_seconds is not None:
-        table.add_row("Time", f"{schedule.solve_seconds:.1f} s")
+        first = schedule.first_schedule_seconds
+        early = first is not None and first < schedule.solve_seconds
+        after = f" (a first schedule after {first:.1f} s)" if early else ""
+        table.add_row("Time", f"{schedule.solve_seconds:.1f} s{after}")
     table.add_row("Written to", path)
     if kept:
         table.add_row("Earlier version", f"kept as {kept}")

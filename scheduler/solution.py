@@ -163,6 +163,8 @@ class Schedule(BaseModel):
     frozen_until: LocalMinute | None = None
     """Re-solve: meetings starting before this local date-time were kept as history."""
     solve_seconds: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    first_schedule_seconds: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    """How long after the solve began a first complete schedule existed (Ctrl-C from then on keeps one)."""
     command: Annotated[str, Field(max_length=10_000)] | None = None
     """The command line that wrote this file, for `schedule history`."""
     min_meetings_missed: list[MinMeetingsMissed] | None = None

@@ -58,6 +58,7 @@ def outcome_to_schedule(
         assignments=assignments,
         unscheduled=unscheduled,
         solve_seconds=round(outcome.seconds, 2),
+        first_schedule_seconds=_rounded(outcome.first_schedule_seconds),
         goals=dict(outcome.goals) or None,
         min_meetings_missed=[
             MinMeetingsMissed(participant=pid, meetings=given, min_meetings=promised)
@@ -65,3 +66,7 @@ def outcome_to_schedule(
         ]
         or None,
     )
+
+
+def _rounded(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 2)
