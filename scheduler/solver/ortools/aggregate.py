@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from ortools.linear_solver import linear_solver_pb2
-from ortools.pdlp import solvers_pb2
+from ortools.pdlp import solve_log_pb2, solvers_pb2
 from ortools.pdlp.python import pdlp
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
@@ -202,12 +202,8 @@ def solve_lp(agg: Aggregate, time_limit: float, workers: int = 1) -> LpSolution 
             row.var_index.extend([j for j, _ in terms])
             row.coefficient.extend([float(coef) for _, coef in terms])
             rows.append(key)
-    params = solvers_pb2.PrimalDualHybridGradientParams()
-    params.termination_criteria.time_sec_limit = max(0.5, time_limit - (time.monotonic() - started))
-    params.termination_criteria.simple_optimality_criteria.eps_optimal_relative = 1e-4
-    params.termination_criteria.simple_optimality_criteria.eps_optimal_absolute = 1e-4
-    params.num_threads = max(1, workers)
-    result = pdlp.primal_dual_hybrid_gradient(pdlp.qp_from_mpmodel_proto(proto, True), params)
+    deadline = started + max(0.5, time_limit)
+    result = _pdlp_in_steps(pdlp.qp_from_mpmodel_proto(proto, True), deadline, workers)
     dual, primal = list(result.dual_solution), list(result.primal_solution)
     if len(dual) != len(rows) or len(primal) != len(agg.cost):
         return None
@@ -224,6 +220,30 @@ def solve_lp(agg: Aggregate, time_limit: float, workers: int = 1) -> LpSolution 
     if not math.isfinite(best):
         return None
     return LpSolution(math.floor(best + 1e-6), [min(1.0, max(0.0, v)) for v in primal])
+
+
+PDLP_STEP_SECONDS = 0.5
+"""PDLP runs in steps this long, each from the last one's iterate: the call holds the GIL, so
+Ctrl-C takes effect between steps (within a second), not after the whole time limit."""
+
+
+def _pdlp_in_steps(qp: pdlp.QuadraticProgram, deadline: float, workers: int) -> pdlp.SolverResult:
+    """PDLP until optimal or the deadline, warm-started step to step."""
+    params = solvers_pb2.PrimalDualHybridGradientParams()
+    params.termination_criteria.simple_optimality_criteria.eps_optimal_relative = 1e-4
+    params.termination_criteria.simple_optimality_criteria.eps_optimal_absolute = 1e-4
+    params.num_threads = max(1, workers)
+    start: pdlp.PrimalAndDualSolution | None = None
+    while True:
+        params.termination_criteria.time_sec_limit = max(0.1, min(PDLP_STEP_SECONDS, deadline - time.monotonic()))
+        result = pdlp.primal_dual_hybrid_gradient(qp, params, start)
+        if result.solve_log.termination_reason != solve_log_pb2.TERMINATION_REASON_TIME_LIMIT:
+            return result  # optimal, or stopped for a reason more time would not change
+        if time.monotonic() >= deadline:
+            return result
+        start = pdlp.PrimalAndDualSolution()
+        start.primal_solution = result.primal_solution
+        start.dual_solution = result.dual_solution
 
 
 def round_lp(agg: Aggregate, values: list[float]) -> dict[str, Block]:
