@@ -1,6 +1,6 @@
 """Run `schedule` from a checkout: python cli.py solve instances/2025.yaml."""
 
-from scheduler.cli import app
+from scheduler.cli import main
 
 if __name__ == "__main__":
-    app(prog_name="schedule")
+    main(prog_name="schedule")

@@ -95,7 +95,8 @@ def solve(
         fail(str(error), 1)
     schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)  # type: ignore[arg-type]
     schedule = schedule.model_copy(update={"command": command_line(ctx)})
-    schedule = with_reasons(instance, schedule, budget.reasons_deadline(requests))
+    # After Ctrl-C the organiser wants out: the solver's short reasons, then the check and the write.
+    schedule = with_reasons(instance, schedule, 0.0 if outcome.interrupted else budget.reasons_deadline(requests))  # type: ignore[attr-defined]
     kept = write_checked(instance, schedule, target)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
 
@@ -188,7 +189,7 @@ def resolve(
         outcome,  # type: ignore[arg-type]
         str(instance_path),
         sha,
-        budget.reasons_deadline(requests),
+        0.0 if outcome.interrupted else budget.reasons_deadline(requests),  # type: ignore[attr-defined]
     )
     schedule = schedule.model_copy(update={"previous_sha256": sha256_of(previous_path.read_bytes())})
     same_file = target.exists() and target.resolve() == previous_path.resolve()
@@ -542,5 +543,10 @@ def import_command(
     out.print(render.import_summary(report, str(out_path), str(kept) if kept else None))
 
 
-def main() -> None:
-    app()
+def main(prog_name: str | None = None) -> None:
+    """The `schedule` command: a command's --time-limit counts from the start of this process."""
+    from scheduler import IMPORTED
+    from scheduler.budget import started_at
+
+    started_at(IMPORTED)
+    app(prog_name=prog_name)

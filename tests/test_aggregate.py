@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from conftest import A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU, make_instance, meeting, solve_and_verify
 from hypothesis import HealthCheck, given, settings
 from test_property import instances
@@ -145,3 +146,42 @@ def test_stage_a_restricted_to_some_columns_uses_only_those_and_claims_no_bound(
     # The LP puts ab (2) fully in Beijing and leaves ac (1) at zero: only ab's columns are kept.
     mid_of = dict(zip(agg.meeting_column, (mid for mid, _, _ in agg.columns), strict=True))
     assert {mid_of[j] for j in lp_support(agg, lp.values, {})} == {"ab"}
+
+
+def test_ctrl_c_during_the_relaxation_takes_effect_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PDLP holds the GIL for its whole limit; run in a child process, Ctrl-C stops the wait at once."""
+    import os
+    import signal
+    import threading
+    import time
+
+    from ortools.pdlp.python import pdlp
+
+    from scheduler.solver.ortools import aggregate
+
+    monkeypatch.setattr(pdlp, "primal_dual_hybrid_gradient", lambda *_: time.sleep(30))  # a slow relaxation
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    started = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        aggregate._pdlp(pdlp.QuadraticProgram(), 30, 1)
+    assert time.monotonic() - started < 3
+
+
+def test_the_relaxation_in_a_child_process_gives_the_same_bound_as_in_this_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """a's four requests over two slots (optimum 4): forked or not, PDLP proves the same bound."""
+    instance = make_instance(
+        participants=[{"id": p, "name": p.upper()} for p in "abcde"],
+        venues=[{"id": "bj", "city": "Beijing", "days": ONE_DAY, "rooms": [{"id": "T", "count": 4, "capacity": 2}]}],
+        meetings=[meeting(f"a{p}", "a", p, priority=2 if p in "bc" else 1) for p in "bcde"],
+    )
+    options = {m.id: instance.meeting_options(m) for m in instance.meetings}
+    people = {m.id: m.participants for m in instance.meetings}
+    agg = build_aggregate(instance, instance.meetings, options, people, list(instance.rooms))
+    forked = solve_lp(agg, 5)
+    monkeypatch.delattr("os.fork")
+    here = solve_lp(agg, 5)
+    assert forked is not None and here is not None and forked.bound == here.bound == 4

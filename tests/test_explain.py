@@ -7,6 +7,7 @@ out by hand in the docstring.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -265,6 +266,18 @@ def test_the_schedule_file_gives_the_same_reason_as_explain() -> None:
     assert [(u.meeting, u.reason) for u in annotated.unscheduled] == [("m3", explain.LOST)]
     assert annotated.unscheduled[0].detail == explainer.explain("m3").headline
     assert verify(instance, annotated) == []
+
+
+def test_reasons_past_the_time_limit_keep_the_solvers_short_form() -> None:
+    """A command out of time writes the solver's own reason rather than overrun its --time-limit."""
+    sections = dict(A_AND_THREE_OTHERS_FOR_AN_HOUR_AND_A_HALF)
+    sections["venues"] = BASE["venues"]
+    instance, schedule, _ = solved(**sections)
+    late = explain.with_reasons(instance, schedule, deadline=time.monotonic() - 1)
+    assert late.unscheduled == schedule.unscheduled and late.unscheduled[0].detail is None
+    in_time = explain.with_reasons(instance, schedule, deadline=time.monotonic() + 60)
+    assert in_time.unscheduled[0].reason == explain.LOST
+    assert verify(instance, late) == [] and verify(instance, in_time) == []
 
 
 def test_forcing_in_changes_only_what_it_must_and_adds_nothing_else() -> None:

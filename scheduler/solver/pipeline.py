@@ -144,8 +144,14 @@ class _Pipeline:
         except KeyboardInterrupt:
             if self.first_schedule_seconds is None:
                 raise NoSchedule("interrupted before any schedule was found; nothing written") from None
-            return self._finish("FEASIBLE")
+            return self._interrupted()
         return self._after_draft()
+
+    def _interrupted(self) -> SolveOutcome:
+        """Ctrl-C: the best schedule so far, marked so that the command finishes quickly with it."""
+        outcome = self._finish("FEASIBLE")
+        outcome.interrupted = True
+        return outcome
 
     def _prepare(self) -> None:
         self.prepared = Prepared(self.request)
@@ -187,9 +193,9 @@ class _Pipeline:
         try:
             self._bound()
             if self._worth_decomposing() and not self._decompose():
-                return self._finish("FEASIBLE")
+                return self._interrupted()
         except KeyboardInterrupt:
-            return self._finish("FEASIBLE")
+            return self._interrupted()
         in_full_model = self.params.quality and not self.by_date
         if shortcuts and not in_full_model and self.bound is not None and self.value(self.best) >= self.bound:
             return self._with_quality("OPTIMAL")

@@ -26,14 +26,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
+import signal
+import struct
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
+import numpy as np
 from ortools.linear_solver import linear_solver_pb2
-from ortools.pdlp import solve_log_pb2, solvers_pb2
+from ortools.pdlp import solvers_pb2
 from ortools.pdlp.python import pdlp
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
@@ -202,9 +206,10 @@ def solve_lp(agg: Aggregate, time_limit: float, workers: int = 1) -> LpSolution 
             row.var_index.extend([j for j, _ in terms])
             row.coefficient.extend([float(coef) for _, coef in terms])
             rows.append(key)
-    deadline = started + max(0.5, time_limit)
-    result = _pdlp_in_steps(pdlp.qp_from_mpmodel_proto(proto, True), deadline, workers)
-    dual, primal = list(result.dual_solution), list(result.primal_solution)
+    found = _pdlp(pdlp.qp_from_mpmodel_proto(proto, True), max(0.5, time_limit - (time.monotonic() - started)), workers)
+    if found is None:
+        return None
+    primal, dual = found
     if len(dual) != len(rows) or len(primal) != len(agg.cost):
         return None
     best = math.inf
@@ -222,28 +227,54 @@ def solve_lp(agg: Aggregate, time_limit: float, workers: int = 1) -> LpSolution 
     return LpSolution(math.floor(best + 1e-6), [min(1.0, max(0.0, v)) for v in primal])
 
 
-PDLP_STEP_SECONDS = 0.5
-"""PDLP runs in steps this long, each from the last one's iterate: the call holds the GIL, so
-Ctrl-C takes effect between steps (within a second), not after the whole time limit."""
+def _pdlp(qp: pdlp.QuadraticProgram, seconds: float, workers: int) -> tuple[list[float], list[float]] | None:
+    """PDLP's (primal, dual) iterate after at most `seconds`; None if it gave nothing.
 
-
-def _pdlp_in_steps(qp: pdlp.QuadraticProgram, deadline: float, workers: int) -> pdlp.SolverResult:
-    """PDLP until optimal or the deadline, warm-started step to step."""
+    The call holds the GIL for its whole time limit, so Ctrl-C would wait for it (minutes at
+    90,000 requests). Where the system can fork, it runs in a child process that shares the
+    model copy-on-write and sends back two arrays; the parent waits on a pipe, which Ctrl-C
+    interrupts at once, and stops the child. (Restarting PDLP in short warm-started steps
+    instead cost most of its progress: 140,649 against 86,184 after 4 s at 60,000 requests.)
+    """
     params = solvers_pb2.PrimalDualHybridGradientParams()
+    params.termination_criteria.time_sec_limit = seconds
     params.termination_criteria.simple_optimality_criteria.eps_optimal_relative = 1e-4
     params.termination_criteria.simple_optimality_criteria.eps_optimal_absolute = 1e-4
     params.num_threads = max(1, workers)
-    start: pdlp.PrimalAndDualSolution | None = None
-    while True:
-        params.termination_criteria.time_sec_limit = max(0.1, min(PDLP_STEP_SECONDS, deadline - time.monotonic()))
-        result = pdlp.primal_dual_hybrid_gradient(qp, params, start)
-        if result.solve_log.termination_reason != solve_log_pb2.TERMINATION_REASON_TIME_LIMIT:
-            return result  # optimal, or stopped for a reason more time would not change
-        if time.monotonic() >= deadline:
-            return result
-        start = pdlp.PrimalAndDualSolution()
-        start.primal_solution = result.primal_solution
-        start.dual_solution = result.dual_solution
+    if not hasattr(os, "fork"):
+        result = pdlp.primal_dual_hybrid_gradient(qp, params)
+        return list(result.primal_solution), list(result.dual_solution)
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: solve, send, leave without running the parent's exit handlers
+        code = 1
+        try:
+            os.close(read_end)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+            result = pdlp.primal_dual_hybrid_gradient(qp, params)
+            primal = np.ascontiguousarray(result.primal_solution, dtype=np.float64)
+            dual = np.ascontiguousarray(result.dual_solution, dtype=np.float64)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(struct.pack("<qq", len(primal), len(dual)) + primal.tobytes() + dual.tobytes())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+    except KeyboardInterrupt:
+        os.kill(child, signal.SIGKILL)
+        raise
+    finally:
+        os.waitpid(child, 0)
+    if len(data) < 16:
+        return None
+    n_primal, n_dual = struct.unpack("<qq", data[:16])
+    values = np.frombuffer(data, dtype=np.float64, offset=16)
+    if len(values) != n_primal + n_dual:
+        return None
+    return values[:n_primal].tolist(), values[n_primal:].tolist()
 
 
 def round_lp(agg: Aggregate, values: list[float]) -> dict[str, Block]:
