@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import suppress
 from typing import Any
 
 import yaml
@@ -233,12 +234,14 @@ class _LinesOnDemand(Mapping[tuple[str | int, ...], int]):
 
     def _found(self) -> dict[tuple[str | int, ...], int]:
         if self._lines is None:
-            loader = _Loader(self._text)
-            try:
-                node = loader.get_single_node()
-                self._lines = _node_lines(node) if node is not None else {}
-            finally:
-                loader.dispose()
+            self._lines = {}  # stays empty where libyaml read what the pure-Python parser refuses
+            with suppress(yaml.YAMLError, _TooDeep, RecursionError):
+                loader = _Loader(self._text)
+                try:
+                    node = loader.get_single_node()
+                    self._lines = _node_lines(node) if node is not None else {}
+                finally:
+                    loader.dispose()
         return self._lines
 
     def __getitem__(self, key: tuple[str | int, ...]) -> int:

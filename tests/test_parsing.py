@@ -81,3 +81,11 @@ def test_an_alias_bomb_is_refused_on_the_fast_path_too() -> None:
         f"{name}: &{name} [{', '.join([f'*{below}'] * 10)}]" for below, name in zip("abcdefgh", "bcdefghi", strict=True)
     ]
     assert "alias bomb" in refusal(parse_yaml, "\n".join(lines) + "\n")
+
+
+def test_lines_of_a_text_only_libyaml_reads_are_none_not_a_crash() -> None:
+    """libyaml and PyYAML's own parser disagree on a few corrupted texts: lines are then unknown."""
+    from scheduler.parsing import _LinesOnDemand
+
+    assert dict(_LinesOnDemand("a: [1, 2\n")) == {}
+    assert dict(_LinesOnDemand("a:\n  b: 1\n")) == {(): 1, ("a",): 2, ("a", "b"): 2}
