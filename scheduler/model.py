@@ -452,17 +452,20 @@ class Instance(_Input):
     @cached_property
     def programme_attendees(self) -> dict[str, frozenset[str]]:
         """Programme item id -> the participant ids who attend it (a list, or `all` or a filter of
-        those at the event that date)."""
+        those in the item's city that date)."""
         table = {}
         for item in self.programme:
             who = item.attendees
             if isinstance(who, list):
                 table[item.id] = frozenset(who)
                 continue
-            # `all` and filters mean those at the event that date: someone whose availability
-            # has no entry on it is not there (a list names people whatever their availability).
+            # `all` and filters mean those in the item's city that date: someone whose availability
+            # has no entry there is not there, and a Beijing plenary must not cost people in Hangzhou
+            # their day (a list names people whatever their availability; a warning says where).
             there = [
-                p for p in self.participants if p.available is None or any(a.date == item.date for a in p.available)
+                p
+                for p in self.participants
+                if p.available is None or any(a.date == item.date and a.city == item.city for a in p.available)
             ]
             if who == "all":
                 ids = {p.id for p in there}

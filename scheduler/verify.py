@@ -282,17 +282,17 @@ Attended = list[tuple[Assignment, list[str], int, int, bool]]
 
 def _programme_attendees(instance: Instance) -> dict[str, set[str]]:
     """Programme item id -> participant ids, from the raw `attendees` field (`all` and filters:
-    those available somewhere that date)."""
+    those with no availability given or an entry in the item's city that date)."""
     found: dict[str, set[str]] = {}
     for item in instance.programme:
         who = item.attendees
         if isinstance(who, list):
             found[item.id] = set(who)
             continue
-        present = [  # `all` and filters: those whose availability has them at the event that date
+        present = [
             p
             for p in instance.participants
-            if p.available is None or str(item.date) in {str(w.date) for w in p.available}
+            if p.available is None or (str(item.date), item.city) in {(str(w.date), w.city) for w in p.available}
         ]
         found[item.id] = {
             p.id
@@ -307,8 +307,8 @@ def _programme_attendees(instance: Instance) -> dict[str, set[str]]:
 
 
 def _programme(instance: Instance, attended: Attended, report: Report, bad: Complain) -> None:
-    """No attendee of a programme item meets during it or its buffer (which may cross midnight);
-    one in another city that date could not reach it (a warning: the item is not ours to move)."""
+    """No attendee of a programme item meets during it or its buffer (which may cross midnight),
+    nor in another city that date (one city per date: they could not reach the item)."""
     if not instance.programme:
         return
     attendees = _programme_attendees(instance)
@@ -351,9 +351,9 @@ def _programme(instance: Instance, attended: Attended, report: Report, bad: Comp
                 if item.city != a.city and item.id not in during:
                     message = (
                         f"{pid} meets in {a.city} on {a.date} ({a.meeting}) but attends {item.id} in {item.city} "
-                        "that date"
+                        "that date (one city per date)"
                     )
-                    report.warnings.append(Violation("programme", message))
+                    bad("programme", message, history)
 
 
 def _speaks(languages: list[str]) -> set[str]:

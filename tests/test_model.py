@@ -183,21 +183,29 @@ def test_an_interpreter_named_where_none_is_needed_is_a_warning() -> None:
     ]
 
 
-def test_programme_for_all_takes_those_at_the_event_that_date() -> None:
-    """b is at the event only on the 14th: the opening on the 13th for `all` is not theirs; an item
-    that names b is."""
+def test_programme_for_all_takes_those_in_its_city_that_date() -> None:
+    """b is at the event only on the 14th and c is in Hangzhou on the 13th: the Beijing opening on
+    the 13th for `all` is neither's (it must not cost c a day in Hangzhou); an item that names b is."""
     from conftest import make_instance
 
     people = [
         {"id": "a", "name": "A"},
         {"id": "b", "name": "B", "available": [{"date": "2025-11-14", "city": "Beijing"}]},
+        {"id": "c", "name": "C", "available": [{"date": "2025-11-13", "city": "Hangzhou"}]},
     ]
     item = {"title": "T", "kind": "plenary", "city": "Beijing", "date": "2025-11-13", "start": "09:00", "end": "09:30"}
+    day = [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "10:00"}]}]
+    venues = [
+        {"id": "bj", "city": "Beijing", "days": day, "rooms": [{"id": "T", "count": 1, "capacity": 2}]},
+        {"id": "hz", "city": "Hangzhou", "days": day, "rooms": [{"id": "H", "count": 1, "capacity": 2}]},
+    ]
     instance = make_instance(
+        venues=venues,
         participants=people,
         programme=[{**item, "id": "opening"}, {**item, "id": "named", "attendees": ["a", "b"]}],
     )
     assert instance.programme_attendees == {"opening": frozenset({"a"}), "named": frozenset({"a", "b"})}
+    assert 540 in (instance.free_ticks("c", dt.date(2025, 11, 13), "Hangzhou") or ())  # her 09:00 in Hangzhou stays
 
 
 def test_languages_compare_without_case_and_each_is_listed_once() -> None:

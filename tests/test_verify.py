@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import AROUND_MIDNIGHT, DATA, make_instance, meeting
+from conftest import AROUND_MIDNIGHT, DATA, make_instance, meeting, solve_and_verify
 from typer.testing import CliRunner
 
 from scheduler.cli import app
@@ -450,3 +450,40 @@ def test_the_checker_reads_languages_without_case() -> None:
     assert rules(None) == []
     [needless] = rules("x")
     assert "has interpreter x, but its people share a language" in needless
+
+
+def test_meeting_in_another_city_on_the_date_of_an_attended_item_is_a_violation() -> None:
+    """a attends a Beijing plenary on the 13th: a meeting of a's in Hangzhou that date breaks one
+    city per date, as the solver sees it (it was once only a warning, and check passed what solve refused)."""
+    day = [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "12:00"}]}]
+    instance = make_instance(
+        venues=[
+            {"id": "bj", "city": "Beijing", "days": day, "rooms": [{"id": "T", "count": 1, "capacity": 2}]},
+            {"id": "hz", "city": "Hangzhou", "days": day, "rooms": [{"id": "H", "count": 1, "capacity": 2}]},
+        ],
+        participants=[{"id": "a", "name": "A"}, {"id": "b", "name": "B"}],
+        meetings=[meeting("ab", "a", "b")],
+        programme=[
+            {"id": "p", "title": "Plenary", "kind": "plenary", "city": "Beijing", "date": "2025-11-13"}
+            | {"start": "09:00", "end": "09:30", "attendees": ["a"]}
+        ],
+    )
+    hangzhou = Assignment(
+        meeting="ab", date="2025-11-13", start="10:00", end="10:30", city="Hangzhou", venue="hz", room="H-1"
+    )  # type: ignore[arg-type]
+    schedule = Schedule(
+        instance="x.yaml",
+        instance_sha256="0" * 64,
+        created="2026-01-01T10:00:00+08:00",
+        status="FEASIBLE",
+        objective=1,
+        bound=1,
+        assignments=[hangzhou],
+    )
+    (violation,) = verify(instance, schedule)
+    assert violation.rule == "programme"
+    assert (
+        violation.message
+        == "a meets in Hangzhou on 2025-11-13 (ab) but attends p in Beijing that date (one city per date)"
+    )
+    assert solve_and_verify(instance).objective == 1  # the solver places it in Beijing after the plenary
