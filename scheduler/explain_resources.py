@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from scheduler.changes import too_close_to_travel
 from scheduler.model import Meeting, Option, ProgrammeItem, Session, to_minutes
 
 if TYPE_CHECKING:
@@ -84,7 +85,8 @@ def interpreters_taken(
             continue
         busy: set[str] = set()
         away: dict[str, str] = {}
-        unavailable = travelling = False
+        unavailable = False
+        travelling = ""
         for o in times:
             date = o.date.isoformat()
             cities = [c for c in explainer.cities.get((iid, date), {}) if c != o.city]
@@ -95,7 +97,10 @@ def interpreters_taken(
             else:
                 held = {m for t in explainer.ticks(o) if (m := explainer.person_at.get((iid, date, t)))} - {meeting.id}
                 busy.update(held)
-                travelling = travelling or not held
+                span = None if held or travelling else explainer.travel_clock.too_close(iid, o, ignore=meeting.id)
+                if span is not None:
+                    rules = explainer.travel_clock.rules
+                    travelling = too_close_to_travel(explainer.instance, name(iid), o, span, rules)
         parts = []
         if busy:
             ordered = sorted(busy, key=lambda m: (explainer.by_id[m].date, explainer.by_id[m].start, m))
@@ -106,7 +111,7 @@ def interpreters_taken(
         if unavailable:
             parts.append("not available")
         if travelling:
-            parts.append("too close to a meeting in another city (the travel rules)")
+            parts.append(f"too close to its meetings in another city under the travel rules (for one, {travelling})")
         when = "time its people are free" if free else "time it could have"
         if parts == ["not available"]:
             reasons.append(f"{name(iid)} is not available at any {when}")

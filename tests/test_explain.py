@@ -765,5 +765,46 @@ def test_an_interpreter_too_close_to_travel_is_not_called_free() -> None:
     assert (found.kind, found.headline) == (
         explain.NO_INTERPRETER,
         "No interpreter free: X (it, zh) speaks a language of each of its people, and cannot sit in: X is too "
-        "close to a meeting in another city (the travel rules) at every time its people are free.",
+        "close to its meetings in another city under the travel rules (for one, the travel rule Beijing -> "
+        "Hangzhou asks 22 h between, X is in Beijing until 2025-11-13 12:30 (meeting bj), and this meeting is in "
+        "Hangzhou from 2025-11-14 09:00) at every time its people are free.",
     )
+
+
+def test_a_meeting_the_programme_and_travel_rule_out_is_called_impossible_not_an_interpreter(
+    tmp_path: Path,
+) -> None:
+    """m5 is in Hangzhou on the 14th, where Feng Fang is free 09:30-10:30 only; the opening plenary
+    holds everyone in Beijing until 10:30 on the 13th and Beijing -> Hangzhou needs 24 h: no schedule
+    can hold m5. It used to blame the interpreter and say no schedule was "found in 20 s"."""
+    source = Path(__file__).parent / "data" / "week" / "plenary-travel.yaml"
+    copy = tmp_path / "week.yaml"
+    copy.write_text(source.read_text())
+    schedule_path = solved_file(copy)
+    instance, _ = load_instance(copy)
+    schedule = load_schedule(schedule_path)
+    assert verify(instance, schedule) == []
+    assert "m5" in {u.meeting for u in schedule.unscheduled}
+    code, output = run("explain", str(copy), str(schedule_path), "--meeting", "m5")
+    assert code == 0, output
+    words = " ".join(output.split())
+    assert "No time to travel: it cannot happen at all." in words
+    assert "the travel rule Beijing -> Hangzhou asks 24 h between" in words
+    assert "Bruno Verdi is in Beijing until 2025-11-13 10:30 (plenary 'Opening plenary')" in words
+    assert "interpreter" not in words.lower()
+    assert "It cannot be scheduled at all" in words and "found in" not in words
+
+
+def test_a_forced_solve_that_gives_nothing_says_how_it_ended() -> None:
+    """Proven, refused before any search, stopped early, or out of time: four different sentences,
+    never "not found in 20 s" for a solve that ended after 3."""
+    from scheduler.forcing import _no_schedule
+    from scheduler.solver.request import NoSchedule
+
+    assert "(proven)" in _no_schedule(NoSchedule("x", proven=True), 1.0, 20)
+    before = _no_schedule(NoSchedule("required meeting m5 cannot be placed: no time"), 0.1, 20)
+    assert before == "it has no possible place at all (no time)"
+    early = _no_schedule(NoSchedule("CP-SAT found no schedule (interrupted)"), 3.0, 20)
+    assert early.startswith("the solve stopped after 3.0 s without one, not proving there is none")
+    late = _no_schedule(NoSchedule("CP-SAT found no schedule (UNKNOWN within the time limit)"), 20.1, 20)
+    assert late == "no schedule holding it was found in the 20 s allowed (not proven impossible)"
