@@ -221,6 +221,12 @@ class ProgrammeItem(_Input):
     attendees: Literal["all"] | list[Id] | AttendeeFilter = "all"
     buffer_minutes: Integer = Field(0, ge=0, le=720)
 
+    @property
+    def label(self) -> str:
+        """'seminar: Energy', or the title alone when it already starts with its kind
+        ('Seminar: space science', not 'seminar: Seminar: space science')."""
+        return self.title if self.title.casefold().startswith(self.kind.casefold()) else f"{self.kind}: {self.title}"
+
 
 class Interpreter(_Input):
     """A scarce resource: sits in at most one meeting at a time, in one city per date, takes a seat."""
