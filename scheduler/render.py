@@ -290,34 +290,7 @@ def short_name(name: str, width: int = GRID_CELL) -> str:
 
 
 SURNAME_PARTICLES = frozenset(
-    [
-        "de",
-        "di",
-        "da",
-        "del",
-        "della",
-        "delle",
-        "dei",
-        "degli",
-        "dello",
-        "dal",
-        "dalla",
-        "van",
-        "von",
-        "der",
-        "den",
-        "ten",
-        "ter",
-        "la",
-        "le",
-        "lo",
-        "du",
-        "dos",
-        "das",
-        "do",
-        "al",
-        "el",
-    ]
+    "de di da del della delle dei degli dello dal dalla van von der den ten ter la le lo du dos das do".split()  # noqa: SIM905
 )
 """Words that start a compound surname ('De Luca', 'van der Berg', 'Della Valle')."""
 
