@@ -596,9 +596,12 @@ class Explainer:
             ordered = sorted(holders, key=lambda m: (self.by_id[m].date, self.by_id[m].start, m))
             lines.append(line + (", by " + "; ".join(self.brief(m) for m in ordered) if ordered else "") + ".")
         if interpreting:
+            ordered = sorted(interpreting, key=lambda m: (self.by_id[m].date, self.by_id[m].start, m))
+            more = f" and {len(ordered) - LISTED} more meetings" if len(ordered) > LISTED else ""
             lines.append(
-                "The interpreters who could sit in are in "
-                + ", ".join(self.brief(m) for m in sorted(interpreting))
+                "The interpreters who could sit in are then in "
+                + ", ".join(self.brief(m) for m in ordered[:LISTED])
+                + more
                 + "."
             )
         for why in sorted(travelling)[:LISTED]:
@@ -649,7 +652,7 @@ class Explainer:
             for o in options
             if not (o.date.isoformat() == a.date and to_clock(o.start) == a.start and o.venue == a.venue)
         ]
-        details += ["Other times it could have had: " + line for line in self._block_lines(others)]
+        details += ["At other times it could have had, " + _sentence_inside(line) for line in self._block_lines(others)]
         free = [o for o, found in others if not found]
         if free:
             details.append(f"Also free, and as good for total priority: {_spans(free, self.step)}.")
@@ -703,6 +706,13 @@ def with_reasons(instance: Instance, schedule: Schedule, deadline: float | None 
         detail = found.in_short if len(found.in_short) <= DETAIL_CHARS else found.in_short[: DETAIL_CHARS - 1] + "…"
         items.append(Unscheduled(meeting=item.meeting, reason=found.kind, detail=detail))
     return schedule.model_copy(update={"unscheduled": items})
+
+
+def _sentence_inside(line: str) -> str:
+    """A sentence continued after a comma: 'The travel rule ...' -> 'the travel rule ...' (a
+    sentence that starts with a name or an id keeps its capital)."""
+    first = line.split(" ", 1)[0]
+    return line[0].lower() + line[1:] if first in ("The", "Every", "On") else line
 
 
 def _spans(options: list[Option], step: int) -> str:

@@ -78,7 +78,7 @@ def interpreters_taken(
         cap = explainer.instance.interpreter_by_id[iid].max_meetings
         if cap is not None and len(used) >= cap:
             reasons.append(
-                f"{name(iid)} already interprets {len(used)} meeting(s), their max_meetings"
+                f"{name(iid)} already interprets {plural(len(used), 'meeting')}, as many as max_meetings allows"
                 if cap
                 else f"{name(iid)} may interpret none (max_meetings 0)"
             )
@@ -137,6 +137,11 @@ def interpreters_taken(
 def overlaps(item: ProgrammeItem, start: int, end: int, buffer: int) -> bool:
     """Whether [start, end) meets the item widened by `buffer` minutes each side."""
     return start < to_minutes(item.end) + buffer and to_minutes(item.start) - buffer < end
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 meeting', '8 meetings'."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def and_join(items: list[str]) -> str:

@@ -126,7 +126,7 @@ def test_a_scheduled_meeting_says_where_why_there_and_who_took_the_other_time() 
     assert found.headline == f"Scheduled 2025-11-13 {place.start}-{place.end} in Beijing, bj, room T-1."
     assert "are all free at: 2025-11-13 Beijing 09:00-10:00." in found.details[0]
     assert "It needs seats for 2: room T-1 seats 2" in found.details[1]
-    assert found.details[2].startswith("Other times it could have had: A is then in m2 (priority 3")
+    assert found.details[2].startswith("At other times it could have had, A is then in m2 (priority 3")
 
 
 def test_a_request_whose_people_left_is_cancelled() -> None:
@@ -652,7 +652,7 @@ def test_no_interpreter_free_says_for_each_interpreter_why() -> None:
     assert found.kind == explain.NO_INTERPRETER
     assert found.headline == (
         "No interpreter free: X (it, zh) and Y (it, zh) speak a language of each of its people, and none can "
-        f"sit in: X already interprets 1 meeting(s), their max_meetings; Y is in other meetings ({by_y[0]} "
+        f"sit in: X already interprets 1 meeting, as many as max_meetings allows; Y is in other meetings ({by_y[0]} "
         "(2025-11-13 09:00)) or not available at each time its people are free."
     )
     written = {u.meeting: u for u in explain.with_reasons(explainer.instance, schedule).unscheduled}["m2"]
@@ -681,6 +681,28 @@ def test_an_interpreter_in_meetings_at_every_free_time_is_named_with_a_count() -
         f"other meetings ({held[0].meeting} (2025-11-13 09:00), {held[1].meeting} (2025-11-13 09:30) and 2 more) "
         "at every time its people are free."
     )
+
+
+def test_a_long_list_of_an_interpreters_meetings_is_cut_with_a_count() -> None:
+    """One interpreter, x, five hours (ten slots) and ten IT-ZH meetings of priority 5 (each pair
+    once): x is in one at every slot, so w (1) waits; the line naming x's meetings names eight and
+    counts the other two (it used to list all of them: 22 at the Week)."""
+    from test_solve import ITALIANS_AND_CHINESE, TABLES_AND_TWO_ROOMS
+
+    five_hours = [
+        {**TABLES_AND_TWO_ROOMS[0], "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "14:00"}]}]}
+    ]
+    busy = [meeting(f"m{k}{j}", f"it{k}", f"cn{(k + j) % 5}", priority=5) for k in range(5) for j in (1, 2)]
+    _, schedule, explainer = solved(
+        venues=five_hours,
+        participants=ITALIANS_AND_CHINESE,
+        meetings=[*busy, meeting("w", "it0", "cn0")],
+        interpreters=[{"id": "x", "name": "X", "languages": ["it", "zh"]}],
+    )
+    assert len(schedule.assignments) == 10 and "w" not in schedule.assignment_by_meeting
+    found = explainer.explain("w")
+    line = next(d for d in found.details if d.startswith("The interpreters who could sit in are then in "))
+    assert line.count("(priority 5,") == 8 and line.endswith(" and 2 more meetings."), line
 
 
 def test_no_time_to_travel_names_the_rule_and_both_places() -> None:
