@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from conftest import ROOT, make_instance, meeting, solve_and_verify
@@ -177,7 +178,7 @@ def test_a_person_short_of_their_promise_is_told_in_the_timetable_and_stats() ->
     assert "min_meetings promises missed" in figures and "D 0 1 1" in figures
 
 
-PROGRAMME_DAY = {
+PROGRAMME_DAY: dict[str, Any] = {
     "venues": [
         {
             "id": "bj",
@@ -255,10 +256,11 @@ def test_the_band_names_items_by_id_never_splits_a_word_and_shades_buffers() -> 
     (wider than a cell) ends with '…' in one cell instead of running into the next; the buffer
     of 30 min around sem-b is shaded and the key says so; a title starting with its kind is not
     prefixed twice."""
+    seminar = PROGRAMME_DAY["programme"][0]
     programme = [
-        {**PROGRAMME_DAY["programme"][0], "id": "sem-a", "title": "University open labs"},
+        {**seminar, "id": "sem-a", "title": "University open labs"},
         {
-            **PROGRAMME_DAY["programme"][0],
+            **seminar,
             "id": "sem-b",
             "title": "Seminar: space science",
             "start": "10:00",
