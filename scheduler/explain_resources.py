@@ -49,8 +49,7 @@ def programme_holds(
         buffer = f", including its {item.buffer_minutes}-minute buffer" if buffered else ""
         ordered = [p for p in people if p in who]
         phrases.append(
-            f"the {item.kind} {item.title!r} ({item.date} {item.start}-{item.end}{where}) holds "
-            f"{explainer.names(ordered)}{buffer}"
+            f"{item.named} ({item.date} {item.start}-{item.end}{where}) holds {explainer.names(ordered)}{buffer}"
         )
     if len(phrases) > LISTED:
         phrases = [*phrases[: LISTED - 1], f"{len(phrases) - LISTED + 1} more items"]

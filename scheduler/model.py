@@ -250,7 +250,18 @@ class ProgrammeItem(_Input):
     def label(self) -> str:
         """'seminar: Energy', or the title alone when it already starts with its kind
         ('Seminar: space science', not 'seminar: Seminar: space science')."""
-        return self.title if self.title.casefold().startswith(self.kind.casefold()) else f"{self.kind}: {self.title}"
+        return self.title if self.title_says_kind else f"{self.kind}: {self.title}"
+
+    @property
+    def named(self) -> str:
+        """For a sentence: "the seminar 'Energy'", or "'Seminar: space science'" when the title
+        already says what it is."""
+        return repr(self.title) if self.title_says_kind else f"the {self.kind} {self.title!r}"
+
+    @property
+    def title_says_kind(self) -> bool:
+        """Whether the title already starts with the kind ("Seminar: space science")."""
+        return self.title.casefold().startswith(self.kind.casefold())
 
 
 class Interpreter(_Input):

@@ -266,3 +266,13 @@ def test_attendees_whose_availability_misses_a_programme_item_are_one_warning_pe
         "10 attendees of open (2025-11-13 09:30-10:30) are not available for all of it, yet their timetables "
         "show it: p0, p1, p2, p3, p4, p5, p6, p7 and 2 more (list its attendees, or widen their availability)"
     )
+
+
+def test_a_title_that_starts_with_its_kind_is_not_prefixed_again() -> None:
+    from scheduler.model import ProgrammeItem
+
+    base = {"id": "s", "city": "Beijing", "date": "2025-11-13", "start": "09:00", "end": "10:00"}
+    energy = ProgrammeItem.model_validate({**base, "title": "Energy", "kind": "seminar"})
+    space = ProgrammeItem.model_validate({**base, "title": "SEMINAR: space science", "kind": "seminar"})
+    assert (energy.label, energy.named) == ("seminar: Energy", "the seminar 'Energy'")
+    assert (space.label, space.named) == ("SEMINAR: space science", "'SEMINAR: space science'")
