@@ -74,6 +74,8 @@ class Explanation:
     """The forced solve's outcome in words (empty when not solved)."""
     promised: list[str] = field(default_factory=list)
     """Its people given fewer meetings than their min_meetings promised, in words."""
+    impossible: bool = False
+    """No schedule can hold it whatever the other meetings do (the instance alone rules it out)."""
 
     @property
     def in_short(self) -> str:
@@ -342,7 +344,8 @@ class Explainer:
                 found.append(Block("interpreter", None, tuple(sorted(held))))
         clock = self.travel_clock
         for pid in people:
-            span = clock.too_close(pid, option, ignore=meeting.id)
+            # The programme first: an item cannot move, so it makes the time impossible, not taken.
+            span = self.programme_clock.too_close(pid, option) or clock.too_close(pid, option, ignore=meeting.id)
             if span is not None:
                 why = too_close_to_travel(self.instance, self._name(pid), option, span, clock.rules)
                 found.append(Block("travel", pid, (span[3],) if span[3] else (), why))
@@ -357,6 +360,11 @@ class Explainer:
             when = dt.date.fromisoformat(a.date), to_minutes(a.start), to_minutes(a.end)
             clock.take(a.meeting, people, Option(a.venue, a.city, *when))
         return clock
+
+    @cached_property
+    def programme_clock(self) -> TravelClock:
+        """The programme items alone, for the travel rules: what no change of meetings can free."""
+        return TravelClock(self.instance)
 
     def run_without_break(self, pid: str, date: str, option: Option, mid: str) -> tuple[str, ...]:
         """The meetings that, with `option`, would give the person more than max_consecutive
@@ -465,17 +473,23 @@ class Explainer:
         held, _ = programme_holds(self, meeting, people, sessions)
         if held:
             details.append(f"At the other times they are otherwise free together: {held}.")
+        # Its own people's travel before the interpreter's: with no time to travel, no interpreter helps.
+        if all(any(b.what == "travel" for b in found) for _, found in per_option):
+            fixed = all(any(b.what == "travel" and not b.meetings for b in found) for _, found in per_option)
+            first = next(
+                b.why for _, found in per_option for b in found if b.what == "travel" and (not fixed or not b.meetings)
+            )
+            headline = (
+                "No time to travel: it cannot happen at all. At every time its people are free, a programme item "
+                "holds one of them in another city too close to it under the travel rules, and no change of "
+                f"meetings can move a programme item; for one, {first}."
+                if fixed
+                else "No time to travel: at every time its people are free, a travel rule leaves one of them too "
+                f"little time to come from or go on to another city; for one, {first}."
+            )
+            return Explanation(mid, TRAVEL, headline, details, impossible=fixed)
         if all(any(b.what == "interpreter" for b in found) for _, found in per_option):
             return Explanation(mid, NO_INTERPRETER, interpreters_taken(self, meeting, people, per_option), details)
-        if all(any(b.what == "travel" for b in found) for _, found in per_option):
-            first = next(b.why for _, found in per_option for b in found if b.what == "travel")
-            return Explanation(
-                mid,
-                TRAVEL,
-                "No time to travel: at every time its people are free, a travel rule leaves one of them too "
-                f"little time to come from or go on to another city; for one, {first}.",
-                details,
-            )
         rested = [(o, found) for o, found in per_option if all(b.what == "breaks" for b in found)]
         if rested:
             limit = self.instance.event.max_consecutive
@@ -582,9 +596,12 @@ class Explainer:
             ordered = sorted(holders, key=lambda m: (self.by_id[m].date, self.by_id[m].start, m))
             lines.append(line + (", by " + "; ".join(self.brief(m) for m in ordered) if ordered else "") + ".")
         if interpreting:
+            ordered = sorted(interpreting, key=lambda m: (self.by_id[m].date, self.by_id[m].start, m))
+            more = f" and {len(ordered) - LISTED} more meetings" if len(ordered) > LISTED else ""
             lines.append(
-                "The interpreters who could sit in are in "
-                + ", ".join(self.brief(m) for m in sorted(interpreting))
+                "The interpreters who could sit in are then in "
+                + ", ".join(self.brief(m) for m in ordered[:LISTED])
+                + more
                 + "."
             )
         for why in sorted(travelling)[:LISTED]:
@@ -635,7 +652,7 @@ class Explainer:
             for o in options
             if not (o.date.isoformat() == a.date and to_clock(o.start) == a.start and o.venue == a.venue)
         ]
-        details += ["Other times it could have had: " + line for line in self._block_lines(others)]
+        details += ["At other times it could have had, " + _sentence_inside(line) for line in self._block_lines(others)]
         free = [o for o, found in others if not found]
         if free:
             details.append(f"Also free, and as good for total priority: {_spans(free, self.step)}.")
@@ -689,6 +706,13 @@ def with_reasons(instance: Instance, schedule: Schedule, deadline: float | None 
         detail = found.in_short if len(found.in_short) <= DETAIL_CHARS else found.in_short[: DETAIL_CHARS - 1] + "…"
         items.append(Unscheduled(meeting=item.meeting, reason=found.kind, detail=detail))
     return schedule.model_copy(update={"unscheduled": items})
+
+
+def _sentence_inside(line: str) -> str:
+    """A sentence continued after a comma: 'The travel rule ...' -> 'the travel rule ...' (a
+    sentence that starts with a name or an id keeps its capital)."""
+    first = line.split(" ", 1)[0]
+    return line[0].lower() + line[1:] if first in ("The", "Every", "On") else line
 
 
 def _spans(options: list[Option], step: int) -> str:

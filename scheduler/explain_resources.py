@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from scheduler.changes import too_close_to_travel
 from scheduler.model import Meeting, Option, ProgrammeItem, Session, to_minutes
 
 if TYPE_CHECKING:
@@ -48,8 +49,7 @@ def programme_holds(
         buffer = f", including its {item.buffer_minutes}-minute buffer" if buffered else ""
         ordered = [p for p in people if p in who]
         phrases.append(
-            f"the {item.kind} {item.title!r} ({item.date} {item.start}-{item.end}{where}) holds "
-            f"{explainer.names(ordered)}{buffer}"
+            f"{item.named} ({item.date} {item.start}-{item.end}{where}) holds {explainer.names(ordered)}{buffer}"
         )
     if len(phrases) > LISTED:
         phrases = [*phrases[: LISTED - 1], f"{len(phrases) - LISTED + 1} more items"]
@@ -77,14 +77,15 @@ def interpreters_taken(
         cap = explainer.instance.interpreter_by_id[iid].max_meetings
         if cap is not None and len(used) >= cap:
             reasons.append(
-                f"{name(iid)} already interprets {len(used)} meeting(s), their max_meetings"
+                f"{name(iid)} already interprets {plural(len(used), 'meeting')}, as many as max_meetings allows"
                 if cap
                 else f"{name(iid)} may interpret none (max_meetings 0)"
             )
             continue
         busy: set[str] = set()
         away: dict[str, str] = {}
-        unavailable = travelling = False
+        unavailable = False
+        travelling = ""
         for o in times:
             date = o.date.isoformat()
             cities = [c for c in explainer.cities.get((iid, date), {}) if c != o.city]
@@ -95,7 +96,10 @@ def interpreters_taken(
             else:
                 held = {m for t in explainer.ticks(o) if (m := explainer.person_at.get((iid, date, t)))} - {meeting.id}
                 busy.update(held)
-                travelling = travelling or not held
+                span = None if held or travelling else explainer.travel_clock.too_close(iid, o, ignore=meeting.id)
+                if span is not None:
+                    rules = explainer.travel_clock.rules
+                    travelling = too_close_to_travel(explainer.instance, name(iid), o, span, rules)
         parts = []
         if busy:
             ordered = sorted(busy, key=lambda m: (explainer.by_id[m].date, explainer.by_id[m].start, m))
@@ -106,7 +110,7 @@ def interpreters_taken(
         if unavailable:
             parts.append("not available")
         if travelling:
-            parts.append("too close to a meeting in another city (the travel rules)")
+            parts.append(f"too close to its meetings in another city under the travel rules (for one, {travelling})")
         when = "time its people are free" if free else "time it could have"
         if parts == ["not available"]:
             reasons.append(f"{name(iid)} is not available at any {when}")
@@ -132,6 +136,11 @@ def interpreters_taken(
 def overlaps(item: ProgrammeItem, start: int, end: int, buffer: int) -> bool:
     """Whether [start, end) meets the item widened by `buffer` minutes each side."""
     return start < to_minutes(item.end) + buffer and to_minutes(item.start) - buffer < end
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 meeting', '8 meetings'."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def and_join(items: list[str]) -> str:

@@ -10,6 +10,7 @@ also the answer if CP-SAT finds nothing better in time. Every answer shown is ch
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field, replace
 
 from scheduler.explain import (
@@ -49,6 +50,11 @@ def force(ex: Explainer, mid: str, time_limit: float = 20.0, workers: int = 2, s
     explanation = ex.explain(mid)
     if explanation.kind not in (MAX_MEETINGS, ONE_CITY, LOST, TAKEN, BREAKS, FITS, NO_INTERPRETER, TRAVEL):
         return explanation
+    if explanation.impossible:
+        sentence = (
+            "It cannot be scheduled at all: moving or dropping other meetings cannot change that (no solve needed)."
+        )
+        return replace(explanation, sentences=[sentence])
     barred = [p for p in ex.request_people(ex.instance.meeting_by_id[mid]) if _cap(ex, p) == 0]
     if barred:
         sentence = f"It cannot be scheduled at all while {ex.names(barred)} may have no meetings (max_meetings 0)."
@@ -85,16 +91,12 @@ def forced_solve(ex: Explainer, mid: str, time_limit: float, workers: int, seed:
         request.hint[mid] = (option, room)
     before = ex.priority(a.meeting for a in ex.schedule.assignments)
     interpreters = {a.meeting: a.interpreter for a in ex.schedule.assignments if a.interpreter}
+    started = time.monotonic()
     try:
         outcome = solve(request, SolveParams(time_limit, workers, seed))
     except NoSchedule as error:
         if error.proven or repaired is None or not _holds(ex, mid, request.hint, set(), interpreters):
-            if error.proven:
-                why = "no schedule holds it with every rule kept and what has happened as it was (proven)"
-            elif repaired is not None:
-                why = f"no schedule holding it was found in {time_limit:g} s"
-            else:
-                why = str(error)
+            why = _no_schedule(error, time.monotonic() - started, time_limit)
             return Forced(None, priority_before=before, priority_after=before, impossible=why)
         placements, proven = request.hint, False  # CP-SAT had no time to start: the repair itself, checked
     else:
@@ -219,6 +221,19 @@ def _words(ex: Explainer, mid: str, forced: Forced) -> list[str]:
             )
         )
     return words
+
+
+def _no_schedule(error: Exception, elapsed: float, time_limit: float) -> str:
+    """Why the forced solve gave nothing, as it happened: proven, ruled out before solving, or
+    stopped (early or at the time limit) without proof."""
+    if getattr(error, "proven", False):
+        return "no schedule holds it with every rule kept and what has happened as it was (proven)"
+    message = str(error)
+    if message.startswith("required meeting "):  # refused before any search: it has no place at all
+        return f"it has no possible place at all ({message.split(': ', 1)[-1]})"
+    if elapsed < 0.9 * time_limit:
+        return f"the solve stopped after {elapsed:.1f} s without one, not proving there is none ({message})"
+    return f"no schedule holding it was found in the {time_limit:g} s allowed (not proven impossible)"
 
 
 def _cap(ex: Explainer, pid: str) -> int | None:

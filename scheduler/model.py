@@ -72,6 +72,31 @@ Languages = Annotated[
 """Languages spoken, compared without regard to case everywhere (model, solver and checker)."""
 
 
+WARNING_NAMES = 8
+"""A warning names at most this many people, then says how many more."""
+
+
+def _counted(items: list[str], noun: str) -> str:
+    return f"{len(items)} {noun}" + ("" if len(items) == 1 else "s")
+
+
+def _listed(items: list[str]) -> str:
+    more = f" and {len(items) - WARNING_NAMES} more" if len(items) > WARNING_NAMES else ""
+    return ", ".join(items[:WARNING_NAMES]) + more
+
+
+def _covers(entries: list[Availability], city: str, start: int, end: int) -> bool:
+    """Whether these availability entries (one date) cover [start, end) in `city`, adjacent windows joined."""
+    reach = start
+    windows = sorted(
+        (to_minutes(a.start) if a.start else 0, to_minutes(a.end) if a.end else 1440) for a in entries if a.city == city
+    )
+    for a, b in windows:
+        if a <= reach:
+            reach = max(reach, b)
+    return reach >= end
+
+
 def to_minutes(clock: str) -> int:
     """'09:30' -> 570: minutes since local midnight."""
     hours, minutes = clock.split(":")
@@ -221,6 +246,23 @@ class ProgrammeItem(_Input):
     attendees: Literal["all"] | list[Id] | AttendeeFilter = "all"
     buffer_minutes: Integer = Field(0, ge=0, le=720)
 
+    @property
+    def label(self) -> str:
+        """'seminar: Energy', or the title alone when it already starts with its kind
+        ('Seminar: space science', not 'seminar: Seminar: space science')."""
+        return self.title if self.title_says_kind else f"{self.kind}: {self.title}"
+
+    @property
+    def named(self) -> str:
+        """For a sentence: "the seminar 'Energy'", or "'Seminar: space science'" when the title
+        already says what it is."""
+        return repr(self.title) if self.title_says_kind else f"the {self.kind} {self.title!r}"
+
+    @property
+    def title_says_kind(self) -> bool:
+        """Whether the title already starts with the kind ("Seminar: space science")."""
+        return self.title.casefold().startswith(self.kind.casefold())
+
 
 class Interpreter(_Input):
     """A scarce resource: sits in at most one meeting at a time, in one city per date, takes a seat."""
@@ -317,18 +359,38 @@ class Instance(_Input):
         ]
 
     def programme_warnings(self) -> list[Problem]:
-        """Programme items an attendee cannot reach: their availability puts them elsewhere that date."""
+        """Programme items some attendees cannot be at: their availability puts them in another
+        city that date, or does not cover the item's time (`attendees: all` takes everyone at
+        the event that date). One warning per item and cause, naming a few and counting the rest."""
         found = []
         for i, item in enumerate(self.programme):
+            elsewhere: list[str] = []
+            uncovered: list[str] = []
+            begins, ends = to_minutes(item.start), to_minutes(item.end)
             for pid in sorted(self.programme_attendees[item.id]):
                 person = self.participant_by_id[pid]
                 if person.available is None:
                     continue
                 there = [a for a in person.available if a.date == item.date]
                 if there and all(a.city != item.city for a in there):
-                    cities = ", ".join(sorted({a.city for a in there}))
-                    message = f"{pid} attends {item.id} in {item.city} on {item.date} but is available only in {cities}"
-                    found.append(Problem(("programme", i, "attendees"), message))
+                    elsewhere.append(f"{pid} ({', '.join(sorted({a.city for a in there}))})")
+                elif not _covers(there, item.city, begins, ends):
+                    uncovered.append(pid)
+            where = ("programme", i, "attendees")
+            if elsewhere:
+                message = (
+                    f"{_counted(elsewhere, 'attendee')} of {item.id} ({item.city}, {item.date}) "
+                    f"{'is' if len(elsewhere) == 1 else 'are'} available only in another city that date: "
+                    f"{_listed(elsewhere)}"
+                )
+                found.append(Problem(where, message))
+            if uncovered:
+                message = (
+                    f"{_counted(uncovered, 'attendee')} of {item.id} ({item.date} {item.start}-{item.end}) "
+                    f"{'is' if len(uncovered) == 1 else 'are'} not available for all of it, yet their timetables "
+                    f"show it: {_listed(uncovered)} (list its attendees, or widen their availability)"
+                )
+                found.append(Problem(where, message))
         return found + self._programme_clashes()
 
     def _programme_clashes(self) -> list[Problem]:

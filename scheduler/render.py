@@ -97,7 +97,7 @@ def person_timetable(
     for item in items:
         date = item.date.isoformat()
         when = f"{date}\n{item.start}-{item.end}"
-        entries.append((date, item.start, (when, f"{item.city}\n{item.venue}", f"{item.kind}: {item.title}", "")))
+        entries.append((date, item.start, (when, f"{item.city}\n{item.venue}", item.label, "")))
     for _, _, cells in sorted(entries, key=lambda e: (e[0], e[1])):
         table.add_row(*cells)
     if interpreter is not None:
@@ -132,55 +132,92 @@ def programme_on(instance: Instance, date: str) -> list[ProgrammeItem]:
 
 
 BAND = "━"
-"""Fills the grid cells a programme item covers after the one holding its title."""
+"""Fills the grid cells a programme item covers after the ones holding its title."""
+BUFFER = "░"
+"""Fills the grid cells only a programme item's buffer covers (its attendees have no meetings then either)."""
 BAND_STYLE = "bold magenta"
+BUFFER_STYLE = "magenta"
 
 
 def _band_rows(items: list[ProgrammeItem], ticks: list[int], step: int) -> dict[str, list[RenderableType]]:
-    """One grid row per programme item overlapping these ticks: its kind where the room goes,
-    its title read across the slots it covers, a bar through any left over, other slots blank."""
+    """One grid row per programme item (or its buffer) overlapping these ticks: its id where the
+    room goes (as the key names it), its title read across the slots it covers in whole words, a
+    bar through any left over, its buffer shaded, other slots blank."""
     found: dict[str, list[RenderableType]] = {}
     for item in items:
         start, end = to_minutes(item.start), to_minutes(item.end)
+        before, after = start - item.buffer_minutes, end + item.buffer_minutes
         covered = [t for t in ticks if start < t + step and t < end]
-        if not covered:
+        buffered = [t for t in ticks if before < t + step and t < after and t not in covered]
+        if not covered and not buffered:
             continue
         words = _title_pieces(item.title, len(covered))
-        cells: list[RenderableType] = [Text(item.kind, style=BAND_STYLE)]
+        cells: list[RenderableType] = [Text(item.id, style=BAND_STYLE)]
         for t in ticks:
-            if t not in covered:
+            if t in buffered:
+                cells.append(_filled(BUFFER, BUFFER_STYLE))
+            elif t not in covered:
                 cells.append("")
             elif words:
-                cells.append(Text(words.pop(0), style=BAND_STYLE))
+                cells.append(Text(words.pop(0), style=BAND_STYLE, no_wrap=True, overflow="ellipsis"))
             else:
-                cells.append(Text(BAND * GRID_CELL, style=BAND_STYLE, no_wrap=True, overflow="crop"))
+                cells.append(_filled(BAND, BAND_STYLE))
         found[item.id] = cells
     return found
 
 
+def _filled(char: str, style: str) -> Text:
+    return Text(char * GRID_CELL, style=style, no_wrap=True, overflow="crop")
+
+
 def _title_pieces(title: str, slots: int) -> list[str]:
-    """A title cut at spaces into pieces narrow enough for a grid cell, read left to right across
-    the `slots` cells it covers ('Hydrogen', 'and', 'storage'); what does not fit goes in the last."""
+    """A title cut at spaces into pieces that fit a grid cell, read left to right across the
+    `slots` cells it covers ('Hydrogen', 'and', 'storage'). A word is never split across cells:
+    one too wide for a cell, or the last piece when the slots run out, ends with '…' (the key
+    gives the title in full)."""
+    width = GRID_CELL
     pieces: list[str] = []
     for word in title.split():
-        if pieces and cell_len(f"{pieces[-1]} {word}") <= GRID_CELL - 2:
+        if pieces and cell_len(f"{pieces[-1]} {word}") <= width:
             pieces[-1] += f" {word}"
         else:
             pieces.append(word)
     if len(pieces) > slots:
         pieces[slots - 1 :] = [" ".join(pieces[slots - 1 :])]
-    return pieces
+    return [_fit(piece, width, words=True) for piece in pieces[:slots]]
+
+
+def _fit(text: str, width: int, words: bool = False) -> str:
+    """`text`, or its leading whole characters (whole words when `words` and one fits) and '…'
+    within `width` cells."""
+    if cell_len(text) <= width:
+        return text
+    if words:
+        kept = ""
+        for word in text.split():
+            if cell_len(f"{kept} {word}".strip()) > width - 1:
+                break
+            kept = f"{kept} {word}".strip()
+        if kept:
+            return kept + "…"
+    kept = ""
+    for char in text:
+        if cell_len(kept + char) > width - 1:
+            break
+        kept += char
+    return kept.rstrip() + "…"
 
 
 def _programme_key(instance: Instance, items: list[ProgrammeItem], banded: set[str]) -> list[tuple[str, Text]]:
-    """Key lines for a date's programme items: time, kind, title, place, how many attend."""
+    """Key lines for a date's programme items, by id as the band rows are named: time, kind and
+    title, place, how many attend, buffer."""
     lines = []
     for item in items:
         place = f"{item.city}, {item.venue}" if item.venue else item.city
-        buffer = f", {item.buffer_minutes} min buffer" if item.buffer_minutes else ""
+        buffer = f", {item.buffer_minutes} min buffer {BUFFER}" if item.buffer_minutes else ""
         text = Text.assemble(
-            f"{item.start}-{item.end} {item.kind}: ",
-            (item.title, BAND_STYLE),
+            f"{item.start}-{item.end} ",
+            (item.label, BAND_STYLE),
             f" ({place}; {len(instance.programme_attendees[item.id])} attending{buffer})",
         )
         if item.id not in banded:
@@ -243,20 +280,29 @@ GRID_CELL = 9
 def short_name(name: str, width: int = GRID_CELL) -> str:
     """A name for a narrow grid cell, shortened at a word or character boundary, never cut mid-glyph.
 
-    '王伟 (Wang Wei)' -> '王伟'; 'Giulia Rossi' -> 'Rossi'; a name still too wide keeps its
-    leading characters that fit and ends with '…'.
+    '王伟 (Wang Wei)' -> '王伟'; 'Giulia Rossi' -> 'Rossi'; 'Carla De Luca' -> 'De Luca'; a name
+    still too wide keeps its leading characters that fit and ends with '…' ('Di Stefa…').
     """
     text = name.split("(")[0].strip() or name
     if cell_len(text) > width and " " in text:
-        text = text.split()[-1]
-    if cell_len(text) <= width:
-        return text
-    kept = ""
-    for char in text:
-        if cell_len(kept + char) > width - 1:
-            break
-        kept += char
-    return kept + "…"
+        text = surname(text)
+    return _fit(text, width)
+
+
+SURNAME_PARTICLES = frozenset(
+    "de di da del della delle dei degli dello dal dalla van von der den ten ter la le lo du dos das do".split()  # noqa: SIM905
+)
+"""Words that start a compound surname ('De Luca', 'van der Berg', 'Della Valle')."""
+
+
+def surname(name: str) -> str:
+    """The family name of 'Given Family': the last word, with any particles before it
+    ('Carla De Luca' -> 'De Luca', 'Giulia Rossi' -> 'Rossi')."""
+    words = name.split()
+    first = len(words) - 1
+    while first > 1 and words[first - 1].casefold() in SURNAME_PARTICLES:
+        first -= 1
+    return " ".join(words[first:])
 
 
 def date_grid(instance: Instance, schedule: Schedule, date: str, rooms: list[str] | None = None) -> RenderableType:
@@ -297,12 +343,12 @@ def date_grid(instance: Instance, schedule: Schedule, date: str, rooms: list[str
                 pad_edge=False,
                 show_lines=True,
             )
-            widest = max(cell_len(room) for room in venue_rooms)
+            here = [item for item in programme if item.city == venue.city]
+            bands = _band_rows(here, ticks, step)
+            widest = max(cell_len(row) for row in [*venue_rooms, *bands])
             table.add_column("Room", no_wrap=True, min_width=widest)  # ids are never cut
             for t in ticks:
                 table.add_column(to_clock(t), overflow="fold", max_width=GRID_CELL)
-            here = [item for item in programme if item.city == venue.city]
-            bands = _band_rows(here, ticks, step)
             for cells in bands.values():
                 table.add_row(*cells)
             banded.update(bands)
@@ -353,7 +399,12 @@ def _grid_key(
     table.add_row(CONTINUES, "the meeting on the left continues")
     table.add_row(EMPTY, "free")
     if programme:
-        table.add_row(Text(BAND * 2, style=BAND_STYLE), "a programme item: its attendees have no meetings then")
+        table.add_row(
+            Text(BAND * 2, style=BAND_STYLE),
+            "a programme item, its row named by its id: its title runs across its slots, then this bar; "
+            "its attendees have no meetings then",
+        )
+        table.add_row(Text(BUFFER * 2, style=BUFFER_STYLE), "a programme item's buffer: no meetings for its attendees")
     for item_id, line in programme:
         table.add_row(item_id, line)
     if len(shown) > KEY_LIMIT:

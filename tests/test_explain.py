@@ -127,7 +127,7 @@ def test_a_scheduled_meeting_says_where_why_there_and_who_took_the_other_time() 
     assert found.headline == f"Scheduled 2025-11-13 {place.start}-{place.end} in Beijing, bj, room T-1."
     assert "are all free at: 2025-11-13 Beijing 09:00-10:00." in found.details[0]
     assert "It needs seats for 2: room T-1 seats 2" in found.details[1]
-    assert found.details[2].startswith("Other times it could have had: A is then in m2 (priority 3")
+    assert found.details[2].startswith("At other times it could have had, A is then in m2 (priority 3")
 
 
 def test_a_request_whose_people_left_is_cancelled() -> None:
@@ -665,7 +665,7 @@ def test_no_interpreter_free_says_for_each_interpreter_why() -> None:
     assert found.kind == explain.NO_INTERPRETER
     assert found.headline == (
         "No interpreter free: X (it, zh) and Y (it, zh) speak a language of each of its people, and none can "
-        f"sit in: X already interprets 1 meeting(s), their max_meetings; Y is in other meetings ({by_y[0]} "
+        f"sit in: X already interprets 1 meeting, as many as max_meetings allows; Y is in other meetings ({by_y[0]} "
         "(2025-11-13 09:00)) or not available at each time its people are free."
     )
     written = {u.meeting: u for u in explain.with_reasons(explainer.instance, schedule).unscheduled}["m2"]
@@ -694,6 +694,28 @@ def test_an_interpreter_in_meetings_at_every_free_time_is_named_with_a_count() -
         f"other meetings ({held[0].meeting} (2025-11-13 09:00), {held[1].meeting} (2025-11-13 09:30) and 2 more) "
         "at every time its people are free."
     )
+
+
+def test_a_long_list_of_an_interpreters_meetings_is_cut_with_a_count() -> None:
+    """One interpreter, x, five hours (ten slots) and ten IT-ZH meetings of priority 5 (each pair
+    once): x is in one at every slot, so w (1) waits; the line naming x's meetings names eight and
+    counts the other two (it used to list all of them: 22 at the Week)."""
+    from test_solve import ITALIANS_AND_CHINESE, TABLES_AND_TWO_ROOMS
+
+    five_hours = [
+        {**TABLES_AND_TWO_ROOMS[0], "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "14:00"}]}]}
+    ]
+    busy = [meeting(f"m{k}{j}", f"it{k}", f"cn{(k + j) % 5}", priority=5) for k in range(5) for j in (1, 2)]
+    _, schedule, explainer = solved(
+        venues=five_hours,
+        participants=ITALIANS_AND_CHINESE,
+        meetings=[*busy, meeting("w", "it0", "cn0")],
+        interpreters=[{"id": "x", "name": "X", "languages": ["it", "zh"]}],
+    )
+    assert len(schedule.assignments) == 10 and "w" not in schedule.assignment_by_meeting
+    found = explainer.explain("w")
+    line = next(d for d in found.details if d.startswith("The interpreters who could sit in are then in "))
+    assert line.count("(priority 5,") == 8 and line.endswith(" and 2 more meetings."), line
 
 
 def test_no_time_to_travel_names_the_rule_and_both_places() -> None:
@@ -778,5 +800,46 @@ def test_an_interpreter_too_close_to_travel_is_not_called_free() -> None:
     assert (found.kind, found.headline) == (
         explain.NO_INTERPRETER,
         "No interpreter free: X (it, zh) speaks a language of each of its people, and cannot sit in: X is too "
-        "close to a meeting in another city (the travel rules) at every time its people are free.",
+        "close to its meetings in another city under the travel rules (for one, the travel rule Beijing -> "
+        "Hangzhou asks 22 h between, X is in Beijing until 2025-11-13 12:30 (meeting bj), and this meeting is in "
+        "Hangzhou from 2025-11-14 09:00) at every time its people are free.",
     )
+
+
+def test_a_meeting_the_programme_and_travel_rule_out_is_called_impossible_not_an_interpreter(
+    tmp_path: Path,
+) -> None:
+    """m5 is in Hangzhou on the 14th, where Feng Fang is free 09:30-10:30 only; the opening plenary
+    holds everyone in Beijing until 10:30 on the 13th and Beijing -> Hangzhou needs 24 h: no schedule
+    can hold m5. It used to blame the interpreter and say no schedule was "found in 20 s"."""
+    source = Path(__file__).parent / "data" / "week" / "plenary-travel.yaml"
+    copy = tmp_path / "week.yaml"
+    copy.write_text(source.read_text())
+    schedule_path = solved_file(copy)
+    instance, _ = load_instance(copy)
+    schedule = load_schedule(schedule_path)
+    assert verify(instance, schedule) == []
+    assert "m5" in {u.meeting for u in schedule.unscheduled}
+    code, output = run("explain", str(copy), str(schedule_path), "--meeting", "m5")
+    assert code == 0, output
+    words = " ".join(output.split())
+    assert "No time to travel: it cannot happen at all." in words
+    assert "the travel rule Beijing -> Hangzhou asks 24 h between" in words
+    assert "Bruno Verdi is in Beijing until 2025-11-13 10:30 (plenary 'Opening plenary')" in words
+    assert "interpreter" not in words.lower()
+    assert "It cannot be scheduled at all" in words and "found in" not in words
+
+
+def test_a_forced_solve_that_gives_nothing_says_how_it_ended() -> None:
+    """Proven, refused before any search, stopped early, or out of time: four different sentences,
+    never "not found in 20 s" for a solve that ended after 3."""
+    from scheduler.forcing import _no_schedule
+    from scheduler.solver.request import NoSchedule
+
+    assert "(proven)" in _no_schedule(NoSchedule("x", proven=True), 1.0, 20)
+    before = _no_schedule(NoSchedule("required meeting m5 cannot be placed: no time"), 0.1, 20)
+    assert before == "it has no possible place at all (no time)"
+    early = _no_schedule(NoSchedule("CP-SAT found no schedule (interrupted)"), 3.0, 20)
+    assert early.startswith("the solve stopped after 3.0 s without one, not proving there is none")
+    late = _no_schedule(NoSchedule("CP-SAT found no schedule (UNKNOWN within the time limit)"), 20.1, 20)
+    assert late == "no schedule holding it was found in the 20 s allowed (not proven impossible)"

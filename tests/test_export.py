@@ -459,3 +459,34 @@ def test_interpreters_get_their_agenda_and_calendar_and_are_named_in_each_meetin
         row["Meeting"]: row for row in csv.DictReader((tmp_path / "out" / "meetings.csv").open(encoding="utf-8-sig"))
     }
     assert all("interpreter" in rows[a["meeting"]]["Organisations"] for a in interpreted)
+
+
+WEEK = DATA / "week" / "plenary-travel.yaml"
+"""The organiser's mini Week: an opening plenary for all (09:30-10:30 on the 13th) and a seminar
+whose title starts with its kind ('Seminar: hydrogen', 14:00-14:30, Elisa Neri)."""
+
+
+def test_csv_and_workbook_show_programme_items_marked_as_programme_in_time_order(tmp_path: Path) -> None:
+    path = tmp_path / "week.yaml"
+    path.write_bytes(WEEK.read_bytes())
+    run("solve", str(path), "--time-limit", "10", "--workers", "2")
+    instance, schedule = checked(path, tmp_path / "week.schedule.json")
+    out = tmp_path / "out"
+    run("export", str(path), str(tmp_path / "week.schedule.json"), "--to", str(out))
+    rows = list(csv.DictReader((out / "meetings.csv").open(encoding="utf-8-sig")))
+    assert [(r["Date"], r["Start"]) for r in rows] == sorted((r["Date"], r["Start"]) for r in rows)
+    programme = {r["Meeting"]: r for r in rows if r["Entry"] == "programme"}
+    assert set(programme) == {"opening", "sem-h2"}
+    assert programme["opening"]["Topic"] == "plenary: Opening plenary" and programme["opening"]["Room"] == ""
+    assert programme["sem-h2"]["Topic"] == "Seminar: hydrogen"  # not 'seminar: Seminar: hydrogen'
+    assert programme["sem-h2"]["Participants"] == "Elisa Neri"
+    assert {r["Meeting"] for r in rows if r["Entry"] == "meeting"} == {a.meeting for a in schedule.assignments}
+    book = load_workbook(out / "meetings.xlsx")
+    assert [c.value for c in book["Meetings"][1]][-1] == "Entry"
+    grid = [[c.value for c in row] for row in book["Beijing 2025-11-13"].iter_rows()]
+    times = grid[0]
+    band = next(row for row in grid if row[0] == "Programme: opening")
+    assert band[times.index("09:30")] == "plenary: Opening plenary (09:30-10:30, 6 attending)"
+    assert band[times.index("10:00")] == "〃" and band[times.index("10:30")] is None
+    assert grid.index(band) < next(k for k, row in enumerate(grid) if row[0] == "BJ-R1")  # above the rooms
+    assert len(instance.programme_attendees["opening"]) == 6

@@ -77,3 +77,28 @@ def test_an_agenda_prints_on_one_a4_page_with_the_persons_meetings(tmp_path: Pat
         for other in attendees(instance, schedule.cancelled, a):
             organisation = instance.participant_by_id[other].organisation
             assert " ".join(organisation.split()[:2]) in text  # counterparts' organisations (Latin script)
+
+
+def test_programme_items_sit_in_time_order_in_an_agenda_and_as_bands_in_the_day_grids(tmp_path: Path) -> None:
+    """The organiser's mini Week: Anna Bianchi's agenda reads the opening plenary (09:30) and her
+    meetings as one table in time order (the plenary used to sit above the table); index.html
+    shows the plenary and the seminar as programme rows over the slots they take."""
+    browser = chromium()
+    instance, _ = load_instance(ROOT / "tests" / "data" / "week" / "plenary-travel.yaml")
+    schedule = solve_and_verify(instance)
+    export(instance, schedule, tmp_path / "out")
+    mine = [a for a in schedule.assignments if "it-a" in attendees(instance, schedule.cancelled, a)]
+    assert mine
+    pdf = tmp_path / "agenda.pdf"
+    print_to_pdf(browser, tmp_path / "out" / "agendas" / "it-a.html", pdf, tmp_path / "profile")
+    text = " ".join(PdfReader(pdf).pages[0].extract_text().split())
+    entries = sorted([(a.date, a.start, a.end) for a in mine] + [("2025-11-13", "09:30", "10:30")])
+    places = [text.index(f"{start}–{end}") for _, start, end in entries]
+    assert places == sorted(places), text
+    assert text.index("Plenary: Opening plenary") < text.index(f"{mine[0].start}–{mine[0].end}")
+    index_pdf = tmp_path / "index.pdf"
+    print_to_pdf(browser, tmp_path / "out" / "index.html", index_pdf, tmp_path / "profile")
+    grids = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(index_pdf).pages)
+    for words in ("opening Programme Plenary: Opening plenary", "sem-h2 Programme Seminar: hydrogen", "6 attending"):
+        assert words in grids, grids
+    assert "Seminar: Seminar" not in grids and "seminar: Seminar" not in grids

@@ -242,3 +242,45 @@ def test_travel_is_written_from_and_one_rule_per_pair_of_cities() -> None:
         make_instance(venues=venues, travel=rules)
     [problem] = caught.value.problems
     assert problem.place == "travel[1]" and "first at travel[0]" in problem.message
+
+
+def test_attendees_whose_availability_misses_a_programme_item_are_one_warning_per_item() -> None:
+    """`attendees: all` takes ten people available only 14:00-15:00 on the date of a 09:30
+    plenary, and one available 09:00-10:00 then 10:00-12:00 (adjacent windows cover it). The
+    ten are one warning, eight named and two counted; the covered one is not named."""
+    from conftest import make_instance
+
+    late = [
+        {
+            "id": f"p{k}",
+            "name": f"P{k}",
+            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "14:00", "end": "15:00"}],
+        }
+        for k in range(10)
+    ]
+    split = [
+        {"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "10:00"},
+        {"date": "2025-11-13", "city": "Beijing", "start": "10:00", "end": "12:00"},
+    ]
+    item = {"id": "open", "title": "Opening", "kind": "plenary", "city": "Beijing", "date": "2025-11-13"}
+    instance = make_instance(
+        participants=[*late, {"id": "ok", "name": "OK", "available": split}],
+        meetings=[],
+        programme=[{**item, "start": "09:30", "end": "10:30"}],
+    )
+    assert "p0" in instance.programme_attendees["open"]  # what the warning is about
+    [warning] = instance.availability_warnings()
+    assert warning.message == (
+        "10 attendees of open (2025-11-13 09:30-10:30) are not available for all of it, yet their timetables "
+        "show it: p0, p1, p2, p3, p4, p5, p6, p7 and 2 more (list its attendees, or widen their availability)"
+    )
+
+
+def test_a_title_that_starts_with_its_kind_is_not_prefixed_again() -> None:
+    from scheduler.model import ProgrammeItem
+
+    base = {"id": "s", "city": "Beijing", "date": "2025-11-13", "start": "09:00", "end": "10:00"}
+    energy = ProgrammeItem.model_validate({**base, "title": "Energy", "kind": "seminar"})
+    space = ProgrammeItem.model_validate({**base, "title": "SEMINAR: space science", "kind": "seminar"})
+    assert (energy.label, energy.named) == ("seminar: Energy", "the seminar 'Energy'")
+    assert (space.label, space.named) == ("SEMINAR: space science", "'SEMINAR: space science'")

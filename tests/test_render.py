@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from conftest import ROOT, make_instance, meeting, solve_and_verify
@@ -59,6 +60,14 @@ def test_short_names_never_cut_inside_a_glyph_and_fit_the_cell() -> None:
     long_chinese = render.short_name("欧阳娜娜娜娜娜娜")
     assert long_chinese.endswith("…") and cell_len(long_chinese) <= render.GRID_CELL
     assert long_chinese[:-1] == "欧阳娜娜"  # whole characters only
+
+
+def test_short_names_keep_a_compound_surname_whole() -> None:
+    """'De Luca' used to show as 'Luca'; a particle never stands alone, nor is the surname dropped."""
+    assert render.short_name("Carla De Luca") == "De Luca"
+    assert render.short_name("Anna Maria van Berg") == "van Berg"
+    assert render.short_name("Giovanni Di Stefano") == "Di Stefa…"
+    assert render.short_name("Maria Grazia Bianchi") == "Bianchi"
 
 
 def test_date_grid_shows_who_meets_and_a_key() -> None:
@@ -169,7 +178,7 @@ def test_a_person_short_of_their_promise_is_told_in_the_timetable_and_stats() ->
     assert "min_meetings promises missed" in figures and "D 0 1 1" in figures
 
 
-PROGRAMME_DAY = {
+PROGRAMME_DAY: dict[str, Any] = {
     "venues": [
         {
             "id": "bj",
@@ -226,9 +235,9 @@ def test_the_date_grid_shows_programme_items_as_a_band_over_their_slots() -> Non
         assert max(cell_len(line) for line in text.splitlines()) <= width
         lines = text.splitlines()
         header = next(line for line in lines if "09:00" in line and "10:30" in line)
-        band = next(line for line in lines if line.strip().startswith("seminar"))
+        band = next(line for line in lines if line.strip().startswith("sem "))
         cells = [cell.strip() for cell in band.split("│")]
-        assert cells[:3] == ["seminar", "", "Hydrogen"] and cells[3].startswith("and") and cells[4] == "", band
+        assert cells[:3] == ["sem", "", "Hydrogen"] and cells[3].startswith("and") and cells[4] == "", band
         assert band.index("Hydrogen") > header.index("09:30") - 2 and band.index("and") > header.index("10:00") - 2
         flat = " ".join(text.split())
         assert "sem 09:30-10:30 seminar: Hydrogen and storage (Beijing, hall B; 2 attending)" in flat
@@ -242,7 +251,39 @@ def test_the_date_grid_shows_programme_items_as_a_band_over_their_slots() -> Non
     assert "plenary: Closing plenary" in " ".join(page.split()) and "Hydrogen" not in page
 
 
+def test_the_band_names_items_by_id_never_splits_a_word_and_shades_buffers() -> None:
+    """Two seminars on one date: each band row is named by its id, as in the key; 'University'
+    (wider than a cell) ends with '…' in one cell instead of running into the next; the buffer
+    of 30 min around sem-b is shaded and the key says so; a title starting with its kind is not
+    prefixed twice."""
+    seminar = PROGRAMME_DAY["programme"][0]
+    programme = [
+        {**seminar, "id": "sem-a", "title": "University open labs"},
+        {
+            **seminar,
+            "id": "sem-b",
+            "title": "Seminar: space science",
+            "start": "10:00",
+            "end": "10:30",
+            "attendees": ["c"],
+            "buffer_minutes": 30,
+        },
+    ]
+    instance = make_instance(**{**PROGRAMME_DAY, "programme": programme})
+    schedule = solve_and_verify(instance)
+    text = text_of(render.date_grid(instance, schedule, "2025-11-13"))
+    lines = text.splitlines()
+    rows = {line.split("│")[0].strip(): [c.strip() for c in line.split("│")] for line in lines if "│" in line}
+    assert rows["sem-a"][1:5] == ["", "Universi…", "open labs", ""], rows["sem-a"]
+    assert rows["sem-b"][1:5] == ["", render.BUFFER * 9, "Seminar:…", render.BUFFER * 9], rows["sem-b"]
+    flat = " ".join(text.split())
+    assert "sem-b 10:00-10:30 Seminar: space science (Beijing, hall B; 1 attending, 30 min buffer ░)" in flat
+    assert "seminar: Seminar" not in flat and "Universit y" not in flat
+    assert "a programme item's buffer" in flat
+    assert max(cell_len(line) for line in lines) <= 80
+
+
 def test_a_title_reads_left_to_right_across_the_slots_it_covers() -> None:
-    assert render._title_pieces("Opening plenary of the Week", 2) == ["Opening", "plenary of the Week"]
+    assert render._title_pieces("Opening plenary of the Week", 2) == ["Opening", "plenary…"]
     assert render._title_pieces("Opening plenary of the Week", 9) == ["Opening", "plenary", "of the", "Week"]
     assert render._title_pieces("AI", 3) == ["AI"]

@@ -201,7 +201,7 @@ def test_cli_an_interpreter_has_a_timetable_and_a_participant_sees_programme_and
     text = " ".join(output.split())
     assert "plenary: Opening plenary" in text and "Chen Li (interpreter)" in text
     code, output = _run("timetable", str(path), str(schedule_path), "--date", "2025-11-13")
-    band = next(line for line in output.splitlines() if line.strip().startswith("plenary"))
+    band = next(line for line in output.splitlines() if line.strip().startswith("opening") and "│" in line)
     assert "Opening" in band  # a band row over 10:00-11:00, its title across the slots
     assert "opening 10:00-11:00 plenary: Opening plenary (Beijing; 1 attending)" in " ".join(output.split())
     code, output = _run("timetable", str(path), str(schedule_path), "--person", "x1", "-f", "json")

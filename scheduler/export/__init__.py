@@ -289,7 +289,7 @@ def export(
         files.append((rel, partial(agenda_file, agenda, rel)))
     text_file("agendas/all.html", lambda: html.agendas_page(instance, agendas, f"{instance.event.name}: agendas"))
     text_file("index.html", lambda: html.index_page(instance, schedule.created, views))
-    rows = sheets.meeting_rows(views)
+    rows = sheets.meeting_rows(instance, views)
     text_file("meetings.csv", lambda: sheets.meetings_csv(rows))
 
     def workbook() -> tuple[bytes, str]:

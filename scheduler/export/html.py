@@ -13,8 +13,8 @@ from importlib import resources
 
 import jinja2
 
-from scheduler.export.views import MeetingView, Person, programme_of
-from scheduler.model import Instance, to_clock, to_minutes
+from scheduler.export.views import MeetingView, Person, ProgrammeView, programme_of
+from scheduler.model import Instance, ProgrammeItem, to_clock, to_minutes
 from scheduler.solution import local_moment
 from scheduler.timetable import REMOVED, removed_rooms, venue_room_ids
 
@@ -71,13 +71,13 @@ def agenda_of(instance: Instance, who: Person, meetings: list[MeetingView]) -> A
     agenda = Agenda(who, (found.country or "") if found else "", count=len(meetings))
     programme = programme_of(instance, who.id)
     for date in sorted({m.date for m in meetings} | {p.date for p in programme}):
-        agenda.days.append(
-            {
-                "label": day_label(date),
-                "meetings": [m for m in meetings if m.date == date],
-                "programme": [p for p in programme if p.date == date],
-            }
-        )
+        # One table in time order: a programme item sits between the meetings around it.
+        entries: list[tuple[str, MeetingView | ProgrammeView]] = [
+            *(("meeting", m) for m in meetings if m.date == date),
+            *(("programme", p) for p in programme if p.date == date),
+        ]
+        entries.sort(key=lambda e: (e[1].starts, e[0] == "meeting", e[1].id))
+        agenda.days.append({"label": day_label(date), "entries": entries})
     return agenda
 
 
@@ -105,9 +105,11 @@ def day_blocks(instance: Instance, views: list[MeetingView], date: str) -> list[
         if day is None:
             continue
         here = [v for v in views if v.venue == venue.id and v.date == date]
+        items = [i for i in instance.programme if i.city == venue.city and i.date.isoformat() == date]
         for window in day.sessions:
             ticks = list(range(window.start_min, window.end_min, step))
-            rows, unused = [], []
+            rows: list[dict[str, object]] = _programme_rows(instance, items, ticks, step)
+            unused = []
             for room in venue_room_ids(instance, venue.id, removed):
                 starting = {to_minutes(v.start): v for v in here if v.room == room}
                 if not any(window.start_min <= t < window.end_min for t in starting):
@@ -124,7 +126,7 @@ def day_blocks(instance: Instance, views: list[MeetingView], date: str) -> list[
                     cells.append(Cell(span, view.id, _short(view)))
                     t += span * step
                 gone = room in removed.get(venue.id, [])
-                rows.append({"room": f"{room} ({REMOVED})" if gone else room, "cells": cells})
+                rows.append({"room": f"{room} ({REMOVED})" if gone else room, "cells": cells, "programme": False})
             blocks.append(
                 {
                     "title": f"{venue.name or venue.id} ({venue.city}), {window.start}–{window.end}",
@@ -135,6 +137,29 @@ def day_blocks(instance: Instance, views: list[MeetingView], date: str) -> list[
                 }
             )
     return blocks
+
+
+def _programme_rows(
+    instance: Instance, items: list[ProgrammeItem], ticks: list[int], step: int
+) -> list[dict[str, object]]:
+    """A band row per programme item over the slots it covers (marked as programme, not a meeting)."""
+    rows: list[dict[str, object]] = []
+    for item in sorted(items, key=lambda i: (i.start, i.id)):
+        start, end = to_minutes(item.start), to_minutes(item.end)
+        covered = [t for t in ticks if start < t + step and t < end]
+        if not covered:
+            continue
+        before = ticks.index(covered[0])
+        after = len(ticks) - before - len(covered)
+        attending = len(instance.programme_attendees[item.id])
+        text = f"{item.label[0].upper()}{item.label[1:]} · {item.start}–{item.end} · {attending} attending"
+        cells = [
+            *([Cell(before)] if before else []),
+            Cell(len(covered), item.id, text),
+            *([Cell(after)] if after else []),
+        ]
+        rows.append({"room": item.id, "cells": cells, "programme": True})
+    return rows
 
 
 def index_page(instance: Instance, created: str, views: list[MeetingView]) -> str:

@@ -80,7 +80,7 @@ def calendar(
         item.add("dtstamp", _utc(entries[0].stamp) if entries else dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
         item.add("dtstart", part.starts)
         item.add("dtend", part.ends)
-        item.add("summary", f"{part.kind.capitalize()}: {part.title}")
+        item.add("summary", part.label)
         item.add("location", part.where)
         item.add("status", "CONFIRMED")
         cal.add_component(item)

@@ -1,7 +1,8 @@
 """The organisers' workbook (openpyxl) and its first sheet as CSV (the csv module).
 
-Sheets: one row per scheduled meeting (filters, frozen header, sized columns), a room-by-time
-grid per city and day, the unscheduled requests with reasons, and a re-solve's changes.
+Sheets: one row per scheduled meeting and programme item (filters, frozen header, sized
+columns), a room-by-time grid per city and day with the programme as bands above the rooms,
+the unscheduled requests with reasons, and a re-solve's changes.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduler.export.views import MeetingView, person
-from scheduler.model import Instance, to_clock
+from scheduler.model import Instance, to_clock, to_minutes
 from scheduler.solution import Assignment, Schedule
 from scheduler.timetable import REMOVED, removed_rooms, venue_room_ids
 
@@ -36,22 +37,41 @@ MEETING_HEADER = [
     "Organisations",
     "Topic",
     "Priority",
+    "Entry",
 ]
+"""`Entry` tells a meeting ("meeting") from a programme item ("programme": plenary, seminar ...),
+whose row gives its id, time, place, attendees and its kind and title under Topic."""
+PROGRAMME_NAMES = 20
+"""A programme row names at most this many attendees, then gives the count (a plenary takes everyone)."""
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 TAKEN_FILL = PatternFill("solid", fgColor="EEF3E2")
+PROGRAMME_FILL = PatternFill("solid", fgColor="F3E6F5")
 
 
-def meeting_rows(views: list[MeetingView]) -> list[list[Any]]:
-    """The first sheet (and meetings.csv): one row per scheduled meeting, header first."""
-    rows: list[list[Any]] = [list(MEETING_HEADER)]
+def meeting_rows(instance: Instance, views: list[MeetingView]) -> list[list[Any]]:
+    """The first sheet (and meetings.csv): one row per scheduled meeting and per programme item,
+    in time order, header first; the last column says which."""
+    rows: list[tuple[tuple[str, str, int], list[Any]]] = []
     for v in views:
         people = "; ".join(p.name for p in v.people)
         organisations = "; ".join(p.organisation for p in v.people)
-        rows.append(
-            [v.id, v.date, v.start, v.end, v.city, v.venue_name, v.room, people, organisations, v.topic, v.priority]
-        )
-    return rows
+        row = [v.id, v.date, v.start, v.end, v.city, v.venue_name, v.room, people, organisations, v.topic, v.priority]
+        rows.append(((v.date, v.start, 1), [*row, "meeting"]))
+    for item in instance.programme:
+        ids = sorted(instance.programme_attendees[item.id])
+        found = [person(instance, pid) for pid in ids]
+        if len(found) > PROGRAMME_NAMES:
+            people, organisations = f"{len(found)} attendees (see their agendas)", ""
+        else:
+            people = "; ".join(p.name for p in found)
+            organisations = "; ".join(p.organisation for p in found)
+        date = item.date.isoformat()
+        where = [item.city, item.venue, ""]
+        row = [item.id, date, item.start, item.end, *where, people, organisations, item.label, "", "programme"]
+        rows.append(((date, item.start, 0), row))
+    rows.sort(key=lambda r: r[0])  # stable: meetings keep their room order within a start
+    return [list(MEETING_HEADER), *(row for _, row in rows)]
 
 
 def meetings_csv(rows: list[list[Any]]) -> bytes:
@@ -91,6 +111,7 @@ def grids(instance: Instance, views: list[MeetingView]) -> dict[str, list[list[s
                     for t in range(hours * 60 + minutes + step, hours * 60 + minutes + view.slots * step, step):
                         cells[(view.room, to_clock(t))] = "〃"
             rows = [["Room", *(to_clock(t) for t in ticks)]]
+            rows += _programme_band(instance, city, date, ticks, step)
             removed = removed_rooms(instance, ((v.venue, v.room) for v in views if v.city == city and v.date == date))
             for venue in venues:
                 for room in venue_room_ids(instance, venue.id, removed):
@@ -98,6 +119,28 @@ def grids(instance: Instance, views: list[MeetingView]) -> dict[str, list[list[s
                     rows.append([label, *(cells.get((room, to_clock(t)), "") for t in ticks)])
             sheets[_sheet_title(f"{city} {date}")] = rows
     return sheets
+
+
+def _programme_band(instance: Instance, city: str, date: str, ticks: list[int], step: int) -> list[list[str]]:
+    """A grid row per programme item of the city and date, above the rooms: 'Programme: <id>', its
+    kind and title in its first slot, 〃 through the rest."""
+    rows = []
+    for item in sorted(instance.programme, key=lambda i: (i.start, i.id)):
+        if item.city != city or item.date.isoformat() != date:
+            continue
+        start, end = to_minutes(item.start), to_minutes(item.end)
+        covered = [t for t in ticks if start < t + step and t < end]
+        if covered:
+            attending = len(instance.programme_attendees[item.id])
+            text = f"{item.label} ({item.start}-{item.end}, {attending} attending)"
+            rows.append([f"Programme: {item.id}", *(_band_cell(t, covered, text) for t in ticks)])
+    return rows
+
+
+def _band_cell(tick: int, covered: list[int], text: str) -> str:
+    if tick == covered[0]:
+        return text
+    return "〃" if tick in covered else ""
 
 
 def unscheduled_rows(instance: Instance, schedule: Schedule) -> list[list[Any]]:
@@ -185,15 +228,16 @@ def workbook(instance: Instance, schedule: Schedule, views: list[MeetingView]) -
     meetings_sheet = book.active
     assert meetings_sheet is not None
     meetings_sheet.title = "Meetings"
-    content = [_typed_meetings(meetings_sheet, meeting_rows(views))]
+    content = [_typed_meetings(meetings_sheet, meeting_rows(instance, views))]
     for title, rows in grids(instance, views).items():
         sheet = book.create_sheet(title)
         _fill(sheet, rows, widest=28, freeze="B2")
-        for row in sheet.iter_rows(min_row=2, min_col=2):
-            for cell in row:
+        for row in sheet.iter_rows(min_row=2):
+            programme = str(row[0].value).startswith("Programme: ")
+            for cell in row[1:]:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
                 if cell.value:
-                    cell.fill = TAKEN_FILL
+                    cell.fill = PROGRAMME_FILL if programme else TAKEN_FILL
         content.append(rows)
     for title, rows in (
         ("Unscheduled", unscheduled_rows(instance, schedule)),

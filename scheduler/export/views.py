@@ -72,6 +72,8 @@ class ProgrammeView:
     id: str
     title: str
     kind: str
+    label: str
+    """'Seminar: Energy', or the title alone when it already starts with its kind."""
     date: str
     start: str
     end: str
@@ -87,6 +89,7 @@ def programme_of(instance: Instance, pid: str) -> list[ProgrammeView]:
             item.id,
             item.title,
             item.kind,
+            item.label[0].upper() + item.label[1:],
             item.date.isoformat(),
             item.start,
             item.end,
