@@ -165,5 +165,5 @@ def _interpreter_change(instance: Instance, before: str | None, after: str | Non
 
 
 def moved_without_cause(changes: list[Change], affected: Mapping[str, str]) -> list[str]:
-    """Meetings that moved or vanished though nothing forced them to: zero by default."""
-    return [c.meeting for c in changes if c.change in ("moved", "dropped") and c.meeting not in affected]
+    """Meetings that moved, vanished or changed interpreter though nothing forced them to: zero by default."""
+    return [c.meeting for c in changes if c.change in ("moved", "dropped", "interpreter") and c.meeting not in affected]

@@ -927,3 +927,86 @@ def test_pins_the_plan_let_through_too_close_are_let_go_and_the_search_still_pro
     assert set(outcome.placements) == {"ac"}
     assert outcome.refused_fixed == {"ab": "no time to travel between cities (travel rules)"}
     assert verify(instance, outcome_to_schedule(outcome, request, "x.yaml", "0" * 64)) == []
+
+
+# ---- a kept meeting keeps its interpreter (part of its place) ----
+
+TWO_INTERPRETERS_ONE_MORNING_ONLY: dict[str, Any] = {
+    **INTERPRETED_WEEK,
+    "participants": [*INTERPRETED_WEEK["participants"], {"id": "fr1", "name": "F1", "languages": ["fr"]}],
+    "interpreters": [
+        {"id": "x", "name": "X", "languages": ["it", "zh", "fr"]},
+        {
+            "id": "y",
+            "name": "Y",
+            "languages": ["it", "zh"],
+            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "09:30"}],
+        },
+    ],
+}
+"""x free all morning (and the only one with French), y at 09:00 only: the interpreter desk picks
+the one with the least time left, y, for whichever meeting it sees first."""
+
+
+def interpreted(mid: str, people: list[str], start: str, room: str, interpreter: str) -> Assignment:
+    end = {"09:00": "09:30", "09:30": "10:00"}[start]
+    return Assignment(
+        meeting=mid,
+        date="2025-11-13",
+        start=start,
+        end=end,
+        city="Beijing",
+        venue="bj",
+        room=room,
+        participants=people,
+        interpreter=interpreter,
+    )
+
+
+def test_an_untouched_resolve_keeps_every_interpreter_where_it_was() -> None:
+    """a (priority 2) with x and b with y, both at 09:00; c with x at 09:30. Nothing changed, so
+    nothing may change; before the fix the draft gave a the scarcer y (and b x): 2 changes."""
+    week = make_instance(**TWO_INTERPRETERS_ONE_MORNING_ONLY)
+    previous = hand_made(
+        [
+            interpreted("a", ["it1", "cn1"], "09:00", "R-1", "x"),
+            interpreted("b", ["it2", "cn2"], "09:00", "R-2", "y"),
+            interpreted("c", ["it1", "cn2"], "09:30", "R-1", "x"),
+        ],
+        week,
+    )
+    assert verify(week, previous) == []
+    after, unforced = resolve(week, previous)
+    assert after.changes == [] and unforced == []
+    assert after.objective == 4 and after.status == "OPTIMAL"
+
+
+def test_another_interpreter_for_a_kept_meeting_is_a_move() -> None:
+    """a with x at 09:30 (its only time); the new d (French, priority 5) fits only at 09:30 and only x
+    speaks French; y is free at 09:30 and could interpret a. With --max-moves 0 a keeps
+    x and d waits; with --max-moves 1, a changes to y (one move, named as such) and d gets x."""
+    it1, *others = INTERPRETED_WEEK["participants"]
+    people = [
+        {**it1, "available": at("09:30")},  # a cannot move to 09:00 instead
+        *others,
+        {"id": "fr1", "name": "F1", "languages": ["fr"], "available": at("09:30")},
+    ]
+    y_late = {**TWO_INTERPRETERS_ONE_MORNING_ONLY["interpreters"][1], "available": at("09:30")}
+    week = make_instance(
+        **{
+            **INTERPRETED_WEEK,
+            "participants": people,
+            "meetings": [meeting("a", "it1", "cn1", priority=2), meeting("d", "it2", "fr1", priority=5)],
+            "interpreters": [TWO_INTERPRETERS_ONE_MORNING_ONLY["interpreters"][0], y_late],
+        }
+    )
+    previous = hand_made([interpreted("a", ["it1", "cn1"], "09:30", "R-1", "x")], week)
+    assert verify(week, previous) == []
+    stay, unforced = resolve(week, previous)
+    assert stay.changes == [] and unforced == [] and stay.objective == 2
+    swapped, unforced = resolve(week, previous, max_moves=1)
+    assert swapped.objective == 7
+    assert swapped.assignment_by_meeting["a"].interpreter == "y"
+    assert swapped.assignment_by_meeting["d"].interpreter == "x"
+    assert where(swapped, "a") == where(previous, "a")
+    assert unforced == ["a"] and {c.meeting: c.change for c in swapped.changes} == {"a": "interpreter", "d": "added"}
