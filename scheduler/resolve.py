@@ -23,7 +23,7 @@ from scheduler.attendance import attendees, starts_at
 from scheduler.changes import cause_of, diff, name_of, people_text, too_close_to_travel
 from scheduler.errors import InputError, Problem
 from scheduler.explain import with_reasons
-from scheduler.model import Instance, Option, to_clock, to_minutes
+from scheduler.model import Instance, Interpreter, Option, Participant, to_clock, to_minutes
 from scheduler.solution import Assignment, Cancellation, Schedule
 from scheduler.solver.convert import outcome_to_schedule
 from scheduler.solver.request import Pin, SolveOutcome, SolveRequest
@@ -195,7 +195,7 @@ def plan(
     ledger = _Ledger(instance)
     for mid, a in history.items():
         ledger.take(_option_of(a), a.room, people.of(mid), a.interpreter, mid)
-    caps = ledger.caps_after_history()
+    caps = ledger.caps_after_history(frozen, notes)
     # Pins that stand alone may still clash with each other after an edit: keep the most valuable.
     candidates.sort(key=lambda c: (-instance.meeting_by_id[c[0]].priority, c[0]))
     hint: dict[str, tuple[Option, str]] = {}
@@ -399,12 +399,22 @@ class _Ledger:
             self.city_of.setdefault((pid, option.date), option.city)
             self.count[pid] += 1
 
-    def caps_after_history(self) -> dict[str, int]:
-        """max_meetings never below what already happened (an edit cannot undo history)."""
+    def caps_after_history(self, frozen: dt.datetime | None, notes: list[str]) -> dict[str, int]:
+        """max_meetings never below what already happened (an edit cannot undo history), for
+        participants and interpreters alike; each cap raised so is a note for the organiser."""
         caps: dict[str, int] = {}
-        for person in self.instance.participants:
-            if person.max_meetings is not None and self.count[person.id] > person.max_meetings:
-                caps[person.id] = self.count[person.id]
+        people: list[Participant | Interpreter] = [*self.instance.participants, *self.instance.interpreters]
+        for person in people:
+            held = self.count[person.id]
+            if person.max_meetings is not None and held > person.max_meetings:
+                caps[person.id] = held
+                role = "interpreter " if person.id in self.instance.interpreter_by_id else ""
+                did = "sat in" if role else "attended"
+                meetings = "meeting" if held == 1 else "meetings"
+                notes.append(
+                    f"{role}{person.name} {did} {held} {meetings} before {format_moment(frozen)}, more than "
+                    f"max_meetings {person.max_meetings} now: those stand as history, and no more are given"
+                )
         return caps
 
     def clash(self, option: Option, room: str, people: list[str], caps: dict[str, int]) -> str | None:

@@ -1010,3 +1010,30 @@ def test_another_interpreter_for_a_kept_meeting_is_a_move() -> None:
     assert swapped.assignment_by_meeting["d"].interpreter == "x"
     assert where(swapped, "a") == where(previous, "a")
     assert unforced == ["a"] and {c.meeting: c.change for c in swapped.changes} == {"a": "interpreter", "d": "added"}
+
+
+def test_an_interpreter_cap_lowered_below_history_is_a_note_and_the_search_goes_on() -> None:
+    """x interpreted a at 09:00 (history once frozen at 09:30) and c at 09:30; x's max_meetings is
+    then lowered to 0. History stands; c cannot keep x (y is free at 09:00 only): it drops, and the
+    optimum is a + b = 3, proven, with the quality goals pursued. Before: the model forbade history
+    itself, CP-SAT found it infeasible and the draft ended the solve unproven, without a word."""
+    week = make_instance(**TWO_INTERPRETERS_ONE_MORNING_ONLY)
+    previous = hand_made(
+        [
+            interpreted("a", ["it1", "cn1"], "09:00", "R-1", "x"),
+            interpreted("b", ["it2", "cn2"], "09:00", "R-2", "y"),
+            interpreted("c", ["it1", "cn2"], "09:30", "R-1", "x"),
+        ],
+        week,
+    )
+    x, y = TWO_INTERPRETERS_ONE_MORNING_ONLY["interpreters"]
+    capped = make_instance(**{**TWO_INTERPRETERS_ONE_MORNING_ONLY, "interpreters": [{**x, "max_meetings": 0}, y]})
+    after, resolve_plan = resolve_and_verify(capped, previous, [], "2025-11-13T09:30")
+    assert after.status == "OPTIMAL" and after.objective == after.bound == 3
+    assert after.goals and "not reached" not in after.goals.values()
+    assert after.assignment_by_meeting["a"].interpreter == "x"
+    assert {c.meeting: c.change for c in after.changes} == {"c": "dropped"}
+    assert resolve_plan.notes == [
+        "interpreter X sat in 1 meeting before 2025-11-13T09:30, more than max_meetings 0 now: "
+        "those stand as history, and no more are given"
+    ]
