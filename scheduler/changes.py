@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from scheduler.attendance import attendees
-from scheduler.model import Instance, Option, to_clock
+from scheduler.model import Instance, Option, ProgrammeItem, to_clock, to_minutes
 from scheduler.solution import Cancellation, Change, Schedule
 
 
@@ -75,6 +75,35 @@ def too_close_to_travel(
         here = f"and this meeting is in {option.city} until {here_end}"
     hours = rules.get(route, 0) / 60
     return f"the travel rule {route[0]} -> {route[1]} asks {hours:g} h between, {who} is {there}, {here}"
+
+
+def not_free_because(instance: Instance, pid: str, option: Option) -> str:
+    """Why `pid` cannot be at `option` though they could before: a programme item they attend
+    ('at seminar 'Energy' (2025-11-14 09:00-10:00)', its buffer named where only the buffer
+    touches it), or their own availability."""
+    window = instance.window_ticks(pid, option.date, option.city)
+    step = instance.event.slot_minutes
+    if window is None or all(t in window for t in range(option.start, option.end, step)):
+        start = option.date.toordinal() * 1440 + option.start
+        end = start + option.end - option.start
+        near = [(option.date + dt.timedelta(days=d), d) for d in (0, -1, 1)]
+        items = [(item, d) for date, d in near for item in instance.programme_of.get((pid, date), [])]
+        for item, days in items:
+            if days == 0 and item.city != option.city:
+                return f"at {_item_text(item)} in {item.city} that day"
+        for buffered in (False, True):
+            for item, _ in items:
+                begins = item.date.toordinal() * 1440 + to_minutes(item.start)
+                ends = item.date.toordinal() * 1440 + to_minutes(item.end)
+                extra = item.buffer_minutes if buffered else 0
+                if start < ends + extra and begins - extra < end:
+                    buffer = f", with its {extra}-minute buffer" if buffered else ""
+                    return f"at {_item_text(item, buffer)}"
+    return "no longer available at that time"
+
+
+def _item_text(item: ProgrammeItem, extra: str = "") -> str:
+    return f"{item.kind} {item.title!r} ({item.date} {item.start}-{item.end}{extra})"
 
 
 def people_text(instance: Instance, pids: list[str]) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from scheduler.attendance import attendees, starts_at
-from scheduler.changes import cause_of, diff, name_of, people_text, too_close_to_travel
+from scheduler.changes import cause_of, diff, name_of, not_free_because, people_text, too_close_to_travel
 from scheduler.errors import InputError, Problem
 from scheduler.explain import with_reasons
 from scheduler.model import Instance, Interpreter, Option, Participant, to_clock, to_minutes
@@ -384,7 +384,8 @@ class _Ledger:
         if interpreter == "":
             return "its interpreter can no longer attend"
         if not self.instance.is_available(interpreter, option.date, option.city, option.start, option.end):
-            return f"interpreter {interpreter} is no longer available at that time"
+            why = not_free_because(self.instance, interpreter, option)
+            return f"interpreter {name_of(self.instance, interpreter)} is {why}"
         return self.clash(option, "", [interpreter], {})
 
     def take(self, option: Option, room: str, people: list[str], interpreter: str | None = None, mid: str = "") -> None:
@@ -482,7 +483,7 @@ def _why_invalid(instance: Instance, a: Assignment, people: list[str], gone_room
         return f"it must now take place in {meeting.city} (the request changed)"
     for pid in people:
         if not instance.is_available(pid, option.date, a.city, option.start, option.end):
-            return f"{name_of(instance, pid)} is no longer available at that time"
+            return f"{name_of(instance, pid)} is {not_free_because(instance, pid, option)}"
     if instance.seats(meeting, people) > len(people) and not any(
         instance.is_available(i, option.date, a.city, option.start, option.end)
         for i in instance.interpreter_candidates(meeting, people)

@@ -1037,3 +1037,31 @@ def test_an_interpreter_cap_lowered_below_history_is_a_note_and_the_search_goes_
         "interpreter X sat in 1 meeting before 2025-11-13T09:30, more than max_meetings 0 now: "
         "those stand as history, and no more are given"
     ]
+
+
+def test_a_new_programme_item_is_named_as_the_cause_with_its_buffer_where_the_buffer_is_why() -> None:
+    """ab at 09:00 and cd at 09:30; then a joins a seminar 08:00-09:00 with a 30-minute buffer (so
+    09:00 is taken by the buffer alone) and c a workshop 09:30-10:00: both move (ab to 09:30, cd to
+    09:00), and each cause names the item, not 'no longer available' (nobody's availability changed)."""
+    meetings = [meeting("ab", "a", "b"), meeting("cd", "c", "d")]
+    previous = hand_made([place("ab", "09:00"), place("cd", "09:30")], instance_with(meetings))
+    item = {"city": "Beijing", "date": "2025-11-13"}
+    programme = [
+        {
+            **item,
+            "id": "s",
+            "title": "Opening",
+            "start": "08:00",
+            "end": "09:00",
+            "attendees": ["a"],
+            "buffer_minutes": 30,
+        },
+        {**item, "id": "w", "title": "Lab", "kind": "workshop", "start": "09:30", "end": "10:00", "attendees": ["c"]},
+    ]
+    edited = make_instance(venues=TWO_SLOTS, participants=PEOPLE, meetings=meetings, programme=programme)
+    after, _ = resolve(edited, previous)
+    assert (after.assignment_by_meeting["ab"].start, after.assignment_by_meeting["cd"].start) == ("09:30", "09:00")
+    assert {c.meeting: (c.change, c.cause) for c in after.changes} == {
+        "ab": ("moved", "A is at seminar 'Opening' (2025-11-13 08:00-09:00, with its 30-minute buffer)"),
+        "cd": ("moved", "C is at workshop 'Lab' (2025-11-13 09:30-10:00)"),
+    }
