@@ -154,8 +154,8 @@ def diff(
             if a.place_key() == b.place_key() and a.end == b.end and not left and not joined:
                 if a.interpreter == b.interpreter:
                     continue
-                notify = [*people_after, *[i for i in interpreters if i in instance.interpreter_by_id]]
-                cause = causes.get(mid) or _interpreter_change(instance, a.interpreter, b.interpreter)
+                notify = [*people_after, *interpreters]
+                cause = causes.get(mid) or interpreter_change(instance, a.interpreter, b.interpreter)
                 changes.append(Change(meeting=mid, change="interpreter", before=a, after=b, notify=notify, cause=cause))
                 continue
             if a.place_key() != b.place_key():
@@ -180,12 +180,14 @@ def diff(
             kind = "cancelled" if mid in cancelled_now or mid not in instance.meeting_by_id else "dropped"
             cause = causes.get(mid, "its place is needed for higher-priority meetings")
             notify = [p for p in people_before if p not in gone_people and p in instance.participant_by_id]
-        notify += [i for i in interpreters if i in instance.interpreter_by_id and i not in notify]
+        # Interpreters before and after, also one taken out of the instance: they lose the meeting.
+        notify += [i for i in interpreters if i not in notify]
         changes.append(Change(meeting=mid, change=kind, before=a, after=b, notify=notify, cause=cause))  # type: ignore[arg-type]
     return changes
 
 
-def _interpreter_change(instance: Instance, before: str | None, after: str | None) -> str:
+def interpreter_change(instance: Instance, before: str | None, after: str | None) -> str:
+    """The cause of a change of interpreter alone, where nothing else explains it."""
     if before is None:
         return f"{name_of(instance, after or '')} now interprets"
     if after is None:

@@ -201,8 +201,8 @@ def plan(
     hint: dict[str, tuple[Option, str]] = {}
     interpreter_of = {a.meeting: a.interpreter for a in previous.assignments if a.interpreter is not None}
     for mid, option, room, who in candidates:
-        interpreter = _interpreter_kept(instance, mid, who, interpreter_of.get(mid))
-        clash = ledger.clash(option, room, who, caps) or ledger.interpreter_clash(option, interpreter)
+        interpreter, lost = _interpreter_kept(instance, mid, who, interpreter_of.get(mid))
+        clash = ledger.clash(option, room, who, caps) or lost or ledger.interpreter_clash(option, interpreter)
         if clash is not None:
             affected[mid] = clash
             continue
@@ -354,13 +354,24 @@ def _solver_caps(
     return solver_caps
 
 
-def _interpreter_kept(instance: Instance, mid: str, people: list[str], before: str | None) -> str | None:
-    """The interpreter a kept meeting goes on with: its previous one while still a candidate (an
-    interpreter no longer in the instance, or not needed any more, is no one's), or None."""
-    wanted = instance.interpreter_candidates(instance.meeting_by_id[mid], people)
+def _interpreter_kept(
+    instance: Instance, mid: str, people: list[str], before: str | None
+) -> tuple[str | None, str | None]:
+    """The interpreter a kept meeting goes on with: its previous one while still a candidate, or
+    None where it needs none; else (None, why it cannot keep its place with them)."""
+    meeting = instance.meeting_by_id[mid]
+    wanted = instance.interpreter_candidates(meeting, people)
     if not wanted:
-        return None
-    return before if before in wanted else ""
+        return None, None
+    if before in wanted:
+        return before, None
+    if before is None:
+        return None, "its people now need an interpreter"
+    if before not in instance.interpreter_by_id:
+        return None, f"its interpreter {before} can no longer attend (no longer among the event's interpreters)"
+    if meeting.interpreter is not None:
+        return None, f"the request now names interpreter {name_of(instance, meeting.interpreter)}"
+    return None, f"its interpreter {name_of(instance, before)} no longer speaks a language of each of its people"
 
 
 class _Ledger:
@@ -381,8 +392,6 @@ class _Ledger:
         """Why the meeting cannot keep its interpreter there (None: it needs none, or keeps them)."""
         if interpreter is None:
             return None
-        if interpreter == "":
-            return "its interpreter can no longer attend"
         if not self.instance.is_available(interpreter, option.date, option.city, option.start, option.end):
             why = not_free_because(self.instance, interpreter, option)
             return f"interpreter {name_of(self.instance, interpreter)} is {why}"

@@ -1065,3 +1065,26 @@ def test_a_new_programme_item_is_named_as_the_cause_with_its_buffer_where_the_bu
         "ab": ("moved", "A is at seminar 'Opening' (2025-11-13 08:00-09:00, with its 30-minute buffer)"),
         "cd": ("moved", "C is at workshop 'Lab' (2025-11-13 09:30-10:00)"),
     }
+
+
+def test_an_interpreter_taken_out_of_the_instance_is_named_in_the_cause_and_told() -> None:
+    """y interpreted b at 09:00 and is then taken out of the instance: x is busy with a at 09:00 and
+    c at 09:30, so b moves to x's first free time, 10:00; the cause names y, and y is told too."""
+    week = make_instance(**TWO_INTERPRETERS_ONE_MORNING_ONLY)
+    previous = hand_made(
+        [
+            interpreted("a", ["it1", "cn1"], "09:00", "R-1", "x"),
+            interpreted("b", ["it2", "cn2"], "09:00", "R-2", "y"),
+            interpreted("c", ["it1", "cn2"], "09:30", "R-1", "x"),
+        ],
+        week,
+    )
+    x, _ = TWO_INTERPRETERS_ONE_MORNING_ONLY["interpreters"]
+    without_y = make_instance(**{**TWO_INTERPRETERS_ONE_MORNING_ONLY, "interpreters": [x]})
+    after, unforced = resolve(without_y, previous)
+    assert after.objective == 4 and unforced == []
+    (change,) = after.changes
+    assert (change.meeting, change.change) == ("b", "moved")
+    assert change.after is not None and (change.after.start, change.after.interpreter) == ("10:00", "x")
+    assert change.cause == "its interpreter y can no longer attend (no longer among the event's interpreters)"
+    assert change.notify == ["it2", "cn2", "y", "x"]
