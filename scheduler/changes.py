@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from scheduler.attendance import attendees
-from scheduler.model import Instance, Option, to_clock
+from scheduler.model import Instance, Option, ProgrammeItem, to_clock, to_minutes
 from scheduler.solution import Cancellation, Change, Schedule
 
 
@@ -77,6 +77,35 @@ def too_close_to_travel(
     return f"the travel rule {route[0]} -> {route[1]} asks {hours:g} h between, {who} is {there}, {here}"
 
 
+def not_free_because(instance: Instance, pid: str, option: Option) -> str:
+    """Why `pid` cannot be at `option` though they could before: a programme item they attend
+    ('at seminar 'Energy' (2025-11-14 09:00-10:00)', its buffer named where only the buffer
+    touches it), or their own availability."""
+    window = instance.window_ticks(pid, option.date, option.city)
+    step = instance.event.slot_minutes
+    if window is None or all(t in window for t in range(option.start, option.end, step)):
+        start = option.date.toordinal() * 1440 + option.start
+        end = start + option.end - option.start
+        near = [(option.date + dt.timedelta(days=d), d) for d in (0, -1, 1)]
+        items = [(item, d) for date, d in near for item in instance.programme_of.get((pid, date), [])]
+        for item, days in items:
+            if days == 0 and item.city != option.city:
+                return f"at {_item_text(item)} in {item.city} that day"
+        for buffered in (False, True):
+            for item, _ in items:
+                begins = item.date.toordinal() * 1440 + to_minutes(item.start)
+                ends = item.date.toordinal() * 1440 + to_minutes(item.end)
+                extra = item.buffer_minutes if buffered else 0
+                if start < ends + extra and begins - extra < end:
+                    buffer = f", with its {extra}-minute buffer" if buffered else ""
+                    return f"at {_item_text(item, buffer)}"
+    return "no longer available at that time"
+
+
+def _item_text(item: ProgrammeItem, extra: str = "") -> str:
+    return f"{item.kind} {item.title!r} ({item.date} {item.start}-{item.end}{extra})"
+
+
 def people_text(instance: Instance, pids: list[str]) -> str:
     names = [name_of(instance, p) for p in pids]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -125,8 +154,8 @@ def diff(
             if a.place_key() == b.place_key() and a.end == b.end and not left and not joined:
                 if a.interpreter == b.interpreter:
                     continue
-                notify = [*people_after, *[i for i in interpreters if i in instance.interpreter_by_id]]
-                cause = causes.get(mid) or _interpreter_change(instance, a.interpreter, b.interpreter)
+                notify = [*people_after, *interpreters]
+                cause = causes.get(mid) or interpreter_change(instance, a.interpreter, b.interpreter)
                 changes.append(Change(meeting=mid, change="interpreter", before=a, after=b, notify=notify, cause=cause))
                 continue
             if a.place_key() != b.place_key():
@@ -151,12 +180,14 @@ def diff(
             kind = "cancelled" if mid in cancelled_now or mid not in instance.meeting_by_id else "dropped"
             cause = causes.get(mid, "its place is needed for higher-priority meetings")
             notify = [p for p in people_before if p not in gone_people and p in instance.participant_by_id]
-        notify += [i for i in interpreters if i in instance.interpreter_by_id and i not in notify]
+        # Interpreters before and after, also one taken out of the instance: they lose the meeting.
+        notify += [i for i in interpreters if i not in notify]
         changes.append(Change(meeting=mid, change=kind, before=a, after=b, notify=notify, cause=cause))  # type: ignore[arg-type]
     return changes
 
 
-def _interpreter_change(instance: Instance, before: str | None, after: str | None) -> str:
+def interpreter_change(instance: Instance, before: str | None, after: str | None) -> str:
+    """The cause of a change of interpreter alone, where nothing else explains it."""
     if before is None:
         return f"{name_of(instance, after or '')} now interprets"
     if after is None:
@@ -165,5 +196,5 @@ def _interpreter_change(instance: Instance, before: str | None, after: str | Non
 
 
 def moved_without_cause(changes: list[Change], affected: Mapping[str, str]) -> list[str]:
-    """Meetings that moved or vanished though nothing forced them to: zero by default."""
-    return [c.meeting for c in changes if c.change in ("moved", "dropped") and c.meeting not in affected]
+    """Meetings that moved, vanished or changed interpreter though nothing forced them to: zero by default."""
+    return [c.meeting for c in changes if c.change in ("moved", "dropped", "interpreter") and c.meeting not in affected]

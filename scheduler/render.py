@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from scheduler.attendance import attendees
+from scheduler.changes import interpreter_change, name_of
 from scheduler.model import Instance, ProgrammeItem, to_clock, to_minutes
 from scheduler.solution import Assignment, Change, Schedule, local_moment
 from scheduler.stats import Hole, stays
@@ -584,6 +585,8 @@ CHANGE_WORDS = {
 
 
 def _change_text(instance: Instance, change: Change, pid: str) -> Text:
+    if _taken_off(change, pid):
+        return _taken_off_text(instance, change, pid)
     if change.before is not None and change.after is not None and change.change != "moved":
         where = _place(change.after)
     else:
@@ -594,6 +597,28 @@ def _change_text(instance: Instance, change: Change, pid: str) -> Text:
     if others:
         text.append("\n  with " + ", ".join(_who(instance, other) for other in others), style="dim")
     if change.cause:
+        text.append(f"\n  why: {change.cause}", style="italic")
+    return text
+
+
+def _taken_off(change: Change, pid: str) -> bool:
+    """Whether `pid` interpreted the meeting before and another (or nobody) does now: for them it
+    is not a new interpreter but one meeting fewer."""
+    before, after = change.before, change.after
+    return before is not None and after is not None and before.interpreter == pid != after.interpreter
+
+
+def _taken_off_text(instance: Instance, change: Change, pid: str) -> Text:
+    """'no longer interpreting r0263 (Marta Rossi instead): 2025-11-14 09:30 Beijing BJ-R2', with
+    whom, and why where the cause says more than who interprets now."""
+    assert change.before is not None and change.after is not None
+    successor = change.after.interpreter
+    instead = f"{name_of(instance, successor)} instead" if successor else "no interpreter needed now"
+    text = Text.assemble(("no longer interpreting ", "bold"), f"{change.meeting} ({instead}): {_place(change.before)}")
+    others = _counterparts(instance, change, pid)
+    if others:
+        text.append("\n  with " + ", ".join(_who(instance, other) for other in others), style="dim")
+    if change.cause and change.cause != interpreter_change(instance, pid, successor):
         text.append(f"\n  why: {change.cause}", style="italic")
     return text
 

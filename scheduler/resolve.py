@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from scheduler.attendance import attendees, starts_at
-from scheduler.changes import cause_of, diff, name_of, people_text, too_close_to_travel
+from scheduler.changes import cause_of, diff, name_of, not_free_because, people_text, too_close_to_travel
 from scheduler.errors import InputError, Problem
 from scheduler.explain import with_reasons
-from scheduler.model import Instance, Option, to_clock, to_minutes
+from scheduler.model import Instance, Interpreter, Option, Participant, to_clock, to_minutes
 from scheduler.solution import Assignment, Cancellation, Schedule
 from scheduler.solver.convert import outcome_to_schedule
 from scheduler.solver.request import Pin, SolveOutcome, SolveRequest
@@ -195,14 +195,14 @@ def plan(
     ledger = _Ledger(instance)
     for mid, a in history.items():
         ledger.take(_option_of(a), a.room, people.of(mid), a.interpreter, mid)
-    caps = ledger.caps_after_history()
+    caps = ledger.caps_after_history(frozen, notes)
     # Pins that stand alone may still clash with each other after an edit: keep the most valuable.
     candidates.sort(key=lambda c: (-instance.meeting_by_id[c[0]].priority, c[0]))
     hint: dict[str, tuple[Option, str]] = {}
     interpreter_of = {a.meeting: a.interpreter for a in previous.assignments if a.interpreter is not None}
     for mid, option, room, who in candidates:
-        interpreter = _interpreter_kept(instance, mid, who, interpreter_of.get(mid))
-        clash = ledger.clash(option, room, who, caps) or ledger.interpreter_clash(option, interpreter)
+        interpreter, lost = _interpreter_kept(instance, mid, who, interpreter_of.get(mid))
+        clash = ledger.clash(option, room, who, caps) or lost or ledger.interpreter_clash(option, interpreter)
         if clash is not None:
             affected[mid] = clash
             continue
@@ -354,13 +354,24 @@ def _solver_caps(
     return solver_caps
 
 
-def _interpreter_kept(instance: Instance, mid: str, people: list[str], before: str | None) -> str | None:
-    """The interpreter a kept meeting goes on with: its previous one while still a candidate (an
-    interpreter no longer in the instance, or not needed any more, is no one's), or None."""
-    wanted = instance.interpreter_candidates(instance.meeting_by_id[mid], people)
+def _interpreter_kept(
+    instance: Instance, mid: str, people: list[str], before: str | None
+) -> tuple[str | None, str | None]:
+    """The interpreter a kept meeting goes on with: its previous one while still a candidate, or
+    None where it needs none; else (None, why it cannot keep its place with them)."""
+    meeting = instance.meeting_by_id[mid]
+    wanted = instance.interpreter_candidates(meeting, people)
     if not wanted:
-        return None
-    return before if before in wanted else ""
+        return None, None
+    if before in wanted:
+        return before, None
+    if before is None:
+        return None, "its people now need an interpreter"
+    if before not in instance.interpreter_by_id:
+        return None, f"its interpreter {before} can no longer attend (no longer among the event's interpreters)"
+    if meeting.interpreter is not None:
+        return None, f"the request now names interpreter {name_of(instance, meeting.interpreter)}"
+    return None, f"its interpreter {name_of(instance, before)} no longer speaks a language of each of its people"
 
 
 class _Ledger:
@@ -381,10 +392,9 @@ class _Ledger:
         """Why the meeting cannot keep its interpreter there (None: it needs none, or keeps them)."""
         if interpreter is None:
             return None
-        if interpreter == "":
-            return "its interpreter can no longer attend"
         if not self.instance.is_available(interpreter, option.date, option.city, option.start, option.end):
-            return f"interpreter {interpreter} is no longer available at that time"
+            why = not_free_because(self.instance, interpreter, option)
+            return f"interpreter {name_of(self.instance, interpreter)} is {why}"
         return self.clash(option, "", [interpreter], {})
 
     def take(self, option: Option, room: str, people: list[str], interpreter: str | None = None, mid: str = "") -> None:
@@ -399,12 +409,22 @@ class _Ledger:
             self.city_of.setdefault((pid, option.date), option.city)
             self.count[pid] += 1
 
-    def caps_after_history(self) -> dict[str, int]:
-        """max_meetings never below what already happened (an edit cannot undo history)."""
+    def caps_after_history(self, frozen: dt.datetime | None, notes: list[str]) -> dict[str, int]:
+        """max_meetings never below what already happened (an edit cannot undo history), for
+        participants and interpreters alike; each cap raised so is a note for the organiser."""
         caps: dict[str, int] = {}
-        for person in self.instance.participants:
-            if person.max_meetings is not None and self.count[person.id] > person.max_meetings:
-                caps[person.id] = self.count[person.id]
+        people: list[Participant | Interpreter] = [*self.instance.participants, *self.instance.interpreters]
+        for person in people:
+            held = self.count[person.id]
+            if person.max_meetings is not None and held > person.max_meetings:
+                caps[person.id] = held
+                role = "interpreter " if person.id in self.instance.interpreter_by_id else ""
+                did = "sat in" if role else "attended"
+                meetings = "meeting" if held == 1 else "meetings"
+                notes.append(
+                    f"{role}{person.name} {did} {held} {meetings} before {format_moment(frozen)}, more than "
+                    f"max_meetings {person.max_meetings} now: those stand as history, and no more are given"
+                )
         return caps
 
     def clash(self, option: Option, room: str, people: list[str], caps: dict[str, int]) -> str | None:
@@ -472,7 +492,7 @@ def _why_invalid(instance: Instance, a: Assignment, people: list[str], gone_room
         return f"it must now take place in {meeting.city} (the request changed)"
     for pid in people:
         if not instance.is_available(pid, option.date, a.city, option.start, option.end):
-            return f"{name_of(instance, pid)} is no longer available at that time"
+            return f"{name_of(instance, pid)} is {not_free_because(instance, pid, option)}"
     if instance.seats(meeting, people) > len(people) and not any(
         instance.is_available(i, option.date, a.city, option.start, option.end)
         for i in instance.interpreter_candidates(meeting, people)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from conftest import make_instance, meeting
 
-from scheduler.changes import diff, same_event
+from scheduler.changes import diff, not_free_because, same_event
+from scheduler.model import Option
 from scheduler.solution import Assignment, Cancellation, Schedule
 
 PEOPLE: list[dict[str, Any]] = [{"id": p, "name": p.upper()} for p in "abcd"]
@@ -85,3 +87,32 @@ def test_a_renamed_event_is_the_same_event_another_one_is_not() -> None:
         participants=[{"id": "x", "name": "X"}, {"id": "y", "name": "Y"}], meetings=[meeting("xy", "x", "y")]
     )
     assert not same_event(other, previous)
+
+
+def test_why_someone_is_not_free_names_the_item_its_buffer_or_its_city_else_their_availability() -> None:
+    """a: a Hangzhou visit on the 13th (all day in another city); b: a seminar 09:00-09:30 with a
+    15-minute buffer; c: free only from 10:00 (their own availability)."""
+    item = {"date": "2025-11-13", "start": "09:00", "end": "09:30"}
+    people = [
+        *PEOPLE[:2],
+        {
+            "id": "c",
+            "name": "C",
+            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "10:00", "end": "11:00"}],
+        },
+    ]
+    programme = [
+        {**item, "id": "v", "title": "Labs", "kind": "visit", "city": "Hangzhou", "attendees": ["a"]},
+        {**item, "id": "s", "title": "AI", "city": "Beijing", "attendees": ["b"], "buffer_minutes": 15},
+    ]
+    hangzhou = {**VENUES[0], "id": "hz", "city": "Hangzhou", "rooms": [{"id": "H", "capacity": 4}]}
+    instance = make_instance(venues=[*VENUES, hangzhou], participants=people, programme=programme)
+    day = dt.date(2025, 11, 13)
+    nine, half_past = Option("bj", "Beijing", day, 540, 570), Option("bj", "Beijing", day, 570, 600)
+    assert not_free_because(instance, "a", half_past) == "at visit 'Labs' (2025-11-13 09:00-09:30) in Hangzhou that day"
+    assert not_free_because(instance, "b", nine) == "at seminar 'AI' (2025-11-13 09:00-09:30)"
+    assert (
+        not_free_because(instance, "b", half_past)
+        == "at seminar 'AI' (2025-11-13 09:00-09:30, with its 15-minute buffer)"
+    )
+    assert not_free_because(instance, "c", nine) == "no longer available at that time"

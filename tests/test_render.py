@@ -287,3 +287,46 @@ def test_a_title_reads_left_to_right_across_the_slots_it_covers() -> None:
     assert render._title_pieces("Opening plenary of the Week", 2) == ["Opening", "plenary…"]
     assert render._title_pieces("Opening plenary of the Week", 9) == ["Opening", "plenary", "of the", "Week"]
     assert render._title_pieces("AI", 3) == ["AI"]
+
+
+def test_the_interpreter_taken_off_a_meeting_reads_no_longer_interpreting_not_new_interpreter() -> None:
+    """m moves from interpreter x to y at the same place: its people and y read 'new interpreter';
+    x reads 'no longer interpreting m (Y instead)', without repeating the cause that says just that."""
+    from scheduler.changes import diff
+    from scheduler.solution import Assignment
+
+    instance = make_instance(
+        participants=[{"id": "a", "name": "A", "languages": ["it"]}, {"id": "b", "name": "B", "languages": ["zh"]}],
+        meetings=[meeting("m", "a", "b")],
+        interpreters=[{"id": i, "name": i.upper(), "languages": ["it", "zh"]} for i in ("x", "y")],
+        venues=[
+            {
+                "id": "bj",
+                "city": "Beijing",
+                "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "10:00"}]}],
+                "rooms": [{"id": "T", "capacity": 3}],
+            }
+        ],
+    )
+    place = {"meeting": "m", "date": "2025-11-13", "start": "09:00", "end": "09:30", "city": "Beijing"}
+    before, after = (
+        Schedule(
+            instance="x.yaml",
+            instance_sha256="0" * 64,
+            created="2025-11-12T20:00:00+08:00",
+            status="OPTIMAL",
+            objective=1,
+            bound=1,
+            assignments=[Assignment(**place, venue="bj", room="T", participants=["a", "b"], interpreter=who)],
+        )
+        for who in ("x", "y")
+    )
+    (change,) = diff(instance, before, after)
+    assert change.notify == ["a", "b", "x", "y"]
+    lines = [" ".join(line.split()) for line in text_of(render.changes_by_person(instance, [change]), 120).splitlines()]
+    x_row = next(k for k, line in enumerate(lines) if line.startswith("X (interpreter)"))
+    assert lines[x_row].endswith("no longer interpreting m (Y instead): 2025-11-13 09:00 Beijing T")
+    assert "new interpreter" not in lines[x_row] and "why" not in " ".join(lines[x_row : x_row + 2])
+    y_row = next(k for k, line in enumerate(lines) if line.startswith("Y (interpreter)"))
+    assert lines[y_row].endswith("new interpreter m: 2025-11-13 09:00 Beijing T")
+    assert "why: Y interprets instead of X" in " ".join(lines[y_row : y_row + 3])

@@ -927,3 +927,164 @@ def test_pins_the_plan_let_through_too_close_are_let_go_and_the_search_still_pro
     assert set(outcome.placements) == {"ac"}
     assert outcome.refused_fixed == {"ab": "no time to travel between cities (travel rules)"}
     assert verify(instance, outcome_to_schedule(outcome, request, "x.yaml", "0" * 64)) == []
+
+
+# ---- a kept meeting keeps its interpreter (part of its place) ----
+
+TWO_INTERPRETERS_ONE_MORNING_ONLY: dict[str, Any] = {
+    **INTERPRETED_WEEK,
+    "participants": [*INTERPRETED_WEEK["participants"], {"id": "fr1", "name": "F1", "languages": ["fr"]}],
+    "interpreters": [
+        {"id": "x", "name": "X", "languages": ["it", "zh", "fr"]},
+        {
+            "id": "y",
+            "name": "Y",
+            "languages": ["it", "zh"],
+            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "09:30"}],
+        },
+    ],
+}
+"""x free all morning (and the only one with French), y at 09:00 only: the interpreter desk picks
+the one with the least time left, y, for whichever meeting it sees first."""
+
+
+def interpreted(mid: str, people: list[str], start: str, room: str, interpreter: str) -> Assignment:
+    end = {"09:00": "09:30", "09:30": "10:00"}[start]
+    return Assignment(
+        meeting=mid,
+        date="2025-11-13",
+        start=start,
+        end=end,
+        city="Beijing",
+        venue="bj",
+        room=room,
+        participants=people,
+        interpreter=interpreter,
+    )
+
+
+def test_an_untouched_resolve_keeps_every_interpreter_where_it_was() -> None:
+    """a (priority 2) with x and b with y, both at 09:00; c with x at 09:30. Nothing changed, so
+    nothing may change; before the fix the draft gave a the scarcer y (and b x): 2 changes."""
+    week = make_instance(**TWO_INTERPRETERS_ONE_MORNING_ONLY)
+    previous = hand_made(
+        [
+            interpreted("a", ["it1", "cn1"], "09:00", "R-1", "x"),
+            interpreted("b", ["it2", "cn2"], "09:00", "R-2", "y"),
+            interpreted("c", ["it1", "cn2"], "09:30", "R-1", "x"),
+        ],
+        week,
+    )
+    assert verify(week, previous) == []
+    after, unforced = resolve(week, previous)
+    assert after.changes == [] and unforced == []
+    assert after.objective == 4 and after.status == "OPTIMAL"
+
+
+def test_another_interpreter_for_a_kept_meeting_is_a_move() -> None:
+    """a with x at 09:30 (its only time); the new d (French, priority 5) fits only at 09:30 and only x
+    speaks French; y is free at 09:30 and could interpret a. With --max-moves 0 a keeps
+    x and d waits; with --max-moves 1, a changes to y (one move, named as such) and d gets x."""
+    it1, *others = INTERPRETED_WEEK["participants"]
+    people = [
+        {**it1, "available": at("09:30")},  # a cannot move to 09:00 instead
+        *others,
+        {"id": "fr1", "name": "F1", "languages": ["fr"], "available": at("09:30")},
+    ]
+    y_late = {**TWO_INTERPRETERS_ONE_MORNING_ONLY["interpreters"][1], "available": at("09:30")}
+    week = make_instance(
+        **{
+            **INTERPRETED_WEEK,
+            "participants": people,
+            "meetings": [meeting("a", "it1", "cn1", priority=2), meeting("d", "it2", "fr1", priority=5)],
+            "interpreters": [TWO_INTERPRETERS_ONE_MORNING_ONLY["interpreters"][0], y_late],
+        }
+    )
+    previous = hand_made([interpreted("a", ["it1", "cn1"], "09:30", "R-1", "x")], week)
+    assert verify(week, previous) == []
+    stay, unforced = resolve(week, previous)
+    assert stay.changes == [] and unforced == [] and stay.objective == 2
+    swapped, unforced = resolve(week, previous, max_moves=1)
+    assert swapped.objective == 7
+    assert swapped.assignment_by_meeting["a"].interpreter == "y"
+    assert swapped.assignment_by_meeting["d"].interpreter == "x"
+    assert where(swapped, "a") == where(previous, "a")
+    assert unforced == ["a"] and {c.meeting: c.change for c in swapped.changes} == {"a": "interpreter", "d": "added"}
+
+
+def test_an_interpreter_cap_lowered_below_history_is_a_note_and_the_search_goes_on() -> None:
+    """x interpreted a at 09:00 (history once frozen at 09:30) and c at 09:30; x's max_meetings is
+    then lowered to 0. History stands; c cannot keep x (y is free at 09:00 only): it drops, and the
+    optimum is a + b = 3, proven, with the quality goals pursued. Before: the model forbade history
+    itself, CP-SAT found it infeasible and the draft ended the solve unproven, without a word."""
+    week = make_instance(**TWO_INTERPRETERS_ONE_MORNING_ONLY)
+    previous = hand_made(
+        [
+            interpreted("a", ["it1", "cn1"], "09:00", "R-1", "x"),
+            interpreted("b", ["it2", "cn2"], "09:00", "R-2", "y"),
+            interpreted("c", ["it1", "cn2"], "09:30", "R-1", "x"),
+        ],
+        week,
+    )
+    x, y = TWO_INTERPRETERS_ONE_MORNING_ONLY["interpreters"]
+    capped = make_instance(**{**TWO_INTERPRETERS_ONE_MORNING_ONLY, "interpreters": [{**x, "max_meetings": 0}, y]})
+    after, resolve_plan = resolve_and_verify(capped, previous, [], "2025-11-13T09:30")
+    assert after.status == "OPTIMAL" and after.objective == after.bound == 3
+    assert after.goals and "not reached" not in after.goals.values()
+    assert after.assignment_by_meeting["a"].interpreter == "x"
+    assert {c.meeting: c.change for c in after.changes} == {"c": "dropped"}
+    assert resolve_plan.notes == [
+        "interpreter X sat in 1 meeting before 2025-11-13T09:30, more than max_meetings 0 now: "
+        "those stand as history, and no more are given"
+    ]
+
+
+def test_a_new_programme_item_is_named_as_the_cause_with_its_buffer_where_the_buffer_is_why() -> None:
+    """ab at 09:00 and cd at 09:30; then a joins a seminar 08:00-09:00 with a 30-minute buffer (so
+    09:00 is taken by the buffer alone) and c a workshop 09:30-10:00: both move (ab to 09:30, cd to
+    09:00), and each cause names the item, not 'no longer available' (nobody's availability changed)."""
+    meetings = [meeting("ab", "a", "b"), meeting("cd", "c", "d")]
+    previous = hand_made([place("ab", "09:00"), place("cd", "09:30")], instance_with(meetings))
+    item = {"city": "Beijing", "date": "2025-11-13"}
+    programme = [
+        {
+            **item,
+            "id": "s",
+            "title": "Opening",
+            "start": "08:00",
+            "end": "09:00",
+            "attendees": ["a"],
+            "buffer_minutes": 30,
+        },
+        {**item, "id": "w", "title": "Lab", "kind": "workshop", "start": "09:30", "end": "10:00", "attendees": ["c"]},
+    ]
+    edited = make_instance(venues=TWO_SLOTS, participants=PEOPLE, meetings=meetings, programme=programme)
+    after, _ = resolve(edited, previous)
+    assert (after.assignment_by_meeting["ab"].start, after.assignment_by_meeting["cd"].start) == ("09:30", "09:00")
+    assert {c.meeting: (c.change, c.cause) for c in after.changes} == {
+        "ab": ("moved", "A is at seminar 'Opening' (2025-11-13 08:00-09:00, with its 30-minute buffer)"),
+        "cd": ("moved", "C is at workshop 'Lab' (2025-11-13 09:30-10:00)"),
+    }
+
+
+def test_an_interpreter_taken_out_of_the_instance_is_named_in_the_cause_and_told() -> None:
+    """y interpreted b at 09:00 and is then taken out of the instance: x is busy with a at 09:00 and
+    c at 09:30, so b moves to x's first free time, 10:00; the cause names y, and y is told too."""
+    week = make_instance(**TWO_INTERPRETERS_ONE_MORNING_ONLY)
+    previous = hand_made(
+        [
+            interpreted("a", ["it1", "cn1"], "09:00", "R-1", "x"),
+            interpreted("b", ["it2", "cn2"], "09:00", "R-2", "y"),
+            interpreted("c", ["it1", "cn2"], "09:30", "R-1", "x"),
+        ],
+        week,
+    )
+    x, _ = TWO_INTERPRETERS_ONE_MORNING_ONLY["interpreters"]
+    without_y = make_instance(**{**TWO_INTERPRETERS_ONE_MORNING_ONLY, "interpreters": [x]})
+    after, unforced = resolve(without_y, previous)
+    assert after.objective == 4 and unforced == []
+    (change,) = after.changes
+    assert (change.meeting, change.change) == ("b", "moved")
+    assert change.after is not None and (change.after.start, change.after.interpreter) == ("10:00", "x")
+    assert change.cause == "its interpreter y can no longer attend (no longer among the event's interpreters)"
+    assert change.notify == ["it2", "cn2", "y", "x"]

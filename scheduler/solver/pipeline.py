@@ -361,6 +361,9 @@ class _Pipeline:
         order = sorted(pins, key=lambda mid: (not pins[mid].forced, -by_id[mid].priority if mid in by_id else 0, mid))
         fixed = {mid: (pins[mid].option, pins[mid].room) for mid in order}
         fixed.update((mid, place) for mid, place in self.request.hint.items() if mid not in fixed)
+        # Each pin with its own interpreter first (else the desk's choice could trade them around).
+        kept = {mid: self.request.kept_interpreter(mid) for mid in pins}
+        self.interpreters.update({mid: iid for mid, iid in kept.items() if iid is not None})
         began = time.monotonic()
         self.best, self.refused = self._greedy_from(self.options, fixed)
         self.greedy_seconds = time.monotonic() - began

@@ -48,12 +48,17 @@ class SolveRequest:
     excluded_interpreters: set[str] = field(default_factory=set)
     """Interpreters taken out by a re-solve."""
     interpreter_of: dict[str, str] = field(default_factory=dict)
-    """Meeting id -> its interpreter in the previous schedule: kept for frozen history, preferred
-    for the rest."""
+    """Meeting id -> its interpreter in the previous schedule: kept for pinned meetings (frozen
+    history, and kept ones: `kept_interpreter`), preferred for the rest."""
 
     meetings_elsewhere: dict[str, int] = field(default_factory=dict)
     """Participant id -> meetings they keep outside this request's model (a per-date pass: their
     other dates): counted by fairness, and taken off their max_meetings."""
+
+    def kept_interpreter(self, mid: str) -> str | None:
+        """The interpreter a pinned meeting keeps: part of its place, like its room and time (held
+        where the pin stays; changing them counts as a move where moves are allowed)."""
+        return self.interpreter_of.get(mid) if mid in self.pins else None
 
     def meeting_participants(self, meeting: Meeting) -> list[str]:
         """The meeting's people in this request: the instance's, less any a re-solve removed."""

@@ -62,12 +62,17 @@ def interpreters(v: Variables) -> None:
     for c, choice in enumerate(v.choices):
         option = choice.option
         lits = []
+        kept = v.request.kept_interpreter(prepared.meetings[choice.meeting].id) if choice.pinned else None
         for iid in prepared.candidates[choice.meeting]:
+            if kept in prepared.candidates[choice.meeting] and iid != kept and _stays(v, choice):
+                continue  # a meeting that stays keeps its interpreter, as it keeps its room and time
             if not instance.is_available(iid, option.date, option.city, option.start, option.end):
                 continue
             if v.request.busy and not v.request.fits_busy([iid], option):
                 continue  # history the solver does not hold took them then (or elsewhere that day)
             sits = v.model.new_bool_var("")
+            if iid == kept:
+                v.kept_interpreter_literals[c] = sits
             v.interpreter_literals.append((c, iid, sits))
             lits.append(sits)
             by_interpreter[iid].append(sits)
@@ -221,7 +226,7 @@ def max_meetings(v: Variables) -> None:
 
 
 def pins(v: Variables) -> None:
-    """Pinned meetings stay; unforced ones may move, at most max_moves of them."""
+    """Pinned meetings stay; unforced ones may move (or change interpreter), at most max_moves of them."""
     request = v.request
     for c, choice in enumerate(v.choices):
         if not choice.pinned:
@@ -229,7 +234,9 @@ def pins(v: Variables) -> None:
         if _stays(v, choice):
             v.model.add(v.literals[c] == 1)
         else:
-            v.move_literals.append(~v.literals[c])  # type: ignore[arg-type]
+            # Another interpreter is a move too: it stays only at its place with the one it had.
+            stays = v.kept_interpreter_literals.get(c, v.literals[c])
+            v.move_literals.append(~stays)  # type: ignore[arg-type]
     if v.move_literals:
         v.model.add(LinearExpr.sum(v.move_literals) <= request.max_moves)
 

@@ -442,8 +442,15 @@ class ScheduleModel:
         return sum(self.vars.priority(self.vars.choices[c]) for c in chosen)
 
     def _moves(self, chosen: list[int]) -> int:
-        on = set(chosen)
-        return sum(1 for c, choice in enumerate(self.vars.choices) if choice.pinned and c not in on)
+        """Pinned meetings not at their place, or there with another interpreter than they had."""
+        on, v = set(chosen), self.vars
+
+        def moved(c: int, choice: Choice) -> bool:
+            mid = self.prepared.meetings[choice.meeting].id
+            kept = v.request.kept_interpreter(mid)
+            return c not in on or (c in v.kept_interpreter_literals and self.interpreters_found.get(mid) != kept)
+
+        return sum(1 for c, choice in enumerate(v.choices) if choice.pinned and moved(c, choice))
 
     def _with_rooms(self, chosen: list[int]) -> Placements:
         """The chosen places with a room each (exact: see `scheduler.solver.rooms`)."""

@@ -50,6 +50,8 @@ class Variables:
     """(choice index, interpreter id, 'this interpreter sits in this choice')."""
     interpreter_in_city: dict[tuple[str, dt.date, str], cp_model.IntVar] = field(default_factory=dict)
     """(interpreter, date, city) -> 'in this city that date', where they have more than one city."""
+    kept_interpreter_literals: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    """Pinned choice index -> 'its kept interpreter sits in it' (`SolveRequest.kept_interpreter`)."""
     preferred_interpreters: dict[str, str] = field(default_factory=dict)
     """Meeting id -> interpreter a hint's schedule had (its completion keeps them where it can)."""
     built: dict[str, object] = field(default_factory=dict)
