@@ -470,7 +470,7 @@ def test_meeting_in_another_city_on_the_date_of_an_attended_item_is_a_violation(
     )
     hangzhou = Assignment(
         meeting="ab", date="2025-11-13", start="10:00", end="10:30", city="Hangzhou", venue="hz", room="H-1"
-    )  # type: ignore[arg-type]
+    )
     schedule = Schedule(
         instance="x.yaml",
         instance_sha256="0" * 64,
