@@ -341,17 +341,23 @@ def the_week(participants: list[dict[str, object]], sectors_of: dict[str, list[s
     IT-ZH interpreters and the move to Hangzhou. Its own random stream: the requests stay as they were."""
     rng = random.Random(SEED + 13)
 
-    def there(pid: str, date: str, city: str) -> bool:
+    def there(pid: str, date: str, city: str, start: str = "00:00", end: str = "24:00") -> bool:
+        """Whether the person is in the city that date for all of [start, end)."""
         person = next(p for p in participants if p["id"] == pid)
         available = person.get("available")
         if available is None:
             return True
-        return any(a["date"] == date and a["city"] == city for a in available)  # type: ignore[attr-defined]
+        return any(
+            a["date"] == date and a["city"] == city and a.get("start", "00:00") <= start and end <= a.get("end", "24:00")
+            for a in available  # type: ignore[attr-defined]
+        )
 
     ids = [str(p["id"]) for p in participants]
 
-    def sector_people(sector: str, date: str, share: float) -> list[str]:
-        return [p for p in ids if sector in sectors_of[p] and there(p, date, "Beijing") and rng.random() < share]
+    def sector_people(sector: str, date: str, start: str, end: str, share: float) -> list[str]:
+        return [
+            p for p in ids if sector in sectors_of[p] and there(p, date, "Beijing", start, end) and rng.random() < share
+        ]
 
     day1, day2 = BEIJING_DAYS
     programme: list[dict[str, object]] = [
@@ -364,7 +370,7 @@ def the_week(participants: list[dict[str, object]], sectors_of: dict[str, list[s
             "date": day1,
             "start": "09:30",
             "end": "10:30",
-            "attendees": [p for p in ids if there(p, day1, "Beijing")],
+            "attendees": [p for p in ids if there(p, day1, "Beijing", "09:30", "10:30")],
         },
         {
             "id": "sem-energy",
@@ -375,7 +381,7 @@ def the_week(participants: list[dict[str, object]], sectors_of: dict[str, list[s
             "date": day1,
             "start": "14:00",
             "end": "15:30",
-            "attendees": sector_people("energy", day1, 0.3),
+            "attendees": sector_people("energy", day1, "14:00", "15:30", 0.3),
             "buffer_minutes": 30,
         },
         {
@@ -387,7 +393,7 @@ def the_week(participants: list[dict[str, object]], sectors_of: dict[str, list[s
             "date": day2,
             "start": "09:30",
             "end": "11:00",
-            "attendees": sector_people("AI", day2, 0.3),
+            "attendees": sector_people("AI", day2, "09:30", "11:00", 0.3),
             "buffer_minutes": 30,
         },
         {
@@ -399,7 +405,7 @@ def the_week(participants: list[dict[str, object]], sectors_of: dict[str, list[s
             "date": day2,
             "start": "14:00",
             "end": "15:30",
-            "attendees": sector_people("biotech", day2, 0.3),
+            "attendees": sector_people("biotech", day2, "14:00", "15:30", 0.3),
             "buffer_minutes": 30,
         },
         {
