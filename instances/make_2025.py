@@ -348,7 +348,10 @@ def the_week(participants: list[dict[str, object]], sectors_of: dict[str, list[s
         if available is None:
             return True
         return any(
-            a["date"] == date and a["city"] == city and a.get("start", "00:00") <= start and end <= a.get("end", "24:00")
+            a["date"] == date
+            and a["city"] == city
+            and a.get("start", "00:00") <= start
+            and end <= a.get("end", "24:00")
             for a in available  # type: ignore[attr-defined]
         )
 

@@ -274,6 +274,8 @@ def check(
             f"History: {report.history} assignment(s) start before frozen_until {report.frozen_until} "
             "and were checked as meetings that already happened."
         )
+    if report.notes:
+        out.print(render.violations(report.notes, title="note(s)"))
     if report.warnings:
         out.print(render.violations(report.warnings, title="warning(s) about history"))
     if report.violations:

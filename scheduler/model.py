@@ -65,8 +65,10 @@ def _each_language_once(languages: list[str]) -> list[str]:
     return languages
 
 
+LANGUAGE_PATTERN = r"^[A-Za-z][A-Za-z0-9-]*$"
+"""A language code such as it, zh or zh-Hans: no spaces (a stray one made an interpreter useless)."""
 Languages = Annotated[
-    list[Annotated[str, Field(min_length=1, max_length=20)]],
+    list[Annotated[str, Strict(), Field(min_length=1, max_length=20, pattern=LANGUAGE_PATTERN)]],
     AfterValidator(_each_language_once),
 ]
 """Languages spoken, compared without regard to case everywhere (model, solver and checker)."""
@@ -344,8 +346,22 @@ class Instance(_Input):
                 if (entry.city, entry.date) not in open_days
             ]
             + self.programme_warnings()
+            + self._items_where_nothing_is_open(open_days)
             + self._needless_interpreters()
         )
+
+    def _items_where_nothing_is_open(self, open_days: set[tuple[str, dt.date]]) -> list[Problem]:
+        """A programme item in a city with no venue open that date (or outside the event): allowed
+        (a visit may be anywhere), but its attendees then meet nobody that date, so say so."""
+        return [
+            Problem(
+                ("programme", i, "date"),
+                f"no venue in {item.city} is open on {item.date}: its {len(self.programme_attendees[item.id])} "
+                f"attendee(s) are kept in {item.city} that date and have no meetings then",
+            )
+            for i, item in enumerate(self.programme)
+            if (item.city, item.date) not in open_days and self.programme_attendees[item.id]
+        ]
 
     def _needless_interpreters(self) -> list[Problem]:
         """A meeting that names an interpreter though its people share a language: none will sit in."""

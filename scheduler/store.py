@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from scheduler.errors import InputError, Problem
-from scheduler.model import ID_PATTERN, TEXT_PATTERN, Instance
+from scheduler.model import ID_PATTERN, LANGUAGE_PATTERN, TEXT_PATTERN, Instance
 from scheduler.parsing import parse_json, parse_yaml
 from scheduler.solution import Schedule
 
@@ -105,6 +105,8 @@ def problems_from_validation(err: ValidationError) -> list[Problem]:
             message = f"{item['input']!r} is not an ISO 3166 alpha-2 country code such as IT or CN"
         elif item["type"] == "string_pattern_mismatch" and item.get("ctx", {}).get("pattern") == TEXT_PATTERN:
             message = f"{item['input']!r} holds a control character; only text, tabs and line breaks"
+        elif item["type"] == "string_pattern_mismatch" and item.get("ctx", {}).get("pattern") == LANGUAGE_PATTERN:
+            message = f"{item['input']!r} is not a language code such as it, zh or en (letters, no spaces)"
         elif item["type"] == "string_pattern_mismatch" and item.get("ctx", {}).get("pattern") == ID_PATTERN:
             message = f"{item['input']!r} is not a valid id (no spaces at either end, no control characters)"
         elif message.startswith("Value error, "):

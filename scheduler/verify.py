@@ -44,6 +44,9 @@ class Report:
 
     violations: list[Violation] = field(default_factory=list)
     warnings: list[Violation] = field(default_factory=list)
+    """History that an edit since makes break a rule (it happened: nothing to do)."""
+    notes: list[Violation] = field(default_factory=list)
+    """Allowed but worth a look: meetings without a common language and no interpreters listed."""
     frozen_until: str | None = None
     """The frozen moment the history rules relied on (the schedule's own `frozen_until`)."""
     history: int = 0
@@ -386,7 +389,7 @@ def _interpreters(
             if needs and interpreters:
                 bad("interpreters", f"{label}: {', '.join(who)} share no language and no interpreter sits in", history)
             elif needs:
-                report.warnings.append(Violation("interpreters", f"{label}: no common language ({', '.join(who)})"))
+                report.notes.append(Violation("interpreters", f"{label}: no common language ({', '.join(who)})"))
             continue
         if not needs:
             bad("interpreters", f"{label} has interpreter {a.interpreter}, but its people share a language", history)

@@ -284,3 +284,24 @@ def test_a_title_that_starts_with_its_kind_is_not_prefixed_again() -> None:
     space = ProgrammeItem.model_validate({**base, "title": "SEMINAR: space science", "kind": "seminar"})
     assert (energy.label, energy.named) == ("seminar: Energy", "the seminar 'Energy'")
     assert (space.label, space.named) == ("SEMINAR: space science", "'SEMINAR: space science'")
+
+
+def test_language_codes_with_spaces_or_numbers_are_refused() -> None:
+    """' zh' once made an interpreter useless in silence, and 1 passed as a language."""
+    from scheduler.store import problems_from_validation
+
+    for bad in (["it ", " zh"], [1, 2]):
+        with pytest.raises(ValidationError) as refused:
+            make_instance(interpreters=[{"id": "x", "name": "X", "languages": bad}])
+        messages = [p.message for p in problems_from_validation(refused.value)]
+        assert messages and all("language code" in m or "valid string" in m for m in messages), messages
+
+
+def test_an_item_where_no_venue_is_open_that_date_is_a_warning() -> None:
+    item = {"id": "p", "title": "T", "kind": "visit", "city": "Beijing", "date": "2025-11-14"}
+    instance = make_instance(programme=[item | {"start": "09:00", "end": "10:00"}])
+    (warning,) = [w for w in instance.availability_warnings() if w.loc[0] == "programme"]
+    assert warning.message == (
+        "no venue in Beijing is open on 2025-11-14: its 4 attendee(s) are kept in Beijing that date and have no "
+        "meetings then"
+    )
