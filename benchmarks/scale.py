@@ -1,10 +1,11 @@
 """The largest events on one machine (issue 14), printed as tables: whole commands, wall-clock.
 
-    python benchmarks/scale.py                 # everything below (about 35 min on 2 cores)
+    python benchmarks/scale.py                 # everything below (about 45 min on 2 cores)
     python benchmarks/scale.py --only load     # reading and preparing 90,000 requests (1 min)
     python benchmarks/scale.py --only solve    # 15,000 x 90,000 at --time-limit 600
     python benchmarks/scale.py --only short    # 10,000 x 60,000 at --time-limit 10
     python benchmarks/scale.py --only workers  # 15,000 x 90,000, 1 and 2 workers, 60 and 300 s
+    python benchmarks/scale.py --only quality  # 15,000 x 90,000 at 300 s, with and without --priority-only
     python benchmarks/scale.py --only resolve  # 10,000 x 60,000: cancel 5% of participants
 
 Each command runs as the organiser runs it (`python cli.py solve ...`) in its own process:
@@ -64,16 +65,19 @@ def checked(instance_path: Path, schedule_path: Path, previous: Path | None = No
     return "ok" if result["exit"] == 0 else f"REJECTED ({result['output'][-300:]})"
 
 
-def solve_row(instance_path: Path, limit: float, workers: int, label: str) -> dict[str, object]:
-    out = RESULTS / f"{instance_path.stem}.t{limit:g}.w{workers}.schedule.json"
+def solve_row(instance_path: Path, limit: float, workers: int, label: str, *flags: str) -> dict[str, object]:
+    out = RESULTS / f"{instance_path.stem}.t{limit:g}.w{workers}{''.join(flags)}.schedule.json"
     out.unlink(missing_ok=True)
-    result = run([*CLI, "solve", str(instance_path), "-t", str(limit), "-w", str(workers), "-o", str(out)])
+    command = [*CLI, "solve", str(instance_path), "-t", str(limit), "-w", str(workers), "-o", str(out), *flags]
+    result = run(command)
     if result["exit"] != 0:
         return {"run": label, "failed": result["output"][-500:]}
     schedule = json.loads(out.read_text())
     objective, bound = schedule["objective"], schedule["bound"]
+    summary = " ".join(str(result["output"]).split())
+    holes = re.search(r"Idle gaps[ │]*(\d+) holes", summary)
     return {
-        "run": label,
+        "run": label + (f" {' '.join(flags)}" if flags else ""),
         "limit s": limit,
         "workers": workers,
         "wall s": result["wall_s"],
@@ -84,6 +88,7 @@ def solve_row(instance_path: Path, limit: float, workers: int, label: str) -> di
         "of bound": f"{100 * objective / bound:.2f}%" if bound else "-",
         "gap": f"{100 * (bound - objective) / bound:.2f}%" if bound else "-",
         "peak MiB": result["peak_mib"],
+        "idle holes": holes.group(1) if holes else "?",
         "check": checked(instance_path, out),
     }
 
@@ -181,13 +186,13 @@ def table(title: str, rows: list[dict[str, object]]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["load", "solve", "short", "workers", "resolve"], action="append")
+    parser.add_argument("--only", choices=["load", "solve", "short", "workers", "quality", "resolve"], action="append")
     parser.add_argument("--child-load", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_load:
         load_child(args.child_load)
         return
-    parts = args.only or ["load", "solve", "short", "workers", "resolve"]
+    parts = args.only or ["load", "solve", "short", "workers", "quality", "resolve"]
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     print(f"Machine: {machine}; {time.strftime('%Y-%m-%d %H:%M')}\n")
     if "load" in parts:
@@ -204,6 +209,13 @@ def main() -> None:
         path = instance(15_000, 90_000)
         rows = [solve_row(path, limit, workers, "15,000 x 90,000") for limit in (60, 300) for workers in (1, 2)]
         print(table("Workers and time (15,000 x 90,000)", rows), "\n", flush=True)
+    if "quality" in parts:
+        path = instance(15_000, 90_000)
+        rows = [
+            solve_row(path, 300, 2, "15,000 x 90,000", "--priority-only"),
+            solve_row(path, 300, 2, "15,000 x 90,000"),
+        ]
+        print(table("What the quality goals cost (15,000 x 90,000, 300 s)", rows), "\n", flush=True)
     if "resolve" in parts:
         print(table("Re-solve after cancelling 5% of participants (10,000 x 60,000)", resolve_rows(60)), flush=True)
 

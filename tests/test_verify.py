@@ -9,6 +9,7 @@ from conftest import AROUND_MIDNIGHT, DATA, make_instance, meeting, solve_and_ve
 from typer.testing import CliRunner
 
 from scheduler.cli import app
+from scheduler.model import Instance
 from scheduler.solution import Assignment, Cancellation, Schedule, Unscheduled
 from scheduler.verify import review, verify
 
@@ -67,6 +68,22 @@ def schedule_of(*assignments: Assignment, **extra: Any) -> Schedule:
     }
     fields.update(extra)
     return Schedule(**fields)
+
+
+def schedule_for(instance: Instance, *assignments: Assignment) -> Schedule:
+    """A hand-made schedule of `instance`: these assignments, every other request waiting."""
+    placed = {a.meeting for a in assignments}
+    total = sum(m.priority for m in instance.meetings if m.id in placed)
+    return Schedule(
+        instance="x.yaml",
+        instance_sha256="0" * 64,
+        created="2026-01-01T10:00:00+08:00",
+        status="FEASIBLE",
+        objective=total,
+        bound=sum(m.priority for m in instance.meetings),
+        assignments=list(assignments),
+        unscheduled=[Unscheduled(meeting=m.id, reason="test") for m in instance.meetings if m.id not in placed],
+    )
 
 
 VALID = schedule_of(place("ab", room="T-1"), place("cd", room="T-2"), place("bd", start="09:30", end="10:00"))
@@ -374,17 +391,7 @@ def test_a_meeting_in_a_buffer_across_midnight_is_caught(mid: str, date: str, st
 
     def schedule_with(when: str, at: str) -> Schedule:
         placed = Assignment(meeting=mid, date=when, start=at, end=end[at], city="Beijing", venue="bj", room="T-1")
-        others = [Unscheduled(meeting=m.id, reason="test") for m in instance.meetings if m.id != mid]
-        return Schedule(
-            instance="x.yaml",
-            instance_sha256="0" * 64,
-            created="2026-01-01T10:00:00+08:00",
-            status="FEASIBLE",
-            objective=1,
-            bound=4,
-            assignments=[placed],
-            unscheduled=others,
-        )
+        return schedule_for(instance, placed)
 
     [violation] = verify(instance, schedule_with(date, start))
     assert violation.rule == "programme" and f"during programme item {item}" in violation.message
@@ -471,16 +478,7 @@ def test_meeting_in_another_city_on_the_date_of_an_attended_item_is_a_violation(
     hangzhou = Assignment(
         meeting="ab", date="2025-11-13", start="10:00", end="10:30", city="Hangzhou", venue="hz", room="H-1"
     )
-    schedule = Schedule(
-        instance="x.yaml",
-        instance_sha256="0" * 64,
-        created="2026-01-01T10:00:00+08:00",
-        status="FEASIBLE",
-        objective=1,
-        bound=1,
-        assignments=[hangzhou],
-    )
-    (violation,) = verify(instance, schedule)
+    (violation,) = verify(instance, schedule_for(instance, hangzhou))
     assert violation.rule == "programme"
     assert (
         violation.message
