@@ -10,6 +10,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+import yaml
 from conftest import DATA
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -417,11 +418,11 @@ venues:
     city: Beijing
     days: [{date: 2025-11-13, sessions: [{start: "09:00", end: "12:00"}]}]
     rooms: [{id: T, count: 1, capacity: 2}]
-participants: [{id: a, name: Anna}, {id: b, name: Bo}]
+participants: [{id: a, name: Anna}, {id: b, name: Bo}, {id: c, name: Chiara}]
 meetings: [{id: m1, participants: [a, b]}]
 programme:
   - {id: opening, title: Opening plenary, kind: plenary, city: Beijing, venue: Auditorium,
-     date: 2025-11-13, start: "09:00", end: "10:00", attendees: [a]}
+     date: 2025-11-13, start: "09:00", end: "10:00", attendees: [a, c]}
 """,
         encoding="utf-8",
     )
@@ -437,6 +438,10 @@ programme:
     assert uid("Week", "programme.opening") not in events_of(out / "ics" / f"{file_stem('b')}.ics")
     agenda = (out / "agendas" / f"{file_stem('a')}.html").read_text(encoding="utf-8")
     assert "Plenary: Opening plenary" in agenda and "Auditorium" in agenda
+    # Chiara has no meeting, only the opening: she still gets a calendar holding it.
+    chiara = events_of(out / "ics" / f"{file_stem('c')}.ics")
+    assert list(chiara) == [uid("Week", "programme.opening")]
+    assert chiara[uid("Week", "programme.opening")].decoded("dtstart") == opening.decoded("dtstart")
 
 
 def test_interpreters_get_their_agenda_and_calendar_and_are_named_in_each_meeting(tmp_path: Path) -> None:
@@ -490,3 +495,40 @@ def test_csv_and_workbook_show_programme_items_marked_as_programme_in_time_order
     assert band[times.index("10:00")] == "〃" and band[times.index("10:30")] is None
     assert grid.index(band) < next(k for k, row in enumerate(grid) if row[0] == "BJ-R1")  # above the rooms
     assert len(instance.programme_attendees["opening"]) == 6
+
+
+def test_a_removed_interpreters_agenda_is_rewritten_to_say_so_and_lists_none_of_their_meetings(tmp_path: Path) -> None:
+    from test_cli import INTERPRETERS
+
+    source = (INTERPRETERS / "capped.yaml").read_text(encoding="utf-8")
+    first_instance = tmp_path / "capped.yaml"
+    first_instance.write_text(source, encoding="utf-8")
+    run("solve", str(first_instance), "-o", str(tmp_path / "first.json"), "-t", "5", "--workers", "1")
+    _, first = checked(first_instance, tmp_path / "first.json")
+    interpreted = [a for a in first.assignments if a.interpreter]
+    assert interpreted
+    gone = interpreted[0].interpreter
+    assert gone is not None
+    out = tmp_path / "out"
+    run("export", str(first_instance), str(tmp_path / "first.json"), "--to", str(out))
+    agenda_path = out / "agendas" / f"{file_stem(gone)}.html"
+    assert "Table / room" in agenda_path.read_text(encoding="utf-8")  # their meetings, in a table
+
+    raw = yaml.safe_load(source)
+    raw["interpreters"] = [i for i in raw["interpreters"] if i["id"] != gone]
+    second_instance = tmp_path / "without.yaml"
+    second_instance.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    run(
+        "resolve", str(second_instance), "--previous", str(tmp_path / "first.json"),
+        "--out", str(tmp_path / "second.json"), "--time-limit", "5", "--workers", "1",
+    )  # fmt: skip
+    _, second = checked(second_instance, tmp_path / "second.json")
+    assert all(a.interpreter != gone for a in second.assignments)
+    for changed_only in (("--changed-only",), ()):
+        run("export", str(second_instance), str(tmp_path / "second.json"), "--to", str(out), *changed_only)
+        agenda = agenda_path.read_text(encoding="utf-8")
+        assert "is no longer among the interpreters" in agenda
+        assert "No meetings or programme items remain for you" in agenda
+        assert "Table / room" not in agenda  # none of the meetings they interpreted
+        calendar = events_of(out / "ics" / f"{file_stem(gone)}.ics")
+        assert {str(e["status"]) for e in calendar.values()} == {"CANCELLED"}

@@ -206,6 +206,32 @@ def _calendar_entries(instance: Instance, state: dict[str, EventState]) -> dict[
     return entries
 
 
+def _agendas_of_the_removed(
+    instance: Instance, schedule: Schedule, state: dict[str, EventState], mine: dict[str, list[MeetingView]]
+) -> list[html.Agenda]:
+    """An agenda for each person the calendars knew and the instance no longer lists.
+
+    Their calendar cancels what they no longer attend; their printed agenda must say so too
+    instead of keeping the meetings it last listed. Name and role come from what the export
+    recorded, or (a fresh directory) from the re-solve's change list.
+    """
+    listed = set(instance.participant_by_id) | set(instance.interpreter_by_id)
+    interpreted = {c.before.interpreter for c in schedule.changes if c.before is not None and c.before.interpreter}
+    known: dict[str, Person] = {}
+    for record in state.values():
+        for pid, name, organisation in record.view["people"]:
+            known.setdefault(pid, Person(pid, name, organisation))
+    removed = sorted({pid for record in state.values() for pid in (*record.attendees, *record.former)} - listed)
+    agendas = []
+    for pid in removed:
+        who = known.get(pid, Person(pid, pid, ""))
+        role = "interpreters" if who.organisation == "interpreter" or pid in interpreted else "participants"
+        agenda = html.agenda_of(instance, who, mine.get(pid, []))
+        agenda.notice = f"{who.name} is no longer among the {role} of {instance.event.name}."
+        agendas.append(agenda)
+    return agendas
+
+
 def _views_within_calendar_years(instance: Instance, schedule: Schedule, source: Path | None) -> list[MeetingView]:
     """The meetings' views, refused when a time falls outside the years 1-9999 a calendar can hold.
 
@@ -265,7 +291,11 @@ def export(
 
         files.append((rel, build))
 
-    for pid, entries in sorted(_calendar_entries(instance, state).items()):
+    calendars = _calendar_entries(instance, state)
+    # Someone whose only entries are programme items still gets a calendar that holds them.
+    for pid in {pid for ids in instance.programme_attendees.values() for pid in ids}:
+        calendars.setdefault(pid, [])
+    for pid, entries in sorted(calendars.items()):
         who = person(instance, pid)
         programme = tuple(programme_of(instance, pid))
         text_file(f"ics/{file_stem(pid)}.ics", partial(ics.calendar, instance.event.name, who, entries, programme))
@@ -284,7 +314,7 @@ def export(
         agenda.as_of = as_of[rel] = kept or as_of_now
         return html.agendas_page(instance, [agenda], title).encode("utf-8"), digest
 
-    for agenda in agendas:
+    for agenda in [*agendas, *_agendas_of_the_removed(instance, schedule, state, mine)]:
         rel = f"agendas/{file_stem(agenda.person.id)}.html"
         files.append((rel, partial(agenda_file, agenda, rel)))
     text_file("agendas/all.html", lambda: html.agendas_page(instance, agendas, f"{instance.event.name}: agendas"))

@@ -49,6 +49,8 @@ class Agenda:
     count: int = 0
     as_of: str = ""
     """When this agenda last changed, and from which schedule file: tells printed copies apart."""
+    notice: str = ""
+    """Said above the meetings, e.g. that the person is no longer among the interpreters."""
 
 
 def agendas_page(instance: Instance, agendas: list[Agenda], title: str) -> str:
