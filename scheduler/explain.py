@@ -202,15 +202,20 @@ class Explainer:
         details = [f"{self.who(p)}: {self._availability(p)}." for p in people[:LISTED]]
         if len(people) > LISTED:
             details.append(f"… and {len(people) - LISTED} more people.")
-        held, free_times = programme_holds(self, meeting, people, roomy)
+        held, free_times, ways = programme_holds(self, meeting, people, roomy)
         if held and not free_times:
-            return Explanation(
-                meeting.id,
-                PROGRAMME,
-                "At programme items: at every time its people are otherwise free together, one of them is at "
-                f"a programme item: {held}.",
-                details,
+            because = {
+                "time": "one of them is at a programme item",
+                "city": "a programme item keeps one of them in another city that date"
+                + (" (one city per date)" if len(ways) > 1 else ""),
+            }
+            headline = (
+                ("One city per date: " if ways == {"city"} else "At programme items: ")
+                + "at every time its people are otherwise free together, "
+                + " or ".join(because[w] for w in ("time", "city") if w in ways)
+                + f": {held}."
             )
+            return Explanation(meeting.id, PROGRAMME, headline, details)
         stretch = f" for {length} min at a stretch" if meeting.slots > 1 else ""
         alone = [p for p in people if not self._has_time(meeting, [p], long_enough)]
         if alone:
@@ -239,6 +244,22 @@ class Explainer:
             )
         headline = f"No common availability: the {size} people are never all free at the same time{where}{stretch}."
         return Explanation(meeting.id, NO_COMMON_TIME, headline, details)
+
+    def _cannot_at_all(self, found: Explanation) -> Explanation:
+        """A reason from the instance alone: no schedule can hold it, so 'if it had to be scheduled'
+        needs no solve: only an edit of the instance (what it names) can make room for it."""
+        edit = {
+            PROGRAMME: "its people's availability or the programme items' attendees",
+            NO_COMMON_TIME: "its people's availability",
+            NO_ROOM: "a larger room, or fewer people",
+            NO_PLACE: "a longer session, or fewer slots",
+            NO_INTERPRETER: "an interpreter who speaks a language of each side and is free when they are",
+        }.get(found.kind, "the instance")
+        sentence = (
+            "It cannot be scheduled at all: moving or dropping other meetings cannot change that (no solve needed); "
+            f"only an edit of the instance can ({edit})."
+        )
+        return replace(found, impossible=True, sentences=[sentence])
 
     def _no_interpreter(self, meeting: Meeting, people: list[str], sessions: list[Session]) -> Explanation | None:
         """Why no interpreter can ever sit in: none speaks a language of each, or none is free when
@@ -417,7 +438,7 @@ class Explainer:
             )
             return Explanation(mid, CANCELLED, why)
         if not self.options(meeting):
-            return self._no_place(meeting, people)
+            return self._cannot_at_all(self._no_place(meeting, people))
         options = self.open_options(meeting)
         if not options:
             return Explanation(
@@ -470,7 +491,7 @@ class Explainer:
             )
         details = self._block_lines(per_option)
         sessions = [s for s in self.instance.sessions if meeting.city is None or s.city == meeting.city]
-        held, _ = programme_holds(self, meeting, people, sessions)
+        held, _, _ways = programme_holds(self, meeting, people, sessions)
         if held:
             details.append(f"At the other times they are otherwise free together: {held}.")
         # Its own people's travel before the interpreter's: with no time to travel, no interpreter helps.

@@ -6,6 +6,7 @@ Read by `scheduler.explain` (its Explainer holds the schedule's occupancy); plai
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from scheduler.changes import too_close_to_travel
@@ -18,13 +19,25 @@ LISTED = 8
 """Sentences name at most this many people, pairs or items, then say how many more."""
 
 
+@dataclass
+class _Hold:
+    """One programme item's hold on a request's people: at its time (or buffer), or by its city that date."""
+
+    item: ProgrammeItem
+    people: set[str] = field(default_factory=set)
+    buffered: bool = False
+    at_time: bool = False
+    elsewhere: bool = False
+
+
 def programme_holds(
     explainer: Explainer, meeting: Meeting, people: list[str], sessions: list[Session]
-) -> tuple[str, bool]:
+) -> tuple[str, bool, set[str]]:
     """The programme items that take times its people's `available` leave them together (in
-    words, '' if none), and whether some such time is free of every item."""
+    words, '' if none), whether some such time is free of every item, and how they hold them:
+    "time" (at the item or its buffer), "city" (the item keeps someone in another city that date)."""
     instance, step = explainer.instance, explainer.step
-    holds: dict[str, tuple[ProgrammeItem, set[str], bool]] = {}
+    holds: dict[str, _Hold] = {}
     free_times = False
     for session in sessions:
         windows = [instance.window_ticks(p, session.date, session.city) for p in people]
@@ -40,20 +53,29 @@ def programme_holds(
             ]
             free_times = free_times or not blocking
             for pid, item, by_buffer in blocking:
-                _, who, buffered = holds.setdefault(item.id, (item, set(), False))
-                who.add(pid)
-                holds[item.id] = (item, who, buffered or by_buffer)
+                hold = holds.setdefault(item.id, _Hold(item))
+                hold.people.add(pid)
+                hold.buffered = hold.buffered or by_buffer
+                if item.city == session.city:
+                    hold.at_time = True
+                else:
+                    hold.elsewhere = True
     phrases = []
-    for item, who, buffered in sorted(holds.values(), key=lambda h: (h[0].date, h[0].start, h[0].id)):
+    for hold in sorted(holds.values(), key=lambda h: (h.item.date, h.item.start, h.item.id)):
+        item = hold.item
+        names = explainer.names([p for p in people if p in hold.people])
+        when = f"{item.date} {item.start}-{item.end}"
+        if not hold.at_time:
+            phrases.append(f"{item.named} ({when}) keeps {names} in {item.city} that date")
+            continue
         where = f", in {item.city}" if any(s.city != item.city for s in sessions) else ""
-        buffer = f", including its {item.buffer_minutes}-minute buffer" if buffered else ""
-        ordered = [p for p in people if p in who]
-        phrases.append(
-            f"{item.named} ({item.date} {item.start}-{item.end}{where}) holds {explainer.names(ordered)}{buffer}"
-        )
+        buffer = f", including its {item.buffer_minutes}-minute buffer" if hold.buffered else ""
+        also = f", and in {item.city} that date" if hold.elsewhere else ""
+        phrases.append(f"{item.named} ({when}{where}) holds {names}{buffer}{also}")
     if len(phrases) > LISTED:
         phrases = [*phrases[: LISTED - 1], f"{len(phrases) - LISTED + 1} more items"]
-    return "; ".join(phrases), free_times
+    ways = {"time" for h in holds.values() if h.at_time} | {"city" for h in holds.values() if h.elsewhere}
+    return "; ".join(phrases), free_times, ways
 
 
 def interpreters_taken(

@@ -25,9 +25,10 @@ from hypothesis import HealthCheck, given, settings
 from test_cli import run
 from test_cli import solved as solved_file
 from test_property import instances
+from test_render import text_of
 from test_solve import TWO_CITIES_SAME_DAY
 
-from scheduler import explain
+from scheduler import explain, render
 from scheduler.explain import Explainer
 from scheduler.model import Instance
 from scheduler.solution import Assignment, Schedule, Unscheduled
@@ -615,10 +616,59 @@ def test_a_seminar_without_buffer_names_no_buffer_and_a_visit_elsewhere_names_it
     assert schedule.assignments == []
     found = explainer.explain("m")
     assert found.kind == explain.PROGRAMME
-    assert found.headline.endswith(
+    assert found.headline == (
+        "At programme items: at every time its people are otherwise free together, one of them is at a programme "
+        "item or a programme item keeps one of them in another city that date (one city per date): "
         "the seminar 'Energy' (2025-11-13 09:00-09:30) holds A; "
-        "the visit 'West Lake' (2025-11-13 09:00-09:30, in Hangzhou) holds B."
+        "the visit 'West Lake' (2025-11-13 09:00-09:30) keeps B in Hangzhou that date."
     ), found.headline
+
+
+def test_a_programme_item_in_another_city_is_named_as_one_city_per_date_not_as_its_time() -> None:
+    """The tester's case: Anna and Zhou are both free in Hangzhou all day, 09:30-12:30; Anna's
+    seminar is in Beijing 11:00-12:00, so that date she is in Beijing, and they never meet. The
+    cause is one city per date (naming the item and its city), not the seminar's hour; and as no
+    schedule can hold it, explain says so under 'If it had to be scheduled'."""
+    venues = [
+        {
+            "id": city[:2].lower(),
+            "city": city,
+            "days": [{"date": "2025-11-14", "sessions": [{"start": "09:30", "end": "12:30"}]}],
+            "rooms": [{"id": f"{city[:2]}-T", "count": 3, "capacity": 2}],
+        }
+        for city in ("Beijing", "Hangzhou")
+    ]
+    hangzhou = [{"date": "2025-11-14", "city": "Hangzhou"}]
+    seminar = {
+        "id": "sem-bj",
+        "title": "Seminar in Beijing",
+        "kind": "seminar",
+        "city": "Beijing",
+        "date": "2025-11-14",
+        "start": "11:00",
+        "end": "12:00",
+        "attendees": ["p"],
+    }
+    instance, schedule, explainer = solved(
+        venues=venues,
+        participants=[
+            {"id": "p", "name": "Anna Verdi", "organisation": "A", "available": hangzhou},
+            {"id": "q", "name": "Zhou Min", "organisation": "B", "available": hangzhou},
+        ],
+        meetings=[meeting("m1", "p", "q")],
+        programme=[seminar],
+    )
+    assert schedule.assignments == []
+    found = explainer.force("m1")
+    assert found.kind == explain.PROGRAMME and found.forced is None
+    assert found.headline == (
+        "One city per date: at every time its people are otherwise free together, a programme item keeps one of "
+        "them in another city that date: 'Seminar in Beijing' (2025-11-14 11:00-12:00) keeps "
+        "Anna Verdi (A) in Beijing that date."
+    )
+    assert found.impossible and found.sentences[0].startswith("It cannot be scheduled at all")
+    text = text_of(render.explanation(instance, found))
+    assert "If it had to be scheduled:" in text and "At programme items" not in text
 
 
 def test_a_time_free_of_the_programme_keeps_the_old_reason() -> None:
