@@ -61,7 +61,7 @@ def too_close_to_travel(
     other = f"meeting {mid}" if mid else "a programme item"
     item = next((i for i in instance.programme if i.id == item_id), None)
     if item is not None:
-        other = f"{item.kind} {item.title!r}"
+        other = item.named
     day = dt.date.fromordinal
     here_start = f"{option.date} {to_clock(option.start)}"
     here_end = f"{option.date} {to_clock(option.end)}"
@@ -79,7 +79,7 @@ def too_close_to_travel(
 
 def not_free_because(instance: Instance, pid: str, option: Option) -> str:
     """Why `pid` cannot be at `option` though they could before: a programme item they attend
-    ('at seminar 'Energy' (2025-11-14 09:00-10:00)', its buffer named where only the buffer
+    ('at the seminar 'Energy' (2025-11-14 09:00-10:00)', its buffer named where only the buffer
     touches it), or their own availability."""
     window = instance.window_ticks(pid, option.date, option.city)
     step = instance.event.slot_minutes
@@ -103,7 +103,9 @@ def not_free_because(instance: Instance, pid: str, option: Option) -> str:
 
 
 def _item_text(item: ProgrammeItem, extra: str = "") -> str:
-    return f"{item.kind} {item.title!r} ({item.date} {item.start}-{item.end}{extra})"
+    """ "the seminar 'Energy' (2025-11-14 09:00-10:00)", or "'Seminar: quantum sensing' (...)" when
+    the title already says its kind (never 'seminar 'Seminar: ...'')."""
+    return f"{item.named} ({item.date} {item.start}-{item.end}{extra})"
 
 
 def people_text(instance: Instance, pids: list[str]) -> str:

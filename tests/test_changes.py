@@ -109,10 +109,17 @@ def test_why_someone_is_not_free_names_the_item_its_buffer_or_its_city_else_thei
     instance = make_instance(venues=[*VENUES, hangzhou], participants=people, programme=programme)
     day = dt.date(2025, 11, 13)
     nine, half_past = Option("bj", "Beijing", day, 540, 570), Option("bj", "Beijing", day, 570, 600)
-    assert not_free_because(instance, "a", half_past) == "at visit 'Labs' (2025-11-13 09:00-09:30) in Hangzhou that day"
-    assert not_free_because(instance, "b", nine) == "at seminar 'AI' (2025-11-13 09:00-09:30)"
+    assert (
+        not_free_because(instance, "a", half_past)
+        == "at the visit 'Labs' (2025-11-13 09:00-09:30) in Hangzhou that day"
+    )
+    assert not_free_because(instance, "b", nine) == "at the seminar 'AI' (2025-11-13 09:00-09:30)"
     assert (
         not_free_because(instance, "b", half_past)
-        == "at seminar 'AI' (2025-11-13 09:00-09:30, with its 15-minute buffer)"
+        == "at the seminar 'AI' (2025-11-13 09:00-09:30, with its 15-minute buffer)"
     )
     assert not_free_because(instance, "c", nine) == "no longer available at that time"
+    # A title that already says its kind is not preceded by it again ('seminar 'Seminar: ...'').
+    titled = [{**programme[1], "title": "Seminar: quantum sensing", "kind": "seminar", "buffer_minutes": 0}]
+    named = make_instance(venues=[*VENUES, hangzhou], participants=people, programme=titled)
+    assert not_free_because(named, "b", nine) == "at 'Seminar: quantum sensing' (2025-11-13 09:00-09:30)"

@@ -800,7 +800,7 @@ def test_a_time_too_close_to_a_programme_item_elsewhere_is_not_called_free() -> 
     assert schedule.assignments == []
     found = Explainer(instance, schedule).explain("ac")
     assert found.kind == explain.TRAVEL
-    assert "A is in Beijing until 2025-11-13 13:00 (seminar 'Energy')" in found.headline
+    assert "A is in Beijing until 2025-11-13 13:00 (the seminar 'Energy')" in found.headline
 
 
 def test_an_interpreter_in_the_other_city_that_date_is_said_so() -> None:
@@ -875,7 +875,7 @@ def test_a_meeting_the_programme_and_travel_rule_out_is_called_impossible_not_an
     words = " ".join(output.split())
     assert "No time to travel: it cannot happen at all." in words
     assert "the travel rule Beijing -> Hangzhou asks 24 h between" in words
-    assert "Bruno Verdi is in Beijing until 2025-11-13 10:30 (plenary 'Opening plenary')" in words
+    assert "Bruno Verdi is in Beijing until 2025-11-13 10:30 (the plenary 'Opening plenary')" in words
     assert "interpreter" not in words.lower()
     assert "It cannot be scheduled at all" in words and "found in" not in words
 

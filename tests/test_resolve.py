@@ -902,7 +902,7 @@ def test_a_pin_too_close_to_a_programme_item_is_let_go_naming_the_item() -> None
     assert changes["ac"] == (
         "dropped",
         "no time to travel: the travel rule Beijing -> Hangzhou asks 21 h between, A is in Beijing until "
-        f"2025-11-13 13:00 (seminar 'Energy'), and this meeting is in Hangzhou from 2025-11-14 {ac.start}",
+        f"2025-11-13 13:00 (the seminar 'Energy'), and this meeting is in Hangzhou from 2025-11-14 {ac.start}",
     )
 
 
@@ -1062,8 +1062,8 @@ def test_a_new_programme_item_is_named_as_the_cause_with_its_buffer_where_the_bu
     after, _ = resolve(edited, previous)
     assert (after.assignment_by_meeting["ab"].start, after.assignment_by_meeting["cd"].start) == ("09:30", "09:00")
     assert {c.meeting: (c.change, c.cause) for c in after.changes} == {
-        "ab": ("moved", "A is at seminar 'Opening' (2025-11-13 08:00-09:00, with its 30-minute buffer)"),
-        "cd": ("moved", "C is at workshop 'Lab' (2025-11-13 09:30-10:00)"),
+        "ab": ("moved", "A is at the seminar 'Opening' (2025-11-13 08:00-09:00, with its 30-minute buffer)"),
+        "cd": ("moved", "C is at the workshop 'Lab' (2025-11-13 09:30-10:00)"),
     }
 
 
