@@ -120,6 +120,6 @@ def test_why_someone_is_not_free_names_the_item_its_buffer_or_its_city_else_thei
     )
     assert not_free_because(instance, "c", nine) == "no longer available at that time"
     # A title that already says its kind is not preceded by it again ('seminar 'Seminar: ...'').
-    titled = [{**programme[1], "title": "Seminar: quantum sensing", "kind": "seminar", "buffer_minutes": 0}]
+    titled = [{**item, "id": "s", "title": "Seminar: quantum sensing", "city": "Beijing", "attendees": ["b"]}]
     named = make_instance(venues=[*VENUES, hangzhou], participants=people, programme=titled)
     assert not_free_because(named, "b", nine) == "at 'Seminar: quantum sensing' (2025-11-13 09:00-09:30)"
