@@ -354,7 +354,7 @@ def timetable(
         out.print(render.room_timetable(instance, schedule, selection.rooms[0], selection.assignments))
     else:
         for day in [date] if date else open_dates:
-            out.print(render.date_grid(instance, schedule, day, selection.rooms))
+            out.print(render.date_grid(instance, schedule, day, selection.rooms, out.width))
 
 
 @app.command(cls=Command)

@@ -140,10 +140,13 @@ BAND_STYLE = "bold magenta"
 BUFFER_STYLE = "magenta"
 
 
-def _band_rows(items: list[ProgrammeItem], ticks: list[int], step: int) -> dict[str, list[RenderableType]]:
+def _band_rows(
+    items: list[ProgrammeItem], ticks: list[int], step: int, cell: int = 0
+) -> dict[str, list[RenderableType]]:
     """One grid row per programme item (or its buffer) overlapping these ticks: its id where the
-    room goes (as the key names it), its title read across the slots it covers in whole words, a
-    bar through any left over, its buffer shaded, other slots blank."""
+    room goes (as the key names it), its title read across the slots it covers in whole words
+    (cells `cell` wide), a bar through any left over, its buffer shaded, other slots blank."""
+    cell = cell or GRID_CELL
     found: dict[str, list[RenderableType]] = {}
     for item in items:
         start, end = to_minutes(item.start), to_minutes(item.end)
@@ -152,55 +155,63 @@ def _band_rows(items: list[ProgrammeItem], ticks: list[int], step: int) -> dict[
         buffered = [t for t in ticks if before < t + step and t < after and t not in covered]
         if not covered and not buffered:
             continue
-        words = _title_pieces(item.title, len(covered))
+        words = _title_pieces(item.title, len(covered), item.kind, cell)
         cells: list[RenderableType] = [Text(item.id, style=BAND_STYLE)]
         for t in ticks:
             if t in buffered:
-                cells.append(_filled(BUFFER, BUFFER_STYLE))
+                cells.append(_filled(BUFFER, BUFFER_STYLE, cell))
             elif t not in covered:
                 cells.append("")
             elif words:
-                cells.append(Text(words.pop(0), style=BAND_STYLE, no_wrap=True, overflow="ellipsis"))
+                cells.append(Text(words.pop(0), style=BAND_STYLE, no_wrap=True, overflow="crop"))
             else:
-                cells.append(_filled(BAND, BAND_STYLE))
+                cells.append(_filled(BAND, BAND_STYLE, cell))
         found[item.id] = cells
     return found
 
 
-def _filled(char: str, style: str) -> Text:
-    return Text(char * GRID_CELL, style=style, no_wrap=True, overflow="crop")
+def _filled(char: str, style: str, cell: int = 0) -> Text:
+    return Text(char * (cell or GRID_CELL), style=style, no_wrap=True, overflow="crop")
 
 
-def _title_pieces(title: str, slots: int) -> list[str]:
+def _title_pieces(title: str, slots: int, kind: str = "", width: int = 0) -> list[str]:
     """A title cut at spaces into pieces that fit a grid cell, read left to right across the
-    `slots` cells it covers ('Hydrogen', 'and', 'storage'). A word is never split across cells:
-    one too wide for a cell, or the last piece when the slots run out, ends with '…' (the key
-    gives the title in full)."""
-    width = GRID_CELL
+    `slots` cells it covers ('Hydrogen', 'and', 'storage'). A word is never split: where the
+    slots run out, or the next word is wider than a cell, the last piece ends with '…' after a
+    whole word; when not even the first word fits, the item's kind stands for it ('seminar…').
+    The key gives the title in full."""
+    width = width or GRID_CELL
     pieces: list[str] = []
-    for word in title.split():
+    words = title.split()
+    shown = 0
+    for word in words:
+        if cell_len(word) > width:
+            break
         if pieces and cell_len(f"{pieces[-1]} {word}") <= width:
             pieces[-1] += f" {word}"
-        else:
+        elif len(pieces) < slots:
             pieces.append(word)
-    if len(pieces) > slots:
-        pieces[slots - 1 :] = [" ".join(pieces[slots - 1 :])]
-    return [_fit(piece, width, words=True) for piece in pieces[:slots]]
+        else:
+            break
+        shown += 1
+    if shown == len(words):
+        return pieces
+    while pieces:  # cut short: end the last piece with '…' after a whole word that leaves room for it
+        kept = pieces[-1].split()
+        while kept and cell_len(" ".join(kept)) > width - 1:
+            kept.pop()
+        if kept:
+            pieces[-1] = " ".join(kept) + "…"
+            return pieces
+        pieces.pop()
+    return [kind + "…" if kind and cell_len(kind) <= width - 1 else "…"] if slots else []
 
 
-def _fit(text: str, width: int, words: bool = False) -> str:
-    """`text`, or its leading whole characters (whole words when `words` and one fits) and '…'
-    within `width` cells."""
+def _fit(text: str, width: int) -> str:
+    """`text`, or its leading whole characters and '…' within `width` cells (for a single word
+    wider than a whole cell: the key below gives it in full)."""
     if cell_len(text) <= width:
         return text
-    if words:
-        kept = ""
-        for word in text.split():
-            if cell_len(f"{kept} {word}".strip()) > width - 1:
-                break
-            kept = f"{kept} {word}".strip()
-        if kept:
-            return kept + "…"
     kept = ""
     for char in text:
         if cell_len(kept + char) > width - 1:
@@ -281,12 +292,15 @@ GRID_CELL = 9
 def short_name(name: str, width: int = GRID_CELL) -> str:
     """A name for a narrow grid cell, shortened at a word or character boundary, never cut mid-glyph.
 
-    '王伟 (Wang Wei)' -> '王伟'; 'Giulia Rossi' -> 'Rossi'; 'Carla De Luca' -> 'De Luca'; a name
-    still too wide keeps its leading characters that fit and ends with '…' ('Di Stefa…').
+    '王伟 (Wang Wei)' -> '王伟'; 'Giulia Rossi' -> 'Rossi'; 'Carla De Luca' -> 'De Luca'; a compound
+    surname too wide gives its last word ('Giovanni Di Stefano' -> 'Stefano'); only a single word
+    wider than the whole cell keeps its leading characters and ends with '…'.
     """
     text = name.split("(")[0].strip() or name
     if cell_len(text) > width and " " in text:
         text = surname(text)
+    if cell_len(text) > width and " " in text:
+        text = text.split()[-1]  # 'Di Stefano' in a narrow cell: 'Stefano', never 'Di Stefa…'
     return _fit(text, width)
 
 
@@ -306,12 +320,16 @@ def surname(name: str) -> str:
     return " ".join(words[first:])
 
 
-def date_grid(instance: Instance, schedule: Schedule, date: str, rooms: list[str] | None = None) -> RenderableType:
-    """Rooms x times for one date, one grid per venue session so it fits 80 columns, with a key.
+def date_grid(
+    instance: Instance, schedule: Schedule, date: str, rooms: list[str] | None = None, width: int = 80
+) -> RenderableType:
+    """Rooms x times for one date, one grid per venue session, with a key.
 
     A cell shows the meeting id and who meets (short names); programme items in the venue's
     city run as bands above the rooms; the key below gives full names, organisations and each
-    programme item in full. `rooms` limits the grid to those rooms (a group of tables).
+    programme item in full. `rooms` limits the grid to those rooms (a group of tables). A
+    session with more slots than `width` columns hold at full cell width is shown in parts
+    (a terminal would otherwise narrow the cells and break names across lines).
     """
     step = instance.event.slot_minutes
     parts: list[RenderableType] = []
@@ -325,43 +343,52 @@ def date_grid(instance: Instance, schedule: Schedule, date: str, rooms: list[str
         venue_rooms = [r for r in venue_room_ids(instance, venue.id, removed) if rooms is None or r in rooms]
         if day is None or not venue_rooms:
             continue
-        by_room_tick: dict[tuple[str, int], str] = {}
+        cell_text: dict[tuple[str, int], tuple[str, list[str], bool]] = {}
+        """(room, tick) -> the meeting's id, its people's names, and whether it began before this tick."""
         for a in todays:
             if a.venue != venue.id:
                 continue
             key.append(a)
-            names = [short_name(_name(instance, p)) for p in _effective_participants(instance, schedule, a.meeting)]
-            first = True
-            for t in range(to_minutes(a.start), to_minutes(a.end), step):
-                by_room_tick[(a.room, t)] = "\n".join([a.meeting, *names]) if first else CONTINUES
-                first = False
+            names = [_name(instance, p) for p in _effective_participants(instance, schedule, a.meeting)]
+            begins = to_minutes(a.start)
+            for t in range(begins, to_minutes(a.end), step):
+                cell_text[(a.room, t)] = (a.meeting, names, t != begins)
         for window in day.sessions:
             ticks = list(range(window.start_min, window.end_min, step))
-            table = Table(
-                title=f"{venue.name or venue.id} ({venue.city}) {date} {window.start}-{window.end}",
-                title_justify="left",
-                box=box.MINIMAL,
-                pad_edge=False,
-                show_lines=True,
-            )
             here = [item for item in programme if item.city == venue.city]
             bands = _band_rows(here, ticks, step)
-            widest = max(cell_len(row) for row in [*venue_rooms, *bands])
-            table.add_column("Room", no_wrap=True, min_width=widest)  # ids are never cut
-            for t in ticks:
-                table.add_column(to_clock(t), overflow="fold", max_width=GRID_CELL)
-            for cells in bands.values():
-                table.add_row(*cells)
             banded.update(bands)
-            for room in venue_rooms:
-                cells = [by_room_tick.get((room, t), EMPTY) for t in ticks]
-                if any(cell != EMPTY for cell in cells):
-                    gone = room in removed.get(venue.id, [])
-                    table.add_row(Text(room) + Text("\n(removed)", style="dim") if gone else room, *cells)
-            empty = sum(1 for room in venue_rooms if not any((room, t) in by_room_tick for t in ticks))
-            if len(table.rows) == len(bands):
-                table.caption, table.caption_justify, table.caption_style = "no meetings", "left", "dim"
-            parts.append(table if table.rows else Text(f"{table.title}: no meetings", style="dim"))
+            widest = max(cell_len(row) for row in [*venue_rooms, *bands])
+            cell, size = _grid_layout(len(ticks), widest, width)
+            if cell != GRID_CELL:
+                bands = _band_rows(here, ticks, step, cell)
+            count = -(-len(ticks) // size)
+            for first in range(0, len(ticks), size):
+                shown = ticks[first : first + size]
+                title = f"{venue.name or venue.id} ({venue.city}) {date} {window.start}-{window.end}"
+                table = Table(box=box.MINIMAL, pad_edge=False, show_lines=True)
+                if count > 1:  # a heading of its own: a narrow part's title would wrap
+                    title = f"{title}, part {first // size + 1} of {count}: {to_clock(shown[0])}-"
+                    parts.append(Text(title + to_clock(shown[-1] + step)))
+                else:
+                    table.title, table.title_justify = title, "left"
+                table.add_column("Room", no_wrap=True, min_width=widest)  # ids are never cut
+                for t in shown:
+                    table.add_column(to_clock(t), overflow="fold", max_width=cell)
+                for cells in bands.values():
+                    part = [cells[0], *cells[1 + first : 1 + first + size]]
+                    if any(cell != "" for cell in part[1:]):
+                        table.add_row(*part)
+                bands_shown = len(table.rows)
+                for room in venue_rooms:
+                    cells = [_grid_cell(cell_text.get((room, t)), t == shown[0], cell) for t in shown]
+                    if any(cell != EMPTY for cell in cells):
+                        gone = room in removed.get(venue.id, [])
+                        table.add_row(Text(room) + Text("\n(removed)", style="dim") if gone else room, *cells)
+                if len(table.rows) == bands_shown:
+                    table.caption, table.caption_justify, table.caption_style = "no meetings", "left", "dim"
+                parts.append(table if table.rows else Text(f"{title}: no meetings", style="dim"))
+            empty = sum(1 for room in venue_rooms if not any((room, t) in cell_text for t in ticks))
             if empty:
                 parts.append(Text(f"  {empty} room(s) unused in this session", style="dim"))
     if not parts:
@@ -372,6 +399,29 @@ def date_grid(instance: Instance, schedule: Schedule, date: str, rooms: list[str
         lines = _programme_key(instance, programme, banded)
         parts.append(_grid_key(instance, schedule, key, narrowed=rooms is not None, programme=lines))
     return Group(*parts)
+
+
+def _grid_layout(slots: int, room_width: int, width: int) -> tuple[int, int]:
+    """The cell width and how many slots one grid shows so that it fits `width` columns: full
+    cells, or one column narrower when that fits the whole session; else the session in even
+    parts of full cells. (A terminal left to narrow the cells would break names across lines.)"""
+    for cell in (GRID_CELL, GRID_CELL - 1):
+        if room_width + 2 + slots * (cell + 3) <= width:  # each slot: the cell, its padding, a rule
+            return cell, slots
+    fit = max(1, (width - room_width - 2) // (GRID_CELL + 3))
+    count = -(-slots // fit)
+    return GRID_CELL, -(-slots // count)
+
+
+def _grid_cell(held: tuple[str, list[str], bool] | None, first_shown: bool, cell: int) -> str:
+    """A room's cell at one slot: free, the meeting starting (or first shown) there with its
+    people's short names, or 〃 as it continues."""
+    if held is None:
+        return EMPTY
+    meeting, names, continues = held
+    if continues and not first_shown:
+        return CONTINUES
+    return "\n".join([meeting, *(short_name(name, cell) for name in names)])
 
 
 KEY_LIMIT = 40

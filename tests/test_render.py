@@ -66,7 +66,9 @@ def test_short_names_keep_a_compound_surname_whole() -> None:
     """'De Luca' used to show as 'Luca'; a particle never stands alone, nor is the surname dropped."""
     assert render.short_name("Carla De Luca") == "De Luca"
     assert render.short_name("Anna Maria van Berg") == "van Berg"
-    assert render.short_name("Giovanni Di Stefano") == "Di Stefa…"
+    assert render.short_name("Giovanni Di Stefano") == "Stefano"  # never 'Di Stefa…': a word is not cut
+    assert render.short_name("Carla De Luca", 6) == "Luca"
+    assert render.short_name("Bartolomeo Santarelli") == "Santarel…"  # one word wider than the cell: the key has it
     assert render.short_name("Maria Grazia Bianchi") == "Bianchi"
 
 
@@ -253,7 +255,7 @@ def test_the_date_grid_shows_programme_items_as_a_band_over_their_slots() -> Non
 
 def test_the_band_names_items_by_id_never_splits_a_word_and_shades_buffers() -> None:
     """Two seminars on one date: each band row is named by its id, as in the key; 'University'
-    (wider than a cell) ends with '…' in one cell instead of running into the next; the buffer
+    (wider than a cell) is never cut: its kind stands for the title ('seminar…'); the buffer
     of 30 min around sem-b is shaded and the key says so; a title starting with its kind is not
     prefixed twice."""
     seminar = PROGRAMME_DAY["programme"][0]
@@ -274,7 +276,7 @@ def test_the_band_names_items_by_id_never_splits_a_word_and_shades_buffers() -> 
     text = text_of(render.date_grid(instance, schedule, "2025-11-13"))
     lines = text.splitlines()
     rows = {line.split("│")[0].strip(): [c.strip() for c in line.split("│")] for line in lines if "│" in line}
-    assert rows["sem-a"][1:5] == ["", "Universi…", "open labs", ""], rows["sem-a"]
+    assert rows["sem-a"][1:5] == ["", "seminar…", render.BAND * 9, ""], rows["sem-a"]
     assert rows["sem-b"][1:5] == ["", render.BUFFER * 9, "Seminar:…", render.BUFFER * 9], rows["sem-b"]
     flat = " ".join(text.split())
     assert "sem-b 10:00-10:30 Seminar: space science (Beijing, hall B; 1 attending, 30 min buffer ░)" in flat
@@ -287,6 +289,12 @@ def test_a_title_reads_left_to_right_across_the_slots_it_covers() -> None:
     assert render._title_pieces("Opening plenary of the Week", 2) == ["Opening", "plenary…"]
     assert render._title_pieces("Opening plenary of the Week", 9) == ["Opening", "plenary", "of the", "Week"]
     assert render._title_pieces("AI", 3) == ["AI"]
+    # Never a word cut: '…' after the last whole word that fits, or the kind when none does.
+    assert render._title_pieces("Energy transition and smart grids", 3, "seminar") == ["Energy…"]
+    assert render._title_pieces("Transition", 2, "workshop") == ["workshop…"]
+    assert render._title_pieces("Hydrogen and storage", 2) == ["Hydrogen", "and…"]
+    assert render._title_pieces("Hydrogen storage", 1, "visit") == ["Hydrogen…"]
+    assert render._title_pieces("Sustainable", 1, "visit") == ["visit…"]
 
 
 def test_the_interpreter_taken_off_a_meeting_reads_no_longer_interpreting_not_new_interpreter() -> None:
@@ -330,3 +338,49 @@ def test_the_interpreter_taken_off_a_meeting_reads_no_longer_interpreting_not_ne
     y_row = next(k for k, line in enumerate(lines) if line.startswith("Y (interpreter)"))
     assert lines[y_row].endswith("new interpreter m: 2025-11-13 09:00 Beijing T")
     assert "why: Y interprets instead of X" in " ".join(lines[y_row : y_row + 3])
+
+
+def test_an_80_column_date_grid_never_breaks_a_name_or_a_title_word() -> None:
+    """The tester's 2025 grid at 80 columns: a wide band id and seven slots made the terminal
+    narrow the cells, so 'Moretti' read 'Morett/i', 'De Luca' 'De/Luca' and the title 'transiti…'.
+    Now the session is shown in parts of full cells, and a title stops with '…' after a whole word."""
+    people = [
+        {"id": "a", "name": "Chiara Moretti"},
+        {"id": "b", "name": "Carla De Luca"},
+        {"id": "c", "name": "Giovanni Di Stefano"},
+        {"id": "d", "name": "王伟 (Wang Wei)"},
+    ]
+    venue = {
+        "id": "bj",
+        "city": "Beijing",
+        "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "12:30"}]}],
+        "rooms": [{"id": "T", "count": 3, "capacity": 2}],
+    }
+    seminar = {
+        "id": "sem-energy",
+        "title": "Energy transition and smart grids",
+        "kind": "seminar",
+        "city": "Beijing",
+        "date": "2025-11-13",
+        "start": "09:00",
+        "end": "10:30",
+        "attendees": ["d"],
+    }
+    pairs = [("a", "b"), ("a", "c"), ("b", "c"), ("a", "d"), ("b", "d"), ("c", "d")]
+    meetings = [meeting(f"m{i}", p, q) for i, (p, q) in enumerate(pairs)]
+    instance = make_instance(venues=[venue], participants=people, meetings=meetings, programme=[seminar])
+    schedule = solve_and_verify(instance)
+    assert len(schedule.assignments) == 6
+    text = text_of(render.date_grid(instance, schedule, "2025-11-13", width=80))
+    assert max(cell_len(line) for line in text.splitlines()) <= 80
+    grid = text.split("Key")[0]
+    cells = {cell.strip() for line in grid.splitlines() for cell in line.split("│")}
+    assert {"Moretti", "De Luca", "Stefano", "王伟", "Energy…"} <= cells, cells
+    for word in ("Moretti", "De Luca", "Di Stefano", "transition"):
+        assert not any(cell and word.startswith(cell.rstrip("…")) and cell != word for cell in cells - {"·"}), (
+            word,
+            cells,
+        )
+    assert "part 1 of 2" in grid and "part 2 of 2" in grid
+    wide = text_of(render.date_grid(instance, schedule, "2025-11-13", width=120), width=120)
+    assert "part 1" not in wide and "Moretti" in wide
