@@ -297,6 +297,8 @@ def _careful_load(text: str, source: str) -> tuple[Any, Lines]:
         mark = err.problem_mark or err.context_mark
         if isinstance(err, yaml.constructor.ConstructorError):
             message = f"unsupported YAML tag: {err.problem} (only plain data: mappings, lists, text, numbers)"
+        elif text.lstrip().startswith("{"):
+            message = f"syntax error: {err.problem or err.context}{_as_json(text)}"
         else:
             message = f"YAML syntax error: {err.problem or err.context}"
         raise InputError([Problem((), message, mark.line + 1 if mark else None)], source) from None
@@ -305,6 +307,18 @@ def _careful_load(text: str, source: str) -> tuple[Any, Lines]:
     finally:
         loader.dispose()
     return data, lines
+
+
+def _as_json(text: str) -> str:
+    """For text that starts like JSON (which YAML reads too): what JSON's own parser says of it,
+    so that a JSON file's error is not called a YAML one only."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as err:
+        return f" (the text reads as JSON; as JSON: {err.msg} at line {err.lineno}, column {err.colno})"
+    except (ValueError, RecursionError):
+        return ""
+    return ""
 
 
 def _too_deep() -> str:

@@ -89,3 +89,14 @@ def test_lines_of_a_text_only_libyaml_reads_are_none_not_a_crash() -> None:
 
     assert dict(_LinesOnDemand("a: [1, 2\n")) == {}
     assert dict(_LinesOnDemand("a:\n  b: 1\n")) == {(): 1, ("a",): 2, ("a", "b"): 2}
+
+
+def test_a_json_syntax_error_is_not_called_a_yaml_one_and_gives_jsons_own_words() -> None:
+    """An instance written as JSON with a comma missing: YAML (which reads JSON too) names the
+    place; the message says 'syntax error' and what JSON's parser says, not 'YAML syntax error'."""
+    message = refusal(parse_yaml, '{"event": {"name": "x", "timezone": "UTC"}\n "venues": []}\n')
+    assert message.startswith("f:2: syntax error: ") and "YAML" not in message
+    assert "(the text reads as JSON; as JSON: Expecting ',' delimiter at line 2, column 2)" in message
+    assert refusal(parse_yaml, "a: [1, 2\nb: 3\n").startswith("f:2: YAML syntax error: ")  # plain YAML: as before
+    data, _ = parse_yaml('{"a": [1, 2,],}\n', "f")  # a trailing comma: YAML accepts it, and so do we
+    assert data == {"a": [1, 2]}
