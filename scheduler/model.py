@@ -393,6 +393,14 @@ class Instance(_Input):
                 elif not _covers(there, item.city, begins, ends):
                     uncovered.append(pid)
             where = ("programme", i, "attendees")
+            # The remedy depends on how the item names its attendees: a list is edited, 'all' or a filter replaced.
+            advice = (
+                "take them off its attendees, or widen their availability"
+                if isinstance(item.attendees, list)
+                else "list its attendees by id instead of "
+                + ("'all'" if item.attendees == "all" else "a filter")
+                + ", or widen their availability"
+            )
             if elsewhere:
                 message = (
                     f"{_counted(elsewhere, 'attendee')} of {item.id} ({item.city}, {item.date}) "
@@ -404,7 +412,7 @@ class Instance(_Input):
                 message = (
                     f"{_counted(uncovered, 'attendee')} of {item.id} ({item.date} {item.start}-{item.end}) "
                     f"{'is' if len(uncovered) == 1 else 'are'} not available for all of it, yet their timetables "
-                    f"show it: {_listed(uncovered)} (list its attendees, or widen their availability)"
+                    f"show it: {_listed(uncovered)} ({advice})"
                 )
                 found.append(Problem(where, message))
         return found + self._programme_clashes()

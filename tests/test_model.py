@@ -272,7 +272,23 @@ def test_attendees_whose_availability_misses_a_programme_item_are_one_warning_pe
     [warning] = instance.availability_warnings()
     assert warning.message == (
         "10 attendees of open (2025-11-13 09:30-10:30) are not available for all of it, yet their timetables "
-        "show it: p0, p1, p2, p3, p4, p5, p6, p7 and 2 more (list its attendees, or widen their availability)"
+        "show it: p0, p1, p2, p3, p4, p5, p6, p7 and 2 more (list its attendees by id instead of 'all', or widen "
+        "their availability)"
+    )
+    # Advice per case: an item that already lists its attendees is told to take them off, a filter to list them.
+    listed = make_instance(
+        participants=late, meetings=[], programme=[{**item, "start": "09:30", "end": "10:30", "attendees": ["p0"]}]
+    )
+    [warning] = listed.availability_warnings()
+    assert warning.message.endswith("show it: p0 (take them off its attendees, or widen their availability)")
+    filtered = make_instance(
+        participants=[{**late[0], "organisation": "ENEA"}, *late[1:]],
+        meetings=[],
+        programme=[{**item, "start": "09:30", "end": "10:30", "attendees": {"organisation": "ENEA"}}],
+    )
+    [warning] = filtered.availability_warnings()
+    assert warning.message.endswith(
+        "show it: p0 (list its attendees by id instead of a filter, or widen their availability)"
     )
 
 
