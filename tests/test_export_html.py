@@ -12,11 +12,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, solve_and_verify
+from conftest import ROOT, resolve_and_verify, solve_and_verify
 from pypdf import PdfReader
 
 from scheduler.attendance import attendees
 from scheduler.export import export
+from scheduler.model import Instance
 from scheduler.store import load_instance
 
 A4_POINTS = (595.3, 841.9)
@@ -102,3 +103,26 @@ def test_programme_items_sit_in_time_order_in_an_agenda_and_as_bands_in_the_day_
     for words in ("opening Programme Plenary: Opening plenary", "sem-h2 Programme Seminar: hydrogen", "6 attending"):
         assert words in grids, grids
     assert "Seminar: Seminar" not in grids and "seminar: Seminar" not in grids
+
+
+def test_a_removed_interpreters_agenda_prints_that_they_are_no_longer_among_the_interpreters(tmp_path: Path) -> None:
+    """An interpreter taken out of the instance after an export: the re-solve's export rewrites
+    their agenda, which prints (in a real browser) their name, the notice and no meeting table."""
+    browser = chromium()
+    path = ROOT / "tests" / "data" / "interpreters" / "capped.yaml"
+    instance, _ = load_instance(path)
+    first = solve_and_verify(instance)
+    gone = next(a.interpreter for a in first.assignments if a.interpreter)
+    assert gone is not None
+    export(instance, first, tmp_path / "out")
+    without = instance.model_copy(update={"interpreters": [i for i in instance.interpreters if i.id != gone]})
+    without = Instance.model_validate(without.model_dump(by_alias=True))
+    second, _ = resolve_and_verify(without, first)
+    assert all(a.interpreter != gone for a in second.assignments)
+    export(without, second, tmp_path / "out", changed_only=True)
+    pdf = tmp_path / "agenda.pdf"
+    print_to_pdf(browser, tmp_path / "out" / "agendas" / f"{gone}.html", pdf, tmp_path / "profile")
+    text = " ".join(PdfReader(pdf).pages[0].extract_text().split())
+    name = instance.interpreter_by_id[gone].name
+    assert f"{name} is no longer among the interpreters of {instance.event.name}." in text, text
+    assert "No meetings or programme items remain for you" in text and "Table / room" not in text
