@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 import yaml
 from conftest import make_instance, meeting, resolve_and_verify, solve_and_verify
+from test_render import text_of
 from typer.testing import CliRunner
 
+from scheduler import render
 from scheduler.changes import moved_without_cause
 from scheduler.cli import app
 from scheduler.errors import InputError
@@ -1088,3 +1090,29 @@ def test_an_interpreter_taken_out_of_the_instance_is_named_in_the_cause_and_told
     assert change.after is not None and (change.after.start, change.after.interpreter) == ("10:00", "x")
     assert change.cause == "its interpreter y can no longer attend (no longer among the event's interpreters)"
     assert change.notify == ["it2", "cn2", "y", "x"]
+
+
+def test_history_interpreted_by_a_removed_interpreter_stands_while_the_other_is_busy_then() -> None:
+    """a (2) with x and b (1) with y at 09:00, c (1) with x at 09:30. Frozen at 09:30, then y is
+    taken out of the instance. b happened with y; x, free by availability at 09:00, is in a then,
+    so no other interpreter may be sought for b. The re-solve keeps all three: OPTIMAL 4, bound 4
+    (before: the full model was infeasible, the draft stood as FEASIBLE with a bound of 5)."""
+    week = make_instance(**TWO_INTERPRETERS_ONE_MORNING_ONLY)
+    previous = hand_made(
+        [
+            interpreted("a", ["it1", "cn1"], "09:00", "R-1", "x"),
+            interpreted("b", ["it2", "cn2"], "09:00", "R-2", "y"),
+            interpreted("c", ["it1", "cn2"], "09:30", "R-1", "x"),
+        ],
+        week,
+    )
+    assert verify(week, previous) == []
+    edited = make_instance(
+        **{**TWO_INTERPRETERS_ONE_MORNING_ONLY, "interpreters": [TWO_INTERPRETERS_ONE_MORNING_ONLY["interpreters"][0]]}
+    )
+    after, unforced = resolve(edited, previous, frozen="2025-11-13T09:30")
+    assert (after.status, after.objective, after.bound) == ("OPTIMAL", 4, 4)
+    assert {a.meeting: a.interpreter for a in after.assignments} == {"a": "x", "b": "y", "c": "x"}
+    assert after.changes == [] and unforced == []
+    summary = text_of(render.solve_summary(edited, after, "x.json", None), width=200)
+    assert "3 meeting(s) by 1 of the 1 interpreter(s) (and y in history)" in summary
