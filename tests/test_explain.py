@@ -878,3 +878,33 @@ def test_forcing_in_after_an_edit_that_contradicts_history_excuses_history_as_re
     assert forced is not None and forced.impossible is None and forced.place is not None
     assert (forced.place.start, forced.dropped) == ("09:30", ["cd"])
     assert (forced.priority_before, forced.priority_after, forced.proven) == (3, 2, True)
+
+
+def test_a_cap_lowered_below_what_already_happened_is_said_as_history() -> None:
+    """ab at 09:00 and ac at 09:30 happened (frozen 10:00); then a's max_meetings became 1. ad,
+    free at 10:00, waits: a holds 2, more than the cap, both history; not 'the most allowed'."""
+    venues = [{**BASE["venues"][0], "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "10:30"}]}]}]
+    meetings = [meeting("ab", "a", "b"), meeting("ac", "a", "c"), meeting("ad", "a", "d")]
+    original = make_instance(venues=venues, meetings=meetings)
+    where: dict[str, Any] = {"date": "2025-11-13", "city": "Beijing", "venue": "bj", "room": "T-1"}
+    schedule = solve_and_verify(original).model_copy(
+        update={
+            "assignments": [
+                Assignment(meeting="ab", start="09:00", end="09:30", **where),
+                Assignment(meeting="ac", start="09:30", end="10:00", **where),
+            ],
+            "unscheduled": [Unscheduled(meeting="ad", reason="by hand")],
+            "objective": 2,
+            "status": "FEASIBLE",
+        }
+    )
+    assert verify(original, schedule) == []
+    capped = [{"id": "a", "name": "A", "max_meetings": 1}, *BASE["participants"][1:]]
+    edited = make_instance(venues=venues, participants=capped, meetings=meetings)
+    resolved, _ = resolve_and_verify(edited, schedule, frozen="2025-11-13T10:00")
+    found = Explainer(edited, resolved).explain("ad")
+    assert found.kind == explain.MAX_MEETINGS
+    assert found.headline == (
+        "max_meetings reached: A already has 2, more than max_meetings 1 allows now (2 happened before "
+        "2025-11-13T10:00: they stand as history, and no more are given)."
+    )
