@@ -78,8 +78,7 @@ def interpreters_taken(
         if cap is not None and len(used) >= cap:
             if len(used) > cap:  # history before an edit lowered the cap: it stands, no more are given
                 reasons.append(
-                    f"{name(iid)} already interprets {plural(len(used), 'meeting')}, "
-                    + explainer.beyond_cap(used, cap)
+                    f"{name(iid)} already interprets {plural(len(used), 'meeting')}, " + explainer.beyond_cap(used, cap)
                 )
             else:
                 reasons.append(

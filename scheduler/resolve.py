@@ -256,6 +256,13 @@ def _history(
             continue
         if why := _why_invalid(instance, a, people[mid], set()):
             notes.append(f"{when} before the edit that now says: {why}")
+        if a.interpreter in instance.interpreter_by_id and not instance.is_available(
+            a.interpreter, dt.date.fromisoformat(a.date), a.city, to_minutes(a.start), to_minutes(a.end)
+        ):
+            busy = not_free_because(instance, a.interpreter, _option_of(a))
+            notes.append(
+                f"{when} before the edit that now says: interpreter {name_of(instance, a.interpreter)} is {busy}"
+            )
         joined = [p for p in instance.meeting_by_id[mid].participants if p not in people[mid]]
         joined = [p for p in joined if not any(c.kind == "participant" and c.id == p for c in previous.cancelled)]
         if joined:

@@ -1116,3 +1116,27 @@ def test_history_interpreted_by_a_removed_interpreter_stands_while_the_other_is_
     assert after.changes == [] and unforced == []
     summary = text_of(render.solve_summary(edited, after, "x.json", None), width=200)
     assert "3 meeting(s) by 1 of the 1 interpreter(s) (and y in history)" in summary
+
+
+def test_an_interpreters_availability_narrowed_after_their_history_is_a_note_and_history_stands() -> None:
+    """As above, but y stays, now free only 10:00-10:30: b (09:00, with y) happened before that
+    edit, so the organiser hears of it, b keeps y, and the re-solve is proven as before."""
+    week = make_instance(**TWO_INTERPRETERS_ONE_MORNING_ONLY)
+    previous = hand_made(
+        [
+            interpreted("a", ["it1", "cn1"], "09:00", "R-1", "x"),
+            interpreted("b", ["it2", "cn2"], "09:00", "R-2", "y"),
+            interpreted("c", ["it1", "cn2"], "09:30", "R-1", "x"),
+        ],
+        week,
+    )
+    x, y = TWO_INTERPRETERS_ONE_MORNING_ONLY["interpreters"]
+    late_y = {**y, "available": [{"date": "2025-11-13", "city": "Beijing", "start": "10:00", "end": "10:30"}]}
+    edited = make_instance(**{**TWO_INTERPRETERS_ONE_MORNING_ONLY, "interpreters": [x, late_y]})
+    after, resolve_plan = resolve_and_verify(edited, previous, frozen="2025-11-13T09:30")
+    assert [n for n in resolve_plan.notes if "interpreter Y" in n] == [
+        "meeting b (2025-11-13 09:00) happened before the edit that now says: interpreter Y is no longer "
+        "available at that time"
+    ]
+    assert (after.status, after.objective, after.bound) == ("OPTIMAL", 4, 4)
+    assert after.assignment_by_meeting["b"].interpreter == "y"
