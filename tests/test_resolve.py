@@ -1140,3 +1140,15 @@ def test_an_interpreters_availability_narrowed_after_their_history_is_a_note_and
     ]
     assert (after.status, after.objective, after.bound) == ("OPTIMAL", 4, 4)
     assert after.assignment_by_meeting["b"].interpreter == "y"
+
+
+def test_a_travel_rule_tightened_after_both_meetings_happened_leaves_them_as_history() -> None:
+    """With 16 h, ab (2, Beijing, 13th) and ac (3, Hangzhou, 14th morning) both happen (frozen at
+    10:00 on the 14th); then the rule becomes 22 h. History stands: OPTIMAL 5, bound 5, nothing
+    dropped (before: the draft refused ac, the full model was infeasible: FEASIBLE, bound 7,
+    or a schedule the checker rejected)."""
+    before = solve_and_verify(travel_week(16))
+    after, _ = resolve_and_verify(travel_week(22), before, frozen="2025-11-14T10:00")
+    assert set(after.assignment_by_meeting) == {"ab", "ac"}
+    assert (after.status, after.objective, after.bound) == ("OPTIMAL", 5, 5)
+    assert after.changes == []

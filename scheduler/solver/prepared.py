@@ -104,7 +104,7 @@ class Prepared:
         people = self.people_by_id()
         kept = dict(placements)
         why: dict[str, str] = {}
-        for mid in keep_travel_rules(self.instance, kept, people, priority):
+        for mid in keep_travel_rules(self.instance, kept, people, priority, forced):
             why[mid] = "no time to travel between cities (travel rules)"
             del kept[mid]
         candidates = self.candidates_by_id()
