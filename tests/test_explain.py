@@ -908,3 +908,30 @@ def test_a_cap_lowered_below_what_already_happened_is_said_as_history() -> None:
         "max_meetings reached: A already has 2, more than max_meetings 1 allows now (2 happened before "
         "2025-11-13T10:00: they stand as history, and no more are given)."
     )
+
+
+def test_an_interpreter_cap_lowered_below_what_they_already_interpreted_is_said_as_history() -> None:
+    """x interpreted a at 09:00 and b at 09:30 (frozen 10:00); then x's max_meetings became 1. c,
+    which only x could interpret, waits: x holds 2, more than the cap, both history."""
+    from test_resolve import INTERPRETED_WEEK, hand_made, interpreted
+
+    x = {"id": "x", "name": "X", "languages": ["it", "zh"]}
+    week = make_instance(**{**INTERPRETED_WEEK, "interpreters": [x]})
+    previous = hand_made(
+        [
+            interpreted("a", ["it1", "cn1"], "09:00", "R-1", "x"),
+            interpreted("b", ["it2", "cn2"], "09:30", "R-1", "x"),
+        ],
+        week,
+    )
+    assert verify(week, previous) == []
+    edited = make_instance(**{**INTERPRETED_WEEK, "interpreters": [{**x, "max_meetings": 1}]})
+    resolved, _ = resolve_and_verify(edited, previous, frozen="2025-11-13T10:00")
+    assert [u.meeting for u in resolved.unscheduled] == ["c"]
+    found = Explainer(edited, resolved).explain("c")
+    words = " ".join([found.headline, *found.details])
+    assert (
+        "X already interprets 2 meetings, more than max_meetings 1 allows now (2 happened before "
+        "2025-11-13T10:00: they stand as history, and no more are given)"
+    ) in words
+    assert "as many as max_meetings allows" not in words
