@@ -22,6 +22,7 @@ from scheduler.model import Instance, Option, to_minutes
 from scheduler.resolve import parse_cancel, plan
 from scheduler.solution import Assignment, Schedule, Unscheduled
 from scheduler.solver.convert import outcome_to_schedule
+from scheduler.solver.greedy import greedy_placements
 from scheduler.solver.pipeline import solve
 from scheduler.solver.request import Pin, SolveParams, SolveRequest
 from scheduler.verify import verify
@@ -1152,3 +1153,48 @@ def test_a_travel_rule_tightened_after_both_meetings_happened_leaves_them_as_his
     assert set(after.assignment_by_meeting) == {"ab", "ac"}
     assert (after.status, after.objective, after.bound) == ("OPTIMAL", 5, 5)
     assert after.changes == []
+
+
+def test_an_interpreters_history_stands_after_a_travel_rule_tightened_between_their_meetings() -> None:
+    """x interprets p (Beijing, 13th noon) and q (Hangzhou, 14th morning), people apart, under a 16 h
+    rule; both happen (frozen 10:00 on the 14th), then the rule becomes 22 h: x keeps both."""
+
+    def week(hours: int) -> Instance:
+        three_seats = [
+            {**v, "rooms": [{**v["rooms"][0], "capacity": 3}]} for v in BEIJING_13TH_NOON_HANGZHOU_14TH_MORNING
+        ]
+        return make_instance(
+            venues=three_seats,
+            participants=INTERPRETED_WEEK["participants"],
+            meetings=[meeting("p", "it1", "cn1", city="Beijing"), meeting("q", "it2", "cn2", city="Hangzhou")],
+            interpreters=[{"id": "x", "name": "X", "languages": ["it", "zh"]}],
+            travel=[{"from": "Beijing", "to": "Hangzhou", "min_hours": hours}],
+        )
+
+    before = solve_and_verify(week(16))
+    assert {a.meeting: a.interpreter for a in before.assignments} == {"p": "x", "q": "x"}
+    after, _ = resolve_and_verify(week(22), before, frozen="2025-11-14T10:00")
+    assert {a.meeting: a.interpreter for a in after.assignments} == {"p": "x", "q": "x"}
+    assert (after.status, after.objective, after.bound) == ("OPTIMAL", 2, 2)
+    assert after.changes == []
+    # The first draft too keeps x in both (it used to refuse q: 'no interpreter free then').
+    edited = week(22)
+    fixed = {
+        a.meeting: (
+            Option(a.venue, a.city, dt.date.fromisoformat(a.date), to_minutes(a.start), to_minutes(a.end)),
+            a.room,
+        )
+        for a in before.assignments
+    }
+    draft = greedy_placements(
+        edited,
+        edited.meetings,
+        lambda m: [],
+        lambda m: m.participants,
+        list(edited.rooms),
+        fixed=fixed,
+        candidates_of=lambda m: ["x"],
+        preferred_interpreters={"p": "x", "q": "x"},
+        history={"p", "q"},
+    )
+    assert draft.refused == {} and draft.interpreters == {"p": "x", "q": "x"}

@@ -184,7 +184,11 @@ def greedy_placements(
             continue
         people = participants_of(by_id[mid])
         wanted = candidates(by_id[mid])
-        interpreter = desk.pick(wanted, option, (preferred_interpreters or {}).get(mid)) if wanted else None
+        kept = (preferred_interpreters or {}).get(mid)
+        if mid in history and kept in wanted:
+            interpreter: str | None = kept  # it happened with them (a rule tightened since aside)
+        else:
+            interpreter = desk.pick(wanted, option, kept) if wanted else None
         why = state.room_fits(option, room_id, len(people) + bool(wanted)) or state.people_fit(people, option)
         if why is None and mid not in history and not clock.fits(people, option):
             why = "no time to travel between cities (travel rules)"
