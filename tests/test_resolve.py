@@ -1161,7 +1161,8 @@ def test_an_interpreters_history_stands_after_a_travel_rule_tightened_between_th
 
     def week(hours: int) -> Instance:
         three_seats = [
-            {**v, "rooms": [{**v["rooms"][0], "capacity": 3}]} for v in BEIJING_13TH_NOON_HANGZHOU_14TH_MORNING
+            {**v, "rooms": [{"id": f"{str(v['id']).upper()}-T", "count": 2, "capacity": 3}]}
+            for v in BEIJING_13TH_NOON_HANGZHOU_14TH_MORNING
         ]
         return make_instance(
             venues=three_seats,
