@@ -131,6 +131,15 @@ class Explainer:
                 self.cities[(a.interpreter, a.date)][a.city].append(a.meeting)
                 self.held[a.interpreter].append(a.meeting)
 
+    def beyond_cap(self, held: list[str], cap: int) -> str:
+        """Words for more meetings held than max_meetings allows: history from before an edit
+        lowered it (a re-solve gives no more), said with how many had happened."""
+        happened = sum(1 for m in held if m in self.history)
+        return (
+            f"more than max_meetings {cap} allows now ({happened} happened before "
+            f"{self.schedule.frozen_until}: they stand as history, and no more are given)"
+        )
+
     def ticks(self, a: Assignment | Option) -> range:
         if isinstance(a, Option):
             return range(a.start, a.end, self.step)
@@ -462,7 +471,11 @@ class Explainer:
                 for pid, cap in full
             ]
             reached = "; ".join(
-                f"{self.who(pid)} already has {cap}, the most allowed" if cap else f"{self.who(pid)} may have none"
+                f"{self.who(pid)} already has {len(self.held[pid])}, {self.beyond_cap(self.held[pid], cap)}"
+                if len(self.held[pid]) > cap
+                else f"{self.who(pid)} already has {cap}, the most allowed"
+                if cap
+                else f"{self.who(pid)} may have none"
                 for pid, cap in full
             )
             return Explanation(mid, MAX_MEETINGS, f"max_meetings reached: {reached}.", details)

@@ -98,11 +98,16 @@ def interpreters_taken(
         used = [m for m in explainer.held[iid] if m != meeting.id]
         cap = explainer.instance.interpreter_by_id[iid].max_meetings
         if cap is not None and len(used) >= cap:
-            reasons.append(
-                f"{name(iid)} already interprets {plural(len(used), 'meeting')}, as many as max_meetings allows"
-                if cap
-                else f"{name(iid)} may interpret none (max_meetings 0)"
-            )
+            if len(used) > cap:  # history before an edit lowered the cap: it stands, no more are given
+                reasons.append(
+                    f"{name(iid)} already interprets {plural(len(used), 'meeting')}, " + explainer.beyond_cap(used, cap)
+                )
+            else:
+                reasons.append(
+                    f"{name(iid)} already interprets {plural(len(used), 'meeting')}, as many as max_meetings allows"
+                    if cap
+                    else f"{name(iid)} may interpret none (max_meetings 0)"
+                )
             continue
         busy: set[str] = set()
         away: dict[str, str] = {}

@@ -126,9 +126,11 @@ def _holds(
     interpreters: dict[str, str],
 ) -> bool:
     """Whether the independent checker accepts the schedule with these placements, their
-    interpreters (and `unheld` history)."""
+    interpreters (and `unheld` history), as a re-solve of the explained schedule: what its
+    history is excused from (an edit made after it happened) is excused here too, as in
+    `resolve` and `check --previous`, and that history must stay exactly as it was."""
     from scheduler.solver.convert import to_assignment
-    from scheduler.verify import verify
+    from scheduler.verify import review
 
     def people(m: str) -> list[str]:
         return ex.people.get(m) or ex.request_people(ex.instance.meeting_by_id[m])
@@ -141,7 +143,7 @@ def _holds(
     total = ex.priority([a.meeting for a in assignments])
     update = {"assignments": assignments, "unscheduled": left_out, "objective": total, "status": "FEASIBLE"}
     update["bound"] = max(total, ex.schedule.bound)
-    return not verify(ex.instance, ex.schedule.model_copy(update=update))
+    return not review(ex.instance, ex.schedule.model_copy(update=update), ex.schedule).violations
 
 
 def repair(ex: Explainer, mid: str) -> tuple[Option, str, set[str]] | None:

@@ -494,10 +494,13 @@ def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str |
         table.add_row("min_meetings missed", missed)
     interpreted = sum(1 for a in schedule.assignments if a.interpreter is not None)
     if interpreted:
-        used = len({a.interpreter for a in schedule.assignments if a.interpreter is not None})
-        table.add_row(
-            "Interpreted", f"{interpreted} meeting(s) by {used} of the {len(instance.interpreters)} interpreter(s)"
-        )
+        used = {a.interpreter for a in schedule.assignments if a.interpreter is not None}
+        # History may name an interpreter an edit has since removed: counted apart, by name.
+        gone = sorted(used - set(instance.interpreter_by_id))
+        text = f"{interpreted} meeting(s) by {len(used) - len(gone)} of the {len(instance.interpreters)} interpreter(s)"
+        if gone:
+            text += f" (and {', '.join(gone)} in history)"
+        table.add_row("Interpreted", text)
     alone = [
         a.meeting
         for a in schedule.assignments

@@ -209,6 +209,11 @@ def plan(
         ledger.take(option, room, who, interpreter, mid)
         pins[mid] = Pin(mid, option, room, forced=False)
         hint[mid] = (option, room)
+    as_it_happened = {
+        mid for mid, a in history.items() if mid in pins and not _seated_again(instance, a, people.of(mid))
+    }
+    # Their interpreter, where still one of the event's, keeps that time and that meeting taken.
+    unseated = {mid: a for mid, a in history.items() if mid not in pins or mid in as_it_happened}
     request = SolveRequest(
         instance=instance,
         participants_of=people.participants_of,
@@ -224,9 +229,10 @@ def plan(
             for mid, a in previous.assignment_by_meeting.items()
             if mid in affected and mid in instance.meeting_by_id
         },
-        max_meetings_of=_solver_caps(instance, caps, history, pins, people),
-        busy=ledger.history_busy({mid: a for mid, a in history.items() if mid not in pins}, people.participants_of),
+        max_meetings_of=_solver_caps(instance, caps, history, pins, people, as_it_happened),
+        busy=ledger.history_busy(unseated, people.participants_of, as_it_happened),
         interpreter_of=interpreter_of,
+        interpreted_as_it_happened=as_it_happened,
     )
     return ResolvePlan(request, people.all_cancels, affected, frozen, history, people.causes, notes)
 
@@ -250,6 +256,13 @@ def _history(
             continue
         if why := _why_invalid(instance, a, people[mid], set()):
             notes.append(f"{when} before the edit that now says: {why}")
+        if a.interpreter in instance.interpreter_by_id and not instance.is_available(
+            a.interpreter, dt.date.fromisoformat(a.date), a.city, to_minutes(a.start), to_minutes(a.end)
+        ):
+            busy = not_free_because(instance, a.interpreter, _option_of(a))
+            notes.append(
+                f"{when} before the edit that now says: interpreter {name_of(instance, a.interpreter)} is {busy}"
+            )
         joined = [p for p in instance.meeting_by_id[mid].participants if p not in people[mid]]
         joined = [p for p in joined if not any(c.kind == "participant" and c.id == p for c in previous.cancelled)]
         if joined:
@@ -337,13 +350,30 @@ class _People:
                 self.causes.setdefault(c.id, "the meeting was cancelled")
 
 
+def _seated_again(instance: Instance, a: Assignment, people: list[str]) -> bool:
+    """Whether the solver can seat history's interpreter again as it was (or it needs none)."""
+    meeting = instance.meeting_by_id[a.meeting]
+    wanted = instance.interpreter_candidates(meeting, people)
+    if a.interpreter is None or a.interpreter not in wanted:
+        return not wanted and a.interpreter is None
+    option = _option_of(a)
+    return instance.is_available(a.interpreter, option.date, option.city, option.start, option.end)
+
+
 def _solver_caps(
-    instance: Instance, caps: dict[str, int], history: dict[str, Assignment], pins: dict[str, Pin], people: _People
+    instance: Instance,
+    caps: dict[str, int],
+    history: dict[str, Assignment],
+    pins: dict[str, Pin],
+    people: _People,
+    as_it_happened: set[str],
 ) -> dict[str, int]:
-    """Caps as the solver sees them: history it cannot hold as a pin (its room is gone) uses them up."""
+    """Caps as the solver sees them: history it cannot hold as a pin (its room is gone) uses them
+    up, and so does history whose interpreter it does not seat again (`as_it_happened`)."""
     solver_caps = dict(caps)
     unpinned = Counter(pid for mid in history if mid not in pins for pid in people.of(mid))
-    unpinned.update(a.interpreter for mid, a in history.items() if mid not in pins and a.interpreter)
+    unseated = [a for mid, a in history.items() if (mid not in pins or mid in as_it_happened)]
+    unpinned.update(a.interpreter for a in unseated if a.interpreter)
     for pid, used in unpinned.items():
         person = instance.participant_by_id.get(pid) or instance.interpreter_by_id.get(pid)
         if person is None:
@@ -463,13 +493,15 @@ class _Ledger:
         return (last - first) // self.step
 
     def history_busy(
-        self, history: dict[str, Assignment], participants_of: dict[str, list[str]]
+        self, history: dict[str, Assignment], participants_of: dict[str, list[str]], interpreter_only: set[str]
     ) -> dict[tuple[str, dt.date], tuple[str, frozenset[int]]]:
-        """For history the solver does not hold as a pin: the people's (and interpreters') city and busy ticks."""
+        """For history the solver does not hold as a pin: the people's (and interpreters') city and
+        busy ticks; for `interpreter_only` (pinned, their interpreter not seated again), the interpreter's."""
         busy: dict[tuple[str, dt.date], tuple[str, set[int]]] = {}
         for mid, a in history.items():
             option = _option_of(a)
-            for pid in [*participants_of[mid], *([a.interpreter] if a.interpreter else [])]:
+            people = [] if mid in interpreter_only else participants_of[mid]
+            for pid in [*people, *([a.interpreter] if a.interpreter else [])]:
                 _, ticks = busy.setdefault((pid, option.date), (option.city, set()))
                 ticks.update(range(option.start, option.end, self.step))
         return {key: (city, frozenset(ticks)) for key, (city, ticks) in busy.items()}

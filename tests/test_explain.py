@@ -893,3 +893,95 @@ def test_a_forced_solve_that_gives_nothing_says_how_it_ended() -> None:
     assert early.startswith("the solve stopped after 3.0 s without one, not proving there is none")
     late = _no_schedule(NoSchedule("CP-SAT found no schedule (UNKNOWN within the time limit)"), 20.1, 20)
     assert late == "no schedule holding it was found in the 20 s allowed (not proven impossible)"
+
+
+def test_forcing_in_after_an_edit_that_contradicts_history_excuses_history_as_resolve_does() -> None:
+    """ab (1) happened at 09:00, then a was narrowed to 09:30-10:00; cd (2) holds the one table at
+    09:30 and bc (1) waits. Forcing bc in must drop cd (priority 3 -> 2): ab, history, is excused
+    from a's new availability here as in `resolve` and `check`, not called a broken rule."""
+    meetings = [meeting("ab", "a", "b"), meeting("cd", "c", "d", priority=2), meeting("bc", "b", "c")]
+    original = make_instance(meetings=meetings)
+    nine: dict[str, Any] = {"date": "2025-11-13", "city": "Beijing", "venue": "bj", "room": "T-1"}
+    schedule = solve_and_verify(original).model_copy(
+        update={
+            "assignments": [
+                Assignment(meeting="ab", start="09:00", end="09:30", **nine),
+                Assignment(meeting="cd", start="09:30", end="10:00", **nine),
+            ],
+            "unscheduled": [Unscheduled(meeting="bc", reason="by hand")],
+            "objective": 3,
+            "status": "FEASIBLE",
+        }
+    )
+    assert verify(original, schedule) == []
+    late_a = {
+        "id": "a",
+        "name": "A",
+        "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:30", "end": "10:00"}],
+    }
+    edited = make_instance(participants=[late_a, *BASE["participants"][1:]], meetings=meetings)
+    resolved, resolve_plan = resolve_and_verify(edited, schedule, frozen="2025-11-13T09:30")
+    assert any("A is" in note for note in resolve_plan.notes)  # the edit contradicts history
+    assert [u.meeting for u in resolved.unscheduled] == ["bc"]
+    found = Explainer(edited, resolved).force("bc", time_limit=10, workers=2)
+    forced = found.forced
+    assert forced is not None and forced.impossible is None and forced.place is not None
+    assert (forced.place.start, forced.dropped) == ("09:30", ["cd"])
+    assert (forced.priority_before, forced.priority_after, forced.proven) == (3, 2, True)
+
+
+def test_a_cap_lowered_below_what_already_happened_is_said_as_history() -> None:
+    """ab at 09:00 and ac at 09:30 happened (frozen 10:00); then a's max_meetings became 1. ad,
+    free at 10:00, waits: a holds 2, more than the cap, both history; not 'the most allowed'."""
+    venues = [{**BASE["venues"][0], "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "10:30"}]}]}]
+    meetings = [meeting("ab", "a", "b"), meeting("ac", "a", "c"), meeting("ad", "a", "d")]
+    original = make_instance(venues=venues, meetings=meetings)
+    where: dict[str, Any] = {"date": "2025-11-13", "city": "Beijing", "venue": "bj", "room": "T-1"}
+    schedule = solve_and_verify(original).model_copy(
+        update={
+            "assignments": [
+                Assignment(meeting="ab", start="09:00", end="09:30", **where),
+                Assignment(meeting="ac", start="09:30", end="10:00", **where),
+            ],
+            "unscheduled": [Unscheduled(meeting="ad", reason="by hand")],
+            "objective": 2,
+            "status": "FEASIBLE",
+        }
+    )
+    assert verify(original, schedule) == []
+    capped = [{"id": "a", "name": "A", "max_meetings": 1}, *BASE["participants"][1:]]
+    edited = make_instance(venues=venues, participants=capped, meetings=meetings)
+    resolved, _ = resolve_and_verify(edited, schedule, frozen="2025-11-13T10:00")
+    found = Explainer(edited, resolved).explain("ad")
+    assert found.kind == explain.MAX_MEETINGS
+    assert found.headline == (
+        "max_meetings reached: A already has 2, more than max_meetings 1 allows now (2 happened before "
+        "2025-11-13T10:00: they stand as history, and no more are given)."
+    )
+
+
+def test_an_interpreter_cap_lowered_below_what_they_already_interpreted_is_said_as_history() -> None:
+    """x interpreted a at 09:00 and b at 09:30 (frozen 10:00); then x's max_meetings became 1. c,
+    which only x could interpret, waits: x holds 2, more than the cap, both history."""
+    from test_resolve import INTERPRETED_WEEK, hand_made, interpreted
+
+    x = {"id": "x", "name": "X", "languages": ["it", "zh"]}
+    week = make_instance(**{**INTERPRETED_WEEK, "interpreters": [x]})
+    previous = hand_made(
+        [
+            interpreted("a", ["it1", "cn1"], "09:00", "R-1", "x"),
+            interpreted("b", ["it2", "cn2"], "09:30", "R-1", "x"),
+        ],
+        week,
+    )
+    assert verify(week, previous) == []
+    edited = make_instance(**{**INTERPRETED_WEEK, "interpreters": [{**x, "max_meetings": 1}]})
+    resolved, _ = resolve_and_verify(edited, previous, frozen="2025-11-13T10:00")
+    assert [u.meeting for u in resolved.unscheduled] == ["c"]
+    found = Explainer(edited, resolved).explain("c")
+    words = " ".join([found.headline, *found.details])
+    assert (
+        "X already interprets 2 meetings, more than max_meetings 1 allows now (2 happened before "
+        "2025-11-13T10:00: they stand as history, and no more are given)"
+    ) in words
+    assert "as many as max_meetings allows" not in words

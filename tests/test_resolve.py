@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 import yaml
 from conftest import make_instance, meeting, resolve_and_verify, solve_and_verify
+from test_render import text_of
 from typer.testing import CliRunner
 
+from scheduler import render
 from scheduler.changes import moved_without_cause
 from scheduler.cli import app
 from scheduler.errors import InputError
@@ -20,6 +22,7 @@ from scheduler.model import Instance, Option, to_minutes
 from scheduler.resolve import parse_cancel, plan
 from scheduler.solution import Assignment, Schedule, Unscheduled
 from scheduler.solver.convert import outcome_to_schedule
+from scheduler.solver.greedy import greedy_placements
 from scheduler.solver.pipeline import solve
 from scheduler.solver.request import Pin, SolveParams, SolveRequest
 from scheduler.verify import verify
@@ -1088,3 +1091,111 @@ def test_an_interpreter_taken_out_of_the_instance_is_named_in_the_cause_and_told
     assert change.after is not None and (change.after.start, change.after.interpreter) == ("10:00", "x")
     assert change.cause == "its interpreter y can no longer attend (no longer among the event's interpreters)"
     assert change.notify == ["it2", "cn2", "y", "x"]
+
+
+def test_history_interpreted_by_a_removed_interpreter_stands_while_the_other_is_busy_then() -> None:
+    """a (2) with x and b (1) with y at 09:00, c (1) with x at 09:30. Frozen at 09:30, then y is
+    taken out of the instance. b happened with y; x, free by availability at 09:00, is in a then,
+    so no other interpreter may be sought for b. The re-solve keeps all three: OPTIMAL 4, bound 4
+    (before: the full model was infeasible, the draft stood as FEASIBLE with a bound of 5)."""
+    week = make_instance(**TWO_INTERPRETERS_ONE_MORNING_ONLY)
+    previous = hand_made(
+        [
+            interpreted("a", ["it1", "cn1"], "09:00", "R-1", "x"),
+            interpreted("b", ["it2", "cn2"], "09:00", "R-2", "y"),
+            interpreted("c", ["it1", "cn2"], "09:30", "R-1", "x"),
+        ],
+        week,
+    )
+    assert verify(week, previous) == []
+    edited = make_instance(
+        **{**TWO_INTERPRETERS_ONE_MORNING_ONLY, "interpreters": [TWO_INTERPRETERS_ONE_MORNING_ONLY["interpreters"][0]]}
+    )
+    after, unforced = resolve(edited, previous, frozen="2025-11-13T09:30")
+    assert (after.status, after.objective, after.bound) == ("OPTIMAL", 4, 4)
+    assert {a.meeting: a.interpreter for a in after.assignments} == {"a": "x", "b": "y", "c": "x"}
+    assert after.changes == [] and unforced == []
+    summary = text_of(render.solve_summary(edited, after, "x.json", None), width=200)
+    assert "3 meeting(s) by 1 of the 1 interpreter(s) (and y in history)" in summary
+
+
+def test_an_interpreters_availability_narrowed_after_their_history_is_a_note_and_history_stands() -> None:
+    """As above, but y stays, now free only 10:00-10:30: b (09:00, with y) happened before that
+    edit, so the organiser hears of it, b keeps y, and the re-solve is proven as before."""
+    week = make_instance(**TWO_INTERPRETERS_ONE_MORNING_ONLY)
+    previous = hand_made(
+        [
+            interpreted("a", ["it1", "cn1"], "09:00", "R-1", "x"),
+            interpreted("b", ["it2", "cn2"], "09:00", "R-2", "y"),
+            interpreted("c", ["it1", "cn2"], "09:30", "R-1", "x"),
+        ],
+        week,
+    )
+    x, y = TWO_INTERPRETERS_ONE_MORNING_ONLY["interpreters"]
+    late_y = {**y, "available": [{"date": "2025-11-13", "city": "Beijing", "start": "10:00", "end": "10:30"}]}
+    edited = make_instance(**{**TWO_INTERPRETERS_ONE_MORNING_ONLY, "interpreters": [x, late_y]})
+    after, resolve_plan = resolve_and_verify(edited, previous, frozen="2025-11-13T09:30")
+    assert [n for n in resolve_plan.notes if "interpreter Y" in n] == [
+        "meeting b (2025-11-13 09:00) happened before the edit that now says: interpreter Y is no longer "
+        "available at that time"
+    ]
+    assert (after.status, after.objective, after.bound) == ("OPTIMAL", 4, 4)
+    assert after.assignment_by_meeting["b"].interpreter == "y"
+
+
+def test_a_travel_rule_tightened_after_both_meetings_happened_leaves_them_as_history() -> None:
+    """With 16 h, ab (2, Beijing, 13th) and ac (3, Hangzhou, 14th morning) both happen (frozen at
+    10:00 on the 14th); then the rule becomes 22 h. History stands: OPTIMAL 5, bound 5, nothing
+    dropped (before: the draft refused ac, the full model was infeasible: FEASIBLE, bound 7,
+    or a schedule the checker rejected)."""
+    before = solve_and_verify(travel_week(16))
+    after, _ = resolve_and_verify(travel_week(22), before, frozen="2025-11-14T10:00")
+    assert set(after.assignment_by_meeting) == {"ab", "ac"}
+    assert (after.status, after.objective, after.bound) == ("OPTIMAL", 5, 5)
+    assert after.changes == []
+
+
+def test_an_interpreters_history_stands_after_a_travel_rule_tightened_between_their_meetings() -> None:
+    """x interprets p (Beijing, 13th noon) and q (Hangzhou, 14th morning), people apart, under a 16 h
+    rule; both happen (frozen 10:00 on the 14th), then the rule becomes 22 h: x keeps both."""
+
+    def week(hours: int) -> Instance:
+        three_seats = [
+            {**v, "rooms": [{"id": f"{str(v['id']).upper()}-T", "count": 2, "capacity": 3}]}
+            for v in BEIJING_13TH_NOON_HANGZHOU_14TH_MORNING
+        ]
+        return make_instance(
+            venues=three_seats,
+            participants=INTERPRETED_WEEK["participants"],
+            meetings=[meeting("p", "it1", "cn1", city="Beijing"), meeting("q", "it2", "cn2", city="Hangzhou")],
+            interpreters=[{"id": "x", "name": "X", "languages": ["it", "zh"]}],
+            travel=[{"from": "Beijing", "to": "Hangzhou", "min_hours": hours}],
+        )
+
+    before = solve_and_verify(week(16))
+    assert {a.meeting: a.interpreter for a in before.assignments} == {"p": "x", "q": "x"}
+    after, _ = resolve_and_verify(week(22), before, frozen="2025-11-14T10:00")
+    assert {a.meeting: a.interpreter for a in after.assignments} == {"p": "x", "q": "x"}
+    assert (after.status, after.objective, after.bound) == ("OPTIMAL", 2, 2)
+    assert after.changes == []
+    # The first draft too keeps x in both (it used to refuse q: 'no interpreter free then').
+    edited = week(22)
+    fixed = {
+        a.meeting: (
+            Option(a.venue, a.city, dt.date.fromisoformat(a.date), to_minutes(a.start), to_minutes(a.end)),
+            a.room,
+        )
+        for a in before.assignments
+    }
+    draft = greedy_placements(
+        edited,
+        edited.meetings,
+        lambda m: [],
+        lambda m: m.participants,
+        list(edited.rooms),
+        fixed=fixed,
+        candidates_of=lambda m: ["x"],
+        preferred_interpreters={"p": "x", "q": "x"},
+        history={"p", "q"},
+    )
+    assert draft.refused == {} and draft.interpreters == {"p": "x", "q": "x"}

@@ -152,13 +152,15 @@ def greedy_placements(
     candidates_of: Callable[[Meeting], list[str]] | None = None,
     preferred_interpreters: Mapping[str, str] | None = None,
     history_busy: Mapping[tuple[str, dt.date], tuple[str, frozenset[int]]] | None = None,
+    history: frozenset[str] | set[str] = frozenset(),
 ) -> Draft:
     """A draft schedule: fixed placements first, each checked against those before it, then greedy.
 
     `rooms`: every room, `closed_rooms` (cancelled) excepted for new placements only: a fixed
     placement may still sit in one (frozen history). Each person's max_meetings where a
     re-solve changes it (`cap_of`, default: the instance's). A meeting with interpreter
-    `candidates_of` takes the first of them free then, and a seat more in its room.
+    `candidates_of` takes the first of them free then, and a seat more in its room. Fixed
+    `history` happened: a travel rule tightened since does not refuse it (it comes first).
     """
     state = _Occupancy(instance, rooms, set(closed_rooms), cap_of)
     desk = InterpreterDesk(instance, cap_of, history_busy)
@@ -182,9 +184,13 @@ def greedy_placements(
             continue
         people = participants_of(by_id[mid])
         wanted = candidates(by_id[mid])
-        interpreter = desk.pick(wanted, option, (preferred_interpreters or {}).get(mid)) if wanted else None
+        kept = (preferred_interpreters or {}).get(mid)
+        if mid in history and kept in wanted:
+            interpreter: str | None = kept  # it happened with them (a rule tightened since aside)
+        else:
+            interpreter = desk.pick(wanted, option, kept) if wanted else None
         why = state.room_fits(option, room_id, len(people) + bool(wanted)) or state.people_fit(people, option)
-        if why is None and not clock.fits(people, option):
+        if why is None and mid not in history and not clock.fits(people, option):
             why = "no time to travel between cities (travel rules)"
         if why is None and wanted and interpreter is None:
             why = "no interpreter free then"

@@ -383,6 +383,7 @@ class _Pipeline:
             candidates_of=lambda m: self.candidates.get(m.id, []),
             preferred_interpreters=self.interpreters,
             history_busy=self.request.busy,
+            history={mid for mid, pin in self.request.pins.items() if pin.forced},
         )
         self.interpreters.update(draft.interpreters)
         return draft.placements, draft.refused

@@ -33,7 +33,11 @@ class Prepared:
             [i for i in instance.interpreter_candidates(m, people) if i not in request.excluded_interpreters]
             for m, people in zip(self.meetings, self.participants, strict=True)
         ]
-        """Per meeting: the interpreters who could sit in (empty: it needs none)."""
+        """Per meeting: the interpreters who could sit in (empty: it needs none, or it is history
+        interpreted as it happened)."""
+        for idx, meeting in enumerate(self.meetings):
+            if meeting.id in request.interpreted_as_it_happened:
+                self.candidates[idx] = []
         self.seats = [instance.seats(m, people) for m, people in zip(self.meetings, self.participants, strict=True)]
         """Per meeting: the chairs it takes (its people, and an interpreter where it needs one)."""
         self.options: list[list[Option]] = []
@@ -100,7 +104,7 @@ class Prepared:
         people = self.people_by_id()
         kept = dict(placements)
         why: dict[str, str] = {}
-        for mid in keep_travel_rules(self.instance, kept, people, priority):
+        for mid in keep_travel_rules(self.instance, kept, people, priority, forced):
             why[mid] = "no time to travel between cities (travel rules)"
             del kept[mid]
         candidates = self.candidates_by_id()

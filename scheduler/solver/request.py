@@ -50,6 +50,10 @@ class SolveRequest:
     interpreter_of: dict[str, str] = field(default_factory=dict)
     """Meeting id -> its interpreter in the previous schedule: kept for pinned meetings (frozen
     history, and kept ones: `kept_interpreter`), preferred for the rest."""
+    interpreted_as_it_happened: set[str] = field(default_factory=set)
+    """Frozen history whose interpreter the solver does not seat again (an edit removed them, took
+    a language away or narrowed their available; or it had none and now would need one): it
+    stands as it happened, and no other interpreter is chosen for it."""
 
     meetings_elsewhere: dict[str, int] = field(default_factory=dict)
     """Participant id -> meetings they keep outside this request's model (a per-date pass: their

@@ -113,10 +113,15 @@ def _start(span: Span) -> int:
 
 
 def keep_travel_rules(
-    instance: Instance, placements: Placements, people: Mapping[str, list[str]], priority: Mapping[str, int]
+    instance: Instance,
+    placements: Placements,
+    people: Mapping[str, list[str]],
+    priority: Mapping[str, int],
+    history: set[str] | frozenset[str] = frozenset(),
 ) -> list[str]:
     """The meetings to drop so that every travel rule holds: most important first, each kept
-    only if it keeps the rules with those kept before it (nothing to drop without rules)."""
+    only if it keeps the rules with those kept before it (nothing to drop without rules).
+    `history` happened: kept whatever a rule tightened since says (give it the top priority)."""
     clock = TravelClock(instance)
     if not clock.rules:
         return []
@@ -124,7 +129,7 @@ def keep_travel_rules(
     order = sorted(placements, key=lambda mid: (-priority[mid], placements[mid][0].date, placements[mid][0].start, mid))
     for mid in order:
         option = placements[mid][0]
-        if clock.fits(people[mid], option):
+        if mid in history or clock.fits(people[mid], option):
             clock.take(mid, people[mid], option)
         else:
             dropped.append(mid)

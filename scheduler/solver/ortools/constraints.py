@@ -116,6 +116,8 @@ def travel(v: Variables) -> None:
     for c, iid, lit in v.interpreter_literals:
         present[iid].append((c, lit))
     late: dict[tuple[str, str, dt.date, int], tuple[cp_model.IntVar, list[cp_model.IntVar]]] = {}
+    # History happened: a rule tightened since does not forbid it (what it travels from is history too).
+    happened = {c for c, choice in enumerate(v.choices) if _is_history(v, choice)}
     for pid, entries in present.items():
         if len({v.choices[c].option.city for c, _ in entries}) < 2:
             continue
@@ -123,6 +125,8 @@ def travel(v: Variables) -> None:
             leaving = [(c, lit) for c, lit in entries if v.choices[c].option.city == origin]
             arriving = [(c, lit) for c, lit in entries if v.choices[c].option.city == destination]
             for c2, lit2 in arriving:
+                if c2 in happened:
+                    continue
                 o2 = v.choices[c2].option
                 after = absolute(o2.date, o2.start) - gap
                 for date in sorted(
@@ -294,3 +298,9 @@ RULES: tuple[Callable[[Variables], None], ...] = (
     placed_count,
 )
 """Every constraint, in the order the model adds them."""
+
+
+def _is_history(v: Variables, choice: Choice) -> bool:
+    """A frozen pin's own place: a meeting that already happened."""
+    pin = v.request.pins.get(v.prepared.meetings[choice.meeting].id)
+    return choice.pinned and pin is not None and pin.forced and pin.option == choice.option
