@@ -1199,3 +1199,25 @@ def test_an_interpreters_history_stands_after_a_travel_rule_tightened_between_th
         history={"p", "q"},
     )
     assert draft.refused == {} and draft.interpreters == {"p": "x", "q": "x"}
+
+
+def test_a_re_solve_too_large_for_the_full_model_keeps_its_draft(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above MAX_POLISH_LITERALS a re-solve does not build the full model (at 60,000 requests it
+    grew past 10 GB): the draft fills the freed time by priority, and the checker accepts it."""
+    import scheduler.solver.pipeline as pipeline
+
+    people = [{"id": "a", "name": "A", "available": at("09:00")}, *PEOPLE[1:]]
+    requests = [meeting("ab", "a", "b", priority=5), meeting("ac", "a", "c", priority=4)]
+    requests += [meeting("ad", "a", "d", priority=3), meeting("ef", "e", "f")]  # e-f stays where it is
+    instance = instance_with(requests, people)
+    before = first_solve(instance)
+    assert set(before.assignment_by_meeting) == {"ab", "ef"}
+    monkeypatch.setattr(pipeline, "MAX_POLISH_LITERALS", 0)
+
+    def never(*_: object, **__: object) -> None:
+        raise AssertionError("the full model was built")
+
+    monkeypatch.setattr(pipeline, "ScheduleModel", never)
+    after, _ = resolve_and_verify(instance, before, ["meeting:ab"])
+    assert set(after.assignment_by_meeting) == {"ac", "ef"} and after.objective == 5
+    assert after.assignment_by_meeting["ef"] == before.assignment_by_meeting["ef"]

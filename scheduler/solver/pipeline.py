@@ -199,8 +199,10 @@ class _Pipeline:
         in_full_model = self.params.quality and not self.by_date
         if shortcuts and not in_full_model and self.bound is not None and self.value(self.best) >= self.bound:
             return self._with_quality("OPTIMAL")
-        if not self._will_polish() and self._worth_decomposing():
-            return self._with_quality("FEASIBLE")  # the full model would cost more memory and time than it gains
+        if not self._will_polish() and (self._worth_decomposing() or self.request.pins):
+            # The full model would cost more memory and time than it gains: a re-solve of 60,000
+            # requests grew past 10 GB building it; its draft already fills the freed places by priority.
+            return self._with_quality("FEASIBLE")
         if self.deadline - time.monotonic() < 1.0 + self._build_seconds(self.options):
             return self._with_quality("FEASIBLE")  # no time left to build the full model, let alone search it
         outcome = self._polish()
