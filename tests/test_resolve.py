@@ -1202,7 +1202,7 @@ def test_an_interpreters_history_stands_after_a_travel_rule_tightened_between_th
 
 
 def test_a_re_solve_too_large_for_the_full_model_keeps_its_draft(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Above MAX_POLISH_LITERALS a re-solve does not build the full model (at 60,000 requests it
+    """Above MAX_RE_SOLVE_MEETINGS a re-solve does not build the full model (at 60,000 requests it
     grew past 10 GB): the draft fills the freed time by priority, and the checker accepts it."""
     import scheduler.solver.pipeline as pipeline
 
@@ -1212,7 +1212,7 @@ def test_a_re_solve_too_large_for_the_full_model_keeps_its_draft(monkeypatch: py
     instance = instance_with(requests, people)
     before = first_solve(instance)
     assert set(before.assignment_by_meeting) == {"ab", "ef"}
-    monkeypatch.setattr(pipeline, "MAX_POLISH_LITERALS", 0)
+    monkeypatch.setattr(pipeline, "MAX_RE_SOLVE_MEETINGS", 2)
 
     def never(*_: object, **__: object) -> None:
         raise AssertionError("the full model was built")

@@ -57,6 +57,9 @@ RESTRICT_ABOVE_COLUMNS = 20_000
 below it, the full aggregate's own bound is worth having: it proves small instances optimal."""
 MAX_POLISH_LITERALS = 300_000
 """Above this many options a decomposed solve skips the full-model polish (memory, little gain)."""
+MAX_RE_SOLVE_MEETINGS = 25_000
+"""Above this many requests a re-solve keeps its draft (pins plus the waiting list filled by
+priority) rather than build the full model; 5,000 re-solve to proven optima in seconds."""
 RELAXATION_SECONDS_PER_OPTION = 3e-6
 """Building the aggregated relaxation and PDLP's model, per option: 1.4 M options took 3.7 s (2 shared cores)."""
 QUALITY_IN_FULL_MODEL = 60_000
@@ -199,7 +202,7 @@ class _Pipeline:
         in_full_model = self.params.quality and not self.by_date
         if shortcuts and not in_full_model and self.bound is not None and self.value(self.best) >= self.bound:
             return self._with_quality("OPTIMAL")
-        if not self._will_polish() and (self._worth_decomposing() or self.request.pins):
+        if (not self._will_polish() and self._worth_decomposing()) or self._re_solve_too_large():
             # The full model would cost more memory and time than it gains: a re-solve of 60,000
             # requests grew past 10 GB building it; its draft already fills the freed places by priority.
             return self._with_quality("FEASIBLE")
@@ -416,6 +419,12 @@ class _Pipeline:
 
     def _worth_decomposing(self) -> bool:
         return not self.request.pins and self.bound is not None and self.value(self.best) < self.bound
+
+    def _re_solve_too_large(self) -> bool:
+        """A re-solve whose full model (every kept meeting pinned, every waiting one free) would not
+        fit: at 10,000 x 60,000 with 5% cancelled it grew past 10 GB while being built."""
+        pins = self.request.pins
+        return bool(pins) and (not self._will_polish() or len(self.prepared.meetings) > MAX_RE_SOLVE_MEETINGS)
 
     def _will_polish(self) -> bool:
         """Whether the full model runs after the decomposition (too large: it would cost more than it gains)."""
