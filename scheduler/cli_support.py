@@ -187,6 +187,10 @@ def recorded_previous(schedule: Schedule, schedule_path: Path) -> Path | None:
     return None
 
 
+MAX_COMMAND_CHARS = 10_000
+"""As long as a schedule file's `command` may be (scheduler/solution.py)."""
+
+
 def command_line(ctx: typer.Context) -> str:
     """The running command as a person would type it again (options left at their defaults omitted)."""
     import shlex
@@ -208,7 +212,13 @@ def command_line(ctx: typer.Context) -> str:
                 words += [flag, str(item)]
         else:
             words += [flag, str(value)]
-    return shlex.join(words)
+    line = shlex.join(words)
+    if len(line) <= MAX_COMMAND_CHARS:
+        return line
+    # 500 --cancel options make 15,000 characters: the file keeps what fits (the cancellations
+    # themselves are in its `cancelled` list), never more than a schedule file may hold.
+    cut = line[: MAX_COMMAND_CHARS - 40].rsplit(" ", 1)[0]
+    return f"{cut} ... ({len(line) - len(cut):,} more characters)"
 
 
 def known(ident: str, table: Mapping[str, object], kind: str, source: Path) -> None:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from typer.testing import CliRunner
 
 from scheduler.cli import app
@@ -301,3 +302,18 @@ def test_an_interpreter_keeps_the_travel_rules_in_the_search_itself(tmp_path: Pa
         data = json.loads(out.read_text())
         assert (data["status"], data["objective"]) == ("OPTIMAL", 10)
         assert run("check", str(instance), str(out))[0] == 0
+
+
+def test_a_command_too_long_for_the_file_is_recorded_cut_and_the_file_still_checks(tmp_path: Path) -> None:
+    """500 cancellations made `command` 15,000 characters, over what a schedule file may hold:
+    `check` refused the file resolve had just written."""
+    first, second = tmp_path / "s.json", tmp_path / "s2.json"
+    sample = str(ROOT / "instances" / "sample.yaml")
+    assert runner.invoke(app, ["solve", sample, "-o", str(first), "-t", "5"]).exit_code == 0
+    cancels = ["--cancel", "meeting:r01"] * 700
+    result = runner.invoke(app, ["resolve", sample, "-p", str(first), *cancels, "-o", str(second), "-t", "5"])
+    assert result.exit_code == 0, result.output
+    command = json.loads(second.read_text())["command"]
+    assert len(command) <= 10_000 and command.endswith("more characters)")
+    checked = runner.invoke(app, ["check", sample, str(second), "--previous", str(first)])
+    assert checked.exit_code == 0, checked.output

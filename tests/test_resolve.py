@@ -966,10 +966,8 @@ def interpreted(mid: str, people: list[str], start: str, room: str, interpreter:
     )
 
 
-def test_an_untouched_resolve_keeps_every_interpreter_where_it_was() -> None:
-    """a (priority 2) with x and b with y, both at 09:00; c with x at 09:30. Nothing changed, so
-    nothing may change; before the fix the draft gave a the scarcer y (and b x): 2 changes."""
-    week = make_instance(**TWO_INTERPRETERS_ONE_MORNING_ONLY)
+def a_with_x_b_with_y_c_with_x(week: Instance) -> Schedule:
+    """a with x and b with y at 09:00, c with x at 09:30: a valid hand-made schedule of the week."""
     previous = hand_made(
         [
             interpreted("a", ["it1", "cn1"], "09:00", "R-1", "x"),
@@ -979,6 +977,14 @@ def test_an_untouched_resolve_keeps_every_interpreter_where_it_was() -> None:
         week,
     )
     assert verify(week, previous) == []
+    return previous
+
+
+def test_an_untouched_resolve_keeps_every_interpreter_where_it_was() -> None:
+    """a (priority 2) with x and b with y, both at 09:00; c with x at 09:30. Nothing changed, so
+    nothing may change; before the fix the draft gave a the scarcer y (and b x): 2 changes."""
+    week = make_instance(**TWO_INTERPRETERS_ONE_MORNING_ONLY)
+    previous = a_with_x_b_with_y_c_with_x(week)
     after, unforced = resolve(week, previous)
     assert after.changes == [] and unforced == []
     assert after.objective == 4 and after.status == "OPTIMAL"
@@ -1099,15 +1105,7 @@ def test_history_interpreted_by_a_removed_interpreter_stands_while_the_other_is_
     so no other interpreter may be sought for b. The re-solve keeps all three: OPTIMAL 4, bound 4
     (before: the full model was infeasible, the draft stood as FEASIBLE with a bound of 5)."""
     week = make_instance(**TWO_INTERPRETERS_ONE_MORNING_ONLY)
-    previous = hand_made(
-        [
-            interpreted("a", ["it1", "cn1"], "09:00", "R-1", "x"),
-            interpreted("b", ["it2", "cn2"], "09:00", "R-2", "y"),
-            interpreted("c", ["it1", "cn2"], "09:30", "R-1", "x"),
-        ],
-        week,
-    )
-    assert verify(week, previous) == []
+    previous = a_with_x_b_with_y_c_with_x(week)
     edited = make_instance(
         **{**TWO_INTERPRETERS_ONE_MORNING_ONLY, "interpreters": [TWO_INTERPRETERS_ONE_MORNING_ONLY["interpreters"][0]]}
     )
