@@ -207,7 +207,11 @@ def _calendar_entries(instance: Instance, state: dict[str, EventState]) -> dict[
 
 
 def _agendas_of_the_removed(
-    instance: Instance, schedule: Schedule, state: dict[str, EventState], mine: dict[str, list[MeetingView]]
+    instance: Instance,
+    schedule: Schedule,
+    state: dict[str, EventState],
+    mine: dict[str, list[MeetingView]],
+    prior: dict[str, EventState],
 ) -> list[html.Agenda]:
     """An agenda for each person the calendars knew and the instance no longer lists.
 
@@ -218,7 +222,7 @@ def _agendas_of_the_removed(
     listed = set(instance.participant_by_id) | set(instance.interpreter_by_id)
     interpreted = {c.before.interpreter for c in schedule.changes if c.before is not None and c.before.interpreter}
     known: dict[str, Person] = {}
-    for record in state.values():
+    for record in [*state.values(), *prior.values()]:  # the earlier views still name who left them
         for pid, name, organisation in record.view["people"]:
             known.setdefault(pid, Person(pid, name, organisation))
     removed = sorted({pid for record in state.values() for pid in (*record.attendees, *record.former)} - listed)
@@ -314,7 +318,7 @@ def export(
         agenda.as_of = as_of[rel] = kept or as_of_now
         return html.agendas_page(instance, [agenda], title).encode("utf-8"), digest
 
-    for agenda in [*agendas, *_agendas_of_the_removed(instance, schedule, state, mine)]:
+    for agenda in [*agendas, *_agendas_of_the_removed(instance, schedule, state, mine, prior)]:
         rel = f"agendas/{file_stem(agenda.person.id)}.html"
         files.append((rel, partial(agenda_file, agenda, rel)))
     text_file("agendas/all.html", lambda: html.agendas_page(instance, agendas, f"{instance.event.name}: agendas"))
