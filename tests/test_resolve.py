@@ -1027,14 +1027,7 @@ def test_an_interpreter_cap_lowered_below_history_is_a_note_and_the_search_goes_
     optimum is a + b = 3, proven, with the quality goals pursued. Before: the model forbade history
     itself, CP-SAT found it infeasible and the draft ended the solve unproven, without a word."""
     week = make_instance(**TWO_INTERPRETERS_ONE_MORNING_ONLY)
-    previous = hand_made(
-        [
-            interpreted("a", ["it1", "cn1"], "09:00", "R-1", "x"),
-            interpreted("b", ["it2", "cn2"], "09:00", "R-2", "y"),
-            interpreted("c", ["it1", "cn2"], "09:30", "R-1", "x"),
-        ],
-        week,
-    )
+    previous = a_with_x_b_with_y_c_with_x(week)
     x, y = TWO_INTERPRETERS_ONE_MORNING_ONLY["interpreters"]
     capped = make_instance(**{**TWO_INTERPRETERS_ONE_MORNING_ONLY, "interpreters": [{**x, "max_meetings": 0}, y]})
     after, resolve_plan = resolve_and_verify(capped, previous, [], "2025-11-13T09:30")
@@ -1080,14 +1073,7 @@ def test_an_interpreter_taken_out_of_the_instance_is_named_in_the_cause_and_told
     """y interpreted b at 09:00 and is then taken out of the instance: x is busy with a at 09:00 and
     c at 09:30, so b moves to x's first free time, 10:00; the cause names y, and y is told too."""
     week = make_instance(**TWO_INTERPRETERS_ONE_MORNING_ONLY)
-    previous = hand_made(
-        [
-            interpreted("a", ["it1", "cn1"], "09:00", "R-1", "x"),
-            interpreted("b", ["it2", "cn2"], "09:00", "R-2", "y"),
-            interpreted("c", ["it1", "cn2"], "09:30", "R-1", "x"),
-        ],
-        week,
-    )
+    previous = a_with_x_b_with_y_c_with_x(week)
     x, _ = TWO_INTERPRETERS_ONE_MORNING_ONLY["interpreters"]
     without_y = make_instance(**{**TWO_INTERPRETERS_ONE_MORNING_ONLY, "interpreters": [x]})
     after, unforced = resolve(without_y, previous)
@@ -1121,14 +1107,7 @@ def test_an_interpreters_availability_narrowed_after_their_history_is_a_note_and
     """As above, but y stays, now free only 10:00-10:30: b (09:00, with y) happened before that
     edit, so the organiser hears of it, b keeps y, and the re-solve is proven as before."""
     week = make_instance(**TWO_INTERPRETERS_ONE_MORNING_ONLY)
-    previous = hand_made(
-        [
-            interpreted("a", ["it1", "cn1"], "09:00", "R-1", "x"),
-            interpreted("b", ["it2", "cn2"], "09:00", "R-2", "y"),
-            interpreted("c", ["it1", "cn2"], "09:30", "R-1", "x"),
-        ],
-        week,
-    )
+    previous = a_with_x_b_with_y_c_with_x(week)
     x, y = TWO_INTERPRETERS_ONE_MORNING_ONLY["interpreters"]
     late_y = {**y, "available": [{"date": "2025-11-13", "city": "Beijing", "start": "10:00", "end": "10:30"}]}
     edited = make_instance(**{**TWO_INTERPRETERS_ONE_MORNING_ONLY, "interpreters": [x, late_y]})
