@@ -341,16 +341,7 @@ def test_each_planted_programme_interpreter_or_travel_violation_is_named(
 
 
 def test_sentences_name_who_which_item_and_when() -> None:
-    schedule = Schedule(
-        instance="x.yaml",
-        instance_sha256="0" * 64,
-        created="2026-01-01T10:00:00+08:00",
-        status="FEASIBLE",
-        objective=1,
-        bound=3,
-        assignments=[week_place("b", "11:00", "R-1", "y")],
-        unscheduled=[Unscheduled(meeting=m, reason="test") for m in ("a", "c")],
-    )
+    schedule = schedule_for(WEEK, week_place("b", "11:00", "R-1", "y"))
     messages = [str(v) for v in verify(WEEK, schedule)]
     assert any("it2 has meeting b (2025-11-13 11:00-11:30) during programme item opening" in m for m in messages)
     assert any("interpreter y is not available for meeting b" in m for m in messages)
@@ -413,16 +404,7 @@ def test_travel_names_the_closest_meeting_even_behind_a_later_programme_item() -
         ],
         travel=[{"from": "Beijing", "to": "Hangzhou", "min_hours": 22}],
     )
-    schedule = Schedule(
-        instance="x.yaml",
-        instance_sha256="0" * 64,
-        created="2026-01-01T10:00:00+08:00",
-        status="FEASIBLE",
-        objective=1,
-        bound=1,
-        assignments=[week_place("ab", "11:30", "T-1")],
-    )
-    [violation] = verify(instance, schedule)
+    [violation] = verify(instance, schedule_for(instance, week_place("ab", "11:30", "T-1")))
     assert violation.rule == "travel"
     assert violation.message.startswith("a has programme item visit (2025-11-14 09:00-10:00) in Hangzhou only 21 h")
     assert "after meeting ab (2025-11-13 11:30-12:00) in Beijing" in violation.message
