@@ -60,6 +60,7 @@ class Budget:
         kept = self.check_reserve(requests) + self.reasons_reserve(requests)
         return max(MIN_SOLVE_SECONDS, self.left() - kept)
 
-    def reasons_deadline(self, requests: int) -> float:
-        """When classifying reasons must stop (monotonic clock), leaving the check its time."""
-        return self.deadline - self.check_reserve(requests)
+    def reasons_deadline(self, requests: int, interrupted: bool = False) -> float:
+        """When classifying reasons must stop (monotonic clock), leaving the check its time; at
+        once after Ctrl-C (the organiser wants out: the solver's short reasons, the check, the write)."""
+        return 0.0 if interrupted else self.deadline - self.check_reserve(requests)

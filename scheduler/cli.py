@@ -95,8 +95,8 @@ def solve(
         fail(str(error), 1)
     schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)  # type: ignore[arg-type]
     schedule = schedule.model_copy(update={"command": command_line(ctx)})
-    # After Ctrl-C the organiser wants out: the solver's short reasons, then the check and the write.
-    schedule = with_reasons(instance, schedule, 0.0 if outcome.interrupted else budget.reasons_deadline(requests))  # type: ignore[attr-defined]
+    deadline = budget.reasons_deadline(requests, outcome.interrupted)  # type: ignore[attr-defined]
+    schedule = with_reasons(instance, schedule, deadline)
     kept = write_checked(instance, schedule, target)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
 
@@ -189,7 +189,7 @@ def resolve(
         outcome,  # type: ignore[arg-type]
         str(instance_path),
         sha,
-        0.0 if outcome.interrupted else budget.reasons_deadline(requests),  # type: ignore[attr-defined]
+        budget.reasons_deadline(requests, outcome.interrupted),  # type: ignore[attr-defined]
     )
     schedule = schedule.model_copy(update={"previous_sha256": sha256_of(previous_path.read_bytes())})
     same_file = target.exists() and target.resolve() == previous_path.resolve()

@@ -17,6 +17,7 @@ def test_the_solve_gets_what_is_left_after_the_reserves() -> None:
     assert 0 < kept < 60  # a few per cent of ten minutes at the largest size
     assert clock.for_solve(requests) == pytest.approx(600 - 20 - kept, abs=0.5)
     assert clock.reasons_deadline(requests) == pytest.approx(clock.deadline - clock.check_reserve(requests))
+    assert clock.reasons_deadline(requests, interrupted=True) == 0.0  # after Ctrl-C: no reasons at all
 
 
 def test_reasons_take_at_most_a_quarter_of_a_short_limit() -> None:
