@@ -126,18 +126,8 @@ def diff(
 ) -> list[Change]:
     """What changed from `before` to `after`, whom to tell and why, in instance order."""
     causes = dict(causes or {})
-    new_cancels = [c for c in after.cancelled if (c.kind, c.id) not in {(d.kind, d.id) for d in before.cancelled}]
-    for c in new_cancels:
-        if c.kind == "participant":
-            for held in before.assignments:
-                if c.id in attendees(instance, before.cancelled, held, before.frozen_until):
-                    causes.setdefault(held.meeting, cause_of(instance, c))
-        elif c.kind == "room":
-            for held in before.assignments:
-                if held.room == c.id:
-                    causes.setdefault(held.meeting, cause_of(instance, c))
-        elif c.kind == "meeting":
-            causes.setdefault(c.id, cause_of(instance, c))
+    for mid, cancellation in _first_cancellation(instance, before, after).items():
+        causes.setdefault(mid, cause_of(instance, cancellation))
     gone_people = {c.id for c in after.cancelled if c.kind == "participant"}
     cancelled_now = {c.id for c in after.cancelled if c.kind == "meeting"}
     old, new = before.assignment_by_meeting, after.assignment_by_meeting
@@ -186,6 +176,31 @@ def diff(
         notify += [i for i in interpreters if i not in notify]
         changes.append(Change(meeting=mid, change=kind, before=a, after=b, notify=notify, cause=cause))  # type: ignore[arg-type]
     return changes
+
+
+def _first_cancellation(instance: Instance, before: Schedule, after: Schedule) -> dict[str, Cancellation]:
+    """Each earlier meeting a new cancellation ends, with the first such cancellation (as given):
+    one pass over the schedule, not one per cancellation (500 of them at 60,000 requests)."""
+    earlier = {(c.kind, c.id) for c in before.cancelled}
+    new_cancels = [c for c in after.cancelled if (c.kind, c.id) not in earlier]
+    first: dict[str, int] = {}
+    people: dict[str, int] = {}
+    rooms: dict[str, int] = {}
+    for index, c in enumerate(new_cancels):
+        if c.kind == "participant":
+            people.setdefault(c.id, index)
+        elif c.kind == "room":
+            rooms.setdefault(c.id, index)
+        elif c.kind == "meeting":
+            first.setdefault(c.id, index)
+    if people or rooms:
+        for held in before.assignments:
+            found = [people[p] for p in attendees(instance, before.cancelled, held, before.frozen_until) if p in people]
+            if held.room in rooms:
+                found.append(rooms[held.room])
+            if found:
+                first[held.meeting] = min([*found, first.get(held.meeting, len(new_cancels))])
+    return {mid: new_cancels[index] for mid, index in first.items()}
 
 
 def interpreter_change(instance: Instance, before: str | None, after: str | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -39,6 +40,9 @@ from scheduler.store import (
     load_schedule,
     next_version_path,
 )
+
+CHANGES_SHOWN = 50
+"""People whose changes resolve prints; past that, `schedule diff` gives the whole list."""
 
 app = typer.Typer(
     name="schedule",
@@ -198,7 +202,9 @@ def resolve(
     schedule = schedule.model_copy(update={"previous": str(recorded), "command": command_line(ctx)})
     kept = write_checked(instance, schedule, target, previous)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
-    out.print(render.changes_by_person(instance, schedule.changes))
+    out.print(render.changes_by_person(instance, schedule.changes, most=CHANGES_SHOWN))
+    if len({pid for change in schedule.changes for pid in change.notify}) > CHANGES_SHOWN:
+        out.print(f"Everyone's changes: schedule diff {shlex.quote(str(recorded))} {shlex.quote(str(target))}")
     unforced = moved_without_cause(schedule.changes, resolve_plan.affected)
     if max_moves == 0 and unforced:
         out.print(f"[red]Unaffected meetings changed: {', '.join(unforced)}[/red]")

@@ -722,24 +722,50 @@ DETAIL_CHARS = 2_000
 """A schedule file's `detail` is at most this long (a request of many people can name them all)."""
 
 
-def with_reasons(instance: Instance, schedule: Schedule, deadline: float | None = None) -> Schedule:
+def with_reasons(
+    instance: Instance, schedule: Schedule, deadline: float | None = None, earlier: Schedule | None = None
+) -> Schedule:
     """The schedule with each unscheduled request's reason as `explain`, `stats` and timetables give it.
 
     `reason` is the kind (a short phrase to count by), `detail` the sentence to pass on, so the
     solve summary, the file and every later view agree on why a request stayed out. Past
     `deadline` (monotonic clock: the command's time limit) the rest keep the solver's short
-    reason, without `detail`; `schedule explain` still gives any of them in full.
+    reason, without `detail`; `schedule explain` still gives any of them in full. A re-solve
+    passes the `earlier` schedule: a request no schedule can hold keeps the reason it had there.
     """
     explainer = Explainer(instance, schedule)
+    kept = _instance_reasons(explainer, earlier)
     items = []
     for item in schedule.unscheduled:
         if item.meeting not in instance.meeting_by_id or (deadline is not None and time.monotonic() > deadline):
             items.append(item)
             continue
+        if item.meeting in kept and not explainer.options(instance.meeting_by_id[item.meeting]):
+            items.append(kept[item.meeting])
+            continue
         found = explainer.explain(item.meeting)
         detail = found.in_short if len(found.in_short) <= DETAIL_CHARS else found.in_short[: DETAIL_CHARS - 1] + "…"
         items.append(Unscheduled(meeting=item.meeting, reason=found.kind, detail=detail))
     return schedule.model_copy(update={"unscheduled": items})
+
+
+def _instance_reasons(explainer: Explainer, earlier: Schedule | None) -> dict[str, Unscheduled]:
+    """The earlier schedule's reasons that still hold for a request with no possible place: such
+    a reason comes from the instance and the request's people alone (`_no_place`), so it stands
+    while both are as they were. 20,000 of the 24,000 waiting requests at 60,000, 7 s to redo."""
+    if earlier is None or earlier.instance_sha256 != explainer.schedule.instance_sha256:
+        return {}
+    gone_before = {c.id for c in earlier.cancelled if c.kind == "participant"}
+    meetings = explainer.instance.meeting_by_id
+    kept = {}
+    for item in earlier.unscheduled:
+        meeting = meetings.get(item.meeting)
+        if meeting is None or item.detail is None or item.reason == CANCELLED:
+            continue
+        people = explainer.request_people(meeting)
+        if len(people) >= 2 and people == [p for p in meeting.participants if p not in gone_before]:
+            kept[item.meeting] = item
+    return kept
 
 
 def _sentence_inside(line: str) -> str:

@@ -40,15 +40,18 @@ def programme_holds(
     holds: dict[str, _Hold] = {}
     free_times = False
     for session in sessions:
-        windows = [instance.window_ticks(p, session.date, session.city) for p in people]
+        items_of = {pid: instance.programme_of.get((pid, session.date), []) for pid in people}
+        if free_times and not any(items_of.values()):
+            continue  # nothing on the programme for them that date, and a free time is already known
+        windows = [w for p in people if (w := instance.window_ticks(p, session.date, session.city)) is not None]
         for start in instance.slot_starts(session, meeting.slots):
             end = start + meeting.slots * step
-            if any(w is not None and any(t not in w for t in range(start, end, step)) for w in windows):
+            if any(any(t not in w for t in range(start, end, step)) for w in windows):
                 continue
             blocking = [
                 (pid, item, item.city == session.city and not overlaps(item, start, end, 0))
                 for pid in people
-                for item in instance.programme_of.get((pid, session.date), [])
+                for item in items_of[pid]
                 if item.city != session.city or overlaps(item, start, end, item.buffer_minutes)
             ]
             free_times = free_times or not blocking

@@ -703,18 +703,28 @@ class Instance(_Input):
             cache[key] = free
         return cache[key]
 
+    @cached_property
+    def _window_tick_cache(self) -> dict[tuple[str, dt.date, str], frozenset[int] | None]:
+        return {}
+
     def window_ticks(self, pid: str, date: dt.date, city: str) -> frozenset[int] | None:
         """As `free_ticks`, from the person's `available` alone (programme items not taken off)."""
-        windows = self._availability[pid]
-        if windows is None:
-            return None
-        step = self.event.slot_minutes
-        return frozenset(
-            t
-            for a, b in windows.get((date, city), [])
-            for t in range(a - a % step, b, step)
-            if a <= t and t + step <= b
-        )
+        key = (pid, date, city)
+        cache = self._window_tick_cache
+        if key not in cache:
+            windows = self._availability[pid]
+            step = self.event.slot_minutes
+            cache[key] = (
+                None
+                if windows is None
+                else frozenset(
+                    t
+                    for a, b in windows.get((date, city), [])
+                    for t in range(a - a % step, b, step)
+                    if a <= t and t + step <= b
+                )
+            )
+        return cache[key]
 
     def is_available(self, pid: str, date: dt.date, city: str, start: int, end: int) -> bool:
         """Whether the participant's windows cover [start, end) on that date in that city."""

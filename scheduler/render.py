@@ -605,11 +605,12 @@ def _place(a: Assignment | None) -> str:
     return "—" if a is None else f"{a.date} {a.start} {a.city} {a.room}"
 
 
-def changes_by_person(instance: Instance, changes: list[Change]) -> RenderableType:
+def changes_by_person(instance: Instance, changes: list[Change], most: int | None = None) -> RenderableType:
     """Who must be told what, with whom and why: the change list grouped by person.
 
     Each change reads as a few short lines (what, with whom, why), so an organiser can pass
-    it on as it stands, and it stays readable in 80 columns.
+    it on as it stands, and it stays readable in 80 columns. `most` people at most, then a
+    count: after 500 cancellations the whole list is thousands of lines (`schedule diff` has it).
     """
     if not changes:
         return Text("No changes: nobody needs to be told anything.")
@@ -621,10 +622,14 @@ def changes_by_person(instance: Instance, changes: list[Change]) -> RenderableTy
     table = Table(box=box.SIMPLE_HEAD, title=f"{who} to notify", title_justify="left", show_lines=True)
     table.add_column("Person", ratio=1, overflow="fold")
     table.add_column("What changed, with whom, why", ratio=3, overflow="fold")
-    for pid in sorted(per_person):
+    shown = sorted(per_person)[:most]
+    for pid in shown:
         lines = [_change_text(instance, change, pid) for change in per_person[pid]]
         table.add_row(_who(instance, pid), Text("\n").join(lines))
-    return table
+    if len(shown) == len(per_person):
+        return table
+    rest = len(per_person) - len(shown)
+    return Group(table, Text(f"... and {rest:,} more people to notify (the first {len(shown)} are above)."))
 
 
 CHANGE_WORDS = {

@@ -576,5 +576,5 @@ def resolved_schedule(
         mid: "; ".join(why for why in (resolve_plan.affected.get(mid), resolve_plan.causes.get(mid)) if why)
         for mid in {*resolve_plan.causes, *resolve_plan.affected}
     }
-    schedule = with_reasons(instance, schedule, reasons_deadline)
+    schedule = with_reasons(instance, schedule, reasons_deadline, previous)
     return schedule.model_copy(update={"changes": diff(instance, previous, schedule, causes)})

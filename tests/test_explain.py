@@ -281,6 +281,25 @@ def test_reasons_past_the_time_limit_keep_the_solvers_short_form() -> None:
     assert verify(instance, late) == [] and verify(instance, in_time) == []
 
 
+def test_a_re_solve_keeps_the_reason_of_a_request_no_schedule_can_hold_while_its_people_stand() -> None:
+    """Such a reason comes from the instance and the request's people alone, so a re-solve takes
+    it from the earlier file (7 s saved at 60,000 requests); with one of its people gone it is
+    worked out again. The table seats two: g (a, b, c) and h (a, b, c, d) never fit."""
+    groups = [meeting("g", "a", "b", "c"), meeting("h", "a", "b", "c", "d"), meeting("ab", "a", "b")]
+    instance = make_instance(meetings=groups)
+    first = explain.with_reasons(instance, solve_and_verify(instance))
+    assert {u.meeting: u.reason for u in first.unscheduled} == {"g": explain.NO_ROOM, "h": explain.NO_ROOM}
+    marked = [u.model_copy(update={"detail": "as the earlier file says"}) for u in first.unscheduled]
+    earlier = first.model_copy(update={"unscheduled": marked})
+    resolved, _ = resolve_and_verify(instance, earlier, ["participant:d"])
+    details = {u.meeting: u.detail for u in resolved.unscheduled}
+    assert details["g"] == "as the earlier file says"
+    assert details["h"] is not None and "seats for 3 people" in details["h"]  # d left: three people now
+    edited = resolved.model_copy(update={"instance_sha256": "1" * 64})  # made from an edited instance
+    again = explain.with_reasons(instance, edited, earlier=earlier)
+    assert {u.meeting: u.detail for u in again.unscheduled}["g"] != "as the earlier file says"
+
+
 def test_forcing_in_changes_only_what_it_must_and_adds_nothing_else() -> None:
     """One table, three slots; c is free only at 09:00, where a hand-made schedule put a-b; e-f
     waits though a slot is free. Forcing c-d in moves a-b and leaves e-f as it is: the

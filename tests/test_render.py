@@ -338,6 +338,10 @@ def test_the_interpreter_taken_off_a_meeting_reads_no_longer_interpreting_not_ne
     y_row = next(k for k, line in enumerate(lines) if line.startswith("Y (interpreter)"))
     assert lines[y_row].endswith("new interpreter m: 2025-11-13 09:00 Beijing T")
     assert "why: Y interprets instead of X" in " ".join(lines[y_row : y_row + 3])
+    first_two = text_of(render.changes_by_person(instance, [change], most=2), 120)
+    rows = {line.split()[0] for line in first_two.splitlines() if line.strip()}
+    assert {"A", "B"} <= rows and "X (interpreter)" not in first_two and "Y (interpreter)" not in first_two
+    assert "... and 2 more people to notify (the first 2 are above)." in first_two
 
 
 def test_an_80_column_date_grid_never_breaks_a_name_or_a_title_word() -> None:

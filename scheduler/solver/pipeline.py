@@ -193,6 +193,12 @@ class _Pipeline:
 
     def _after_draft(self) -> SolveOutcome:
         shortcuts = self.params.shortcuts
+        if self._re_solve_too_large():
+            # The full model would not fit (a re-solve of 60,000 requests grew past 10 GB building it)
+            # and the draft already fills the freed places by priority. The relaxation could only
+            # tighten the bound, at 8 s of a live re-solve's time: the capacity bound stands instead.
+            proven = self.value(self.best) >= self.prepared.total()
+            return self._with_quality("OPTIMAL" if shortcuts and proven else "FEASIBLE")
         try:
             self._bound()
             if self._worth_decomposing() and not self._decompose():
@@ -202,9 +208,8 @@ class _Pipeline:
         in_full_model = self.params.quality and not self.by_date
         if shortcuts and not in_full_model and self.bound is not None and self.value(self.best) >= self.bound:
             return self._with_quality("OPTIMAL")
-        if (not self._will_polish() and self._worth_decomposing()) or self._re_solve_too_large():
-            # The full model would cost more memory and time than it gains: a re-solve of 60,000
-            # requests grew past 10 GB building it; its draft already fills the freed places by priority.
+        if not self._will_polish() and self._worth_decomposing():
+            # The full model would cost more memory and time than it gains.
             return self._with_quality("FEASIBLE")
         if self.deadline - time.monotonic() < 1.0 + self._build_seconds(self.options):
             return self._with_quality("FEASIBLE")  # no time left to build the full model, let alone search it
