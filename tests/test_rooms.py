@@ -239,4 +239,4 @@ def test_counting_rooms_by_capacity_fits_exactly_when_pairing_sorted_lists_does(
     left.remove(taken)
     pairs = zip(left, sorted(sizes, reverse=True), strict=False)
     by_pairing = len(sizes) <= len(left) and all(cap >= size for cap, size in pairs)
-    assert _fits_counted(sizes, Counter(capacities), taken) == by_pairing
+    assert _fits_counted(Counter(sizes), Counter(capacities), taken) == by_pairing

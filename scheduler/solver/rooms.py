@@ -12,6 +12,7 @@ exact by construction, never a greedy pass that can drop a meeting.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections import Counter, defaultdict
@@ -183,17 +184,18 @@ def assign_rooms(
         free_rooms = [r for r in by_venue[venue] if r.id not in taken]
         free_by_id = {r.id: r for r in free_rooms}
         free_caps = Counter(r.capacity for r in free_rooms)
+        waiting = Counter(p.size for p in members)  # sizes of this slot's meetings still without a room
         for item in sorted(members, key=steady.order):
             for room_id in steady.wishes(item):
                 wanted = free_by_id.get(room_id)
                 if wanted is None or wanted.capacity < item.size:
                     continue
-                rest = [p.size for p in members if p.meeting not in result and p is not item]
-                if _fits_counted(rest, free_caps, wanted.capacity):
+                if _fits_counted(waiting - Counter({item.size: 1}), free_caps, wanted.capacity):
                     result[item.meeting] = wanted.id
                     free_rooms.remove(wanted)
                     del free_by_id[wanted.id]
                     free_caps[wanted.capacity] -= 1
+                    waiting[item.size] -= 1
                     break
         # Largest first, each into the smallest free room that holds it (a host's first meeting
         # of the session: one that holds their largest, and no other host's table): by Hall's
@@ -201,13 +203,14 @@ def assign_rooms(
         for item in sorted(members, key=lambda p: (-p.size, p.meeting)):
             if item.meeting in result:
                 continue
-            fitting = [r for r in free_rooms if r.capacity >= item.size]
-            if not fitting:
+            smallest = bisect.bisect_left(free_rooms, item.size, key=lambda r: r.capacity)  # by capacity
+            if smallest == len(free_rooms):
                 raise RoomsRunOut(f"no room left at {venue} {date} {start}: model and assignment disagree")
-            chosen = fitting[0]
+            chosen = free_rooms[smallest]
             homeless = steady.new_host(item)
             if homeless is not None:
-                rest = [p.size for p in members if p.meeting not in result and p is not item]
+                fitting = free_rooms[smallest:]
+                rest = waiting - Counter({item.size: 1})
                 need, claimed = steady.need(homeless, item), steady.claimed(item)
                 for candidate in [r for r in fitting if r.capacity >= need] + fitting:
                     if candidate.id not in claimed and _fits_counted(rest, free_caps, candidate.capacity):
@@ -215,6 +218,7 @@ def assign_rooms(
                         break
             free_rooms.remove(chosen)
             free_caps[chosen.capacity] -= 1
+            waiting[item.size] -= 1
             result[item.meeting] = chosen.id
         for item in [*members, *starting.get((venue, date, start), [])]:
             steady.sat(item, result[item.meeting])
@@ -314,12 +318,11 @@ class _Steady:
             self.homes_in[session].add(room)
 
 
-def _fits_counted(sizes: list[int], free_caps: Counter[int], taken: int) -> bool:
-    """Whether meetings of these sizes fit the free rooms (counted by capacity, one of capacity
-    `taken` taken away), one each. The sets are nested, so Hall's condition is that for every
-    size as many rooms hold it as meetings need it; counting by capacity, not sorting every room
-    for every meeting, saves seconds where a venue has thousands of tables."""
-    need: Counter[int] = Counter(sizes)
+def _fits_counted(need: Counter[int], free_caps: Counter[int], taken: int) -> bool:
+    """Whether meetings of these sizes (counted by size) fit the free rooms (counted by capacity,
+    one of capacity `taken` taken away), one each. The sets are nested, so Hall's condition is
+    that for every size as many rooms hold it as meetings need it; counting, not sorting every
+    room for every meeting, saves seconds where a venue has thousands of tables."""
     rooms_left = meetings_left = 0
     for capacity in sorted({*free_caps, *need}, reverse=True):
         rooms_left += free_caps.get(capacity, 0) - (1 if capacity == taken else 0)
