@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,7 +54,9 @@ class Report:
     """How many assignments were treated as history."""
 
 
+@functools.lru_cache(maxsize=4096)  # bounded: the texts come from a file
 def _minutes(clock: str) -> int | None:
+    """'09:30' -> 570, None if not a clock time (a few hundred distinct texts in any schedule)."""
     parts = clock.split(":")
     if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts):
         return None
@@ -73,9 +76,14 @@ def _moment(text: str | None) -> dt.datetime | None:
 
 
 def _start_of(a: Assignment) -> dt.datetime | None:
-    start = _minutes(a.start)
+    return _moment_of(a.date, a.start)
+
+
+@functools.lru_cache(maxsize=4096)  # bounded: the texts come from a file
+def _moment_of(date: str, clock: str) -> dt.datetime | None:
+    start = _minutes(clock)
     try:
-        day = dt.date.fromisoformat(a.date)
+        day = dt.date.fromisoformat(date)
     except ValueError:
         return None
     if start is None:

@@ -458,8 +458,11 @@ class _Pipeline:
             keep = None
             if self.lp_values is not None and len(self.agg.meeting_column) > RESTRICT_ABOVE_COLUMNS:
                 keep = lp_support(self.agg, self.lp_values, blocks)
+            # Without the full model after it, stage A is the search: a restriction's bound is not
+            # used, so every worker improves the schedule instead.
+            lns_only = keep is not None and not self._will_polish()
             stage_a = solve_aggregate(
-                self.agg, self.left(share), self.params.workers, self.params.seed, blocks, self.people, keep
+                self.agg, self.left(share), self.params.workers, self.params.seed, blocks, self.people, keep, lns_only
             )
             if stage_a is not None:
                 if stage_a.bound is not None:
