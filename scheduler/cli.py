@@ -149,8 +149,9 @@ def resolve(
 
     Meetings whose place still stands stay where they are (none moves unless --max-moves
     allows it); freed places go to the waiting list by priority; the new schedule lists
-    what was cancelled and every change with the people to notify. The previous file is
-    never overwritten: it is kept as a numbered version.
+    what was cancelled and every change with the people to notify (the terminal shows the
+    first 50 people; `schedule diff` lists them all). The previous file is never
+    overwritten: it is kept as a numbered version.
     """
     from scheduler.budget import Budget
     from scheduler.changes import moved_without_cause, same_event
