@@ -103,6 +103,8 @@ def solve(
     schedule = with_reasons(instance, schedule, deadline)
     kept = write_checked(instance, schedule, target)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
+    if outcome.model_refused:  # type: ignore[attr-defined]
+        err.print(render.model_refused(), soft_wrap=True)
 
 
 @app.command(cls=Command)
@@ -203,6 +205,8 @@ def resolve(
     schedule = schedule.model_copy(update={"previous": str(recorded), "command": command_line(ctx)})
     kept = write_checked(instance, schedule, target, previous)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
+    if outcome.model_refused:  # type: ignore[attr-defined]
+        err.print(render.model_refused(), soft_wrap=True)
     out.print(render.changes_by_person(instance, schedule.changes, most=CHANGES_SHOWN))
     if len({pid for change in schedule.changes for pid in change.notify}) > CHANGES_SHOWN:
         out.print(f"Everyone's changes: schedule diff {shlex.quote(str(recorded))} {shlex.quote(str(target))}")

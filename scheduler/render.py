@@ -585,6 +585,17 @@ def _duration(minutes: int) -> str:
     return f"{hours} h {rest:02d} min" if hours and rest else f"{hours} h" if hours else f"{rest} min"
 
 
+def model_refused() -> Text:
+    """After a solve whose full model CP-SAT proved infeasible while a checked schedule was in hand."""
+    return Text(
+        "Warning: CP-SAT proved the full model infeasible, yet the schedule written keeps every rule "
+        "(the independent check accepted it). The model and the rules disagree, which is our bug: "
+        "the schedule is sound, but the search could not improve it. Please report this with the "
+        "instance file.",
+        style="yellow",
+    )
+
+
 def rule_name(label: str) -> str:
     """'3' -> 'rule 3' as docs/FORMAT.md names the numbered rules; 'ids', 'cancel'... as they are."""
     return f"rule {label}" if label.isdigit() else label

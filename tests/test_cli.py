@@ -317,3 +317,26 @@ def test_a_command_too_long_for_the_file_is_recorded_cut_and_the_file_still_chec
     assert len(command) <= 10_000 and command.endswith("more characters)")
     checked = runner.invoke(app, ["check", sample, str(second), "--previous", str(first)])
     assert checked.exit_code == 0, checked.output
+
+
+def test_solve_warns_when_the_full_model_refuses_a_sound_schedule(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An outcome whose full model CP-SAT proved infeasible beside a sound schedule: the schedule
+    is written (check accepts it) and the organiser is told it is our bug, to report."""
+    import scheduler.solver.pipeline as pipeline
+
+    real = pipeline.solve
+
+    def refused(*args: object, **kwargs: object) -> object:
+        outcome = real(*args, **kwargs)  # type: ignore[arg-type]
+        outcome.model_refused = True
+        return outcome
+
+    monkeypatch.setattr(pipeline, "solve", refused)
+    code, output = run("solve", str(sample_copy), "--time-limit", "20")
+    assert code == 0, output
+    assert "CP-SAT proved the full model infeasible" in " ".join(output.split())
+    monkeypatch.undo()
+    code, output = run("check", str(sample_copy), str(sample_copy.with_name("sample.schedule.json")))
+    assert code == 0, output

@@ -532,3 +532,21 @@ def test_two_programme_items_too_close_are_an_input_warning_not_a_broken_schedul
     assert "sem and visit leave 19 h to travel from Beijing to Hangzhou, for a" in warnings
     schedule = solve_and_verify(instance)
     assert [a.meeting for a in schedule.assignments] == ["bc"]
+
+
+def test_a_full_model_proven_infeasible_beside_a_sound_schedule_is_flagged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Were CP-SAT to prove the full model infeasible while the draft keeps every rule, the model
+    and the rules would disagree: the draft stands (the checker accepts it) and the outcome says
+    so, where nothing used to tell it from an ordinary solve."""
+    from ortools.sat.python import cp_model
+
+    import scheduler.solver.ortools.model as full_model
+
+    monkeypatch.setattr(full_model, "solve_interruptibly", lambda *_, **__: (cp_model.INFEASIBLE, False))
+    instance = make_instance(meetings=[meeting("ab", "a", "b"), meeting("cd", "c", "d")])
+    outcome, schedule = solve_outcome_and_verify(instance)
+    assert "cp-sat" in outcome.stages and outcome.model_refused
+    assert {a.meeting for a in schedule.assignments} == {"ab", "cd"}  # the draft, at the LP bound
+    monkeypatch.undo()
+    sound, _ = solve_outcome_and_verify(instance)
+    assert not sound.model_refused

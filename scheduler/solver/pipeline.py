@@ -109,6 +109,7 @@ class _Pipeline:
         self.last: dict[str, int | None] = {"objective": None, "bound": None, "placed": None}
         self.best: Placements = {}
         self.bound: int | None = None
+        self.model_refused = False
         self.lp_values: list[float] | None = None
         self.greedy_seconds = 0.0
         self.first_schedule_seconds: float | None = None
@@ -543,6 +544,7 @@ class _Pipeline:
         # With shortcuts off CP-SAT proves optimality on its own, not from our LP bound.
         cap = self.bound if self.params.shortcuts else None
         outcome = full.solve(self.params_for(self.left()), shifted, fallback=self.best, extra_bound=cap)
+        self.model_refused = outcome.model_refused
         if cap is None and self.bound is not None and self.bound < outcome.bound:
             interrupted = outcome.interrupted  # our LP bound is tighter, and as much a proof
             outcome = self.prepared.outcome(
@@ -564,6 +566,7 @@ class _Pipeline:
         outcome.first_schedule_seconds = self.first_schedule_seconds
         outcome.stages = list(self.stages)
         outcome.refused_fixed = {**self.unpinned, **self.refused}
+        outcome.model_refused = self.model_refused
         return outcome
 
 

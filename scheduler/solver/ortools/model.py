@@ -208,6 +208,7 @@ class ScheduleModel:
             dict(fallback), "FEASIBLE", min_bound(cp_bound, cap), 0, started, self.vars.preferred_interpreters
         )
         outcome.interrupted = interrupted
+        outcome.model_refused = status == cp_model.INFEASIBLE
         return outcome
 
     def _solver(self, params: SolveParams, seconds: float) -> cp_model.CpSolver:
