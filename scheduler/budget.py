@@ -17,6 +17,9 @@ CHECK_SECONDS_PER_REQUEST = 100e-6
 requests about 5.7 s on 2 shared cores."""
 REASONS_SECONDS_PER_REQUEST = 100e-6
 """Classifying why each waiting request waits, per request (most wait in a short solve)."""
+MIN_REASONS_SECONDS = 2.0
+"""The reasons get at least this (within their share): 300 waiting requests of a small event take
+about a second, and 100 us each left them none, so every one kept the solver's short form."""
 REASONS_SHARE = 0.25
 """At most this share of the budget goes to the reasons; any not reached keep the solver's short form."""
 FIXED_SECONDS = 1.0
@@ -53,7 +56,13 @@ class Budget:
         return FIXED_SECONDS + requests * CHECK_SECONDS_PER_REQUEST
 
     def reasons_reserve(self, requests: int) -> float:
-        return min(requests * REASONS_SECONDS_PER_REQUEST, self.seconds * REASONS_SHARE)
+        wanted = max(MIN_REASONS_SECONDS, requests * REASONS_SECONDS_PER_REQUEST)
+        return min(wanted, self.seconds * REASONS_SHARE)
+
+    def overrun(self) -> float:
+        """Seconds past the deadline (0 if within it): a limit shorter than reading, a first
+        schedule and the check together cannot be kept, and the organiser is told so."""
+        return max(0.0, time.monotonic() - self.deadline)
 
     def for_solve(self, requests: int) -> float:
         """Seconds the solve may take so that reasons, check and write still fit in the budget."""

@@ -23,6 +23,7 @@ from scheduler.cli_support import (
     default_workers,
     known,
     load_pair,
+    note_overrun,
     prepare_output,
     recorded_instance,
     recorded_previous,
@@ -105,6 +106,7 @@ def solve(
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
     if outcome.model_refused:  # type: ignore[attr-defined]
         err.print(render.model_refused(), soft_wrap=True)
+    note_overrun(budget)
 
 
 @app.command(cls=Command)
@@ -209,12 +211,15 @@ def resolve(
         err.print(render.model_refused(), soft_wrap=True)
     out.print(render.changes_by_person(instance, schedule.changes, most=CHANGES_SHOWN))
     if len({pid for change in schedule.changes for pid in change.notify}) > CHANGES_SHOWN:
-        out.print(f"Everyone's changes: schedule diff {shlex.quote(str(recorded))} {shlex.quote(str(target))}")
+        # One line, never wrapped: pasted back, a line broken inside a quoted path would fail.
+        line = f"Everyone's changes: schedule diff {shlex.quote(str(recorded))} {shlex.quote(str(target))}"
+        out.print(line, soft_wrap=True)
     unforced = moved_without_cause(schedule.changes, resolve_plan.affected)
     if max_moves == 0 and unforced:
-        out.print(f"[red]Unaffected meetings changed: {', '.join(unforced)}[/red]")
+        out.print(Text(f"Unaffected meetings changed: {', '.join(unforced)}", style="red"))
     else:
         out.print(f"Unaffected meetings moved: {len(unforced)} (allowed: {max_moves}).")
+    note_overrun(budget)
 
 
 @app.command(cls=Command, name="diff")
@@ -437,7 +442,12 @@ def generate(
             metavar="FILE",
         ),
     ],
-    seed: SeedOpt = 0,
+    seed: Annotated[
+        int,
+        typer.Option(
+            "--seed", min=0, max=2**31 - 1, help="Random seed: the same seed writes the same instance.", metavar="N"
+        ),
+    ] = 0,
 ) -> None:
     """Write a realistic synthetic instance: two cities, three days, skewed popularity."""
     from scheduler.generate import check_sizes, instance_text

@@ -21,8 +21,9 @@ from typer.core import TyperCommand, TyperGroup
 
 from scheduler.errors import InputError
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# No markup: paths and ids are printed as they are ("[b]x.yaml" is a file name, not bold "x.yaml").
+out = Console(highlight=False, markup=False)
+err = Console(stderr=True, highlight=False, markup=False)
 
 
 def reflow(help_text: str | None) -> str | None:

@@ -749,6 +749,10 @@ def with_reasons(
     return schedule.model_copy(update={"unscheduled": items})
 
 
+INSTANCE_KINDS = frozenset({NO_PLACE, NO_ROOM, PROGRAMME, NO_COMMON_TIME, NO_INTERPRETER})
+"""The kinds `_no_place` gives: a reason from the instance and the request's people alone."""
+
+
 def _instance_reasons(explainer: Explainer, earlier: Schedule | None) -> dict[str, Unscheduled]:
     """The earlier schedule's reasons that still hold for a request with no possible place: such
     a reason comes from the instance and the request's people alone (`_no_place`), so it stands
@@ -760,8 +764,8 @@ def _instance_reasons(explainer: Explainer, earlier: Schedule | None) -> dict[st
     kept = {}
     for item in earlier.unscheduled:
         meeting = meetings.get(item.meeting)
-        if meeting is None or item.detail is None or item.reason == CANCELLED:
-            continue
+        if meeting is None or item.detail is None or item.reason not in INSTANCE_KINDS:
+            continue  # (a kind `_no_place` never gives: edited by hand, or from another version)
         people = explainer.request_people(meeting)
         if len(people) >= 2 and people == [p for p in meeting.participants if p not in gone_before]:
             kept[item.meeting] = item

@@ -261,6 +261,7 @@ def parse_yaml(text: str, source: str) -> tuple[Any, Lines]:
     twice, deep nesting, aliases that expand too far, any error at all) is read again by
     the careful pure-Python path, which names the line of the problem.
     """
+    _refuse_long_numbers(text, source)
     fast = _json_load(text) if text.lstrip().startswith("{") else None
     fast = fast or _fast_load(text)
     if fast is not None:
@@ -315,10 +316,31 @@ def _as_json(text: str) -> str:
     try:
         json.loads(text)
     except json.JSONDecodeError as err:
-        return f" (the text reads as JSON; as JSON: {err.msg} at line {err.lineno}, column {err.colno})"
+        return f" (the text reads as JSON; as JSON: {_json_error(err)})"
     except (ValueError, RecursionError):
         return ""
     return ""
+
+
+MAX_DIGITS = 1_000
+"""A run of more digits than this is no number these files hold (Python refuses to read
+integers of more than 4,300 digits at all, with an error that names no place)."""
+_LONG_NUMBER = re.compile(rf"\d{{{MAX_DIGITS + 1},}}")
+
+
+def _refuse_long_numbers(text: str, source: str) -> None:
+    found = _LONG_NUMBER.search(text)
+    if found is not None:
+        digits = len(found.group())
+        message = f"a number of {digits:,} digits: no value in these files needs more than {MAX_DIGITS:,}"
+        raise InputError([Problem((), message, text.count("\n", 0, found.start()) + 1)], source)
+
+
+def _json_error(err: json.JSONDecodeError) -> str:
+    """'Expecting value at line 3, column 5'; json's 'Unterminated string starting at' already
+    ends in 'at', which is then not said twice."""
+    joint = " " if err.msg.endswith(" at") else " at "
+    return f"{err.msg}{joint}line {err.lineno}, column {err.colno}"
 
 
 def _too_deep() -> str:
@@ -383,10 +405,11 @@ def _twice(key: str, container: str, first: int, second: int) -> str:
 
 def parse_json(text: str, source: str) -> Any:
     """Strict JSON: bounded nesting, no key written twice in one object."""
+    _refuse_long_numbers(text, source)
     _check_json_nesting(text, source)
     try:
         return json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as err:
-        raise InputError([Problem((), f"not valid JSON: {err.msg}", err.lineno)], source) from None
+        raise InputError([Problem((), f"not valid JSON: {_json_error(err)}", err.lineno)], source) from None
     except _DuplicateKey as dup:
         raise InputError([_duplicate_key_problem(text, dup.args[0])], source) from None

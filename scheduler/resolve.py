@@ -121,6 +121,8 @@ def _unknown(instance: Instance, cancellation: Cancellation) -> str:
             for spec in venue.rooms:
                 if spec.id == cancellation.id and spec.count is not None:
                     first, last = spec.room_ids[0], spec.room_ids[-1]
+                    if spec.count == 1:
+                        return f"{spec.id} is a group of one room, {first}: cancel room:{first}"
                     return (
                         f"{spec.id} is a group of {spec.count} rooms ({first} … {last}); "
                         f"cancel them one by one, e.g. room:{first}"
@@ -535,6 +537,17 @@ def _why_invalid(instance: Instance, a: Assignment, people: list[str], gone_room
     return None
 
 
+def _first_solve_of(previous: Schedule, instance_sha256: str) -> bool:
+    """Whether `previous` is a first solve of this very instance: nothing cancelled or frozen, so
+    the problem it bounded holds every problem a re-solve of it poses."""
+    return (
+        previous.instance_sha256 == instance_sha256
+        and not previous.cancelled
+        and previous.frozen_until is None
+        and previous.previous is None
+    )
+
+
 def resolved_schedule(
     instance: Instance,
     previous: Schedule,
@@ -558,11 +571,16 @@ def resolved_schedule(
     history_value = sum(
         instance.meeting_by_id[mid].priority for mid in history if mid not in placed and mid in instance.meeting_by_id
     )
+    objective, bound = schedule.objective + history_value, schedule.bound + history_value
+    if _first_solve_of(previous, instance_sha256) and objective <= previous.bound < bound:
+        # Fewer people, rooms and free places than the first solve had, for the same requests:
+        # never more than its bound (a re-solve that keeps its draft has only the capacity bound).
+        bound = previous.bound
     schedule = schedule.model_copy(
         update={
             "assignments": assignments,
-            "objective": schedule.objective + history_value,
-            "bound": schedule.bound + history_value,
+            "objective": objective,
+            "bound": bound,
             "cancelled": resolve_plan.cancelled,
             "unscheduled": [u for u in schedule.unscheduled if u.meeting not in excluded and u.meeting not in history],
             "frozen_until": format_moment(resolve_plan.frozen_until),

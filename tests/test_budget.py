@@ -20,9 +20,17 @@ def test_the_solve_gets_what_is_left_after_the_reserves() -> None:
     assert clock.reasons_deadline(requests, interrupted=True) == 0.0  # after Ctrl-C: no reasons at all
 
 
-def test_reasons_take_at_most_a_quarter_of_a_short_limit() -> None:
+def test_reasons_take_at_most_a_quarter_of_a_short_limit_and_at_least_two_seconds() -> None:
+    """800 requests at -t 10 kept 0.08 s for the reasons, and every one stayed in short form."""
     assert Budget(10).reasons_reserve(60_000) == pytest.approx(2.5)
-    assert Budget(600).reasons_reserve(1_000) == pytest.approx(0.1)
+    assert Budget(600).reasons_reserve(1_000) == pytest.approx(budget.MIN_REASONS_SECONDS)
+    assert Budget(10).reasons_reserve(800) == pytest.approx(2.0)
+    assert Budget(4).reasons_reserve(800) == pytest.approx(1.0)  # a quarter of 4 s
+
+
+def test_the_overrun_is_what_passed_the_deadline() -> None:
+    assert Budget(600).overrun() == 0.0
+    assert Budget(1, started=time.monotonic() - 3).overrun() == pytest.approx(2.0, abs=0.1)
 
 
 def test_a_spent_budget_still_lets_the_solve_find_a_first_schedule() -> None:

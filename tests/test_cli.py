@@ -114,7 +114,7 @@ def test_help_shows_defaults_and_plain_metavars() -> None:
     code, output = run("resolve", "--help")
     flat = " ".join(output.replace("│", " ").split())
     assert code == 0
-    assert "(default: the instance's name with .schedule.json for .yaml)" in flat
+    assert "(default: beside the instance, x.yaml or x.json -> x.schedule.json)" in flat
     assert "KIND:ID" in flat and "DATE-TIME" in flat and "SECONDS" in flat
     assert "<bool>" not in output and "<list[str]>" not in output
     code, output = run("--help")
@@ -339,4 +339,15 @@ def test_solve_warns_when_the_full_model_refuses_a_sound_schedule(
     assert "CP-SAT proved the full model infeasible" in " ".join(output.split())
     monkeypatch.undo()
     code, output = run("check", str(sample_copy), str(sample_copy.with_name("sample.schedule.json")))
+    assert code == 0, output
+
+
+def test_paths_are_printed_as_they_are_not_read_as_markup(sample_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """'[b]x.yaml' is a file name: the summary said 'x.schedule.json' (rich read '[b]' as bold)."""
+    monkeypatch.chdir(sample_copy.parent)  # a short relative path: one table line
+    sample_copy.rename("[b]sample.yaml")
+    code, output = run("solve", "[b]sample.yaml", "--time-limit", "20")
+    assert code == 0, output
+    assert "Written to               │ [b]sample.schedule.json" in output
+    code, output = run("check", "[b]sample.yaml", "[b]sample.schedule.json")
     assert code == 0, output

@@ -298,6 +298,10 @@ def test_a_re_solve_keeps_the_reason_of_a_request_no_schedule_can_hold_while_its
     edited = resolved.model_copy(update={"instance_sha256": "1" * 64})  # made from an edited instance
     again = explain.with_reasons(instance, edited, earlier=earlier)
     assert {u.meeting: u.detail for u in again.unscheduled}["g"] != "as the earlier file says"
+    # A kind no instance-only reason has (a hand edit) is worked out again, not carried forward.
+    banana = [u.model_copy(update={"reason": "banana"}) for u in marked]
+    redone = explain.with_reasons(instance, resolved, earlier=first.model_copy(update={"unscheduled": banana}))
+    assert {u.meeting: u.reason for u in redone.unscheduled}["g"] == explain.NO_ROOM
 
 
 def test_forcing_in_changes_only_what_it_must_and_adds_nothing_else() -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from scheduler.errors import InputError
-from scheduler.parsing import MAX_NESTING, parse_json, parse_yaml
+from scheduler.parsing import MAX_DIGITS, MAX_NESTING, parse_json, parse_yaml
 
 
 def refusal(parse: Callable[[str, str], object], text: str) -> str:
@@ -32,6 +32,18 @@ def test_a_json_key_given_twice_is_refused() -> None:
     assert refusal(parse_json, '{\n  "a": 1,\n  "a": 2\n}') == (
         "f:3: key 'a' appears twice in one object (lines 2 and 3); a key may be given once"
     )
+
+
+@pytest.mark.parametrize("parse", [parse_yaml, parse_json])
+def test_a_number_of_thousands_of_digits_is_refused_with_its_line(parse: Callable[[str, str], object]) -> None:
+    """Python refuses to read an integer of more than 4,300 digits, with an error naming no place
+    (it reached the organiser as a traceback); a long one below that limit is refused the same."""
+    for digits in (5_001, 1_001):
+        text = '{"event": {\n  "slot_minutes": ' + "1" * digits + "}}"
+        assert refusal(parse, text) == (
+            f"f:2: a number of {digits:,} digits: no value in these files needs more than {MAX_DIGITS:,}"
+        )
+    assert parse_json('{"a": ' + "9" * MAX_DIGITS + "}", "f") == {"a": int("9" * MAX_DIGITS)}
 
 
 @pytest.mark.parametrize("depth", [MAX_NESTING + 1, 1_200, 50_000])

@@ -12,7 +12,7 @@ from rich.console import Console, RenderableType
 
 from scheduler import render
 from scheduler.model import Instance
-from scheduler.solution import Schedule, Unscheduled
+from scheduler.solution import Cancellation, Schedule, Unscheduled
 from scheduler.store import load_instance
 from scheduler.timetable import select
 
@@ -107,6 +107,25 @@ def test_solve_summary_lists_every_reason_or_says_how_many_more() -> None:
         if hidden:
             assert f"… and {hidden} more reasons: see `schedule stats`" in text
     assert "Meetings per person" in text and "Idle gaps" in text and "People without a meeting" in text
+
+
+def test_solve_summary_counts_many_cancellations_and_says_when_reasons_are_short() -> None:
+    """After hundreds of cancellations the summary names twenty and counts the rest per kind
+    (it printed 421 lines); reasons the time limit left in the solver's short form are counted."""
+    instance, _ = load_instance(ROOT / "instances" / "sample.yaml")
+    schedule = solve_and_verify(instance)
+    cancelled = [Cancellation(kind="meeting", id=f"m{k}") for k in range(24)]
+    cancelled.append(Cancellation(kind="room", id="BJ-R1"))
+    waiting = [Unscheduled(meeting=m.id, reason="no common availability") for m in instance.meetings[:3]]
+    waiting[0] = waiting[0].model_copy(update={"detail": "In full."})
+    crowded = schedule.model_copy(update={"cancelled": cancelled, "unscheduled": waiting})
+    text = " ".join(text_of(render.solve_summary(instance, crowded, "x", None), 200).split())
+    assert "25 (24 meetings, 1 room): meeting:m0, meeting:m1," in text and "meeting:m20" not in text
+    assert "(the file lists them all)" in text
+    assert "2 of 3 reasons are the solver's short form" in text
+    few = schedule.model_copy(update={"cancelled": cancelled[:2]})
+    few_text = " ".join(text_of(render.solve_summary(instance, few, "x", None), 200).split())
+    assert "Cancelled │ meeting:m0, meeting:m1 │" in few_text
 
 
 def _crowded_morning() -> tuple[Instance, Schedule]:

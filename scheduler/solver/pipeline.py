@@ -556,9 +556,10 @@ class _Pipeline:
     def _finish(self, status: str) -> SolveOutcome:
         bound = self.bound if self.bound is not None else self.prepared.total()
         outcome = self.prepared.outcome(dict(self.best), status, bound, 0, self.started, self.interpreters)
-        if self.params.quality and self.by_date:
+        if self.params.quality:  # (the full model, where it ran, reports each goal itself)
             how = "per date, best found" if self.date_phases else "local moves only"
-            outcome.goals = {"fairness and idle gaps": how if "quality" in self.stages else "not reached"}
+            reached = self.by_date and "quality" in self.stages
+            outcome.goals = {"fairness and idle gaps": how if reached else "not reached"}
         return self._stamp(outcome)
 
     def _stamp(self, outcome: SolveOutcome) -> SolveOutcome:
