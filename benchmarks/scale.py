@@ -55,7 +55,7 @@ def run(command: list[str]) -> dict[str, float | int | str]:
         "exit": os.waitstatus_to_exitcode(status),
         "wall_s": round(wall, 1),
         "peak_mib": usage.ru_maxrss // 1024,
-        "output": log.read_text()[-2000:],
+        "output": log.read_text()[-20_000:],
     }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -729,16 +730,19 @@ def with_reasons(
 
     `reason` is the kind (a short phrase to count by), `detail` the sentence to pass on, so the
     solve summary, the file and every later view agree on why a request stayed out. Past
-    `deadline` (monotonic clock: the command's time limit) the rest keep the solver's short
-    reason, without `detail`; `schedule explain` still gives any of them in full. A re-solve
+    `deadline` (monotonic clock: the command's time limit) the rest keep only the kind of the
+    solver's short reason, without `detail`; `schedule explain` still gives any of them in full. A re-solve
     passes the `earlier` schedule: a request no schedule can hold keeps the reason it had there.
     """
     explainer = Explainer(instance, schedule)
     kept = _instance_reasons(explainer, earlier)
     items = []
     for item in schedule.unscheduled:
-        if item.meeting not in instance.meeting_by_id or (deadline is not None and time.monotonic() > deadline):
+        if item.meeting not in instance.meeting_by_id:
             items.append(item)
+            continue
+        if deadline is not None and time.monotonic() > deadline:
+            items.append(item.model_copy(update={"reason": kind_of_short_reason(item.reason)}))
             continue
         if item.meeting in kept and not explainer.options(instance.meeting_by_id[item.meeting]):
             items.append(kept[item.meeting])
@@ -747,6 +751,27 @@ def with_reasons(
         detail = found.in_short if len(found.in_short) <= DETAIL_CHARS else found.in_short[: DETAIL_CHARS - 1] + "…"
         items.append(Unscheduled(meeting=item.meeting, reason=found.kind, detail=detail))
     return schedule.model_copy(update={"unscheduled": items})
+
+
+_SHORT_KINDS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r" already has max_meetings \(\d+\)$"), MAX_MEETINGS),
+    (re.compile(r"^no common availability$| is not available in any session$"), NO_COMMON_TIME),
+    (re.compile(r"^no room holds \d+ people$"), NO_ROOM),
+    (re.compile(r"^longer \(\d+ min\) than any session$|^no session in "), NO_PLACE),
+    (
+        re.compile(r"^no common language, and no interpreter|^no common availability with an interpreter"),
+        NO_INTERPRETER,
+    ),
+    (re.compile(r"^no time left with all participants and a room free"), TAKEN),
+]
+"""The solver's short reasons and the kind each is (`Prepared.unscheduled_reason`,
+`Instance.why_impossible`): 'it-08350 already has max_meetings (6)' counted by person made
+the summary list hundreds of 'reasons'."""
+
+
+def kind_of_short_reason(reason: str) -> str:
+    """The kind a solver's short reason is counted as; an unknown phrase stays as it is."""
+    return next((kind for pattern, kind in _SHORT_KINDS if pattern.search(reason)), reason)
 
 
 INSTANCE_KINDS = frozenset({NO_PLACE, NO_ROOM, PROGRAMME, NO_COMMON_TIME, NO_INTERPRETER})
