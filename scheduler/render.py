@@ -585,14 +585,15 @@ def _add_people_figures(table: Table, instance: Instance, schedule: Schedule) ->
     """The headline figures of `schedule stats`: meetings per person, people left out, idle gaps."""
     from scheduler import stats
 
-    counts = stats.meetings_per_person(instance, schedule)
+    mine = stats.person_meetings(instance, schedule)
+    counts = stats.meetings_per_person(instance, schedule, mine)
     if not counts:
         return
     without = sum(1 for n in counts.values() if n == 0)
     spread = f"min {min(counts.values())}, median {statistics.median(counts.values()):g}, max {max(counts.values())}"
     table.add_row("Meetings per person", f"{spread} ({len(counts)} people with requests)")
     table.add_row("People without a meeting", f"{without} of {len(counts)}")
-    found = stats.hole_list(instance, schedule)
+    found = stats.hole_list(instance, schedule, mine)
     idle = sum(h.slots for h in found) * instance.event.slot_minutes
     table.add_row(
         "Idle gaps",

@@ -107,11 +107,14 @@ def person_meetings(instance: Instance, schedule: Schedule) -> dict[str, list[As
     return dict(mine)
 
 
-def meetings_per_person(instance: Instance, schedule: Schedule) -> dict[str, int]:
-    """Everyone with a request still standing (not cancelled) -> meetings attended, in instance order."""
+def meetings_per_person(
+    instance: Instance, schedule: Schedule, mine: dict[str, list[Assignment]] | None = None
+) -> dict[str, int]:
+    """Everyone with a request still standing (not cancelled) -> meetings attended, in instance
+    order; `mine` is `person_meetings` where the caller has it already."""
     gone = {c.id for c in schedule.cancelled if c.kind == "participant"}
     cancelled = {c.id for c in schedule.cancelled if c.kind == "meeting"}
-    mine = person_meetings(instance, schedule)
+    mine = person_meetings(instance, schedule) if mine is None else mine
     counts = {}
     for person in instance.participants:
         requests = [m for m in instance.participant_meetings[person.id] if m.id not in cancelled]
@@ -132,15 +135,23 @@ def _session_of(instance: Instance, a: Assignment) -> tuple[str, str, int]:
     return (a.venue, a.date, -1)
 
 
-def hole_list(instance: Instance, schedule: Schedule) -> list[Hole]:
-    """Every hole of every participant, by person then time."""
+def hole_list(instance: Instance, schedule: Schedule, mine: dict[str, list[Assignment]] | None = None) -> list[Hole]:
+    """Every hole of every participant, by person then time (`mine` as for `meetings_per_person`)."""
     step = instance.event.slot_minutes
     limit = instance.event.max_consecutive
     found = []
-    for pid, meetings in sorted(person_meetings(instance, schedule).items()):
+    sessions: dict[tuple[str, str, str], tuple[str, str, int]] = {}  # one look-up per place and time
+
+    def session_of(a: Assignment) -> tuple[str, str, int]:
+        key = (a.venue, a.date, a.start)
+        if key not in sessions:
+            sessions[key] = _session_of(instance, a)
+        return sessions[key]
+
+    for pid, meetings in sorted((person_meetings(instance, schedule) if mine is None else mine).items()):
         ending, starting = _runs(meetings, step)
         for k, (before, after) in enumerate(itertools.pairwise(meetings)):
-            if _session_of(instance, before) != _session_of(instance, after):
+            if session_of(before) != session_of(after):
                 continue
             gap = to_minutes(after.start) - to_minutes(before.end)
             if gap > 0:
