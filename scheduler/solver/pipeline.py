@@ -538,6 +538,7 @@ class _Pipeline:
             model = ScheduleModel(request, self.prepared, options=narrowed)
             model.add_hint(placed, self.interpreters)
             outcome = model.solve(self.params_for(deadline - time.monotonic() - building), fallback=placed)
+            del model  # (before the wider one is built: two at once would double the peak)
             placed = outcome.placements
             self.interpreters.update(outcome.interpreters)
             if outcome.interrupted:
