@@ -25,8 +25,10 @@ from scheduler.cli_support import (
     load_pair,
     note_overrun,
     prepare_output,
+    print_rejection,
     recorded_instance,
     recorded_previous,
+    rejection_of,
     show_warnings,
     warn_if_rejected,
     write_checked,
@@ -157,6 +159,7 @@ def resolve(
     first 50 people; `schedule diff` lists them all). The previous file is never
     overwritten: it is kept as a numbered version.
     """
+    from scheduler.background import Background
     from scheduler.budget import Budget
     from scheduler.changes import moved_without_cause, same_event
     from scheduler.resolve import parse_cancel, parse_moment, plan, resolved_schedule
@@ -180,8 +183,10 @@ def resolve(
         prepare_output(target, [instance_path], instance, instance_path)
     if previous.instance_sha256 != sha:
         err.print(f"The instance changed since {previous_path} was made: keeping what still stands.")
+        checking = None
     else:  # on the instance it was made for, every rule it breaks is an edit by hand or a damaged file
-        warn_if_rejected(instance, previous, previous_path)
+        # (checked on another core while the solve runs: 3 s at 60,000 requests)
+        checking = Background(lambda: rejection_of(instance, previous, previous_path))
     for note in resolve_plan.notes:
         err.print(Text(f"Note: {note}", style="yellow"), soft_wrap=True)
     requests = len(instance.meetings)
@@ -189,8 +194,13 @@ def resolve(
     request = resolve_plan.request
     try:
         outcome = run_with_progress(requests, lambda cb: run_solve(request, params, cb), time_limit)
+        if checking is not None:
+            print_rejection(checking.result())
     except NoSchedule as error:
         fail(str(error), 1)
+    finally:
+        if checking is not None:
+            checking.close()  # (stopped, if the solve failed before its answer was wanted)
     schedule = resolved_schedule(
         instance,
         previous,

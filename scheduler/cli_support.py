@@ -237,6 +237,12 @@ def known(ident: str, table: Mapping[str, object], kind: str, source: Path) -> N
 
 def warn_if_rejected(instance: Instance, schedule: Schedule, schedule_path: Path) -> None:
     """Reasons read from a schedule that breaks the rules can mislead: say so first."""
+    print_rejection(rejection_of(instance, schedule, schedule_path))
+
+
+def rejection_of(instance: Instance, schedule: Schedule, schedule_path: Path) -> str | None:
+    """The warning to give when the checker rejects the schedule, or None (a plain string: a
+    re-solve works it out in a child process, `Background`, and pickles it back)."""
     from scheduler.verify import review
 
     previous_path = recorded_previous(schedule, schedule_path)
@@ -245,15 +251,17 @@ def warn_if_rejected(instance: Instance, schedule: Schedule, schedule_path: Path
         with input_errors():
             previous = load_schedule(previous_path)
     violations = review(instance, schedule, previous).violations
-    if violations:
-        err.print(
-            Text(
-                f"Warning: {schedule_path} breaks {len(violations)} rule(s) of this instance (see `schedule check`), "
-                f"for example: {violations[0].message}. What follows reads the schedule as it stands.",
-                style="yellow",
-            ),
-            soft_wrap=True,
-        )
+    if not violations:
+        return None
+    return (
+        f"Warning: {schedule_path} breaks {len(violations)} rule(s) of this instance (see `schedule check`), "
+        f"for example: {violations[0].message}. What follows reads the schedule as it stands."
+    )
+
+
+def print_rejection(warning: str | None) -> None:
+    if warning is not None:
+        err.print(Text(warning, style="yellow"), soft_wrap=True)
 
 
 OVERRUN_TOLERANCE = 0.5

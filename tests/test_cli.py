@@ -351,3 +351,19 @@ def test_paths_are_printed_as_they_are_not_read_as_markup(sample_copy: Path, mon
     assert "Written to               │ [b]sample.schedule.json" in output
     code, output = run("check", "[b]sample.yaml", "[b]sample.schedule.json")
     assert code == 0, output
+
+
+def test_a_re_solve_warns_when_the_previous_file_was_edited_to_break_a_rule(sample_copy: Path) -> None:
+    """The previous file is checked on another core during the solve; its warning still comes,
+    and the re-solve's own schedule keeps every rule."""
+    schedule_path = solved(sample_copy)
+    data = json.loads(schedule_path.read_text())
+    first, second = data["assignments"][0], data["assignments"][1]
+    second.update({k: first[k] for k in ("date", "start", "end", "venue", "city", "room")})
+    schedule_path.write_text(json.dumps(data))
+    out = sample_copy.with_name("resolved.json")
+    code, output = run("resolve", str(sample_copy), "--previous", str(schedule_path), "-o", str(out), "-t", "10")
+    assert code == 0, output
+    assert f"Warning: {schedule_path} breaks" in " ".join(output.split())
+    code, output = run("check", str(sample_copy), str(out))
+    assert code == 0 and "OK" in output, output

@@ -1032,3 +1032,17 @@ def test_an_interpreter_cap_lowered_below_what_they_already_interpreted_is_said_
         "2025-11-13T10:00: they stand as history, and no more are given)"
     ) in words
     assert "as many as max_meetings allows" not in words
+
+
+def test_reasons_worked_out_in_two_processes_are_those_of_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past REASONS_IN_TWO_ABOVE a child explains every other waiting request; the file is the same.
+    One table, two slots: of five pairs among a, b, c, d, three wait."""
+    pairs = [("a", "b"), ("c", "d"), ("a", "c"), ("b", "d"), ("a", "d")]
+    instance = make_instance(meetings=[meeting(f"m{k}", *pair) for k, pair in enumerate(pairs)])
+    schedule = solve_and_verify(instance)
+    assert len(schedule.unscheduled) == 3
+    in_one = explain.with_reasons(instance, schedule)
+    monkeypatch.setattr(explain, "REASONS_IN_TWO_ABOVE", 0)
+    in_two = explain.with_reasons(instance, schedule)
+    assert in_two.unscheduled == in_one.unscheduled
+    assert all(u.detail for u in in_two.unscheduled) and verify(instance, in_two) == []
