@@ -2,9 +2,10 @@
 
 A fresh solve whose first draft falls short of the LP bound decomposes: the aggregate LP
 (PDLP) gives a proven bound and, rounded, a choice of venue day per meeting; stage A
-(CP-SAT on the aggregate, whose optimum is also a proven bound) improves that choice; an
-exact model per date packs it; a greedy fills what is left; the full model polishes from
-there when it is small enough. Re-solves (pins) go straight to the full model. Every stage
+(CP-SAT on the aggregate, whose optimum is also a proven bound) improves that choice; per
+date a greedy packs it into exact times and rooms, and CP-SAT repairs what the greedy left
+out, moving only the meetings of their people; a greedy fills what is left; the full model
+polishes from there when it is small enough. Re-solves (pins) go straight to the full model. Every stage
 starts from the best schedule so far, so the result is never worse than the first draft;
 Ctrl-C at any stage returns the best schedule found so far.
 
@@ -497,8 +498,9 @@ class _Pipeline:
         return min(MAX_PACKING_SHARE, max(MIN_PACKING_SHARE, wanted / left)) if left > 0 else MAX_PACKING_SHARE
 
     def _pack(self, blocks: dict[str, Block], seconds: float) -> tuple[Placements, bool]:
-        """Exact times and rooms for the chosen venue days, one model per date (dates share only caps,
-        which any subset of a choice that fits the aggregate respects); unused time passes on."""
+        """Exact times and rooms for the chosen venue days, date by date: the greedy, then `_repair`
+        (dates share only caps, which any subset of a choice that fits the aggregate respects);
+        unused time passes on."""
         by_date: dict[dt.date, dict[str, list[Option]]] = defaultdict(dict)
         for mid, block in blocks.items():
             by_date[block[1]][mid] = [o for o in self.options[mid] if block_of(o) == block]
