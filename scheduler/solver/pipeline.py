@@ -529,9 +529,10 @@ class _Pipeline:
         three dates, where each date's whole model in 47 s had placed none more than the greedy."""
         deadline = time.monotonic() + seconds
         request = replace(self.request, meetings_elsewhere={**self.request.meetings_elsewhere, **interpreted})
-        free = set(options) - set(placed)
+        free: set[str] = set()
         while len(placed) < len(options) and len(free) < len(options):
-            wider = around(free, placed, self.people)
+            # (left out now may include a held meeting the last round gave up for a better one)
+            wider = around(free | (set(options) - set(placed)), placed, self.people)
             free = wider if wider != free else set(options)  # (a room, not a person, may be what is short)
             narrowed = {mid: opts if mid in free else [placed[mid][0]] for mid, opts in options.items()}
             building = self._build_seconds(narrowed)
