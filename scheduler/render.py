@@ -17,7 +17,7 @@ from rich.text import Text
 from scheduler.attendance import attendees
 from scheduler.changes import interpreter_change, name_of
 from scheduler.model import Instance, ProgrammeItem, to_clock, to_minutes
-from scheduler.solution import Assignment, Change, Schedule, local_moment
+from scheduler.solution import NOT_PURSUED, Assignment, Change, Schedule, local_moment
 from scheduler.stats import Hole, stays
 from scheduler.timetable import REMOVED, removed_rooms, venue_room_ids
 from scheduler.verify import Violation
@@ -571,7 +571,7 @@ def _goals(goals: dict[str, str]) -> Text:
         text.append(f"{name}: ")
         text.append(how, style="green" if how == "proven" else "yellow")
         text.append("\n")
-    if any(how != "proven" for how in goals.values()):
+    if any(how not in ("proven", NOT_PURSUED) for how in goals.values()):
         text.append("(a longer --time-limit or more --workers may do better)", style="dim")
     text.rstrip()
     return text

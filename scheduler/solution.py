@@ -139,6 +139,10 @@ class Change(_Record):
     """Why, in words an organiser can pass on ("participant cn-most-01 cancelled")."""
 
 
+NOT_PURSUED = "not pursued: a re-solve this large keeps each meeting where it stood"
+"""A goal's state where more time would not change it: no meeting moves to close a gap."""
+
+
 class Schedule(BaseModel):
     """A schedule file; optional fields beyond FORMAT.md are ours (previous, stats)."""
 
@@ -171,7 +175,8 @@ class Schedule(BaseModel):
     """Who got fewer meetings than their min_meetings (absent when everyone got theirs)."""
     goals: Annotated[dict[Text, Text], Field(max_length=20)] | None = None
     """Each goal after priority -> how far the solve got ("proven", "best found", "not reached",
-    "local moves only", "per date, best found"); absent with --priority-only and in older files."""
+    "local moves only", "per date, best found", NOT_PURSUED); absent with --priority-only and in
+    older files."""
 
     @property
     def assignment_by_meeting(self) -> dict[str, Assignment]:

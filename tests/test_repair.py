@@ -1,9 +1,10 @@
-"""Repairing a packed date: the neighbourhood, and CP-SAT placing what the greedy left out."""
+"""Repairing a packed date (the neighbourhood, CP-SAT placing what the greedy left out) and the fill after the quality pass."""
 
 from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from conftest import BASE, make_instance, meeting
 
 from scheduler.solver.convert import outcome_to_schedule
@@ -63,4 +64,22 @@ def test_a_held_meeting_given_up_for_better_ones_is_free_in_the_next_round() -> 
 
     assert not interrupted and {"bc", "fg"} <= set(repaired) and pipeline.value(repaired) == 10
     outcome = pipeline.prepared.outcome(repaired, "FEASIBLE", 10, 0, pipeline.started, {})
+    assert verify(instance, outcome_to_schedule(outcome, SolveRequest(instance), "test.yaml", "0" * 64)) == []
+
+
+def test_a_time_the_quality_pass_freed_is_filled_before_the_solve_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The schedule the quality pass hands back has a-b and c-d and a free table: e-f, waiting,
+    fits at once (the pass is stubbed to change nothing, so only the final fill can place it)."""
+    venue = {**BASE["venues"][0], "rooms": [{"id": "T", "count": 2, "capacity": 2}]}
+    people = [{"id": p, "name": p.upper()} for p in "abcdef"]
+    instance = make_instance(venues=[venue], participants=people, meetings=[meeting(m, *m) for m in ("ab", "cd", "ef")])
+    pipeline = _Pipeline(SolveRequest(instance), SolveParams(10, 2, 1, shortcuts=False, quality=True), None)
+    pipeline._prepare()
+    pipeline.by_date = True
+    pipeline.best, _ = pipeline._greedy_from({m: pipeline.options[m] for m in ("ab", "cd")}, {})
+    monkeypatch.setattr(_Pipeline, "_quality_pass", lambda self: None)
+
+    outcome = pipeline._with_quality("FEASIBLE")
+
+    assert set(outcome.placements) == {"ab", "cd", "ef"}
     assert verify(instance, outcome_to_schedule(outcome, SolveRequest(instance), "test.yaml", "0" * 64)) == []

@@ -20,7 +20,7 @@ from scheduler.errors import InputError
 from scheduler.generate import generate
 from scheduler.model import Instance, Option, to_minutes
 from scheduler.resolve import parse_cancel, plan
-from scheduler.solution import Assignment, Schedule, Unscheduled
+from scheduler.solution import NOT_PURSUED, Assignment, Schedule, Unscheduled
 from scheduler.solver.convert import outcome_to_schedule
 from scheduler.solver.greedy import greedy_placements
 from scheduler.solver.pipeline import solve
@@ -1199,6 +1199,9 @@ def test_a_re_solve_too_large_for_the_full_model_keeps_its_draft(monkeypatch: py
     after, _ = resolve_and_verify(instance, before, ["meeting:ab"])
     assert set(after.assignment_by_meeting) == {"ac", "ef"} and after.objective == 5
     assert after.assignment_by_meeting["ef"] == before.assignment_by_meeting["ef"]
+    # More time would not move a meeting to close a gap: the summary says so, with no advice.
+    assert after.goals == {"fairness and idle gaps": NOT_PURSUED}
+    assert "may do better" not in text_of(render.solve_summary(instance, after, "x.json", None))
 
 
 def test_a_re_solve_that_keeps_its_draft_is_bounded_by_the_first_solve(monkeypatch: pytest.MonkeyPatch) -> None:
