@@ -26,6 +26,7 @@ from scheduler.cli_support import (
     note_overrun,
     prepare_output,
     print_rejection,
+    recorded_earlier,
     recorded_instance,
     recorded_previous,
     rejection_of,
@@ -186,7 +187,8 @@ def resolve(
         checking = None
     else:  # on the instance it was made for, every rule it breaks is an edit by hand or a damaged file
         # (checked on another core while the solve runs: 3 s at 60,000 requests)
-        checking = Background(lambda: rejection_of(instance, previous, previous_path))
+        earlier = recorded_earlier(previous, previous_path)
+        checking = Background(lambda: rejection_of(instance, previous, previous_path, earlier))
     for note in resolve_plan.notes:
         err.print(Text(f"Note: {note}", style="yellow"), soft_wrap=True)
     requests = len(instance.meetings)

@@ -237,20 +237,24 @@ def known(ident: str, table: Mapping[str, object], kind: str, source: Path) -> N
 
 def warn_if_rejected(instance: Instance, schedule: Schedule, schedule_path: Path) -> None:
     """Reasons read from a schedule that breaks the rules can mislead: say so first."""
-    print_rejection(rejection_of(instance, schedule, schedule_path))
+    print_rejection(rejection_of(instance, schedule, schedule_path, recorded_earlier(schedule, schedule_path)))
 
 
-def rejection_of(instance: Instance, schedule: Schedule, schedule_path: Path) -> str | None:
-    """The warning to give when the checker rejects the schedule, or None (a plain string: a
-    re-solve works it out in a child process, `Background`, and pickles it back)."""
+def recorded_earlier(schedule: Schedule, schedule_path: Path) -> Schedule | None:
+    """The earlier version the file names (its history is checked against it), read; bad input exits 2."""
+    previous_path = recorded_previous(schedule, schedule_path)
+    if previous_path is None:
+        return None
+    with input_errors():
+        return load_schedule(previous_path)
+
+
+def rejection_of(instance: Instance, schedule: Schedule, schedule_path: Path, earlier: Schedule | None) -> str | None:
+    """The warning to give when the checker rejects the schedule, or None. Nothing is read or
+    printed here: a re-solve works it out in a child process (`Background`) and pickles it back."""
     from scheduler.verify import review
 
-    previous_path = recorded_previous(schedule, schedule_path)
-    previous = None
-    if previous_path is not None:
-        with input_errors():
-            previous = load_schedule(previous_path)
-    violations = review(instance, schedule, previous).violations
+    violations = review(instance, schedule, earlier).violations
     if not violations:
         return None
     return (

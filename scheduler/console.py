@@ -53,7 +53,18 @@ class _QuietFlags:
 
 
 class Command(_QuietFlags, TyperCommand):
-    pass
+    def invoke(self, ctx: Any) -> Any:
+        """The command, with a Ctrl-C outside the solve (which keeps its best schedule) said in words."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            fail(INTERRUPTED, 130)
+
+
+INTERRUPTED = (
+    "Interrupted (Ctrl-C) before the command finished. Files are written whole or not at all, "
+    "and earlier versions are kept."
+)
 
 
 class Group(_QuietFlags, TyperGroup):

@@ -740,21 +740,34 @@ def with_reasons(
     `reason` is the kind (a short phrase to count by), `detail` the sentence to pass on, so the
     solve summary, the file and every later view agree on why a request stayed out. Past
     `deadline` (monotonic clock: the command's time limit) the rest keep only the kind of the
-    solver's short reason, without `detail`; `schedule explain` still gives any of them in full. A re-solve
-    passes the `earlier` schedule: a request no schedule can hold keeps the reason it had there.
+    solver's short reason, without `detail`; `schedule explain` still gives any of them in full. So
+    do those after a Ctrl-C: the schedule in hand is still checked and written. A re-solve passes
+    the `earlier` schedule: a request no schedule can hold keeps the reason it had there.
     """
     explainer = Explainer(instance, schedule)
     kept = _instance_reasons(explainer, earlier)
     waiting = schedule.unscheduled
+    stopped: list[bool] = []  # Ctrl-C came: the rest keep the short form, and the schedule is still written
 
     def reasons(part: list[Unscheduled]) -> list[Unscheduled]:
-        return [_reason(explainer, kept, item, deadline) for item in part]
+        done = []
+        for item in part:
+            try:
+                done.append(_reason(explainer, kept, item, time.monotonic() if stopped else deadline))
+            except KeyboardInterrupt:
+                stopped.append(True)
+                done.append(_reason(explainer, kept, item, time.monotonic()))
+        return done
 
     if len(waiting) <= REASONS_IN_TWO_ABOVE:
         return schedule.model_copy(update={"unscheduled": reasons(waiting)})
     with Background(lambda: reasons(waiting[1::2])) as odd_ones:
         even = reasons(waiting[0::2])
-        odd = odd_ones.result()
+        try:
+            odd = reasons(waiting[1::2]) if stopped else odd_ones.result()
+        except KeyboardInterrupt:  # (while waiting for the child: it is stopped on leaving)
+            stopped.append(True)
+            odd = reasons(waiting[1::2])
     items = [item for pair in itertools.zip_longest(even, odd) for item in pair if item is not None]
     return schedule.model_copy(update={"unscheduled": items})
 

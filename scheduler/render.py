@@ -537,7 +537,7 @@ def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str |
         return Group(table, why)
     note = Text(
         f"{short} of {len(schedule.unscheduled)} reasons are the solver's short form: the time limit ran out "
-        "before they were worked out. `schedule explain -m ID` gives any of them in full.",
+        "(or Ctrl-C came) before they were worked out. `schedule explain -m ID` gives any of them in full.",
         style="dim",
     )
     return Group(table, why, note)

@@ -367,3 +367,32 @@ def test_a_re_solve_warns_when_the_previous_file_was_edited_to_break_a_rule(samp
     assert f"Warning: {schedule_path} breaks" in " ".join(output.split())
     code, output = run("check", str(sample_copy), str(out))
     assert code == 0 and "OK" in output, output
+
+
+def test_a_broken_earlier_version_named_by_the_previous_file_is_one_error_before_the_solve(
+    sample_copy: Path,
+) -> None:
+    from scheduler.store import sha256_of
+
+    schedule_path = solved(sample_copy)
+    broken = sample_copy.with_name("earlier.json")
+    broken.write_text('{"format": "schedule/1", "assign')
+    data = json.loads(schedule_path.read_text())
+    data.update(previous=str(broken), previous_sha256=sha256_of(broken.read_bytes()))
+    schedule_path.write_text(json.dumps(data))
+    out = sample_copy.with_name("resolved.json")
+    code, output = run("resolve", str(sample_copy), "--previous", str(schedule_path), "-o", str(out), "-t", "10")
+    assert code == 2 and output.count("not valid JSON") == 1, output
+    assert not out.exists()
+
+
+def test_ctrl_c_after_the_solve_says_so_and_leaves_no_file(sample_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import scheduler.cli as cli
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "write_checked", interrupted)
+    code, output = run("solve", str(sample_copy), "-t", "5")
+    assert code == 130 and "Interrupted (Ctrl-C) before the command finished" in " ".join(output.split())
+    assert not sample_copy.with_name(sample_copy.stem + ".schedule.json").exists()

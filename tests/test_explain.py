@@ -1046,3 +1046,31 @@ def test_reasons_worked_out_in_two_processes_are_those_of_one(monkeypatch: pytes
     in_two = explain.with_reasons(instance, schedule)
     assert in_two.unscheduled == in_one.unscheduled
     assert all(u.detail for u in in_two.unscheduled) and verify(instance, in_two) == []
+
+
+@pytest.mark.parametrize("in_two", [False, True])
+def test_ctrl_c_while_reasons_are_worked_out_keeps_the_short_form_for_the_rest(
+    monkeypatch: pytest.MonkeyPatch, in_two: bool
+) -> None:
+    """The schedule in hand is still written: the request being explained, and every one after it,
+    keep the kind of the solver's short reason (in two processes, the child's half too)."""
+    pairs = [("a", "b"), ("c", "d"), ("a", "c"), ("b", "d"), ("a", "d")]
+    instance = make_instance(meetings=[meeting(f"m{k}", *pair) for k, pair in enumerate(pairs)])
+    schedule = solve_and_verify(instance)
+    if in_two:
+        monkeypatch.setattr(explain, "REASONS_IN_TWO_ABOVE", 0)
+    calls: list[str] = []
+    original = Explainer.explain
+
+    def ctrl_c_on_the_second(self: Explainer, mid: str) -> explain.Explanation:
+        calls.append(mid)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return original(self, mid)
+
+    monkeypatch.setattr(Explainer, "explain", ctrl_c_on_the_second)
+    annotated = explain.with_reasons(instance, schedule)
+    assert [u.meeting for u in annotated.unscheduled] == [u.meeting for u in schedule.unscheduled]
+    details = [u.detail for u in annotated.unscheduled]
+    assert details[0] is not None and details[1:] == [None, None]
+    assert all(u.reason in explain.KINDS for u in annotated.unscheduled) and verify(instance, annotated) == []

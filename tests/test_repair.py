@@ -1,4 +1,5 @@
-"""Repairing a packed date (the neighbourhood, CP-SAT placing what the greedy left out) and the fill after the quality pass."""
+"""Repairing a packed date (its neighbourhood, CP-SAT placing what the greedy left out), and
+the fill after the quality pass."""
 
 from __future__ import annotations
 
