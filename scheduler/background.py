@@ -10,9 +10,11 @@ depends on the fork, only how soon it comes.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import pickle
 import signal
+import sys
 from collections.abc import Callable
 from types import TracebackType
 from typing import Generic, TypeVar
@@ -31,12 +33,13 @@ class Background(Generic[T]):
         if not hasattr(os, "fork"):
             return
         read_end, write_end = os.pipe()
+        parent = os.getpid()
         child = os.fork()
         if child == 0:  # the child: work, send, leave without the parent's exit handlers
             code = 1
             try:
                 os.close(read_end)
-                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+                become_child_of(parent)
                 data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write_end, "wb") as pipe:
                     pipe.write(data)
@@ -77,3 +80,19 @@ class Background(Generic[T]):
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.close()
+
+
+def become_child_of(parent: int) -> None:
+    """In a forked child: leave Ctrl-C to the parent, and end with it. On Linux the kernel kills the
+    child when the parent dies (a SIGTERM to the command left its child working on for seconds,
+    and PDLP's for minutes); elsewhere the child ends on its own when its work is done."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before that took effect
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1
+"""prctl(2): the signal this process gets when its parent dies."""

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
+import sys
 import time
+from pathlib import Path
+
+import pytest
 
 from scheduler.background import Background
 
@@ -31,3 +36,31 @@ def test_a_child_no_longer_wanted_is_stopped_at_once() -> None:
     with Background(lambda: time.sleep(30)):
         pass
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's parent-death signal is Linux's")
+def test_a_child_ends_with_its_parent() -> None:
+    """A command killed outright (SIGTERM, SIGKILL) must not leave its child working on."""
+    read_end, write_end = os.pipe()
+    middle = os.fork()
+    if middle == 0:  # the command: starts a long child, says which, and waits to be killed
+        pending = Background(lambda: time.sleep(30))
+        os.write(write_end, str(pending._child).encode())
+        time.sleep(30)
+        os._exit(0)
+    child = int(os.read(read_end, 32))
+    os.kill(middle, signal.SIGKILL)
+    os.waitpid(middle, 0)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _running(child):
+        time.sleep(0.05)
+    assert not _running(child)
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's end may wait for a reaper that never comes in a container)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")

@@ -42,6 +42,7 @@ from ortools.pdlp.python import pdlp
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
+from scheduler.background import become_child_of
 from scheduler.model import Instance, Meeting, Option, Room
 from scheduler.solver.ortools.cpsat import solve_interruptibly
 
@@ -245,12 +246,13 @@ def _pdlp(qp: pdlp.QuadraticProgram, seconds: float, workers: int) -> tuple[list
         result = pdlp.primal_dual_hybrid_gradient(qp, params)
         return list(result.primal_solution), list(result.dual_solution)
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     child = os.fork()
     if child == 0:  # the child: solve, send, leave without running the parent's exit handlers
         code = 1
         try:
             os.close(read_end)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+            become_child_of(parent)
             result = pdlp.primal_dual_hybrid_gradient(qp, params)
             primal = np.ascontiguousarray(result.primal_solution, dtype=np.float64)
             dual = np.ascontiguousarray(result.dual_solution, dtype=np.float64)
