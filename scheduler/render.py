@@ -17,7 +17,7 @@ from rich.text import Text
 from scheduler.attendance import attendees
 from scheduler.changes import interpreter_change, name_of
 from scheduler.model import Instance, ProgrammeItem, to_clock, to_minutes
-from scheduler.solution import NOT_PURSUED, Assignment, Change, Schedule, local_moment
+from scheduler.solution import NOT_PURSUED, Assignment, Cancellation, Change, Schedule, local_moment
 from scheduler.stats import Hole, stays
 from scheduler.timetable import REMOVED, removed_rooms, venue_room_ids
 from scheduler.verify import Violation
@@ -480,7 +480,7 @@ def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str |
     table.add_row("Total priority", f"{schedule.objective}  (proven bound {schedule.bound}, gap {gap:.2f}%)")
     _add_people_figures(table, instance, schedule)
     if schedule.cancelled:
-        table.add_row("Cancelled", _cancelled(schedule))
+        table.add_row("Cancelled", _cancelled(instance, schedule))
     if schedule.changes:
         kinds: dict[str, int] = defaultdict(int)
         for change in schedule.changes:
@@ -547,14 +547,25 @@ CANCELLED_SHOWN = 20
 """Cancellations the summary names; past that, a count per kind (the file lists them all)."""
 
 
-def _cancelled(schedule: Schedule) -> str:
-    """'participant:p7, room:BJ-2', or after 500 cancellations '707 (200 meetings, 500 participants, ...)'."""
+def _cancelled(instance: Instance, schedule: Schedule) -> str:
+    """'participant:p7, room:BJ-2', or after 500 cancellations '6265 (500 participants, 5765 of
+    their requests, ...)': a request left with fewer than two people is cancelled with them."""
     cancelled = schedule.cancelled
     named = ", ".join(f"{c.kind}:{c.id}" for c in cancelled[:CANCELLED_SHOWN])
     if len(cancelled) <= CANCELLED_SHOWN:
         return named
-    counts = Counter(c.kind for c in cancelled)
-    per_kind = ", ".join(f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in sorted(counts.items()))
+    gone = {c.id for c in cancelled if c.kind == "participant"}
+
+    def counted_as(c: Cancellation) -> str:
+        meeting = instance.meeting_by_id.get(c.id) if c.kind == "meeting" else None
+        return "their" if meeting is not None and gone.intersection(meeting.participants) else c.kind
+
+    counts = Counter(counted_as(c) for c in cancelled)
+    order = {"participant": 0, "their": 1, "meeting": 2, "room": 3}
+    per_kind = ", ".join(
+        f"{n} of their requests" if kind == "their" else f"{n} {kind}{'' if n == 1 else 's'}"
+        for kind, n in sorted(counts.items(), key=lambda item: order.get(item[0], 4))
+    )
     return f"{len(cancelled)} ({per_kind}): {named}, … (the file lists them all)"
 
 

@@ -123,6 +123,12 @@ def test_solve_summary_counts_many_cancellations_and_says_when_reasons_are_short
     assert "25 (24 meetings, 1 room): meeting:m0, meeting:m1," in text and "meeting:m20" not in text
     assert "(the file lists them all)" in text
     assert "2 of 3 reasons are the solver's short form" in text
+    # A request left with fewer than two people is cancelled with them: counted as theirs.
+    people = [Cancellation(kind="participant", id=p.id) for p in instance.participants]
+    theirs = [Cancellation(kind="meeting", id=instance.meetings[0].id)]
+    with_people = schedule.model_copy(update={"cancelled": [*people, *theirs, *cancelled[:12]]})
+    people_text = " ".join(text_of(render.solve_summary(instance, with_people, "x", None), 200).split())
+    assert "21 (8 participants, 1 of their requests, 12 meetings):" in people_text
     few = schedule.model_copy(update={"cancelled": cancelled[:2]})
     few_text = " ".join(text_of(render.solve_summary(instance, few, "x", None), 200).split())
     assert "Cancelled │ meeting:m0, meeting:m1 │" in few_text
