@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import re
 import time
 from collections import defaultdict
@@ -753,10 +754,10 @@ def with_reasons(
         done = []
         for item in part:
             try:
-                done.append(_reason(explainer, kept, item, time.monotonic() if stopped else deadline))
+                done.append(_reason(explainer, kept, item, LONG_PAST if stopped else deadline))
             except KeyboardInterrupt:
                 stopped.append(True)
-                done.append(_reason(explainer, kept, item, time.monotonic()))
+                done.append(_reason(explainer, kept, item, LONG_PAST))
         return done
 
     if len(waiting) <= REASONS_IN_TWO_ABOVE:
@@ -772,6 +773,8 @@ def with_reasons(
     return schedule.model_copy(update={"unscheduled": items})
 
 
+LONG_PAST = -math.inf
+"""A deadline every moment is past: the short form for all that is left."""
 REASONS_IN_TWO_ABOVE = 2_000
 """Above this many waiting requests a child process explains every other one on another core
 (`Background`): a re-solve at 60,000 requests has 24,000, about 6 s of reasons in one process."""
