@@ -76,7 +76,14 @@ TimeLimitOpt = Annotated[
         " says how long it took."
     ),
 ]
-ForcingTimeLimitOpt = Annotated[float, time_limit_option("Seconds for the solve that forces the request in.")]
+ForcingTimeLimitOpt = Annotated[
+    float,
+    time_limit_option(
+        "Seconds of search for the solve that forces the request in. Unlike solve's, this is not the"
+        " whole command's time: reading and building that solve's model come on top (about 45 s, and up to"
+        " 3 GB, at 60,000 requests; --no-solve skips it)."
+    ),
+]
 WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=1, max=256, help="CP-SAT worker threads.", metavar="N")]
 SeedOpt = Annotated[
     int,
