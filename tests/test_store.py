@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, make_instance, meeting, solve_and_verify
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -26,7 +26,8 @@ from typer.testing import CliRunner
 from scheduler import parsing, store
 from scheduler.cli import app
 from scheduler.errors import InputError
-from scheduler.store import load_instance, write_schedule
+from scheduler.solution import Cancellation, Unscheduled
+from scheduler.store import load_instance, schedule_json, write_schedule
 
 INVALID = DATA / "invalid"
 
@@ -690,3 +691,19 @@ def test_an_out_name_too_long_for_its_versions_is_refused_before_solving(tmp_pat
     with pytest.raises(InputError, match="the file name is 250 bytes"):
         check_output_target(target)
     assert not target.exists()
+
+
+def test_a_schedule_file_is_written_as_json_dumps_with_an_indent_would_write_it() -> None:
+    """pydantic's serialiser, for speed: the same bytes as `json.dumps(indent=2, ensure_ascii=False)`,
+    non-ASCII text, aliases (`from`) and absent optional fields included."""
+    instance = make_instance(meetings=[meeting("m1", "a", "b"), meeting("m2", "a", "c"), meeting("m3", "a", "d")])
+    schedule = solve_and_verify(instance)
+    schedule = schedule.model_copy(
+        update={
+            "cancelled": [Cancellation(kind="participant", id="d", from_="2025-11-13T09:30")],
+            "unscheduled": [Unscheduled(meeting="m3", reason="其他", detail="Zhou Lei è già occupato… “quoted” \\ ok")],
+        }
+    )
+    written = schedule_json(schedule)
+    assert written == json.dumps(schedule.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    assert '"from": "2025-11-13T09:30"' in written and "其他" in written
