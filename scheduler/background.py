@@ -24,10 +24,12 @@ T = TypeVar("T")
 
 class Background(Generic[T]):
     """`work()` started in a child now; `result()` waits for it. Use as a context manager, so a
-    child not waited for (an error, Ctrl-C) is stopped and reaped."""
+    child not waited for (an error, Ctrl-C) is stopped and reaped. `on_failure` gives the answer
+    when the child fails (default: `work()` again, here); without fork, `work()` runs here."""
 
-    def __init__(self, work: Callable[[], T]) -> None:
+    def __init__(self, work: Callable[[], T], on_failure: Callable[[], T] | None = None) -> None:
         self._work = work
+        self._on_failure = on_failure or work
         self._child: int | None = None
         self._read_end: int | None = None
         if not hasattr(os, "fork"):
@@ -50,7 +52,7 @@ class Background(Generic[T]):
         self._child, self._read_end = child, read_end
 
     def result(self) -> T:
-        """The work's result: the child's, or computed here if there is no child or it failed."""
+        """The work's result: the child's, or `on_failure()` if it failed, or `work()` here without a child."""
         if self._child is None or self._read_end is None:
             return self._work()
         read_end, self._read_end = self._read_end, None
@@ -60,7 +62,7 @@ class Background(Generic[T]):
         self._child = None
         if os.waitstatus_to_exitcode(status) == 0 and data:
             return pickle.loads(data)  # (our own child's bytes, through our own pipe)
-        return self._work()
+        return self._on_failure()
 
     def close(self) -> None:
         """Stop and reap a child whose result is no longer wanted."""

@@ -26,23 +26,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import signal
-import struct
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
-import numpy as np
 from ortools.linear_solver import linear_solver_pb2
 from ortools.pdlp import solvers_pb2
 from ortools.pdlp.python import pdlp
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
-from scheduler.background import become_child_of
+from scheduler.background import Background
 from scheduler.model import Instance, Meeting, Option, Room
 from scheduler.solver.ortools.cpsat import solve_interruptibly
 
@@ -233,8 +229,8 @@ def _pdlp(qp: pdlp.QuadraticProgram, seconds: float, workers: int) -> tuple[list
 
     The call holds the GIL for its whole time limit, so Ctrl-C would wait for it (minutes at
     90,000 requests). Where the system can fork, it runs in a child process that shares the
-    model copy-on-write and sends back two arrays; the parent waits on a pipe, which Ctrl-C
-    interrupts at once, and stops the child. (Restarting PDLP in short warm-started steps
+    model copy-on-write and sends back two lists (`Background`); the parent waits on a pipe,
+    which Ctrl-C interrupts at once, and stops the child. (Restarting PDLP in short warm-started steps
     instead cost most of its progress: 140,649 against 86,184 after 4 s at 60,000 requests.)
     """
     params = solvers_pb2.PrimalDualHybridGradientParams()
@@ -242,41 +238,14 @@ def _pdlp(qp: pdlp.QuadraticProgram, seconds: float, workers: int) -> tuple[list
     params.termination_criteria.simple_optimality_criteria.eps_optimal_relative = 1e-4
     params.termination_criteria.simple_optimality_criteria.eps_optimal_absolute = 1e-4
     params.num_threads = max(1, workers)
-    if not hasattr(os, "fork"):
+
+    def iterate() -> tuple[list[float], list[float]] | None:
         result = pdlp.primal_dual_hybrid_gradient(qp, params)
-        return list(result.primal_solution), list(result.dual_solution)
-    read_end, write_end = os.pipe()
-    parent = os.getpid()
-    child = os.fork()
-    if child == 0:  # the child: solve, send, leave without running the parent's exit handlers
-        code = 1
-        try:
-            os.close(read_end)
-            become_child_of(parent)
-            result = pdlp.primal_dual_hybrid_gradient(qp, params)
-            primal = np.ascontiguousarray(result.primal_solution, dtype=np.float64)
-            dual = np.ascontiguousarray(result.dual_solution, dtype=np.float64)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(struct.pack("<qq", len(primal), len(dual)) + primal.tobytes() + dual.tobytes())
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-    except KeyboardInterrupt:
-        os.kill(child, signal.SIGKILL)
-        raise
-    finally:
-        os.waitpid(child, 0)
-    if len(data) < 16:
-        return None
-    n_primal, n_dual = struct.unpack("<qq", data[:16])
-    values = np.frombuffer(data, dtype=np.float64, offset=16)
-    if len(values) != n_primal + n_dual:
-        return None
-    return values[:n_primal].tolist(), values[n_primal:].tolist()
+        return result.primal_solution.tolist(), result.dual_solution.tolist()  # (plain floats pickle fast)
+
+    # A failed child means no LP, not PDLP again here: that would hold the GIL for its whole limit.
+    with Background(iterate, on_failure=lambda: None) as solving:
+        return solving.result()
 
 
 def round_lp(agg: Aggregate, values: list[float]) -> dict[str, Block]:
