@@ -11,6 +11,7 @@ from rich.text import Text
 
 from scheduler import render
 from scheduler.cli_support import (
+    CheckAhead,
     ForcingTimeLimitOpt,
     InstanceArg,
     OutOpt,
@@ -104,8 +105,9 @@ def solve(
     schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)  # type: ignore[arg-type]
     schedule = schedule.model_copy(update={"command": command_line(ctx)})
     deadline = budget.reasons_deadline(requests, outcome.interrupted)  # type: ignore[attr-defined]
-    schedule = with_reasons(instance, schedule, deadline)
-    kept = write_checked(instance, schedule, target)
+    with CheckAhead(instance, schedule) as ahead:
+        schedule = with_reasons(instance, schedule, deadline)
+        kept = write_checked(instance, schedule, target, ahead=ahead)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
     if outcome.model_refused:  # type: ignore[attr-defined]
         err.print(render.model_refused(), soft_wrap=True)
@@ -163,7 +165,7 @@ def resolve(
     from scheduler.background import Background
     from scheduler.budget import Budget
     from scheduler.changes import moved_without_cause, same_event
-    from scheduler.resolve import parse_cancel, parse_moment, plan, resolved_schedule
+    from scheduler.resolve import explained, parse_cancel, parse_moment, plan, resolved_placements
     from scheduler.solver.pipeline import solve as run_solve
     from scheduler.solver.request import NoSchedule, SolveParams
     from scheduler.store import sha256_of
@@ -203,21 +205,28 @@ def resolve(
     finally:
         if checking is not None:
             checking.close()  # (stopped, if the solve failed before its answer was wanted)
-    schedule = resolved_schedule(
+    placed, causes = resolved_placements(
         instance,
         previous,
         resolve_plan,
         outcome,  # type: ignore[arg-type]
         str(instance_path),
         sha,
-        budget.reasons_deadline(requests, outcome.interrupted),  # type: ignore[attr-defined]
     )
-    schedule = schedule.model_copy(update={"previous_sha256": sha256_of(previous_path.read_bytes())})
+    deadline = budget.reasons_deadline(requests, outcome.interrupted)  # type: ignore[attr-defined]
     same_file = target.exists() and target.resolve() == previous_path.resolve()
     # Writing over the previous file keeps it as the next numbered version: record that name.
     recorded = next_version_path(target) if same_file else previous_path
-    schedule = schedule.model_copy(update={"previous": str(recorded), "command": command_line(ctx)})
-    kept = write_checked(instance, schedule, target, previous)
+    with CheckAhead(instance, placed, previous) as ahead:
+        schedule = explained(instance, previous, placed, causes, deadline)
+        schedule = schedule.model_copy(
+            update={
+                "previous_sha256": sha256_of(previous_path.read_bytes()),
+                "previous": str(recorded),
+                "command": command_line(ctx),
+            }
+        )
+        kept = write_checked(instance, schedule, target, previous, ahead)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
     if outcome.model_refused:  # type: ignore[attr-defined]
         err.print(render.model_refused(), soft_wrap=True)

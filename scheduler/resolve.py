@@ -558,6 +558,21 @@ def resolved_schedule(
     reasons_deadline: float | None = None,
 ) -> Schedule:
     """The re-solved schedule: history as it happened, cancellations recorded, changes explained."""
+    placed, causes = resolved_placements(instance, previous, resolve_plan, outcome, instance_path, instance_sha256)
+    return explained(instance, previous, placed, causes, reasons_deadline)
+
+
+def resolved_placements(
+    instance: Instance,
+    previous: Schedule,
+    resolve_plan: ResolvePlan,
+    outcome: SolveOutcome,
+    instance_path: str,
+    instance_sha256: str,
+) -> tuple[Schedule, dict[str, str]]:
+    """The re-solved schedule before its words (waiting requests' reasons, the changes), and the
+    cause of each change the plan knows: all the checker reads is final here, so the command
+    checks it on another core while the words are worked out (`CheckAhead`)."""
     schedule = outcome_to_schedule(outcome, resolve_plan.request, instance_path, instance_sha256)
     excluded = resolve_plan.request.excluded_meetings
     history = resolve_plan.history
@@ -594,5 +609,16 @@ def resolved_schedule(
         mid: "; ".join(why for why in (resolve_plan.affected.get(mid), resolve_plan.causes.get(mid)) if why)
         for mid in {*resolve_plan.causes, *resolve_plan.affected}
     }
+    return schedule, causes
+
+
+def explained(
+    instance: Instance,
+    previous: Schedule,
+    schedule: Schedule,
+    causes: dict[str, str],
+    reasons_deadline: float | None = None,
+) -> Schedule:
+    """The placed schedule with each waiting request's reason and each change from `previous`."""
     schedule = with_reasons(instance, schedule, reasons_deadline, previous)
     return schedule.model_copy(update={"changes": diff(instance, previous, schedule, causes)})

@@ -6,9 +6,13 @@ from pathlib import Path
 
 import pytest
 from test_cli import solved
+from test_verify import INSTANCE, VALID, place, schedule_of
 
-from scheduler.cli_support import load_pair, recorded_instance
+from scheduler import cli_support
+from scheduler.cli_support import CheckAhead, load_pair, placements_of, recorded_instance
 from scheduler.errors import InputError
+from scheduler.solution import Cancellation, Change, Schedule, Unscheduled
+from scheduler.verify import review
 
 
 def test_load_pair_refuses_a_schedule_made_for_another_instance(sample_copy: Path) -> None:
@@ -26,3 +30,59 @@ def test_recorded_instance_is_found_beside_the_schedule_or_named(tmp_path: Path)
     assert recorded_instance("elsewhere/event.yaml", schedule_path) == tmp_path / "event.yaml"
     with pytest.raises(InputError, match="neither here nor beside it; pass --instance"):
         recorded_instance("missing.yaml", schedule_path)
+
+
+def _worded(schedule: Schedule) -> Schedule:
+    """The same placements with words: reasons, a change, the command line, a previous file."""
+    reasons = [u.model_copy(update={"reason": "lost", "detail": "Lost to ab."}) for u in schedule.unscheduled]
+    return schedule.model_copy(
+        update={
+            "unscheduled": reasons,
+            "changes": [Change(meeting="ab", change="added", notify=["a"])],
+            "command": "schedule solve x.yaml",
+            "previous": "x.schedule.v1.json",
+            "previous_sha256": "1" * 64,
+        }
+    )
+
+
+BROKEN = [
+    schedule_of(place("ab", room="T-1"), place("cd", room="T-1")),
+    schedule_of(place("bcd", room="T-1")),
+    schedule_of(place("cd", start="09:30", end="10:00")),
+    schedule_of(place("ab", room="nowhere")),
+    schedule_of(place("bd", start="09:30", end="10:00"), cancelled=[Cancellation(kind="participant", id="d")]),
+    VALID.model_copy(update={"unscheduled": []}),
+    VALID.model_copy(update={"unscheduled": [*VALID.unscheduled, Unscheduled(meeting="ab", reason="x")]}),
+    VALID.model_copy(update={"objective": 99, "bound": 99}),
+    VALID.model_copy(update={"status": "OPTIMAL"}),
+    VALID.model_copy(update={"frozen_until": "2025-13-45T09:30"}),
+]
+
+
+@pytest.mark.parametrize("schedule", [VALID, *BROKEN])
+def test_the_checker_reads_nothing_placements_of_leaves_out(schedule: Schedule) -> None:
+    """What `CheckAhead` rests on: the words never change the checker's verdict."""
+    worded = _worded(schedule)
+    assert placements_of(worded) == placements_of(schedule)
+    assert review(INSTANCE, placements_of(worded)).violations == review(INSTANCE, worded).violations
+    assert review(INSTANCE, worded).violations or schedule is VALID
+
+
+def test_check_ahead_answers_from_its_child_for_new_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checked on another core before the words came; asked about the worded schedule, the parent
+    checks nothing itself (here it could not), and the child's verdict is the checker's."""
+    with CheckAhead(INSTANCE, BROKEN[0]) as ahead:
+        monkeypatch.setattr(cli_support, "review", lambda *args: pytest.fail("checked again in the parent"))
+        found = ahead.violations(_worded(BROKEN[0]))
+    assert found == review(INSTANCE, BROKEN[0]).violations and {v.rule for v in found} == {"3"}
+
+
+def test_check_ahead_checks_again_when_a_placement_changed_since() -> None:
+    """A valid schedule checked ahead, then one of its meetings moved onto another's table: the
+    answer is for the schedule as it now is, never the one checked before."""
+    with CheckAhead(INSTANCE, VALID) as ahead:
+        assert ahead.violations(_worded(VALID)) == []
+    moved = schedule_of(place("ab", room="T-1"), place("cd", room="T-1"), place("bd", start="09:30", end="10:00"))
+    with CheckAhead(INSTANCE, VALID) as ahead:
+        assert "3" in {v.rule for v in ahead.violations(moved)}
