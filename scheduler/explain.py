@@ -100,9 +100,11 @@ class Block:
 class Explainer:
     """The schedule's occupancy (who and which room is held when, by what), built once per schedule."""
 
-    def __init__(self, instance: Instance, schedule: Schedule) -> None:
+    def __init__(self, instance: Instance, schedule: Schedule, headlines_only: bool = False) -> None:
         self.instance = instance
         self.schedule = schedule
+        self.headlines_only = headlines_only
+        """Leave out the details: a schedule file or a count keeps only kind and headline (`in_short`)."""
         self.step = instance.event.slot_minutes
         self.by_id = schedule.assignment_by_meeting
         self.gone_people = {c.id for c in schedule.cancelled if c.kind == "participant"}
@@ -212,8 +214,8 @@ class Explainer:
                 f"({biggest.id} at {biggest.venue}) seats {biggest.capacity}.",
                 [f"Its people: {self.names(people)}."],
             )
-        details = [f"{self.who(p)}: {self._availability(p)}." for p in people[:LISTED]]
-        if len(people) > LISTED:
+        details = [] if self.headlines_only else [f"{self.who(p)}: {self._availability(p)}." for p in people[:LISTED]]
+        if len(people) > LISTED and not self.headlines_only:
             details.append(f"… and {len(people) - LISTED} more people.")
         held, free_times, ways = programme_holds(self, meeting, people, roomy)
         if held and not free_times:
@@ -472,7 +474,7 @@ class Explainer:
                 + "."
                 if cap
                 else f"{self.who(pid)} may have no meetings at all (max_meetings 0)."
-                for pid, cap in full
+                for pid, cap in ([] if self.headlines_only else full)
             ]
             reached = "; ".join(
                 f"{self.who(pid)} already has {len(self.held[pid])}, {self.beyond_cap(self.held[pid], cap)}"
@@ -506,11 +508,11 @@ class Explainer:
                 f"A place is free for it now ({_spans(free, self.step)}): the solve did not reach it "
                 "(the schedule is not proven optimal) or the schedule changed since.",
             )
-        details = self._block_lines(per_option)
-        sessions = [s for s in self.instance.sessions if meeting.city is None or s.city == meeting.city]
-        held = programme_holds(self, meeting, people, sessions)[0] if self._on_programme(people) else ""
-        if held:
-            details.append(f"At the other times they are otherwise free together: {held}.")
+        details = [] if self.headlines_only else self._block_lines(per_option)
+        if not self.headlines_only and self._on_programme(people):
+            sessions = [s for s in self.instance.sessions if meeting.city is None or s.city == meeting.city]
+            if held := programme_holds(self, meeting, people, sessions)[0]:
+                details.append(f"At the other times they are otherwise free together: {held}.")
         # Its own people's travel before the interpreter's: with no time to travel, no interpreter helps.
         if all(any(b.what == "travel" for b in found) for _, found in per_option):
             fixed = all(any(b.what == "travel" and not b.meetings for b in found) for _, found in per_option)
@@ -745,8 +747,8 @@ def with_reasons(
     do those after a Ctrl-C: the schedule in hand is still checked and written. A re-solve passes
     the `earlier` schedule: a request no schedule can hold keeps the reason it had there.
     """
-    explainer = Explainer(instance, schedule)
-    kept = _instance_reasons(explainer, earlier)
+    explainer = Explainer(instance, schedule, headlines_only=True)
+    kept = _kept_reasons(explainer, earlier)
     waiting = schedule.unscheduled
     stopped: list[bool] = []  # Ctrl-C came: the rest keep the short form, and the schedule is still written
 
@@ -788,10 +790,10 @@ def _reason(
     instance = explainer.instance
     if item.meeting not in instance.meeting_by_id:
         return item
+    if item.meeting in kept:
+        return kept[item.meeting]
     if deadline is not None and time.monotonic() > deadline:
         return item.model_copy(update={"reason": kind_of_short_reason(item.reason)})
-    if item.meeting in kept and not explainer.options(instance.meeting_by_id[item.meeting]):
-        return kept[item.meeting]
     found = explainer.explain(item.meeting)
     detail = found.in_short if len(found.in_short) <= DETAIL_CHARS else found.in_short[: DETAIL_CHARS - 1] + "…"
     return Unscheduled(meeting=item.meeting, reason=found.kind, detail=detail)
@@ -820,25 +822,89 @@ def kind_of_short_reason(reason: str) -> str:
 
 INSTANCE_KINDS = frozenset({NO_PLACE, NO_ROOM, PROGRAMME, NO_COMMON_TIME, NO_INTERPRETER})
 """The kinds `_no_place` gives: a reason from the instance and the request's people alone."""
+KINDS_WITHOUT_ROOMS = frozenset({MAX_MEETINGS, ONE_CITY, TRAVEL})
+"""Schedule kinds whose words never look at a room: max_meetings is said before any time is
+tried, and at every time of the other two one of its people is held (`blocks` looks at the rooms
+only at a time when all its people are free)."""
 
 
-def _instance_reasons(explainer: Explainer, earlier: Schedule | None) -> dict[str, Unscheduled]:
-    """The earlier schedule's reasons that still hold for a request with no possible place: such
-    a reason comes from the instance and the request's people alone (`_no_place`), so it stands
-    while both are as they were. 20,000 of the 24,000 waiting requests at 60,000, 7 s to redo."""
-    if earlier is None or earlier.instance_sha256 != explainer.schedule.instance_sha256:
+def _kept_reasons(explainer: Explainer, earlier: Schedule | None) -> dict[str, Unscheduled]:
+    """The earlier schedule's reasons that still hold word for word, so a re-solve need not work
+    them out again (7 s at 60,000 requests, most of them unchanged).
+
+    A reason from the instance alone (`_no_place`) stands while the request has no possible
+    place and its people are as they were. One from the schedule stands where, besides, the
+    frozen moment and the closed rooms are as they were, no meeting of its people changed, it
+    needs no interpreter, and at its times no room that could seat it changed hands: what its
+    words are made of (`blocks`, `brief`, `max_meetings`) is then all as it was.
+    """
+    schedule = explainer.schedule
+    if earlier is None or earlier.instance_sha256 != schedule.instance_sha256:
         return {}
     gone_before = {c.id for c in earlier.cancelled if c.kind == "participant"}
-    meetings = explainer.instance.meeting_by_id
+    closed_before = {c.id for c in earlier.cancelled if c.kind == "room"}
+    same_world = earlier.frozen_until == schedule.frozen_until and closed_before == explainer.closed_rooms
+    unchanged = _Unchanged(explainer, earlier) if same_world else None
+    instance = explainer.instance
     kept = {}
     for item in earlier.unscheduled:
-        meeting = meetings.get(item.meeting)
-        if meeting is None or item.detail is None or item.reason not in INSTANCE_KINDS:
-            continue  # (a kind `_no_place` never gives: edited by hand, or from another version)
+        meeting = instance.meeting_by_id.get(item.meeting)
+        if meeting is None or item.detail is None or item.reason not in KINDS:
+            continue  # (a kind we never give: edited by hand, or from another version)
         people = explainer.request_people(meeting)
-        if len(people) >= 2 and people == [p for p in meeting.participants if p not in gone_before]:
+        if len(people) < 2 or people != [p for p in meeting.participants if p not in gone_before]:
+            continue
+        if item.reason in INSTANCE_KINDS:
+            if not explainer.options(meeting):
+                kept[item.meeting] = item
+        elif (
+            unchanged is not None
+            and item.reason not in (CANCELLED, FROZEN, SCHEDULED)
+            and unchanged.people(people)
+            and not instance.interpreter_candidates(meeting, people)
+            and (item.reason in KINDS_WITHOUT_ROOMS or unchanged.rooms(meeting, people, explainer.options(meeting)))
+        ):
             kept[item.meeting] = item
     return kept
+
+
+class _Unchanged:
+    """What a re-solve left as it was: whose meetings, and which rooms at which times."""
+
+    def __init__(self, explainer: Explainer, earlier: Schedule) -> None:
+        instance = explainer.instance
+        before = earlier.assignment_by_meeting
+        after = explainer.by_id
+        self.instance = instance
+        self.touched_people: set[str] = set()
+        self.touched_rooms: dict[tuple[str, str, int], set[str]] = defaultdict(set)
+        """(venue, date, tick) -> rooms whose meeting then changed (or whose meeting's people did)."""
+        for mid in before.keys() | after.keys():
+            old, new = before.get(mid), after.get(mid)
+            old_people = attendees(instance, earlier.cancelled, old, earlier.frozen_until) if old else []
+            if old == new and old_people == explainer.people.get(mid, []):
+                continue
+            self.touched_people.update(old_people, explainer.people.get(mid, []))
+            for a in (old, new):
+                if a is not None:
+                    self.touched_people.update([a.interpreter] if a.interpreter else [])
+                    for tick in explainer.ticks(a):
+                        self.touched_rooms[(a.venue, a.date, tick)].add(a.room)
+
+    def people(self, people: list[str]) -> bool:
+        return self.touched_people.isdisjoint(people)
+
+    def rooms(self, meeting: Meeting, people: list[str], options: list[Option]) -> bool:
+        seats = self.instance.seats(meeting, people)
+        step = self.instance.event.slot_minutes
+        for o in options:
+            date = o.date.isoformat()
+            for tick in range(o.start, o.end, step):
+                for room in self.touched_rooms.get((o.venue, date, tick), ()):
+                    known = self.instance.room_by_id.get(room)
+                    if known is None or known.capacity >= seats:
+                        return False
+        return True
 
 
 def _sentence_inside(line: str) -> str:

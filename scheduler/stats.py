@@ -257,7 +257,7 @@ def stats(instance: Instance, schedule: Schedule) -> Stats:
     """Every figure of `schedule stats`, unscheduled requests classified by reason (no solve)."""
     from scheduler.explain import Explainer
 
-    explainer = Explainer(instance, schedule)
+    explainer = Explainer(instance, schedule, headlines_only=True)
     known = instance.meeting_by_id
     kind_of = {u.meeting: explainer.explain(u.meeting).kind for u in schedule.unscheduled if u.meeting in known}
     unscheduled: dict[str, list[str]] = defaultdict(list)

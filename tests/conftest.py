@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,11 @@ A_AT_NINE_B_AT_HALF_PAST: list[dict[str, Any]] = [
 """a is free only at 09:00, b only at 09:30: never together."""
 
 
+def sha_of(instance: Instance) -> str:
+    """A stand-in for the instance file's sha256: an edited instance has another one, as a file would."""
+    return hashlib.sha256(instance.model_dump_json().encode()).hexdigest()
+
+
 def make_instance(**changes: Any) -> Instance:
     """BASE with top-level sections replaced: one venue, one hour, one table, four people."""
     data = copy.deepcopy(BASE)
@@ -82,7 +88,7 @@ def resolve_and_verify(
     frozen_at = dt.datetime.fromisoformat(frozen) if frozen else None
     resolve_plan = plan(instance, previous, [parse_cancel(c) for c in cancels], frozen_at, max_moves)
     outcome = solve(resolve_plan.request, SolveParams(time_limit=time_limit, workers=2, seed=1, shortcuts=shortcuts))
-    schedule = resolved_schedule(instance, previous, resolve_plan, outcome, "test.yaml", "0" * 64)
+    schedule = resolved_schedule(instance, previous, resolve_plan, outcome, "test.yaml", sha_of(instance))
     report = review(instance, schedule, previous)
     assert report.violations == [], "\n".join(map(str, report.violations))
     return schedule, resolve_plan
@@ -114,7 +120,7 @@ def solve_outcome_and_verify(
     request = request or SolveRequest(instance)
     params = SolveParams(time_limit=time_limit, workers=2, seed=1, shortcuts=shortcuts, quality=quality)
     outcome = solve(request, params)
-    schedule = outcome_to_schedule(outcome, request, "test.yaml", "0" * 64)
+    schedule = outcome_to_schedule(outcome, request, "test.yaml", sha_of(instance))
     problems = verify(instance, schedule)
     assert problems == [], "\n".join(map(str, problems))
     return outcome, schedule

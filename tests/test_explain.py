@@ -307,6 +307,57 @@ def test_a_re_solve_keeps_the_reason_of_a_request_no_schedule_can_hold_while_its
     assert {u.meeting: u.reason for u in redone.unscheduled}["g"] == explain.NO_ROOM
 
 
+def test_a_re_solve_works_out_again_the_reason_of_a_request_whose_person_changed_meetings() -> None:
+    """a may have one meeting and ab holds it, so ac waits; c was promised two and has cd. With d
+    gone c has none: ac's words must say so, not what the earlier file said (c's day changed)."""
+    people = [
+        {"id": "a", "name": "A", "max_meetings": 1},
+        {"id": "b", "name": "B"},
+        {"id": "c", "name": "C", "min_meetings": 2},
+        {"id": "d", "name": "D"},
+    ]
+    requests = [meeting("ab", "a", "b", priority=5), meeting("ac", "a", "c"), meeting("cd", "c", "d")]
+    instance = make_instance(participants=people, meetings=requests)
+    first = explain.with_reasons(instance, solve_and_verify(instance))
+    assert "C was promised 2 meeting(s) (min_meetings) and has 1" in str(first.unscheduled[0].detail)
+    resolved, _ = resolve_and_verify(instance, first, ["participant:d"])
+    reason = {u.meeting: u for u in resolved.unscheduled}["ac"]
+    assert reason.reason == explain.MAX_MEETINGS and "and has 0" in str(reason.detail)
+    assert resolved.unscheduled == explain.with_reasons(instance, resolved).unscheduled
+
+
+def test_a_re_solve_works_out_again_the_reason_of_a_request_whose_room_changed_hands() -> None:
+    """One table, two times, held by ab and cd (priority 5); gh needs both (priority 3), ef one
+    (priority 2). With a gone ef takes ab's time: gh's people are as they were, but the table's
+    holder now has a lower priority than gh, so its reason is redone: taken, not lost."""
+    people = [{"id": p, "name": p.upper()} for p in "abcdefgh"]
+    requests = [
+        meeting("ab", "a", "b", priority=5),
+        meeting("cd", "c", "d", priority=5),
+        meeting("ef", "e", "f", priority=2),
+        meeting("gh", "g", "h", priority=3, slots=2),
+    ]
+    instance = make_instance(participants=people, meetings=requests)
+    first = explain.with_reasons(instance, solve_and_verify(instance))
+    assert {u.meeting: u.reason for u in first.unscheduled}["gh"] == explain.LOST
+    resolved, _ = resolve_and_verify(instance, first, ["participant:a"])
+    reason = {u.meeting: u for u in resolved.unscheduled}["gh"]
+    assert reason.reason == explain.TAKEN and "(ef)" in str(reason.detail)
+    assert resolved.unscheduled == explain.with_reasons(instance, resolved).unscheduled
+
+
+def test_a_re_solve_keeps_the_words_of_a_request_nothing_around_changed() -> None:
+    """ac waits for a's one meeting (ab); cd's cancellation changes nothing of a's or c's day, so
+    ac's reason is taken from the earlier file as it stands (marked here to tell)."""
+    people = [{"id": "a", "name": "A", "max_meetings": 1}, *({"id": p, "name": p.upper()} for p in "bcde")]
+    requests = [meeting("ab", "a", "b", priority=5), meeting("ac", "a", "c"), meeting("de", "d", "e")]
+    instance = make_instance(participants=people, meetings=requests)
+    first = explain.with_reasons(instance, solve_and_verify(instance))
+    marked = [u.model_copy(update={"detail": "as the earlier file says"}) for u in first.unscheduled]
+    resolved, _ = resolve_and_verify(instance, first.model_copy(update={"unscheduled": marked}), ["participant:e"])
+    assert {u.meeting: u.detail for u in resolved.unscheduled} == {"ac": "as the earlier file says"}
+
+
 @pytest.mark.parametrize(
     ("short", "kind"),
     [

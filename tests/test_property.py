@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from scheduler.changes import moved_without_cause
 from scheduler.errors import InputError
+from scheduler.explain import with_reasons
 from scheduler.model import Instance
 from scheduler.solution import Assignment
 
@@ -132,7 +133,7 @@ def _resolve_chain(data: st.DataObject, strategy: st.SearchStrategy[dict[str, An
     """Solve, then three edits and re-solves: each checked with its history, none moving without a cause."""
     raw = copy.deepcopy(data.draw(strategy))
     instance = Instance.model_validate(raw)
-    schedule = solve_and_verify(instance, time_limit=10)
+    schedule = with_reasons(instance, solve_and_verify(instance, time_limit=10))
     for _ in range(3):
         raw = copy.deepcopy(raw)
         event(f"edit: {_edit(data.draw, raw)}")
@@ -163,6 +164,9 @@ def _resolve_chain(data: st.DataObject, strategy: st.SearchStrategy[dict[str, An
             after = {a.meeting: _where(a) for a in schedule.assignments if f"{a.date}T{a.start}" < moment}
             assert after == before, "a meeting before the frozen moment changed"
         assert moved_without_cause(schedule.changes, resolve_plan.affected) == []
+        # Reasons kept from the previous file are word for word what working them out again gives.
+        event(f"reasons as before: {sum(1 for u in schedule.unscheduled if u in previous.unscheduled)}")
+        assert schedule.unscheduled == with_reasons(instance, schedule).unscheduled
 
 
 LANGUAGES = [["it"], ["zh"], ["it", "en"], ["zh", "en"]]
