@@ -733,6 +733,10 @@ class Instance(_Input):
         free = self.free_ticks(pid, date, city)
         return free is None or all(t in free for t in range(start, end, self.event.slot_minutes))
 
+    def profile_of(self, pid: str) -> int:
+        """A number shared by everyone free at exactly the same times in every session."""
+        return self._profiles[pid]
+
     @cached_property
     def _profiles(self) -> dict[str, int]:
         """Per person, a number shared by everyone free at exactly the same times in every session."""

@@ -159,8 +159,9 @@ class Prepared:
         sessions_on: dict[dt.date, list[Session]] = defaultdict(list)
         for session in instance.sessions:
             sessions_on[session.date].append(session)
-        total = 0.0
-        for pid, values in shares.items():
+        slots_of: dict[int, int] = {}  # people free at the same times share their count (`free_slots`)
+
+        def free_slots(pid: str) -> int:
             slots = 0
             for date, sessions in sessions_on.items():
                 per_city: Counter[str] = Counter()
@@ -168,6 +169,14 @@ class Prepared:
                     free = instance.free_ticks(pid, date, s.city)
                     per_city[s.city] += sum(1 for t in range(s.start, s.end, step) if free is None or t in free)
                 slots += max(per_city.values(), default=0)
+            return slots
+
+        total = 0.0
+        for pid, values in shares.items():
+            profile = instance.profile_of(pid)
+            if profile not in slots_of:
+                slots_of[profile] = free_slots(pid)
+            slots = slots_of[profile]
             cap = request.max_meetings(pid) if pid in instance.participant_by_id else None
             most = max(pinned[pid], min(len(values), slots if cap is None else min(cap, slots)))
             total += sum(sorted(values, reverse=True)[:most])
