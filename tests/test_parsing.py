@@ -46,6 +46,18 @@ def test_a_number_of_thousands_of_digits_is_refused_with_its_line(parse: Callabl
     assert parse_json('{"a": ' + "9" * MAX_DIGITS + "}", "f") == {"a": int("9" * MAX_DIGITS)}
 
 
+def test_a_long_number_is_found_wherever_it_starts() -> None:
+    """The scan looks at every 50th character first: a run of 1,001 digits shows there whatever
+    its offset, and a file full of short numbers (dates, ids, times) is read as it is."""
+    for offset in range(60):
+        text = '{"a": "' + "x" * offset + '", "b": ' + "7" * (MAX_DIGITS + 1) + "}"
+        assert refusal(parse_json, text) == (
+            f"f:1: a number of {MAX_DIGITS + 1:,} digits: no value in these files needs more than {MAX_DIGITS:,}"
+        )
+    short = "[" + ", ".join(f'"2025-11-13", {n}, "r{n:06d}"' for n in range(20_000)) + "]"
+    assert len(parse_json(short, "f")) == 60_000
+
+
 @pytest.mark.parametrize("depth", [MAX_NESTING + 1, 1_200, 50_000])
 def test_deep_yaml_is_refused_without_recursion(depth: int) -> None:
     message = refusal(parse_yaml, "a:\n  - " + "[" * depth + "]" * depth + "\n")
