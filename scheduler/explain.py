@@ -745,7 +745,8 @@ def with_reasons(
     `deadline` (monotonic clock: the command's time limit) the rest keep only the kind of the
     solver's short reason, without `detail`; `schedule explain` still gives any of them in full. So
     do those after a Ctrl-C: the schedule in hand is still checked and written. A re-solve passes
-    the `earlier` schedule: a request no schedule can hold keeps the reason it had there.
+    the `earlier` schedule: a reason nothing it is made of has changed since is kept as it was
+    there (`_kept_reasons`).
     """
     explainer = Explainer(instance, schedule, headlines_only=True)
     kept = _kept_reasons(explainer, earlier)
@@ -854,14 +855,17 @@ def _kept_reasons(explainer: Explainer, earlier: Schedule | None) -> dict[str, U
         people = explainer.request_people(meeting)
         if len(people) < 2 or people != [p for p in meeting.participants if p not in gone_before]:
             continue
+        # A missed min_meetings promise is said with any reason, and counts its person's meetings.
+        promised = any(instance.participant_by_id[p].min_meetings is not None for p in people)
+        held_as_before = unchanged is not None and unchanged.people(people)
         if item.reason in INSTANCE_KINDS:
-            if not explainer.options(meeting):
+            if not explainer.options(meeting) and (held_as_before or not promised):
                 kept[item.meeting] = item
         elif (
-            unchanged is not None
+            held_as_before
             and item.reason not in (CANCELLED, FROZEN, SCHEDULED)
-            and unchanged.people(people)
             and not instance.interpreter_candidates(meeting, people)
+            and unchanged is not None
             and (item.reason in KINDS_WITHOUT_ROOMS or unchanged.rooms(meeting, people, explainer.options(meeting)))
         ):
             kept[item.meeting] = item

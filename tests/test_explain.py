@@ -346,6 +346,25 @@ def test_a_re_solve_works_out_again_the_reason_of_a_request_whose_room_changed_h
     assert resolved.unscheduled == explain.with_reasons(instance, resolved).unscheduled
 
 
+def test_a_re_solve_redoes_a_reason_from_the_instance_whose_promise_changed() -> None:
+    """cx can never happen (c is free at 09:00 only, x at 09:30 only), and its words also say
+    that c, promised two meetings, has one (cd). With d gone c has none: the same kind of
+    reason, but its words are worked out again."""
+    at_nine, at_half_past = (p["available"] for p in A_AT_NINE_B_AT_HALF_PAST)
+    people = [
+        {"id": "c", "name": "C", "min_meetings": 2, "available": at_nine},
+        {"id": "x", "name": "X", "available": at_half_past},
+        {"id": "d", "name": "D"},
+    ]
+    instance = make_instance(participants=people, meetings=[meeting("cx", "c", "x"), meeting("cd", "c", "d")])
+    first = explain.with_reasons(instance, solve_and_verify(instance))
+    assert "and has 1" in str(first.unscheduled[0].detail)
+    resolved, _ = resolve_and_verify(instance, first, ["participant:d"])
+    reason = {u.meeting: u for u in resolved.unscheduled}["cx"]
+    assert reason.reason == explain.NO_COMMON_TIME and "and has 0" in str(reason.detail)
+    assert resolved.unscheduled == explain.with_reasons(instance, resolved).unscheduled
+
+
 def test_a_re_solve_keeps_the_words_of_a_request_nothing_around_changed() -> None:
     """ac waits for a's one meeting (ab); cd's cancellation changes nothing of a's or c's day, so
     ac's reason is taken from the earlier file as it stands (marked here to tell)."""
