@@ -16,9 +16,11 @@ CHECK_SECONDS_PER_REQUEST = 35e-6
 """Turning the solve into a schedule, waiting for the check (it runs beside the reasons),
 writing and summing it up, per request: at 90,000 requests 1.8 s of a 4.2 s reserve on 2 cores
 (it was 100 us while the check came after the reasons and the cycle collector ran)."""
-REASONS_SECONDS_PER_REQUEST = 70e-6
+REASONS_SECONDS_PER_REQUEST = 100e-6
 """Classifying why each waiting request waits, per request: at 90,000 requests, 5.6 s for the
-39,500 that wait after 60 s."""
+39,500 that wait after 60 s, at 60,000 about 4 s for 26,000 (70 us left 18,000 of those in the
+solver's short form after a 60 s solve: the check beside them and the solve's last second
+take their share)."""
 MIN_REASONS_SECONDS = 2.0
 """The reasons get at least this (within their share): 300 waiting requests of a small event take
 about a second, and 100 us each left them none, so every one kept the solver's short form."""
