@@ -537,7 +537,9 @@ def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str |
         return Group(table, why)
     note = Text(
         f"{short} of {len(schedule.unscheduled)} reasons are the solver's short form: the time limit ran out "
-        "(or Ctrl-C came) before they were worked out. `schedule explain -m ID` gives any of them in full.",
+        "(or Ctrl-C came) before they were worked out. Its kinds are coarser: 'its times are taken' also "
+        "counts what `explain` and `stats` call 'one city per date' or 'lost to higher-priority meetings'. "
+        "`schedule explain -m ID` gives any of them in full.",
         style="dim",
     )
     return Group(table, why, note)
@@ -846,6 +848,11 @@ def _language_lines(figures: Stats) -> list[Text]:
     return lines
 
 
+REQUESTS_NAMED = 30
+"""`stats` names this many requests per reason, then counts the rest (60,000 requests printed
+about 9,000 lines of ids; the schedule file and `schedule export` list them all)."""
+
+
 def stats_view(instance: Instance, figures: Stats) -> RenderableType:
     """`schedule stats`: meetings per person, who has none and why, idle gaps, tables, rooms, reasons."""
     parts: list[RenderableType] = []
@@ -903,7 +910,8 @@ def stats_view(instance: Instance, figures: Stats) -> RenderableType:
         reasons.add_column("Requests", justify="right")
         reasons.add_column("Which", ratio=1)
         for kind, mids in sorted(figures.unscheduled.items(), key=lambda kv: -len(kv[1])):
-            reasons.add_row(kind, str(len(mids)), ", ".join(mids))
+            more = f", … and {len(mids) - REQUESTS_NAMED} more" if len(mids) > REQUESTS_NAMED else ""
+            reasons.add_row(kind, str(len(mids)), ", ".join(mids[:REQUESTS_NAMED]) + more)
         parts.append(reasons)
         parts.append(Text("Why one request: schedule explain INSTANCE SCHEDULE --meeting ID", style="dim"))
     return Group(*parts)
