@@ -54,6 +54,10 @@ def test_a_long_number_is_found_wherever_it_starts() -> None:
         assert refusal(parse_json, text) == (
             f"f:1: a number of {MAX_DIGITS + 1:,} digits: no value in these files needs more than {MAX_DIGITS:,}"
         )
+    underscored = "priority: " + "_".join("9" * 5_000)  # YAML reads 9_9_9 as 999
+    assert refusal(parse_yaml, "a: 1\n" + underscored + "\n") == (
+        f"f:2: a number of 5,000 digits: no value in these files needs more than {MAX_DIGITS:,}"
+    )
     short = "[" + ", ".join(f'"2025-11-13", {n}, "r{n:06d}"' for n in range(20_000)) + "]"
     assert len(parse_json(short, "f")) == 60_000
 
