@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperCommand, TyperGroup
 
-from scheduler.errors import InputError
+from scheduler.errors import InputError, Terminated
 
 # No markup: paths and ids are printed as they are ("[b]x.yaml" is a file name, not bold "x.yaml").
 out = Console(highlight=False, markup=False)
@@ -61,6 +61,8 @@ class Command(_QuietFlags, TyperCommand):
                 return super().invoke(ctx)
         except KeyboardInterrupt:
             fail(INTERRUPTED, 130)
+        except Terminated:
+            fail(TERMINATED, 143)
 
 
 @contextmanager
@@ -85,6 +87,9 @@ INTERRUPTED = (
     "Interrupted (Ctrl-C) before the command finished. Files are written whole or not at all, "
     "and earlier versions are kept."
 )
+
+
+TERMINATED = "Stopped (SIGTERM) while a file was being written: it was not written, and earlier versions are kept."
 
 
 class Group(_QuietFlags, TyperGroup):

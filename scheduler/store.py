@@ -6,8 +6,10 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import stat
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from scheduler.errors import InputError, Problem
+from scheduler.errors import InputError, Problem, Terminated
 from scheduler.model import ID_PATTERN, LANGUAGE_PATTERN, TEXT_PATTERN, Instance
 from scheduler.parsing import parse_json, parse_yaml
 from scheduler.solution import Schedule
@@ -270,6 +272,25 @@ def _directory_lock(directory: Path) -> Iterator[None]:
         os.close(fd)
 
 
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """While a temporary file exists, SIGTERM (`kill`, a service manager) raises `Terminated`
+    rather than end the process on the spot, which left the file behind. Only the main thread
+    may set a handler; elsewhere the default stands."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def write_text_atomically(path: Path, text: str) -> Path | None:
     """Write via a temporary file and rename; an existing file is kept as a numbered version.
 
@@ -280,6 +301,11 @@ def write_text_atomically(path: Path, text: str) -> Path | None:
     if path.is_symlink():
         path = Path(os.path.realpath(path))  # write where the link points, keep the link
     path.parent.mkdir(parents=True, exist_ok=True)
+    with _sigterm_raises():
+        return _write_via_temporary(path, text)
+
+
+def _write_via_temporary(path: Path, text: str) -> Path | None:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     kept: Path | None = None
     try:
@@ -326,15 +352,16 @@ def write_or_keep(path: Path, text: str) -> Path | None:
 def replace_bytes_atomically(path: Path, data: bytes) -> None:
     """Write via a temporary file and rename, keeping no earlier version (derived files: exports)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp_name, 0o666 & ~_umask())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with _sigterm_raises():
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp_name, 0o666 & ~_umask())
+            os.replace(tmp_name, path)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
 
 
 def write_schedule(path: Path, schedule: Schedule) -> Path | None:

@@ -8,6 +8,7 @@ import typer
 from typer.testing import CliRunner
 
 from scheduler.console import Command, fail
+from scheduler.errors import Terminated
 
 
 def _probe_app(seen: list[bool], code: int = 0) -> typer.Typer:
@@ -30,3 +31,14 @@ def test_a_command_runs_without_the_cycle_collector_and_gives_it_back() -> None:
         seen: list[bool] = []
         result = CliRunner().invoke(_probe_app(seen, code), [])
         assert result.exit_code == code and seen == [False] and gc.isenabled()
+
+
+def test_sigterm_during_a_write_ends_the_command_with_143_and_says_why() -> None:
+    app = typer.Typer()
+
+    @app.command(cls=Command)
+    def probe() -> None:
+        raise Terminated
+
+    result = CliRunner().invoke(app, [])
+    assert result.exit_code == 143 and "Stopped (SIGTERM)" in result.output

@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from scheduler import parsing, store
 from scheduler.cli import app
-from scheduler.errors import InputError
+from scheduler.errors import InputError, Terminated
 from scheduler.solution import Cancellation, Unscheduled
 from scheduler.store import load_instance, schedule_json, write_schedule
 
@@ -707,3 +707,29 @@ def test_a_schedule_file_is_written_as_json_dumps_with_an_indent_would_write_it(
     written = schedule_json(schedule)
     assert written == json.dumps(schedule.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
     assert '"from": "2025-11-13T09:30"' in written and "其他" in written
+
+
+@pytest.mark.parametrize("write", ["text", "bytes"])
+def test_sigterm_while_writing_leaves_no_temporary_file_and_the_old_file_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write: str
+) -> None:
+    """`kill` during the write ended the process with the temporary file left beside the target
+    (the attacker found it): now SIGTERM raises, the file is removed, the old one stands, and
+    after the write SIGTERM is as it was."""
+    target = tmp_path / "s.schedule.json"
+    target.write_text("old")
+    real_chmod = os.chmod
+
+    def chmod_then_sigterm(name: Any, mode: int) -> None:
+        real_chmod(name, mode)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(store.os, "chmod", chmod_then_sigterm)
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(Terminated):
+        if write == "text":
+            store.write_text_atomically(target, "new")
+        else:
+            store.replace_bytes_atomically(target, b"new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.schedule.json"]
+    assert target.read_text() == "old" and signal.getsignal(signal.SIGTERM) == before
