@@ -806,9 +806,13 @@ _SHORT_KINDS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^no room holds \d+ people$"), NO_ROOM),
     (re.compile(r"^longer \(\d+ min\) than any session$|^no session in "), NO_PLACE),
     (
-        re.compile(r"^no common language, and no interpreter|^no common availability with an interpreter"),
+        re.compile(
+            r"^no common language, and no interpreter|^no common availability with an interpreter"
+            r"|^no interpreter left who speaks"
+        ),
         NO_INTERPRETER,
     ),
+    (re.compile(r"^every possible time is before the frozen time$"), FROZEN),
     (re.compile(r"^no time left with all participants and a room free"), TAKEN),
 ]
 """The solver's short reasons and the kind each is (`Prepared.unscheduled_reason`,

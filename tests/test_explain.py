@@ -389,6 +389,8 @@ def test_a_re_solve_keeps_the_words_of_a_request_nothing_around_changed() -> Non
         ("no common language, and no interpreter speaks a language of each participant", explain.NO_INTERPRETER),
         ("no common availability with an interpreter who could attend", explain.NO_INTERPRETER),
         ("no time left with all participants and a room free; d got 0 of min_meetings 1", explain.TAKEN),
+        ("every possible time is before the frozen time", explain.FROZEN),
+        ("no interpreter left who speaks a language of each participant", explain.NO_INTERPRETER),
         ("a reason from another version", "a reason from another version"),
     ],
 )
