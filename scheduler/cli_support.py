@@ -179,10 +179,18 @@ def write_checked(
 
 
 def placements_of(schedule: Schedule) -> Schedule:
-    """The schedule without its words: waiting requests' reasons, the changes, the command line and
-    the previous file's name. The checker reads none of them (a test holds it to that)."""
+    """The schedule without its words: waiting requests' reasons (and their digest), the changes,
+    the command line and the previous file's name. The checker reads none of them (a test holds
+    it to that)."""
     waiting = [Unscheduled.model_construct(meeting=u.meeting, reason="waiting") for u in schedule.unscheduled]
-    words = {"unscheduled": waiting, "changes": [], "command": None, "previous": None, "previous_sha256": None}
+    words = {
+        "unscheduled": waiting,
+        "reasons_sha256": None,
+        "changes": [],
+        "command": None,
+        "previous": None,
+        "previous_sha256": None,
+    }
     return schedule.model_copy(update=words)
 
 

@@ -10,7 +10,9 @@ and only when asked for.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
+import json
 import math
 import re
 import time
@@ -764,7 +766,8 @@ def with_reasons(
         return done
 
     if len(waiting) <= REASONS_IN_TWO_ABOVE:
-        return schedule.model_copy(update={"unscheduled": reasons(waiting)})
+        items = reasons(waiting)
+        return schedule.model_copy(update={"unscheduled": items, "reasons_sha256": reasons_digest(items)})
     with Background(lambda: reasons(waiting[1::2])) as odd_ones:
         even = reasons(waiting[0::2])
         try:
@@ -773,7 +776,13 @@ def with_reasons(
             stopped.append(True)
             odd = reasons(waiting[1::2])
     items = [item for pair in itertools.zip_longest(even, odd) for item in pair if item is not None]
-    return schedule.model_copy(update={"unscheduled": items})
+    return schedule.model_copy(update={"unscheduled": items, "reasons_sha256": reasons_digest(items)})
+
+
+def reasons_digest(items: list[Unscheduled]) -> str:
+    """The SHA-256 of the reasons as written (`Schedule.reasons_sha256`); 0.03 s for 27,000."""
+    written = json.dumps([[u.meeting, u.reason, u.detail] for u in items], ensure_ascii=False)
+    return hashlib.sha256(written.encode()).hexdigest()
 
 
 LONG_PAST = -math.inf
@@ -837,7 +846,8 @@ def _kept_reasons(explainer: Explainer, earlier: Schedule | None) -> dict[str, U
     """The earlier schedule's reasons that still hold word for word, so a re-solve need not work
     them out again (7 s at 60,000 requests, most of them unchanged).
 
-    A reason from the instance alone (`_no_place`) stands while the request has no possible
+    Only a file whose reasons are as we wrote them (`reasons_sha256`) gives any. A reason from
+    the instance alone (`_no_place`) stands while the request has no possible
     place and its people are as they were. One from the schedule stands where, besides, the
     frozen moment and the closed rooms are as they were, no meeting of its people changed, it
     needs no interpreter, and at its times no room that could seat it changed hands: what its
@@ -846,6 +856,8 @@ def _kept_reasons(explainer: Explainer, earlier: Schedule | None) -> dict[str, U
     schedule = explainer.schedule
     if earlier is None or earlier.instance_sha256 != schedule.instance_sha256:
         return {}
+    if earlier.reasons_sha256 != reasons_digest(earlier.unscheduled):
+        return {}  # edited by hand since we wrote them, or from a version that did not say
     gone_before = {c.id for c in earlier.cancelled if c.kind == "participant"}
     closed_before = {c.id for c in earlier.cancelled if c.kind == "room"}
     same_world = earlier.frozen_until == schedule.frozen_until and closed_before == explainer.closed_rooms

@@ -164,6 +164,9 @@ class Schedule(BaseModel):
     previous: FilePath | None = None
     """The schedule file this one was re-solved from (its kept version path)."""
     previous_sha256: Sha256 | None = None
+    reasons_sha256: Sha256 | None = None
+    """SHA-256 of the waiting requests' reasons as written (`explain.reasons_digest`): a re-solve
+    takes reasons over from a file only while they are as we wrote them, never a hand edit."""
     frozen_until: LocalMinute | None = None
     """Re-solve: meetings starting before this local date-time were kept as history."""
     solve_seconds: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None

@@ -42,6 +42,7 @@ def _worded(schedule: Schedule) -> Schedule:
             "command": "schedule solve x.yaml",
             "previous": "x.schedule.v1.json",
             "previous_sha256": "1" * 64,
+            "reasons_sha256": "2" * 64,
         }
     )
 

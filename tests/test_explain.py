@@ -293,7 +293,7 @@ def test_a_re_solve_keeps_the_reason_of_a_request_no_schedule_can_hold_while_its
     first = explain.with_reasons(instance, solve_and_verify(instance))
     assert {u.meeting: u.reason for u in first.unscheduled} == {"g": explain.NO_ROOM, "h": explain.NO_ROOM}
     marked = [u.model_copy(update={"detail": "as the earlier file says"}) for u in first.unscheduled]
-    earlier = first.model_copy(update={"unscheduled": marked})
+    earlier = first.model_copy(update={"unscheduled": marked, "reasons_sha256": explain.reasons_digest(marked)})
     resolved, _ = resolve_and_verify(instance, earlier, ["participant:d"])
     details = {u.meeting: u.detail for u in resolved.unscheduled}
     assert details["g"] == "as the earlier file says"
@@ -303,7 +303,8 @@ def test_a_re_solve_keeps_the_reason_of_a_request_no_schedule_can_hold_while_its
     assert {u.meeting: u.detail for u in again.unscheduled}["g"] != "as the earlier file says"
     # A kind no instance-only reason has (a hand edit) is worked out again, not carried forward.
     banana = [u.model_copy(update={"reason": "banana"}) for u in marked]
-    redone = explain.with_reasons(instance, resolved, earlier=first.model_copy(update={"unscheduled": banana}))
+    banana_file = first.model_copy(update={"unscheduled": banana, "reasons_sha256": explain.reasons_digest(banana)})
+    redone = explain.with_reasons(instance, resolved, earlier=banana_file)
     assert {u.meeting: u.reason for u in redone.unscheduled}["g"] == explain.NO_ROOM
 
 
@@ -373,8 +374,13 @@ def test_a_re_solve_keeps_the_words_of_a_request_nothing_around_changed() -> Non
     instance = make_instance(participants=people, meetings=requests)
     first = explain.with_reasons(instance, solve_and_verify(instance))
     marked = [u.model_copy(update={"detail": "as the earlier file says"}) for u in first.unscheduled]
-    resolved, _ = resolve_and_verify(instance, first.model_copy(update={"unscheduled": marked}), ["participant:e"])
+    as_written = explain.reasons_digest(marked)  # as if we had written these words
+    earlier = first.model_copy(update={"unscheduled": marked, "reasons_sha256": as_written})
+    resolved, _ = resolve_and_verify(instance, earlier, ["participant:e"])
     assert {u.meeting: u.detail for u in resolved.unscheduled} == {"ac": "as the earlier file says"}
+    # Edited by hand since (the digest no longer matches): every reason is worked out again.
+    resolved, _ = resolve_and_verify(instance, first.model_copy(update={"unscheduled": marked}), ["participant:e"])
+    assert {u.meeting: u.detail for u in resolved.unscheduled} == {u.meeting: u.detail for u in first.unscheduled}
 
 
 @pytest.mark.parametrize(
