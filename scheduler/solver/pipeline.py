@@ -40,6 +40,7 @@ from scheduler.solver.ortools.aggregate import (
 )
 from scheduler.solver.ortools.model import ScheduleModel, min_bound
 from scheduler.solver.ortools.objective import FAIR_LEVELS, later_phases
+from scheduler.solver.ortools.variables import choice_count
 from scheduler.solver.prepared import Prepared
 from scheduler.solver.repair import around
 from scheduler.solver.request import NoSchedule, Pin, Progress, SolveOutcome, SolveParams, SolveRequest
@@ -341,9 +342,8 @@ class _Pipeline:
     def _build_seconds(self, options: dict[str, list[Option]]) -> float:
         """About how long a model of these options takes to build (interpreter literals included)."""
         pairs = sum(len(opts) * len(self.candidates.get(mid, ())) for mid, opts in options.items())
-        return (sum(len(opts) for opts in options.values()) + pairs / INTERPRETER_PAIRS_PER_OPTION) / (
-            OPTIONS_BUILT_PER_SECOND
-        )
+        choices = choice_count(self.request, self.prepared, options)
+        return (choices + pairs / INTERPRETER_PAIRS_PER_OPTION) / OPTIONS_BUILT_PER_SECOND
 
     def _keeping_travel(self, options: dict[str, list[Option]], fixed: Placements) -> dict[str, list[Option]]:
         """`options` less those that leave too little travel time from or to the `fixed` placements."""

@@ -7,7 +7,7 @@ prepared options, the room groups), so each of those is a small function of it a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -127,6 +127,30 @@ def room_groups_for(request: SolveRequest) -> RoomGroups:
     """The instance's room groups; rooms holding a pin or cancelled stand alone."""
     alone = {pin.room for pin in request.pins.values()}
     return build_room_groups(request.instance.rooms, alone, request.excluded_rooms)
+
+
+def choice_count(request: SolveRequest, prepared: Prepared, options: Mapping[str, list[Option]]) -> int:
+    """How many literals `choice_variables` makes for these options, without making them: what
+    building the model costs. A longer meeting takes one per room group that seats it, and a
+    room holding a pin is a group of its own: a re-solve at 12,000 requests made 529,000 of its
+    31,000 options, and took 9 s to build where counting options promised 1."""
+    groups = room_groups_for(request)
+    seating: dict[tuple[str, int], int] = {}
+    count = sum(1 for meeting in prepared.meetings if meeting.id in request.pins)
+    for mid, opts in options.items():
+        idx = prepared.index[mid]
+        size = prepared.seats[idx]
+        if prepared.meetings[idx].slots == 1:  # (an option is only where a room seats it)
+            count += len(opts)
+            continue
+        for option in opts:
+            key = (option.venue, size)
+            if key not in seating:
+                seating[key] = sum(
+                    1 for g in groups.groups if g.venue == option.venue and g.capacity >= size and not g.cancelled
+                )
+            count += seating[key]
+    return count
 
 
 def choice_variables(
