@@ -330,8 +330,8 @@ def note_overrun(budget: Budget) -> None:
         err.print(
             Text(
                 f"Note: this took {budget.seconds + over:.1f} s, more than --time-limit {budget.seconds:g} s: "
-                "reading the instance, a first schedule, the check and the write need about that long "
-                "at this size.",
+                "reading the instance, a first schedule, building a model (not interrupted once begun), "
+                "the check and the write can take that long at this size.",
                 style="yellow",
             ),
             soft_wrap=True,

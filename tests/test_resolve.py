@@ -1225,3 +1225,35 @@ def test_a_re_solve_that_keeps_its_draft_is_bounded_by_the_first_solve(monkeypat
     assert alone.objective == 2 and alone.bound == 3  # the capacity bound, valid but looser
     again, _ = resolve_and_verify(instance, after, [])  # a re-solve's own bound is not carried on
     assert again.bound == 3
+
+
+def test_a_later_phase_whose_building_takes_its_time_is_not_searched_past_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A re-solve at 12,000 requests took 7 s to build its idle-gap objective, then searched it
+    for the seconds it had been given before: -t 30 took 32.5 s. Now what is left after the
+    build is what it gets, and with nothing left the goal is said not reached."""
+    import time
+
+    from scheduler.solver.ortools import objective
+
+    real = objective.fewer_holes
+
+    def slow_to_build(v: Any) -> Any:
+        time.sleep(4.0)
+        return real(v)
+
+    monkeypatch.setattr(objective, "fewer_holes", slow_to_build)
+    people = [{"id": p, "name": p.upper()} for p in "abcdef"]
+    requests = [meeting("ab", "a", "b"), meeting("ac", "a", "c"), meeting("de", "d", "e"), meeting("df", "d", "f")]
+    venue = {
+        "id": "bj",
+        "city": "Beijing",
+        "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "11:00"}]}],
+        "rooms": [{"id": "T", "count": 2, "capacity": 2}],
+    }
+    instance = make_instance(venues=[venue], participants=people, meetings=requests)
+    first = solve_and_verify(instance, quality=False)
+    resolved, _ = resolve_and_verify(instance, first, ["participant:f"], time_limit=3)
+    assert resolved.solve_seconds is not None and resolved.solve_seconds < 3 + 4 + 0.5
+    assert (resolved.goals or {}).get("closing idle gaps") == "not reached"
