@@ -89,7 +89,10 @@ INTERRUPTED = (
 )
 
 
-TERMINATED = "Stopped (SIGTERM) while a file was being written: it was not written, and earlier versions are kept."
+TERMINATED = (
+    "Stopped (SIGTERM) while a file was being written. Files are written whole or not at all, no "
+    "temporary file is left behind, and earlier versions are kept."
+)
 
 
 class Group(_QuietFlags, TyperGroup):
