@@ -285,8 +285,8 @@ class ScheduleModel:
             return with_steady_rooms(request.instance, moved, seated, open_rooms), chosen, False
         # A phase's time beyond its search (building its objective, holding the earlier ones, the
         # hint, presolve, reading back): 1.4-5.7 s a phase in a re-solve at 12,000 requests, which
-        # overran -t 30 by 2.5 s while the phases shared out all that was left. The most seen so far is set
-        # aside for each phase still to come.
+        # overran -t 30 by 2.5 s while the phases shared out all that was left. The most seen so
+        # far is set aside for each phase still to come.
         overhead = 0.0
         for n, phase in enumerate(self.phases):
             if interrupted or remaining - overhead <= 0.1:
