@@ -847,11 +847,12 @@ def _kept_reasons(explainer: Explainer, earlier: Schedule | None) -> dict[str, U
     them out again (7 s at 60,000 requests, most of them unchanged).
 
     Only a file whose reasons are as we wrote them (`reasons_sha256`) gives any. A reason from
-    the instance alone (`_no_place`) stands while the request has no possible
-    place and its people are as they were. One from the schedule stands where, besides, the
-    frozen moment and the closed rooms are as they were, no meeting of its people changed, it
-    needs no interpreter, and at its times no room that could seat it changed hands: what its
-    words are made of (`blocks`, `brief`, `max_meetings`) is then all as it was.
+    the instance alone (`_no_place`) stands while the request has no possible place and its
+    people are as they were (and their meetings, where one was promised min_meetings). One from
+    the schedule stands where, besides, the frozen moment and the closed rooms are as they were,
+    no meeting of its people changed, it needs no interpreter, and at its times no room that
+    could seat it changed hands: what its words are made of (`blocks`, `max_meetings`, the
+    promise) is then all as it was.
     """
     schedule = explainer.schedule
     if earlier is None or earlier.instance_sha256 != schedule.instance_sha256:
