@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from scheduler import render
+from scheduler import console, render
 from scheduler.budget import Budget
 from scheduler.console import err, fail, input_errors
 from scheduler.errors import InputError, Problem
@@ -154,9 +154,11 @@ def show_warnings(instance: Instance, instance_path: Path) -> None:
 def write_file(target: Path, text: str) -> Path | None:
     """Write (keeping an earlier file as a version); a failure keeps the text elsewhere and says where."""
     try:
-        return write_or_keep(target, text)
+        kept = write_or_keep(target, text)
     except WriteFailed as failure:
         fail(str(failure), 1)
+    console.written.append(str(target))
+    return kept
 
 
 def write_checked(

@@ -56,13 +56,23 @@ class _QuietFlags:
 class Command(_QuietFlags, TyperCommand):
     def invoke(self, ctx: Any) -> Any:
         """The command, with a Ctrl-C outside the solve (which keeps its best schedule) said in words."""
+        written.clear()
         try:
             with without_cycle_collector():
                 return super().invoke(ctx)
         except KeyboardInterrupt:
-            fail(INTERRUPTED, 130)
+            fail(INTERRUPTED + _written_before(), 130)
         except Terminated:
-            fail(TERMINATED, 143)
+            fail(TERMINATED + _written_before(), 143)
+
+
+written: list[str] = []
+"""The files this command has written so far (`cli_support.write_file`): an interruption after
+the schedule was written says so, where "before the command finished" alone read as lost."""
+
+
+def _written_before() -> str:
+    return f" Written before it: {', '.join(written)}." if written else ""
 
 
 @contextmanager

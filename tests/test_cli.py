@@ -396,3 +396,19 @@ def test_ctrl_c_after_the_solve_says_so_and_leaves_no_file(sample_copy: Path, mo
     code, output = run("solve", str(sample_copy), "-t", "5")
     assert code == 130 and "Interrupted (Ctrl-C) before the command finished" in " ".join(output.split())
     assert not sample_copy.with_name(sample_copy.stem + ".schedule.json").exists()
+    assert "Written before it" not in output
+
+
+def test_ctrl_c_after_the_write_names_the_file_written(sample_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Ctrl-C while the summary was printed said only 'before the command finished': the
+    schedule was written all the same, and the message now says where (the attacker found it)."""
+    import scheduler.cli as cli
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli.render, "solve_summary", interrupted)
+    code, output = run("solve", str(sample_copy), "-t", "5")
+    target = sample_copy.with_name(sample_copy.stem + ".schedule.json")
+    assert code == 130 and f"Written before it: {target}." in output
+    assert run("check", str(sample_copy), str(target))[0] == 0
