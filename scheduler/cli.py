@@ -45,6 +45,7 @@ from scheduler.store import (
     load_schedule,
     next_version_path,
 )
+from scheduler.termination import sigterm_raises
 
 CHANGES_SHOWN = 50
 """People whose changes resolve prints; past that, `schedule diff` gives the whole list."""
@@ -102,6 +103,7 @@ def solve(
         outcome = run_with_progress(requests, lambda cb: run_solve(request, params, cb), time_limit)
     except NoSchedule as error:
         fail(str(error), 1)
+    ctx.with_resource(sigterm_raises())  # from here on, a SIGTERM is cleaned up and said
     schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)  # type: ignore[arg-type]
     schedule = schedule.model_copy(update={"command": command_line(ctx)})
     deadline = budget.reasons_deadline(requests, outcome.interrupted)  # type: ignore[attr-defined]
@@ -205,6 +207,7 @@ def resolve(
     finally:
         if checking is not None:
             checking.close()  # (stopped, if the solve failed before its answer was wanted)
+    ctx.with_resource(sigterm_raises())  # from here on, a SIGTERM is cleaned up and said
     placed, causes = resolved_placements(
         instance,
         previous,

@@ -20,7 +20,8 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperCommand, TyperGroup
 
-from scheduler.errors import InputError, Terminated
+from scheduler.errors import InputError
+from scheduler.termination import Terminated
 
 # No markup: paths and ids are printed as they are ("[b]x.yaml" is a file name, not bold "x.yaml").
 out = Console(highlight=False, markup=False)
@@ -100,7 +101,7 @@ INTERRUPTED = (
 
 
 TERMINATED = (
-    "Stopped (SIGTERM) while a file was being written. Files are written whole or not at all, no "
+    "Stopped (SIGTERM) before the command finished. Files are written whole or not at all, no "
     "temporary file is left behind, and earlier versions are kept."
 )
 

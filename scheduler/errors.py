@@ -69,8 +69,3 @@ def _nearest_line(loc: tuple[str | int, ...], lines: Mapping[tuple[str | int, ..
         if loc[:depth] in lines:
             return lines[loc[:depth]]
     return None
-
-
-class Terminated(BaseException):
-    """SIGTERM came while a file was being written: raised (not an Exception, so nothing on the
-    way catches it) so that the temporary file is removed before the command ends."""

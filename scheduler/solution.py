@@ -166,7 +166,8 @@ class Schedule(BaseModel):
     previous_sha256: Sha256 | None = None
     reasons_sha256: Sha256 | None = None
     """SHA-256 of the waiting requests' reasons as written (`explain.reasons_digest`): a re-solve
-    takes reasons over from a file only while they are as we wrote them, never a hand edit."""
+    takes reasons over from a file only while they are as written. It guards against edits by
+    hand that leave it as it was, not against one who recomputes it."""
     frozen_until: LocalMinute | None = None
     """Re-solve: meetings starting before this local date-time were kept as history."""
     solve_seconds: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None

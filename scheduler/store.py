@@ -6,10 +6,8 @@ import hashlib
 import os
 import re
 import shutil
-import signal
 import stat
 import tempfile
-import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -17,10 +15,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from scheduler.errors import InputError, Problem, Terminated
+from scheduler.errors import InputError, Problem
 from scheduler.model import ID_PATTERN, LANGUAGE_PATTERN, TEXT_PATTERN, Instance
 from scheduler.parsing import parse_json, parse_yaml
 from scheduler.solution import Schedule
+from scheduler.termination import sigterm_raises
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 """Largest instance or schedule file read (a 60,000-request instance is about 8 MB)."""
@@ -272,25 +271,6 @@ def _directory_lock(directory: Path) -> Iterator[None]:
         os.close(fd)
 
 
-@contextmanager
-def _sigterm_raises() -> Iterator[None]:
-    """While a temporary file exists, SIGTERM (`kill`, a service manager) raises `Terminated`
-    rather than end the process on the spot, which left the file behind. Only the main thread
-    may set a handler; elsewhere the default stands."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, frame: object) -> None:
-        raise Terminated
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def write_text_atomically(path: Path, text: str) -> Path | None:
     """Write via a temporary file and rename; an existing file is kept as a numbered version.
 
@@ -301,7 +281,7 @@ def write_text_atomically(path: Path, text: str) -> Path | None:
     if path.is_symlink():
         path = Path(os.path.realpath(path))  # write where the link points, keep the link
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _sigterm_raises():
+    with sigterm_raises():
         return _write_via_temporary(path, text)
 
 
@@ -352,7 +332,7 @@ def write_or_keep(path: Path, text: str) -> Path | None:
 def replace_bytes_atomically(path: Path, data: bytes) -> None:
     """Write via a temporary file and rename, keeping no earlier version (derived files: exports)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _sigterm_raises():
+    with sigterm_raises():
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:

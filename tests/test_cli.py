@@ -412,3 +412,23 @@ def test_ctrl_c_after_the_write_names_the_file_written(sample_copy: Path, monkey
     target = sample_copy.with_name(sample_copy.stem + ".schedule.json")
     assert code == 130 and f"Written before it: {target}." in output
     assert run("check", str(sample_copy), str(target))[0] == 0
+
+
+def test_sigterm_after_the_write_names_the_file_written(sample_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A `kill` while the summary was printed ended the command with 143 and not a word, the new
+    schedule written (the attacker found it): now it says so, and where."""
+    import os
+    import signal
+
+    import scheduler.cli as cli
+
+    def killed(*_: object, **__: object) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    before = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(cli.render, "solve_summary", killed)
+    code, output = run("solve", str(sample_copy), "-t", "5")
+    target = sample_copy.with_name(sample_copy.stem + ".schedule.json")
+    assert code == 143 and "Stopped (SIGTERM)" in output and f"Written before it: {target}." in output
+    assert run("check", str(sample_copy), str(target))[0] == 0
+    assert signal.getsignal(signal.SIGTERM) == before  # the handler was the command's alone

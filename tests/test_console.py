@@ -8,7 +8,7 @@ import typer
 from typer.testing import CliRunner
 
 from scheduler.console import Command, fail
-from scheduler.errors import Terminated
+from scheduler.termination import Terminated
 
 
 def _probe_app(seen: list[bool], code: int = 0) -> typer.Typer:

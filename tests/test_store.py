@@ -25,9 +25,10 @@ from typer.testing import CliRunner
 
 from scheduler import parsing, store
 from scheduler.cli import app
-from scheduler.errors import InputError, Terminated
+from scheduler.errors import InputError
 from scheduler.solution import Cancellation, Unscheduled
 from scheduler.store import load_instance, schedule_json, write_schedule
+from scheduler.termination import Terminated
 
 INVALID = DATA / "invalid"
 
@@ -724,12 +725,20 @@ def test_sigterm_while_writing_leaves_no_temporary_file_and_the_old_file_whole(
         real_chmod(name, mode)
         os.kill(os.getpid(), signal.SIGTERM)
 
+    real_unlink = Path.unlink
+
+    def sigterm_then_unlink(self: Path, missing_ok: bool = False) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)  # a second one, as the clean-up begins: ignored
+        real_unlink(self, missing_ok=missing_ok)
+
     monkeypatch.setattr(store.os, "chmod", chmod_then_sigterm)
+    monkeypatch.setattr(Path, "unlink", sigterm_then_unlink)
     before = signal.getsignal(signal.SIGTERM)
     with pytest.raises(Terminated):
         if write == "text":
             store.write_text_atomically(target, "new")
         else:
             store.replace_bytes_atomically(target, b"new")
+    monkeypatch.undo()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.schedule.json"]
     assert target.read_text() == "old" and signal.getsignal(signal.SIGTERM) == before
