@@ -53,6 +53,7 @@ class RoomGroups:
     """Venue -> per level, how many rooms hold at least that level's capacity."""
     groups: list[Group] = field(default_factory=list)
     group_of_room: dict[str, int] = field(default_factory=dict)
+    _seating: dict[tuple[str, int], list[int]] = field(default_factory=dict, repr=False)
 
     def need_level(self, venue: str, size: int) -> int | None:
         """Smallest capacity level of the venue that holds `size` people."""
@@ -60,6 +61,17 @@ class RoomGroups:
             if cap >= size:
                 return level
         return None
+
+    def seating(self, venue: str, size: int) -> list[int]:
+        """The open groups of the venue whose rooms seat `size`: a longer meeting's choices there."""
+        key = (venue, size)
+        if key not in self._seating:
+            self._seating[key] = [
+                g
+                for g, group in enumerate(self.groups)
+                if group.venue == venue and group.capacity >= size and not group.cancelled
+            ]
+        return self._seating[key]
 
     def level_of(self, room: Room) -> int:
         return self.venue_capacities[room.venue].index(room.capacity)
