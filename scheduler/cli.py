@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 from pathlib import Path
 from typing import Annotated
@@ -104,14 +105,14 @@ def solve(
     except NoSchedule as error:
         fail(str(error), 1)
     ctx.with_resource(sigterm_raises())  # from here on, a SIGTERM is cleaned up and said
-    schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)  # type: ignore[arg-type]
+    schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)
     schedule = schedule.model_copy(update={"command": command_line(ctx)})
-    deadline = budget.reasons_deadline(requests, outcome.interrupted)  # type: ignore[attr-defined]
+    deadline = budget.reasons_deadline(requests, outcome.interrupted)
     with CheckAhead(instance, schedule) as ahead:
         schedule = with_reasons(instance, schedule, deadline)
         kept = write_checked(instance, schedule, target, ahead=ahead)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
-    if outcome.model_refused:  # type: ignore[attr-defined]
+    if outcome.model_refused:
         err.print(render.model_refused(), soft_wrap=True)
     note_overrun(budget)
 
@@ -167,9 +168,9 @@ def resolve(
     from scheduler.background import Background
     from scheduler.budget import Budget
     from scheduler.changes import moved_without_cause, same_event
-    from scheduler.resolve import explained, parse_cancel, parse_moment, plan, resolved_placements
+    from scheduler.resolve import ResolvePlan, explained, parse_cancel, parse_moment, plan, resolved_placements
     from scheduler.solver.pipeline import solve as run_solve
-    from scheduler.solver.request import NoSchedule, SolveParams
+    from scheduler.solver.request import NoSchedule, SolveOutcome, SolveParams
     from scheduler.store import sha256_of
 
     budget = Budget(time_limit)
@@ -183,40 +184,46 @@ def resolve(
             )
         cancels = [parse_cancel(text) for text in cancel or []]
         frozen = parse_moment(frozen_until, instance.event.timezone) if frozen_until is not None else None
-        resolve_plan = plan(instance, previous, cancels, frozen, max_moves)
+    # On the instance it was made for, every rule the previous file breaks is an edit by hand or a
+    # damaged file. It is checked on another core while the plan and the solve run (3 s at 60,000
+    # requests), and the plan trusts what it vouches for; should it not, the plan is made again.
+    vouched = previous.instance_sha256 == sha
+    earlier = recorded_earlier(previous, previous_path) if vouched else None
+    checking = Background(lambda: rejection_of(instance, previous, previous_path, earlier)) if vouched else None
+    ctx.with_resource(checking or contextlib.nullcontext())  # (stopped, if its answer is never wanted)
+    with input_errors():
+        resolve_plan = plan(instance, previous, cancels, frozen, max_moves, vouched=vouched)
         target = out_path or default_schedule_path(instance_path)
         prepare_output(target, [instance_path], instance, instance_path)
-    if previous.instance_sha256 != sha:
+    if not vouched:
         err.print(f"The instance changed since {previous_path} was made: keeping what still stands.")
-        checking = None
-    else:  # on the instance it was made for, every rule it breaks is an edit by hand or a damaged file
-        # (checked on another core while the solve runs: 3 s at 60,000 requests)
-        earlier = recorded_earlier(previous, previous_path)
-        checking = Background(lambda: rejection_of(instance, previous, previous_path, earlier))
     for note in resolve_plan.notes:
         err.print(Text(f"Note: {note}", style="yellow"), soft_wrap=True)
     requests = len(instance.meetings)
-    params = SolveParams(budget.for_solve(requests), workers, seed, quality=not priority_only)
-    request = resolve_plan.request
+
+    def solved(resolve_plan: ResolvePlan) -> SolveOutcome:
+        params = SolveParams(budget.for_solve(requests), workers, seed, quality=not priority_only)
+        return run_with_progress(requests, lambda cb: run_solve(resolve_plan.request, params, cb), time_limit)
+
     try:
-        outcome = run_with_progress(requests, lambda cb: run_solve(request, params, cb), time_limit)
-        if checking is not None:
-            print_rejection(checking.result())
+        outcome = solved(resolve_plan)
+        if checking is not None and (rejected := checking.result()) is not None:
+            print_rejection(rejected)
+            err.print("Planning again without trusting it.")
+            resolve_plan = plan(instance, previous, cancels, frozen, max_moves)
+            outcome = solved(resolve_plan)
     except NoSchedule as error:
         fail(str(error), 1)
-    finally:
-        if checking is not None:
-            checking.close()  # (stopped, if the solve failed before its answer was wanted)
     ctx.with_resource(sigterm_raises())  # from here on, a SIGTERM is cleaned up and said
     placed, causes = resolved_placements(
         instance,
         previous,
         resolve_plan,
-        outcome,  # type: ignore[arg-type]
+        outcome,
         str(instance_path),
         sha,
     )
-    deadline = budget.reasons_deadline(requests, outcome.interrupted)  # type: ignore[attr-defined]
+    deadline = budget.reasons_deadline(requests, outcome.interrupted)
     same_file = target.exists() and target.resolve() == previous_path.resolve()
     # Writing over the previous file keeps it as the next numbered version: record that name.
     recorded = next_version_path(target) if same_file else previous_path
@@ -231,7 +238,7 @@ def resolve(
         )
         kept = write_checked(instance, schedule, target, previous, ahead)
     out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
-    if outcome.model_refused:  # type: ignore[attr-defined]
+    if outcome.model_refused:
         err.print(render.model_refused(), soft_wrap=True)
     out.print(render.changes_by_person(instance, schedule.changes, most=CHANGES_SHOWN))
     if len({pid for change in schedule.changes for pid in change.notify}) > CHANGES_SHOWN:

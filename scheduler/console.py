@@ -11,7 +11,7 @@ import inspect
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console, RenderableType
@@ -162,7 +162,10 @@ class ProgressView:
         return table
 
 
-def run_with_progress(total: int, work: Callable[[Callable[[object], None]], object], time_limit: float) -> object:
+T = TypeVar("T")
+
+
+def run_with_progress(total: int, work: Callable[[Callable[[object], None]], T], time_limit: float) -> T:
     """Run `work(on_progress)` under a live progress line on stderr; Ctrl-C keeps the best so far.
 
     Before the first schedule there is nothing to keep: Ctrl-C, or the time limit passing

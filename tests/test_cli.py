@@ -365,6 +365,7 @@ def test_a_re_solve_warns_when_the_previous_file_was_edited_to_break_a_rule(samp
     code, output = run("resolve", str(sample_copy), "--previous", str(schedule_path), "-o", str(out), "-t", "10")
     assert code == 0, output
     assert f"Warning: {schedule_path} breaks" in " ".join(output.split())
+    assert "Planning again without trusting it." in output  # (the plan had trusted the file's placements)
     code, output = run("check", str(sample_copy), str(out))
     assert code == 0 and "OK" in output, output
 

@@ -1257,3 +1257,20 @@ def test_a_later_phase_whose_building_takes_its_time_is_not_searched_past_the_li
     resolved, _ = resolve_and_verify(instance, first, ["participant:f"], time_limit=3)
     assert resolved.solve_seconds is not None and resolved.solve_seconds < 3 + 4 + 0.5
     assert (resolved.goals or {}).get("closing idle gaps") == "not reached"
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_vouched_plan_keeps_exactly_what_a_full_look_keeps(seed: int) -> None:
+    """`vouched` skips looking at each placement again (the checker vouches for the file): on a
+    valid file of the same instance, after cancelling people (groups lose members) and a room,
+    it must keep, pin and let go exactly what the full look does."""
+    instance = Instance.model_validate(generate(40, 90, seed=seed))
+    previous = first_solve(instance)
+    gone = [m.participants[0] for m in instance.meetings[::9]][:4]
+    room = previous.assignments[0].room
+    cancels = [parse_cancel(f"participant:{pid}") for pid in gone] + [parse_cancel(f"room:{room}")]
+    full = plan(instance, previous, cancels)
+    vouched = plan(instance, previous, cancels, vouched=True)
+    assert full.affected and full.request.pins  # (something to tell apart)
+    assert vouched.affected == full.affected
+    assert vouched.request == full.request
