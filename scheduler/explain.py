@@ -114,6 +114,7 @@ class Explainer:
         self.closed_rooms = {c.id for c in schedule.cancelled if c.kind == "room"}
         self._seating: dict[tuple[str, int], list[Room]] = {}
         self._programme_people: set[str] | None = None
+        self._iso_dates: dict[dt.date, str] = {}
         self.people: dict[str, list[str]] = {}
         self.person_at: dict[tuple[str, str, int], str] = {}
         self.room_at: dict[tuple[str, str, int], str] = {}
@@ -334,20 +335,22 @@ class Explainer:
 
     def blocks(self, meeting: Meeting, people: list[str], option: Option) -> list[Block]:
         """What keeps `option` from the meeting in this schedule (its own place excluded)."""
-        date = option.date.isoformat()
+        date = self._iso_dates.get(option.date) or self._iso_dates.setdefault(option.date, option.date.isoformat())
         found: list[Block] = []
+        person_at, mid = self.person_at, meeting.id
+        ticks = range(option.start, option.end, self.step)
         for pid in people:
-            elsewhere = {
-                city: mids
-                for city, mids in self.cities.get((pid, date), {}).items()
-                if city != option.city and any(m != meeting.id for m in mids)
-            }
-            for mids in elsewhere.values():
-                found.append(Block("elsewhere", pid, tuple(mids)))
-            busy = {self.person_at.get((pid, date, t)) for t in self.ticks(option)} - {None, meeting.id}
-            if busy and not elsewhere:
-                found.append(Block("busy", pid, tuple(sorted(b for b in busy if b is not None))))
-            elif not elsewhere and (run := self.run_without_break(pid, date, option, meeting.id)):
+            elsewhere = False
+            for city, mids in (self.cities.get((pid, date)) or {}).items():
+                if city != option.city and any(m != mid for m in mids):
+                    found.append(Block("elsewhere", pid, tuple(mids)))
+                    elsewhere = True
+            if elsewhere:
+                continue
+            busy = {held for t in ticks if (held := person_at.get((pid, date, t))) is not None and held != mid}
+            if busy:
+                found.append(Block("busy", pid, tuple(sorted(busy))))
+            elif run := self.run_without_break(pid, date, option, mid):
                 found.append(Block("breaks", pid, run))
         found.extend(self._interpreter_and_travel(meeting, people, option))
         if all(b.what == "breaks" for b in found):
@@ -364,9 +367,9 @@ class Explainer:
     def _interpreter_and_travel(self, meeting: Meeting, people: list[str], option: Option) -> list[Block]:
         """No interpreter who could sit in is free then; a travel rule leaves someone too little time."""
         found = []
-        date = option.date.isoformat()
         candidates = self.instance.interpreter_candidates(meeting, people)
         if candidates:
+            date = option.date.isoformat()
             held: set[str] = set()
             someone_free = False
             for iid in candidates:
@@ -380,6 +383,8 @@ class Explainer:
                 held.update(m for m in taken | set(away) if m is not None)
             if not someone_free:
                 found.append(Block("interpreter", None, tuple(sorted(held))))
+        if not self.programme_clock.rules:
+            return found  # (no travel rules: nobody's time is too short)
         clock = self.travel_clock
         for pid in people:
             # The programme first: an item cannot move, so it makes the time impossible, not taken.
@@ -562,7 +567,10 @@ class Explainer:
                 "what happened cannot move.",
                 details,
             )
-        lower = sorted(m for m in blockers - self.history if self.priority([m]) < meeting.priority)
+        known = self.instance.meeting_by_id  # (a history meeting whose request was deleted counts 0)
+        lower = sorted(
+            m for m in blockers - self.history if (known[m].priority if m in known else 0) < meeting.priority
+        )
         if lower or not blockers:
             headline = "Its times are all taken by other meetings or full rooms."
             if lower:

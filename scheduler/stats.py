@@ -117,9 +117,9 @@ def meetings_per_person(
     mine = person_meetings(instance, schedule) if mine is None else mine
     counts = {}
     for person in instance.participants:
-        requests = [m for m in instance.participant_meetings[person.id] if m.id not in cancelled]
-        if (requests and person.id not in gone) or person.id in mine:
-            counts[person.id] = len(mine.get(person.id, []))
+        pid = person.id
+        if pid in mine or (pid not in gone and any(m.id not in cancelled for m in instance.participant_meetings[pid])):
+            counts[pid] = len(mine.get(pid, []))
     return counts
 
 
@@ -149,13 +149,16 @@ def hole_list(instance: Instance, schedule: Schedule, mine: dict[str, list[Assig
         return sessions[key]
 
     for pid, meetings in sorted((person_meetings(instance, schedule) if mine is None else mine).items()):
-        ending, starting = _runs(meetings, step)
+        runs: tuple[list[int], list[int]] | None = None  # (worked out only where a one-slot hole asks)
         for k, (before, after) in enumerate(itertools.pairwise(meetings)):
-            if session_of(before) != session_of(after):
-                continue
+            if before.date != after.date or before.end == after.start or session_of(before) != session_of(after):
+                continue  # (back to back is no hole)
             gap = to_minutes(after.start) - to_minutes(before.end)
             if gap > 0:
-                required = gap == step and limit is not None and ending[k] + starting[k + 1] > limit
+                required = False
+                if gap == step and limit is not None:
+                    ending, starting = runs = runs or _runs(meetings, step)
+                    required = ending[k] + starting[k + 1] > limit
                 found.append(Hole(pid, before.date, before.end, after.start, gap // step, required))
     return found
 
