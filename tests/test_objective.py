@@ -65,9 +65,9 @@ def test_a_phase_against_priority_never_lowers_it(instance: Instance) -> None:
 
 def test_the_pipeline_runs_the_phases_listed_by_later_phases(monkeypatch: pytest.MonkeyPatch) -> None:
     """The hook is wired: a phase listed there steers the full solve, at the same total."""
-    from scheduler.solver import pipeline
+    from scheduler.solver.ortools import objective
 
-    monkeypatch.setattr(pipeline, "later_phases", lambda v: [favour({"s1": 3, "s2": 2})])
+    monkeypatch.setattr(objective, "later_phases", lambda v: [favour({"s1": 3, "s2": 2})])  # (imported by stage)
     instance = big_and_two_small()
     outcome, _ = solve_outcome_and_verify(instance)
     assert "cp-sat" in outcome.stages

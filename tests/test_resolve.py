@@ -1181,6 +1181,8 @@ def test_an_interpreters_history_stands_after_a_travel_rule_tightened_between_th
 def test_a_re_solve_too_large_for_the_full_model_keeps_its_draft(monkeypatch: pytest.MonkeyPatch) -> None:
     """Above MAX_RE_SOLVE_MEETINGS a re-solve does not build the full model (at 60,000 requests it
     grew past 10 GB): the draft fills the freed time by priority, and the checker accepts it."""
+    import scheduler.solver.ortools.aggregate
+    import scheduler.solver.ortools.model
     import scheduler.solver.pipeline as pipeline
 
     people = [{"id": "a", "name": "A", "available": at("09:00")}, *PEOPLE[1:]]
@@ -1194,8 +1196,9 @@ def test_a_re_solve_too_large_for_the_full_model_keeps_its_draft(monkeypatch: py
     def never(*_: object, **__: object) -> None:
         raise AssertionError("the full model was built")
 
-    monkeypatch.setattr(pipeline, "ScheduleModel", never)
-    monkeypatch.setattr(pipeline, "build_aggregate", never)  # nor the relaxation: the capacity bound stands
+    # (the pipeline imports them where a stage needs them: patched where they live)
+    monkeypatch.setattr(scheduler.solver.ortools.model, "ScheduleModel", never)
+    monkeypatch.setattr(scheduler.solver.ortools.aggregate, "build_aggregate", never)  # the capacity bound stands
     after, _ = resolve_and_verify(instance, before, ["meeting:ab"])
     assert set(after.assignment_by_meeting) == {"ac", "ef"} and after.objective == 5
     assert after.assignment_by_meeting["ef"] == before.assignment_by_meeting["ef"]

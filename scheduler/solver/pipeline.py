@@ -15,6 +15,9 @@ with the priority total held; on larger solves a final pass re-solves one date a
 (`_quality_pass`) with that date's priority held and the other dates fixed, in the last
 QUALITY_SHARE of the time, then local moves; where the dates' models would get too little
 time to search, only the local moves run, in the last MOVES_ONLY_SHARE.
+
+OR-Tools is imported by the stage that first needs it: with pandas, which it loads, that takes
+0.4 s, and a re-solve too large for the full model (its pins, then the greedy) never needs it.
 """
 
 from __future__ import annotations
@@ -24,29 +27,20 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from scheduler.model import Option
 from scheduler.solution import NOT_PURSUED
 from scheduler.solver.compact import close_gaps
 from scheduler.solver.greedy import greedy_placements
-from scheduler.solver.ortools.aggregate import (
-    Block,
-    block_of,
-    build_aggregate,
-    lp_support,
-    round_lp,
-    solve_aggregate,
-    solve_lp,
-)
-from scheduler.solver.ortools.model import ScheduleModel, min_bound
-from scheduler.solver.ortools.objective import FAIR_LEVELS, later_phases
-from scheduler.solver.ortools.variables import choice_count
 from scheduler.solver.prepared import Prepared
 from scheduler.solver.repair import around
 from scheduler.solver.request import NoSchedule, Pin, Progress, SolveOutcome, SolveParams, SolveRequest
-from scheduler.solver.required import solve_with_required
 from scheduler.solver.rooms import with_steady_rooms
 from scheduler.solver.travel import TravelClock
+
+if TYPE_CHECKING:
+    from scheduler.solver.ortools.aggregate import Block
 
 OPTIONS_BUILT_PER_SECOND = 35_000
 INTERPRETER_PAIRS_PER_OPTION = 4
@@ -104,6 +98,8 @@ def solve(
 ) -> SolveOutcome:
     """Draft, bound and solve; `params.time_limit` covers all of it."""
     if request.required:
+        from scheduler.solver.required import solve_with_required
+
         return solve_with_required(request, params)  # the stages before the full model do not know it
     return _Pipeline(request, params, on_progress).run()
 
@@ -305,6 +301,9 @@ class _Pipeline:
 
     def _per_date_phases(self) -> None:
         """Each date's model with the other dates fixed: the later phases from its schedule."""
+        from scheduler.solver.ortools.model import ScheduleModel
+        from scheduler.solver.ortools.objective import later_phases
+
         short = self._short_of_meetings()
         by_date: dict[dt.date, dict[str, list[Option]]] = defaultdict(dict)
         for mid, options in self.options.items():
@@ -341,6 +340,8 @@ class _Pipeline:
 
     def _build_seconds(self, options: dict[str, list[Option]]) -> float:
         """About how long a model of these options takes to build (interpreter literals included)."""
+        from scheduler.solver.ortools.variables import choice_count
+
         pairs = sum(len(opts) * len(self.candidates.get(mid, ())) for mid, opts in options.items())
         choices = choice_count(self.request, self.prepared, options)
         return (choices + pairs / INTERPRETER_PAIRS_PER_OPTION) / OPTIONS_BUILT_PER_SECOND
@@ -360,6 +361,8 @@ class _Pipeline:
 
     def _short_of_meetings(self) -> set[str]:
         """People with fewer meetings than FAIR_LEVELS or their min_meetings."""
+        from scheduler.solver.ortools.objective import FAIR_LEVELS
+
         count: Counter[str] = Counter(pid for mid in self.best for pid in self.people[mid])
         instance = self.request.instance
         return {
@@ -424,6 +427,8 @@ class _Pipeline:
 
     def _bound(self) -> None:
         """The aggregated relaxation and its proven LP bound."""
+        from scheduler.solver.ortools.aggregate import build_aggregate, solve_lp
+
         if self.remaining() < 2.0 + self.size * RELAXATION_SECONDS_PER_OPTION:
             return  # no time to build the relaxation and solve it: the draft stands, with the trivial bound
         self.report("estimating the best possible")
@@ -461,6 +466,9 @@ class _Pipeline:
 
     def _decompose(self) -> bool:
         """Choose venue days (aggregated model), pack each date exactly, fill; False if interrupted."""
+        from scheduler.solver.ortools.aggregate import block_of, lp_support, round_lp, solve_aggregate
+        from scheduler.solver.ortools.model import min_bound
+
         if self.remaining() < 1.0:
             return True
         self.report("improving the draft")
@@ -512,6 +520,8 @@ class _Pipeline:
         """Exact times and rooms for the chosen venue days, date by date: the greedy, then `_repair`
         (dates share only caps, which any subset of a choice that fits the aggregate respects);
         unused time passes on."""
+        from scheduler.solver.ortools.aggregate import block_of
+
         by_date: dict[dt.date, dict[str, list[Option]]] = defaultdict(dict)
         for mid, block in blocks.items():
             by_date[block[1]][mid] = [o for o in self.options[mid] if block_of(o) == block]
@@ -538,6 +548,8 @@ class _Pipeline:
         people free to move and the rest held; the free set widens while a proven optimum still
         leaves some out. At 15,000 x 90,000 the first round placed all 186 left out, in 25 s for
         three dates, where each date's whole model in 47 s had placed none more than the greedy."""
+        from scheduler.solver.ortools.model import ScheduleModel
+
         deadline = time.monotonic() + seconds
         request = replace(self.request, meetings_elsewhere={**self.request.meetings_elsewhere, **interpreted})
         free: set[str] = set()
@@ -563,6 +575,9 @@ class _Pipeline:
 
     def _polish(self) -> SolveOutcome:
         """The full model from the best schedule so far, for the time that is left."""
+        from scheduler.solver.ortools.model import ScheduleModel
+        from scheduler.solver.ortools.objective import later_phases
+
         self.report("setting up the full search")
         self.stages.append("cp-sat")
         full = ScheduleModel(self.request, self.prepared)

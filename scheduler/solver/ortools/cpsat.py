@@ -9,7 +9,6 @@ search to stop, keep what it found, and say that it was interrupted.
 
 from __future__ import annotations
 
-import signal
 import threading
 import time
 
@@ -76,10 +75,3 @@ def solve_interruptibly(
     if "error" in result:
         raise result["error"]  # type: ignore[misc]
     return result["status"], interrupted
-
-
-def deliver_ctrl_c() -> None:
-    """Make Ctrl-C (SIGINT) raise KeyboardInterrupt even if this process inherited it ignored,
-    as background jobs of scripts do; call from the main thread before a long solve."""
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.default_int_handler)
