@@ -1,3 +1,5 @@
-from scheduler.cli import app
+"""`python -m scheduler`: the same entry as the `schedule` command."""
 
-app(prog_name="schedule")
+from scheduler.cli import main
+
+main(prog_name="schedule")

@@ -37,7 +37,17 @@ from scheduler.cli_support import (
     write_checked,
     write_file,
 )
-from scheduler.console import Command, Group, err, fail, input_errors, out, run_with_progress
+from scheduler.console import (
+    Command,
+    Group,
+    err,
+    exit_now_if_left,
+    fail,
+    input_errors,
+    leave_to_the_process,
+    out,
+    run_with_progress,
+)
 from scheduler.errors import InputError, Problem
 from scheduler.store import (
     check_output_target,
@@ -115,6 +125,7 @@ def solve(
     if outcome.model_refused:
         err.print(render.model_refused(), soft_wrap=True)
     note_overrun(budget)
+    leave_to_the_process(instance, request, outcome, schedule)
 
 
 @app.command(cls=Command)
@@ -251,6 +262,7 @@ def resolve(
     else:
         out.print(f"Unaffected meetings moved: {len(unforced)} (allowed: {max_moves}).")
     note_overrun(budget)
+    leave_to_the_process(instance, previous, resolve_plan, outcome, placed, schedule)
 
 
 @app.command(cls=Command, name="diff")
@@ -603,4 +615,8 @@ def main(prog_name: str | None = None) -> None:
     from scheduler.budget import started_at
 
     started_at(IMPORTED)
-    app(prog_name=prog_name)
+    try:
+        app(prog_name=prog_name)
+    except SystemExit as done:
+        exit_now_if_left(done.code)
+        raise
