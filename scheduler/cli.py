@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from scheduler import render
+from scheduler import console, render
 from scheduler.cli_support import (
     CheckAhead,
     ForcingTimeLimitOpt,
@@ -615,6 +615,7 @@ def main(prog_name: str | None = None) -> None:
     from scheduler.budget import started_at
 
     started_at(IMPORTED)
+    console.process_ends_with_command = True
     try:
         app(prog_name=prog_name)
     except SystemExit as done:

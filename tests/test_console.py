@@ -81,12 +81,16 @@ def test_main_hands_a_solve_to_the_process_to_end_and_an_error_to_the_usual_exit
         raise SystemExit(code)  # (the test process goes on)
 
     monkeypatch.setattr(console, "_end_process", exit_now)
+    monkeypatch.setattr(console, "process_ends_with_command", False)  # (main sets it: set back after the test)
     target = sample_copy.with_name("out.json")
     monkeypatch.setattr(sys, "argv", ["schedule", "solve", str(sample_copy), "-t", "10", "-o", str(target)])
     with pytest.raises(SystemExit):
         cli.main()
     assert ended == [0] and target.exists()
+    assert not gc.isenabled()  # (nor given the cycle collector back, which would walk it all first)
+    gc.enable()
     monkeypatch.setattr(sys, "argv", ["schedule", "check", str(sample_copy), str(target)])
     with pytest.raises(SystemExit) as checked:
         cli.main()
     assert checked.value.code == 0 and ended == [0]  # (a check leaves nothing: the usual exit)
+    assert gc.isenabled()  # (a check gives the collector back)
