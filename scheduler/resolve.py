@@ -593,7 +593,9 @@ def resolved_placements(
     """The re-solved schedule before its words (waiting requests' reasons, the changes), and the
     cause of each change the plan knows: all the checker reads is final here, so the command
     checks it on another core while the words are worked out (`CheckAhead`)."""
-    schedule = outcome_to_schedule(outcome, resolve_plan.request, instance_path, instance_sha256)
+    schedule = outcome_to_schedule(
+        outcome, resolve_plan.request, instance_path, instance_sha256, previous.assignment_by_meeting
+    )
     excluded = resolve_plan.request.excluded_meetings
     history = resolve_plan.history
     placed = {a.meeting for a in schedule.assignments}

