@@ -756,10 +756,10 @@ def with_reasons(
     solver's short reason, without `detail`; `schedule explain` still gives any of them in full. So
     do those after a Ctrl-C: the schedule in hand is still checked and written. A re-solve passes
     the `earlier` schedule: a reason nothing it is made of has changed since is kept as it was
-    there (`_kept_reasons`).
+    there (`_KeptReasons`).
     """
     explainer = Explainer(instance, schedule, headlines_only=True)
-    kept = _kept_reasons(explainer, earlier)
+    kept = _KeptReasons(explainer, earlier)
     waiting = schedule.unscheduled
     stopped: list[bool] = []  # Ctrl-C came: the rest keep the short form, and the schedule is still written
 
@@ -800,16 +800,14 @@ REASONS_IN_TWO_ABOVE = 2_000
 (`Background`): a re-solve at 60,000 requests has 24,000, about 6 s of reasons in one process."""
 
 
-def _reason(
-    explainer: Explainer, kept: dict[str, Unscheduled], item: Unscheduled, deadline: float | None
-) -> Unscheduled:
+def _reason(explainer: Explainer, kept: _KeptReasons, item: Unscheduled, deadline: float | None) -> Unscheduled:
     """One waiting request's reason: kept from the earlier schedule, worked out, or past the
     deadline the kind of the solver's short reason."""
     instance = explainer.instance
     if item.meeting not in instance.meeting_by_id:
         return item
-    if item.meeting in kept:
-        return kept[item.meeting]
+    if (earlier := kept.get(item.meeting)) is not None:
+        return earlier
     if deadline is not None and time.monotonic() > deadline:
         return item.model_copy(update={"reason": kind_of_short_reason(item.reason)})
     found = explainer.explain(item.meeting)
@@ -850,9 +848,10 @@ tried, and at every time of the other two one of its people is held (`blocks` lo
 only at a time when all its people are free)."""
 
 
-def _kept_reasons(explainer: Explainer, earlier: Schedule | None) -> dict[str, Unscheduled]:
+class _KeptReasons:
     """The earlier schedule's reasons that still hold word for word, so a re-solve need not work
-    them out again (7 s at 60,000 requests, most of them unchanged).
+    them out again (7 s at 60,000 requests, most of them unchanged). Each request is looked at
+    by the process that explains it (`get`), so both cores share the looking too.
 
     Only a file whose reasons are as we wrote them (`reasons_sha256`) gives any. A reason from
     the instance alone (`_no_place`) stands while the request has no possible place and its
@@ -862,39 +861,47 @@ def _kept_reasons(explainer: Explainer, earlier: Schedule | None) -> dict[str, U
     could seat it changed hands: what its words are made of (`blocks`, `max_meetings`, the
     promise) is then all as it was.
     """
-    schedule = explainer.schedule
-    if earlier is None or earlier.instance_sha256 != schedule.instance_sha256:
-        return {}
-    if earlier.reasons_sha256 != reasons_digest(earlier.unscheduled):
-        return {}  # edited by hand since we wrote them, or from a version that did not say
-    gone_before = {c.id for c in earlier.cancelled if c.kind == "participant"}
-    closed_before = {c.id for c in earlier.cancelled if c.kind == "room"}
-    same_world = earlier.frozen_until == schedule.frozen_until and closed_before == explainer.closed_rooms
-    unchanged = _Unchanged(explainer, earlier) if same_world else None
-    instance = explainer.instance
-    kept = {}
-    for item in earlier.unscheduled:
-        meeting = instance.meeting_by_id.get(item.meeting)
-        if meeting is None or item.detail is None or item.reason not in KINDS:
-            continue  # (a kind we never give: edited by hand, or from another version)
+
+    def __init__(self, explainer: Explainer, earlier: Schedule | None) -> None:
+        self.explainer = explainer
+        self.earlier: dict[str, Unscheduled] = {}
+        self.unchanged: _Unchanged | None = None
+        schedule = explainer.schedule
+        if earlier is None or earlier.instance_sha256 != schedule.instance_sha256:
+            return
+        if earlier.reasons_sha256 != reasons_digest(earlier.unscheduled):
+            return  # edited by hand since we wrote them, or from a version that did not say
+        self.gone_before = {c.id for c in earlier.cancelled if c.kind == "participant"}
+        closed_before = {c.id for c in earlier.cancelled if c.kind == "room"}
+        same_world = earlier.frozen_until == schedule.frozen_until and closed_before == explainer.closed_rooms
+        self.unchanged = _Unchanged(explainer, earlier) if same_world else None
+        self.earlier = {item.meeting: item for item in earlier.unscheduled}
+
+    def get(self, mid: str) -> Unscheduled | None:
+        """The earlier reason of this request, if it still holds word for word."""
+        item = self.earlier.get(mid)
+        explainer, unchanged = self.explainer, self.unchanged
+        instance = explainer.instance
+        meeting = instance.meeting_by_id.get(mid)
+        if item is None or meeting is None or item.detail is None or item.reason not in KINDS:
+            return None  # (a kind we never give: edited by hand, or from another version)
         people = explainer.request_people(meeting)
-        if len(people) < 2 or people != [p for p in meeting.participants if p not in gone_before]:
-            continue
+        if len(people) < 2 or people != [p for p in meeting.participants if p not in self.gone_before]:
+            return None
         # A missed min_meetings promise is said with any reason, and counts its person's meetings.
         promised = any(instance.participant_by_id[p].min_meetings is not None for p in people)
         held_as_before = unchanged is not None and unchanged.people(people)
         if item.reason in INSTANCE_KINDS:
-            if not explainer.options(meeting) and (held_as_before or not promised):
-                kept[item.meeting] = item
-        elif (
+            return item if not explainer.options(meeting) and (held_as_before or not promised) else None
+        if (
             held_as_before
             and item.reason not in (CANCELLED, FROZEN, SCHEDULED)
             and not instance.interpreter_candidates(meeting, people)
             and unchanged is not None
             and (item.reason in KINDS_WITHOUT_ROOMS or unchanged.rooms(meeting, people, explainer.options(meeting)))
         ):
-            kept[item.meeting] = item
-    return kept
+            return item
+        return None
 
 
 class _Unchanged:
