@@ -135,8 +135,8 @@ def diff(
     order = [m.id for m in instance.meetings] + sorted(set(old) - set(instance.meeting_by_id))
     for mid in order:
         a, b = old.get(mid), new.get(mid)
-        if a is None and b is None:
-            continue
+        if a is b and (a is None or a.participants is not None):
+            continue  # (a re-solve writes an unmoved meeting as its very assignment: nothing changed)
         people_before = attendees(instance, before.cancelled, a, before.frozen_until) if a is not None else []
         people_after = attendees(instance, after.cancelled, b, after.frozen_until) if b is not None else []
         left = [p for p in people_before if p not in people_after]

@@ -123,3 +123,15 @@ def test_why_someone_is_not_free_names_the_item_its_buffer_or_its_city_else_thei
     titled = [{**item, "id": "s", "title": "Seminar: quantum sensing", "city": "Beijing", "attendees": ["b"]}]
     named = make_instance(venues=[*VENUES, hangzhou], participants=people, programme=titled)
     assert not_free_because(named, "b", nine) == "at 'Seminar: quantum sensing' (2025-11-13 09:00-09:30)"
+
+
+def test_the_very_same_assignment_is_no_change_unless_its_people_are_read_from_cancellations() -> None:
+    """A re-solve writes an unmoved meeting as its previous assignment object: no change. An old
+    file's assignment names no people, who are then read through the cancellations: someone
+    cancelled since has left it, even though the assignment object is the same."""
+    same = at("09:00", "09:30", ["a", "b", "c"])
+    assert diff(INSTANCE, schedule(same), schedule(same)) == []
+    old_style = same.model_copy(update={"participants": None})
+    gone = [Cancellation(kind="participant", id="c")]
+    changes = diff(INSTANCE, schedule(old_style), schedule(old_style, cancelled=gone))
+    assert [(c.change, c.notify) for c in changes] == [("left", ["a", "b"])]
