@@ -252,6 +252,7 @@ def plan(
         busy=ledger.history_busy(unseated, people.participants_of, as_it_happened),
         interpreter_of=interpreter_of,
         interpreted_as_it_happened=as_it_happened,
+        pins_vouched=vouched,
     )
     return ResolvePlan(request, people.all_cancels, affected, frozen, history, people.causes, notes)
 

@@ -72,6 +72,28 @@ def test_a_fixed_placement_that_clashes_is_refused(
     assert second[0] not in result.placements or result.placements[second[0]] != fixed[second[0]]
 
 
+def test_vouched_fixed_placements_are_taken_as_given_and_the_rest_fit_around_them() -> None:
+    """Vouched placements (a checked previous schedule's) are not checked against each other: the
+    caller answers for them. Here two are given as vouched at the same table for the test's sake;
+    both are taken, and a new meeting still avoids the table they hold."""
+    meetings = [meeting("ab", "a", "b"), meeting("cd", "c", "d"), meeting("ef", "e", "f")]
+    instance = make_instance(venues=TABLES_AND_A_ROOM, participants=PEOPLE, meetings=meetings)
+    fixed = {mid: (first_option(instance, mid), "T-1") for mid in ("ab", "cd")}
+    checked = draft(instance, fixed)
+    assert checked.refused == {"cd": "room T-1 holds another meeting then"}
+    taken = greedy_placements(
+        instance,
+        instance.meetings,
+        lambda m: instance.meeting_options(m),
+        lambda m: m.participants,
+        list(instance.rooms),
+        fixed=fixed,
+        vouched={"ab", "cd"},
+    )
+    assert taken.refused == {} and taken.placements["ab"] == taken.placements["cd"] == fixed["ab"]
+    assert taken.placements["ef"][1] == "T-2"
+
+
 def test_max_meetings_and_one_city_per_date_refuse_fixed_placements() -> None:
     people = [{"id": "a", "name": "A", "max_meetings": 1}, {"id": "b", "name": "B"}, {"id": "c", "name": "C"}]
     capped = make_instance(participants=people, meetings=[meeting("ab", "a", "b"), meeting("ac", "a", "c")])

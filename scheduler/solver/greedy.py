@@ -153,6 +153,7 @@ def greedy_placements(
     preferred_interpreters: Mapping[str, str] | None = None,
     history_busy: Mapping[tuple[str, dt.date], tuple[str, frozenset[int]]] | None = None,
     history: frozenset[str] | set[str] = frozenset(),
+    vouched: frozenset[str] | set[str] = frozenset(),
 ) -> Draft:
     """A draft schedule: fixed placements first, each checked against those before it, then greedy.
 
@@ -161,6 +162,8 @@ def greedy_placements(
     re-solve changes it (`cap_of`, default: the instance's). A meeting with interpreter
     `candidates_of` takes the first of them free then, and a seat more in its room. Fixed
     `history` happened: a travel rule tightened since does not refuse it (it comes first).
+    `vouched` fixed placements are known to fit together (a checked previous schedule): taken
+    without checking each against those before it (0.3 s for 30,000 at 60,000 requests).
     """
     state = _Occupancy(instance, rooms, set(closed_rooms), cap_of)
     desk = InterpreterDesk(instance, cap_of, history_busy)
@@ -189,9 +192,11 @@ def greedy_placements(
             interpreter: str | None = kept  # it happened with them (a rule tightened since aside)
         else:
             interpreter = desk.pick(wanted, option, kept) if wanted else None
-        why = state.room_fits(option, room_id, len(people) + bool(wanted)) or state.people_fit(people, option)
-        if why is None and mid not in history and not clock.fits(people, option):
-            why = "no time to travel between cities (travel rules)"
+        why = None
+        if mid not in vouched:
+            why = state.room_fits(option, room_id, len(people) + bool(wanted)) or state.people_fit(people, option)
+            if why is None and mid not in history and not clock.fits(people, option):
+                why = "no time to travel between cities (travel rules)"
         if why is None and wanted and interpreter is None:
             why = "no interpreter free then"
         if why is None:

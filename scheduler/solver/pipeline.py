@@ -402,12 +402,15 @@ class _Pipeline:
         kept = {mid: self.request.kept_interpreter(mid) for mid in pins}
         self.interpreters.update({mid: iid for mid, iid in kept.items() if iid is not None})
         began = time.monotonic()
-        self.best, self.refused = self._greedy_from(self.options, fixed)
+        vouched = set(pins) if self.request.pins_vouched else set()
+        self.best, self.refused = self._greedy_from(self.options, fixed, vouched)
         self.greedy_seconds = time.monotonic() - began
         self.first_schedule_seconds = time.monotonic() - self.started
         self.report("first draft", objective=self.value(self.best), placed=len(self.best))
 
-    def _greedy_from(self, options: dict[str, list[Option]], fixed: Placements) -> tuple[Placements, dict[str, str]]:
+    def _greedy_from(
+        self, options: dict[str, list[Option]], fixed: Placements, vouched: set[str] | None = None
+    ) -> tuple[Placements, dict[str, str]]:
         draft = greedy_placements(
             self.request.instance,
             self.prepared.meetings,
@@ -421,6 +424,7 @@ class _Pipeline:
             preferred_interpreters=self.interpreters,
             history_busy=self.request.busy,
             history={mid for mid, pin in self.request.pins.items() if pin.forced},
+            vouched=vouched or set(),
         )
         self.interpreters.update(draft.interpreters)
         return draft.placements, draft.refused

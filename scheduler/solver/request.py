@@ -55,6 +55,11 @@ class SolveRequest:
     a language away or narrowed their available; or it had none and now would need one): it
     stands as it happened, and no other interpreter is chosen for it."""
 
+    pins_vouched: bool = False
+    """The pins are a previous schedule's placements that the checker is vouching for, on the
+    instance it was made for (`resolve.plan(vouched=True)`): they fit together, and the first
+    draft takes them without checking each against the others."""
+
     meetings_elsewhere: dict[str, int] = field(default_factory=dict)
     """Participant id -> meetings they keep outside this request's model (a per-date pass: their
     other dates): counted by fairness, and taken off their max_meetings."""
