@@ -917,6 +917,8 @@ class _Unchanged:
         """(venue, date, tick) -> rooms whose meeting then changed (or whose meeting's people did)."""
         for mid in before.keys() | after.keys():
             old, new = before.get(mid), after.get(mid)
+            if old is new and old is not None and old.participants is not None:
+                continue  # (written as its very previous assignment, people and all: nothing changed)
             old_people = attendees(instance, earlier.cancelled, old, earlier.frozen_until) if old else []
             if old == new and old_people == explainer.people.get(mid, []):
                 continue
