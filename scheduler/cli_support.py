@@ -185,15 +185,25 @@ def placements_of(schedule: Schedule) -> Schedule:
     the command line and the previous file's name. The checker reads none of them (a test holds
     it to that)."""
     waiting = [Unscheduled.model_construct(meeting=u.meeting, reason="waiting") for u in schedule.unscheduled]
-    words = {
-        "unscheduled": waiting,
-        "reasons_sha256": None,
-        "changes": [],
-        "command": None,
-        "previous": None,
-        "previous_sha256": None,
-    }
+    words = {"unscheduled": waiting, "reasons_sha256": None, "changes": [], **dict.fromkeys(_NAMES)}
     return schedule.model_copy(update=words)
+
+
+_NAMES = ("command", "previous", "previous_sha256")
+_WORDS = {"unscheduled", "reasons_sha256", "changes", *_NAMES}
+"""What `placements_of` leaves out: the waiting requests (all but which they are), reasons,
+changes, the command line and the previous file's name."""
+
+
+def same_placements(schedule: Schedule, other: Schedule) -> bool:
+    """Whether the two differ at most in what `placements_of` leaves out: field by field, a list
+    shared by both (a copy with new words) compared by identity, not item by item."""
+    for name in Schedule.model_fields:
+        if name not in _WORDS:
+            mine, theirs = getattr(schedule, name), getattr(other, name)
+            if mine is not theirs and mine != theirs:
+                return False
+    return [u.meeting for u in schedule.unscheduled] == [u.meeting for u in other.unscheduled]
 
 
 class CheckAhead:
@@ -205,13 +215,12 @@ class CheckAhead:
     def __init__(self, instance: Instance, schedule: Schedule, previous: Schedule | None = None) -> None:
         from scheduler.background import Background
 
-        self.instance, self.previous = instance, previous
-        checked = self.checked = placements_of(schedule)
-        self._job = Background(lambda: review(instance, checked, previous).violations)
+        self.instance, self.previous, self.checked = instance, previous, schedule
+        self._job = Background(lambda: review(instance, placements_of(schedule), previous).violations)
 
     def violations(self, schedule: Schedule) -> list[Violation]:
         """What the checker finds wrong with `schedule` (empty: it may be written)."""
-        if placements_of(schedule) == self.checked:
+        if same_placements(schedule, self.checked):
             return self._job.result()
         self._job.close()
         return review(self.instance, schedule, self.previous).violations

@@ -9,7 +9,7 @@ from test_cli import solved
 from test_verify import INSTANCE, VALID, place, schedule_of
 
 from scheduler import cli_support
-from scheduler.cli_support import CheckAhead, load_pair, placements_of, recorded_instance
+from scheduler.cli_support import CheckAhead, load_pair, placements_of, recorded_instance, same_placements
 from scheduler.errors import InputError
 from scheduler.solution import Cancellation, Change, Schedule, Unscheduled
 from scheduler.verify import review
@@ -66,6 +66,8 @@ def test_the_checker_reads_nothing_placements_of_leaves_out(schedule: Schedule) 
     """What `CheckAhead` rests on: the words never change the checker's verdict."""
     worded = _worded(schedule)
     assert placements_of(worded) == placements_of(schedule)
+    assert same_placements(worded, schedule) and same_placements(schedule, worded)
+    assert same_placements(schedule, VALID) == (schedule is VALID)  # (each broken one differs in placements)
     assert review(INSTANCE, placements_of(worded)).violations == review(INSTANCE, worded).violations
     assert review(INSTANCE, worded).violations or schedule is VALID
 
