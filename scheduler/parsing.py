@@ -438,14 +438,16 @@ _TOO_DEEP = object()
 
 def _nested_too_deep(data: Any) -> bool:
     """Whether lists and mappings nest more than MAX_NESTING deep, level by level (no recursion)."""
-    level, depth = [data], 0
+    level: list[Any] = [data] if type(data) is dict or type(data) is list else []
+    depth = 0
     while level:
         depth += 1
         if depth > MAX_NESTING:
             return True
-        inner: list[Any] = []
-        for item in level:
-            values = item.values() if type(item) is dict else item if type(item) is list else ()
-            inner.extend(v for v in values if type(v) is dict or type(v) is list)
-        level = inner
+        level = [
+            v
+            for item in level
+            for v in (item.values() if type(item) is dict else item)
+            if type(v) is dict or type(v) is list
+        ]
     return False
