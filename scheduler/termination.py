@@ -34,3 +34,24 @@ def sigterm_raises() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def ctrl_c_held() -> Iterator[None]:
+    """Within it, Ctrl-C is noted, not raised; on leaving, a noted one raises KeyboardInterrupt.
+
+    For work that must not be cut in the middle: importing OR-Tools (0.4 s, left to the first
+    stage that needs it) ended, when a Ctrl-C came during it, in "ImportError: initialization
+    failed" and a traceback, not the best schedule so far. Only the main thread may set a handler.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list[bool] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: came.append(True))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if came:
+        raise KeyboardInterrupt

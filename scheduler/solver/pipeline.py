@@ -38,6 +38,7 @@ from scheduler.solver.repair import around
 from scheduler.solver.request import NoSchedule, Pin, Progress, SolveOutcome, SolveParams, SolveRequest
 from scheduler.solver.rooms import with_steady_rooms
 from scheduler.solver.travel import TravelClock
+from scheduler.termination import ctrl_c_held
 
 if TYPE_CHECKING:
     from scheduler.solver.ortools.aggregate import Block
@@ -98,8 +99,8 @@ def solve(
 ) -> SolveOutcome:
     """Draft, bound and solve; `params.time_limit` covers all of it."""
     if request.required:
-        from scheduler.solver.required import solve_with_required
-
+        with ctrl_c_held():
+            from scheduler.solver.required import solve_with_required
         return solve_with_required(request, params)  # the stages before the full model do not know it
     return _Pipeline(request, params, on_progress).run()
 
@@ -209,6 +210,7 @@ class _Pipeline:
             proven = self.value(self.best) >= self.prepared.total()
             return self._with_quality("OPTIMAL" if shortcuts and proven else "FEASIBLE")
         try:
+            _load_or_tools()
             self._bound()
             if self._worth_decomposing() and not self._decompose():
                 return self._interrupted()
@@ -640,6 +642,14 @@ class _Pipeline:
         outcome.refused_fixed = {**self.unpinned, **self.refused}
         outcome.model_refused = self.model_refused
         return outcome
+
+
+def _load_or_tools() -> None:
+    """OR-Tools, imported for the stages after the first draft, whole: a Ctrl-C while it loads
+    comes after (`ctrl_c_held`), and the best schedule so far is kept as at any other moment."""
+    with ctrl_c_held():
+        import scheduler.solver.ortools.aggregate
+        import scheduler.solver.ortools.model  # noqa: F401
 
 
 def _with_pin(options: list[Option], pin: Pin | None) -> list[Option]:
