@@ -14,6 +14,7 @@ from scheduler import console, render
 from scheduler.cli_support import (
     CheckAhead,
     ForcingTimeLimitOpt,
+    HeadlineAhead,
     InstanceArg,
     OutOpt,
     PriorityOnlyOpt,
@@ -118,10 +119,11 @@ def solve(
     schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)
     schedule = schedule.model_copy(update={"command": command_line(ctx)})
     deadline = budget.reasons_deadline(requests, outcome.interrupted)
-    with CheckAhead(instance, schedule) as ahead:
+    with CheckAhead(instance, schedule) as ahead, HeadlineAhead(instance, schedule) as figures:
         schedule = with_reasons(instance, schedule, deadline)
         kept = write_checked(instance, schedule, target, ahead=ahead)
-    out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
+        headline = figures.result()
+    out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None, headline))
     if outcome.model_refused:
         err.print(render.model_refused(), soft_wrap=True)
     note_overrun(budget)
@@ -238,7 +240,7 @@ def resolve(
     same_file = target.exists() and target.resolve() == previous_path.resolve()
     # Writing over the previous file keeps it as the next numbered version: record that name.
     recorded = next_version_path(target) if same_file else previous_path
-    with CheckAhead(instance, placed, previous) as ahead:
+    with CheckAhead(instance, placed, previous) as ahead, HeadlineAhead(instance, placed) as figures:
         schedule = explained(instance, previous, placed, causes, deadline)
         schedule = schedule.model_copy(
             update={
@@ -248,7 +250,8 @@ def resolve(
             }
         )
         kept = write_checked(instance, schedule, target, previous, ahead)
-    out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None))
+        headline = figures.result()
+    out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None, headline))
     if outcome.model_refused:
         err.print(render.model_refused(), soft_wrap=True)
     out.print(render.changes_by_person(instance, schedule.changes, most=CHANGES_SHOWN))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -18,7 +17,7 @@ from scheduler.attendance import attendees
 from scheduler.changes import interpreter_change, name_of
 from scheduler.model import Instance, ProgrammeItem, to_clock, to_minutes
 from scheduler.solution import NOT_PURSUED, Assignment, Cancellation, Change, Schedule, local_moment
-from scheduler.stats import Hole, stays
+from scheduler.stats import Headline, headline, stays
 from scheduler.timetable import REMOVED, removed_rooms, venue_room_ids
 from scheduler.verify import Violation
 
@@ -467,8 +466,10 @@ def _grid_key(
     return table
 
 
-def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str | None) -> RenderableType:
-    """The table shown when a solve ends."""
+def solve_summary(
+    instance: Instance, schedule: Schedule, path: str, kept: str | None, figures: Headline | None = None
+) -> RenderableType:
+    """The table shown when a solve ends; `figures`: its `stats.headline`, where already worked out."""
     placed = len(schedule.assignments)
     total = len(instance.meetings)
     gap = 0.0 if schedule.bound == 0 else 100.0 * (schedule.bound - schedule.objective) / schedule.bound
@@ -478,7 +479,7 @@ def solve_summary(instance: Instance, schedule: Schedule, path: str, kept: str |
     table.add_row("Status", schedule.status)
     table.add_row("Meetings placed", f"{placed} of {total} ({100.0 * placed / max(1, total):.1f}%)")
     table.add_row("Total priority", f"{schedule.objective}  (proven bound {schedule.bound}, gap {gap:.2f}%)")
-    _add_people_figures(table, instance, schedule)
+    _add_people_figures(table, figures or headline(instance, schedule))
     if schedule.cancelled:
         table.add_row("Cancelled", _cancelled(instance, schedule))
     if schedule.changes:
@@ -571,9 +572,8 @@ def _cancelled(instance: Instance, schedule: Schedule) -> str:
     return f"{len(cancelled)} ({per_kind}): {named}, … (the file lists them all)"
 
 
-def _breaks(holes: list[Hole]) -> str:
+def _breaks(required: int) -> str:
     """', 12 of them breaks max_consecutive requires' where there are such."""
-    required = sum(1 for h in holes if h.required_break)
     return f"; {required} of them the breaks max_consecutive requires" if required else ""
 
 
@@ -594,24 +594,15 @@ REASONS_SHOWN = 10
 """The solve summary lists this many reasons, then says how many more (and their requests) there are."""
 
 
-def _add_people_figures(table: Table, instance: Instance, schedule: Schedule) -> None:
+def _add_people_figures(table: Table, figures: Headline) -> None:
     """The headline figures of `schedule stats`: meetings per person, people left out, idle gaps."""
-    from scheduler import stats
-
-    mine = stats.person_meetings(instance, schedule)
-    counts = stats.meetings_per_person(instance, schedule, mine)
-    if not counts:
+    if not figures.people:
         return
-    without = sum(1 for n in counts.values() if n == 0)
-    spread = f"min {min(counts.values())}, median {statistics.median(counts.values()):g}, max {max(counts.values())}"
-    table.add_row("Meetings per person", f"{spread} ({len(counts)} people with requests)")
-    table.add_row("People without a meeting", f"{without} of {len(counts)}")
-    found = stats.hole_list(instance, schedule, mine)
-    idle = sum(h.slots for h in found) * instance.event.slot_minutes
-    table.add_row(
-        "Idle gaps",
-        f"{len(found)} holes between meetings inside sessions ({_duration(idle)} in all){_breaks(found)}",
-    )
+    spread = f"min {figures.fewest}, median {figures.median:g}, max {figures.most}"
+    table.add_row("Meetings per person", f"{spread} ({figures.people} people with requests)")
+    table.add_row("People without a meeting", f"{figures.without} of {figures.people}")
+    holes = f"{figures.holes} holes between meetings inside sessions ({_duration(figures.idle_minutes)} in all)"
+    table.add_row("Idle gaps", holes + _breaks(figures.required_breaks))
 
 
 def _duration(minutes: int) -> str:
@@ -888,9 +879,10 @@ def stats_view(instance: Instance, figures: Stats) -> RenderableType:
         parts.append(missed)
     step = instance.event.slot_minutes
     hole_people = len({h.person for h in figures.holes})
+    required = sum(1 for h in figures.holes if h.required_break)
     parts.append(
         Text(
-            f"Idle gaps: {len(figures.holes)} holes between meetings inside sessions{_breaks(figures.holes)}, "
+            f"Idle gaps: {len(figures.holes)} holes between meetings inside sessions{_breaks(required)}, "
             f"{figures.idle_slots} idle slot(s) ({_duration(figures.idle_slots * step)}), "
             f"for {hole_people} people. Table changes between back-to-back meetings: {len(figures.table_changes)}."
         )

@@ -97,6 +97,41 @@ def _people_of(instance: Instance, schedule: Schedule) -> dict[str, list[str]]:
     return {a.meeting: attendees(instance, schedule.cancelled, a, schedule.frozen_until) for a in schedule.assignments}
 
 
+@dataclass(frozen=True)
+class Headline:
+    """The figures a solve summary leads with (`schedule stats` gives them all): small, so a
+    command can work them out in another process while it explains the waiting requests."""
+
+    people: int
+    """People with a request still standing, or a meeting (0: no rows to show)."""
+    fewest: int = 0
+    median: float = 0.0
+    most: int = 0
+    without: int = 0
+    holes: int = 0
+    idle_minutes: int = 0
+    required_breaks: int = 0
+
+
+def headline(instance: Instance, schedule: Schedule) -> Headline:
+    """Meetings per person, people left out and idle gaps: placements alone, never words."""
+    mine = person_meetings(instance, schedule)
+    counts = list(meetings_per_person(instance, schedule, mine).values())
+    if not counts:
+        return Headline(0)
+    found = hole_list(instance, schedule, mine)
+    return Headline(
+        people=len(counts),
+        fewest=min(counts),
+        median=statistics.median(counts),
+        most=max(counts),
+        without=sum(1 for n in counts if n == 0),
+        holes=len(found),
+        idle_minutes=sum(h.slots for h in found) * instance.event.slot_minutes,
+        required_breaks=sum(1 for h in found if h.required_break),
+    )
+
+
 def person_meetings(instance: Instance, schedule: Schedule) -> dict[str, list[Assignment]]:
     """Each participant's meetings in time order."""
     people = _people_of(instance, schedule)

@@ -89,3 +89,21 @@ def test_check_ahead_checks_again_when_a_placement_changed_since() -> None:
     moved = schedule_of(place("ab", room="T-1"), place("cd", room="T-1"), place("bd", start="09:30", end="10:00"))
     with CheckAhead(INSTANCE, VALID) as ahead:
         assert "3" in {v.rule for v in ahead.violations(moved)}
+
+
+def test_headline_ahead_gives_the_figures_of_the_placements_from_another_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Worked out in a child above the threshold, here when asked below it: the same figures,
+    which never depend on the words (the worded schedule has the same)."""
+    from scheduler.stats import headline
+
+    expected = headline(INSTANCE, VALID)
+    assert expected.people > 0 and expected == headline(INSTANCE, _worded(VALID))
+    monkeypatch.setattr(cli_support, "HEADLINE_AHEAD_ABOVE", 0)
+    with cli_support.HeadlineAhead(INSTANCE, VALID) as ahead:
+        assert ahead._job is not None  # (a child works it out)
+        assert ahead.result() == expected
+    monkeypatch.setattr(cli_support, "HEADLINE_AHEAD_ABOVE", 10**6)
+    with cli_support.HeadlineAhead(INSTANCE, VALID) as here:
+        assert here._job is None and here.result() == expected
