@@ -353,9 +353,10 @@ class _People:
         known = self.instance.participant_by_id
         for mid, people in history_people.items():
             self.participants_of[mid] = [p for p in people if p in known]
+        gone = self.gone_people.keys()
         for meeting in self.instance.meetings:
-            if meeting.id in history_people:
-                continue
+            if meeting.id in history_people or gone.isdisjoint(meeting.participants):
+                continue  # (no one of it cancelled: as the instance has it)
             remaining = [p for p in meeting.participants if p not in self.gone_people]
             left = [p for p in meeting.participants if p in self.newly_gone]
             if left:

@@ -42,6 +42,7 @@ class Prepared:
         """Per meeting: the chairs it takes (its people, and an interpreter where it needs one)."""
         self.options: list[list[Option]] = []
         self.reasons: dict[int, str] = {}
+        self._caps: dict[str, int | None] = {}
         frozen_until = request.frozen_until
         items_clock = TravelClock(instance)  # programme items only: no time to travel to or from them
         for idx, meeting in enumerate(self.meetings):
@@ -227,6 +228,12 @@ class Prepared:
                 missed[person.id] = (given, person.min_meetings)
         return missed
 
+    def _cap(self, pid: str) -> int | None:
+        """The request's cap for a person, looked up once: asked for each waiting request's people."""
+        if pid not in self._caps:
+            self._caps[pid] = self.request.max_meetings(pid)
+        return self._caps[pid]
+
     def unscheduled_reason(
         self, idx: int, attending: Counter[str], missed: dict[str, tuple[int, int]] | None = None
     ) -> str:
@@ -236,7 +243,7 @@ class Prepared:
         if idx in self.reasons:
             return self.reasons[idx]
         for pid in self.participants[idx]:
-            limit = self.request.max_meetings(pid)
+            limit = self._cap(pid)
             if limit is not None and attending[pid] >= limit:
                 return f"{pid} already has max_meetings ({limit})"
         short = [pid for pid in self.participants[idx] if pid in missed]
