@@ -575,6 +575,25 @@ def _first_solve_of(previous: Schedule, instance_sha256: str) -> bool:
     )
 
 
+def _first_solve_bound(
+    instance: Instance, previous: Schedule, instance_sha256: str, resolve_plan: ResolvePlan
+) -> int | None:
+    """A proven bound on this re-solve from the first solve of this very instance, or None.
+
+    Every schedule now, less the requests a cancellation took people from, is one the first
+    solve's problem allowed too (the same requests and people, fewer of them and fewer rooms,
+    history as it happened), so it is worth at most the first solve's bound. A request that
+    lost a person but stands is another request: it may fit now where it could not (the one
+    who left was the one never free), so its priority is added.
+    """
+    if not _first_solve_of(previous, instance_sha256):
+        return None
+    gone = {c.id for c in resolve_plan.cancelled if c.kind == "participant"}
+    aside = resolve_plan.request.excluded_meetings | resolve_plan.history.keys()  # (cancelled; as it happened)
+    fewer = sum(m.priority for m in instance.meetings if m.id not in aside and not gone.isdisjoint(m.participants))
+    return previous.bound + fewer
+
+
 def resolved_schedule(
     instance: Instance,
     previous: Schedule,
@@ -616,10 +635,9 @@ def resolved_placements(
         instance.meeting_by_id[mid].priority for mid in history if mid not in placed and mid in instance.meeting_by_id
     )
     objective, bound = schedule.objective + history_value, schedule.bound + history_value
-    if _first_solve_of(previous, instance_sha256) and objective <= previous.bound < bound:
-        # Fewer people, rooms and free places than the first solve had, for the same requests:
-        # never more than its bound (a re-solve that keeps its draft has only the capacity bound).
-        bound = previous.bound
+    inherited = _first_solve_bound(instance, previous, instance_sha256, resolve_plan)
+    if inherited is not None and objective <= inherited < bound:
+        bound = inherited  # (a re-solve that keeps its draft has only the capacity bound)
     schedule = schedule.model_copy(
         update={
             "assignments": assignments,

@@ -1211,9 +1211,10 @@ def test_a_re_solve_too_large_for_the_full_model_keeps_its_draft(monkeypatch: py
 def test_a_re_solve_that_keeps_its_draft_is_bounded_by_the_first_solve(monkeypatch: pytest.MonkeyPatch) -> None:
     """One table, two slots, four people, four pairs: two meetings at most (the first solve's LP
     proves it). Keeping its draft, a re-solve has only the capacity bound, 3 here (each person's
-    shares up to their free slots); fewer people and places than the first solve had, for the
-    same requests, can never do better than its bound, so that one stands (a trial read 89,077
-    against the first solve's 87,722 at 60,000 requests and took it for an alarm)."""
+    shares up to their free slots); fewer places than the first solve had, for the same requests
+    (no request here loses a person and stands), can never do better than its bound, so that one
+    stands (a trial read 89,077 against the first solve's 87,722 at 60,000 requests and took it
+    for an alarm)."""
     import scheduler.resolve as resolve
     import scheduler.solver.pipeline as pipeline
 
@@ -1229,6 +1230,28 @@ def test_a_re_solve_that_keeps_its_draft_is_bounded_by_the_first_solve(monkeypat
     assert alone.objective == 2 and alone.bound == 3  # the capacity bound, valid but looser
     again, _ = resolve_and_verify(instance, after, [])  # a re-solve's own bound is not carried on
     assert again.bound == 3
+
+
+def test_a_request_that_lost_a_person_adds_its_priority_to_the_first_solves_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """a-b-e (priority 5) could never happen, e being never free: the first solve's optimum, and
+    its bound, is the pair c-d alone (1). Cancelling e leaves a-b, which fits: the re-solve is
+    worth 6, more than the first solve's bound, so that bound alone would not bound it; with the
+    priority of each request that lost a person added (1 + 5), it does."""
+    import scheduler.resolve as resolve
+    import scheduler.solver.pipeline as pipeline
+
+    people = [{"id": "e", "name": "E", "available": []}, *[p for p in PEOPLE if p["id"] != "e"]]
+    instance = instance_with([meeting("abe", "a", "b", "e", priority=5), meeting("cd", "c", "d")], people)
+    before = first_solve(instance)
+    assert before.objective == before.bound == 1
+    gone = [parse_cancel("participant:e")]
+    assert resolve._first_solve_bound(instance, before, "0" * 64, plan(instance, before, gone)) == 6
+    assert resolve._first_solve_bound(instance, before, "1" * 64, plan(instance, before, gone)) is None  # (edited)
+    monkeypatch.setattr(pipeline, "MAX_RE_SOLVE_MEETINGS", 1)  # (the draft, with the capacity bound)
+    after, _ = resolve_and_verify(instance, before, ["participant:e"])
+    assert after.objective == 6 and after.bound >= 6
 
 
 def test_a_later_phase_whose_building_takes_its_time_is_not_searched_past_the_limit(
