@@ -219,8 +219,15 @@ def resolve(
         return run_with_progress(requests, lambda cb: run_solve(resolve_plan.request, params, cb), time_limit)
 
     try:
-        outcome = solved(resolve_plan)
-        if checking is not None and (rejected := checking.result()) is not None:
+        try:
+            outcome = solved(resolve_plan)
+            rejected = checking.result() if checking is not None else None
+        except Exception:
+            # A trusted file the checker rejects may hold what no stage expects (a meeting outside
+            # every session): its answer decides; if it accepts the file, the failure is ours.
+            if checking is None or (rejected := checking.result()) is None:
+                raise
+        if rejected is not None:
             print_rejection(rejected)
             err.print("Planning again without trusting it.")
             resolve_plan = plan(instance, previous, cancels, frozen, max_moves)

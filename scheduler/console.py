@@ -28,9 +28,23 @@ from typer.core import TyperCommand, TyperGroup
 from scheduler.errors import InputError
 from scheduler.termination import Terminated
 
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """The reader of our output went away (`| head -1`): stop quietly with status 141 (128 +
+        SIGPIPE), as other command-line tools do. rich's own ended with 1, which reads as "no
+        schedule could be produced" though the schedule was written, whole."""
+        self.quiet = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, (sys.stderr if self.stderr else sys.stdout).fileno())  # (nothing more to say there)
+        raise SystemExit(PIPE_CLOSED)
+
+
+PIPE_CLOSED = 141
+
 # No markup: paths and ids are printed as they are ("[b]x.yaml" is a file name, not bold "x.yaml").
-out = Console(highlight=False, markup=False)
-err = Console(stderr=True, highlight=False, markup=False)
+out = _Console(highlight=False, markup=False)
+err = _Console(stderr=True, highlight=False, markup=False)
 
 
 def reflow(help_text: str | None) -> str | None:
@@ -90,8 +104,9 @@ def exit_now_if_left(code: int | str | None) -> None:
     if not left_to_the_process:
         return
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # (a closed pipe or stream: nothing to lose)
-            stream.flush()
+        if stream is not None:  # (None: started with that stream closed)
+            with contextlib.suppress(OSError, ValueError):  # (a closed pipe or stream: nothing to lose)
+                stream.flush()
     _end_process(code if isinstance(code, int) else 0 if code is None else 1)
 
 

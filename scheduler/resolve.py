@@ -141,6 +141,19 @@ def _merge_cancellations(
     }
     notes: list[str] = []
     merged: dict[tuple[str, str], Cancellation] = {}
+    moment = format_moment(frozen)
+    late = [
+        Problem(
+            ("--previous",),
+            f"cancelled[{i}], of {c.kind} {c.id}, counts from {c.from_}, after the frozen moment "
+            f"({moment or 'none'}): a cancellation is recorded at its re-solve's frozen moment, so the "
+            "file was edited; check it with `schedule check`, or re-solve with a later --frozen-until",
+        )
+        for i, c in enumerate(previous.cancelled)
+        if c.from_ is not None and (moment is None or c.from_[:16] > moment)
+    ]
+    if late:
+        raise InputError(late)
     for c in previous.cancelled:
         if c.id not in known[c.kind]:
             notes.append(f"earlier cancellation of {c.kind} {c.id!r} dropped: it is no longer in the instance")

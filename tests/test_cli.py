@@ -370,6 +370,30 @@ def test_a_re_solve_warns_when_the_previous_file_was_edited_to_break_a_rule(samp
     assert code == 0 and "OK" in output, output
 
 
+@pytest.mark.parametrize(
+    "edit",
+    [{"start": "12:30", "end": "13:00"}, {"start": "13:00", "end": "13:30"}, {"date": "2025-11-16"}],
+    ids=["after-the-session", "at-lunch", "a-closed-day"],
+)
+def test_a_trusted_previous_meeting_outside_every_session_is_planned_again_not_a_crash(
+    sample_copy: Path, edit: dict[str, str]
+) -> None:
+    """A re-solve trusts the placements of a file made for the same instance while the checker
+    reviews it; a meeting edited outside every session crashed the idle-gap objective (the
+    attacker found it) before the checker's answer was read. Now a failure under trust waits
+    for that answer and plans again."""
+    schedule_path = solved(sample_copy)
+    data = json.loads(schedule_path.read_text())
+    data["assignments"][0].update(edit)
+    schedule_path.write_text(json.dumps(data))
+    out = sample_copy.with_name("resolved.json")
+    code, output = run("resolve", str(sample_copy), "--previous", str(schedule_path), "-o", str(out), "-t", "10")
+    assert code == 0, output
+    assert "Planning again without trusting it." in output and "Traceback" not in output
+    code, output = run("check", str(sample_copy), str(out))
+    assert code == 0 and "OK" in output, output
+
+
 def test_a_broken_earlier_version_named_by_the_previous_file_is_one_error_before_the_solve(
     sample_copy: Path,
 ) -> None:

@@ -94,3 +94,14 @@ def test_main_hands_a_solve_to_the_process_to_end_and_an_error_to_the_usual_exit
         cli.main()
     assert checked.value.code == 0 and ended == [0]  # (a check leaves nothing: the usual exit)
     assert gc.isenabled()  # (a check gives the collector back)
+
+
+def test_output_whose_reader_went_away_ends_quietly_with_141() -> None:
+    """`schedule ... | head -1`: rich's own handling ended with 1 ("no schedule could be produced"),
+    though the schedule was written; now 141 (128 + SIGPIPE) and no traceback, as Unix tools do."""
+    code = "from scheduler.console import out\nfor n in range(200_000):\n    out.print(f'line {n}')\n"
+    process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stdout.readline().startswith(b"line 0")
+    process.stdout.close()  # (the reader goes away)
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode == 141 and b"Traceback" not in errors, errors

@@ -593,6 +593,25 @@ def test_cli_a_tampered_frozen_moment_exempts_nothing(tmp_path: Path) -> None:
     assert code in (1, 2) and "frozen_until" in output
 
 
+def test_cli_a_previous_cancellation_after_the_frozen_moment_is_refused_as_input(tmp_path: Path) -> None:
+    """A cancellation counting from a moment later than the frozen one is an edit by hand (each is
+    recorded at its re-solve's frozen moment): carried into the new file it made that file break
+    the rule too, and the command ended in "Internal error" (the attacker found it). Now it is
+    bad input, named; a --frozen-until at or after that moment makes it history, as it would be."""
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b"), meeting("cd", "c", "d")])
+    s1 = solve_cli(v1, tmp_path / "s1.json")
+    s1["cancelled"] = [{"kind": "participant", "id": "a", "from": "2025-11-13T09:00"}]
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps(s1))
+    out = tmp_path / "out.json"
+    code, output = cli("resolve", v1, "--previous", forged, "-o", out, "-t", "5")
+    assert code == 2 and "--previous: cancelled[0]" in output and "after the frozen moment (none)" in output
+    assert not out.exists()
+    code, output = cli("resolve", v1, "--previous", forged, "-o", out, "-t", "5", "--frozen-until", "2025-11-13T09:00")
+    assert code == 0, output
+    assert cli("check", v1, out)[0] == 0
+
+
 def test_cli_diff_refuses_schedules_of_different_events(tmp_path: Path) -> None:
     v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")])
     solve_cli(v1, tmp_path / "s1.json")
