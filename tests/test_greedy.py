@@ -22,7 +22,12 @@ TABLES_AND_A_ROOM = [
 PEOPLE: list[dict[str, Any]] = [{"id": p, "name": p.upper()} for p in "abcdef"]
 
 
-def draft(instance: Instance, fixed: dict[str, tuple[Option, str]], closed: set[str] | None = None) -> Draft:
+def draft(
+    instance: Instance,
+    fixed: dict[str, tuple[Option, str]],
+    closed: set[str] | None = None,
+    vouched: frozenset[str] = frozenset(),
+) -> Draft:
     return greedy_placements(
         instance,
         instance.meetings,
@@ -31,6 +36,7 @@ def draft(instance: Instance, fixed: dict[str, tuple[Option, str]], closed: set[
         list(instance.rooms),
         fixed=fixed,
         closed_rooms=closed or set(),
+        vouched=vouched,
     )
 
 
@@ -81,15 +87,7 @@ def test_vouched_fixed_placements_are_taken_as_given_and_the_rest_fit_around_the
     fixed = {mid: (first_option(instance, mid), "T-1") for mid in ("ab", "cd")}
     checked = draft(instance, fixed)
     assert checked.refused == {"cd": "room T-1 holds another meeting then"}
-    taken = greedy_placements(
-        instance,
-        instance.meetings,
-        lambda m: instance.meeting_options(m),
-        lambda m: m.participants,
-        list(instance.rooms),
-        fixed=fixed,
-        vouched={"ab", "cd"},
-    )
+    taken = draft(instance, fixed, vouched=frozenset({"ab", "cd"}))
     assert taken.refused == {} and taken.placements["ab"] == taken.placements["cd"] == fixed["ab"]
     assert taken.placements["ef"][1] == "T-2"
 
