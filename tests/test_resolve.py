@@ -15,7 +15,7 @@ from test_render import text_of
 from typer.testing import CliRunner
 
 from scheduler import render
-from scheduler.changes import moved_without_cause
+from scheduler.changes import diff, moved_without_cause
 from scheduler.cli import app
 from scheduler.errors import InputError
 from scheduler.generate import generate
@@ -1271,6 +1271,21 @@ def test_a_request_that_lost_a_person_adds_its_priority_to_the_first_solves_boun
     monkeypatch.setattr(pipeline, "MAX_RE_SOLVE_MEETINGS", 1)  # (the draft, with the capacity bound)
     after, _ = resolve_and_verify(instance, before, ["participant:e"])
     assert after.objective == 6 and after.bound >= 6
+
+
+def test_schedule_diff_gives_the_cause_the_re_solve_gave_for_a_request_placed_after_losing_someone() -> None:
+    """a-b-e waited (e never free); cancelling e, it is placed as a-b. The re-solve told a and b why
+    ("E can no longer attend"); `schedule diff` of the two files said "a place became free" (the
+    trial found it). Both now say the same."""
+    people = [{"id": "e", "name": "E", "available": []}, *[p for p in PEOPLE if p["id"] != "e"]]
+    instance = instance_with([meeting("abe", "a", "b", "e", priority=5), meeting("cd", "c", "d")], people)
+    before = first_solve(instance)
+    after, _ = resolve(instance, before, "participant:e")
+    [added] = [c for c in after.changes if c.meeting == "abe"]
+    assert added.change == "added" and added.cause == "E can no longer attend"
+    assert [(c.meeting, c.change, c.cause) for c in diff(instance, before, after)] == [
+        (c.meeting, c.change, c.cause) for c in after.changes
+    ]
 
 
 def test_a_later_phase_whose_building_takes_its_time_is_not_searched_past_the_limit(
