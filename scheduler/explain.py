@@ -559,6 +559,10 @@ class Explainer:
                 details,
             )
         blockers = {m for _, found in per_option for b in found if b.what in ("busy", "rooms") for m in b.meetings}
+        # On some dates one of its people is in another city for other meetings (not on all: that
+        # is one city per date, above): those meetings hold it off as much, and count alike.
+        away = {m for _, found in per_option for b in found if b.what == "elsewhere" for m in b.meetings}
+        blockers |= away
         if blockers and blockers <= self.history:
             return Explanation(
                 mid,
@@ -579,11 +583,12 @@ class Explainer:
                     f"({', '.join(lower)}): making room for it moves or drops others."
                 )
             return Explanation(mid, TAKEN, headline, details)
+        where = " (on some dates in another city)" if away else ""
         return Explanation(
             mid,
             LOST,
-            f"Lost to meetings of equal or higher priority: at every time its people are free, they or every "
-            f"room large enough are in meetings of priority {meeting.priority} or more "
+            f"Lost to meetings of equal or higher priority: at every time its people are free, they{where} or "
+            f"every room large enough are in meetings of priority {meeting.priority} or more "
             f"({len(blockers)} meeting(s) in all).",
             details,
         )

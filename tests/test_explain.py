@@ -1152,3 +1152,68 @@ def test_ctrl_c_while_reasons_are_worked_out_keeps_the_short_form_for_the_rest(
     details = [u.detail for u in annotated.unscheduled]
     assert details[0] is not None and details[1:] == [None, None]
     assert all(u.reason in explain.KINDS for u in annotated.unscheduled) and verify(instance, annotated) == []
+
+
+def _two_dates_two_cities_schedule(away_priority: int) -> tuple[Instance, Explainer]:
+    """a-d (2) could meet in Beijing on the 13th or the 14th: on the 13th a is in Hangzhou for a-x,
+    on the 14th a meets y at Beijing's only table."""
+    one_slot = [{"start": "09:00", "end": "09:30"}]
+    venues = [
+        {
+            "id": "bj",
+            "city": "Beijing",
+            "days": [{"date": d, "sessions": one_slot} for d in ("2025-11-13", "2025-11-14")],
+            "rooms": [{"id": "T", "count": 1, "capacity": 2}],
+        },
+        {
+            "id": "hz",
+            "city": "Hangzhou",
+            "days": [{"date": "2025-11-13", "sessions": one_slot}],
+            "rooms": [{"id": "H", "count": 1, "capacity": 2}],
+        },
+    ]
+    people = [{"id": p, "name": p.upper()} for p in "adxy"]
+    meetings = [
+        meeting("ad", "a", "d", priority=2),
+        meeting("ax", "a", "x", priority=away_priority),
+        meeting("ay", "a", "y", priority=3),
+    ]
+    instance = make_instance(venues=venues, participants=people, meetings=meetings)
+
+    def at(mid: str, venue: str, city: str, room: str, date: str, people: list[str]) -> Assignment:
+        return Assignment(
+            meeting=mid, date=date, start="09:00", end="09:30", city=city, venue=venue, room=room, participants=people
+        )
+
+    schedule = Schedule(
+        instance="x.yaml",
+        instance_sha256="0" * 64,
+        created="2026-01-01T10:00:00+08:00",
+        status="FEASIBLE",
+        objective=away_priority + 3,
+        bound=99,
+        event=instance.event.name,
+        assignments=[
+            at("ax", "hz", "Hangzhou", "H-1", "2025-11-13", ["a", "x"]),
+            at("ay", "bj", "Beijing", "T-1", "2025-11-14", ["a", "y"]),
+        ],
+        unscheduled=[Unscheduled(meeting="ad", reason="its times are taken")],
+    )
+    assert verify(instance, schedule) == []
+    return instance, Explainer(instance, schedule)
+
+
+def test_a_meeting_keeping_someone_in_another_city_on_one_date_counts_among_what_holds_the_request() -> None:
+    """On one date a is away, on the other busy: "lost to higher priority" had counted only the
+    meeting that holds a at the table (1 of the 2 it named), though a-x, keeping a in Hangzhou,
+    was of lower priority and could give way (the trial found it). Now a-x counts: lower, so the
+    times are taken; of higher priority, the request is lost to both, and the headline says a is
+    elsewhere on some dates."""
+    _, explainer = _two_dates_two_cities_schedule(away_priority=1)
+    found = explainer.explain("ad")
+    assert found.kind == explain.TAKEN and "some of lower priority than its 2 (ax)" in found.headline
+    _, explainer = _two_dates_two_cities_schedule(away_priority=4)
+    found = explainer.explain("ad")
+    assert found.kind == explain.LOST
+    assert "they (on some dates in another city) or every room" in found.headline
+    assert "(2 meeting(s) in all)" in found.headline
