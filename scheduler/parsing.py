@@ -370,7 +370,8 @@ def _json_too_deep(text: str) -> bool:
 
 
 def _check_json_nesting(text: str, source: str) -> None:
-    """Refuse deep JSON before json.loads, whose C parser would hit Python's recursion limit.
+    """Refuse deep JSON, naming the line where it goes too deep (`parse_json` calls it once the
+    parsed data, or the C parser's recursion limit, says so).
 
     Strings and everything but brackets are cut out by regular expressions first, so a
     15 MB schedule costs a loop over its few hundred thousand brackets only.
