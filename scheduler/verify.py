@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from scheduler.model import Instance, Interpreter, Meeting, Participant, ProgrammeItem
+from scheduler.model import Instance, Interpreter, Meeting, Participant, ProgrammeItem, Venue
 from scheduler.solution import Assignment, Schedule
 
 _MOMENT = "%Y-%m-%dT%H:%M"
@@ -157,6 +157,7 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
             for name in names:
                 room_home[name] = (each_venue.id, spec.capacity)
     venues = {v.id: v for v in instance.venues}
+    session_spans: dict[tuple[str, str], list[tuple[int, int]] | None] = {}
 
     # Every meeting exactly once.
     listed = Counter(
@@ -185,6 +186,7 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
     total_priority = 0
     past: set[str] = set()
     attended: list[tuple[Assignment, list[str], int, int, bool]] = []
+    windows: Windows = {}
 
     for a in schedule.assignments:
         meeting = meetings.get(a.meeting)
@@ -213,10 +215,10 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
         else:
             if a.city != venue.city:
                 bad("1", f"{label} says city {a.city} but venue {a.venue} is in {venue.city}", history)
-            day = next((d for d in venue.days if d.date.isoformat() == a.date), None)
-            if day is None:
+            opening = _session_spans(venue, a.date, session_spans)
+            if opening is None:
                 bad("1", f"{label}: venue {a.venue} is not open on {a.date}", history)
-            elif not any((_minutes(s.start) or 0) <= start and end <= (_minutes(s.end) or 0) for s in day.sessions):
+            elif not any(lo <= start and end <= hi for lo, hi in opening):
                 bad("1", f"{label} is not inside one session of {a.venue} on {a.date}", history)
         if meeting is not None and end - start != meeting.slots * step:
             bad("1", f"{label} lasts {end - start} min, not {meeting.slots} slot(s) of {step} min", history)
@@ -245,7 +247,7 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
                 history_count[pid] += 1
             person_cities[(pid, a.date)].add(a.city)
             person_busy[(pid, a.date)].append((start, end, a.meeting))
-            if pid in people and not _available(people[pid], step, a, start, end):
+            if pid in people and not _available(people[pid], step, a, start, end, windows):
                 bad("5", f"{pid} is not available for {label} in {a.city}", history)
 
     for (room, date), spans in sorted(room_busy.items()):
@@ -624,13 +626,35 @@ def _clock(t: int) -> str:
     return f"{t // 60:02d}:{t % 60:02d}"
 
 
-def _available(person: Participant | Interpreter, step: int, a: Assignment, start: int, end: int) -> bool:
+Windows = dict[tuple[str, str, str], list[tuple[int, int]]]
+"""(person, date, city) -> their windows there in minutes, read once per review."""
+
+
+def _available(
+    person: Participant | Interpreter, step: int, a: Assignment, start: int, end: int, read: Windows | None = None
+) -> bool:
     """Each slot of [start, end) lies inside one of the person's windows for that date and city."""
     if person.available is None:
         return True
-    windows = [
-        (_minutes(w.start) if w.start else 0, _minutes(w.end) if w.end else 24 * 60)
-        for w in person.available
-        if w.date.isoformat() == a.date and w.city == a.city
-    ]
-    return all(any((lo or 0) <= t and t + step <= (hi or 0) for lo, hi in windows) for t in range(start, end, step))
+    key = (person.id, a.date, a.city)
+    windows = read.get(key) if read is not None else None
+    if windows is None:
+        windows = [
+            (_minutes(w.start) or 0 if w.start else 0, _minutes(w.end) or 0 if w.end else 24 * 60)
+            for w in person.available
+            if w.date.isoformat() == a.date and w.city == a.city
+        ]
+        if read is not None:
+            read[key] = windows
+    return all(any(lo <= t and t + step <= hi for lo, hi in windows) for t in range(start, end, step))
+
+
+def _session_spans(
+    venue: Venue, date: str, read: dict[tuple[str, str], list[tuple[int, int]] | None]
+) -> list[tuple[int, int]] | None:
+    """The venue's sessions on that date in minutes (None: not open), read once per review."""
+    key = (venue.id, date)
+    if key not in read:
+        day = next((d for d in venue.days if d.date.isoformat() == date), None)
+        read[key] = None if day is None else [(_minutes(s.start) or 0, _minutes(s.end) or 0) for s in day.sessions]
+    return read[key]
