@@ -98,7 +98,7 @@ def solve(
     placed). Ctrl-C stops the search and keeps the best schedule found so far.
     """
     from scheduler.budget import Budget
-    from scheduler.explain import with_reasons
+    from scheduler.reasons import with_reasons
     from scheduler.solver.convert import outcome_to_schedule
     from scheduler.solver.pipeline import solve as run_solve
     from scheduler.solver.request import NoSchedule, SolveParams, SolveRequest

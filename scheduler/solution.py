@@ -165,7 +165,7 @@ class Schedule(BaseModel):
     """The schedule file this one was re-solved from (its kept version path)."""
     previous_sha256: Sha256 | None = None
     reasons_sha256: Sha256 | None = None
-    """SHA-256 of the waiting requests' reasons as written (`explain.reasons_digest`): a re-solve
+    """SHA-256 of the waiting requests' reasons as written (`reasons.reasons_digest`): a re-solve
     takes reasons over from a file only while they are as written. It guards against edits by
     hand that leave it as it was, not against one who recomputes it."""
     frozen_until: LocalMinute | None = None

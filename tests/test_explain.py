@@ -7,11 +7,9 @@ out by hand in the docstring.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from conftest import (
     A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU,
@@ -29,7 +27,7 @@ from test_property import instances
 from test_render import text_of
 from test_solve import TWO_CITIES_SAME_DAY
 
-from scheduler import explain, render
+from scheduler import explain, reasons, render
 from scheduler.explain import Explainer
 from scheduler.model import Instance
 from scheduler.solution import Assignment, Schedule, Unscheduled
@@ -255,155 +253,8 @@ def test_a_missed_min_meetings_promise_is_said_with_the_reason() -> None:
     assert found.promised == ["D was promised 1 meeting(s) (min_meetings) and has 0."]
     assert explainer.force("m3", time_limit=10, workers=2).promised == found.promised
     assert found.in_short == f"{found.headline} {found.promised[0]}"
-    assert explain.with_reasons(instance, schedule).unscheduled[0].detail == found.in_short
+    assert reasons.with_reasons(instance, schedule).unscheduled[0].detail == found.in_short
     assert stats(instance, schedule).promises_missed == {"d": (0, 1)}
-
-
-def test_the_schedule_file_gives_the_same_reason_as_explain() -> None:
-    """`with_reasons` writes explain's kind as `reason` and its sentence as `detail`."""
-    sections = dict(A_AND_THREE_OTHERS_FOR_AN_HOUR_AND_A_HALF)
-    sections["venues"] = BASE["venues"]
-    instance, schedule, explainer = solved(**sections)
-    annotated = explain.with_reasons(instance, schedule)
-    assert [(u.meeting, u.reason) for u in annotated.unscheduled] == [("m3", explain.LOST)]
-    assert annotated.unscheduled[0].detail == explainer.explain("m3").headline
-    assert verify(instance, annotated) == []
-
-
-def test_reasons_past_the_time_limit_keep_the_solvers_short_form() -> None:
-    """A command out of time writes the solver's own reason rather than overrun its --time-limit."""
-    sections = dict(A_AND_THREE_OTHERS_FOR_AN_HOUR_AND_A_HALF)
-    sections["venues"] = BASE["venues"]
-    instance, schedule, _ = solved(**sections)
-    late = explain.with_reasons(instance, schedule, deadline=time.monotonic() - 1)
-    assert late.unscheduled[0].detail is None
-    assert late.unscheduled[0].reason == explain.kind_of_short_reason(schedule.unscheduled[0].reason)
-    assert late.unscheduled[0].reason in explain.KINDS
-    in_time = explain.with_reasons(instance, schedule, deadline=time.monotonic() + 60)
-    assert in_time.unscheduled[0].reason == explain.LOST
-    assert verify(instance, late) == [] and verify(instance, in_time) == []
-
-
-def test_a_re_solve_keeps_the_reason_of_a_request_no_schedule_can_hold_while_its_people_stand() -> None:
-    """Such a reason comes from the instance and the request's people alone, so a re-solve takes
-    it from the earlier file (7 s saved at 60,000 requests); with one of its people gone it is
-    worked out again. The table seats two: g (a, b, c) and h (a, b, c, d) never fit."""
-    groups = [meeting("g", "a", "b", "c"), meeting("h", "a", "b", "c", "d"), meeting("ab", "a", "b")]
-    instance = make_instance(meetings=groups)
-    first = explain.with_reasons(instance, solve_and_verify(instance))
-    assert {u.meeting: u.reason for u in first.unscheduled} == {"g": explain.NO_ROOM, "h": explain.NO_ROOM}
-    marked = [u.model_copy(update={"detail": "as the earlier file says"}) for u in first.unscheduled]
-    earlier = first.model_copy(update={"unscheduled": marked, "reasons_sha256": explain.reasons_digest(marked)})
-    resolved, _ = resolve_and_verify(instance, earlier, ["participant:d"])
-    details = {u.meeting: u.detail for u in resolved.unscheduled}
-    assert details["g"] == "as the earlier file says"
-    assert details["h"] is not None and "seats for 3 people" in details["h"]  # d left: three people now
-    edited = resolved.model_copy(update={"instance_sha256": "1" * 64})  # made from an edited instance
-    again = explain.with_reasons(instance, edited, earlier=earlier)
-    assert {u.meeting: u.detail for u in again.unscheduled}["g"] != "as the earlier file says"
-    # A kind no instance-only reason has (a hand edit) is worked out again, not carried forward.
-    banana = [u.model_copy(update={"reason": "banana"}) for u in marked]
-    banana_file = first.model_copy(update={"unscheduled": banana, "reasons_sha256": explain.reasons_digest(banana)})
-    redone = explain.with_reasons(instance, resolved, earlier=banana_file)
-    assert {u.meeting: u.reason for u in redone.unscheduled}["g"] == explain.NO_ROOM
-
-
-def _reason_before_and_after(instance: Instance, cancel: str, mid: str) -> tuple[Schedule, Unscheduled]:
-    """A first solve with its reasons, and `mid`'s reason after a re-solve cancelling `cancel`;
-    every reason the re-solve kept or worked out is what a fresh look gives."""
-    first = explain.with_reasons(instance, solve_and_verify(instance))
-    resolved, _ = resolve_and_verify(instance, first, [cancel])
-    assert resolved.unscheduled == explain.with_reasons(instance, resolved).unscheduled
-    return first, {u.meeting: u for u in resolved.unscheduled}[mid]
-
-
-def test_a_re_solve_works_out_again_the_reason_of_a_request_whose_person_changed_meetings() -> None:
-    """a may have one meeting and ab holds it, so ac waits; c was promised two and has cd. With d
-    gone c has none: ac's words must say so, not what the earlier file said (c's day changed)."""
-    people = [
-        {"id": "a", "name": "A", "max_meetings": 1},
-        {"id": "b", "name": "B"},
-        {"id": "c", "name": "C", "min_meetings": 2},
-        {"id": "d", "name": "D"},
-    ]
-    requests = [meeting("ab", "a", "b", priority=5), meeting("ac", "a", "c"), meeting("cd", "c", "d")]
-    instance = make_instance(participants=people, meetings=requests)
-    first, reason = _reason_before_and_after(instance, "participant:d", "ac")
-    assert "C was promised 2 meeting(s) (min_meetings) and has 1" in str(first.unscheduled[0].detail)
-    assert reason.reason == explain.MAX_MEETINGS and "and has 0" in str(reason.detail)
-
-
-def test_a_re_solve_works_out_again_the_reason_of_a_request_whose_room_changed_hands() -> None:
-    """One table, two times, held by ab and cd (priority 5); gh needs both (priority 3), ef one
-    (priority 2). With a gone ef takes ab's time: gh's people are as they were, but the table's
-    holder now has a lower priority than gh, so its reason is redone: taken, not lost."""
-    people = [{"id": p, "name": p.upper()} for p in "abcdefgh"]
-    requests = [
-        meeting("ab", "a", "b", priority=5),
-        meeting("cd", "c", "d", priority=5),
-        meeting("ef", "e", "f", priority=2),
-        meeting("gh", "g", "h", priority=3, slots=2),
-    ]
-    instance = make_instance(participants=people, meetings=requests)
-    first, reason = _reason_before_and_after(instance, "participant:a", "gh")
-    assert {u.meeting: u.reason for u in first.unscheduled}["gh"] == explain.LOST
-    assert reason.reason == explain.TAKEN and "(ef)" in str(reason.detail)
-
-
-def test_a_re_solve_redoes_a_reason_from_the_instance_whose_promise_changed() -> None:
-    """cx can never happen (c is free at 09:00 only, x at 09:30 only), and its words also say
-    that c, promised two meetings, has one (cd). With d gone c has none: the same kind of
-    reason, but its words are worked out again."""
-    at_nine, at_half_past = (p["available"] for p in A_AT_NINE_B_AT_HALF_PAST)
-    people = [
-        {"id": "c", "name": "C", "min_meetings": 2, "available": at_nine},
-        {"id": "x", "name": "X", "available": at_half_past},
-        {"id": "d", "name": "D"},
-    ]
-    instance = make_instance(participants=people, meetings=[meeting("cx", "c", "x"), meeting("cd", "c", "d")])
-    first, reason = _reason_before_and_after(instance, "participant:d", "cx")
-    assert "and has 1" in str(first.unscheduled[0].detail)
-    assert reason.reason == explain.NO_COMMON_TIME and "and has 0" in str(reason.detail)
-
-
-def test_a_re_solve_keeps_the_words_of_a_request_nothing_around_changed() -> None:
-    """ac waits for a's one meeting (ab); cd's cancellation changes nothing of a's or c's day, so
-    ac's reason is taken from the earlier file as it stands (marked here to tell)."""
-    people = [{"id": "a", "name": "A", "max_meetings": 1}, *({"id": p, "name": p.upper()} for p in "bcde")]
-    requests = [meeting("ab", "a", "b", priority=5), meeting("ac", "a", "c"), meeting("de", "d", "e")]
-    instance = make_instance(participants=people, meetings=requests)
-    first = explain.with_reasons(instance, solve_and_verify(instance))
-    marked = [u.model_copy(update={"detail": "as the earlier file says"}) for u in first.unscheduled]
-    as_written = explain.reasons_digest(marked)  # as if we had written these words
-    earlier = first.model_copy(update={"unscheduled": marked, "reasons_sha256": as_written})
-    resolved, _ = resolve_and_verify(instance, earlier, ["participant:e"])
-    assert {u.meeting: u.detail for u in resolved.unscheduled} == {"ac": "as the earlier file says"}
-    # Edited by hand since (the digest no longer matches): every reason is worked out again.
-    resolved, _ = resolve_and_verify(instance, first.model_copy(update={"unscheduled": marked}), ["participant:e"])
-    assert {u.meeting: u.detail for u in resolved.unscheduled} == {u.meeting: u.detail for u in first.unscheduled}
-
-
-@pytest.mark.parametrize(
-    ("short", "kind"),
-    [
-        ("it-08350 already has max_meetings (6)", explain.MAX_MEETINGS),
-        ("it-00646 is not available in any session", explain.NO_COMMON_TIME),
-        ("no common availability", explain.NO_COMMON_TIME),
-        ("no room holds 3 people", explain.NO_ROOM),
-        ("longer (90 min) than any session", explain.NO_PLACE),
-        ("no session in Hangzhou", explain.NO_PLACE),
-        ("no common language, and no interpreter speaks a language of each participant", explain.NO_INTERPRETER),
-        ("no common availability with an interpreter who could attend", explain.NO_INTERPRETER),
-        ("no time left with all participants and a room free; d got 0 of min_meetings 1", explain.TAKEN),
-        ("every possible time is before the frozen time", explain.FROZEN),
-        ("no interpreter left who speaks a language of each participant", explain.NO_INTERPRETER),
-        ("a reason from another version", "a reason from another version"),
-    ],
-)
-def test_a_solvers_short_reason_is_counted_by_its_kind(short: str, kind: str) -> None:
-    """Past the time limit a reason keeps only its kind: by person, the summary of a 60,000-request
-    solve listed 'it-08350 already has max_meetings (6)' and 1,695 more such 'reasons'."""
-    assert explain.kind_of_short_reason(short) == kind
 
 
 def test_forcing_in_changes_only_what_it_must_and_adds_nothing_else() -> None:
@@ -843,7 +694,7 @@ def test_no_interpreter_free_says_for_each_interpreter_why() -> None:
         f"sit in: X already interprets 1 meeting, as many as max_meetings allows; Y is in other meetings ({by_y[0]} "
         "(2025-11-13 09:00)) or not available at each time its people are free."
     )
-    written = {u.meeting: u for u in explain.with_reasons(explainer.instance, schedule).unscheduled}["m2"]
+    written = {u.meeting: u for u in reasons.with_reasons(explainer.instance, schedule).unscheduled}["m2"]
     assert (written.reason, written.detail) == (explain.NO_INTERPRETER, found.headline)
 
 
@@ -1110,48 +961,6 @@ def test_an_interpreter_cap_lowered_below_what_they_already_interpreted_is_said_
         "2025-11-13T10:00: they stand as history, and no more are given)"
     ) in words
     assert "as many as max_meetings allows" not in words
-
-
-def test_reasons_worked_out_in_two_processes_are_those_of_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past REASONS_IN_TWO_ABOVE a child explains every other waiting request; the file is the same.
-    One table, two slots: of five pairs among a, b, c, d, three wait."""
-    pairs = [("a", "b"), ("c", "d"), ("a", "c"), ("b", "d"), ("a", "d")]
-    instance = make_instance(meetings=[meeting(f"m{k}", *pair) for k, pair in enumerate(pairs)])
-    schedule = solve_and_verify(instance)
-    assert len(schedule.unscheduled) == 3
-    in_one = explain.with_reasons(instance, schedule)
-    monkeypatch.setattr(explain, "REASONS_IN_TWO_ABOVE", 0)
-    in_two = explain.with_reasons(instance, schedule)
-    assert in_two.unscheduled == in_one.unscheduled
-    assert all(u.detail for u in in_two.unscheduled) and verify(instance, in_two) == []
-
-
-@pytest.mark.parametrize("in_two", [False, True])
-def test_ctrl_c_while_reasons_are_worked_out_keeps_the_short_form_for_the_rest(
-    monkeypatch: pytest.MonkeyPatch, in_two: bool
-) -> None:
-    """The schedule in hand is still written: the request being explained, and every one after it,
-    keep the kind of the solver's short reason (in two processes, the child's half too)."""
-    pairs = [("a", "b"), ("c", "d"), ("a", "c"), ("b", "d"), ("a", "d")]
-    instance = make_instance(meetings=[meeting(f"m{k}", *pair) for k, pair in enumerate(pairs)])
-    schedule = solve_and_verify(instance)
-    if in_two:
-        monkeypatch.setattr(explain, "REASONS_IN_TWO_ABOVE", 0)
-    calls: list[str] = []
-    original = Explainer.explain
-
-    def ctrl_c_on_the_second(self: Explainer, mid: str) -> explain.Explanation:
-        calls.append(mid)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        return original(self, mid)
-
-    monkeypatch.setattr(Explainer, "explain", ctrl_c_on_the_second)
-    annotated = explain.with_reasons(instance, schedule)
-    assert [u.meeting for u in annotated.unscheduled] == [u.meeting for u in schedule.unscheduled]
-    details = [u.detail for u in annotated.unscheduled]
-    assert details[0] is not None and details[1:] == [None, None]
-    assert all(u.reason in explain.KINDS for u in annotated.unscheduled) and verify(instance, annotated) == []
 
 
 def _two_dates_two_cities_schedule(away_priority: int) -> tuple[Instance, Explainer]:

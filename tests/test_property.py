@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from scheduler.changes import moved_without_cause
 from scheduler.errors import InputError
-from scheduler.explain import with_reasons
 from scheduler.model import Instance
+from scheduler.reasons import with_reasons
 from scheduler.solution import Assignment
 
 DATES = ["2025-11-13", "2025-11-14"]

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from scheduler.errors import InputError, Problem
-from scheduler.explain import with_reasons
+from scheduler.reasons import with_reasons
 from scheduler.export import html, ics, sheets
 from scheduler.export.views import (
     MeetingView,
