@@ -22,8 +22,8 @@ from pydantic import ValidationError
 from scheduler.attendance import attendees, starts_at
 from scheduler.changes import cause_of, diff, name_of, not_free_because, people_text, too_close_to_travel
 from scheduler.errors import InputError, Problem
-from scheduler.reasons import with_reasons
 from scheduler.model import Instance, Interpreter, Option, Participant, to_clock, to_minutes
+from scheduler.reasons import with_reasons
 from scheduler.solution import Assignment, Cancellation, Schedule
 from scheduler.solver.convert import outcome_to_schedule
 from scheduler.solver.request import Pin, SolveOutcome, SolveRequest

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from scheduler.errors import InputError, Problem
-from scheduler.reasons import with_reasons
 from scheduler.export import html, ics, sheets
 from scheduler.export.views import (
     MeetingView,
@@ -34,6 +33,7 @@ from scheduler.export.views import (
     view_of,
 )
 from scheduler.model import Instance
+from scheduler.reasons import with_reasons
 from scheduler.solution import Schedule, local_moment
 from scheduler.store import read_bytes, replace_bytes_atomically, sha256_of
 
