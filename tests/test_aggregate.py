@@ -198,3 +198,28 @@ def test_stage_a_by_neighbourhood_search_alone_improves_its_hint() -> None:
     assert stage_a is not None and stage_a.objective == 2 and stage_a.bound is None
     assert set(stage_a.blocks) == {"ab"} and stage_a.blocks["ab"][0] in {"bj1", "bj2"}
     assert broken_rows(agg, participants, stage_a.blocks) == []
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_stage_a_by_neighbourhood_search_runs_neighbourhoods_with_any_number_of_workers(
+    monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """With one worker CP-SAT runs one sequential search and no neighbourhoods unless asked to
+    interleave them in that thread (`--workers 1` then left stage A's start as it was)."""
+    from ortools.sat.python import cp_model
+
+    seen: list[tuple[bool, bool, int]] = []
+    original = cp_model.CpSolver.solve
+
+    def solve(self: cp_model.CpSolver, *args: object, **kwargs: object) -> object:
+        p = self.parameters
+        seen.append((p.use_lns_only, p.interleave_search, p.num_workers))
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", solve)
+    instance = a_meets_b_or_c(ab=2, ac=1)
+    agg, participants, _ = aggregate_of(instance)
+    hint = {"ac": ("hz", date(2025, 11, 13))}
+    stage_a = solve_aggregate(agg, 2, workers, 1, hint, participants, keep=set(agg.meeting_column), lns_only=True)
+    assert stage_a is not None and stage_a.objective == 2
+    assert seen == [(True, workers == 1, workers)]
