@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from scheduler import console, render
+from scheduler import console, render, reports
 from scheduler.cli_support import (
     CheckAhead,
     ForcingTimeLimitOpt,
@@ -123,9 +123,9 @@ def solve(
         schedule = with_reasons(instance, schedule, deadline)
         kept = write_checked(instance, schedule, target, ahead=ahead)
         headline = figures.result()
-    out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None, headline))
+    out.print(reports.solve_summary(instance, schedule, str(target), str(kept) if kept else None, headline))
     if outcome.model_refused:
-        err.print(render.model_refused(), soft_wrap=True)
+        err.print(reports.model_refused(), soft_wrap=True)
     note_overrun(budget)
     leave_to_the_process(instance, request, outcome, schedule)
 
@@ -258,10 +258,10 @@ def resolve(
         )
         kept = write_checked(instance, schedule, target, previous, ahead)
         headline = figures.result()
-    out.print(render.solve_summary(instance, schedule, str(target), str(kept) if kept else None, headline))
+    out.print(reports.solve_summary(instance, schedule, str(target), str(kept) if kept else None, headline))
     if outcome.model_refused:
-        err.print(render.model_refused(), soft_wrap=True)
-    out.print(render.changes_by_person(instance, schedule.changes, most=CHANGES_SHOWN))
+        err.print(reports.model_refused(), soft_wrap=True)
+    out.print(reports.changes_by_person(instance, schedule.changes, most=CHANGES_SHOWN))
     if len({pid for change in schedule.changes for pid in change.notify}) > CHANGES_SHOWN:
         # One line, never wrapped: pasted back, a line broken inside a quoted path would fail.
         line = f"Everyone's changes: schedule diff {shlex.quote(str(recorded))} {shlex.quote(str(target))}"
@@ -296,7 +296,7 @@ def diff_command(
                 str(old_path),
             )
     changes = diff(instance, old, new)
-    out.print(render.changes_by_person(instance, changes))
+    out.print(reports.changes_by_person(instance, changes))
     kinds = sorted({c.change for c in changes})
     out.print(f"{len(changes)} change(s)" + (f": {', '.join(kinds)}" if kinds else "") + ".")
 
@@ -344,11 +344,11 @@ def check(
             "and were checked as meetings that already happened."
         )
     if report.notes:
-        out.print(render.violations(report.notes, title="note(s)"))
+        out.print(reports.violations(report.notes, title="note(s)"))
     if report.warnings:
-        out.print(render.violations(report.warnings, title="warning(s) about history"))
+        out.print(reports.violations(report.warnings, title="warning(s) about history"))
     if report.violations:
-        out.print(render.violations(report.violations))
+        out.print(reports.violations(report.violations))
         raise typer.Exit(1)
     against = f", history as in {previous_path}" if previous_path is not None else ""
     out.print(
@@ -462,7 +462,7 @@ def explain(
     else:
         with err.status("Solving with the request required…"), input_errors():
             found = explainer.force(meeting, time_limit, workers, seed)
-    out.print(render.explanation(instance, found))
+    out.print(reports.explanation(instance, found))
 
 
 @app.command(cls=Command)
@@ -474,7 +474,7 @@ def stats(instance_path: InstanceArg, schedule_path: ScheduleArg) -> None:
     with input_errors():
         instance, schedule = load_pair(instance_path, schedule_path)
     warn_if_rejected(instance, schedule, schedule_path)
-    out.print(render.stats_view(instance, figures(instance, schedule)))
+    out.print(reports.stats_view(instance, figures(instance, schedule)))
 
 
 @app.command(cls=Command)
@@ -529,7 +529,7 @@ def history_command(instance_path: InstanceArg) -> None:
 
     with input_errors():
         data = read_bytes(instance_path, "instance")
-    out.print(render.history(versions(instance_path, data), str(instance_path)))
+    out.print(reports.history(versions(instance_path, data), str(instance_path)))
 
 
 @app.command(cls=Command, name="export")
@@ -568,7 +568,7 @@ def export_command(
                 lambda done, total: progress.update(task, completed=done, total=total),
                 schedule_path,
             )
-    out.print(render.export_summary(report))
+    out.print(reports.export_summary(report))
 
 
 @app.command(cls=Command, name="import")
@@ -616,7 +616,7 @@ def import_command(
         report = build_instance(participants_path, requests_path, event_path)
     text = yaml.safe_dump(report.data, sort_keys=False, allow_unicode=True, width=120)
     kept = write_file(out_path, text)
-    out.print(render.import_summary(report, str(out_path), str(kept) if kept else None))
+    out.print(reports.import_summary(report, str(out_path), str(kept) if kept else None))
 
 
 def main(prog_name: str | None = None) -> None:

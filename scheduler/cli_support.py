@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from scheduler import console, render
+from scheduler import console, reports
 from scheduler.budget import Budget
 from scheduler.console import err, fail, input_errors
 from scheduler.errors import InputError, Problem
@@ -172,7 +172,7 @@ def write_checked(
     """Write only what the independent checker accepts; anything else is our bug, never a file."""
     violations = ahead.violations(schedule) if ahead is not None else review(instance, schedule, previous).violations
     if violations:
-        err.print(render.violations(violations))
+        err.print(reports.violations(violations))
         fail(
             f"Internal error: the schedule breaks {len(violations)} rule(s) listed above, so it was not "
             f"written to {target}. Please report this with the instance file.",

@@ -151,11 +151,7 @@ class Explainer:
     # ---- words ----
 
     def who(self, pid: str) -> str:
-        person = self.instance.participant_by_id.get(pid)
-        if person is None:
-            interpreter = self.instance.interpreter_by_id.get(pid)
-            return f"{interpreter.name} (interpreter)" if interpreter is not None else pid
-        return f"{person.name} ({person.organisation})" if person.organisation else person.name
+        return self.instance.who(pid)
 
     def names(self, pids: Iterable[str]) -> str:
         """Names joined with 'and'; a long list named in part ('… and 92 others')."""

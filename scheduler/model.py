@@ -654,6 +654,14 @@ class Instance(_Input):
             return [meeting.interpreter]
         return self._able_interpreters(people)
 
+    def who(self, pid: str) -> str:
+        """A person as an organiser reads them: 'Name (Organisation)', an interpreter as such, else the id."""
+        person = self.participant_by_id.get(pid)
+        if person is None:
+            interpreter = self.interpreter_by_id.get(pid)
+            return f"{interpreter.name} (interpreter)" if interpreter is not None else pid
+        return f"{person.name} ({person.organisation})" if person.organisation else person.name
+
     def seats(self, meeting: Meeting, people: list[str] | None = None) -> int:
         """Chairs the meeting takes: its people, and its interpreter where it needs one."""
         people = meeting.participants if people is None else people

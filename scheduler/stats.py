@@ -1,7 +1,7 @@
 """Figures about a schedule's quality for people: meetings each, idle gaps, table changes, room use.
 
 Pure functions of an instance and a schedule returning plain data (the benchmarks read
-`holes` and `idle_slots`; the terminal view is `scheduler.render.stats_view`). A *hole* is
+`holes` and `idle_slots`; the terminal view is `scheduler.reports.stats_view`). A *hole* is
 a maximal run of free slots between two of one participant's meetings inside one session:
 a session break is not a hole; its *idle slots* are the slots it spans.
 """

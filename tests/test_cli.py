@@ -432,7 +432,7 @@ def test_ctrl_c_after_the_write_names_the_file_written(sample_copy: Path, monkey
     def interrupted(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli.render, "solve_summary", interrupted)
+    monkeypatch.setattr(cli.reports, "solve_summary", interrupted)
     code, output = run("solve", str(sample_copy), "-t", "5")
     target = sample_copy.with_name(sample_copy.stem + ".schedule.json")
     assert code == 130 and f"Written before it: {target}." in output
@@ -451,7 +451,7 @@ def test_sigterm_after_the_write_names_the_file_written(sample_copy: Path, monke
         os.kill(os.getpid(), signal.SIGTERM)
 
     before = signal.getsignal(signal.SIGTERM)
-    monkeypatch.setattr(cli.render, "solve_summary", killed)
+    monkeypatch.setattr(cli.reports, "solve_summary", killed)
     code, output = run("solve", str(sample_copy), "-t", "5")
     target = sample_copy.with_name(sample_copy.stem + ".schedule.json")
     assert code == 143 and "Stopped (SIGTERM)" in output and f"Written before it: {target}." in output

@@ -27,7 +27,7 @@ from test_property import instances
 from test_render import text_of
 from test_solve import TWO_CITIES_SAME_DAY
 
-from scheduler import explain, reasons, render
+from scheduler import explain, reasons, reports
 from scheduler.explain import Explainer
 from scheduler.model import Instance
 from scheduler.solution import Assignment, Schedule, Unscheduled
@@ -643,7 +643,7 @@ def test_a_programme_item_in_another_city_is_named_as_one_city_per_date_not_as_i
         "Anna Verdi (A) in Beijing that date."
     )
     assert found.impossible and found.sentences[0].startswith("It cannot be scheduled at all")
-    text = text_of(render.explanation(instance, found))
+    text = text_of(reports.explanation(instance, found))
     assert "If it had to be scheduled:" in text and "At programme items" not in text
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from typer.testing import CliRunner
 
-from scheduler import render
+from scheduler import reports
 from scheduler.cli import app
 from scheduler.history import versions
 
@@ -43,7 +43,7 @@ def test_history_lists_versions_with_command_cancellations_and_totals(sample_cop
     assert all(v.matches_instance for v in found)
 
     console = Console(width=200, record=True, file=io.StringIO(), color_system=None)
-    console.print(render.history(found, str(sample_copy)))
+    console.print(reports.history(found, str(sample_copy)))
     text = console.export_text()
     assert text.index("sample.schedule.v1.json") < text.index("sample.schedule.json")
     assert "participant cn-most-01" in text and "(current)" in text

@@ -14,7 +14,7 @@ from conftest import make_instance, meeting, resolve_and_verify, solve_and_verif
 from test_render import text_of
 from typer.testing import CliRunner
 
-from scheduler import render
+from scheduler import reports
 from scheduler.changes import diff, moved_without_cause
 from scheduler.cli import app
 from scheduler.errors import InputError
@@ -1119,7 +1119,7 @@ def test_history_interpreted_by_a_removed_interpreter_stands_while_the_other_is_
     assert (after.status, after.objective, after.bound) == ("OPTIMAL", 4, 4)
     assert {a.meeting: a.interpreter for a in after.assignments} == {"a": "x", "b": "y", "c": "x"}
     assert after.changes == [] and unforced == []
-    summary = text_of(render.solve_summary(edited, after, "x.json", None), width=200)
+    summary = text_of(reports.solve_summary(edited, after, "x.json", None), width=200)
     assert "3 meeting(s) by 1 of the 1 interpreter(s) (and y in history)" in summary
 
 
@@ -1224,7 +1224,7 @@ def test_a_re_solve_too_large_for_the_full_model_keeps_its_draft(monkeypatch: py
     assert after.assignment_by_meeting["ef"] == before.assignment_by_meeting["ef"]
     # More time would not move a meeting to close a gap: the summary says so, with no advice.
     assert after.goals == {"fairness and idle gaps": NOT_PURSUED}
-    assert "may do better" not in text_of(render.solve_summary(instance, after, "x.json", None))
+    assert "may do better" not in text_of(reports.solve_summary(instance, after, "x.json", None))
 
 
 def test_a_re_solve_that_keeps_its_draft_is_bounded_by_the_first_solve(monkeypatch: pytest.MonkeyPatch) -> None:
