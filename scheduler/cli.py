@@ -28,12 +28,12 @@ from scheduler.cli_support import (
     load_pair,
     note_overrun,
     prepare_output,
-    print_rejection,
     recorded_earlier,
     recorded_instance,
     recorded_previous,
     rejection_of,
     show_warnings,
+    solved_trusting,
     warn_if_rejected,
     write_checked,
     write_file,
@@ -218,20 +218,11 @@ def resolve(
         params = SolveParams(budget.for_solve(requests), workers, seed, quality=not priority_only)
         return run_with_progress(requests, lambda cb: run_solve(resolve_plan.request, params, cb), time_limit)
 
+    def untrusting() -> ResolvePlan:
+        return plan(instance, previous, cancels, frozen, max_moves)
+
     try:
-        try:
-            outcome = solved(resolve_plan)
-            rejected = checking.result() if checking is not None else None
-        except Exception:
-            # A trusted file the checker rejects may hold what no stage expects (a meeting outside
-            # every session): its answer decides; if it accepts the file, the failure is ours.
-            if checking is None or (rejected := checking.result()) is None:
-                raise
-        if rejected is not None:
-            print_rejection(rejected)
-            err.print("Planning again without trusting it.")
-            resolve_plan = plan(instance, previous, cancels, frozen, max_moves)
-            outcome = solved(resolve_plan)
+        resolve_plan, outcome = solved_trusting(resolve_plan, solved, checking, untrusting)
     except NoSchedule as error:
         fail(str(error), 1)
     ctx.with_resource(sigterm_raises())  # from here on, a SIGTERM is cleaned up and said

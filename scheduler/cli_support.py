@@ -8,9 +8,9 @@ from __future__ import annotations
 import difflib
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.text import Text
@@ -31,6 +31,11 @@ from scheduler.store import (
     write_or_keep,
 )
 from scheduler.verify import Violation, review
+
+if TYPE_CHECKING:  # (the solver and the re-solve plan load only with the commands that use them)
+    from scheduler.background import Background
+    from scheduler.resolve import ResolvePlan
+    from scheduler.solver.request import SolveOutcome
 
 InstanceArg = Annotated[
     Path,
@@ -355,6 +360,31 @@ def rejection_of(instance: Instance, schedule: Schedule, schedule_path: Path, ea
 def print_rejection(warning: str | None) -> None:
     if warning is not None:
         err.print(Text(warning, style="yellow"), soft_wrap=True)
+
+
+def solved_trusting(
+    trusting: ResolvePlan,
+    solved: Callable[[ResolvePlan], SolveOutcome],
+    checking: Background[str | None] | None,
+    replan: Callable[[], ResolvePlan],
+) -> tuple[ResolvePlan, SolveOutcome]:
+    """The re-solve of a plan that trusted the previous file, once the checker's review of that file
+    (`checking`, run beside the plan and the solve) has had its say: if it rejects the file, that is
+    said and the plan is made and solved again without trust. A failure under trust waits for the
+    same answer: a rejected file may hold what no stage expects (a meeting outside every session);
+    if the checker accepts the file, the failure is ours and is raised."""
+    try:
+        outcome = solved(trusting)
+        rejected = checking.result() if checking is not None else None
+    except Exception:
+        if checking is None or (rejected := checking.result()) is None:
+            raise
+    if rejected is None:
+        return trusting, outcome
+    print_rejection(rejected)
+    err.print("Planning again without trusting it.")
+    again = replan()
+    return again, solved(again)
 
 
 OVERRUN_TOLERANCE = 0.5

@@ -107,3 +107,48 @@ def test_headline_ahead_gives_the_figures_of_the_placements_from_another_process
     monkeypatch.setattr(cli_support, "HEADLINE_AHEAD_ABOVE", 10**6)
     with cli_support.HeadlineAhead(INSTANCE, VALID) as here:
         assert here._job is None and here.result() == expected
+
+
+class _Answer:
+    """A review of the previous file already done: `result()` gives its warning, or None."""
+
+    def __init__(self, warning: str | None) -> None:
+        self.warning = warning
+
+    def result(self) -> str | None:
+        return self.warning
+
+
+@pytest.mark.parametrize(
+    ("warning", "fails", "expected"),
+    [
+        (None, False, ["solve trusting"]),  # accepted: the trusting solve stands
+        ("breaks 1 rule", False, ["solve trusting", "plan again", "solve again"]),
+        ("breaks 1 rule", True, ["solve trusting", "plan again", "solve again"]),  # its failure was the file's
+        (None, True, ["solve trusting", "raised"]),  # accepted: the failure is ours
+    ],
+)
+def test_a_trusting_re_solve_stands_or_is_made_again_as_the_checker_says(
+    warning: str | None, fails: bool, expected: list[str]
+) -> None:
+    steps: list[str] = []
+    trusting, again = object(), object()
+
+    def solved(plan: object) -> str:
+        steps.append("solve trusting" if plan is trusting else "solve again")
+        if fails and plan is trusting:
+            raise ValueError("what no stage expects")
+        return f"outcome of {steps[-1]}"
+
+    def replan() -> object:
+        steps.append("plan again")
+        return again
+
+    try:
+        kept, outcome = cli_support.solved_trusting(trusting, solved, _Answer(warning), replan)  # type: ignore[arg-type]
+    except ValueError:
+        steps.append("raised")
+    else:
+        assert kept is (trusting if warning is None else again)
+        assert outcome == f"outcome of {steps[-1]}"
+    assert steps == expected
