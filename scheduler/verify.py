@@ -640,7 +640,7 @@ def _available(
     windows = read.get(key) if read is not None else None
     if windows is None:
         windows = [
-            (_minutes(w.start) or 0 if w.start else 0, _minutes(w.end) or 0 if w.end else 24 * 60)
+            ((_minutes(w.start) or 0) if w.start else 0, (_minutes(w.end) or 0) if w.end else 24 * 60)
             for w in person.available
             if w.date.isoformat() == a.date and w.city == a.city
         ]
