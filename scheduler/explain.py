@@ -9,20 +9,16 @@ and only when asked for.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from typing import TYPE_CHECKING
 
-from scheduler.attendance import attendees
-from scheduler.changes import too_close_to_travel
 from scheduler.explain_resources import LISTED, and_join, interpreters_taken, programme_holds
-from scheduler.model import Instance, Meeting, Option, Room, Session, to_clock, to_minutes
-from scheduler.solution import Assignment, Schedule
-from scheduler.solver.travel import TravelClock
+from scheduler.model import Instance, Meeting, Option, Session, to_clock
+from scheduler.occupancy import Block, Occupancy, name_of
+from scheduler.solution import Schedule
 
 if TYPE_CHECKING:
     from scheduler.forcing import Forced
@@ -82,19 +78,8 @@ class Explanation:
         return " ".join([self.headline, *self.promised])
 
 
-@dataclass(frozen=True)
-class Block:
-    """Why one option is not open: a person held by a meeting, a person elsewhere, or full rooms."""
-
-    what: str  # "busy", "elsewhere", "breaks", "rooms", "interpreter", "travel"
-    person: str | None
-    meetings: tuple[str, ...]
-    why: str = ""
-    """For "travel": the sentence naming the rule and both places."""
-
-
 class Explainer:
-    """The schedule's occupancy (who and which room is held when, by what), built once per schedule."""
+    """A request's reason in words, read from the instance and the schedule's occupancy."""
 
     def __init__(self, instance: Instance, schedule: Schedule, headlines_only: bool = False) -> None:
         self.instance = instance
@@ -102,51 +87,17 @@ class Explainer:
         self.headlines_only = headlines_only
         """Leave out the details: a schedule file or a count keeps only kind and headline (`in_short`)."""
         self.step = instance.event.slot_minutes
-        self.by_id = schedule.assignment_by_meeting
-        self.gone_people = {c.id for c in schedule.cancelled if c.kind == "participant"}
-        self.cancelled_meetings = {c.id for c in schedule.cancelled if c.kind == "meeting"}
-        self.closed_rooms = {c.id for c in schedule.cancelled if c.kind == "room"}
-        self._seating: dict[tuple[str, int], list[Room]] = {}
+        self.occupancy = Occupancy(instance, schedule)
         self._programme_people: set[str] | None = None
-        self._iso_dates: dict[dt.date, str] = {}
-        self.people: dict[str, list[str]] = {}
-        self.person_at: dict[tuple[str, str, int], str] = {}
-        self.room_at: dict[tuple[str, str, int], str] = {}
-        self.cities: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        self.held: dict[str, list[str]] = defaultdict(list)
-        frozen = schedule.frozen_until
-        self.history = {
-            a.meeting for a in schedule.assignments if frozen is not None and f"{a.date}T{a.start}" < frozen[:16]
-        }
-        """Meetings that started before the frozen time: they happened, nothing can move them."""
-        for a in sorted(schedule.assignments, key=lambda a: (a.date, a.start, a.meeting)):
-            people = self.people[a.meeting] = attendees(instance, schedule.cancelled, a, schedule.frozen_until)
-            for tick in self.ticks(a):
-                self.room_at[(a.room, a.date, tick)] = a.meeting
-                for pid in people:
-                    self.person_at[(pid, a.date, tick)] = a.meeting
-            for pid in people:
-                self.cities[(pid, a.date)][a.city].append(a.meeting)
-                self.held[pid].append(a.meeting)
-            if a.interpreter is not None:  # an interpreter is held like a person
-                for tick in self.ticks(a):
-                    self.person_at[(a.interpreter, a.date, tick)] = a.meeting
-                self.cities[(a.interpreter, a.date)][a.city].append(a.meeting)
-                self.held[a.interpreter].append(a.meeting)
 
     def beyond_cap(self, held: list[str], cap: int) -> str:
         """Words for more meetings held than max_meetings allows: history from before an edit
         lowered it (a re-solve gives no more), said with how many had happened."""
-        happened = sum(1 for m in held if m in self.history)
+        happened = sum(1 for m in held if m in self.occupancy.history)
         return (
             f"more than max_meetings {cap} allows now ({happened} happened before "
             f"{self.schedule.frozen_until}: they stand as history, and no more are given)"
         )
-
-    def ticks(self, a: Assignment | Option) -> range:
-        if isinstance(a, Option):
-            return range(a.start, a.end, self.step)
-        return range(to_minutes(a.start), to_minutes(a.end), self.step)
 
     # ---- words ----
 
@@ -164,7 +115,7 @@ class Explainer:
 
     def request_people(self, meeting: Meeting) -> list[str]:
         """The request's people less those cancelled."""
-        return [p for p in meeting.participants if p not in self.gone_people]
+        return [p for p in meeting.participants if p not in self.occupancy.gone_people]
 
     def options(self, meeting: Meeting) -> list[Option]:
         """Where the request could go by the instance alone (people, rooms, availability)."""
@@ -323,101 +274,9 @@ class Explainer:
 
     # ---- the schedule around it ----
 
-    def blocks(self, meeting: Meeting, people: list[str], option: Option) -> list[Block]:
-        """What keeps `option` from the meeting in this schedule (its own place excluded)."""
-        date = self._iso_dates.get(option.date) or self._iso_dates.setdefault(option.date, option.date.isoformat())
-        found: list[Block] = []
-        person_at, mid = self.person_at, meeting.id
-        ticks = range(option.start, option.end, self.step)
-        for pid in people:
-            elsewhere = False
-            for city, mids in (self.cities.get((pid, date)) or {}).items():
-                if city != option.city and any(m != mid for m in mids):
-                    found.append(Block("elsewhere", pid, tuple(mids)))
-                    elsewhere = True
-            if elsewhere:
-                continue
-            busy = {held for t in ticks if (held := person_at.get((pid, date, t))) is not None and held != mid}
-            if busy:
-                found.append(Block("busy", pid, tuple(sorted(busy))))
-            elif run := self.run_without_break(pid, date, option, mid):
-                found.append(Block("breaks", pid, run))
-        found.extend(self._interpreter_and_travel(meeting, people, option))
-        if all(b.what == "breaks" for b in found):
-            seats = self.instance.seats(meeting, people)
-            rooms = self._rooms_seating(option.venue, seats)
-            holders = {self.room_at.get((r.id, date, t)) for r in rooms for t in self.ticks(option)}
-            if all(
-                any(self.room_at.get((r.id, date, t)) not in (None, meeting.id) for t in self.ticks(option))
-                for r in rooms
-            ):
-                found.append(Block("rooms", None, tuple(sorted(h for h in holders if h and h != meeting.id))))
-        return found
-
-    def _interpreter_and_travel(self, meeting: Meeting, people: list[str], option: Option) -> list[Block]:
-        """No interpreter who could sit in is free then; a travel rule leaves someone too little time."""
-        found = []
-        candidates = self.instance.interpreter_candidates(meeting, people)
-        if candidates:
-            date = option.date.isoformat()
-            held: set[str] = set()
-            someone_free = False
-            for iid in candidates:
-                taken = {self.person_at.get((iid, date, t)) for t in self.ticks(option)} - {None, meeting.id}
-                away = [m for city, ms in self.cities.get((iid, date), {}).items() if city != option.city for m in ms]
-                cap = self.instance.interpreter_by_id[iid].max_meetings
-                full = cap is not None and len([m for m in self.held[iid] if m != meeting.id]) >= cap
-                free = self.instance.is_available(iid, option.date, option.city, option.start, option.end)
-                close = self.travel_clock.too_close(iid, option, ignore=meeting.id) is not None
-                someone_free = someone_free or (not (taken or away or full or close) and free)
-                held.update(m for m in taken | set(away) if m is not None)
-            if not someone_free:
-                found.append(Block("interpreter", None, tuple(sorted(held))))
-        if not self.programme_clock.rules:
-            return found  # (no travel rules: nobody's time is too short)
-        clock = self.travel_clock
-        for pid in people:
-            # The programme first: an item cannot move, so it makes the time impossible, not taken.
-            span = self.programme_clock.too_close(pid, option) or clock.too_close(pid, option, ignore=meeting.id)
-            if span is not None:
-                why = too_close_to_travel(self.instance, self._name(pid), option, span, clock.rules)
-                found.append(Block("travel", pid, (span[3],) if span[3] else (), why))
-        return found
-
-    @cached_property
-    def travel_clock(self) -> TravelClock:
-        """Everyone's meetings (interpreters' too) and programme items, for the travel rules."""
-        clock = TravelClock(self.instance)
-        for a in self.schedule.assignments:
-            people = [*self.people[a.meeting], *([a.interpreter] if a.interpreter else [])]
-            when = dt.date.fromisoformat(a.date), to_minutes(a.start), to_minutes(a.end)
-            clock.take(a.meeting, people, Option(a.venue, a.city, *when))
-        return clock
-
-    @cached_property
-    def programme_clock(self) -> TravelClock:
-        """The programme items alone, for the travel rules: what no change of meetings can free."""
-        return TravelClock(self.instance)
-
-    def run_without_break(self, pid: str, date: str, option: Option, mid: str) -> tuple[str, ...]:
-        """The meetings that, with `option`, would give the person more than max_consecutive
-        slots in a row (empty when the event sets no limit or the run is short enough)."""
-        limit = self.instance.event.max_consecutive
-        if limit is None:
-            return ()
-        around: set[str] = set()
-        slots = (option.end - option.start) // self.step
-        for tick, direction in ((option.start - self.step, -self.step), (option.end, self.step)):
-            held = self.person_at.get((pid, date, tick))
-            while held is not None and held != mid:
-                around.add(held)
-                slots, tick = slots + 1, tick + direction
-                held = self.person_at.get((pid, date, tick))
-        return tuple(sorted(around)) if slots > limit else ()
-
     def explain(self, mid: str) -> Explanation:
         """The reason in words, without solving: where it is, or why it is not scheduled."""
-        if mid not in self.instance.meeting_by_id and mid in self.by_id:
+        if mid not in self.instance.meeting_by_id and mid in self.occupancy.by_id:
             return self._deleted(mid)
         found = self._explain(mid)
         short = self.short_of_promise(mid) if found.kind != SCHEDULED else []
@@ -428,21 +287,22 @@ class Explainer:
         lines = []
         for pid in self.request_people(self.instance.meeting_by_id[mid]):
             person = self.instance.participant_by_id[pid]
-            if person.min_meetings is not None and len(self.held[pid]) < person.min_meetings:
+            if person.min_meetings is not None and len(self.occupancy.held[pid]) < person.min_meetings:
                 lines.append(
                     f"{self.who(pid)} was promised {person.min_meetings} meeting(s) (min_meetings) and has "
-                    f"{len(self.held[pid])}."
+                    f"{len(self.occupancy.held[pid])}."
                 )
         return lines
 
     def _explain(self, mid: str) -> Explanation:
         """The reason in words, without solving: where it is, or why it is not scheduled."""
         meeting = self.instance.meeting_by_id[mid]
-        if mid in self.by_id:
+        meetings_of = self.occupancy.held
+        if mid in self.occupancy.by_id:
             return self._scheduled(meeting)
         people = self.request_people(meeting)
-        if mid in self.cancelled_meetings or len(people) < 2:
-            gone = [p for p in meeting.participants if p in self.gone_people]
+        if mid in self.occupancy.cancelled_meetings or len(people) < 2:
+            gone = [p for p in meeting.participants if p in self.occupancy.gone_people]
             why = (
                 f"Cancelled: {self.names(gone)} can no longer attend, which leaves fewer than two people."
                 if len(people) < 2
@@ -462,33 +322,33 @@ class Explainer:
         full = []
         for pid in people:
             cap = self.instance.participant_by_id[pid].max_meetings
-            if cap is not None and len(self.held[pid]) >= cap:
+            if cap is not None and len(meetings_of[pid]) >= cap:
                 full.append((pid, cap))
         if full:
             details = [
                 f"{self.who(pid)} may have at most {cap} meeting(s) and has: "
-                + ", ".join(self.brief(m, pid) for m in self.held[pid])
+                + ", ".join(self.brief(m, pid) for m in meetings_of[pid])
                 + "."
                 if cap
                 else f"{self.who(pid)} may have no meetings at all (max_meetings 0)."
                 for pid, cap in ([] if self.headlines_only else full)
             ]
             reached = "; ".join(
-                f"{self.who(pid)} already has {len(self.held[pid])}, {self.beyond_cap(self.held[pid], cap)}"
-                if len(self.held[pid]) > cap
+                f"{self.who(pid)} already has {len(meetings_of[pid])}, {self.beyond_cap(meetings_of[pid], cap)}"
+                if len(meetings_of[pid]) > cap
                 else f"{self.who(pid)} already has {cap}, the most allowed"
                 if cap
                 else f"{self.who(pid)} may have none"
                 for pid, cap in full
             )
             return Explanation(mid, MAX_MEETINGS, f"max_meetings reached: {reached}.", details)
-        seated = [o for o in options if self._open_room(o.venue, len(people))]
+        seated = [o for o in options if self.occupancy.open_room(o.venue, len(people))]
         if not seated:
             closed = sorted(
                 r.id
                 for o in options
                 for r in self.instance.venue_rooms[o.venue]
-                if r.capacity >= len(people) and r.id in self.closed_rooms
+                if r.capacity >= len(people) and r.id in self.occupancy.closed_rooms
             )
             return Explanation(
                 mid,
@@ -496,7 +356,7 @@ class Explainer:
                 f"No room large enough is open: it needs seats for {len(people)} and "
                 f"{and_join(sorted(set(closed)))} {'was' if len(set(closed)) == 1 else 'were'} closed.",
             )
-        per_option = [(o, self.blocks(meeting, people, o)) for o in seated]
+        per_option = [(o, self.occupancy.blocks(meeting, people, o)) for o in seated]
         free = [o for o, found in per_option if not found]
         if free:
             return Explanation(
@@ -553,7 +413,7 @@ class Explainer:
         # is one city per date, above): those meetings hold it off as much, and count alike.
         away = {m for _, found in per_option for b in found if b.what == "elsewhere" for m in b.meetings}
         blockers |= away
-        if blockers and blockers <= self.history:
+        if blockers and blockers <= self.occupancy.history:
             return Explanation(
                 mid,
                 TAKEN,
@@ -563,7 +423,7 @@ class Explainer:
             )
         known = self.instance.meeting_by_id  # (a history meeting whose request was deleted counts 0)
         lower = sorted(
-            m for m in blockers - self.history if (known[m].priority if m in known else 0) < meeting.priority
+            m for m in blockers - self.occupancy.history if (known[m].priority if m in known else 0) < meeting.priority
         )
         if lower or not blockers:
             headline = "Its times are all taken by other meetings or full rooms."
@@ -590,18 +450,6 @@ class Explainer:
             self._programme_people = {pid for pid, _ in self.instance.programme_of}
         return any(pid in self._programme_people for pid in people)
 
-    def _rooms_seating(self, venue: str, size: int) -> list[Room]:
-        """The venue's open rooms for `size` people (found once per venue and size: venues hold thousands)."""
-        key = (venue, size)
-        if key not in self._seating:
-            rooms = self.instance.venue_rooms[venue]
-            self._seating[key] = [r for r in rooms if r.capacity >= size and r.id not in self.closed_rooms]
-        return self._seating[key]
-
-    def _open_room(self, venue: str, size: int) -> bool:
-        """Whether the venue has a room for `size` people that is not closed."""
-        return bool(self._rooms_seating(venue, size))
-
     def _block_lines(self, per_option: list[tuple[Option, list[Block]]]) -> list[str]:
         """Per person, the meetings that hold them (or the city they are in); then the full rooms."""
         busy: dict[str, set[str]] = defaultdict(set)
@@ -626,16 +474,17 @@ class Explainer:
                 else:
                     full.append(option)
                     holders.update(b.meetings)
+        by_id = self.occupancy.by_id
         lines = []
         for (pid, date), mids in sorted(away.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-            city = self.by_id[min(mids)].city
+            city = by_id[min(mids)].city
             lines.append(
                 f"On {date} {self.who(pid)} is in {city} for "
                 + ", ".join(self.brief(m, pid) for m in sorted(mids))
                 + "."
             )
         for pid, mids in busy.items():
-            ordered = sorted(mids, key=lambda m: (self.by_id[m].date, self.by_id[m].start))
+            ordered = sorted(mids, key=lambda m: (by_id[m].date, by_id[m].start))
             lines.append(f"{self.who(pid)} is then in " + ", ".join(self.brief(m, pid) for m in ordered) + ".")
         limit = self.instance.event.max_consecutive
         for pid, options in tired.items():
@@ -645,10 +494,10 @@ class Explainer:
             )
         if full:
             line = f"Every room large enough is taken or closed at {_spans(full, self.step)}"
-            ordered = sorted(holders, key=lambda m: (self.by_id[m].date, self.by_id[m].start, m))
+            ordered = sorted(holders, key=lambda m: (by_id[m].date, by_id[m].start, m))
             lines.append(line + (", by " + "; ".join(self.brief(m) for m in ordered) if ordered else "") + ".")
         if interpreting:
-            ordered = sorted(interpreting, key=lambda m: (self.by_id[m].date, self.by_id[m].start, m))
+            ordered = sorted(interpreting, key=lambda m: (by_id[m].date, by_id[m].start, m))
             more = f" and {len(ordered) - LISTED} more meetings" if len(ordered) > LISTED else ""
             lines.append(
                 "The interpreters who could sit in are then in "
@@ -664,21 +513,17 @@ class Explainer:
 
     def brief(self, mid: str, pid: str | None = None) -> str:
         """'r7 (priority 3, 2025-11-13 10:00, with Zhou Lei)': the others than `pid`, by name."""
-        a = self.by_id[mid]
-        others = [self._name(p) for p in self.people.get(mid, []) if p != pid]
+        a = self.occupancy.by_id[mid]
+        others = [name_of(self.instance, p) for p in self.occupancy.people.get(mid, []) if p != pid]
         known = self.instance.meeting_by_id.get(mid)
         priority = f"priority {known.priority}" if known is not None else "request deleted"
         return f"{mid} ({priority}, {a.date} {a.start}, with {and_join(others)})"
 
-    def _name(self, pid: str) -> str:
-        person = self.instance.participant_by_id.get(pid)
-        return person.name if person is not None else pid
-
     def _scheduled(self, meeting: Meeting) -> Explanation:
-        a = self.by_id[meeting.id]
-        people = self.people[meeting.id]
+        a = self.occupancy.by_id[meeting.id]
+        people = self.occupancy.people[meeting.id]
         headline = f"Scheduled {a.date} {a.start}-{a.end} in {a.city}, {a.venue}, room {a.room}."
-        if meeting.id in self.history:
+        if meeting.id in self.occupancy.history:
             return Explanation(
                 meeting.id,
                 SCHEDULED,
@@ -700,7 +545,7 @@ class Explainer:
                 f"(the smallest large enough at {a.venue} seats {smallest})."
             )
         others = [
-            (o, self.blocks(meeting, people, o))
+            (o, self.occupancy.blocks(meeting, people, o))
             for o in options
             if not (o.date.isoformat() == a.date and to_clock(o.start) == a.start and o.venue == a.venue)
         ]
@@ -712,14 +557,14 @@ class Explainer:
 
     def _deleted(self, mid: str) -> Explanation:
         """A meeting the schedule holds whose request is no longer in the instance."""
-        a = self.by_id[mid]
-        kept = "kept as history: it had already started" if mid in self.history else "still in this schedule"
+        a = self.occupancy.by_id[mid]
+        kept = "kept as history: it had already started" if mid in self.occupancy.history else "still in this schedule"
         return Explanation(
             mid,
             SCHEDULED,
             f"Scheduled {a.date} {a.start}-{a.end} in {a.city}, {a.venue}, room {a.room}; its request is no "
             f"longer in the instance ({kept}).",
-            [f"Its people: {self.names(self.people.get(mid, []))}."],
+            [f"Its people: {self.names(self.occupancy.people.get(mid, []))}."],
         )
 
     # ---- forcing it in (scheduler.forcing; loads OR-Tools) ----

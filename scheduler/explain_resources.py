@@ -1,7 +1,7 @@
 """The sentences for the event's scarce resources beyond rooms: which programme items take the
 times a request's people share, and why each interpreter who could sit in cannot.
 
-Read by `scheduler.explain` (its Explainer holds the schedule's occupancy); plain Python.
+Read by `scheduler.explain` (what the schedule holds is its `occupancy`, `scheduler.occupancy`); plain Python.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from scheduler.changes import too_close_to_travel
 from scheduler.model import Meeting, Option, ProgrammeItem, Session, to_minutes
 
 if TYPE_CHECKING:
-    from scheduler.explain import Block, Explainer
+    from scheduler.explain import Explainer
+    from scheduler.occupancy import Block
 
 LISTED = 8
 """Sentences name at most this many people, pairs or items, then say how many more."""
@@ -98,7 +99,7 @@ def interpreters_taken(
 
     reasons = []
     for iid in candidates:
-        used = [m for m in explainer.held[iid] if m != meeting.id]
+        used = [m for m in explainer.occupancy.held[iid] if m != meeting.id]
         cap = explainer.instance.interpreter_by_id[iid].max_meetings
         if cap is not None and len(used) >= cap:
             if len(used) > cap:  # history before an edit lowered the cap: it stands, no more are given
@@ -118,22 +119,32 @@ def interpreters_taken(
         travelling = ""
         for o in times:
             date = o.date.isoformat()
-            cities = [c for c in explainer.cities.get((iid, date), {}) if c != o.city]
+            cities = [c for c in explainer.occupancy.cities.get((iid, date), {}) if c != o.city]
             if cities:
                 away[date] = cities[0]
             elif not explainer.instance.is_available(iid, o.date, o.city, o.start, o.end):
                 unavailable = True
             else:
-                held = {m for t in explainer.ticks(o) if (m := explainer.person_at.get((iid, date, t)))} - {meeting.id}
+                held = {
+                    m for t in explainer.occupancy.ticks(o) if (m := explainer.occupancy.person_at.get((iid, date, t)))
+                } - {meeting.id}
                 busy.update(held)
-                span = None if held or travelling else explainer.travel_clock.too_close(iid, o, ignore=meeting.id)
+                span = (
+                    None
+                    if held or travelling
+                    else explainer.occupancy.travel_clock.too_close(iid, o, ignore=meeting.id)
+                )
                 if span is not None:
-                    rules = explainer.travel_clock.rules
+                    rules = explainer.occupancy.travel_clock.rules
                     travelling = too_close_to_travel(explainer.instance, name(iid), o, span, rules)
         parts = []
         if busy:
-            ordered = sorted(busy, key=lambda m: (explainer.by_id[m].date, explainer.by_id[m].start, m))
-            named = [f"{m} ({explainer.by_id[m].date} {explainer.by_id[m].start})" for m in ordered[:2]]
+            ordered = sorted(
+                busy, key=lambda m: (explainer.occupancy.by_id[m].date, explainer.occupancy.by_id[m].start, m)
+            )
+            named = [
+                f"{m} ({explainer.occupancy.by_id[m].date} {explainer.occupancy.by_id[m].start})" for m in ordered[:2]
+            ]
             more = f" and {len(ordered) - 2} more" if len(ordered) > 2 else ""
             parts.append(f"in other meetings ({', '.join(named)}{more})")
         parts += [f"in {city} on {date}" for date, city in sorted(away.items())]

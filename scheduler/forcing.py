@@ -133,7 +133,7 @@ def _holds(
     from scheduler.verify import review
 
     def people(m: str) -> list[str]:
-        return ex.people.get(m) or ex.request_people(ex.instance.meeting_by_id[m])
+        return ex.occupancy.people.get(m) or ex.request_people(ex.instance.meeting_by_id[m])
 
     assignments = [to_assignment(m, o, room, people(m), interpreters.get(m)) for m, (o, room) in placements.items()]
     assignments += [a for a in ex.schedule.assignments if a.meeting in unheld]
@@ -161,14 +161,20 @@ def repair(ex: Explainer, mid: str) -> tuple[Option, str, set[str]] | None:
         date = option.date.isoformat()
         drop: set[str] = set()
         for pid in people:
-            for city, mids in ex.cities.get((pid, date), {}).items():
+            for city, mids in ex.occupancy.cities.get((pid, date), {}).items():
                 if city != option.city:
                     drop.update(mids)
-            drop.update(m for t in ex.ticks(option) if (m := ex.person_at.get((pid, date, t))) is not None)
+            drop.update(
+                m for t in ex.occupancy.ticks(option) if (m := ex.occupancy.person_at.get((pid, date, t))) is not None
+            )
         rooms = []
         for r in ex.instance.venue_rooms[option.venue]:
-            if r.capacity >= len(people) and r.id not in ex.closed_rooms:
-                holders = {m for t in ex.ticks(option) if (m := ex.room_at.get((r.id, date, t))) is not None}
+            if r.capacity >= len(people) and r.id not in ex.occupancy.closed_rooms:
+                holders = {
+                    m
+                    for t in ex.occupancy.ticks(option)
+                    if (m := ex.occupancy.room_at.get((r.id, date, t))) is not None
+                }
                 rooms.append((ex.priority(holders - drop), r.id, holders))
         if not rooms:
             continue
@@ -176,7 +182,9 @@ def repair(ex: Explainer, mid: str) -> tuple[Option, str, set[str]] | None:
         drop |= holders
         for pid in people:
             cap = ex.instance.participant_by_id[pid].max_meetings
-            kept = sorted((m for m in ex.held[pid] if m not in drop), key=lambda m: (m in fixed, ex.priority({m})))
+            kept = sorted(
+                (m for m in ex.occupancy.held[pid] if m not in drop), key=lambda m: (m in fixed, ex.priority({m}))
+            )
             if cap is not None and len(kept) >= cap:
                 drop.update(kept[: len(kept) - cap + 1])
         if drop & fixed:

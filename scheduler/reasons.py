@@ -165,7 +165,7 @@ class _KeptReasons:
             return  # edited by hand since we wrote them, or from a version that did not say
         self.gone_before = {c.id for c in earlier.cancelled if c.kind == "participant"}
         closed_before = {c.id for c in earlier.cancelled if c.kind == "room"}
-        same_world = earlier.frozen_until == schedule.frozen_until and closed_before == explainer.closed_rooms
+        same_world = earlier.frozen_until == schedule.frozen_until and closed_before == explainer.occupancy.closed_rooms
         self.unchanged = _Unchanged(explainer, earlier) if same_world else None
         self.earlier = {item.meeting: item for item in earlier.unscheduled}
 
@@ -202,7 +202,7 @@ class _Unchanged:
     def __init__(self, explainer: Explainer, earlier: Schedule) -> None:
         instance = explainer.instance
         before = earlier.assignment_by_meeting
-        after = explainer.by_id
+        after = explainer.occupancy.by_id
         self.instance = instance
         self.touched_people: set[str] = set()
         self.touched_rooms: dict[tuple[str, str, int], set[str]] = defaultdict(set)
@@ -212,13 +212,13 @@ class _Unchanged:
             if old is new and old is not None and old.participants is not None:
                 continue  # (written as its very previous assignment, people and all: nothing changed)
             old_people = attendees(instance, earlier.cancelled, old, earlier.frozen_until) if old else []
-            if old == new and old_people == explainer.people.get(mid, []):
+            if old == new and old_people == explainer.occupancy.people.get(mid, []):
                 continue
-            self.touched_people.update(old_people, explainer.people.get(mid, []))
+            self.touched_people.update(old_people, explainer.occupancy.people.get(mid, []))
             for a in (old, new):
                 if a is not None:
                     self.touched_people.update([a.interpreter] if a.interpreter else [])
-                    for tick in explainer.ticks(a):
+                    for tick in explainer.occupancy.ticks(a):
                         self.touched_rooms[(a.venue, a.date, tick)].add(a.room)
 
     def people(self, people: list[str]) -> bool:

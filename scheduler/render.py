@@ -225,7 +225,7 @@ def _unscheduled_requests(instance: Instance, schedule: Schedule, pid: str) -> R
     placed = schedule.assignment_by_meeting
     explainer = Explainer(instance, schedule, headlines_only=True)
     requests = instance.participant_meetings.get(pid, [])
-    waiting = [m for m in requests if m.id not in placed or pid not in explainer.people.get(m.id, [pid])]
+    waiting = [m for m in requests if m.id not in placed or pid not in explainer.occupancy.people.get(m.id, [pid])]
     if not waiting:
         return Text("")
     table = Table(
