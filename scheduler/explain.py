@@ -9,73 +9,56 @@ and only when asked for.
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from dataclasses import replace
 
+from scheduler.explain_instance import cannot_at_all, no_place
 from scheduler.explain_resources import LISTED, and_join, interpreters_taken, programme_holds
-from scheduler.model import Instance, Meeting, Option, Session, to_clock
+from scheduler.explanation import (
+    BREAKS,
+    CANCELLED,
+    FITS,
+    FROZEN,
+    KINDS,
+    LOST,
+    MAX_MEETINGS,
+    NO_COMMON_TIME,
+    NO_INTERPRETER,
+    NO_PLACE,
+    NO_ROOM,
+    ONE_CITY,
+    PROGRAMME,
+    SCHEDULED,
+    TAKEN,
+    TRAVEL,
+    Explanation,
+)
+from scheduler.model import Instance, Meeting, Option, to_clock
 from scheduler.occupancy import Block, Occupancy, name_of
 from scheduler.solution import Schedule
 
-if TYPE_CHECKING:
-    from scheduler.forcing import Forced
-
-CANCELLED = "cancelled"
-NO_PLACE = "no session fits it"
-NO_ROOM = "no room large enough"
-NO_COMMON_TIME = "no common availability"
-FROZEN = "only before the frozen time"
-MAX_MEETINGS = "max_meetings reached"
-ONE_CITY = "one city per date"
-LOST = "lost to higher-priority meetings"
-TAKEN = "its times are taken"
-BREAKS = "a break is due"
-FITS = "a place is free"
-NO_INTERPRETER = "no interpreter free"
-PROGRAMME = "at programme items"
-TRAVEL = "no time to travel"
-SCHEDULED = "scheduled"
-KINDS = (
-    CANCELLED,
-    NO_PLACE,
-    NO_ROOM,
-    NO_COMMON_TIME,
-    PROGRAMME,
-    FROZEN,
-    MAX_MEETINGS,
-    ONE_CITY,
-    LOST,
-    TAKEN,
-    BREAKS,
-    NO_INTERPRETER,
-    TRAVEL,
-    FITS,
-)
-"""Why a request is unscheduled, from the request alone (first six) to the schedule around it."""
-
-
-@dataclass(frozen=True)
-class Explanation:
-    meeting: str
-    kind: str
-    headline: str
-    """One sentence: the reason, or where the meeting is."""
-    details: list[str] = field(default_factory=list)
-    forced: Forced | None = None
-    sentences: list[str] = field(default_factory=list)
-    """The forced solve's outcome in words (empty when not solved)."""
-    promised: list[str] = field(default_factory=list)
-    """Its people given fewer meetings than their min_meetings promised, in words."""
-    impossible: bool = False
-    """No schedule can hold it whatever the other meetings do (the instance alone rules it out)."""
-
-    @property
-    def in_short(self) -> str:
-        """The headline and any broken promise: what a timetable or a schedule file says."""
-        return " ".join([self.headline, *self.promised])
+__all__ = [
+    "BREAKS",
+    "CANCELLED",
+    "FITS",
+    "FROZEN",
+    "KINDS",
+    "LOST",
+    "MAX_MEETINGS",
+    "NO_COMMON_TIME",
+    "NO_INTERPRETER",
+    "NO_PLACE",
+    "NO_ROOM",
+    "ONE_CITY",
+    "PROGRAMME",
+    "SCHEDULED",
+    "TAKEN",
+    "TRAVEL",
+    "Explainer",
+    "Explanation",
+]
+"""The kinds and `Explanation` (`scheduler.explanation`) are read from here too, with the Explainer."""
 
 
 class Explainer:
@@ -128,150 +111,6 @@ class Explainer:
             return options
         return [o for o in options if f"{o.date.isoformat()}T{to_clock(o.start)}" >= frozen[:16]]
 
-    def _no_place(self, meeting: Meeting, people: list[str]) -> Explanation:
-        """Why the request has no possible time at all, from the instance alone.
-
-        Session length first, then room size, then whose availability: each test only over
-        the sessions the earlier ones leave, so the sentence names what really stands in the way.
-        """
-        instance = self.instance
-        size = len(people)
-        length = meeting.slots * self.step
-        sessions = [s for s in instance.sessions if meeting.city is None or s.city == meeting.city]
-        where = f" in {meeting.city}" if meeting.city else ""
-        if not sessions:
-            return Explanation(meeting.id, NO_PLACE, f"The event has no session in {meeting.city}, where it must be.")
-        long_enough = [s for s in sessions if s.end - s.start >= length]
-        if not long_enough:
-            longest = max(s.end - s.start for s in sessions)
-            return Explanation(
-                meeting.id, NO_PLACE, f"It lasts {length} min, longer than any session{where} (at most {longest} min)."
-            )
-        roomy = [s for s in long_enough if instance.largest_room[s.venue] >= size]
-        if not roomy:
-            biggest = max((r for s in long_enough for r in instance.venue_rooms[s.venue]), key=lambda r: r.capacity)
-            among = "" if len(long_enough) == len(sessions) else f" in a session of {length} min or more"
-            return Explanation(
-                meeting.id,
-                NO_ROOM,
-                f"No room is large enough: it needs seats for {size} people and the largest room{where}{among} "
-                f"({biggest.id} at {biggest.venue}) seats {biggest.capacity}.",
-                [f"Its people: {self.names(people)}."],
-            )
-        details = [] if self.headlines_only else [f"{self.who(p)}: {self._availability(p)}." for p in people[:LISTED]]
-        if len(people) > LISTED and not self.headlines_only:
-            details.append(f"… and {len(people) - LISTED} more people.")
-        held, free_times, ways = programme_holds(self, meeting, people, roomy)
-        if held and not free_times:
-            because = {
-                "time": "one of them is at a programme item",
-                "city": "a programme item keeps one of them in another city that date"
-                + (" (one city per date)" if len(ways) > 1 else ""),
-            }
-            headline = (
-                ("One city per date: " if ways == {"city"} else "At programme items: ")
-                + "at every time its people are otherwise free together, "
-                + " or ".join(because[w] for w in ("time", "city") if w in ways)
-                + f": {held}."
-            )
-            return Explanation(meeting.id, PROGRAMME, headline, details)
-        stretch = f" for {length} min at a stretch" if meeting.slots > 1 else ""
-        alone = [p for p in people if not self._has_time(meeting, [p], long_enough)]
-        if alone:
-            verb = "is" if len(alone) == 1 else "are"
-            headline = f"No common availability: {self.names(alone)} {verb} not free{stretch} in any session{where}."
-            return Explanation(meeting.id, NO_COMMON_TIME, headline, details)
-        pairs = [p for p in itertools.combinations(people, 2) if not self._has_time(meeting, list(p), long_enough)]
-        if pairs:
-            apart = "; ".join(f"{self.who(p)} and {self.who(q)}" for p, q in pairs[:LISTED])
-            more = f"; and {len(pairs) - LISTED} more pairs" if len(pairs) > LISTED else ""
-            headline = f"No common availability: {apart}{more} are never free at the same time and place{where}"
-            return Explanation(meeting.id, NO_COMMON_TIME, headline + stretch + ".", details)
-        if self.instance.interpreters and self.instance.needs_interpreter(people):
-            missing = self._no_interpreter(meeting, people, long_enough)
-            if missing is not None:
-                return missing
-        together = [s for s in long_enough if self._has_time(meeting, people, [s])]
-        if together:
-            largest = max(instance.largest_room[s.venue] for s in together)
-            return Explanation(
-                meeting.id,
-                NO_ROOM,
-                f"No room is large enough where they are all free: it needs seats for {size} people, and where "
-                f"all {size} are free{stretch} the largest room seats {largest}.",
-                details,
-            )
-        headline = f"No common availability: the {size} people are never all free at the same time{where}{stretch}."
-        return Explanation(meeting.id, NO_COMMON_TIME, headline, details)
-
-    def _cannot_at_all(self, found: Explanation) -> Explanation:
-        """A reason from the instance alone: no schedule can hold it, so 'if it had to be scheduled'
-        needs no solve: only an edit of the instance (what it names) can make room for it."""
-        edit = {
-            PROGRAMME: "its people's availability or the programme items' attendees",
-            NO_COMMON_TIME: "its people's availability",
-            NO_ROOM: "a larger room, or fewer people",
-            NO_PLACE: "a longer session, or fewer slots",
-            NO_INTERPRETER: "an interpreter who speaks a language of each side and is free when they are",
-        }.get(found.kind, "the instance")
-        sentence = (
-            "It cannot be scheduled at all: moving or dropping other meetings cannot change that (no solve needed); "
-            f"only an edit of the instance can ({edit})."
-        )
-        return replace(found, impossible=True, sentences=[sentence])
-
-    def _no_interpreter(self, meeting: Meeting, people: list[str], sessions: list[Session]) -> Explanation | None:
-        """Why no interpreter can ever sit in: none speaks a language of each, or none is free when
-        the people are (None when one could: the cause is elsewhere)."""
-        spoken = "; ".join(f"{self.who(p)}: {', '.join(sorted(self.instance.languages_of(p)))}" for p in people)
-        candidates = self.instance.interpreter_candidates(meeting, people)
-        if meeting.interpreter is not None and meeting.interpreter not in self.instance.interpreter_by_id:
-            candidates = []
-        if not candidates:
-            return Explanation(
-                meeting.id,
-                NO_INTERPRETER,
-                f"No interpreter speaks a language of each of them ({spoken}).",
-                [f"{i.name}: {', '.join(i.languages)}." for i in self.instance.interpreters[:LISTED]],
-            )
-        if any(self._has_time(meeting, [*people, iid], sessions) for iid in candidates):
-            return None
-        named = " (the one the request names)" if meeting.interpreter is not None else ""
-        return Explanation(
-            meeting.id,
-            NO_INTERPRETER,
-            f"No interpreter who could sit in{named} is available when all its people are.",
-            [f"{self.who(i)}: {self._availability(i)}." for i in candidates[:LISTED]],
-        )
-
-    def _has_time(self, meeting: Meeting, people: list[str], sessions: list[Session]) -> bool:
-        """Whether these people are all free for the meeting's length in one of the sessions."""
-        for session in sessions:
-            limits = [self.instance.free_ticks(p, session.date, session.city) for p in people]
-            known = [free for free in limits if free is not None]
-            common = frozenset.intersection(*known) if known else None
-            if common is not None and not common:
-                continue  # nobody's windows meet in this session: skip its slot starts
-            for start in self.instance.slot_starts(session, meeting.slots):
-                if all(
-                    self.instance.is_available(p, session.date, session.city, start, start + meeting.slots * self.step)
-                    for p in people
-                ):
-                    return True
-        return False
-
-    def _availability(self, pid: str) -> str:
-        person = self.instance.participant_by_id.get(pid) or self.instance.interpreter_by_id[pid]
-        if person.available is None:
-            return "available at any time"
-        if not person.available:
-            return "available at no time"
-        windows = [
-            f"{w.date} {w.city} {w.start}-{w.end}" if w.start else f"{w.date} {w.city} all day"
-            for w in sorted(person.available, key=lambda w: (w.date, w.start or ""))
-        ]
-        return "available only " + ", ".join(windows)
-
     # ---- the schedule around it ----
 
     def explain(self, mid: str) -> Explanation:
@@ -310,7 +149,7 @@ class Explainer:
             )
             return Explanation(mid, CANCELLED, why)
         if not self.options(meeting):
-            return self._cannot_at_all(self._no_place(meeting, people))
+            return cannot_at_all(no_place(self, meeting, people))
         options = self.open_options(meeting)
         if not options:
             return Explanation(
