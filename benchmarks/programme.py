@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scheduler.generate import DATES, SESSIONS, generate  # noqa: E402
+from scheduler.instance_warnings import instance_warnings  # noqa: E402
 from scheduler.model import Instance, to_minutes  # noqa: E402
 
 BEFORE = "8b7bcde"
@@ -124,7 +125,7 @@ def main() -> None:
     for items in args.items:
         began = time.monotonic()
         instance = Instance.model_validate(with_programme(data, items))
-        warnings = instance.availability_warnings()
+        warnings = instance_warnings(instance)
         read = time.monotonic() - began
         began = time.monotonic()
         found = verify(instance, schedule)

@@ -19,6 +19,7 @@ from scheduler import console, reports
 from scheduler.budget import Budget
 from scheduler.console import err, fail, input_errors
 from scheduler.errors import InputError, Problem
+from scheduler.instance_warnings import instance_warnings
 from scheduler.model import Instance
 from scheduler.solution import Schedule, Unscheduled
 from scheduler.stats import Headline, headline
@@ -152,7 +153,7 @@ def prepare_output(target: Path, inputs: list[Path], instance: Instance, instanc
 
 
 def show_warnings(instance: Instance, instance_path: Path) -> None:
-    warnings = instance.availability_warnings()
+    warnings = instance_warnings(instance)
     if warnings:
         err.print(Text(InputError(warnings, f"warning: {instance_path}").render(), style="yellow"), soft_wrap=True)
 

@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from scheduler.errors import InputError, Problem
+from scheduler.errors import InputError
 
 MAX_COUNT = 10_000
 MAX_CAPACITY = 10_000
@@ -73,31 +73,6 @@ Languages = Annotated[
     AfterValidator(_each_language_once),
 ]
 """Languages spoken, compared without regard to case everywhere (model, solver and checker)."""
-
-
-WARNING_NAMES = 8
-"""A warning names at most this many people, then says how many more."""
-
-
-def _counted(items: list[str], noun: str) -> str:
-    return f"{len(items)} {noun}" + ("" if len(items) == 1 else "s")
-
-
-def _listed(items: list[str]) -> str:
-    more = f" and {len(items) - WARNING_NAMES} more" if len(items) > WARNING_NAMES else ""
-    return ", ".join(items[:WARNING_NAMES]) + more
-
-
-def _covers(entries: list[Availability], city: str, start: int, end: int) -> bool:
-    """Whether these availability entries (one date) cover [start, end) in `city`, adjacent windows joined."""
-    reach = start
-    windows = sorted(
-        (to_minutes(a.start) if a.start else 0, to_minutes(a.end) if a.end else 1440) for a in entries if a.city == city
-    )
-    for a, b in windows:
-        if a <= reach:
-            reach = max(reach, b)
-    return reach >= end
 
 
 @functools.lru_cache(maxsize=2_048)  # a few hundred distinct clock times; millions of calls at 60,000 requests
@@ -333,149 +308,6 @@ class Instance(_Input):
         if problems:
             raise InputError(problems)
         return self
-
-    def availability_warnings(self) -> list[Problem]:
-        """Availability on a date when no venue in that city is open: allowed, but likely a slip."""
-        open_days = {(venue.city, day.date) for venue in self.venues for day in venue.days}
-        return (
-            [
-                Problem(
-                    ("participants", i, "available", j),
-                    f"no venue in {entry.city} is open on {entry.date}: this entry gives no time to meet",
-                )
-                for i, person in enumerate(self.participants)
-                for j, entry in enumerate(person.available or [])
-                if (entry.city, entry.date) not in open_days
-            ]
-            + self.programme_warnings()
-            + self._items_where_nothing_is_open(open_days)
-            + self._needless_interpreters()
-        )
-
-    def _items_where_nothing_is_open(self, open_days: set[tuple[str, dt.date]]) -> list[Problem]:
-        """A programme item in a city with no venue open that date (or outside the event): allowed
-        (a visit may be anywhere), but its attendees then meet nobody that date, so say so."""
-        return [
-            Problem(
-                ("programme", i, "date"),
-                f"no venue in {item.city} is open on {item.date}: its {len(self.programme_attendees[item.id])} "
-                f"attendee(s) are kept in {item.city} that date and have no meetings then",
-            )
-            for i, item in enumerate(self.programme)
-            if (item.city, item.date) not in open_days and self.programme_attendees[item.id]
-        ]
-
-    def _needless_interpreters(self) -> list[Problem]:
-        """A meeting that names an interpreter though its people share a language: none will sit in."""
-        return [
-            Problem(
-                ("meetings", i, "interpreter"),
-                f"names {m.interpreter}, but its people share a language: it is scheduled without an interpreter",
-            )
-            for i, m in enumerate(self.meetings)
-            if m.interpreter is not None and not self.needs_interpreter(list(m.participants))
-        ]
-
-    def programme_warnings(self) -> list[Problem]:
-        """Programme items some attendees cannot be at: their availability puts them in another
-        city that date, or does not cover the item's time (`attendees: all` takes everyone at
-        the event that date). One warning per item and cause, naming a few and counting the rest."""
-        found = []
-        for i, item in enumerate(self.programme):
-            elsewhere: list[str] = []
-            uncovered: list[str] = []
-            begins, ends = to_minutes(item.start), to_minutes(item.end)
-            for pid in sorted(self.programme_attendees[item.id]):
-                person = self.participant_by_id[pid]
-                if person.available is None:
-                    continue
-                there = [a for a in person.available if a.date == item.date]
-                if there and all(a.city != item.city for a in there):
-                    elsewhere.append(f"{pid} ({', '.join(sorted({a.city for a in there}))})")
-                elif not _covers(there, item.city, begins, ends):
-                    uncovered.append(pid)
-            where = ("programme", i, "attendees")
-            # The remedy depends on how the item names its attendees: a list is edited, 'all' or a filter replaced.
-            advice = (
-                "take them off its attendees, or widen their availability"
-                if isinstance(item.attendees, list)
-                else "list its attendees by id instead of "
-                + ("'all'" if item.attendees == "all" else "a filter")
-                + ", or widen their availability"
-            )
-            if elsewhere:
-                message = (
-                    f"{_counted(elsewhere, 'attendee')} of {item.id} ({item.city}, {item.date}) "
-                    f"{'is' if len(elsewhere) == 1 else 'are'} available only in another city that date: "
-                    f"{_listed(elsewhere)}"
-                )
-                found.append(Problem(where, message))
-            if uncovered:
-                message = (
-                    f"{_counted(uncovered, 'attendee')} of {item.id} ({item.date} {item.start}-{item.end}) "
-                    f"{'is' if len(uncovered) == 1 else 'are'} not available for all of it, yet their timetables "
-                    f"show it: {_listed(uncovered)} ({advice})"
-                )
-                found.append(Problem(where, message))
-        return found + self._programme_clashes()
-
-    def _programme_clashes(self) -> list[Problem]:
-        """Two programme items of one attendee that overlap, are in two cities on one date, or
-        leave less time than a travel rule between them: no schedule can mend that.
-
-        People who attend the same items are read once; in time order, each item is compared with
-        the one ending last so far, the last one that date in another city and the last in each
-        other city (the nearest clash: an earlier item clashing further is reported once this one
-        is mended), so thousands of items cost n log n, not n squared."""
-        need = {(rule.from_, rule.to): rule.min_hours * 60 for rule in self.travel}
-        order = sorted(range(len(self.programme)), key=lambda k: (self.programme[k].date, self.programme[k].start))
-        theirs: dict[str, list[int]] = defaultdict(list)
-        for k in order:
-            for pid in self.programme_attendees[self.programme[k].id]:
-                theirs[pid].append(k)
-        groups: dict[tuple[int, ...], list[str]] = defaultdict(list)
-        for pid, attended in theirs.items():
-            groups[tuple(attended)].append(pid)
-        clashes: dict[tuple[int, int], tuple[str, set[str]]] = {}
-
-        def moment(k: int, clock: str) -> int:
-            return self.programme[k].date.toordinal() * 1440 + to_minutes(clock)
-
-        for same, pids in groups.items():
-            latest: int | None = None  # the item ending last so far
-            last_in: dict[str, int] = {}  # city -> the item ending last there so far
-            for k in same:
-                item = self.programme[k]
-                begins = moment(k, item.start)
-                found: list[tuple[int, str]] = []
-                if latest is not None and moment(latest, self.programme[latest].end) > begins:
-                    found.append((latest, "overlap"))
-                for city, j in last_in.items():
-                    other = self.programme[j]
-                    if city == item.city or (found and found[0][0] == j):
-                        continue
-                    apart = begins - moment(j, other.end)
-                    if other.date == item.date:
-                        found.append((j, f"are in {city} and {item.city} on one date"))
-                    elif apart < need.get((city, item.city), 0):
-                        found.append((j, f"leave {apart / 60:g} h to travel from {city} to {item.city}"))
-                for j, why in found:
-                    clashes.setdefault((j, k), (why, set()))[1].update(pids)
-                if latest is None or moment(k, item.end) > moment(latest, self.programme[latest].end):
-                    latest = k
-                if item.city not in last_in or moment(k, item.end) > moment(
-                    last_in[item.city], self.programme[last_in[item.city]].end
-                ):
-                    last_in[item.city] = k
-        found_problems = []
-        position = {k: n for n, k in enumerate(order)}
-        for (j, k), (why, both) in sorted(
-            clashes.items(), key=lambda pair: (position[pair[0][0]], position[pair[0][1]])
-        ):
-            who = ", ".join(sorted(both)[:5]) + (f" and {len(both) - 5} more" if len(both) > 5 else "")
-            first, second = self.programme[j], self.programme[k]
-            found_problems.append(Problem(("programme", j), f"{first.id} and {second.id} {why}, for {who}"))
-        return found_problems
 
     # ---- derived look-ups (computed once; the model is frozen) ----
 

@@ -84,19 +84,6 @@ def test_meetings_may_be_empty_but_not_missing() -> None:
         Instance.model_validate(data)
 
 
-def test_availability_where_no_venue_is_open_is_a_warning_not_an_error() -> None:
-    people = [
-        {"id": "a", "name": "A", "available": [{"date": "2025-11-14", "city": "Beijing"}]},
-        {"id": "b", "name": "B", "available": [{"date": "2025-11-13", "city": "Beijing"}]},
-    ]
-    instance = make_instance(participants=people, meetings=[meeting("m", "a", "b")])
-    [warning] = instance.availability_warnings()
-    assert warning.render("i.yaml") == (
-        "i.yaml: participants[0].available[0]: no venue in Beijing is open on 2025-11-14: "
-        "this entry gives no time to meet"
-    )
-
-
 @pytest.mark.parametrize(
     ("field", "value"),
     [("id", "m\u0000x"), ("id", "a\x1b[31m"), ("name", "B\x01"), ("name", "red\x1b[31m")],
@@ -168,20 +155,6 @@ def test_languages_decide_who_needs_an_interpreter_and_who_can_be_one() -> None:
 def test_an_interpreter_id_may_not_be_a_participant_id() -> None:
     with pytest.raises(InputError, match="already a participant's id"):
         make_instance(interpreters=[{"id": "a", "name": "A", "languages": ["it", "zh"]}])
-
-
-def test_an_interpreter_named_where_none_is_needed_is_a_warning() -> None:
-    from conftest import make_instance, meeting
-
-    people = [{"id": "a", "name": "A", "languages": ["it"]}, {"id": "b", "name": "B", "languages": ["it", "zh"]}]
-    instance = make_instance(
-        participants=people,
-        meetings=[meeting("ab", "a", "b", interpreter="x")],
-        interpreters=[{"id": "x", "name": "X", "languages": ["it", "zh"]}],
-    )
-    assert [w.message for w in instance.availability_warnings()] == [
-        "names x, but its people share a language: it is scheduled without an interpreter"
-    ]
 
 
 def test_people_share_a_profile_exactly_when_they_are_free_at_the_same_times() -> None:
@@ -271,54 +244,6 @@ def test_travel_is_written_from_and_one_rule_per_pair_of_cities() -> None:
     assert problem.place == "travel[1]" and "first at travel[0]" in problem.message
 
 
-def test_attendees_whose_availability_misses_a_programme_item_are_one_warning_per_item() -> None:
-    """`attendees: all` takes ten people available only 14:00-15:00 on the date of a 09:30
-    plenary, and one available 09:00-10:00 then 10:00-12:00 (adjacent windows cover it). The
-    ten are one warning, eight named and two counted; the covered one is not named."""
-    from conftest import make_instance
-
-    late = [
-        {
-            "id": f"p{k}",
-            "name": f"P{k}",
-            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "14:00", "end": "15:00"}],
-        }
-        for k in range(10)
-    ]
-    split = [
-        {"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "10:00"},
-        {"date": "2025-11-13", "city": "Beijing", "start": "10:00", "end": "12:00"},
-    ]
-    item = {"id": "open", "title": "Opening", "kind": "plenary", "city": "Beijing", "date": "2025-11-13"}
-    instance = make_instance(
-        participants=[*late, {"id": "ok", "name": "OK", "available": split}],
-        meetings=[],
-        programme=[{**item, "start": "09:30", "end": "10:30"}],
-    )
-    assert "p0" in instance.programme_attendees["open"]  # what the warning is about
-    [warning] = instance.availability_warnings()
-    assert warning.message == (
-        "10 attendees of open (2025-11-13 09:30-10:30) are not available for all of it, yet their timetables "
-        "show it: p0, p1, p2, p3, p4, p5, p6, p7 and 2 more (list its attendees by id instead of 'all', or widen "
-        "their availability)"
-    )
-    # Advice per case: an item that already lists its attendees is told to take them off, a filter to list them.
-    listed = make_instance(
-        participants=late, meetings=[], programme=[{**item, "start": "09:30", "end": "10:30", "attendees": ["p0"]}]
-    )
-    [warning] = listed.availability_warnings()
-    assert warning.message.endswith("show it: p0 (take them off its attendees, or widen their availability)")
-    filtered = make_instance(
-        participants=[{**late[0], "organisation": "ENEA"}, *late[1:]],
-        meetings=[],
-        programme=[{**item, "start": "09:30", "end": "10:30", "attendees": {"organisation": "ENEA"}}],
-    )
-    [warning] = filtered.availability_warnings()
-    assert warning.message.endswith(
-        "show it: p0 (list its attendees by id instead of a filter, or widen their availability)"
-    )
-
-
 def test_a_title_that_starts_with_its_kind_is_not_prefixed_again() -> None:
     from scheduler.model import ProgrammeItem
 
@@ -338,13 +263,3 @@ def test_language_codes_with_spaces_or_numbers_are_refused() -> None:
             make_instance(interpreters=[{"id": "x", "name": "X", "languages": bad}])
         messages = [p.message for p in problems_from_validation(refused.value)]
         assert messages and all("language code" in m or "valid string" in m for m in messages), messages
-
-
-def test_an_item_where_no_venue_is_open_that_date_is_a_warning() -> None:
-    item = {"id": "p", "title": "T", "kind": "visit", "city": "Beijing", "date": "2025-11-14"}
-    instance = make_instance(programme=[item | {"start": "09:00", "end": "10:00"}])
-    (warning,) = [w for w in instance.availability_warnings() if w.loc[0] == "programme"]
-    assert warning.message == (
-        "no venue in Beijing is open on 2025-11-14: its 4 attendee(s) are kept in Beijing that date and have no "
-        "meetings then"
-    )

@@ -15,6 +15,7 @@ from conftest import (
     solve_outcome_and_verify,
 )
 
+from scheduler.instance_warnings import instance_warnings
 from scheduler.model import Instance
 from scheduler.solver.request import Pin, SolveRequest
 
@@ -528,7 +529,7 @@ def test_two_programme_items_too_close_are_an_input_warning_not_a_broken_schedul
         programme=items,
         travel=[{"from": "Beijing", "to": "Hangzhou", "min_hours": 22}],
     )
-    warnings = [w.message for w in instance.availability_warnings()]
+    warnings = [w.message for w in instance_warnings(instance)]
     assert "sem and visit leave 19 h to travel from Beijing to Hangzhou, for a" in warnings
     schedule = solve_and_verify(instance)
     assert [a.meeting for a in schedule.assignments] == ["bc"]
