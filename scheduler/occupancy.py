@@ -9,6 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 
 from scheduler.attendance import attendees
 from scheduler.changes import too_close_to_travel
@@ -58,20 +59,20 @@ class Occupancy:
             a.meeting for a in schedule.assignments if frozen is not None and f"{a.date}T{a.start}" < frozen[:16]
         }
         """Meetings that started before the frozen time: they happened, nothing can move them."""
-        for a in sorted(schedule.assignments, key=lambda a: (a.date, a.start, a.meeting)):
-            people = self.people[a.meeting] = attendees(instance, schedule.cancelled, a, schedule.frozen_until)
-            for tick in self.ticks(a):
-                self.room_at[(a.room, a.date, tick)] = a.meeting
-                for pid in people:
-                    self.person_at[(pid, a.date, tick)] = a.meeting
-            for pid in people:
-                self.cities[(pid, a.date)][a.city].append(a.meeting)
-                self.held[pid].append(a.meeting)
-            if a.interpreter is not None:  # an interpreter is held like a person
-                for tick in self.ticks(a):
-                    self.person_at[(a.interpreter, a.date, tick)] = a.meeting
-                self.cities[(a.interpreter, a.date)][a.city].append(a.meeting)
-                self.held[a.interpreter].append(a.meeting)
+        step, cancelled = self.step, schedule.cancelled
+        person_at, room_at, cities, held = self.person_at, self.room_at, self.cities, self.held
+        for a in sorted(schedule.assignments, key=attrgetter("date", "start", "meeting")):
+            mid, date = a.meeting, a.date
+            people = self.people[mid] = attendees(instance, cancelled, a, frozen)
+            ticks = range(to_minutes(a.start), to_minutes(a.end), step)
+            for tick in ticks:
+                room_at[(a.room, date, tick)] = mid
+            # An interpreter is held like a person (and is not among the meeting's people).
+            for pid in people if a.interpreter is None else [*people, a.interpreter]:
+                for tick in ticks:
+                    person_at[(pid, date, tick)] = mid
+                cities[(pid, date)][a.city].append(mid)
+                held[pid].append(mid)
 
     def ticks(self, a: Assignment | Option) -> range:
         if isinstance(a, Option):
