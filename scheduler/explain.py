@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 
+from scheduler.changes import name_of
 from scheduler.explain_instance import cannot_at_all, no_place
 from scheduler.explain_resources import LISTED, and_join, interpreters_taken, programme_holds
 from scheduler.explanation import (
@@ -35,7 +36,7 @@ from scheduler.explanation import (
     Explanation,
 )
 from scheduler.model import Instance, Meeting, Option, to_clock
-from scheduler.occupancy import Block, Occupancy, name_of
+from scheduler.occupancy import Block, Occupancy
 from scheduler.solution import Schedule
 
 __all__ = [

@@ -12,7 +12,7 @@ from functools import cached_property
 from operator import attrgetter
 
 from scheduler.attendance import attendees
-from scheduler.changes import too_close_to_travel
+from scheduler.changes import name_of, too_close_to_travel
 from scheduler.model import Instance, Meeting, Option, Room, to_minutes
 from scheduler.solution import Assignment, Schedule
 from scheduler.solver.travel import TravelClock
@@ -27,12 +27,6 @@ class Block:
     meetings: tuple[str, ...]
     why: str = ""
     """For "travel": the sentence naming the rule and both places."""
-
-
-def name_of(instance: Instance, pid: str) -> str:
-    """A participant's name (an interpreter's, or anyone unknown, by id)."""
-    person = instance.participant_by_id.get(pid)
-    return person.name if person is not None else pid
 
 
 class Occupancy:
