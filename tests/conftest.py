@@ -12,7 +12,7 @@ import pytest
 
 from scheduler.model import Instance
 from scheduler.resolve import ResolvePlan, parse_cancel, plan, resolved_schedule
-from scheduler.solution import Schedule
+from scheduler.solution import Assignment, Schedule, Unscheduled
 from scheduler.solver.convert import outcome_to_schedule
 from scheduler.solver.pipeline import solve
 from scheduler.solver.request import SolveOutcome, SolveParams, SolveRequest
@@ -73,6 +73,23 @@ def make_instance(**changes: Any) -> Instance:
 
 def meeting(mid: str, *people: str, **fields: Any) -> dict[str, Any]:
     return {"id": mid, "participants": list(people), **fields}
+
+
+def hand_made(instance: Instance, *assignments: Assignment, **fields: Any) -> Schedule:
+    """A schedule of `instance` written by hand: these assignments, every other request waiting,
+    the total priority placed and the sum of all as bound (`fields` replace any of it)."""
+    placed = {a.meeting for a in assignments}
+    written: dict[str, Any] = {
+        "instance": "x.yaml",
+        "instance_sha256": "0" * 64,
+        "created": "2026-01-01T10:00:00+08:00",
+        "status": "FEASIBLE",
+        "objective": sum(m.priority for m in instance.meetings if m.id in placed),
+        "bound": sum(m.priority for m in instance.meetings),
+        "assignments": list(assignments),
+        "unscheduled": [Unscheduled(meeting=m.id, reason="x") for m in instance.meetings if m.id not in placed],
+    }
+    return Schedule(**(written | fields))
 
 
 def resolve_and_verify(

@@ -15,6 +15,7 @@ from conftest import (
     A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU,
     A_AT_NINE_B_AT_HALF_PAST,
     BASE,
+    hand_made,
     make_instance,
     meeting,
     resolve_and_verify,
@@ -852,16 +853,14 @@ def test_a_cap_lowered_below_what_already_happened_is_said_as_history() -> None:
 def test_an_interpreter_cap_lowered_below_what_they_already_interpreted_is_said_as_history() -> None:
     """x interpreted a at 09:00 and b at 09:30 (frozen 10:00); then x's max_meetings became 1. c,
     which only x could interpret, waits: x holds 2, more than the cap, both history."""
-    from test_resolve import INTERPRETED_WEEK, hand_made, interpreted
+    from test_resolve import INTERPRETED_WEEK, interpreted
 
     x = {"id": "x", "name": "X", "languages": ["it", "zh"]}
     week = make_instance(**{**INTERPRETED_WEEK, "interpreters": [x]})
     previous = hand_made(
-        [
-            interpreted("a", ["it1", "cn1"], "09:00", "R-1", "x"),
-            interpreted("b", ["it2", "cn2"], "09:30", "R-1", "x"),
-        ],
         week,
+        interpreted("a", ["it1", "cn1"], "09:00", "R-1", "x"),
+        interpreted("b", ["it2", "cn2"], "09:30", "R-1", "x"),
     )
     assert verify(week, previous) == []
     edited = make_instance(**{**INTERPRETED_WEEK, "interpreters": [{**x, "max_meetings": 1}]})

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from conftest import BASE, make_instance, meeting
+from conftest import BASE, hand_made, make_instance, meeting
 from test_solve import TWO_CITIES_SAME_DAY
 
 from scheduler.model import Instance, Option
 from scheduler.occupancy import Block, Occupancy
-from scheduler.solution import Assignment, Schedule, Unscheduled
+from scheduler.solution import Assignment
 from scheduler.verify import verify
 
 DAY = dt.date(2025, 11, 13)
@@ -32,18 +32,7 @@ def held(instance: Instance, *placed: tuple[str, str, str, str], **fields: Any) 
                 meeting=mid, date=DAY.isoformat(), start=start, end=end, city=city[venue], venue=venue, room=room
             )
         )
-    placed_ids = {mid for mid, *_ in placed}
-    schedule = Schedule(
-        instance="x.yaml",
-        instance_sha256="0" * 64,
-        created="2025-11-12T20:00:00+08:00",
-        status="FEASIBLE",
-        objective=len(placed),
-        bound=len(instance.meetings),
-        assignments=assignments,
-        unscheduled=[Unscheduled(meeting=m.id, reason="x") for m in instance.meetings if m.id not in placed_ids],
-        **fields,
-    )
+    schedule = hand_made(instance, *assignments, **fields)
     assert verify(instance, schedule) == []
     return Occupancy(instance, schedule)
 

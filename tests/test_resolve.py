@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import make_instance, meeting, resolve_and_verify, solve_and_verify
+from conftest import hand_made, make_instance, meeting, resolve_and_verify, solve_and_verify
 from test_render import text_of
 from typer.testing import CliRunner
 
@@ -21,7 +21,7 @@ from scheduler.errors import InputError
 from scheduler.generate import generate
 from scheduler.model import Instance, Option, to_minutes
 from scheduler.resolve import parse_cancel, plan
-from scheduler.solution import NOT_PURSUED, Assignment, Schedule, Unscheduled
+from scheduler.solution import NOT_PURSUED, Assignment, Schedule
 from scheduler.solver.convert import outcome_to_schedule
 from scheduler.solver.greedy import greedy_placements
 from scheduler.solver.pipeline import solve
@@ -126,20 +126,6 @@ def test_frozen_history_is_never_changed() -> None:
     assert after.frozen_until == "2025-11-13T09:30"
 
 
-def hand_made(assignments: list[Assignment], instance: Instance) -> Schedule:
-    placed = {a.meeting for a in assignments}
-    return Schedule(
-        instance="x.yaml",
-        instance_sha256="1" * 64,
-        created="2025-11-12T20:00:00+08:00",
-        status="FEASIBLE",
-        objective=sum(instance.meeting_by_id[m].priority for m in placed),
-        bound=99,
-        assignments=assignments,
-        unscheduled=[Unscheduled(meeting=m.id, reason="x") for m in instance.meetings if m.id not in placed],
-    )
-
-
 def place(mid: str, start: str, room: str = "T-1") -> Assignment:
     end = {"09:00": "09:30", "09:30": "10:00"}[start]
     people = list(mid)  # meetings here are named after their people: "ab" is a with b
@@ -152,7 +138,7 @@ def test_max_moves_trades_one_move_for_more_priority() -> None:
     """ab sits at 09:30; the new ac (5) needs a at 09:30 (c's only time): moving ab makes room."""
     people = [{"id": "c", "name": "C", "available": at("09:30")}] + [p for p in PEOPLE if p["id"] != "c"]
     instance = instance_with([meeting("ab", "a", "b", priority=1), meeting("ac", "a", "c", priority=5)], people)
-    previous = hand_made([place("ab", "09:30")], instance)
+    previous = hand_made(instance, place("ab", "09:30"))
     stay, unforced = resolve(instance, previous)
     assert where(stay, "ab") == where(previous, "ab") and "ac" not in stay.assignment_by_meeting
     assert unforced == []
@@ -165,7 +151,7 @@ def test_max_moves_trades_one_move_for_more_priority() -> None:
 def test_fewer_moves_win_ties() -> None:
     """Moves allowed but nothing to gain: nothing moves."""
     instance = instance_with([meeting("ab", "a", "b"), meeting("cd", "c", "d")])
-    previous = hand_made([place("ab", "09:30"), place("cd", "09:00")], instance)
+    previous = hand_made(instance, place("ab", "09:30"), place("cd", "09:00"))
     after, unforced = resolve(instance, previous, max_moves=5)
     assert after.changes == [] and unforced == []
 
@@ -191,7 +177,7 @@ def test_one_move_costs_more_than_every_later_time_together() -> None:
         return Assignment(meeting=mid, date="2025-11-13", start=start, end=end, city="Beijing", venue="bj", room=room)
 
     previous = hand_made(
-        [at("ab", "09:00", "09:30", "X"), at("cd", "09:30", "10:00", "X"), at("gh", "09:00", "10:00", "R")], instance
+        instance, at("ab", "09:00", "09:30", "X"), at("cd", "09:30", "10:00", "X"), at("gh", "09:00", "10:00", "R")
     )
     after, unforced = resolve(instance, previous, "room:X", max_moves=1)
     assert unforced == [] and where(after, "gh") == where(previous, "gh")
@@ -204,7 +190,7 @@ def test_one_move_costs_more_than_every_later_time_together() -> None:
 
 def test_an_edited_instance_keeps_what_still_stands_and_moves_what_does_not() -> None:
     original = instance_with([meeting("ab", "a", "b"), meeting("cd", "c", "d")])
-    previous = hand_made([place("ab", "09:30"), place("cd", "09:00")], original)
+    previous = hand_made(original, place("ab", "09:30"), place("cd", "09:00"))
     people = [{"id": "b", "name": "B", "available": at("09:00")}] + [p for p in PEOPLE if p["id"] != "b"]
     edited = instance_with([meeting("ab", "a", "b"), meeting("cd", "c", "d"), meeting("ef", "e", "f")], people)
     after, unforced = resolve(edited, previous)
@@ -989,12 +975,10 @@ def interpreted(mid: str, people: list[str], start: str, room: str, interpreter:
 def a_with_x_b_with_y_c_with_x(week: Instance) -> Schedule:
     """a with x and b with y at 09:00, c with x at 09:30: a valid hand-made schedule of the week."""
     previous = hand_made(
-        [
-            interpreted("a", ["it1", "cn1"], "09:00", "R-1", "x"),
-            interpreted("b", ["it2", "cn2"], "09:00", "R-2", "y"),
-            interpreted("c", ["it1", "cn2"], "09:30", "R-1", "x"),
-        ],
         week,
+        interpreted("a", ["it1", "cn1"], "09:00", "R-1", "x"),
+        interpreted("b", ["it2", "cn2"], "09:00", "R-2", "y"),
+        interpreted("c", ["it1", "cn2"], "09:30", "R-1", "x"),
     )
     assert verify(week, previous) == []
     return previous
@@ -1029,7 +1013,7 @@ def test_another_interpreter_for_a_kept_meeting_is_a_move() -> None:
             "interpreters": [TWO_INTERPRETERS_ONE_MORNING_ONLY["interpreters"][0], y_late],
         }
     )
-    previous = hand_made([interpreted("a", ["it1", "cn1"], "09:30", "R-1", "x")], week)
+    previous = hand_made(week, interpreted("a", ["it1", "cn1"], "09:30", "R-1", "x"))
     assert verify(week, previous) == []
     stay, unforced = resolve(week, previous)
     assert stay.changes == [] and unforced == [] and stay.objective == 2
@@ -1066,7 +1050,7 @@ def test_a_new_programme_item_is_named_as_the_cause_with_its_buffer_where_the_bu
     09:00 is taken by the buffer alone) and c a workshop 09:30-10:00: both move (ab to 09:30, cd to
     09:00), and each cause names the item, not 'no longer available' (nobody's availability changed)."""
     meetings = [meeting("ab", "a", "b"), meeting("cd", "c", "d")]
-    previous = hand_made([place("ab", "09:00"), place("cd", "09:30")], instance_with(meetings))
+    previous = hand_made(instance_with(meetings), place("ab", "09:00"), place("cd", "09:30"))
     item = {"city": "Beijing", "date": "2025-11-13"}
     programme = [
         {

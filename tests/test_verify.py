@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import AROUND_MIDNIGHT, DATA, make_instance, meeting, solve_and_verify
+from conftest import AROUND_MIDNIGHT, DATA, hand_made, make_instance, meeting, solve_and_verify
 from typer.testing import CliRunner
 
 from scheduler.cli import app
-from scheduler.model import Instance
 from scheduler.solution import Assignment, Cancellation, Schedule, Unscheduled
 from scheduler.verify import review, verify
 
@@ -68,22 +67,6 @@ def schedule_of(*assignments: Assignment, **extra: Any) -> Schedule:
     }
     fields.update(extra)
     return Schedule(**fields)
-
-
-def schedule_for(instance: Instance, *assignments: Assignment) -> Schedule:
-    """A hand-made schedule of `instance`: these assignments, every other request waiting."""
-    placed = {a.meeting for a in assignments}
-    total = sum(m.priority for m in instance.meetings if m.id in placed)
-    return Schedule(
-        instance="x.yaml",
-        instance_sha256="0" * 64,
-        created="2026-01-01T10:00:00+08:00",
-        status="FEASIBLE",
-        objective=total,
-        bound=sum(m.priority for m in instance.meetings),
-        assignments=list(assignments),
-        unscheduled=[Unscheduled(meeting=m.id, reason="test") for m in instance.meetings if m.id not in placed],
-    )
 
 
 VALID = schedule_of(place("ab", room="T-1"), place("cd", room="T-2"), place("bd", start="09:30", end="10:00"))
@@ -297,18 +280,7 @@ def week_place(mid: str, start: str, room: str, interpreter: str | None = None, 
 
 
 def week_rules(*assignments: Assignment) -> set[str]:
-    placed = {a.meeting for a in assignments}
-    schedule = Schedule(
-        instance="x.yaml",
-        instance_sha256="0" * 64,
-        created="2026-01-01T10:00:00+08:00",
-        status="FEASIBLE",
-        objective=len(placed),
-        bound=3,
-        assignments=list(assignments),
-        unscheduled=[Unscheduled(meeting=m, reason="test") for m in ("a", "b", "c") if m not in placed],
-    )
-    return {v.rule for v in verify(WEEK, schedule)}
+    return {v.rule for v in verify(WEEK, hand_made(WEEK, *assignments))}
 
 
 def test_a_valid_week_schedule_is_accepted() -> None:
@@ -341,7 +313,7 @@ def test_each_planted_programme_interpreter_or_travel_violation_is_named(
 
 
 def test_sentences_name_who_which_item_and_when() -> None:
-    schedule = schedule_for(WEEK, week_place("b", "11:00", "R-1", "y"))
+    schedule = hand_made(WEEK, week_place("b", "11:00", "R-1", "y"))
     messages = [str(v) for v in verify(WEEK, schedule)]
     assert any("it2 has meeting b (2025-11-13 11:00-11:30) during programme item opening" in m for m in messages)
     assert any("interpreter y is not available for meeting b" in m for m in messages)
@@ -382,7 +354,7 @@ def test_a_meeting_in_a_buffer_across_midnight_is_caught(mid: str, date: str, st
 
     def schedule_with(when: str, at: str) -> Schedule:
         placed = Assignment(meeting=mid, date=when, start=at, end=end[at], city="Beijing", venue="bj", room="T-1")
-        return schedule_for(instance, placed)
+        return hand_made(instance, placed)
 
     [violation] = verify(instance, schedule_with(date, start))
     assert violation.rule == "programme" and f"during programme item {item}" in violation.message
@@ -404,7 +376,7 @@ def test_travel_names_the_closest_meeting_even_behind_a_later_programme_item() -
         ],
         travel=[{"from": "Beijing", "to": "Hangzhou", "min_hours": 22}],
     )
-    [violation] = verify(instance, schedule_for(instance, week_place("ab", "11:30", "T-1")))
+    [violation] = verify(instance, hand_made(instance, week_place("ab", "11:30", "T-1")))
     assert violation.rule == "travel"
     assert violation.message.startswith("a has programme item visit (2025-11-14 09:00-10:00) in Hangzhou only 21 h")
     assert "after meeting ab (2025-11-13 11:30-12:00) in Beijing" in violation.message
@@ -460,7 +432,7 @@ def test_meeting_in_another_city_on_the_date_of_an_attended_item_is_a_violation(
     hangzhou = Assignment(
         meeting="ab", date="2025-11-13", start="10:00", end="10:30", city="Hangzhou", venue="hz", room="H-1"
     )
-    (violation,) = verify(instance, schedule_for(instance, hangzhou))
+    (violation,) = verify(instance, hand_made(instance, hangzhou))
     assert violation.rule == "programme"
     assert (
         violation.message
