@@ -79,8 +79,9 @@ def resolve_run(instance_path: str, limit: float, workers: int) -> dict[str, obj
     """Child process: first solve, then cancel 5% of participants (seeded) and re-solve."""
     import random
 
+    from scheduler.cancellations import parse_cancel
     from scheduler.changes import moved_without_cause
-    from scheduler.resolve import parse_cancel, plan, resolved_schedule
+    from scheduler.resolve import plan, resolved_schedule
     from scheduler.solver.convert import outcome_to_schedule
     from scheduler.solver.pipeline import solve
     from scheduler.solver.request import SolveParams, SolveRequest

@@ -180,8 +180,9 @@ def resolve(
     """
     from scheduler.background import Background
     from scheduler.budget import Budget
+    from scheduler.cancellations import parse_cancel, parse_moment
     from scheduler.changes import moved_without_cause, same_event
-    from scheduler.resolve import ResolvePlan, explained, parse_cancel, parse_moment, plan, resolved_placements
+    from scheduler.resolve import ResolvePlan, explained, plan, resolved_placements
     from scheduler.solver.pipeline import solve as run_solve
     from scheduler.solver.request import NoSchedule, SolveOutcome, SolveParams
     from scheduler.store import sha256_of

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from scheduler.cancellations import parse_cancel
 from scheduler.model import Instance
-from scheduler.resolve import ResolvePlan, parse_cancel, plan, resolved_schedule
+from scheduler.resolve import ResolvePlan, plan, resolved_schedule
 from scheduler.solution import Assignment, Schedule, Unscheduled
 from scheduler.solver.convert import outcome_to_schedule
 from scheduler.solver.pipeline import solve
