@@ -1,16 +1,14 @@
-"""Repairing a packed date (its neighbourhood, CP-SAT placing what the greedy left out), and
-the fill after the quality pass."""
+"""Repairing a packed date: its neighbourhood, and CP-SAT placing what the greedy left out."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-import pytest
 from conftest import BASE, make_instance, meeting
 
 from scheduler.solver.convert import outcome_to_schedule
-from scheduler.solver.pipeline import _Pipeline
-from scheduler.solver.repair import around
+from scheduler.solver.pipeline import Pipeline
+from scheduler.solver.repair import around, repair
 from scheduler.solver.request import SolveParams, SolveRequest
 from scheduler.verify import verify
 
@@ -28,14 +26,14 @@ def test_a_meeting_the_greedy_left_out_is_placed_by_moving_a_neighbour() -> None
     instance = make_instance(
         venues=venues, meetings=[meeting("ab", "a", "b"), meeting("bc", "b", "c"), meeting("cd", "c", "d")]
     )
-    pipeline = _Pipeline(SolveRequest(instance), SolveParams(10, 2, 1, shortcuts=False, quality=False), None)
+    pipeline = Pipeline(SolveRequest(instance), SolveParams(10, 2, 1, shortcuts=False, quality=False), None)
     pipeline._prepare()
     at_nine = {mid: [o for o in opts if o.start == 9 * 60] for mid, opts in pipeline.options.items()}
     at_half_past = {mid: [o for o in opts if o.start == 9 * 60 + 30] for mid, opts in pipeline.options.items()}
-    packed, _ = pipeline._greedy_from({"ab": at_nine["ab"], "cd": at_half_past["cd"]}, {})
+    packed, _ = pipeline.greedy_from({"ab": at_nine["ab"], "cd": at_half_past["cd"]}, {})
     assert set(packed) == {"ab", "cd"}
 
-    repaired, interrupted = pipeline._repair(pipeline.options, packed, 10.0, Counter())
+    repaired, interrupted = repair(pipeline, pipeline.options, packed, 10.0, Counter())
 
     assert not interrupted and set(repaired) == {"ab", "bc", "cd"}
     assert repaired["ab"][0].start == repaired["cd"][0].start != repaired["bc"][0].start
@@ -54,33 +52,15 @@ def test_a_held_meeting_given_up_for_better_ones_is_free_in_the_next_round() -> 
     instance = make_instance(
         venues=[venue], participants=people, meetings=[meeting(m, *m, priority=k) for m, k in pairs.items()]
     )
-    pipeline = _Pipeline(SolveRequest(instance), SolveParams(10, 2, 1, shortcuts=False, quality=False), None)
+    pipeline = Pipeline(SolveRequest(instance), SolveParams(10, 2, 1, shortcuts=False, quality=False), None)
     pipeline._prepare()
     at = {9 * 60: ("ab", "de"), 9 * 60 + 30: ("ax", "yz")}
     held = {m: [o for o in pipeline.options[m] if o.start == start] for start, ms in at.items() for m in ms}
-    packed, _ = pipeline._greedy_from(held, {})
+    packed, _ = pipeline.greedy_from(held, {})
     assert set(packed) == set(held)
 
-    repaired, interrupted = pipeline._repair(pipeline.options, packed, 10.0, Counter())
+    repaired, interrupted = repair(pipeline, pipeline.options, packed, 10.0, Counter())
 
     assert not interrupted and {"bc", "fg"} <= set(repaired) and pipeline.value(repaired) == 10
     outcome = pipeline.prepared.outcome(repaired, "FEASIBLE", 10, 0, pipeline.started, {})
-    assert verify(instance, outcome_to_schedule(outcome, SolveRequest(instance), "test.yaml", "0" * 64)) == []
-
-
-def test_a_time_the_quality_pass_freed_is_filled_before_the_solve_ends(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The schedule the quality pass hands back has a-b and c-d and a free table: e-f, waiting,
-    fits at once (the pass is stubbed to change nothing, so only the final fill can place it)."""
-    venue = {**BASE["venues"][0], "rooms": [{"id": "T", "count": 2, "capacity": 2}]}
-    people = [{"id": p, "name": p.upper()} for p in "abcdef"]
-    instance = make_instance(venues=[venue], participants=people, meetings=[meeting(m, *m) for m in ("ab", "cd", "ef")])
-    pipeline = _Pipeline(SolveRequest(instance), SolveParams(10, 2, 1, shortcuts=False, quality=True), None)
-    pipeline._prepare()
-    pipeline.by_date = True
-    pipeline.best, _ = pipeline._greedy_from({m: pipeline.options[m] for m in ("ab", "cd")}, {})
-    monkeypatch.setattr(_Pipeline, "_quality_pass", lambda self: None)
-
-    outcome = pipeline._with_quality("FEASIBLE")
-
-    assert set(outcome.placements) == {"ab", "cd", "ef"}
     assert verify(instance, outcome_to_schedule(outcome, SolveRequest(instance), "test.yaml", "0" * 64)) == []

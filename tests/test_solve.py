@@ -323,13 +323,13 @@ def test_the_per_date_quality_pass_keeps_priority_and_closes_the_hole(
     instance of test_objective: the same total, and the one hole left is a's."""
     from test_objective import FOUR_SLOTS_TWO_TABLES, only, people
 
-    from scheduler.solver import pipeline
+    from scheduler.solver import pipeline, quality_pass
     from scheduler.solver.ortools.model import ScheduleModel
     from scheduler.solver.request import SolveOutcome
     from scheduler.stats import holes
 
     monkeypatch.setattr(pipeline, "QUALITY_IN_FULL_MODEL", 0)
-    monkeypatch.setattr(pipeline, "MIN_DATE_PHASES_SECONDS", 0.0 if with_date_phases else 1e9)
+    monkeypatch.setattr(quality_pass, "MIN_DATE_PHASES_SECONDS", 0.0 if with_date_phases else 1e9)
     improved: list[int] = []
     original = ScheduleModel.improve
 

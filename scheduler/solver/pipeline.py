@@ -1,4 +1,4 @@
-"""The staged solve: first draft, bound, decomposition for large fresh solves, then the full CP model.
+"""The staged solve: first draft, bound, decomposition for large fresh solves (`decompose.py`), then the full CP model.
 
 A fresh solve whose first draft falls short of the LP bound decomposes: the aggregate LP
 (PDLP) gives a proven bound and, rounded, a choice of venue day per meeting; stage A
@@ -12,7 +12,7 @@ Ctrl-C at any stage returns the best schedule found so far.
 Quality (fairness, idle gaps; `SolveParams.quality`) never costs priority: where the full
 model runs on a model of up to QUALITY_IN_FULL_MODEL literals, its later phases pursue it
 with the priority total held; on larger solves a final pass re-solves one date at a time
-(`_quality_pass`) with that date's priority held and the other dates fixed, in the last
+(`quality_pass.py`) with that date's priority held and the other dates fixed, in the last
 QUALITY_SHARE of the time, then local moves; where the dates' models would get too little
 time to search, only the local moves run, in the last MOVES_ONLY_SHARE.
 
@@ -24,41 +24,27 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from scheduler.model import Option
 from scheduler.solution import NOT_PURSUED
-from scheduler.solver.compact import close_gaps
 from scheduler.solver.greedy import greedy_placements
 from scheduler.solver.prepared import Prepared
-from scheduler.solver.repair import around
 from scheduler.solver.request import NoSchedule, Pin, Progress, SolveOutcome, SolveParams, SolveRequest
-from scheduler.solver.rooms import with_steady_rooms
 from scheduler.solver.travel import TravelClock
 from scheduler.termination import ctrl_c_held
 
 if TYPE_CHECKING:
-    from scheduler.solver.ortools.aggregate import Block
+    pass
 
 OPTIONS_BUILT_PER_SECOND = 35_000
 INTERPRETER_PAIRS_PER_OPTION = 4
 """An option costs about as much to build as this many (option, interpreter) pairs (1,000 x 5,000
 with 20 interpreters: 111,800 options, 703,640 pairs, 9.2 s to build against 4.4 s without)."""
 """Measured model-building speed (1,000 x 5,000: 126k options in 3.5 s), to budget the polish."""
-STAGE_A_COLUMNS_PER_SECOND = 6_000
-"""Stage A gets going (presolve, first LP) at about this many aggregate columns per second
-(3,000 x 20,000: 42k columns, 7 s); with less time left, the rounded LP is packed directly."""
-RESTRICT_ABOVE_COLUMNS = 20_000
-"""Above this many aggregate columns stage A searches only the LP's support (`lp_support`);
-below it, the full aggregate's own bound is worth having: it proves small instances optimal."""
-PACKING_SECONDS_PER_MEETING = 0.0006
-"""Packing a chosen venue day per meeting, the greedy and its repair together (15,000 x 90,000:
-51,115 meetings in 26 s on 2 cores), to keep that time from stage A where no full model follows."""
-MIN_PACKING_SHARE, MAX_PACKING_SHARE = 0.1, 0.5
-"""Bounds on that share of the time left: some slack for a slow machine; stage A keeps half."""
 MAX_POLISH_LITERALS = 300_000
 """Above this many options a decomposed solve skips the full-model polish (memory, little gain)."""
 MAX_RE_SOLVE_MEETINGS = 25_000
@@ -71,14 +57,7 @@ QUALITY_IN_FULL_MODEL = 60_000
 QUALITY_SHARE = 0.2
 """The share of the time limit kept for the per-date quality pass on large solves (0.3 until the
 phases learnt to stop when stalled; at 3,000 x 20,000 in 300 s that left priority 99.85%)."""
-LOCAL_MOVES_SHARE = 0.1
-"""Of that, the share kept for local moves closing gaps (`compact.close_gaps`) after the CP phases:
-at 1,000 x 5,000 they converge in under a second, from about 1,000 holes to 130."""
 MIN_LOCAL_MOVES_SECONDS = 2.0
-MIN_DATE_PHASES_SECONDS = 15.0
-"""The per-date CP phases run only if each date's model would get this long to search once built
-(at 3,000 x 20,000 in 300 s they got about 8 s a date: "no meeting" 26 -> 24, but priority 99.86%
-of a priority-only run, short of the 99.9% we hold to, on two shared cores)."""
 MIN_QUALITY_PASS_SECONDS = 1.0
 """Less time than this left for the quality pass (local moves, then steady rooms, about a second
 at 60,000 requests): it is skipped rather than overrun the command's --time-limit."""
@@ -102,10 +81,10 @@ def solve(
         with ctrl_c_held():
             from scheduler.solver.required import solve_with_required
         return solve_with_required(request, params)  # the stages before the full model do not know it
-    return _Pipeline(request, params, on_progress).run()
+    return Pipeline(request, params, on_progress).run()
 
 
-class _Pipeline:
+class Pipeline:
     def __init__(self, request: SolveRequest, params: SolveParams, on_progress: Callable[[Progress], None] | None):
         self.request = request
         self.params = params
@@ -167,6 +146,8 @@ class _Pipeline:
         return outcome
 
     def _prepare(self) -> None:
+        from scheduler.solver.quality_pass import date_phases_worth_it
+
         self.prepared = Prepared(self.request)
         self.people = self.prepared.people_by_id()
         self.options = self.prepared.options_by_id()
@@ -174,7 +155,7 @@ class _Pipeline:
         self.size = sum(len(o) for o in self.options.values())
         # Quality in the full model's later phases, or in a pass per date kept for the end.
         self.by_date = self.params.quality and not self.request.pins and self.size > QUALITY_IN_FULL_MODEL
-        self.date_phases = self.by_date and self._date_phases_worth_it()
+        self.date_phases = self.by_date and date_phases_worth_it(self)
         if self.by_date:
             limit = self.params.time_limit
             kept = limit * QUALITY_SHARE if self.date_phases else max(MIN_LOCAL_MOVES_SECONDS, limit * MOVES_ONLY_SHARE)
@@ -202,6 +183,8 @@ class _Pipeline:
         return True
 
     def _after_draft(self) -> SolveOutcome:
+        from scheduler.solver.decompose import decompose
+
         shortcuts = self.params.shortcuts
         if self._re_solve_too_large():
             # The full model would not fit (a re-solve of 60,000 requests grew past 10 GB building it)
@@ -212,17 +195,17 @@ class _Pipeline:
         try:
             _load_or_tools()
             self._bound()
-            if self._worth_decomposing() and not self._decompose():
+            if self._worth_decomposing() and not decompose(self):
                 return self._interrupted()
         except KeyboardInterrupt:
             return self._interrupted()
         in_full_model = self.params.quality and not self.by_date
         if shortcuts and not in_full_model and self.bound is not None and self.value(self.best) >= self.bound:
             return self._with_quality("OPTIMAL")
-        if not self._will_polish() and self._worth_decomposing():
+        if not self.will_polish() and self._worth_decomposing():
             # The full model would cost more memory and time than it gains.
             return self._with_quality("FEASIBLE")
-        if self.deadline - time.monotonic() < 1.0 + self._build_seconds(self.options):
+        if self.deadline - time.monotonic() < 1.0 + self.build_seconds(self.options):
             return self._with_quality("FEASIBLE")  # no time left to build the full model, let alone search it
         outcome = self._polish()
         if not self.by_date or outcome.interrupted:
@@ -232,13 +215,15 @@ class _Pipeline:
 
     def _with_quality(self, status: str) -> SolveOutcome:
         """Finish, after the per-date quality pass where this solve has one."""
+        from scheduler.solver.quality_pass import fill_what_moves_freed, quality_pass
+
         if self.by_date:
             self.deadline = self.started + self.params.time_limit
             if self.deadline - time.monotonic() < MIN_QUALITY_PASS_SECONDS:
                 return self._finish(status)  # the time limit is the organiser's: priority's schedule stands
             before = self.best
             try:
-                self._quality_pass()
+                quality_pass(self)
             except KeyboardInterrupt:  # the pass keeps the best schedule so far: finish with it
                 outcome = self._finish(status)
                 outcome.interrupted = True
@@ -246,101 +231,10 @@ class _Pipeline:
             finally:
                 if self.value(self.best) < self.value(before):
                     self.best = before  # a safety net: quality never costs priority
-            self._fill_what_moves_freed()
+            fill_what_moves_freed(self)
         return self._finish(status)
 
-    def _fill_what_moves_freed(self) -> None:
-        """The greedy once more after the quality pass: a meeting moved to close a gap can free a
-        time a waiting request fits (at 10,000 x 60,000, 9 were left out with "a place is free")."""
-        if self.deadline - time.monotonic() < self.greedy_seconds + MIN_QUALITY_PASS_SECONDS:
-            return
-        filled, _ = self._greedy_from(self.options, self.best)
-        if self.value(filled) > self.value(self.best):
-            self.best = filled
-
-    def _date_phases_worth_it(self) -> bool:
-        """Whether the per-date CP phases would get time to search after building each date's model
-        (at 1,000 x 5,000 in 60 s they got under a second each, found nothing, and cost priority
-        the 13 s they took): if not, only local moves run, in a smaller share of the time."""
-        options_on: Counter[dt.date] = Counter(o.date for opts in self.options.values() for o in opts)
-        if not options_on:
-            return False
-        per_date = self.params.time_limit * QUALITY_SHARE * (1 - LOCAL_MOVES_SHARE) / len(options_on)
-        building = 2 * max(options_on.values()) / OPTIONS_BUILT_PER_SECOND
-        return per_date - building >= MIN_DATE_PHASES_SECONDS
-
-    def _quality_pass(self) -> None:
-        """Each date re-solved with the others fixed: its priority held, the quality phases run.
-
-        A date's model holds the meetings placed that date, and the unscheduled requests with a
-        place that date whose people are short of meetings (fairness may swap one in).
-        """
-        self.report("giving everyone a better day")
-        self.stages.append("quality")
-        # The CP phases per date first (fairness, then gaps), then local moves close the gaps
-        # left: they never touch which meetings happen, so they never undo fairness.
-        if self.date_phases:
-            final_deadline = self.deadline
-            moves = max(MIN_LOCAL_MOVES_SECONDS, (self.deadline - time.monotonic()) * LOCAL_MOVES_SHARE)
-            self.deadline -= moves
-            try:
-                self._per_date_phases()
-            finally:
-                self.deadline = final_deadline
-        instance = self.request.instance
-        open_rooms = [r for r in instance.rooms if r.id not in self.request.excluded_rooms]
-        kept, chosen, _ = self.prepared.with_interpreters(self.best, self.interpreters)
-        if len(kept) < len(self.best):
-            return  # (never: every stage keeps interpreters) local moves would not know who interprets
-        self.interpreters = chosen
-        people = self.prepared.people_with_interpreters(chosen)  # they move with their meetings
-        moved = close_gaps(
-            instance, self.prepared.meetings, self.best, self.options, people, open_rooms, self.deadline - 0.5
-        )
-        moved = with_steady_rooms(instance, moved, people, open_rooms)
-        if len(self.prepared.with_interpreters(moved, chosen)[0]) == len(moved):
-            self.best = moved  # (else a move took a meeting where its interpreter is not available)
-
-    def _per_date_phases(self) -> None:
-        """Each date's model with the other dates fixed: the later phases from its schedule."""
-        from scheduler.solver.ortools.model import ScheduleModel
-        from scheduler.solver.ortools.objective import later_phases
-
-        short = self._short_of_meetings()
-        by_date: dict[dt.date, dict[str, list[Option]]] = defaultdict(dict)
-        for mid, options in self.options.items():
-            placed = self.best.get(mid)
-            if placed is None and not any(pid in short for pid in self.people[mid]):
-                continue
-            for option in options:
-                if placed is None or option.date == placed[0].date:
-                    by_date[option.date].setdefault(mid, []).append(option)
-        dates = sorted(by_date)
-        for n, date in enumerate(dates):
-            # (a request fairness placed on an earlier date is no candidate here any more)
-            narrowed = {mid: opts for mid, opts in by_date[date].items() if not self._placed_elsewhere(mid, date)}
-            budget = (self.deadline - time.monotonic()) / (len(dates) - n)
-            building = 2 * self._build_seconds(narrowed)
-            if budget < building + 1.0:
-                continue
-            current = {mid: place for mid, place in self.best.items() if place[0].date == date}
-            others = {mid: place for mid, place in self.best.items() if place[0].date != date}
-            elsewhere: Counter[str] = Counter(pid for mid in others for pid in self.people[mid])
-            elsewhere.update(self.interpreters[mid] for mid in others if mid in self.interpreters)
-            narrowed = self._keeping_travel(narrowed, others)
-            request = replace(self.request, meetings_elsewhere=dict(elsewhere))
-            model = ScheduleModel(request, self.prepared, options=narrowed)
-            model.phases = later_phases(model.vars)
-            outcome = model.improve(self.params_for(budget - building), current, interpreters=self.interpreters)
-            if self.value(outcome.placements) >= self.value(current):
-                self.interpreters.update(outcome.interpreters)
-                others = {mid: place for mid, place in self.best.items() if place[0].date != date}
-                self.best = {**others, **outcome.placements}
-            self.report(f"giving everyone a better day (day {n + 1} of {len(dates)})", objective=self.value(self.best))
-            if outcome.interrupted:
-                raise KeyboardInterrupt
-
-    def _build_seconds(self, options: dict[str, list[Option]]) -> float:
+    def build_seconds(self, options: dict[str, list[Option]]) -> float:
         """About how long a model of these options takes to build (interpreter literals included)."""
         from scheduler.solver.ortools.variables import choice_count
 
@@ -348,7 +242,7 @@ class _Pipeline:
         choices = choice_count(self.request, self.prepared, options)
         return (choices + pairs / INTERPRETER_PAIRS_PER_OPTION) / OPTIONS_BUILT_PER_SECOND
 
-    def _keeping_travel(self, options: dict[str, list[Option]], fixed: Placements) -> dict[str, list[Option]]:
+    def keeping_travel(self, options: dict[str, list[Option]], fixed: Placements) -> dict[str, list[Option]]:
         """`options` less those that leave too little travel time from or to the `fixed` placements."""
         clock = TravelClock(self.request.instance)
         if not clock.rules:
@@ -356,23 +250,6 @@ class _Pipeline:
         for mid, (option, _) in fixed.items():
             clock.take(mid, self.people[mid], option)
         return {mid: [o for o in opts if clock.fits(self.people[mid], o)] for mid, opts in options.items()}
-
-    def _placed_elsewhere(self, mid: str, date: dt.date) -> bool:
-        placed = self.best.get(mid)
-        return placed is not None and placed[0].date != date
-
-    def _short_of_meetings(self) -> set[str]:
-        """People with fewer meetings than FAIR_LEVELS or their min_meetings."""
-        from scheduler.solver.ortools.objective import FAIR_LEVELS
-
-        count: Counter[str] = Counter(pid for mid in self.best for pid in self.people[mid])
-        instance = self.request.instance
-        return {
-            pid
-            for mid in self.options
-            for pid in self.people[mid]
-            if count[pid] < max(FAIR_LEVELS, instance.participant_by_id[pid].min_meetings or 0)
-        }
 
     def _free_ticks_with_history(self) -> Callable[[str, dt.date, str], frozenset[int] | None]:
         """Each person's free slots, plus those frozen history holds (edits may have narrowed them)."""
@@ -405,12 +282,12 @@ class _Pipeline:
         self.interpreters.update({mid: iid for mid, iid in kept.items() if iid is not None})
         began = time.monotonic()
         vouched = set(pins) if self.request.pins_vouched else set()
-        self.best, self.refused = self._greedy_from(self.options, fixed, vouched)
+        self.best, self.refused = self.greedy_from(self.options, fixed, vouched)
         self.greedy_seconds = time.monotonic() - began
         self.first_schedule_seconds = time.monotonic() - self.started
         self.report("first draft", objective=self.value(self.best), placed=len(self.best))
 
-    def _greedy_from(
+    def greedy_from(
         self, options: dict[str, list[Option]], fixed: Placements, vouched: set[str] | None = None
     ) -> tuple[Placements, dict[str, str]]:
         draft = greedy_placements(
@@ -464,120 +341,11 @@ class _Pipeline:
         """A re-solve whose full model (every kept meeting pinned, every waiting one free) would not
         fit: at 10,000 x 60,000 with 5% cancelled it grew past 10 GB while being built."""
         pins = self.request.pins
-        return bool(pins) and (not self._will_polish() or len(self.prepared.meetings) > MAX_RE_SOLVE_MEETINGS)
+        return bool(pins) and (not self.will_polish() or len(self.prepared.meetings) > MAX_RE_SOLVE_MEETINGS)
 
-    def _will_polish(self) -> bool:
+    def will_polish(self) -> bool:
         """Whether the full model runs after the decomposition (too large: it would cost more than it gains)."""
         return self.size <= MAX_POLISH_LITERALS
-
-    def _decompose(self) -> bool:
-        """Choose venue days (aggregated model), pack each date exactly, fill; False if interrupted."""
-        from scheduler.solver.ortools.aggregate import block_of, lp_support, round_lp, solve_aggregate
-        from scheduler.solver.ortools.model import min_bound
-
-        if self.remaining() < 1.0:
-            return True
-        self.report("improving the draft")
-        blocks = {mid: block_of(option) for mid, (option, _) in self.best.items()}
-        if self.lp_values is not None:
-            rounded = round_lp(self.agg, self.lp_values)
-            if self.value(rounded) > self.value(blocks):
-                blocks = rounded
-        if self.remaining() >= 2.0 + len(self.agg.cost) / STAGE_A_COLUMNS_PER_SECOND:
-            self.report("choosing a day for each meeting")
-            self.stages.append("days")
-            # Measured at 3,000 x 20,000: stage A gains most; packing a date gains less per second.
-            # Without the full model after it, packing is the greedy and a repair (`_repair`), which
-            # needs little time: stage A gets the rest.
-            share = 0.6 if self._will_polish() else 1.0 - self._packing_share(len(blocks))
-            keep = None
-            if self.lp_values is not None and len(self.agg.meeting_column) > RESTRICT_ABOVE_COLUMNS:
-                keep = lp_support(self.agg, self.lp_values, blocks)
-            # Without the full model after it, stage A is the search: a restriction's bound is not
-            # used, so every worker improves the schedule instead.
-            lns_only = keep is not None and not self._will_polish()
-            stage_a = solve_aggregate(
-                self.agg, self.left(share), self.params.workers, self.params.seed, blocks, self.people, keep, lns_only
-            )
-            if stage_a is not None:
-                if stage_a.bound is not None:
-                    self.bound = min_bound(stage_a.bound, self.bound)
-                if stage_a.interrupted:
-                    return False
-                if stage_a.objective > self.value(blocks):
-                    blocks = stage_a.blocks
-        self.report("fitting meetings into rooms and times", bound=self.bound)
-        self.stages.append("packing")
-        seconds = self.remaining() * (0.6 if self._will_polish() else 1.0) - self.greedy_seconds  # the fill after
-        packed, interrupted = self._pack(blocks, seconds)
-        filled, _ = self._greedy_from(self.options, packed)
-        if self.value(filled) > self.value(self.best):
-            self.best = filled
-        self.report("rooms and times fitted", objective=self.value(self.best), placed=len(self.best), bound=self.bound)
-        return not interrupted
-
-    def _packing_share(self, meetings: int) -> float:
-        """The share of the time left that packing and its repair keep, when no full model follows."""
-        left = self.remaining()
-        wanted = meetings * PACKING_SECONDS_PER_MEETING
-        return min(MAX_PACKING_SHARE, max(MIN_PACKING_SHARE, wanted / left)) if left > 0 else MAX_PACKING_SHARE
-
-    def _pack(self, blocks: dict[str, Block], seconds: float) -> tuple[Placements, bool]:
-        """Exact times and rooms for the chosen venue days, date by date: the greedy, then `_repair`
-        (dates share only caps, which any subset of a choice that fits the aggregate respects);
-        unused time passes on."""
-        from scheduler.solver.ortools.aggregate import block_of
-
-        by_date: dict[dt.date, dict[str, list[Option]]] = defaultdict(dict)
-        for mid, block in blocks.items():
-            by_date[block[1]][mid] = [o for o in self.options[mid] if block_of(o) == block]
-        deadline = time.monotonic() + seconds
-        packed: Placements = {}
-        interpreted: Counter[str] = Counter()  # interpreters' max_meetings less what earlier dates took
-        for n, date in enumerate(sorted(by_date)):
-            narrowed = self._keeping_travel(by_date[date], packed)  # dates in order: travel from earlier ones
-            start, _ = self._greedy_from(narrowed, {})
-            budget = (deadline - time.monotonic()) / (len(by_date) - n)
-            if len(start) < len(narrowed):
-                start, interrupted = self._repair(narrowed, start, budget, interpreted)
-                if interrupted:
-                    return {**packed, **start}, True
-            packed.update(start)
-            interpreted.update(self.interpreters[mid] for mid in start if mid in self.interpreters)
-            self.report(f"fitting meetings into rooms and times (day {n + 1} of {len(by_date)})")
-        return packed, False
-
-    def _repair(
-        self, options: dict[str, list[Option]], placed: Placements, seconds: float, interpreted: Counter[str]
-    ) -> tuple[Placements, bool]:
-        """One date's meetings the greedy left out, placed by CP-SAT with only the meetings of their
-        people free to move and the rest held; the free set widens while a proven optimum still
-        leaves some out. At 15,000 x 90,000 the first round placed all 186 left out, in 25 s for
-        three dates, where each date's whole model in 47 s had placed none more than the greedy."""
-        from scheduler.solver.ortools.model import ScheduleModel
-
-        deadline = time.monotonic() + seconds
-        request = replace(self.request, meetings_elsewhere={**self.request.meetings_elsewhere, **interpreted})
-        free: set[str] = set()
-        while len(placed) < len(options) and len(free) < len(options):
-            # (left out now may include a held meeting the last round gave up for a better one)
-            wider = around(free | (set(options) - set(placed)), placed, self.people)
-            free = wider if wider != free else set(options)  # (a room, not a person, may be what is short)
-            narrowed = {mid: opts if mid in free else [placed[mid][0]] for mid, opts in options.items()}
-            building = self._build_seconds(narrowed)
-            if deadline - time.monotonic() < building + 1.0:
-                break
-            model = ScheduleModel(request, self.prepared, options=narrowed)
-            model.add_hint(placed, self.interpreters)
-            outcome = model.solve(self.params_for(deadline - time.monotonic() - building), fallback=placed)
-            del model  # (before the wider one is built: two at once would double the peak)
-            placed = outcome.placements
-            self.interpreters.update(outcome.interpreters)
-            if outcome.interrupted:
-                return placed, True
-            if outcome.status != "OPTIMAL":
-                break  # out of time: a wider neighbourhood would have less
-        return placed, False
 
     def _polish(self) -> SolveOutcome:
         """The full model from the best schedule so far, for the time that is left."""

@@ -1,0 +1,30 @@
+"""The quality pass of large solves: what it hands back is filled once more before the solve ends."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import BASE, make_instance, meeting
+
+from scheduler.solver import quality_pass
+from scheduler.solver.convert import outcome_to_schedule
+from scheduler.solver.pipeline import Pipeline
+from scheduler.solver.request import SolveParams, SolveRequest
+from scheduler.verify import verify
+
+
+def test_a_time_the_quality_pass_freed_is_filled_before_the_solve_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The schedule the quality pass hands back has a-b and c-d and a free table: e-f, waiting,
+    fits at once (the pass is stubbed to change nothing, so only the final fill can place it)."""
+    venue = {**BASE["venues"][0], "rooms": [{"id": "T", "count": 2, "capacity": 2}]}
+    people = [{"id": p, "name": p.upper()} for p in "abcdef"]
+    instance = make_instance(venues=[venue], participants=people, meetings=[meeting(m, *m) for m in ("ab", "cd", "ef")])
+    pipeline = Pipeline(SolveRequest(instance), SolveParams(10, 2, 1, shortcuts=False, quality=True), None)
+    pipeline._prepare()
+    pipeline.by_date = True
+    pipeline.best, _ = pipeline.greedy_from({m: pipeline.options[m] for m in ("ab", "cd")}, {})
+    monkeypatch.setattr(quality_pass, "quality_pass", lambda pipeline: None)
+
+    outcome = pipeline._with_quality("FEASIBLE")
+
+    assert set(outcome.placements) == {"ab", "cd", "ef"}
+    assert verify(instance, outcome_to_schedule(outcome, SolveRequest(instance), "test.yaml", "0" * 64)) == []
