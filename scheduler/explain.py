@@ -137,7 +137,6 @@ class Explainer:
     def _explain(self, mid: str) -> Explanation:
         """The reason in words, without solving: where it is, or why it is not scheduled."""
         meeting = self.instance.meeting_by_id[mid]
-        meetings_of = self.occupancy.held
         if mid in self.occupancy.by_id:
             return self._scheduled(meeting)
         people = self.request_people(meeting)
@@ -159,29 +158,8 @@ class Explainer:
                 f"Every time its people share is before the frozen time {self.schedule.frozen_until}: "
                 "that part of the event has happened.",
             )
-        full = []
-        for pid in people:
-            cap = self.instance.participant_by_id[pid].max_meetings
-            if cap is not None and len(meetings_of[pid]) >= cap:
-                full.append((pid, cap))
-        if full:
-            details = [
-                f"{self.who(pid)} may have at most {cap} meeting(s) and has: "
-                + ", ".join(self.brief(m, pid) for m in meetings_of[pid])
-                + "."
-                if cap
-                else f"{self.who(pid)} may have no meetings at all (max_meetings 0)."
-                for pid, cap in ([] if self.headlines_only else full)
-            ]
-            reached = "; ".join(
-                f"{self.who(pid)} already has {len(meetings_of[pid])}, {self.beyond_cap(meetings_of[pid], cap)}"
-                if len(meetings_of[pid]) > cap
-                else f"{self.who(pid)} already has {cap}, the most allowed"
-                if cap
-                else f"{self.who(pid)} may have none"
-                for pid, cap in full
-            )
-            return Explanation(mid, MAX_MEETINGS, f"max_meetings reached: {reached}.", details)
+        if (reached := self._max_meetings_reached(meeting, people)) is not None:
+            return reached
         seated = [o for o in options if self.occupancy.open_room(o.venue, len(people))]
         if not seated:
             closed = sorted(
@@ -196,6 +174,40 @@ class Explainer:
                 f"No room large enough is open: it needs seats for {len(people)} and "
                 f"{and_join(sorted(set(closed)))} {'was' if len(set(closed)) == 1 else 'were'} closed.",
             )
+        return self._held_at_every_time(meeting, people, seated)
+
+    def _max_meetings_reached(self, meeting: Meeting, people: list[str]) -> Explanation | None:
+        """One of its people already has max_meetings (None if nobody does): said before any time."""
+        meetings_of = self.occupancy.held
+        full = []
+        for pid in people:
+            cap = self.instance.participant_by_id[pid].max_meetings
+            if cap is not None and len(meetings_of[pid]) >= cap:
+                full.append((pid, cap))
+        if not full:
+            return None
+        details = [
+            f"{self.who(pid)} may have at most {cap} meeting(s) and has: "
+            + ", ".join(self.brief(m, pid) for m in meetings_of[pid])
+            + "."
+            if cap
+            else f"{self.who(pid)} may have no meetings at all (max_meetings 0)."
+            for pid, cap in ([] if self.headlines_only else full)
+        ]
+        reached = "; ".join(
+            f"{self.who(pid)} already has {len(meetings_of[pid])}, {self.beyond_cap(meetings_of[pid], cap)}"
+            if len(meetings_of[pid]) > cap
+            else f"{self.who(pid)} already has {cap}, the most allowed"
+            if cap
+            else f"{self.who(pid)} may have none"
+            for pid, cap in full
+        )
+        return Explanation(meeting.id, MAX_MEETINGS, f"max_meetings reached: {reached}.", details)
+
+    def _held_at_every_time(self, meeting: Meeting, people: list[str], seated: list[Option]) -> Explanation:
+        """What keeps each time it could have (a room seats it there) from it, said as one kind:
+        a free place, travel, interpreters, breaks, another city, or the meetings holding it."""
+        mid = meeting.id
         per_option = [(o, self.occupancy.blocks(meeting, people, o)) for o in seated]
         free = [o for o, found in per_option if not found]
         if free:
