@@ -21,15 +21,11 @@ from scheduler.explanation import (
     CANCELLED,
     FITS,
     FROZEN,
-    KINDS,
     LOST,
     MAX_MEETINGS,
-    NO_COMMON_TIME,
     NO_INTERPRETER,
-    NO_PLACE,
     NO_ROOM,
     ONE_CITY,
-    PROGRAMME,
     SCHEDULED,
     TAKEN,
     TRAVEL,
@@ -38,28 +34,6 @@ from scheduler.explanation import (
 from scheduler.model import Instance, Meeting, Option, to_clock
 from scheduler.occupancy import Block, Occupancy
 from scheduler.solution import Schedule
-
-__all__ = [
-    "BREAKS",
-    "CANCELLED",
-    "FITS",
-    "FROZEN",
-    "KINDS",
-    "LOST",
-    "MAX_MEETINGS",
-    "NO_COMMON_TIME",
-    "NO_INTERPRETER",
-    "NO_PLACE",
-    "NO_ROOM",
-    "ONE_CITY",
-    "PROGRAMME",
-    "SCHEDULED",
-    "TAKEN",
-    "TRAVEL",
-    "Explainer",
-    "Explanation",
-]
-"""The kinds and `Explanation` (`scheduler.explanation`) are read from here too, with the Explainer."""
 
 
 class Explainer:

@@ -13,7 +13,8 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field, replace
 
-from scheduler.explain import (
+from scheduler.explain import Explainer
+from scheduler.explanation import (
     BREAKS,
     FITS,
     LOST,
@@ -22,7 +23,6 @@ from scheduler.explain import (
     ONE_CITY,
     TAKEN,
     TRAVEL,
-    Explainer,
     Explanation,
 )
 from scheduler.model import Option, to_minutes

@@ -14,7 +14,8 @@ from collections import defaultdict
 
 from scheduler.attendance import attendees
 from scheduler.background import Background
-from scheduler.explain import (
+from scheduler.explain import Explainer
+from scheduler.explanation import (
     CANCELLED,
     FROZEN,
     KINDS,
@@ -28,7 +29,6 @@ from scheduler.explain import (
     SCHEDULED,
     TAKEN,
     TRAVEL,
-    Explainer,
 )
 from scheduler.model import Instance, Meeting, Option
 from scheduler.solution import Schedule, Unscheduled

@@ -20,7 +20,7 @@ from scheduler.stats import Headline, headline
 from scheduler.verify import Violation
 
 if TYPE_CHECKING:  # the export, import and history layers load their libraries only when used
-    from scheduler.explain import Explanation
+    from scheduler.explanation import Explanation
     from scheduler.export import ExportReport
     from scheduler.history import Version
     from scheduler.importer import ImportReport

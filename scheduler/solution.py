@@ -105,7 +105,7 @@ class Assignment(_Record):
 class Unscheduled(_Record):
     meeting: Id
     reason: Annotated[Text, Field(min_length=1)]
-    """A short phrase to count by ("no common availability"; `scheduler.explain.KINDS`)."""
+    """A short phrase to count by ("no common availability"; `scheduler.explanation.KINDS`)."""
     detail: Text | None = None
     """The reason as a sentence to pass on (whose availability, which meetings); absent in older files."""
 

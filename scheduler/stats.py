@@ -65,7 +65,7 @@ class Stats:
     table_changes: list[TableChange]
     room_use: list[RoomUse]
     unscheduled: dict[str, list[str]] = field(default_factory=dict)
-    """Reason kind (see `scheduler.explain.KINDS`) -> request ids."""
+    """Reason kind (see `scheduler.explanation.KINDS`) -> request ids."""
     no_common_language: list[str] = field(default_factory=list)
     """Scheduled meetings whose people share no language and have no interpreter."""
     interpreted: dict[str, int] = field(default_factory=dict)

@@ -28,7 +28,7 @@ from test_property import instances
 from test_render import text_of
 from test_solve import TWO_CITIES_SAME_DAY
 
-from scheduler import explain, reasons, reports
+from scheduler import explanation, reasons, reports
 from scheduler.explain import Explainer
 from scheduler.model import Instance
 from scheduler.solution import Assignment, Schedule, Unscheduled
@@ -53,7 +53,7 @@ def test_max_meetings_names_the_meetings_that_used_it_up_and_forcing_drops_one()
     )
     assert [u.meeting for u in schedule.unscheduled] == ["lo"]
     found = explainer.force("lo", time_limit=10, workers=2)
-    assert found.kind == explain.MAX_MEETINGS
+    assert found.kind == explanation.MAX_MEETINGS
     assert "Anna already has 1, the most allowed" in found.headline
     assert "hi (priority 5, 2025-11-13" in found.details[0]
     assert found.forced is not None and found.forced.dropped == ["hi"]
@@ -70,7 +70,7 @@ def test_one_city_per_date_says_who_is_elsewhere_and_for_what() -> None:
         meetings=[meeting("ab", "a", "b", priority=5), meeting("ac", "a", "c", priority=1)],
     )
     found = explainer.force("ac", time_limit=10, workers=2)
-    assert found.kind == explain.ONE_CITY
+    assert found.kind == explanation.ONE_CITY
     assert any(line.startswith("On 2025-11-13 A is in Beijing for ab (priority 5") for line in found.details)
     assert found.forced is not None and found.forced.dropped == ["ab"]
     assert found.forced.place is not None and found.forced.place.city == "Hangzhou"
@@ -87,7 +87,7 @@ def test_lost_to_higher_priority_names_the_meetings_and_what_forcing_would_displ
         ]
     )
     found = explainer.force("m3", time_limit=10, workers=2)
-    assert found.kind == explain.LOST
+    assert found.kind == explanation.LOST
     assert "meetings of priority 1 or more (2 meeting(s) in all)" in found.headline
     assert found.details[0].startswith("A is then in m")  # in time order, whichever comes first
     assert "m1 (priority 5, 2025-11-13 " in found.details[0] and "m2 (priority 5, 2025-11-13 " in found.details[0]
@@ -104,7 +104,7 @@ def test_a_scheduled_meeting_says_where_why_there_and_who_took_the_other_time() 
     _, schedule, explainer = solved(meetings=[meeting("m1", "a", "b", priority=5), meeting("m2", "a", "c", priority=3)])
     place = schedule.assignment_by_meeting["m1"]
     found = explainer.explain("m1")
-    assert found.kind == explain.SCHEDULED
+    assert found.kind == explanation.SCHEDULED
     assert found.headline == f"Scheduled 2025-11-13 {place.start}-{place.end} in Beijing, bj, room T-1."
     assert "are all free at: 2025-11-13 Beijing 09:00-10:00." in found.details[0]
     assert "It needs seats for 2: room T-1 seats 2" in found.details[1]
@@ -117,7 +117,7 @@ def test_a_request_whose_people_left_is_cancelled() -> None:
     schedule = solve_and_verify(instance)
     resolved, _ = resolve_and_verify(instance, schedule, ["participant:b"])
     found = Explainer(instance, resolved).explain("ab")
-    assert found.kind == explain.CANCELLED
+    assert found.kind == explanation.CANCELLED
     assert "B can no longer attend" in found.headline
 
 
@@ -156,7 +156,7 @@ def test_full_rooms_and_a_forced_solve_that_only_moves_a_meeting() -> None:
     )
     assert verify(instance, schedule) == []
     found = Explainer(instance, schedule).force("cd", time_limit=10, workers=2)
-    assert found.kind == explain.LOST  # the room's holder, a-b, has the same priority
+    assert found.kind == explanation.LOST  # the room's holder, a-b, has the same priority
     assert found.details == [
         "Every room large enough is taken or closed at 2025-11-13 Beijing 09:00-09:30, "
         "by ab (priority 1, 2025-11-13 09:00, with A and B)."
@@ -178,11 +178,11 @@ def test_every_request_of_an_optimal_schedule_has_a_reason_and_none_finds_a_free
     explainer = Explainer(instance, schedule)
     for item in schedule.unscheduled:
         found = explainer.explain(item.meeting)
-        assert found.kind in explain.KINDS and found.headline
+        assert found.kind in explanation.KINDS and found.headline
         if schedule.status == "OPTIMAL":
-            assert found.kind != explain.FITS, found.headline
+            assert found.kind != explanation.FITS, found.headline
     for a in schedule.assignments:
-        assert explainer.explain(a.meeting).kind == explain.SCHEDULED
+        assert explainer.explain(a.meeting).kind == explanation.SCHEDULED
 
 
 A_AND_THREE_OTHERS_FOR_AN_HOUR_AND_A_HALF: dict[str, Any] = {
@@ -209,7 +209,7 @@ def test_a_break_due_is_the_reason_when_only_max_consecutive_stands_in_the_way()
     event = {**BASE_EVENT, "max_consecutive": 2}
     _, _, explainer = solved(event=event, **A_AND_THREE_OTHERS_FOR_AN_HOUR_AND_A_HALF)
     found = explainer.force("m3", time_limit=10, workers=2)
-    assert found.kind == explain.BREAKS
+    assert found.kind == explanation.BREAKS
     assert "A would then have more than 2 meeting slots in a row (the event's max_consecutive)" in found.headline
     assert any(line.startswith("A would have more than 2 meeting slots in a row") for line in found.details)
     forced = found.forced
@@ -230,7 +230,7 @@ def test_a_missed_min_meetings_promise_is_said_with_the_reason() -> None:
     people = [{"id": p, "name": p.upper()} for p in "abc"] + [{"id": "d", "name": "D", "min_meetings": 1}]
     instance, schedule, explainer = solved(participants=people, **sections)
     found = explainer.explain("m3")
-    assert found.kind == explain.LOST
+    assert found.kind == explanation.LOST
     assert found.promised == ["D was promised 1 meeting(s) (min_meetings) and has 0."]
     assert explainer.force("m3", time_limit=10, workers=2).promised == found.promised
     assert found.in_short == f"{found.headline} {found.promised[0]}"
@@ -260,7 +260,7 @@ def test_forcing_in_changes_only_what_it_must_and_adds_nothing_else() -> None:
     )
     assert verify(instance, schedule) == []
     explainer = Explainer(instance, schedule)
-    assert explainer.explain("ef").kind == explain.FITS
+    assert explainer.explain("ef").kind == explanation.FITS
     found = explainer.force("cd", time_limit=10, workers=2)
     forced = found.forced
     assert forced is not None and forced.place is not None and forced.place.start == "09:00"
@@ -301,7 +301,7 @@ def test_cli_solve_writes_the_reasons_stats_gives(sample_copy: Path) -> None:
     figures = stats(instance, schedule)
     by_kind: dict[str, list[str]] = {}
     for item in data["unscheduled"]:
-        assert item["reason"] in explain.KINDS and item["detail"]
+        assert item["reason"] in explanation.KINDS and item["detail"]
         by_kind.setdefault(item["reason"], []).append(item["meeting"])
     assert by_kind == figures.unscheduled
 
@@ -320,7 +320,7 @@ def test_a_room_held_by_a_higher_priority_meeting_is_lost_to_it() -> None:
     """One slot, one table: a-b (5) holds the room, c-d (1) has nobody busy but no room."""
     _, _, explainer = solved(venues=ONE_SLOT, meetings=[meeting("m1", "a", "b", priority=5), meeting("m2", "c", "d")])
     found = explainer.explain("m2")
-    assert found.kind == explain.LOST
+    assert found.kind == explanation.LOST
     assert found.details == [
         "Every room large enough is taken or closed at 2025-11-13 Beijing 09:00-09:30, "
         "by m1 (priority 5, 2025-11-13 09:00, with A and B)."
@@ -349,7 +349,7 @@ def test_a_room_held_by_a_lower_priority_meeting_is_named() -> None:
     )
     assert verify(instance, schedule) == []
     found = Explainer(instance, schedule).explain("m2")
-    assert found.kind == explain.TAKEN and "some of lower priority than its 3 (m3)" in found.headline
+    assert found.kind == explanation.TAKEN and "some of lower priority than its 3 (m3)" in found.headline
 
 
 def test_a_closed_room_is_named_when_no_other_is_large_enough() -> None:
@@ -358,7 +358,7 @@ def test_a_closed_room_is_named_when_no_other_is_large_enough() -> None:
     instance = make_instance(venues=venues, meetings=[meeting("m", "a", "b", "c")])
     resolved, _ = resolve_and_verify(instance, solve_and_verify(instance), ["room:BIG"])
     found = Explainer(instance, resolved).explain("m")
-    assert found.kind == explain.NO_ROOM and found.headline.endswith("BIG was closed.")
+    assert found.kind == explanation.NO_ROOM and found.headline.endswith("BIG was closed.")
 
 
 def test_times_held_by_meetings_that_already_started_are_said_to_be_history() -> None:
@@ -395,7 +395,7 @@ def test_times_held_by_meetings_that_already_started_are_said_to_be_history() ->
     )
     resolved, _ = resolve_and_verify(instance, schedule, ["participant:e"], frozen="2025-11-13T10:30")
     found = Explainer(instance, resolved).force("m2", time_limit=10, workers=2)
-    assert found.kind == explain.TAKEN
+    assert found.kind == explanation.TAKEN
     assert found.headline.startswith("Its times are held by meetings that have already started (m1)")
     assert found.forced is not None and found.forced.place is None
     assert "(proven)" in (found.forced.impossible or "")
@@ -405,7 +405,7 @@ def test_max_meetings_zero_needs_no_solve_to_say_it_cannot_happen() -> None:
     people = [{"id": "a", "name": "A", "max_meetings": 0}, {"id": "b", "name": "B"}]
     _, _, explainer = solved(participants=people, meetings=[meeting("m", "a", "b")])
     found = explainer.force("m")
-    assert found.kind == explain.MAX_MEETINGS and found.headline == "max_meetings reached: A may have none."
+    assert found.kind == explanation.MAX_MEETINGS and found.headline == "max_meetings reached: A may have none."
     assert found.forced is None
     assert found.sentences == ["It cannot be scheduled at all while A may have no meetings (max_meetings 0)."]
 
@@ -479,7 +479,7 @@ def test_a_seminar_and_its_buffer_are_named_where_they_take_the_only_common_time
     _, schedule, explainer = solved(meetings=[meeting("m", "a", "b")], programme=[{**SEMINAR, "buffer_minutes": 30}])
     assert schedule.assignments == []
     found = explainer.explain("m")
-    assert found.kind == explain.PROGRAMME
+    assert found.kind == explanation.PROGRAMME
     assert found.headline == (
         "At programme items: at every time its people are otherwise free together, one of them is at a "
         "programme item: the seminar 'Energy' (2025-11-13 09:00-09:30) holds A, including its 30-minute buffer."
@@ -505,7 +505,7 @@ def test_a_seminar_without_buffer_names_no_buffer_and_a_visit_elsewhere_names_it
     )
     assert schedule.assignments == []
     found = explainer.explain("m")
-    assert found.kind == explain.PROGRAMME
+    assert found.kind == explanation.PROGRAMME
     assert found.headline == (
         "At programme items: at every time its people are otherwise free together, one of them is at a programme "
         "item or a programme item keeps one of them in another city that date (one city per date): "
@@ -550,7 +550,7 @@ def test_a_programme_item_in_another_city_is_named_as_one_city_per_date_not_as_i
     )
     assert schedule.assignments == []
     found = explainer.force("m1")
-    assert found.kind == explain.PROGRAMME and found.forced is None
+    assert found.kind == explanation.PROGRAMME and found.forced is None
     assert found.headline == (
         "One city per date: at every time its people are otherwise free together, a programme item keeps one of "
         "them in another city that date: 'Seminar in Beijing' (2025-11-14 11:00-12:00) keeps "
@@ -576,7 +576,7 @@ def test_a_time_free_of_the_programme_keeps_the_old_reason() -> None:
     )
     assert {a.meeting for a in schedule.assignments} == {"top"}
     found = explainer.explain("m")
-    assert found.kind != explain.PROGRAMME
+    assert found.kind != explanation.PROGRAMME
     assert (
         "At the other times they are otherwise free together: the seminar 'Energy' (2025-11-13 09:00-09:30) holds A."
         in found.details
@@ -602,14 +602,14 @@ def test_no_interpreter_free_says_for_each_interpreter_why() -> None:
     by_y = [a.meeting for a in schedule.assignments if a.interpreter == "y"]
     assert sorted(a.meeting for a in schedule.assignments) == ["m0", "m1"] and len(by_y) == 1
     found = explainer.explain("m2")
-    assert found.kind == explain.NO_INTERPRETER
+    assert found.kind == explanation.NO_INTERPRETER
     assert found.headline == (
         "No interpreter free: X (it, zh) and Y (it, zh) speak a language of each of its people, and none can "
         f"sit in: X already interprets 1 meeting, as many as max_meetings allows; Y is in other meetings ({by_y[0]} "
         "(2025-11-13 09:00)) or not available at each time its people are free."
     )
     written = {u.meeting: u for u in reasons.with_reasons(explainer.instance, schedule).unscheduled}["m2"]
-    assert (written.reason, written.detail) == (explain.NO_INTERPRETER, found.headline)
+    assert (written.reason, written.detail) == (explanation.NO_INTERPRETER, found.headline)
 
 
 def test_an_interpreter_in_meetings_at_every_free_time_is_named_with_a_count() -> None:
@@ -669,7 +669,7 @@ def test_no_time_to_travel_names_the_rule_and_both_places() -> None:
     assert [a.meeting for a in schedule.assignments] == ["ac"]
     ac = schedule.assignment_by_meeting["ac"]
     found = Explainer(instance, schedule).explain("ab")
-    assert found.kind == explain.TRAVEL
+    assert found.kind == explanation.TRAVEL
     assert found.headline.startswith(
         "No time to travel: at every time its people are free, a travel rule leaves one of them too little time "
         "to come from or go on to another city; for one, the travel rule Beijing -> Hangzhou asks 22 h between, "
@@ -689,7 +689,7 @@ def test_a_time_too_close_to_a_programme_item_elsewhere_is_not_called_free() -> 
     schedule = solve_and_verify(instance)
     assert schedule.assignments == []
     found = Explainer(instance, schedule).explain("ac")
-    assert found.kind == explain.TRAVEL
+    assert found.kind == explanation.TRAVEL
     assert "A is in Beijing until 2025-11-13 13:00 (the seminar 'Energy')" in found.headline
 
 
@@ -738,7 +738,7 @@ def test_an_interpreter_too_close_to_travel_is_not_called_free() -> None:
     assert [(a.meeting, a.interpreter) for a in schedule.assignments] == [("bj", "x")]
     found = explainer.explain("hz")
     assert (found.kind, found.headline) == (
-        explain.NO_INTERPRETER,
+        explanation.NO_INTERPRETER,
         "No interpreter free: X (it, zh) speaks a language of each of its people, and cannot sit in: X is too "
         "close to its meetings in another city under the travel rules (for one, the travel rule Beijing -> "
         "Hangzhou asks 22 h between, X is in Beijing until 2025-11-13 12:30 (meeting bj), and this meeting is in "
@@ -843,7 +843,7 @@ def test_a_cap_lowered_below_what_already_happened_is_said_as_history() -> None:
     edited = make_instance(venues=venues, participants=capped, meetings=meetings)
     resolved, _ = resolve_and_verify(edited, schedule, frozen="2025-11-13T10:00")
     found = Explainer(edited, resolved).explain("ad")
-    assert found.kind == explain.MAX_MEETINGS
+    assert found.kind == explanation.MAX_MEETINGS
     assert found.headline == (
         "max_meetings reached: A already has 2, more than max_meetings 1 allows now (2 happened before "
         "2025-11-13T10:00: they stand as history, and no more are given)."
@@ -932,9 +932,9 @@ def test_a_meeting_keeping_someone_in_another_city_on_one_date_counts_among_what
     elsewhere on some dates."""
     _, explainer = _two_dates_two_cities_schedule(away_priority=1)
     found = explainer.explain("ad")
-    assert found.kind == explain.TAKEN and "some of lower priority than its 2 (ax)" in found.headline
+    assert found.kind == explanation.TAKEN and "some of lower priority than its 2 (ax)" in found.headline
     _, explainer = _two_dates_two_cities_schedule(away_priority=4)
     found = explainer.explain("ad")
-    assert found.kind == explain.LOST
+    assert found.kind == explanation.LOST
     assert "they (on some dates in another city) or every room" in found.headline
     assert "(2 meeting(s) in all)" in found.headline

@@ -8,7 +8,7 @@ from conftest import A_AT_NINE_B_AT_HALF_PAST, BASE, meeting
 from test_explain import solved
 from test_solve import TWO_CITIES_SAME_DAY
 
-from scheduler import explain
+from scheduler import explanation
 from scheduler.explain_instance import cannot_at_all, no_place
 
 
@@ -16,7 +16,7 @@ def test_no_common_availability_names_both_people_and_their_windows() -> None:
     """a is free 09:00-09:30 only, b 09:30-10:00 only: they never meet."""
     _, _, explainer = solved(participants=A_AT_NINE_B_AT_HALF_PAST, meetings=[meeting("m", "a", "b")])
     found = explainer.force("m")
-    assert found.kind == explain.NO_COMMON_TIME
+    assert found.kind == explanation.NO_COMMON_TIME
     assert "A and B are never free at the same time" in found.headline
     assert "A: available only 2025-11-13 Beijing 09:00-09:30." in found.details
     assert "B: available only 2025-11-13 Beijing 09:30-10:00." in found.details
@@ -27,7 +27,7 @@ def test_no_room_large_enough_gives_the_size_and_the_largest_room() -> None:
     """Three people, and the only table seats two."""
     _, _, explainer = solved(meetings=[meeting("g", "a", "b", "c")])
     found = explainer.explain("g")
-    assert found.kind == explain.NO_ROOM
+    assert found.kind == explanation.NO_ROOM
     assert "seats for 3 people" in found.headline
     assert "(T-1 at bj) seats 2" in found.headline
 
@@ -38,7 +38,7 @@ def test_a_room_too_small_where_people_are_free_is_no_room_not_no_common_time() 
     people = [{"id": p, "name": p.upper(), "available": [{"date": "2025-11-13", "city": "Beijing"}]} for p in "abc"]
     _, _, explainer = solved(venues=venues, participants=people, meetings=[meeting("m", "a", "b", "c")])
     found = explainer.explain("m")
-    assert found.kind == explain.NO_ROOM
+    assert found.kind == explanation.NO_ROOM
     assert found.headline.startswith("No room is large enough where they are all free: it needs seats for 3")
 
 
@@ -47,7 +47,7 @@ def test_a_window_shorter_than_the_meeting_says_for_how_long() -> None:
     people = [A_AT_NINE_B_AT_HALF_PAST[0], {"id": "b", "name": "B"}]
     _, _, explainer = solved(participants=people, meetings=[meeting("m", "a", "b", slots=2)])
     found = explainer.explain("m")
-    assert found.kind == explain.NO_COMMON_TIME
+    assert found.kind == explanation.NO_COMMON_TIME
     assert "A is not free for 60 min at a stretch in any session" in found.headline
 
 
@@ -71,7 +71,7 @@ def test_long_lists_of_people_and_pairs_are_cut_with_a_count() -> None:
     ]
     _, _, explainer = solved(venues=venues, participants=people, meetings=[meeting("m", *(f"p{k}" for k in range(20)))])
     found = explainer.explain("m")
-    assert found.kind == explain.NO_COMMON_TIME
+    assert found.kind == explanation.NO_COMMON_TIME
     assert "; and 182 more pairs are never free" in found.headline and len(found.in_short) < 600
     assert found.details[-1] == "… and 12 more people."
 
@@ -96,7 +96,7 @@ def test_no_interpreter_is_named_as_the_cause_not_the_room() -> None:
             interpreters=[interpreter],
         )
         found = explainer.explain("m")
-        assert found.kind == explain.NO_INTERPRETER and found.headline.startswith(words), found.headline
+        assert found.kind == explanation.NO_INTERPRETER and found.headline.startswith(words), found.headline
 
 
 def test_a_reason_from_the_instance_alone_names_the_edit_that_could_make_room() -> None:
@@ -107,11 +107,11 @@ def test_a_reason_from_the_instance_alone_names_the_edit_that_could_make_room() 
         meetings=[meeting("m", "a", "b"), meeting("g", "a", "b", "c")],
     )
     apart = cannot_at_all(no_place(explainer, instance.meeting_by_id["m"], ["a", "b"]))
-    assert apart.kind == explain.NO_COMMON_TIME and apart.impossible
+    assert apart.kind == explanation.NO_COMMON_TIME and apart.impossible
     assert apart.sentences == [
         "It cannot be scheduled at all: moving or dropping other meetings cannot change that (no solve needed); "
         "only an edit of the instance can (its people's availability)."
     ]
     crowded = cannot_at_all(no_place(explainer, instance.meeting_by_id["g"], ["a", "b", "c"]))
-    assert crowded.kind == explain.NO_ROOM and crowded.sentences[0].endswith("(a larger room, or fewer people).")
+    assert crowded.kind == explanation.NO_ROOM and crowded.sentences[0].endswith("(a larger room, or fewer people).")
     assert explainer.explain("m").sentences == apart.sentences

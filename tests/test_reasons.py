@@ -9,7 +9,7 @@ import pytest
 from conftest import A_AT_NINE_B_AT_HALF_PAST, BASE, make_instance, meeting, resolve_and_verify, solve_and_verify
 from test_explain import A_AND_THREE_OTHERS_FOR_AN_HOUR_AND_A_HALF, solved
 
-from scheduler import explain, reasons
+from scheduler import explain, explanation, reasons
 from scheduler.explain import Explainer
 from scheduler.model import Instance
 from scheduler.solution import Schedule, Unscheduled
@@ -22,7 +22,7 @@ def test_the_schedule_file_gives_the_same_reason_as_explain() -> None:
     sections["venues"] = BASE["venues"]
     instance, schedule, explainer = solved(**sections)
     annotated = reasons.with_reasons(instance, schedule)
-    assert [(u.meeting, u.reason) for u in annotated.unscheduled] == [("m3", explain.LOST)]
+    assert [(u.meeting, u.reason) for u in annotated.unscheduled] == [("m3", explanation.LOST)]
     assert annotated.unscheduled[0].detail == explainer.explain("m3").headline
     assert verify(instance, annotated) == []
 
@@ -35,9 +35,9 @@ def test_reasons_past_the_time_limit_keep_the_solvers_short_form() -> None:
     late = reasons.with_reasons(instance, schedule, deadline=time.monotonic() - 1)
     assert late.unscheduled[0].detail is None
     assert late.unscheduled[0].reason == reasons.kind_of_short_reason(schedule.unscheduled[0].reason)
-    assert late.unscheduled[0].reason in explain.KINDS
+    assert late.unscheduled[0].reason in explanation.KINDS
     in_time = reasons.with_reasons(instance, schedule, deadline=time.monotonic() + 60)
-    assert in_time.unscheduled[0].reason == explain.LOST
+    assert in_time.unscheduled[0].reason == explanation.LOST
     assert verify(instance, late) == [] and verify(instance, in_time) == []
 
 
@@ -48,7 +48,7 @@ def test_a_re_solve_keeps_the_reason_of_a_request_no_schedule_can_hold_while_its
     groups = [meeting("g", "a", "b", "c"), meeting("h", "a", "b", "c", "d"), meeting("ab", "a", "b")]
     instance = make_instance(meetings=groups)
     first = reasons.with_reasons(instance, solve_and_verify(instance))
-    assert {u.meeting: u.reason for u in first.unscheduled} == {"g": explain.NO_ROOM, "h": explain.NO_ROOM}
+    assert {u.meeting: u.reason for u in first.unscheduled} == {"g": explanation.NO_ROOM, "h": explanation.NO_ROOM}
     marked = [u.model_copy(update={"detail": "as the earlier file says"}) for u in first.unscheduled]
     earlier = first.model_copy(update={"unscheduled": marked, "reasons_sha256": reasons.reasons_digest(marked)})
     resolved, _ = resolve_and_verify(instance, earlier, ["participant:d"])
@@ -62,7 +62,7 @@ def test_a_re_solve_keeps_the_reason_of_a_request_no_schedule_can_hold_while_its
     banana = [u.model_copy(update={"reason": "banana"}) for u in marked]
     banana_file = first.model_copy(update={"unscheduled": banana, "reasons_sha256": reasons.reasons_digest(banana)})
     redone = reasons.with_reasons(instance, resolved, earlier=banana_file)
-    assert {u.meeting: u.reason for u in redone.unscheduled}["g"] == explain.NO_ROOM
+    assert {u.meeting: u.reason for u in redone.unscheduled}["g"] == explanation.NO_ROOM
 
 
 def _reason_before_and_after(instance: Instance, cancel: str, mid: str) -> tuple[Schedule, Unscheduled]:
@@ -87,7 +87,7 @@ def test_a_re_solve_works_out_again_the_reason_of_a_request_whose_person_changed
     instance = make_instance(participants=people, meetings=requests)
     first, reason = _reason_before_and_after(instance, "participant:d", "ac")
     assert "C was promised 2 meeting(s) (min_meetings) and has 1" in str(first.unscheduled[0].detail)
-    assert reason.reason == explain.MAX_MEETINGS and "and has 0" in str(reason.detail)
+    assert reason.reason == explanation.MAX_MEETINGS and "and has 0" in str(reason.detail)
 
 
 def test_a_re_solve_works_out_again_the_reason_of_a_request_whose_room_changed_hands() -> None:
@@ -103,8 +103,8 @@ def test_a_re_solve_works_out_again_the_reason_of_a_request_whose_room_changed_h
     ]
     instance = make_instance(participants=people, meetings=requests)
     first, reason = _reason_before_and_after(instance, "participant:a", "gh")
-    assert {u.meeting: u.reason for u in first.unscheduled}["gh"] == explain.LOST
-    assert reason.reason == explain.TAKEN and "(ef)" in str(reason.detail)
+    assert {u.meeting: u.reason for u in first.unscheduled}["gh"] == explanation.LOST
+    assert reason.reason == explanation.TAKEN and "(ef)" in str(reason.detail)
 
 
 def test_a_re_solve_redoes_a_reason_from_the_instance_whose_promise_changed() -> None:
@@ -120,7 +120,7 @@ def test_a_re_solve_redoes_a_reason_from_the_instance_whose_promise_changed() ->
     instance = make_instance(participants=people, meetings=[meeting("cx", "c", "x"), meeting("cd", "c", "d")])
     first, reason = _reason_before_and_after(instance, "participant:d", "cx")
     assert "and has 1" in str(first.unscheduled[0].detail)
-    assert reason.reason == explain.NO_COMMON_TIME and "and has 0" in str(reason.detail)
+    assert reason.reason == explanation.NO_COMMON_TIME and "and has 0" in str(reason.detail)
 
 
 def test_a_re_solve_keeps_the_words_of_a_request_nothing_around_changed() -> None:
@@ -143,17 +143,17 @@ def test_a_re_solve_keeps_the_words_of_a_request_nothing_around_changed() -> Non
 @pytest.mark.parametrize(
     ("short", "kind"),
     [
-        ("it-08350 already has max_meetings (6)", explain.MAX_MEETINGS),
-        ("it-00646 is not available in any session", explain.NO_COMMON_TIME),
-        ("no common availability", explain.NO_COMMON_TIME),
-        ("no room holds 3 people", explain.NO_ROOM),
-        ("longer (90 min) than any session", explain.NO_PLACE),
-        ("no session in Hangzhou", explain.NO_PLACE),
-        ("no common language, and no interpreter speaks a language of each participant", explain.NO_INTERPRETER),
-        ("no common availability with an interpreter who could attend", explain.NO_INTERPRETER),
-        ("no time left with all participants and a room free; d got 0 of min_meetings 1", explain.TAKEN),
-        ("every possible time is before the frozen time", explain.FROZEN),
-        ("no interpreter left who speaks a language of each participant", explain.NO_INTERPRETER),
+        ("it-08350 already has max_meetings (6)", explanation.MAX_MEETINGS),
+        ("it-00646 is not available in any session", explanation.NO_COMMON_TIME),
+        ("no common availability", explanation.NO_COMMON_TIME),
+        ("no room holds 3 people", explanation.NO_ROOM),
+        ("longer (90 min) than any session", explanation.NO_PLACE),
+        ("no session in Hangzhou", explanation.NO_PLACE),
+        ("no common language, and no interpreter speaks a language of each participant", explanation.NO_INTERPRETER),
+        ("no common availability with an interpreter who could attend", explanation.NO_INTERPRETER),
+        ("no time left with all participants and a room free; d got 0 of min_meetings 1", explanation.TAKEN),
+        ("every possible time is before the frozen time", explanation.FROZEN),
+        ("no interpreter left who speaks a language of each participant", explanation.NO_INTERPRETER),
         ("a reason from another version", "a reason from another version"),
     ],
 )
@@ -202,4 +202,4 @@ def test_ctrl_c_while_reasons_are_worked_out_keeps_the_short_form_for_the_rest(
     assert [u.meeting for u in annotated.unscheduled] == [u.meeting for u in schedule.unscheduled]
     details = [u.detail for u in annotated.unscheduled]
     assert details[0] is not None and details[1:] == [None, None]
-    assert all(u.reason in explain.KINDS for u in annotated.unscheduled) and verify(instance, annotated) == []
+    assert all(u.reason in explanation.KINDS for u in annotated.unscheduled) and verify(instance, annotated) == []

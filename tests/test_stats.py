@@ -12,7 +12,7 @@ from test_cli import run
 from test_cli import solved as solved_file
 from test_property import instances
 
-from scheduler import explain, stats
+from scheduler import explanation, stats
 from scheduler.model import Instance, to_minutes
 from scheduler.solution import Assignment, Schedule, Unscheduled
 from scheduler.verify import verify
@@ -99,9 +99,9 @@ def test_meetings_per_person_who_has_none_and_why_room_use_and_reasons() -> None
     assert figures.meetings_of == {"a": 4, "b": 1, "c": 1, "d": 1, "e": 1, "f": 0}
     assert figures.distribution == {0: 1, 1: 4, 4: 1}
     assert (figures.minimum, figures.median) == (0, 1)
-    assert figures.without == {"f": {explain.NO_COMMON_TIME: ["m6"]}}
+    assert figures.without == {"f": {explanation.NO_COMMON_TIME: ["m6"]}}
     assert figures.room_use == [stats.RoomUse("Beijing", "2025-11-13", 4, 24)]
-    assert figures.unscheduled == {explain.FITS: ["m5"], explain.NO_COMMON_TIME: ["m6"]}
+    assert figures.unscheduled == {explanation.FITS: ["m5"], explanation.NO_COMMON_TIME: ["m6"]}
 
 
 def test_a_solved_schedule_without_gaps_has_no_holes() -> None:
