@@ -532,3 +532,36 @@ def test_a_removed_interpreters_agenda_is_rewritten_to_say_so_and_lists_none_of_
         assert "Table / room" not in agenda  # none of the meetings they interpreted
         calendar = events_of(out / "ics" / f"{file_stem(gone)}.ics")
         assert {str(e["status"]) for e in calendar.values()} == {"CANCELLED"}
+
+
+def test_the_workbook_lists_cancelled_requests_with_their_people_and_who_and_what_was_cancelled() -> None:
+    """b cancelled from 09:30 leaves ab with one person (cancelled with them); room T-1 closed from
+    the start. The Unscheduled sheet gives ab by its own id with its people; a sheet of its own
+    names b and the room, each from when."""
+    from conftest import hand_made, make_instance, meeting
+
+    from scheduler.export.sheets import cancelled_rows, unscheduled_rows
+    from scheduler.solution import Cancellation, Unscheduled
+    from scheduler.verify import verify
+
+    instance = make_instance(meetings=[meeting("ab", "a", "b", topic="Energy"), meeting("cd", "c", "d")])
+    schedule = hand_made(
+        instance,
+        unscheduled=[Unscheduled(meeting="cd", reason="no room large enough", detail="No room is open.")],
+        cancelled=[
+            Cancellation(kind="participant", id="b", from_="2025-11-13T09:30"),
+            Cancellation(kind="meeting", id="ab", from_="2025-11-13T09:30"),
+            Cancellation(kind="room", id="T-1"),
+        ],
+        frozen_until="2025-11-13T09:30",
+    )
+    assert verify(instance, schedule) == []
+    assert unscheduled_rows(instance, schedule)[1:] == [
+        ["cd", "C; D", 1, "", "no room large enough", "No room is open."],
+        ["ab", "A; B", 1, "Energy", "cancelled from 2025-11-13 09:30", "B can no longer attend"],
+    ]
+    assert cancelled_rows(instance, schedule) == [
+        ["Cancelled", "Id", "Name", "From"],
+        ["participant", "b", "B", "2025-11-13 09:30"],
+        ["room", "T-1", "T-1 (bj)", "the start"],
+    ]

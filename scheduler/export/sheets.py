@@ -2,7 +2,8 @@
 
 Sheets: one row per scheduled meeting and programme item (filters, frozen header, sized
 columns), a room-by-time grid per city and day with the programme as bands above the rooms,
-the unscheduled requests with reasons, and a re-solve's changes.
+the unscheduled requests with reasons (cancelled ones too), a re-solve's changes, and the people
+and rooms it cancelled.
 """
 
 from __future__ import annotations
@@ -151,8 +152,36 @@ def unscheduled_rows(instance: Instance, schedule: Schedule) -> list[list[Any]]:
         priority = meeting.priority if meeting else ""
         topic = (meeting.topic or "") if meeting else ""
         rows.append([item.meeting, people, priority, topic, item.reason, item.detail or ""])
+    gone = {c.id for c in schedule.cancelled if c.kind == "participant"}
     for cancelled in schedule.cancelled:
-        rows.append([f"{cancelled.kind}:{cancelled.id}", "", "", "", "cancelled" + _since(cancelled.from_), ""])
+        meeting = instance.meeting_by_id.get(cancelled.id) if cancelled.kind == "meeting" else None
+        if meeting is None:
+            continue  # (a person or a room: the Cancelled sheet)
+        people = "; ".join(person(instance, p).label for p in meeting.participants)
+        left = [person(instance, p).label for p in meeting.participants if p in gone]
+        why = f"{'; '.join(left)} can no longer attend" if left else "the request was cancelled"
+        reason = "cancelled" + _since(cancelled.from_)
+        rows.append([meeting.id, people, meeting.priority, meeting.topic or "", reason, why])
+    return rows
+
+
+def cancelled_rows(instance: Instance, schedule: Schedule) -> list[list[Any]]:
+    """The people who can no longer attend and the rooms closed, each from when (a re-solve's)."""
+    rows: list[list[Any]] = [["Cancelled", "Id", "Name", "From"]]
+    for cancelled in schedule.cancelled:
+        if cancelled.kind == "participant":
+            name = person(instance, cancelled.id).label
+        elif cancelled.kind == "room":
+            room = instance.room_by_id.get(cancelled.id)
+            name = (
+                f"{room.id} ({instance.venue_by_id[room.venue].name or room.venue})"
+                if room is not None
+                else cancelled.id
+            )
+        else:
+            continue  # (a meeting: the Unscheduled sheet, with its people)
+        since = cancelled.from_.replace("T", " ") if cancelled.from_ else "the start"
+        rows.append([cancelled.kind, cancelled.id, name, since])
     return rows
 
 
@@ -242,6 +271,7 @@ def workbook(instance: Instance, schedule: Schedule, views: list[MeetingView]) -
     for title, rows in (
         ("Unscheduled", unscheduled_rows(instance, schedule)),
         ("Changes", change_rows(instance, schedule)),
+        *([("Cancelled", cancelled_rows(instance, schedule))] if schedule.cancelled else []),
     ):
         _fill(book.create_sheet(title), rows)
         content.append(rows)
