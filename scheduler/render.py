@@ -88,6 +88,15 @@ def person_timetable(
     requested = len(instance.participant_meetings.get(pid, []))
     shown = "shown" if only is not None else "scheduled"
     footer = Text(f"{len(mine)} meeting(s) {shown} of {requested} requested", style="dim")
+    if (cancelled := _cancelled(schedule, "participant", pid)) is not None:
+        footer = Text.assemble(
+            (
+                f"{person.name} can no longer attend ({cancelled}): their later requests are cancelled, or go "
+                "ahead without them.\n",
+                "yellow",
+            ),
+            footer,
+        )
     promised = instance.participant_by_id[pid].min_meetings if pid in instance.participant_by_id else None
     if only is None and promised is not None and len(mine) < promised:
         footer.append(f"; promised {promised} (min_meetings): short by {promised - len(mine)}", style="yellow")
@@ -228,8 +237,14 @@ def _unscheduled_requests(instance: Instance, schedule: Schedule, pid: str) -> R
     waiting = [m for m in requests if m.id not in placed or pid not in explainer.occupancy.people.get(m.id, [pid])]
     if not waiting:
         return Text("")
+    cancelled = {c.id for c in schedule.cancelled if c.kind == "meeting"}
+    off = sum(1 for m in waiting if m.id in cancelled and m.id not in placed)
+    of_them = f" ({off} of them cancelled)" if off else ""
     table = Table(
-        title=f"Not scheduled: {len(waiting)} request(s)", title_justify="left", box=box.SIMPLE_HEAD, show_lines=True
+        title=f"Not scheduled: {len(waiting)} request(s){of_them}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_lines=True,
     )
     table.add_column("Request", no_wrap=True)
     table.add_column("With", ratio=1, overflow="fold")
@@ -260,9 +275,22 @@ def room_timetable(
     for a in _sorted([a for a in pool if a.room == room_id]):
         people = ", ".join(instance.who(p) for p in _effective_participants(instance, schedule, a))
         table.add_row(f"{a.date} {a.start}-{a.end}", a.meeting, people)
+    closed = _cancelled(schedule, "room", room_id)
+    if closed is not None:
+        table.caption = f"Room {room_id} is closed ({closed}): no meetings after that."
+        table.caption_style = "yellow"
     if not table.rows:
-        return Text(f"Room {room_id}: no meetings" + (" with these filters." if only is not None else "."))
+        said = f" It is closed ({closed})." if closed is not None else ""
+        return Text(f"Room {room_id}: no meetings" + (" with these filters." if only is not None else ".") + said)
     return table
+
+
+def _cancelled(schedule: Schedule, kind: str, ident: str) -> str | None:
+    """'cancelled from 2025-11-14 11:00' (or 'from the start') if the schedule cancelled it, else None."""
+    for c in schedule.cancelled:
+        if c.kind == kind and c.id == ident:
+            return f"cancelled from {c.from_.replace('T', ' ')}" if c.from_ else "cancelled from the start"
+    return None
 
 
 GRID_CELL = 9

@@ -15,6 +15,7 @@ from scheduler.model import Instance
 from scheduler.solution import Schedule
 from scheduler.store import load_instance
 from scheduler.timetable import select
+from scheduler.verify import verify
 
 
 def text_of(renderable: RenderableType, width: int = 80) -> str:
@@ -316,3 +317,29 @@ def test_an_80_column_date_grid_never_breaks_a_name_or_a_title_word() -> None:
     assert "part 1 of 2" in grid and "part 2 of 2" in grid
     wide = text_of(render.date_grid(instance, schedule, "2025-11-13", width=120), width=120)
     assert "part 1" not in wide and "Moretti" in wide
+
+
+def test_a_cancelled_person_and_a_closed_room_say_so_in_their_timetables() -> None:
+    """b cancelled from 09:30 (ab, their request with a, is cancelled with them); cd met at 09:00 in
+    T-1, closed from 09:30: b's timetable, a's waiting list and the room's timetable all say it."""
+    from conftest import hand_made
+
+    from scheduler.solution import Assignment, Cancellation
+
+    instance = make_instance(meetings=[meeting("ab", "a", "b"), meeting("cd", "c", "d")])
+    cd = Assignment(meeting="cd", date="2025-11-13", start="09:00", end="09:30", city="Beijing", venue="bj", room="T-1")
+    cancelled = [
+        Cancellation(kind="participant", id="b", from_="2025-11-13T09:30"),
+        Cancellation(kind="meeting", id="ab", from_="2025-11-13T09:30"),
+        Cancellation(kind="room", id="T-1", from_="2025-11-13T09:30"),
+    ]
+    schedule = hand_made(instance, cd, unscheduled=[], cancelled=cancelled, frozen_until="2025-11-13T09:30")
+    assert verify(instance, schedule) == []
+    b_page = " ".join(text_of(render.person_timetable(instance, schedule, "b"), 120).split())
+    assert "B can no longer attend (cancelled from 2025-11-13 09:30)" in b_page
+    a_page = " ".join(text_of(render.person_timetable(instance, schedule, "a"), 120).split())
+    assert "Not scheduled: 1 request(s) (1 of them cancelled)" in a_page
+    room = " ".join(text_of(render.room_timetable(instance, schedule, "T-1"), 120).split())
+    assert "cd" in room and "Room T-1 is closed (cancelled from 2025-11-13 09:30)" in room
+    c_page = " ".join(text_of(render.person_timetable(instance, schedule, "c"), 120).split())
+    assert "can no longer attend" not in c_page and "cancelled" not in c_page
