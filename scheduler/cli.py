@@ -123,7 +123,8 @@ def solve(
         schedule = with_reasons(instance, schedule, deadline)
         kept = write_checked(instance, schedule, target, ahead=ahead)
         headline = figures.result()
-    out.print(reports.solve_summary(instance, schedule, str(target), str(kept) if kept else None, headline))
+    kept_as = str(kept) if kept else None
+    out.print(reports.solve_summary(instance, schedule, str(target), kept_as, headline, outcome.interrupted))
     if outcome.model_refused:
         err.print(reports.model_refused(), soft_wrap=True)
     note_overrun(budget)
@@ -250,7 +251,8 @@ def resolve(
         )
         kept = write_checked(instance, schedule, target, previous, ahead)
         headline = figures.result()
-    out.print(reports.solve_summary(instance, schedule, str(target), str(kept) if kept else None, headline))
+    kept_as = str(kept) if kept else None
+    out.print(reports.solve_summary(instance, schedule, str(target), kept_as, headline, outcome.interrupted))
     if outcome.model_refused:
         err.print(reports.model_refused(), soft_wrap=True)
     out.print(reports.changes_by_person(instance, schedule.changes, most=CHANGES_SHOWN))

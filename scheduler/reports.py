@@ -28,7 +28,12 @@ if TYPE_CHECKING:  # the export, import and history layers load their libraries 
 
 
 def solve_summary(
-    instance: Instance, schedule: Schedule, path: str, kept: str | None, figures: Headline | None = None
+    instance: Instance,
+    schedule: Schedule,
+    path: str,
+    kept: str | None,
+    figures: Headline | None = None,
+    interrupted: bool = False,
 ) -> RenderableType:
     """The table shown when a solve ends; `figures`: its `stats.headline`, where already worked out."""
     placed = len(schedule.assignments)
@@ -38,11 +43,20 @@ def solve_summary(
     table.add_column(style="bold")
     table.add_column()
     table.add_row("Status", schedule.status)
-    table.add_row("Meetings placed", f"{placed} of {total} ({100.0 * placed / max(1, total):.1f}%)")
+    if interrupted:
+        table.add_row("Stopped", Text("by Ctrl-C: the best schedule found so far, checked and written", "yellow"))
+    placed_text = f"{placed} of {total} ({100.0 * placed / max(1, total):.1f}%)"
+    off = sum(1 for c in schedule.cancelled if c.kind == "meeting" and c.id in instance.meeting_by_id)
+    if off:  # (so that placed, cancelled and waiting add up to the requests)
+        waiting = sum(1 for u in schedule.unscheduled if u.meeting in instance.meeting_by_id)
+        placed_text += f"; {off} cancelled, {waiting} waiting"
+    table.add_row("Meetings placed", placed_text)
     table.add_row("Total priority", f"{schedule.objective}  (proven bound {schedule.bound}, gap {gap:.2f}%)")
     _add_people_figures(table, figures or headline(instance, schedule))
     if schedule.cancelled:
         table.add_row("Cancelled", _cancelled(instance, schedule))
+    if schedule.frozen_until:
+        table.add_row("Frozen until", f"{schedule.frozen_until} (meetings before it happened: they stay as they were)")
     if schedule.changes:
         kinds: dict[str, int] = defaultdict(int)
         for change in schedule.changes:
@@ -112,25 +126,29 @@ CANCELLED_SHOWN = 20
 
 
 def _cancelled(instance: Instance, schedule: Schedule) -> str:
-    """'participant:p7, room:BJ-2', or after 500 cancellations '6265 (500 participants, 5765 of
-    their requests, ...)': a request left with fewer than two people is cancelled with them."""
+    """'participant:p7, room:BJ-2; and 3 of their requests', or after 500 cancellations '6265
+    (500 participants, ...): ...; and 5765 of their requests': a request left with fewer than two
+    people is cancelled with them, counted apart from what the organiser cancelled."""
     cancelled = schedule.cancelled
-    named = ", ".join(f"{c.kind}:{c.id}" for c in cancelled[:CANCELLED_SHOWN])
-    if len(cancelled) <= CANCELLED_SHOWN:
-        return named
     gone = {c.id for c in cancelled if c.kind == "participant"}
 
-    def counted_as(c: Cancellation) -> str:
+    def follows(c: Cancellation) -> bool:
         meeting = instance.meeting_by_id.get(c.id) if c.kind == "meeting" else None
-        return "their" if meeting is not None and gone.intersection(meeting.participants) else c.kind
+        return meeting is not None and not gone.isdisjoint(meeting.participants)
 
-    counts = Counter(counted_as(c) for c in cancelled)
-    order = {"participant": 0, "their": 1, "meeting": 2, "room": 3}
-    per_kind = ", ".join(
-        f"{n} of their requests" if kind == "their" else f"{n} {kind}{'' if n == 1 else 's'}"
-        for kind, n in sorted(counts.items(), key=lambda item: order.get(item[0], 4))
-    )
-    return f"{len(cancelled)} ({per_kind}): {named}, … (the file lists them all)"
+    given = [c for c in cancelled if not follows(c)]
+    theirs = len(cancelled) - len(given)
+    named = ", ".join(f"{c.kind}:{c.id}" for c in given[:CANCELLED_SHOWN])
+    if len(given) > CANCELLED_SHOWN:
+        counts = Counter(c.kind for c in given)
+        order = {"participant": 0, "meeting": 1, "room": 2}
+        per_kind = ", ".join(
+            f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in sorted(counts.items(), key=lambda kv: order[kv[0]])
+        )
+        named = f"{len(given)} ({per_kind}): {named}, … (the file lists them all)"
+    if theirs:
+        named += f"; and {theirs} of their requests, left with fewer than two people"
+    return named
 
 
 def _breaks(required: int) -> str:

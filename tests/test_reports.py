@@ -55,7 +55,10 @@ def test_solve_summary_counts_many_cancellations_and_says_when_reasons_are_short
     theirs = [Cancellation(kind="meeting", id=instance.meetings[0].id)]
     with_people = schedule.model_copy(update={"cancelled": [*people, *theirs, *cancelled[:12]]})
     people_text = " ".join(text_of(reports.solve_summary(instance, with_people, "x", None), 200).split())
-    assert "21 (8 participants, 1 of their requests, 12 meetings):" in people_text
+    assert "participant:" in people_text and "; and 1 of their requests, left with fewer than two people" in people_text
+    with_more = schedule.model_copy(update={"cancelled": [*people, *theirs, *cancelled]})
+    more_text = " ".join(text_of(reports.solve_summary(instance, with_more, "x", None), 200).split())
+    assert "33 (8 participants, 24 meetings, 1 room):" in more_text and "; and 1 of their requests" in more_text
     few = schedule.model_copy(update={"cancelled": cancelled[:2]})
     few_text = " ".join(text_of(reports.solve_summary(instance, few, "x", None), 200).split())
     assert "Cancelled │ meeting:m0, meeting:m1 │" in few_text
@@ -120,3 +123,28 @@ def test_stats_names_at_most_thirty_requests_per_reason_and_counts_the_rest() ->
     assert "r00029, … and 70 more" in text and "r00030" not in text
     assert " 100 " in text  # the count is of all of them
     assert "r99999" in text and "more" not in text.split("r99999")[1]
+
+
+def test_after_a_re_solve_placed_cancelled_and_waiting_add_up_and_the_frozen_moment_is_said() -> None:
+    """Two requests of the sample cancelled, three waiting: the placed row says both counts, a
+    frozen moment is shown, and a Ctrl-C stop says the schedule is the best found so far."""
+    instance, _ = load_instance(ROOT / "instances" / "sample.yaml")
+    schedule = solve_and_verify(instance)
+    off = [m.id for m in instance.meetings[:2]]
+    waiting = [Unscheduled(meeting=m.id, reason="no common availability") for m in instance.meetings[2:5]]
+    placed = [a for a in schedule.assignments if a.meeting not in {m.id for m in instance.meetings[:5]}]
+    after = schedule.model_copy(
+        update={
+            "assignments": placed,
+            "unscheduled": waiting,
+            "cancelled": [Cancellation(kind="meeting", id=m) for m in off],
+            "frozen_until": "2025-11-14T12:00",
+        }
+    )
+    text = " ".join(text_of(reports.solve_summary(instance, after, "x", None, interrupted=True), 200).split())
+    total = len(instance.meetings)
+    assert f"Meetings placed │ {len(placed)} of {total}" in text and "; 2 cancelled, 3 waiting" in text
+    assert "Frozen until │ 2025-11-14T12:00" in text
+    assert "Stopped │ by Ctrl-C: the best schedule found so far" in text
+    plain = " ".join(text_of(reports.solve_summary(instance, schedule, "x", None), 200).split())
+    assert "cancelled," not in plain and "Frozen until" not in plain and "Stopped" not in plain
