@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import hand_made, make_instance, meeting, resolve_and_verify, solve_and_verify
+from conftest import BASE, hand_made, make_instance, meeting, resolve_and_verify, solve_and_verify
 from test_render import text_of
 from typer.testing import CliRunner
 
@@ -1306,3 +1306,32 @@ def test_a_vouched_plan_keeps_exactly_what_a_full_look_keeps(seed: int) -> None:
     assert full.affected and full.request.pins  # (something to tell apart)
     assert vouched.affected == full.affected
     assert vouched.request == replace(full.request, pins_vouched=True)
+
+
+def test_history_held_where_an_edit_closed_its_session_stands_and_the_rest_is_planned() -> None:
+    """ab met at 09:00 (a and b were free then only); frozen at 09:30, the session is edited to start
+    at 09:30. The re-solve keeps ab as it happened (it once crashed building the idle-gap goals,
+    which looked for the session around every place), and cd, which met beside it."""
+    people = [
+        {
+            "id": "a",
+            "name": "A",
+            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "09:30"}],
+        },
+        {
+            "id": "b",
+            "name": "B",
+            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "09:30"}],
+        },
+        {"id": "c", "name": "C"},
+        {"id": "d", "name": "D"},
+    ]
+    meetings = [meeting("ab", "a", "b"), meeting("cd", "c", "d")]
+    venue = {**BASE["venues"][0], "rooms": [{"id": "T", "count": 2, "capacity": 2}]}
+    instance = make_instance(participants=people, meetings=meetings, venues=[venue])
+    first = solve_and_verify(instance)
+    assert first.assignment_by_meeting["ab"].start == "09:00"
+    later = {**venue, "days": [{"date": "2025-11-13", "sessions": [{"start": "09:30", "end": "10:00"}]}]}
+    edited = make_instance(participants=people, meetings=meetings, venues=[later])
+    after, _ = resolve_and_verify(edited, first, [], "2025-11-13T09:30")
+    assert where(after, "ab") == where(first, "ab") and where(after, "cd") == where(first, "cd")

@@ -185,9 +185,12 @@ def gap_terms(v: Variables) -> GapTerms | None:
     late: dict[int, int] = {}
     for c, choice in enumerate(v.choices):
         option = choice.option
-        start, end = next(
-            (s, e) for s, e in windows[(option.venue, option.date)] if s <= option.start and option.end <= e
-        )
+        inside = [
+            (s, e) for s, e in windows.get((option.venue, option.date), []) if s <= option.start and option.end <= e
+        ]
+        if not inside:
+            continue  # history held where an edit has since closed the session: it happened, no gap to close
+        start, end = inside[0]
         if option.start > start:
             late[c] = (option.start - start) // step
         for pid in v.people(choice):
