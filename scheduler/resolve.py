@@ -391,6 +391,9 @@ def _why_invalid(instance: Instance, a: Assignment, people: list[str], gone_room
         return gone
     room = instance.room_by_id[a.room]
     meeting = instance.meeting_by_id[a.meeting]
+    unknown = [pid for pid in people if pid not in instance.participant_by_id]
+    if unknown:  # (history kept with someone an edit took out of the event: nothing to look up for them)
+        return f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} no longer among the event's participants"
     if room.capacity < instance.seats(meeting, people):
         return f"room {a.room} is too small for {instance.seats(meeting, people)} people"
     option = _option_of(a)

@@ -1335,3 +1335,22 @@ def test_history_held_where_an_edit_closed_its_session_stands_and_the_rest_is_pl
     edited = make_instance(participants=people, meetings=meetings, venues=[later])
     after, _ = resolve_and_verify(edited, first, [], "2025-11-13T09:30")
     assert where(after, "ab") == where(first, "ab") and where(after, "cd") == where(first, "cd")
+
+
+def test_history_with_someone_an_edit_took_out_of_the_event_stands_with_a_note() -> None:
+    """abc met at 09:00 and is history (frozen at 09:30); c is then taken out of the event and of
+    the request. The re-solve keeps abc with the people it had (it once crashed looking up c's
+    availability) and says why it would not stand today."""
+    people = [{"id": p, "name": p.upper()} for p in "abcd"]
+    venue = {**BASE["venues"][0], "rooms": [{"id": "T", "count": 2, "capacity": 3}]}
+    instance = make_instance(participants=people, meetings=[meeting("abc", "a", "b", "c")], venues=[venue])
+    first = solve_and_verify(instance)
+    assert first.assignment_by_meeting["abc"].start == "09:00"
+    without_c = make_instance(participants=people[:2] + people[3:], meetings=[meeting("abc", "a", "b")], venues=[venue])
+    after, resolve_plan = resolve_and_verify(without_c, first, [], "2025-11-13T09:30")
+    assert where(after, "abc") == where(first, "abc") and after.assignment_by_meeting["abc"].participants == [
+        "a",
+        "b",
+        "c",
+    ]
+    assert any("c is no longer among the event's participants" in note for note in resolve_plan.notes)
