@@ -551,3 +551,18 @@ def test_a_full_model_proven_infeasible_beside_a_sound_schedule_is_flagged(monke
     monkeypatch.undo()
     sound, _ = solve_outcome_and_verify(instance)
     assert not sound.model_refused
+
+
+def test_ctrl_c_while_the_full_model_is_built_keeps_the_first_draft(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C after the first draft, while the full model is being set up, ends the solve with the
+    draft (it once ended the command with 'before any schedule was found; nothing written')."""
+    from scheduler.solver.ortools.model import ScheduleModel
+
+    def interrupted(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ScheduleModel, "__init__", interrupted)
+    instance = make_instance(meetings=[meeting("ab", "a", "b"), meeting("cd", "c", "d")])
+    outcome, schedule = solve_outcome_and_verify(instance)
+    assert outcome.interrupted and "cp-sat" in outcome.stages
+    assert len(schedule.assignments) == 2  # the draft: both fit the one table, one after the other

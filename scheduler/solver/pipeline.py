@@ -137,7 +137,10 @@ class Pipeline:
             if self.first_schedule_seconds is None:
                 raise NoSchedule("interrupted before any schedule was found; nothing written") from None
             return self._interrupted()
-        return self._after_draft()
+        try:
+            return self._after_draft()
+        except KeyboardInterrupt:  # at any stage after it (building the full model, say): the best so far stands
+            return self._interrupted()
 
     def _interrupted(self) -> SolveOutcome:
         """Ctrl-C: the best schedule so far, marked so that the command finishes quickly with it."""
