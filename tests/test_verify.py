@@ -439,3 +439,16 @@ def test_meeting_in_another_city_on_the_date_of_an_attended_item_is_a_violation(
         == "a meets in Hangzhou on 2025-11-13 (ab) but attends p in Beijing that date (one city per date)"
     )
     assert solve_and_verify(instance).objective == 1  # the solver places it in Beijing after the plenary
+
+
+def test_history_keeps_its_interpreter_against_the_previous_file() -> None:
+    """a was interpreted by x at 09:00, before the frozen 09:30: a file that says y (or nobody)
+    sat in breaks history, though either would be valid on its own."""
+    frozen = "2025-11-13T09:30"
+    previous = hand_made(WEEK, week_place("a", "09:00", "R-1", "x"), frozen_until=frozen)
+    assert review(WEEK, previous).violations == []
+    for other in ("y", None):
+        edited = hand_made(WEEK, week_place("a", "09:00", "R-1", other), frozen_until=frozen)
+        report = review(WEEK, edited, previous)
+        assert [v.rule for v in report.violations] == ["history"], report.violations
+        assert f"with interpreter x; this schedule has {other or 'none'}" in report.violations[0].message

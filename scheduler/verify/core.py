@@ -279,6 +279,12 @@ def _same_history(
                 f"meeting {mid} happened {where} at {a.date} {a.start}-{a.end} {a.room}; "
                 f"this schedule has it at {b.date} {b.start}-{b.end} {b.room}",
             )
+        if a.interpreter != b.interpreter:
+            bad(
+                "history",
+                f"meeting {mid} happened {where} with interpreter {a.interpreter or 'none'}; "
+                f"this schedule has {b.interpreter or 'none'}",
+            )
         old_people = a.participants
         if old_people is None:
             old_people = _legacy_people(a, meetings.get(mid), previous)
