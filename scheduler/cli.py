@@ -224,7 +224,7 @@ def resolve(
         return plan(instance, previous, cancels, frozen, max_moves)
 
     try:
-        resolve_plan, outcome = solved_trusting(resolve_plan, solved, checking, untrusting)
+        resolve_plan, outcome, rejected = solved_trusting(resolve_plan, solved, checking, untrusting)
     except NoSchedule as error:
         fail(str(error), 1)
     ctx.with_resource(sigterm_raises())  # from here on, a SIGTERM is cleaned up and said
@@ -249,7 +249,8 @@ def resolve(
                 "command": command_line(ctx),
             }
         )
-        kept = write_checked(instance, schedule, target, previous, ahead)
+        blame = str(previous_path) if rejected is not None else None
+        kept = write_checked(instance, schedule, target, previous, ahead, blame)
         headline = figures.result()
     kept_as = str(kept) if kept else None
     out.print(reports.solve_summary(instance, schedule, str(target), kept_as, headline, outcome.interrupted))

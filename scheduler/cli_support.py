@@ -9,6 +9,7 @@ import difflib
 import math
 import os
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -174,11 +175,22 @@ def write_checked(
     target: Path,
     previous: Schedule | None = None,
     ahead: CheckAhead | None = None,
+    previous_rejected: str | None = None,
 ) -> Path | None:
-    """Write only what the independent checker accepts; anything else is our bug, never a file."""
+    """Write only what the independent checker accepts; anything else is our bug, never a file,
+    unless the previous file was rejected too (`previous_rejected`, its path): its history, kept
+    as it happened, carries what it breaks into any re-solve, and that is bad input."""
     violations = ahead.violations(schedule) if ahead is not None else review(instance, schedule, previous).violations
     if violations:
         err.print(reports.violations(violations))
+        if previous_rejected is not None:
+            fail(
+                f"{previous_rejected}: the re-solve keeps its history as it stands, and that breaks the "
+                f"{len(violations)} rule(s) listed above, so nothing was written to {target}. The file was "
+                "edited by hand or damaged: `schedule check` lists what it breaks; re-solve from a valid "
+                "version (`schedule history` lists them).",
+                2,
+            )
         fail(
             f"Internal error: the schedule breaks {len(violations)} rule(s) listed above, so it was not "
             f"written to {target}. Please report this with the instance file.",
@@ -346,34 +358,58 @@ def recorded_earlier(schedule: Schedule, schedule_path: Path) -> Schedule | None
         return load_schedule(previous_path)
 
 
-def rejection_of(instance: Instance, schedule: Schedule, schedule_path: Path, earlier: Schedule | None) -> str | None:
-    """The warning to give when the checker rejects the schedule, or None. Nothing is read or
-    printed here: a re-solve works it out in a child process (`Background`) and pickles it back."""
+@dataclass(frozen=True)
+class Rejection:
+    """The checker's verdict on a schedule file, as a re-solve or a report needs it."""
+
+    path: str
+    warning: str
+    first: str
+    """The first violation, in words."""
+    damaged: bool
+    """Its history is not as the earlier schedule it names recorded: an edit by hand or a damaged
+    file. A re-solve keeps history as it stands and would carry that on; other breaks it can mend
+    by planning again."""
+
+
+def rejection_of(
+    instance: Instance, schedule: Schedule, schedule_path: Path, earlier: Schedule | None
+) -> Rejection | None:
+    """What to say when the checker rejects the schedule, or None. Nothing is read or printed here:
+    a re-solve works it out in a child process (`Background`) and pickles it back."""
     violations = review(instance, schedule, earlier).violations
     if not violations:
         return None
-    return (
+    warning = (
         f"Warning: {schedule_path} breaks {len(violations)} rule(s) of this instance (see `schedule check`), "
         f"for example: {violations[0].message}. What follows reads the schedule as it stands."
     )
+    differs: list[Violation] = []
+    if earlier is not None and any(v.rule == "history" for v in violations):
+        # (rare: only then is the file read again without the earlier one, on the same idle core)
+        alone = set(review(instance, schedule).violations)
+        differs = [v for v in violations if v.rule == "history" and v not in alone]
+    first = (differs or violations)[0].message
+    return Rejection(str(schedule_path), warning, first, damaged=bool(differs))
 
 
-def print_rejection(warning: str | None) -> None:
-    if warning is not None:
-        err.print(Text(warning, style="yellow"), soft_wrap=True)
+def print_rejection(rejected: Rejection | None) -> None:
+    if rejected is not None:
+        err.print(Text(rejected.warning, style="yellow"), soft_wrap=True)
 
 
 def solved_trusting(
     trusting: ResolvePlan,
     solved: Callable[[ResolvePlan], SolveOutcome],
-    checking: Background[str | None] | None,
+    checking: Background[Rejection | None] | None,
     replan: Callable[[], ResolvePlan],
-) -> tuple[ResolvePlan, SolveOutcome]:
+) -> tuple[ResolvePlan, SolveOutcome, Rejection | None]:
     """The re-solve of a plan that trusted the previous file, once the checker's review of that file
     (`checking`, run beside the plan and the solve) has had its say: if it rejects the file, that is
     said and the plan is made and solved again without trust. A failure under trust waits for the
     same answer: a rejected file may hold what no stage expects (a meeting outside every session);
-    if the checker accepts the file, the failure is ours and is raised."""
+    if the checker accepts the file, the failure is ours and is raised. Returns the plan that
+    stands, its outcome, and the checker's warning about the previous file (None: accepted)."""
     try:
         outcome = solved(trusting)
         rejected = checking.result() if checking is not None else None
@@ -381,11 +417,20 @@ def solved_trusting(
         if checking is None or (rejected := checking.result()) is None:
             raise
     if rejected is None:
-        return trusting, outcome
+        return trusting, outcome, None
+    if rejected.damaged:  # (its history would be kept as it stands, and carry that on)
+        fail(
+            f"{rejected.path} breaks rules of the instance it was made for, so it was edited by hand or damaged; "
+            f"for example: {rejected.first}. `schedule check` lists them all; re-solve from a valid version "
+            "(`schedule history` lists them).",
+            2,
+        )
     print_rejection(rejected)
-    err.print("Planning again without trusting it.")
+    err.print(
+        "Planning again, checking each kept meeting instead of trusting the file (its history stays as it stands)."
+    )
     again = replan()
-    return again, solved(again)
+    return again, solved(again), rejected
 
 
 OVERRUN_TOLERANCE = 0.5

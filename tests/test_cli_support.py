@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import typer
 from test_cli import solved
 from test_verify import INSTANCE, VALID, place, schedule_of
 
@@ -110,26 +111,32 @@ def test_headline_ahead_gives_the_figures_of_the_placements_from_another_process
 
 
 class _Answer:
-    """A review of the previous file already done: `result()` gives its warning, or None."""
+    """A review of the previous file already done: `result()` gives its verdict, or None."""
 
-    def __init__(self, warning: str | None) -> None:
-        self.warning = warning
+    def __init__(self, verdict: cli_support.Rejection | None) -> None:
+        self.verdict = verdict
 
-    def result(self) -> str | None:
-        return self.warning
+    def result(self) -> cli_support.Rejection | None:
+        return self.verdict
+
+
+UNCONFIRMED = cli_support.Rejection("prev.json", "Warning: breaks 1 rule", "history unconfirmed", damaged=False)
+DAMAGED = cli_support.Rejection("prev.json", "Warning: breaks 2 rules", "room X holds 2 meetings", damaged=True)
 
 
 @pytest.mark.parametrize(
-    ("warning", "fails", "expected"),
+    ("verdict", "fails", "expected"),
     [
         (None, False, ["solve trusting"]),  # accepted: the trusting solve stands
-        ("breaks 1 rule", False, ["solve trusting", "plan again", "solve again"]),
-        ("breaks 1 rule", True, ["solve trusting", "plan again", "solve again"]),  # its failure was the file's
+        (UNCONFIRMED, False, ["solve trusting", "plan again", "solve again"]),
+        (UNCONFIRMED, True, ["solve trusting", "plan again", "solve again"]),  # its failure was the file's
         (None, True, ["solve trusting", "raised"]),  # accepted: the failure is ours
+        (DAMAGED, False, ["solve trusting", "refused"]),  # edited by hand: bad input, nothing more
+        (DAMAGED, True, ["solve trusting", "refused"]),
     ],
 )
 def test_a_trusting_re_solve_stands_or_is_made_again_as_the_checker_says(
-    warning: str | None, fails: bool, expected: list[str]
+    verdict: cli_support.Rejection | None, fails: bool, expected: list[str]
 ) -> None:
     steps: list[str] = []
     trusting, again = object(), object()
@@ -145,10 +152,13 @@ def test_a_trusting_re_solve_stands_or_is_made_again_as_the_checker_says(
         return again
 
     try:
-        kept, outcome = cli_support.solved_trusting(trusting, solved, _Answer(warning), replan)  # type: ignore[arg-type]
+        kept, outcome, said = cli_support.solved_trusting(trusting, solved, _Answer(verdict), replan)  # type: ignore[arg-type]
     except ValueError:
         steps.append("raised")
+    except typer.Exit as stop:
+        assert stop.exit_code == 2
+        steps.append("refused")
     else:
-        assert kept is (trusting if warning is None else again)
-        assert outcome == f"outcome of {steps[-1]}"
+        assert kept is (trusting if verdict is None else again)
+        assert outcome == f"outcome of {steps[-1]}" and said == verdict
     assert steps == expected

@@ -1354,3 +1354,21 @@ def test_history_with_someone_an_edit_took_out_of_the_event_stands_with_a_note()
         "c",
     ]
     assert any("c is no longer among the event's participants" in note for note in resolve_plan.notes)
+
+
+def test_cli_a_hand_edited_previous_whose_history_breaks_rules_is_bad_input(tmp_path: Path) -> None:
+    """A meeting that happened before the frozen 09:30 is then edited to an unknown venue. A
+    re-solve would keep that history as it stands, so it refuses the file (exit 2, naming it, and
+    saying how to find a valid version) and writes nothing."""
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b"), meeting("cd", "c", "d")])
+    solve_cli(v1, tmp_path / "s1.json")
+    s2, _ = resolve_cli(v1, tmp_path / "s1.json", tmp_path / "s2.json", "--frozen-until", "2025-11-13T09:30")
+    held = [a for a in s2["assignments"] if a["start"] < "09:30"]
+    assert held, "something must have happened before 09:30"
+    held[0]["venue"] = "nowhere"
+    (tmp_path / "edited.json").write_text(json.dumps(s2))
+    code, output = cli("resolve", v1, "--previous", tmp_path / "edited.json", "--out", tmp_path / "s3.json")
+    said = " ".join(output.split())
+    assert code == 2 and "edited.json breaks rules of the instance it was made for" in said, output
+    assert "`schedule history` lists them" in said and "Internal error" not in said
+    assert not (tmp_path / "s3.json").exists()
