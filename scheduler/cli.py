@@ -290,6 +290,17 @@ def diff_command(
                 [Problem((), f"is a schedule of another event, not {instance.event.name!r}: nothing to compare")],
                 str(old_path),
             )
+    from scheduler.store import sha256_of
+
+    if old.previous_sha256 is not None and old.previous_sha256 == sha256_of(new_path.read_bytes()):
+        err.print(
+            Text(
+                f"Note: {old_path} was re-solved from {new_path}: the two look reversed (OLD first, then NEW); "
+                "what follows reads from the first to the second as given.",
+                style="yellow",
+            ),
+            soft_wrap=True,
+        )
     changes = diff(instance, old, new)
     out.print(reports.changes_by_person(instance, changes))
     kinds = sorted({c.change for c in changes})

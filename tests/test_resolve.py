@@ -1372,3 +1372,14 @@ def test_cli_a_hand_edited_previous_whose_history_breaks_rules_is_bad_input(tmp_
     assert code == 2 and "edited.json breaks rules of the instance it was made for" in said, output
     assert "`schedule history` lists them" in said and "Internal error" not in said
     assert not (tmp_path / "s3.json").exists()
+
+
+def test_cli_diff_notes_schedules_given_the_wrong_way_round(tmp_path: Path) -> None:
+    """s2 was re-solved from s1: `diff s2 s1` says the two look reversed; `diff s1 s2` does not."""
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b"), meeting("cd", "c", "d")])
+    solve_cli(v1, tmp_path / "s1.json")
+    resolve_cli(v1, tmp_path / "s1.json", tmp_path / "s2.json", "--cancel", "participant:a")
+    code, output = cli("diff", tmp_path / "s2.json", tmp_path / "s1.json")
+    assert code == 0 and "the two look reversed" in " ".join(output.split())
+    code, output = cli("diff", tmp_path / "s1.json", tmp_path / "s2.json")
+    assert code == 0 and "reversed" not in output and "1 change(s): cancelled" in output
