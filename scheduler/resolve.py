@@ -76,6 +76,14 @@ def plan(
             f"{given}: history stays frozen until {format_moment(earlier)}, as the previous schedule had it "
             "(it only moves forward); cancellations count from then"
         )
+    last = max(
+        (dt.datetime.combine(s.date, dt.time()) + dt.timedelta(minutes=s.end) for s in instance.sessions), default=None
+    )
+    if frozen is not None and last is not None and frozen >= last:
+        notes.append(
+            f"frozen until {format_moment(frozen)}, after the event's last session ends ({format_moment(last)}): "
+            "every meeting is history, so nothing can change"
+        )
     history, history_people = _history(instance, previous, cancels, frozen, notes)
     people = People(instance, previous, cancels, all_cancels, frozen)
     people.apply(history_people)

@@ -1383,3 +1383,15 @@ def test_cli_diff_notes_schedules_given_the_wrong_way_round(tmp_path: Path) -> N
     assert code == 0 and "the two look reversed" in " ".join(output.split())
     code, output = cli("diff", tmp_path / "s1.json", tmp_path / "s2.json")
     assert code == 0 and "reversed" not in output and "1 change(s): cancelled" in output
+
+
+def test_a_frozen_moment_after_the_last_session_is_noted() -> None:
+    """Frozen at 10:00 on the one day, when its one session ends: everything is history, and the
+    plan says so rather than silently changing nothing."""
+    instance = make_instance(meetings=[meeting("ab", "a", "b"), meeting("cd", "c", "d")])
+    first = solve_and_verify(instance)
+    after, resolve_plan = resolve_and_verify(instance, first, [], "2025-11-13T10:00")
+    assert any("after the event's last session ends (2025-11-13T10:00)" in note for note in resolve_plan.notes)
+    assert all(where(after, a.meeting) == where(first, a.meeting) for a in first.assignments)
+    _, earlier_plan = resolve_and_verify(instance, first, [], "2025-11-13T09:30")
+    assert not any("last session" in note for note in earlier_plan.notes)
