@@ -321,6 +321,18 @@ def import_summary(report: ImportReport, path: str, kept: str | None) -> Rendera
     table.add_row("Venues", ", ".join(f"{v.id} ({v.city})" for v in instance.venues))
     if report.ignored_columns:
         table.add_row("Columns not used", ", ".join(report.ignored_columns))
+    anytime = [p.id for p in instance.participants if p.available is None]
+    if anytime and len(anytime) < len(instance.participants):  # (where no one gave dates, that is the plan)
+        shown = ", ".join(anytime[:8]) + (f" and {len(anytime) - 8} more" if len(anytime) > 8 else "")
+        table.add_row(
+            "Free at any time",
+            Text(
+                f"{shown}: every date cell blank, so available on every date in every city; write 'no' in a "
+                "cell for a day they are not there",
+                style="yellow",
+                overflow="fold",
+            ),
+        )
     if report.duplicates:
         table.add_row("Given twice (merged)", Text("\n".join(report.duplicates), overflow="fold"))
     table.add_row("Written to", path)

@@ -47,6 +47,8 @@ def test_sample_sheets_become_an_instance_with_mutual_requests_merged(tmp_path: 
     assert len(enea_most) == 1 and enea_most[0].priority == 3  # "must meet" beats "would like"
     people = instance.participant_by_id
     assert people["it-cnr-01"].available is None  # no availability given: every session
+    said = " ".join(output.split())
+    assert "Free at any time │ it-cnr-01: every date cell blank" in said  # (said, so a slip is seen)
     infn = people["it-infn-01"]
     assert infn.country == "IT" and infn.languages == ["en"]
     assert [(a.date.isoformat(), a.city, a.start, a.end) for a in infn.available or []] == [
