@@ -15,7 +15,6 @@ from scheduler.model import Option
 from scheduler.solver.compact import close_gaps
 from scheduler.solver.pipeline import (
     MIN_LOCAL_MOVES_SECONDS,
-    MIN_QUALITY_PASS_SECONDS,
     OPTIONS_BUILT_PER_SECOND,
     QUALITY_SHARE,
 )
@@ -36,8 +35,8 @@ of a priority-only run, short of the 99.9% we hold to, on two shared cores)."""
 def fill_what_moves_freed(pipeline: Pipeline) -> None:
     """The greedy once more after the quality pass: a meeting moved to close a gap can free a
     time a waiting request fits (at 10,000 x 60,000, 9 were left out with "a place is free")."""
-    if pipeline.deadline - time.monotonic() < pipeline.greedy_seconds + MIN_QUALITY_PASS_SECONDS:
-        return
+    if pipeline.deadline - time.monotonic() < pipeline.greedy_seconds:
+        return  # (the pass left it this much: only a Ctrl-C or a slow machine leaves less)
     filled, _ = pipeline.greedy_from(pipeline.options, pipeline.best)
     if pipeline.value(filled) > pipeline.value(pipeline.best):
         pipeline.best = filled
