@@ -167,7 +167,8 @@ def _title_pieces(title: str, slots: int, kind: str = "", width: int = 0) -> lis
     """A title cut at spaces into pieces that fit a grid cell, read left to right across the
     `slots` cells it covers ('Hydrogen', 'and', 'storage'). A word is never split: where the
     slots run out, or the next word is wider than a cell, the last piece ends with '…' after a
-    whole word; when not even the first word fits, the item's kind stands for it ('seminar…').
+    whole word; when not even the first word fits, the item's kind stands for it ('seminar…'), or
+    in a cell too narrow for that, the kind or the first word alone ('workshop', 'Zhejiang').
     The key gives the title in full."""
     width = width or GRID_CELL
     pieces: list[str] = []
@@ -193,7 +194,14 @@ def _title_pieces(title: str, slots: int, kind: str = "", width: int = 0) -> lis
             pieces[-1] = " ".join(kept) + "…"
             return pieces
         pieces.pop()
-    return [kind + "…" if kind and cell_len(kind) <= width - 1 else "…"] if slots else []
+    if not slots:
+        return []
+    if kind and cell_len(kind) <= width - 1:
+        return [kind + "…"]
+    for whole in (kind, words[0] if words else ""):  # a cell too narrow for '…' after it: the word alone
+        if whole and cell_len(whole) <= width:
+            return [whole]
+    return ["…"]
 
 
 def _fit(text: str, width: int) -> str:

@@ -271,6 +271,10 @@ def test_a_title_reads_left_to_right_across_the_slots_it_covers() -> None:
     assert render._title_pieces("Hydrogen and storage", 2) == ["Hydrogen", "and…"]
     assert render._title_pieces("Hydrogen storage", 1, "visit") == ["Hydrogen…"]
     assert render._title_pieces("Sustainable", 1, "visit") == ["visit…"]
+    # A cell of 8 (80 columns): 'workshop…' does not fit, 'workshop' does; it once showed a bare '…'.
+    assert render._title_pieces("Zhejiang University open labs", 2, "workshop", width=8) == ["workshop"]
+    assert render._title_pieces("Zhejiang University open labs", 2, "reception", width=8) == ["Zhejiang"]
+    assert render._title_pieces("Internationalisation", 2, "reception", width=8) == ["…"]
 
 
 def test_an_80_column_date_grid_never_breaks_a_name_or_a_title_word() -> None:
