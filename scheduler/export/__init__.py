@@ -301,11 +301,13 @@ def export(
         calendars.setdefault(pid, [])
     for pid, entries in sorted(calendars.items()):
         who = person(instance, pid)
-        programme = tuple(programme_of(instance, pid))
+        programme = tuple(programme_of(instance, pid, schedule.cancelled))
         text_file(f"ics/{file_stem(pid)}.ics", partial(ics.calendar, instance.event.name, who, entries, programme))
     mine = by_person(views)
     everyone = [p.id for p in instance.participants] + [i.id for i in instance.interpreters]
-    agendas = [html.agenda_of(instance, person(instance, pid), mine.get(pid, [])) for pid in everyone]
+    agendas = [
+        html.agenda_of(instance, person(instance, pid), mine.get(pid, []), schedule.cancelled) for pid in everyone
+    ]
     as_of_now = local_moment(schedule.created, instance.event.timezone) + (f" · {source.name}" if source else "")
     as_of: dict[str, str] = {}
 

@@ -15,7 +15,7 @@ import jinja2
 
 from scheduler.export.views import MeetingView, Person, ProgrammeView, programme_of
 from scheduler.model import Instance, ProgrammeItem, to_clock, to_minutes
-from scheduler.solution import local_moment
+from scheduler.solution import Cancellation, local_moment
 from scheduler.timetable import REMOVED, removed_rooms, venue_room_ids
 
 
@@ -68,10 +68,12 @@ def agendas_page(instance: Instance, agendas: list[Agenda], title: str) -> str:
     )
 
 
-def agenda_of(instance: Instance, who: Person, meetings: list[MeetingView]) -> Agenda:
+def agenda_of(
+    instance: Instance, who: Person, meetings: list[MeetingView], cancelled: list[Cancellation] | None = None
+) -> Agenda:
     found = instance.participant_by_id.get(who.id)
     agenda = Agenda(who, (found.country or "") if found else "", count=len(meetings))
-    programme = programme_of(instance, who.id)
+    programme = [p for p in programme_of(instance, who.id, cancelled) if not p.cancelled]
     for date in sorted({m.date for m in meetings} | {p.date for p in programme}):
         # One table in time order: a programme item sits between the meetings around it.
         entries: list[tuple[str, MeetingView | ProgrammeView]] = [

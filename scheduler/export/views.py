@@ -13,8 +13,8 @@ import zoneinfo
 from dataclasses import dataclass
 
 from scheduler.attendance import attendees
-from scheduler.model import Instance
-from scheduler.solution import Assignment, Schedule
+from scheduler.model import Instance, ProgrammeItem
+from scheduler.solution import Assignment, Cancellation, Schedule
 
 
 @dataclass(frozen=True)
@@ -80,10 +80,19 @@ class ProgrammeView:
     where: str
     starts: dt.datetime
     ends: dt.datetime
+    cancelled: bool = False
+    """The participant can no longer attend by then (a re-solve's cancellation): a calendar that
+    has the item is told, and an agenda leaves it out."""
 
 
-def programme_of(instance: Instance, pid: str) -> list[ProgrammeView]:
-    """The programme items a participant attends, in time order."""
+def programme_of(instance: Instance, pid: str, cancelled: list[Cancellation] | None = None) -> list[ProgrammeView]:
+    """The programme items a participant attends, in time order; those from the moment they were
+    cancelled (`cancelled`, the schedule's) marked so."""
+    gone = next((c for c in cancelled or [] if c.kind == "participant" and c.id == pid), None)
+
+    def after(item: ProgrammeItem) -> bool:
+        return gone is not None and (gone.from_ is None or f"{item.date.isoformat()}T{item.start}" >= gone.from_[:16])
+
     views = [
         ProgrammeView(
             item.id,
@@ -96,6 +105,7 @@ def programme_of(instance: Instance, pid: str) -> list[ProgrammeView]:
             f"{item.city}, {item.venue}" if item.venue else item.city,
             local_time(instance, item.date.isoformat(), item.start),
             local_time(instance, item.date.isoformat(), item.end),
+            after(item),
         )
         for item in instance.programme
         if pid in instance.programme_attendees[item.id]
