@@ -238,8 +238,10 @@ def resolve(
     )
     deadline = budget.reasons_deadline(requests, outcome.interrupted)
     same_file = target.exists() and target.resolve() == previous_path.resolve()
-    # Writing over the previous file keeps it as the next numbered version: record that name.
-    recorded = next_version_path(target) if same_file else previous_path
+    # Writing over the previous file keeps it as the next numbered version: record that name
+    # (beside the file a link points to: the write goes there).
+    written_at = target.resolve() if target.is_symlink() else target
+    recorded = next_version_path(written_at) if same_file else previous_path
     with CheckAhead(instance, placed, previous) as ahead, HeadlineAhead(instance, placed) as figures:
         schedule = explained(instance, previous, placed, causes, deadline)
         schedule = schedule.model_copy(

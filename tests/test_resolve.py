@@ -1395,3 +1395,20 @@ def test_a_frozen_moment_after_the_last_session_is_noted() -> None:
     assert all(where(after, a.meeting) == where(first, a.meeting) for a in first.assignments)
     _, earlier_plan = resolve_and_verify(instance, first, [], "2025-11-13T09:30")
     assert not any("last session" in note for note in earlier_plan.notes)
+
+
+def test_cli_out_as_a_link_to_the_previous_file_records_the_version_kept(tmp_path: Path) -> None:
+    """--out is a link to the previous file: the write goes where it points, the old file is kept
+    as s1.v1.json beside it, and the new file names that version as its previous (it named
+    link.v1.json, which does not exist, so `check` lost the history chain)."""
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b"), meeting("cd", "c", "d")])
+    solve_cli(v1, tmp_path / "s1.json")
+    (tmp_path / "link.json").symlink_to(tmp_path / "s1.json")
+    code, output = cli(
+        "resolve", v1, "--previous", tmp_path / "s1.json", "--out", tmp_path / "link.json", "-c", "participant:a"
+    )
+    assert code == 0, output
+    written = json.loads((tmp_path / "s1.json").read_text())
+    assert Path(written["previous"]) == tmp_path / "s1.v1.json" and (tmp_path / "s1.v1.json").exists()
+    code, checked = cli("check", v1, tmp_path / "link.json")
+    assert code == 0 and "history as in" in " ".join(checked.split()), checked
