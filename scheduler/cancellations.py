@@ -53,7 +53,7 @@ def parse_moment(text: str, timezone: str, option: str = "--frozen-until") -> dt
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:
         raise InputError([Problem((option,), f"{text!r} is not a date-time like {example}")]) from None
-    if "T" not in text and " " not in text.strip():
+    if "T" not in text.upper() and " " not in text.strip():
         raise InputError([Problem((option,), f"{text!r} has no time of day; write it like {example}")])
     if moment.second or moment.microsecond:
         raise InputError([Problem((option,), f"{text!r}: give the time to the minute (HH:MM), without seconds")])
@@ -90,6 +90,11 @@ def unknown_cancellation(instance: Instance, cancellation: Cancellation) -> str:
                         f"{spec.id} is a group of {spec.count} rooms ({first} … {last}); "
                         f"cancel them one by one, e.g. room:{first}"
                     )
+    if cancellation.kind == "participant" and cancellation.id in instance.interpreter_by_id:
+        return (
+            f"{cancellation.id} is an interpreter, not a participant: an interpreter is not cancelled on the "
+            "command line; take them out of the instance (or narrow their available) and re-solve"
+        )
     return f"unknown {cancellation.kind} {cancellation.id!r}"
 
 

@@ -96,3 +96,14 @@ def test_a_request_left_with_one_person_is_cancelled_and_a_larger_one_goes_on_wi
     assert people.of("abc") == ["a", "c"] and people.of("cd") == ["c", "d"]
     assert people.causes == {"ab": "B can no longer attend", "abc": "B can no longer attend"}
     assert Cancellation(kind="meeting", id="ab") in people.all_cancels
+
+
+def test_a_lower_case_t_is_read_and_an_interpreter_named_as_a_participant_is_explained() -> None:
+    """'2025-11-13t09:30' is the same moment (it was refused as 'no time of day'); cancelling an
+    interpreter as a participant says what to do instead of 'unknown participant'."""
+    assert parse_moment("2025-11-13t09:30", SHANGHAI) == dt.datetime(2025, 11, 13, 9, 30)
+    instance = make_instance(
+        meetings=[meeting("ab", "a", "b")], interpreters=[{"id": "x", "name": "X", "languages": ["it", "zh"]}]
+    )
+    with pytest.raises(InputError, match="x is an interpreter, not a participant"):
+        merge_cancellations(instance, hand_made(instance), [parse_cancel("participant:x")], None)
