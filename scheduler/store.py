@@ -109,6 +109,9 @@ def problems_from_validation(err: ValidationError) -> list[Problem]:
             message = f"{item['input']!r} is not a language code such as it, zh or en (letters, no spaces)"
         elif item["type"] == "string_pattern_mismatch" and item.get("ctx", {}).get("pattern") == ID_PATTERN:
             message = f"{item['input']!r} is not a valid id (no spaces at either end, no control characters)"
+        elif item["type"] == "string_type" and isinstance(item["input"], bool):
+            # YAML 1.1 reads NO, yes, on and off unquoted as true or false: Norway's code among them.
+            message = f"{item['input']!r} where text belongs: YAML reads NO, yes, on and off as true or false; quote it"
         elif message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
         problems.append(Problem(loc, message))

@@ -742,3 +742,16 @@ def test_sigterm_while_writing_leaves_no_temporary_file_and_the_old_file_whole(
     monkeypatch.undo()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.schedule.json"]
     assert target.read_text() == "old" and signal.getsignal(signal.SIGTERM) == before
+
+
+def test_an_unquoted_no_where_text_belongs_says_to_quote_it(tmp_path: Path) -> None:
+    """`country: NO` (Norway) reads as false in YAML: the error says so, not 'valid string'."""
+    text = (ROOT / "instances" / "sample.yaml").read_text().replace("country: CN}", "country: NO}", 1)
+    path = tmp_path / "norway.yaml"
+    path.write_text(text)
+    with pytest.raises(InputError) as refused:
+        load_instance(path)
+    (problem,) = refused.value.problems
+    assert (
+        problem.loc[-1] == "country" and "YAML reads NO, yes, on and off as true or false; quote it" in problem.message
+    )
