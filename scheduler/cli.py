@@ -2,62 +2,68 @@
 
 from __future__ import annotations
 
-import contextlib
-import shlex
-from pathlib import Path
-from typing import Annotated
+import sys
 
-import typer
-from rich.text import Text
+try:  # (a Ctrl-C while the command starts, reading its modules: nothing is done yet)
+    import contextlib
+    import shlex
+    from pathlib import Path
+    from typing import Annotated
 
-from scheduler import console, render, reports
-from scheduler.cli_support import (
-    CheckAhead,
-    ForcingTimeLimitOpt,
-    HeadlineAhead,
-    InstanceArg,
-    OutOpt,
-    PriorityOnlyOpt,
-    ScheduleArg,
-    SeedOpt,
-    TimeLimitOpt,
-    WorkersOpt,
-    command_line,
-    default_workers,
-    known,
-    load_pair,
-    note_overrun,
-    prepare_output,
-    recorded_earlier,
-    recorded_instance,
-    recorded_previous,
-    rejection_of,
-    show_warnings,
-    solved_trusting,
-    warn_if_rejected,
-    write_checked,
-    write_file,
-)
-from scheduler.console import (
-    Command,
-    Group,
-    err,
-    exit_now_if_left,
-    fail,
-    input_errors,
-    leave_to_the_process,
-    out,
-    run_with_progress,
-)
-from scheduler.errors import InputError, Problem
-from scheduler.store import (
-    check_output_target,
-    default_schedule_path,
-    load_instance,
-    load_schedule,
-    next_version_path,
-)
-from scheduler.termination import sigterm_raises
+    import typer
+    from rich.text import Text
+
+    from scheduler import console, render, reports
+    from scheduler.cli_support import (
+        CheckAhead,
+        ForcingTimeLimitOpt,
+        HeadlineAhead,
+        InstanceArg,
+        OutOpt,
+        PriorityOnlyOpt,
+        ScheduleArg,
+        SeedOpt,
+        TimeLimitOpt,
+        WorkersOpt,
+        command_line,
+        default_workers,
+        known,
+        load_pair,
+        note_overrun,
+        prepare_output,
+        recorded_earlier,
+        recorded_instance,
+        recorded_previous,
+        rejection_of,
+        show_warnings,
+        solved_trusting,
+        warn_if_rejected,
+        write_checked,
+        write_file,
+    )
+    from scheduler.console import (
+        Command,
+        Group,
+        err,
+        exit_now_if_left,
+        fail,
+        input_errors,
+        leave_to_the_process,
+        out,
+        run_with_progress,
+    )
+    from scheduler.errors import InputError, Problem
+    from scheduler.store import (
+        check_output_target,
+        default_schedule_path,
+        load_instance,
+        load_schedule,
+        next_version_path,
+    )
+    from scheduler.termination import sigterm_raises
+except KeyboardInterrupt:
+    sys.stderr.write("Interrupted (Ctrl-C) while starting: nothing was done.\n")
+    raise SystemExit(130) from None
 
 CHANGES_SHOWN = 50
 """People whose changes resolve prints; past that, `schedule diff` gives the whole list."""

@@ -458,3 +458,23 @@ def test_sigterm_after_the_write_names_the_file_written(sample_copy: Path, monke
     assert code == 143 and "Stopped (SIGTERM)" in output and f"Written before it: {target}." in output
     assert run("check", str(sample_copy), str(target))[0] == 0
     assert signal.getsignal(signal.SIGTERM) == before  # the handler was the command's alone
+
+
+def test_ctrl_c_while_the_command_starts_says_so_without_a_traceback() -> None:
+    """A Ctrl-C while the command reads its modules (its first fraction of a second) printed
+    Python's traceback; now a line and exit 130. The Ctrl-C is raised by an import hook here."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'typer':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "import scheduler.cli\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 130 and "Interrupted (Ctrl-C) while starting" in done.stderr
+    assert "Traceback" not in done.stderr
