@@ -189,13 +189,16 @@ def test_the_relaxation_in_a_child_process_gives_the_same_bound_as_in_this_one(
 
 def test_stage_a_by_neighbourhood_search_alone_improves_its_hint() -> None:
     """The largest events' stage A (no full model after it): every worker improves the hint, a
-    meets c (1), by large neighbourhood search, and finds a meets b (2); a restriction claims no bound."""
+    meets c (1), by large neighbourhood search, and finds a meets b (2), telling each better value
+    on as it goes; a restriction claims no bound."""
     instance = a_meets_b_or_c(ab=2, ac=1)
     agg, participants, _ = aggregate_of(instance)
     every = set(agg.meeting_column)
     hint = {"ac": ("hz", date(2025, 11, 13))}
-    stage_a = solve_aggregate(agg, 10, 2, 1, hint, participants, keep=every, lns_only=True)
+    told: list[int] = []
+    stage_a = solve_aggregate(agg, 10, 2, 1, hint, participants, keep=every, lns_only=True, on_value=told.append)
     assert stage_a is not None and stage_a.objective == 2 and stage_a.bound is None
+    assert told and told[-1] == 2 and told == sorted(told)  # (the progress line follows each better choice)
     assert set(stage_a.blocks) == {"ab"} and stage_a.blocks["ab"][0] in {"bj1", "bj2"}
     assert broken_rows(agg, participants, stage_a.blocks) == []
 

@@ -325,12 +325,14 @@ def solve_aggregate(
     participants_of: dict[str, list[str]] | None = None,
     keep: set[int] | None = None,
     lns_only: bool = False,
+    on_value: Callable[[int], None] | None = None,
 ) -> AggregateSolution | None:
     """The integer relaxation with exact one-city-per-date flags: the decomposition's first stage.
 
     `keep`: only these meeting columns (see `lp_support`); the result's bound is then None,
     as it bounds only the restriction. `lns_only`: every worker improves the hint by large
     neighbourhood search, none proves bounds (for a restriction, whose bound is not used).
+    `on_value`: told each better choice's value, for the progress line (minutes can pass here).
     """
     model = cp_model.CpModel()
     zs = [model.new_bool_var("") for _ in agg.cost]
@@ -375,7 +377,7 @@ def solve_aggregate(
         # Measured on 1,000 x 5,000 in 20 s: default portfolio 7,490 (bound 8,711);
         # max_lp + core 7,650 (bound 7,676): the full linearisation is what works here.
         solver.parameters.subsolvers.extend(["max_lp", "core"])
-    status, interrupted = solve_interruptibly(solver, model)
+    status, interrupted = solve_interruptibly(solver, model, _Values(on_value) if on_value else None)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if interrupted:
             raise KeyboardInterrupt  # stopped before any solution: the caller keeps its best
@@ -388,3 +390,14 @@ def solve_aggregate(
     }
     bound = None if keep is not None else math.floor(solver.best_objective_bound + 1e-6)
     return AggregateSolution(chosen, bound, round(solver.objective_value), interrupted)
+
+
+class _Values(cp_model.CpSolverSolutionCallback):
+    """Passes each better solution's value on (from the search's thread: the callee only records it)."""
+
+    def __init__(self, on_value: Callable[[int], None]) -> None:
+        super().__init__()
+        self.on_value = on_value
+
+    def on_solution_callback(self) -> None:
+        self.on_value(round(self.objective_value))
