@@ -81,12 +81,13 @@ def _needless_interpreters(instance: Instance) -> list[Problem]:
 
 
 def programme_warnings(instance: Instance) -> list[Problem]:
-    """Programme items some attendees cannot be at: their availability puts them in another
-    city that date, or does not cover the item's time (`attendees: all` takes everyone at
+    """Programme items some attendees cannot be at: their availability gives nothing that date,
+    puts them in another city, or does not cover the item's time (`attendees: all` takes everyone at
     the event that date). One warning per item and cause, naming a few and counting the rest."""
     found = []
     for i, item in enumerate(instance.programme):
         elsewhere: list[str] = []
+        absent: list[str] = []
         uncovered: list[str] = []
         begins, ends = to_minutes(item.start), to_minutes(item.end)
         for pid in sorted(instance.programme_attendees[item.id]):
@@ -94,7 +95,9 @@ def programme_warnings(instance: Instance) -> list[Problem]:
             if person.available is None:
                 continue
             there = [a for a in person.available if a.date == item.date]
-            if there and all(a.city != item.city for a in there):
+            if not there:
+                absent.append(pid)
+            elif all(a.city != item.city for a in there):
                 elsewhere.append(f"{pid} ({', '.join(sorted({a.city for a in there}))})")
             elif not _covers(there, item.city, begins, ends):
                 uncovered.append(pid)
@@ -112,6 +115,13 @@ def programme_warnings(instance: Instance) -> list[Problem]:
                 f"{_counted(elsewhere, 'attendee')} of {item.id} ({item.city}, {item.date}) "
                 f"{'is' if len(elsewhere) == 1 else 'are'} available only in another city that date: "
                 f"{_listed(elsewhere)}"
+            )
+            found.append(Problem(where, message))
+        if absent:
+            message = (
+                f"{_counted(absent, 'attendee')} of {item.id} ({item.city}, {item.date}) "
+                f"{'gives' if len(absent) == 1 else 'give'} no availability at all that date, yet their timetables "
+                f"show it: {_listed(absent)} ({advice})"
             )
             found.append(Problem(where, message))
         if uncovered:

@@ -91,3 +91,28 @@ def test_an_item_where_no_venue_is_open_that_date_is_a_warning() -> None:
         "no venue in Beijing is open on 2025-11-14: its 4 attendee(s) are kept in Beijing that date and have no "
         "meetings then"
     )
+
+
+def test_an_attendee_with_no_availability_that_date_is_said_to_give_none() -> None:
+    """a is listed for a seminar on the 13th but gives availability only for the 14th: the
+    warning says they give none that date (it said 'not available for all of it')."""
+    seminar = {
+        "id": "sem",
+        "title": "Energy",
+        "kind": "seminar",
+        "city": "Beijing",
+        "date": "2025-11-13",
+        "start": "09:30",
+        "end": "10:00",
+        "attendees": ["a"],
+    }
+    people = [
+        {"id": "a", "name": "A", "available": [{"date": "2025-11-14", "city": "Beijing"}]},
+        {"id": "b", "name": "B"},
+    ]
+    instance = make_instance(participants=people, programme=[seminar])
+    messages = [w.message for w in instance_warnings(instance)]
+    assert any(
+        "1 attendee of sem (Beijing, 2025-11-13) gives no availability at all that date" in m and ": a (" in m
+        for m in messages
+    ), messages
