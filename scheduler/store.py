@@ -89,10 +89,45 @@ def _looks_like_schedule(raw: dict[Any, Any]) -> bool:
     return str(raw.get("format", "")).startswith("schedule/") or {"assignments", "instance_sha256"} <= set(raw)
 
 
+_UNION_BRANCH = re.compile(r"^(?:literal|list|dict|function-\w+)\[.*\]$")
+"""A union's branch as pydantic names it in a place ('literal['all']', 'list[constrained-str]'):
+a union where two or more of them stand at one place."""
+ATTENDEES_FORMS = "should be 'all', a list of participant ids, or {organisation: NAME} or {country: CODE}"
+
+
+def _union_errors_merged(errors: list[Any]) -> list[Any]:
+    """One error per field a union refused, not one per branch tried with pydantic's branch names in
+    the place: the branch's own words where one says more than 'wrong type', else the forms allowed."""
+    merged: list[Any] = []
+    branches: dict[tuple[Any, ...], list[Any]] = {}
+    for item in errors:
+        loc = tuple(item["loc"])
+        cut = next((k for k, part in enumerate(loc) if isinstance(part, str) and _UNION_BRANCH.match(part)), None)
+        if cut is None:
+            merged.append(item)
+        else:
+            branches.setdefault(loc[:cut], []).append(item)
+    for base, tried in branches.items():
+        if len({item["loc"][len(base)] for item in tried}) < 2:
+            merged.extend(tried)  # (one validator, not a union: its place as it is)
+            continue
+        # A branch that accepted the shape and still refused it says why (exactly one of two keys).
+        telling = [item for item in tried if item["type"] not in _WRONG_SHAPE]
+        if telling:
+            merged.extend({**item, "loc": (*base, *item["loc"][len(base) + 1 :])} for item in telling)
+        else:
+            forms = ATTENDEES_FORMS if base and base[-1] == "attendees" else "matches none of the forms allowed"
+            merged.append({"loc": base, "msg": forms, "type": "union", "input": tried[0].get("input")})
+    return merged
+
+
+_WRONG_SHAPE = {"literal_error", "list_type", "model_type", "dict_type", "string_type", "model_attributes_type"}
+
+
 def problems_from_validation(err: ValidationError) -> list[Problem]:
     """Pydantic's errors as Problems in our words and places."""
     problems = []
-    for item in err.errors(include_url=False):
+    for item in _union_errors_merged(list(err.errors(include_url=False))):
         loc = tuple(part for part in item["loc"] if not (isinstance(part, str) and part.startswith("function-")))
         message = item["msg"]
         if item["type"] == "extra_forbidden":

@@ -755,3 +755,41 @@ def test_an_unquoted_no_where_text_belongs_says_to_quote_it(tmp_path: Path) -> N
     assert (
         problem.loc[-1] == "country" and "YAML reads NO, yes, on and off as true or false; quote it" in problem.message
     )
+
+
+@pytest.mark.parametrize(
+    ("attendees", "place", "says"),
+    [
+        ("none", "programme[0].attendees", "should be 'all', a list of participant ids, or {organisation: NAME}"),
+        (
+            {"organisation": "X", "country": "IT"},
+            "programme[0].attendees",
+            "give exactly one of organisation or country",
+        ),
+        (["a", " b"], "programme[0].attendees[1]", "' b' is not a valid id"),
+    ],
+)
+def test_programme_attendees_refused_in_one_line_without_pydantic_branch_names(
+    tmp_path: Path, attendees: object, place: str, says: str
+) -> None:
+    """`attendees` is 'all', a list or a filter: a value none accepts gave a line per form tried,
+    placed under pydantic's names for them ('attendees.literal['all']'); now one line, in our words."""
+    data = yaml.safe_load((ROOT / "instances" / "sample.yaml").read_text())
+    data["programme"] = [
+        {
+            "id": "p1",
+            "title": "Opening",
+            "kind": "plenary",
+            "city": "Beijing",
+            "date": "2025-11-13",
+            "start": "09:00",
+            "end": "09:30",
+            "attendees": attendees,
+        }
+    ]
+    path = tmp_path / "programme.yaml"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(InputError) as refused:
+        load_instance(path)
+    lines = [problem.render(str(path)) for problem in refused.value.problems]
+    assert len(lines) == 1 and f": {place}: " in lines[0] and says in lines[0], lines
