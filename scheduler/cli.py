@@ -6,6 +6,7 @@ import sys
 
 try:  # (a Ctrl-C while the command starts, reading its modules: nothing is done yet)
     import contextlib
+    import os
     import shlex
     from pathlib import Path
     from typing import Annotated
@@ -120,7 +121,7 @@ def solve(
     try:
         outcome = run_with_progress(requests, lambda cb: run_solve(request, params, cb), time_limit)
     except NoSchedule as error:
-        fail(str(error), 1)
+        fail(str(error), 130 if error.interrupted else 1)
     ctx.with_resource(sigterm_raises())  # from here on, a SIGTERM is cleaned up and said
     schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)
     schedule = schedule.model_copy(update={"command": command_line(ctx)})
@@ -232,7 +233,7 @@ def resolve(
     try:
         resolve_plan, outcome, rejected = solved_trusting(resolve_plan, solved, checking, untrusting)
     except NoSchedule as error:
-        fail(str(error), 1)
+        fail(str(error), 130 if error.interrupted else 1)
     ctx.with_resource(sigterm_raises())  # from here on, a SIGTERM is cleaned up and said
     placed, causes = resolved_placements(
         instance,
@@ -253,7 +254,8 @@ def resolve(
         schedule = schedule.model_copy(
             update={
                 "previous_sha256": sha256_of(previous_path.read_bytes()),
-                "previous": str(recorded),
+                # Relative to the new file's folder: found from wherever it is checked later.
+                "previous": os.path.relpath(recorded.resolve(), target.resolve().parent),
                 "command": command_line(ctx),
             }
         )
@@ -645,3 +647,7 @@ def main(prog_name: str | None = None) -> None:
     except SystemExit as done:
         exit_now_if_left(done.code)
         raise
+    except KeyboardInterrupt:  # (while the command line is read: each command handles its own)
+        err.print(Text("Interrupted (Ctrl-C).", style="red"))
+        exit_now_if_left(130)
+        raise SystemExit(130) from None

@@ -294,7 +294,9 @@ def recorded_previous(schedule: Schedule, schedule_path: Path) -> Path | None:
     if schedule.previous is None or schedule.previous_sha256 is None:
         return None
     named = Path(schedule.previous)
-    for candidate in (named, schedule_path.parent / named.name):
+    # Beside the file as written since (relative to its folder), as older files named it (relative
+    # to where resolve ran), or moved along with it into its folder.
+    for candidate in (schedule_path.parent / named, named, schedule_path.parent / named.name):
         try:
             if candidate.is_file() and sha256_of(candidate.read_bytes()) == schedule.previous_sha256:
                 return candidate
@@ -367,9 +369,10 @@ class Rejection:
     first: str
     """The first violation, in words."""
     damaged: bool
-    """Its history is not as the earlier schedule it names recorded: an edit by hand or a damaged
-    file. A re-solve keeps history as it stands and would carry that on; other breaks it can mend
-    by planning again."""
+    """Its history is not as the earlier schedule it names recorded, or breaks rules with no earlier
+    schedule to confirm it happened so: an edit by hand, a damaged file, or a missing earlier
+    version. A re-solve keeps history as it stands and would carry that on; other breaks it can
+    mend by planning again."""
 
 
 def rejection_of(
@@ -377,7 +380,8 @@ def rejection_of(
 ) -> Rejection | None:
     """What to say when the checker rejects the schedule, or None. Nothing is read or printed here:
     a re-solve works it out in a child process (`Background`) and pickles it back."""
-    violations = review(instance, schedule, earlier).violations
+    report = review(instance, schedule, earlier)
+    violations = report.violations
     if not violations:
         return None
     warning = (
@@ -389,8 +393,10 @@ def rejection_of(
         # (rare: only then is the file read again without the earlier one, on the same idle core)
         alone = set(review(instance, schedule).violations)
         differs = [v for v in violations if v.rule == "history" and v not in alone]
-    first = (differs or violations)[0].message
-    return Rejection(str(schedule_path), warning, first, damaged=bool(differs))
+    # History is kept as it stands: breaks in it that no earlier version confirms would be carried on too.
+    carried = differs or report.unconfirmed
+    first = (carried or violations)[0].message
+    return Rejection(str(schedule_path), warning, first, damaged=bool(carried))
 
 
 def print_rejection(rejected: Rejection | None) -> None:

@@ -478,3 +478,21 @@ def test_ctrl_c_while_the_command_starts_says_so_without_a_traceback() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 130 and "Interrupted (Ctrl-C) while starting" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_ctrl_c_while_the_command_line_is_read_says_so_without_a_traceback() -> None:
+    """After the modules, typer reads the command line (type hints, options): a Ctrl-C there
+    printed a traceback; now one line and exit 130. The app is made to raise it here."""
+    import subprocess
+    import sys
+
+    code = (
+        "import scheduler.cli as cli\n"
+        "def interrupted(**kwargs):\n"
+        "    raise KeyboardInterrupt\n"
+        "cli.app = interrupted\n"
+        "cli.main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 130 and "Interrupted (Ctrl-C)." in done.stderr
+    assert "Traceback" not in done.stderr

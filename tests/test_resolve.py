@@ -224,7 +224,7 @@ def test_cli_resolve_keeps_versions_and_refuses_another_event(sample_copy: Path,
     kept = sample_copy.with_name("sample.schedule.v1.json")
     assert kept.read_bytes() == first
     data = json.loads(schedule_path.read_text())
-    assert data["previous"] == str(kept)
+    assert (kept.parent / data["previous"]).resolve() == kept.resolve()  # (relative to the file's folder)
     assert {"kind": "meeting", "id": "r01", "from": None} in data["cancelled"]
     assert any(c["change"] == "cancelled" and c["after"] is None for c in data["changes"])
     assert runner.invoke(app, ["check", str(sample_copy), str(schedule_path)]).exit_code == 0
@@ -1409,6 +1409,58 @@ def test_cli_out_as_a_link_to_the_previous_file_records_the_version_kept(tmp_pat
     )
     assert code == 0, output
     written = json.loads((tmp_path / "s1.json").read_text())
-    assert Path(written["previous"]) == tmp_path / "s1.v1.json" and (tmp_path / "s1.v1.json").exists()
+    assert written["previous"] == "s1.v1.json" and (tmp_path / "s1.v1.json").exists()  # (beside it)
     code, checked = cli("check", v1, tmp_path / "link.json")
     assert code == 0 and "history as in" in " ".join(checked.split()), checked
+
+
+def test_cli_history_that_breaks_rules_with_no_earlier_version_to_confirm_it_is_refused(tmp_path: Path) -> None:
+    """s2's history is edited into a room the instance does not have, and s1, the earlier version
+    it names, is gone: nothing confirms that history happened so, and a re-solve would carry it
+    on (it wrote a file `check` then accepted). Refused, exit 2, naming the file."""
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b"), meeting("cd", "c", "d")])
+    solve_cli(v1, tmp_path / "s1.json")
+    s2, _ = resolve_cli(v1, tmp_path / "s1.json", tmp_path / "s2.json", "--frozen-until", "2025-11-13T09:30")
+    held = [a for a in s2["assignments"] if a["start"] < "09:30"]
+    assert held
+    held[0]["room"] = "ZZ-9"
+    (tmp_path / "s2.json").write_text(json.dumps(s2))
+    (tmp_path / "s1.json").unlink()
+    code, output = cli("resolve", v1, "--previous", tmp_path / "s2.json", "--out", tmp_path / "s3.json")
+    said = " ".join(output.split())
+    assert code == 2 and "s2.json breaks rules of the instance it was made for" in said, output
+    assert not (tmp_path / "s3.json").exists()
+
+
+def test_cli_the_earlier_version_is_found_from_any_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Re-solved from the event's folder into plans/, the new file names its previous relative to
+    itself: `check` run from plans/ still checks history against it (it looked for 's1.json'
+    relative to where it was run)."""
+    monkeypatch.chdir(tmp_path)
+    v1 = write_instance(Path("v1.yaml"), [meeting("ab", "a", "b"), meeting("cd", "c", "d")])
+    solve_cli(v1, Path("s1.json"))
+    (tmp_path / "plans").mkdir()
+    s2, _ = resolve_cli(v1, Path("s1.json"), Path("plans/s2.json"), "--frozen-until", "2025-11-13T09:30")
+    assert s2["previous"] == "../s1.json"
+    monkeypatch.chdir(tmp_path / "plans")
+    code, output = cli("check", "../v1.yaml", "s2.json")
+    assert code == 0 and "history as in" in " ".join(output.split()), output
+
+
+def test_cli_ctrl_c_before_any_schedule_of_a_re_solve_exits_130(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Ctrl-C before the re-solve's first schedule: nothing written, exit 130 (it was 1, as if
+    no schedule could exist)."""
+    from scheduler.solver import pipeline
+    from scheduler.solver.request import NoSchedule
+
+    v1 = write_instance(tmp_path / "v1.yaml", [meeting("ab", "a", "b")])
+    solve_cli(v1, tmp_path / "s1.json")
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise NoSchedule("interrupted before any schedule was found; nothing written", interrupted=True)
+
+    monkeypatch.setattr(pipeline, "solve", interrupted)
+    code, output = cli("resolve", v1, "--previous", tmp_path / "s1.json", "--out", tmp_path / "s2.json")
+    assert code == 130 and "nothing written" in output and not (tmp_path / "s2.json").exists()

@@ -138,7 +138,9 @@ class Pipeline:
                 self._first_draft()
         except KeyboardInterrupt:
             if self.first_schedule_seconds is None:
-                raise NoSchedule("interrupted before any schedule was found; nothing written") from None
+                raise NoSchedule(
+                    "interrupted before any schedule was found; nothing written", interrupted=True
+                ) from None
             return self._interrupted()
         try:
             return self._after_draft()

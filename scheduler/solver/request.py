@@ -146,7 +146,9 @@ class SolveOutcome:
 class NoSchedule(Exception):
     """The solver ended without any schedule (exit status 1)."""
 
-    def __init__(self, message: str, proven: bool = False) -> None:
+    def __init__(self, message: str, proven: bool = False, interrupted: bool = False) -> None:
         super().__init__(message)
         self.proven = proven
         """True when the solver proved that no schedule exists (not merely none found in time)."""
+        self.interrupted = interrupted
+        """True when Ctrl-C came before any schedule (exit status 130, not 1)."""

@@ -44,6 +44,7 @@ def review(instance: Instance, schedule: Schedule, previous: Schedule | None = N
     def bad(rule: str, message: str, history: bool = False) -> None:
         if history and previous is None:
             found.append(Violation(rule, message + unconfirmed))
+            report.unconfirmed.append(found[-1])
         else:
             (report.warnings if history else found).append(Violation(rule, message))
 

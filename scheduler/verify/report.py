@@ -38,3 +38,6 @@ class Report:
     """The frozen moment the history rules relied on (the schedule's own `frozen_until`)."""
     history: int = 0
     """How many assignments were treated as history."""
+    unconfirmed: list[Violation] = field(default_factory=list)
+    """Of the violations, those about history that an earlier schedule would have to confirm
+    (with it, an edit since the meeting happened makes them warnings; `check --previous`)."""
