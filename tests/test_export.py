@@ -537,7 +537,7 @@ def test_a_removed_interpreters_agenda_is_rewritten_to_say_so_and_lists_none_of_
 def test_the_workbook_lists_cancelled_requests_with_their_people_and_who_and_what_was_cancelled() -> None:
     """b cancelled from 09:30 leaves ab with one person (cancelled with them); room T-1 closed from
     the start. The Unscheduled sheet gives ab by its own id with its people; a sheet of its own
-    names b and the room, each from when."""
+    lists every cancellation (b, ab and the room), each from when."""
     from conftest import hand_made, make_instance, meeting
 
     from scheduler.export.sheets import cancelled_rows, unscheduled_rows
@@ -563,6 +563,7 @@ def test_the_workbook_lists_cancelled_requests_with_their_people_and_who_and_wha
     assert cancelled_rows(instance, schedule) == [
         ["Cancelled", "Id", "Name", "From"],
         ["participant", "b", "B", "2025-11-13 09:30"],
+        ["meeting", "ab", "request with A; B", "2025-11-13 09:30"],
         ["room", "T-1", "T-1 (bj)", "the start"],
     ]
 

@@ -452,3 +452,12 @@ def test_history_keeps_its_interpreter_against_the_previous_file() -> None:
         report = review(WEEK, edited, previous)
         assert [v.rule for v in report.violations] == ["history"], report.violations
         assert f"with interpreter x; this schedule has {other or 'none'}" in report.violations[0].message
+
+
+def test_a_frozen_moment_taken_out_of_a_re_solved_file_is_said_as_missing() -> None:
+    """The previous file froze history at 09:30; this one has no frozen_until: the message says
+    it is missing (it read 'frozen_until None is earlier than the previous')."""
+    previous = hand_made(WEEK, week_place("a", "09:00", "R-1", "x"), frozen_until="2025-11-13T09:30")
+    edited = hand_made(WEEK, week_place("a", "09:00", "R-1", "x"))
+    messages = [v.message for v in review(WEEK, edited, previous).violations]
+    assert "frozen_until is missing (null), though the previous file froze history until 2025-11-13T09:30" in messages

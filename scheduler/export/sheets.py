@@ -166,7 +166,8 @@ def unscheduled_rows(instance: Instance, schedule: Schedule) -> list[list[Any]]:
 
 
 def cancelled_rows(instance: Instance, schedule: Schedule) -> list[list[Any]]:
-    """The people who can no longer attend and the rooms closed, each from when (a re-solve's)."""
+    """Everything a re-solve cancelled: people who can no longer attend, rooms closed, requests
+    (also in the Unscheduled sheet, with their reasons), each from when."""
     rows: list[list[Any]] = [["Cancelled", "Id", "Name", "From"]]
     for cancelled in schedule.cancelled:
         if cancelled.kind == "participant":
@@ -179,7 +180,9 @@ def cancelled_rows(instance: Instance, schedule: Schedule) -> list[list[Any]]:
                 else cancelled.id
             )
         else:
-            continue  # (a meeting: the Unscheduled sheet, with its people)
+            meeting = instance.meeting_by_id.get(cancelled.id)
+            people = "; ".join(person(instance, p).label for p in meeting.participants) if meeting else ""
+            name = f"request with {people}" if people else cancelled.id
         since = cancelled.from_.replace("T", " ") if cancelled.from_ else "the start"
         rows.append([cancelled.kind, cancelled.id, name, since])
     return rows

@@ -262,7 +262,13 @@ def _same_history(
     """Everything before the frozen moment is exactly as `previous` had it; history only grows."""
     before = _moment(previous.frozen_until)
     if before is not None and (frozen is None or frozen < before):
-        bad("history", f"frozen_until {schedule.frozen_until} is earlier than the previous {previous.frozen_until}")
+        if frozen is None:
+            bad(
+                "history",
+                f"frozen_until is missing (null), though the previous file froze history until {previous.frozen_until}",
+            )
+        else:
+            bad("history", f"frozen_until {schedule.frozen_until} is earlier than the previous {previous.frozen_until}")
     if frozen is None:
         return
     meetings = {m.id: m for m in instance.meetings}
