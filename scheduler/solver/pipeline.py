@@ -27,7 +27,6 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from scheduler.model import Option
 from scheduler.solution import NOT_PURSUED
@@ -36,9 +35,6 @@ from scheduler.solver.prepared import Prepared
 from scheduler.solver.request import NoSchedule, Pin, Progress, SolveOutcome, SolveParams, SolveRequest
 from scheduler.solver.travel import TravelClock
 from scheduler.termination import ctrl_c_held
-
-if TYPE_CHECKING:
-    pass
 
 OPTIONS_BUILT_PER_SECOND = 35_000
 INTERPRETER_PAIRS_PER_OPTION = 4
