@@ -76,6 +76,21 @@ def meeting(mid: str, *people: str, **fields: Any) -> dict[str, Any]:
     return {"id": mid, "participants": list(people), **fields}
 
 
+def energy_seminar(start: str = "09:00", end: str = "09:30", **changes: Any) -> dict[str, Any]:
+    """The 'Energy' seminar in Beijing on 2025-11-13 for a, at these times (programme tests)."""
+    item = {
+        "id": "sem",
+        "title": "Energy",
+        "kind": "seminar",
+        "city": "Beijing",
+        "date": "2025-11-13",
+        "start": start,
+        "end": end,
+        "attendees": ["a"],
+    }
+    return item | changes
+
+
 def hand_made(instance: Instance, *assignments: Assignment, **fields: Any) -> Schedule:
     """A schedule of `instance` written by hand: these assignments, every other request waiting,
     the total priority placed and the sum of all as bound (`fields` replace any of it)."""

@@ -460,13 +460,19 @@ def test_sigterm_after_the_write_names_the_file_written(sample_copy: Path, monke
     assert signal.getsignal(signal.SIGTERM) == before  # the handler was the command's alone
 
 
-def test_ctrl_c_while_the_command_starts_says_so_without_a_traceback() -> None:
-    """A Ctrl-C while the command reads its modules (its first fraction of a second) printed
-    Python's traceback; now a line and exit 130. The Ctrl-C is raised by an import hook here."""
+def _python_with_ctrl_c(code: str) -> tuple[int, str]:
+    """Run `code` in a fresh Python (where a Ctrl-C is raised on purpose): exit status and stderr."""
     import subprocess
     import sys
 
-    code = (
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    return done.returncode, done.stderr
+
+
+def test_ctrl_c_while_the_command_starts_says_so_without_a_traceback() -> None:
+    """A Ctrl-C while the command reads its modules (its first fraction of a second) printed
+    Python's traceback; now a line and exit 130. The Ctrl-C is raised by an import hook here."""
+    status, said = _python_with_ctrl_c(
         "import sys\n"
         "class Interrupt:\n"
         "    def find_spec(self, name, path=None, target=None):\n"
@@ -475,24 +481,17 @@ def test_ctrl_c_while_the_command_starts_says_so_without_a_traceback() -> None:
         "sys.meta_path.insert(0, Interrupt())\n"
         "import scheduler.cli\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 130 and "Interrupted (Ctrl-C) while starting" in done.stderr
-    assert "Traceback" not in done.stderr
+    assert status == 130 and "Interrupted (Ctrl-C) while starting" in said and "Traceback" not in said
 
 
 def test_ctrl_c_while_the_command_line_is_read_says_so_without_a_traceback() -> None:
     """After the modules, typer reads the command line (type hints, options): a Ctrl-C there
     printed a traceback; now one line and exit 130. The app is made to raise it here."""
-    import subprocess
-    import sys
-
-    code = (
+    status, said = _python_with_ctrl_c(
         "import scheduler.cli as cli\n"
         "def interrupted(**kwargs):\n"
         "    raise KeyboardInterrupt\n"
         "cli.app = interrupted\n"
         "cli.main()\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 130 and "Interrupted (Ctrl-C)." in done.stderr
-    assert "Traceback" not in done.stderr
+    assert status == 130 and "Interrupted (Ctrl-C)." in said and "Traceback" not in said

@@ -15,6 +15,7 @@ from conftest import (
     A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU,
     A_AT_NINE_B_AT_HALF_PAST,
     BASE,
+    energy_seminar,
     hand_made,
     make_instance,
     meeting,
@@ -461,16 +462,7 @@ def test_forcing_in_keeps_the_interpreters_of_interpreted_meetings() -> None:
 
 # ---- programme items and interpreters named as causes ----
 
-SEMINAR: dict[str, Any] = {
-    "id": "sem",
-    "title": "Energy",
-    "kind": "seminar",
-    "city": "Beijing",
-    "date": "2025-11-13",
-    "start": "09:00",
-    "end": "09:30",
-    "attendees": ["a"],
-}
+SEMINAR: dict[str, Any] = energy_seminar()
 
 
 def test_a_seminar_and_its_buffer_are_named_where_they_take_the_only_common_time() -> None:

@@ -571,22 +571,13 @@ def test_the_workbook_lists_cancelled_requests_with_their_people_and_who_and_wha
 def test_programme_items_after_someone_is_cancelled_are_struck_from_their_calendar_and_agenda() -> None:
     """a attends a 09:30 seminar; cancelled from 09:00, their calendar marks it CANCELLED (a
     calendar that had it is told) and their agenda leaves it out; cancelled from 10:00, it stands."""
-    from conftest import make_instance
+    from conftest import energy_seminar, make_instance
 
     from scheduler.export import html, ics
     from scheduler.export.views import person, programme_of
     from scheduler.solution import Cancellation
 
-    seminar = {
-        "id": "sem",
-        "title": "Energy",
-        "kind": "seminar",
-        "city": "Beijing",
-        "date": "2025-11-13",
-        "start": "09:30",
-        "end": "10:00",
-        "attendees": ["a"],
-    }
+    seminar = energy_seminar("09:30", "10:00")
     instance = make_instance(programme=[seminar])
     for moment, struck in (("2025-11-13T09:00", True), ("2025-11-13T10:00", False), (None, True)):
         cancelled = [Cancellation(kind="participant", id="a", from_=moment)]

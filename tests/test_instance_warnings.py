@@ -3,7 +3,7 @@ goes on). Each instance is tiny; the warning expected is worked out in the docst
 
 from __future__ import annotations
 
-from conftest import make_instance, meeting
+from conftest import energy_seminar, make_instance, meeting
 
 from scheduler.instance_warnings import instance_warnings
 
@@ -96,16 +96,7 @@ def test_an_item_where_no_venue_is_open_that_date_is_a_warning() -> None:
 def test_an_attendee_with_no_availability_that_date_is_said_to_give_none() -> None:
     """a is listed for a seminar on the 13th but gives availability only for the 14th: the
     warning says they give none that date (it said 'not available for all of it')."""
-    seminar = {
-        "id": "sem",
-        "title": "Energy",
-        "kind": "seminar",
-        "city": "Beijing",
-        "date": "2025-11-13",
-        "start": "09:30",
-        "end": "10:00",
-        "attendees": ["a"],
-    }
+    seminar = energy_seminar("09:30", "10:00")
     people = [
         {"id": "a", "name": "A", "available": [{"date": "2025-11-14", "city": "Beijing"}]},
         {"id": "b", "name": "B"},

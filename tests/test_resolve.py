@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import BASE, hand_made, make_instance, meeting, resolve_and_verify, solve_and_verify
+from conftest import BASE, energy_seminar, hand_made, make_instance, meeting, resolve_and_verify, solve_and_verify
 from test_render import text_of
 from typer.testing import CliRunner
 
@@ -881,16 +881,7 @@ def test_a_pin_too_close_to_a_programme_item_is_let_go_naming_the_item() -> None
     the next morning (09:00 or 09:30) comes 20 or 20.5 h after it, too soon either way: it drops,
     and the cause names the seminar (ab drops too: a is at the seminar then)."""
     before = solve_and_verify(travel_week(16))
-    seminar = {
-        "id": "sem",
-        "title": "Energy",
-        "kind": "seminar",
-        "city": "Beijing",
-        "date": "2025-11-13",
-        "start": "12:00",
-        "end": "13:00",
-        "attendees": ["a"],
-    }
+    seminar = energy_seminar("12:00", "13:00")
     after, _ = resolve_and_verify(travel_week(21, [seminar]), before)
     assert after.assignments == []
     ac = before.assignment_by_meeting["ac"]
