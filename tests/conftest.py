@@ -45,18 +45,13 @@ A_ANYWHERE_B_IN_BEIJING_C_IN_HANGZHOU: list[dict[str, Any]] = [
 """On 2025-11-13: a may be in either city, b only in Beijing, c only in Hangzhou."""
 
 
-A_AT_NINE_B_AT_HALF_PAST: list[dict[str, Any]] = [
-    {
-        "id": "a",
-        "name": "A",
-        "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "09:30"}],
-    },
-    {
-        "id": "b",
-        "name": "B",
-        "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:30", "end": "10:00"}],
-    },
-]
+def free_only(pid: str, start: str, end: str) -> dict[str, Any]:
+    """A participant (named as their id in capitals) free on 2025-11-13 in Beijing from start to end only."""
+    window = {"date": "2025-11-13", "city": "Beijing", "start": start, "end": end}
+    return {"id": pid, "name": pid.upper(), "available": [window]}
+
+
+A_AT_NINE_B_AT_HALF_PAST: list[dict[str, Any]] = [free_only("a", "09:00", "09:30"), free_only("b", "09:30", "10:00")]
 """a is free only at 09:00, b only at 09:30: never together."""
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import ROOT, make_instance, meeting, solve_and_verify
+from conftest import ROOT, hand_made, make_instance, meeting, solve_and_verify
 from test_render import text_of
 
 from scheduler import reports
-from scheduler.solution import Cancellation, Schedule, Unscheduled
+from scheduler.solution import Cancellation, Unscheduled
 from scheduler.store import load_instance
 
 
@@ -85,14 +85,10 @@ def test_the_interpreter_taken_off_a_meeting_reads_no_longer_interpreting_not_ne
     )
     place = {"meeting": "m", "date": "2025-11-13", "start": "09:00", "end": "09:30", "city": "Beijing"}
     before, after = (
-        Schedule(
-            instance="x.yaml",
-            instance_sha256="0" * 64,
-            created="2025-11-12T20:00:00+08:00",
+        hand_made(
+            instance,
+            Assignment(**place, venue="bj", room="T", participants=["a", "b"], interpreter=who),
             status="OPTIMAL",
-            objective=1,
-            bound=1,
-            assignments=[Assignment(**place, venue="bj", room="T", participants=["a", "b"], interpreter=who)],
         )
         for who in ("x", "y")
     )

@@ -10,7 +10,16 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import BASE, energy_seminar, hand_made, make_instance, meeting, resolve_and_verify, solve_and_verify
+from conftest import (
+    BASE,
+    energy_seminar,
+    free_only,
+    hand_made,
+    make_instance,
+    meeting,
+    resolve_and_verify,
+    solve_and_verify,
+)
 from test_render import text_of
 from typer.testing import CliRunner
 
@@ -1304,16 +1313,8 @@ def test_history_held_where_an_edit_closed_its_session_stands_and_the_rest_is_pl
     at 09:30. The re-solve keeps ab as it happened (it once crashed building the idle-gap goals,
     which looked for the session around every place), and cd, which met beside it."""
     people = [
-        {
-            "id": "a",
-            "name": "A",
-            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "09:30"}],
-        },
-        {
-            "id": "b",
-            "name": "B",
-            "available": [{"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "09:30"}],
-        },
+        free_only("a", "09:00", "09:30"),
+        free_only("b", "09:00", "09:30"),
         {"id": "c", "name": "C"},
         {"id": "d", "name": "D"},
     ]

@@ -6,7 +6,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-from conftest import BASE, make_instance, meeting, solve_and_verify
+from conftest import BASE, hand_made, make_instance, meeting, solve_and_verify
 from hypothesis import HealthCheck, given, settings
 from test_cli import run
 from test_cli import solved as solved_file
@@ -64,21 +64,15 @@ def a_busy_morning() -> tuple[Instance, Schedule]:
             meeting("m6", "f", "a"),
         ],
     )
-    schedule = Schedule(
-        instance="x.yaml",
-        instance_sha256="0" * 64,
-        created="2025-11-01T00:00:00+00:00",
-        status="FEASIBLE",
-        objective=4,
-        bound=6,
-        assignments=[
-            at("m1", "09:00", "09:30", "T-1", "a", "b"),
-            at("m2", "09:30", "10:00", "T-2", "a", "c"),
-            at("m3", "11:00", "11:30", "T-2", "a", "d"),
-            at("m4", "14:30", "15:00", "T-1", "a", "e"),
-        ],
+    schedule = hand_made(
+        instance,
+        at("m1", "09:00", "09:30", "T-1", "a", "b"),
+        at("m2", "09:30", "10:00", "T-2", "a", "c"),
+        at("m3", "11:00", "11:30", "T-2", "a", "d"),
+        at("m4", "14:30", "15:00", "T-1", "a", "e"),
         unscheduled=[Unscheduled(meeting="m5", reason="x"), Unscheduled(meeting="m6", reason="y")],
     )
+    assert (schedule.objective, schedule.bound) == (4, 6)
     assert verify(instance, schedule) == []
     return instance, schedule
 

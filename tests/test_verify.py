@@ -397,16 +397,7 @@ def test_the_checker_reads_languages_without_case() -> None:
     )
 
     def rules(interpreter: str | None) -> list[str]:
-        schedule = Schedule(
-            instance="x.yaml",
-            instance_sha256="0" * 64,
-            created="2026-01-01T10:00:00+08:00",
-            status="FEASIBLE",
-            objective=1,
-            bound=1,
-            assignments=[week_place("a", "09:00", "R-1", interpreter)],
-        )
-        return [str(v) for v in verify(instance, schedule)]
+        return [str(v) for v in verify(instance, hand_made(instance, week_place("a", "09:00", "R-1", interpreter)))]
 
     assert rules(None) == []
     [needless] = rules("x")
