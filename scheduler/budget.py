@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 
 MIN_SOLVE_SECONDS = 1.0
 """The solve always gets this much: without a first schedule there is nothing to write."""
-CHECK_SECONDS_PER_REQUEST = 35e-6
+CHECK_SECONDS_PER_REQUEST = 15e-6
 """Turning the solve into a schedule, waiting for the check (it runs beside the reasons),
-writing and summing it up, per request: at 90,000 requests 1.8 s of a 4.2 s reserve on 2 cores
-(it was 100 us while the check came after the reasons and the cycle collector ran)."""
-REASONS_SECONDS_PER_REQUEST = 100e-6
-"""Classifying why each waiting request waits, per request: at 90,000 requests, 5.6 s for the
-39,500 that wait after 60 s, at 60,000 about 4 s for 26,000 (70 us left 18,000 of those in the
-solver's short form after a 60 s solve: the check beside them and the solve's last second
-take their share)."""
+writing and summing it up, per request: measured 0.67 s at 60,000 requests and 0.93 s at
+90,000 (2 cores, 2026-11-27), against 2.1 s and 3.2 s kept while this was 35 us."""
+REASONS_SECONDS_PER_REQUEST = 85e-6
+"""Classifying why each waiting request waits, per request: measured 3.9-4.1 s for the 27,000
+that wait after 60 s at 60,000 requests, 5.6-6.7 s for 39,500 at 90,000 (65-75 us per request,
+the check beside them; 2 cores, 2026-11-27). At 100 us a 60 s solve ended at 55 s, 4 s kept for
+nothing; 70 us had left 18,000 reasons in the solver's short form (the check then ran after them)."""
 MIN_REASONS_SECONDS = 2.0
 """The reasons get at least this (within their share): 300 waiting requests of a small event take
 about a second, and 100 us each left them none, so every one kept the solver's short form."""
