@@ -18,7 +18,6 @@ try:  # (a Ctrl-C while the command starts, reading its modules: nothing is done
     from scheduler.cli_support import (
         CheckAhead,
         ForcingTimeLimitOpt,
-        HeadlineAhead,
         InstanceArg,
         OutOpt,
         PriorityOnlyOpt,
@@ -126,10 +125,10 @@ def solve(
     schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)
     schedule = schedule.model_copy(update={"command": command_line(ctx)})
     deadline = budget.reasons_deadline(requests, outcome.interrupted)
-    with CheckAhead(instance, schedule) as ahead, HeadlineAhead(instance, schedule) as figures:
+    with CheckAhead(instance, schedule) as ahead:
         schedule = with_reasons(instance, schedule, deadline)
         kept = write_checked(instance, schedule, target, ahead=ahead)
-        headline = figures.result()
+        headline = ahead.headline()
     kept_as = str(kept) if kept else None
     out.print(reports.solve_summary(instance, schedule, str(target), kept_as, headline, outcome.interrupted))
     if outcome.model_refused:
@@ -249,7 +248,7 @@ def resolve(
     # (beside the file a link points to: the write goes there).
     written_at = target.resolve() if target.is_symlink() else target
     recorded = next_version_path(written_at) if same_file else previous_path
-    with CheckAhead(instance, placed, previous) as ahead, HeadlineAhead(instance, placed) as figures:
+    with CheckAhead(instance, placed, previous) as ahead:
         schedule = explained(instance, previous, placed, causes, deadline)
         schedule = schedule.model_copy(
             update={
@@ -261,7 +260,7 @@ def resolve(
         )
         blame = str(previous_path) if rejected is not None else None
         kept = write_checked(instance, schedule, target, previous, ahead, blame)
-        headline = figures.result()
+        headline = ahead.headline()
     kept_as = str(kept) if kept else None
     out.print(reports.solve_summary(instance, schedule, str(target), kept_as, headline, outcome.interrupted))
     if outcome.model_refused:

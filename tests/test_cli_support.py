@@ -92,22 +92,30 @@ def test_check_ahead_checks_again_when_a_placement_changed_since() -> None:
         assert "3" in {v.rule for v in ahead.violations(moved)}
 
 
-def test_headline_ahead_gives_the_figures_of_the_placements_from_another_process(
+def test_check_ahead_gives_the_headline_figures_of_its_placements_from_the_same_child(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Worked out in a child above the threshold, here when asked below it: the same figures,
-    which never depend on the words (the worded schedule has the same)."""
+    """The child that checks also works out the summary's figures: the parent computes none
+    (here it could not), and they are those of the placements, never of the words."""
     from scheduler.stats import headline
 
     expected = headline(INSTANCE, VALID)
     assert expected.people > 0 and expected == headline(INSTANCE, _worded(VALID))
-    monkeypatch.setattr(cli_support, "HEADLINE_AHEAD_ABOVE", 0)
-    with cli_support.HeadlineAhead(INSTANCE, VALID) as ahead:
-        assert ahead._job is not None  # (a child works it out)
-        assert ahead.result() == expected
-    monkeypatch.setattr(cli_support, "HEADLINE_AHEAD_ABOVE", 10**6)
-    with cli_support.HeadlineAhead(INSTANCE, VALID) as here:
-        assert here._job is None and here.result() == expected
+    with CheckAhead(INSTANCE, VALID) as ahead:
+        monkeypatch.setattr(cli_support, "headline", lambda *args: pytest.fail("worked out in the parent"))
+        assert ahead.violations(_worded(VALID)) == []
+        assert ahead.headline() == expected
+
+
+def test_check_ahead_still_gives_the_figures_after_checking_again_here() -> None:
+    """Asked about moved placements, it checks them here and stops the child: the figures of the
+    placements it was made with are then worked out here."""
+    from scheduler.stats import headline
+
+    moved = schedule_of(place("ab", room="T-1"), place("cd", room="T-1"), place("bd", start="09:30", end="10:00"))
+    with CheckAhead(INSTANCE, VALID) as ahead:
+        assert "3" in {v.rule for v in ahead.violations(moved)}
+        assert ahead.headline() == headline(INSTANCE, VALID)
 
 
 class _Answer:
