@@ -229,8 +229,9 @@ class CheckAhead:
     """The independent check of a schedule whose placements are final, and the summary's headline
     figures (`stats.headline`), worked out in one child process on another core while its words
     are (1.6 s and 0.3 s at 60,000 requests, off the wait; one child, not two: a re-solve of
-    60,000 requests ended 0.1 s sooner, median of 13 runs). Asked about the schedule with its words, it answers from that check only if
-    nothing but words changed since; else it checks again here."""
+    60,000 requests ended 0.1 s sooner, median of 13 runs). Asked about the schedule with its
+    words, it answers from that check only if nothing but words changed since; else it checks
+    again here."""
 
     def __init__(self, instance: Instance, schedule: Schedule, previous: Schedule | None = None) -> None:
         from scheduler.background import Background

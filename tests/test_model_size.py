@@ -64,6 +64,13 @@ def test_the_estimate_counts_starts_rooms_cities_and_availability_by_hand() -> N
     )
     assert estimate(instance).options == 3 + 1 + 0 + 1 + 1
     assert built_options(instance) == 2 + 1 + 0 + 0 + 1
+    # The sessions alone (d's one start not looked at) bound it more loosely; the check looks at
+    # the people only when that count is over the limit, and refuses only the count with them.
+    assert estimate(instance, people=False).options == 3 + 1 + 0 + 1 + 3
+    assert check_model_size(instance, "x", limit=7).options == 6
+    assert check_model_size(instance, "x", limit=8).options == 8
+    with pytest.raises(InputError):
+        check_model_size(instance, "x", limit=5)
 
 
 def at_nine() -> dict[str, str]:
