@@ -392,8 +392,23 @@ def rejection_of(
 
 
 def print_rejection(rejected: Rejection | None) -> None:
-    if rejected is not None:
+    if rejected is not None and rejected is not UNJUDGED:
         err.print(Text(rejected.warning, style="yellow"), soft_wrap=True)
+
+
+UNJUDGED = Rejection("", "", "", damaged=False)
+"""A Ctrl-C came before the checker had judged the previous file: the schedule found stands (the
+new file is still checked before it is written, and should it break a rule, the previous file,
+trusted unjudged, is named as the cause)."""
+
+
+def _stopped_unjudged(outcome: SolveOutcome, checking: Background[Rejection | None] | None) -> SolveOutcome:
+    """The schedule in hand after a Ctrl-C while the previous file's check ran: marked interrupted,
+    so the command finishes quickly with it (at 60,000 requests the check can outlast the draft)."""
+    if checking is not None:
+        checking.close()
+    outcome.interrupted = True
+    return outcome
 
 
 def solved_trusting(
@@ -410,7 +425,10 @@ def solved_trusting(
     stands, its outcome, and the checker's warning about the previous file (None: accepted)."""
     try:
         outcome = solved(trusting)
-        rejected = checking.result() if checking is not None else None
+        try:
+            rejected = checking.result() if checking is not None else None
+        except KeyboardInterrupt:
+            return trusting, _stopped_unjudged(outcome, checking), UNJUDGED
     except Exception:
         if checking is None or (rejected := checking.result()) is None:
             raise

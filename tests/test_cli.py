@@ -425,6 +425,29 @@ def test_ctrl_c_after_the_solve_says_so_and_leaves_no_file(sample_copy: Path, mo
     assert "Written before it" not in output
 
 
+def test_ctrl_c_while_the_previous_file_is_checked_keeps_the_schedule_found(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 60,000 requests the previous file's check can outlast the draft: a Ctrl-C while the
+    re-solve waited for it threw the schedule away (exit 130, nothing written; the organiser
+    trial found it). Now the schedule found is checked and written, and the summary says so."""
+    import scheduler.cli as cli
+
+    schedule_path = solved(sample_copy)
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt  # (in the child it fails it; the parent, asked again, is interrupted)
+
+    monkeypatch.setattr(cli, "rejection_of", interrupted)
+    out = sample_copy.with_name("resolved.json")
+    cancel = ["--cancel", "participant:it-enea-01"]
+    code, output = run(
+        "resolve", str(sample_copy), "--previous", str(schedule_path), *cancel, "-o", str(out), "-t", "10"
+    )
+    assert code == 0 and "by Ctrl-C: the best schedule found so far" in output, output
+    assert run("check", str(sample_copy), str(out), "--previous", str(schedule_path))[0] == 0
+
+
 def test_ctrl_c_after_the_write_names_the_file_written(sample_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A Ctrl-C while the summary was printed said only 'before the command finished': the
     schedule was written all the same, and the message now says where (the attacker found it)."""
