@@ -29,6 +29,7 @@ try:  # (a Ctrl-C while the command starts, reading its modules: nothing is done
         default_workers,
         known,
         load_pair,
+        note_if_replacing_a_re_solve,
         note_overrun,
         prepare_output,
         recorded_earlier,
@@ -114,6 +115,7 @@ def solve(
     with input_errors():
         instance, sha = load_instance(instance_path)
         prepare_output(target, [instance_path], instance, instance_path)
+    note_if_replacing_a_re_solve(target)
     requests = len(instance.meetings)
     request = SolveRequest(instance)
     params = SolveParams(budget.for_solve(requests), workers, seed, log, quality=not priority_only)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,6 +152,35 @@ def prepare_output(target: Path, inputs: list[Path], instance: Instance, instanc
     check_output_target(target, inputs)
     check_model_size(instance, str(instance_path))
     show_warnings(instance, instance_path)
+
+
+def note_if_replacing_a_re_solve(target: Path) -> None:
+    """Say so when `solve` is about to replace a re-solved schedule: during the event a fresh
+    solve ignores the cancellations and history that file records, and a later `resolve
+    --previous` of that path would start from the fresh one (the organiser trial did it unawares)."""
+    try:
+        with target.open("rb") as file:
+            file.seek(max(0, file.seek(0, os.SEEK_END) - _TAIL_BYTES))
+            tail = file.read().decode("utf-8", "replace")
+    except OSError:
+        return  # (no file there, or not one to read: nothing replaced)
+    if _RE_SOLVED.search(tail) is None:
+        return
+    err.print(
+        Text(
+            f"Note: {target} is a re-solve (it names the schedule it was made from). This solve starts "
+            "afresh from the instance: the cancellations and the history it records are not carried "
+            "over; `schedule resolve` keeps them. It is kept as a numbered version.",
+            style="yellow",
+        ),
+        soft_wrap=True,
+    )
+
+
+_TAIL_BYTES = 1 << 20
+"""A schedule file's fields after its lists (`previous`, the command line) are in its last bytes."""
+_RE_SOLVED = re.compile(r'^  "previous": "', re.MULTILINE)
+"""A re-solve records the schedule it was made from; a solve writes `"previous": null`."""
 
 
 def show_warnings(instance: Instance, instance_path: Path) -> None:

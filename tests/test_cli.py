@@ -448,6 +448,22 @@ def test_ctrl_c_while_the_previous_file_is_checked_keeps_the_schedule_found(
     assert run("check", str(sample_copy), str(out), "--previous", str(schedule_path))[0] == 0
 
 
+def test_a_solve_over_a_re_solved_schedule_says_what_it_does_not_carry_over(sample_copy: Path) -> None:
+    """During the event a fresh `solve` to the re-solved file's path replaced it without a word,
+    its cancellations and history gone from the current file (the organiser trial did it): it
+    now says so first. A solve over a solve's own file says nothing."""
+    schedule_path = solved(sample_copy)
+    code, output = run("solve", str(sample_copy), "-t", "5")
+    assert code == 0 and "is a re-solve" not in output
+    cancel = ["--cancel", "participant:it-enea-01"]
+    code, output = run("resolve", str(sample_copy), "--previous", str(schedule_path), *cancel, "-o", str(schedule_path))
+    assert code == 0, output
+    code, output = run("solve", str(sample_copy), "-t", "5")
+    said = " ".join(output.split())
+    assert code == 0 and f"Note: {schedule_path} is a re-solve" in said and "`schedule resolve` keeps them" in said
+    assert run("check", str(sample_copy), str(schedule_path))[0] == 0
+
+
 def test_ctrl_c_after_the_write_names_the_file_written(sample_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A Ctrl-C while the summary was printed said only 'before the command finished': the
     schedule was written all the same, and the message now says where (the attacker found it)."""
