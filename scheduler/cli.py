@@ -127,12 +127,14 @@ def solve(
     schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)
     schedule = schedule.model_copy(update={"command": command_line(ctx)})
     deadline = budget.reasons_deadline(requests, outcome.interrupted)
+    ctrl_c: list[bool] = []
     with CheckAhead(instance, schedule) as ahead:
-        schedule = with_reasons(instance, schedule, deadline)
+        schedule = with_reasons(instance, schedule, deadline, ctrl_c=ctrl_c)
         kept = write_checked(instance, schedule, target, ahead=ahead)
         headline = ahead.headline()
     kept_as = str(kept) if kept else None
-    out.print(reports.solve_summary(instance, schedule, str(target), kept_as, headline, outcome.interrupted))
+    stopped = outcome.interrupted or bool(ctrl_c)  # (a Ctrl-C after the search cut the reasons short)
+    out.print(reports.solve_summary(instance, schedule, str(target), kept_as, headline, stopped))
     if outcome.model_refused:
         err.print(reports.model_refused(), soft_wrap=True)
     note_overrun(budget)
@@ -245,13 +247,14 @@ def resolve(
         sha,
     )
     deadline = budget.reasons_deadline(requests, outcome.interrupted)
+    ctrl_c: list[bool] = []
     same_file = target.exists() and target.resolve() == previous_path.resolve()
     # Writing over the previous file keeps it as the next numbered version: record that name
     # (beside the file a link points to: the write goes there).
     written_at = target.resolve() if target.is_symlink() else target
     recorded = next_version_path(written_at) if same_file else previous_path
     with CheckAhead(instance, placed, previous) as ahead:
-        schedule = explained(instance, previous, placed, causes, deadline)
+        schedule = explained(instance, previous, placed, causes, deadline, ctrl_c)
         schedule = schedule.model_copy(
             update={
                 "previous_sha256": sha256_of(previous_path.read_bytes()),
@@ -264,7 +267,8 @@ def resolve(
         kept = write_checked(instance, schedule, target, previous, ahead, blame)
         headline = ahead.headline()
     kept_as = str(kept) if kept else None
-    out.print(reports.solve_summary(instance, schedule, str(target), kept_as, headline, outcome.interrupted))
+    stopped = outcome.interrupted or bool(ctrl_c)  # (a Ctrl-C after the search cut the reasons short)
+    out.print(reports.solve_summary(instance, schedule, str(target), kept_as, headline, stopped))
     if outcome.model_refused:
         err.print(reports.model_refused(), soft_wrap=True)
     out.print(reports.changes_by_person(instance, schedule.changes, most=CHANGES_SHOWN))

@@ -38,7 +38,11 @@ DETAIL_CHARS = 2_000
 
 
 def with_reasons(
-    instance: Instance, schedule: Schedule, deadline: float | None = None, earlier: Schedule | None = None
+    instance: Instance,
+    schedule: Schedule,
+    deadline: float | None = None,
+    earlier: Schedule | None = None,
+    ctrl_c: list[bool] | None = None,
 ) -> Schedule:
     """The schedule with each unscheduled request's reason as `explain`, `stats` and timetables give it.
 
@@ -48,12 +52,12 @@ def with_reasons(
     solver's short reason, without `detail`; `schedule explain` still gives any of them in full. So
     do those after a Ctrl-C: the schedule in hand is still checked and written. A re-solve passes
     the `earlier` schedule: a reason nothing it is made of has changed since is kept as it was
-    there (`_KeptReasons`).
+    there (`_KeptReasons`). A Ctrl-C here is appended to `ctrl_c`, so the summary can say so.
     """
     explainer = Explainer(instance, schedule, headlines_only=True)
     kept = _KeptReasons(explainer, earlier)
     waiting = schedule.unscheduled
-    stopped: list[bool] = []  # Ctrl-C came: the rest keep the short form, and the schedule is still written
+    stopped = ctrl_c if ctrl_c is not None else []  # Ctrl-C came: the rest keep the short form, still written
 
     def reasons(part: list[Unscheduled]) -> list[Unscheduled]:
         done = []

@@ -523,7 +523,9 @@ def explained(
     schedule: Schedule,
     causes: dict[str, str],
     reasons_deadline: float | None = None,
+    ctrl_c: list[bool] | None = None,
 ) -> Schedule:
-    """The placed schedule with each waiting request's reason and each change from `previous`."""
-    schedule = with_reasons(instance, schedule, reasons_deadline, previous)
+    """The placed schedule with each waiting request's reason and each change from `previous`
+    (a Ctrl-C while the reasons are worked out is appended to `ctrl_c`)."""
+    schedule = with_reasons(instance, schedule, reasons_deadline, previous, ctrl_c)
     return schedule.model_copy(update={"changes": diff(instance, previous, schedule, causes)})

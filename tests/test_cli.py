@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT
@@ -462,6 +463,29 @@ def test_a_solve_over_a_re_solved_schedule_says_what_it_does_not_carry_over(samp
     said = " ".join(output.split())
     assert code == 0 and f"Note: {schedule_path} is a re-solve" in said and "`schedule resolve` keeps them" in said
     assert run("check", str(sample_copy), str(schedule_path))[0] == 0
+
+
+def test_ctrl_c_while_the_reasons_are_worked_out_is_said_in_the_summary(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the search, a Ctrl-C leaves the rest of the reasons in the solver's short form and the
+    schedule is written; the summary said nothing of the Ctrl-C (the organiser trial found it)."""
+    import scheduler.reasons as reasons
+
+    real = reasons._reason
+    calls: list[str] = []
+
+    def interrupted_once(*args: Any, **kwargs: Any) -> Any:
+        if not calls:
+            calls.append("Ctrl-C")
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(reasons, "_reason", interrupted_once)
+    code, output = run("solve", str(sample_copy), "-t", "5")
+    target = sample_copy.with_name(sample_copy.stem + ".schedule.json")
+    assert calls and code == 0 and "by Ctrl-C: the best schedule found so far" in output, output
+    assert run("check", str(sample_copy), str(target))[0] == 0
 
 
 def test_ctrl_c_after_the_write_names_the_file_written(sample_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
