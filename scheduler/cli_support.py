@@ -267,7 +267,7 @@ class CheckAhead:
         from scheduler.background import Background
 
         self.instance, self.previous, self.checked = instance, previous, schedule
-        self._job = Background(lambda: self._work(schedule))
+        self._job: Background[tuple[list[Violation], Headline]] | None = Background(lambda: self._work(schedule))
         self._answer: tuple[list[Violation], Headline] | None = None
 
     def _work(self, schedule: Schedule) -> tuple[list[Violation], Headline]:
@@ -275,28 +275,33 @@ class CheckAhead:
             self.instance, schedule
         )
 
-    def _result(self) -> tuple[list[Violation], Headline]:
-        if self._answer is None:
-            self._answer = self._job.result()
-        return self._answer
-
     def violations(self, schedule: Schedule) -> list[Violation]:
         """What the checker finds wrong with `schedule` (empty: it may be written)."""
-        if same_placements(schedule, self.checked):
-            return self._result()[0]
-        self._job.close()
-        self._answer = ([], headline(self.instance, self.checked))  # (the figures of the placements asked for)
+        if self._job is not None and same_placements(schedule, self.checked):
+            if self._answer is None:
+                self._answer = self._job.result()
+            return self._answer[0]
+        self.close()
         return review(self.instance, schedule, self.previous).violations
 
     def headline(self) -> Headline:
-        """The headline figures of the placements this was made with."""
-        return self._result()[1]
+        """The headline figures of the placements this was made with (here, if the child was stopped)."""
+        if self._answer is None:
+            self._answer = self._job.result() if self._job is not None else ([], headline(self.instance, self.checked))
+        return self._answer[1]
+
+    def close(self) -> None:
+        """Stop the child (its check is of placements no longer asked about); the figures are then worked out here."""
+        if self._job is not None and self._answer is None:
+            self._job.close()
+            self._job = None
 
     def __enter__(self) -> CheckAhead:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._job.close()
+        if self._job is not None:
+            self._job.close()
 
 
 def recorded_instance(recorded: str, schedule_path: Path) -> Path:

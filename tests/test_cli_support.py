@@ -118,6 +118,14 @@ def test_check_ahead_still_gives_the_figures_after_checking_again_here() -> None
         assert ahead.headline() == headline(INSTANCE, VALID)
 
 
+def test_check_ahead_asked_again_about_its_own_placements_after_another_checks_them() -> None:
+    """Once it has checked other placements here (its child stopped), a question about the ones
+    it was made with is answered by a check here too, never by an empty verdict."""
+    with CheckAhead(INSTANCE, BROKEN[0]) as ahead:
+        assert ahead.violations(VALID) == []
+        assert ahead.violations(_worded(BROKEN[0])) == review(INSTANCE, BROKEN[0]).violations != []
+
+
 class _Answer:
     """A review of the previous file already done: `result()` gives its verdict, or None."""
 
