@@ -255,6 +255,12 @@ def same_placements(schedule: Schedule, other: Schedule) -> bool:
     return [u.meeting for u in schedule.unscheduled] == [u.meeting for u in other.unscheduled]
 
 
+CHECKING_AFTER_CTRL_C = (
+    "Ctrl-C: the schedule found is checked before it is written (a few seconds at the largest "
+    "events); Ctrl-C again abandons it."
+)
+
+
 class CheckAhead:
     """The independent check of a schedule whose placements are final, and the summary's headline
     figures (`stats.headline`), worked out in one child process on another core while its words
@@ -279,7 +285,11 @@ class CheckAhead:
         """What the checker finds wrong with `schedule` (empty: it may be written)."""
         if self._job is not None and same_placements(schedule, self.checked):
             if self._answer is None:
-                self._answer = self._job.result()
+                try:
+                    self._answer = self._job.result()
+                except KeyboardInterrupt:  # (a schedule is never written unchecked: once more, here)
+                    err.print(Text(CHECKING_AFTER_CTRL_C, style="yellow"), soft_wrap=True)
+                    self._answer = self._work(self.checked)
             return self._answer[0]
         self.close()
         return review(self.instance, schedule, self.previous).violations

@@ -126,6 +126,24 @@ def test_check_ahead_asked_again_about_its_own_placements_after_another_checks_t
         assert ahead.violations(_worded(BROKEN[0])) == review(INSTANCE, BROKEN[0]).violations != []
 
 
+def test_ctrl_c_while_waiting_for_the_check_checks_here_and_still_answers() -> None:
+    """A Ctrl-C while the command waited for the check of a finished schedule ended it with
+    nothing written (the attacker found it at 60,000 requests): the check is now made here, and
+    the schedule is written if it passes."""
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    with CheckAhead(INSTANCE, BROKEN[0]) as ahead:
+        assert ahead._job is not None
+        ahead._job.result = interrupted  # type: ignore[method-assign,assignment]
+        assert ahead.violations(_worded(BROKEN[0])) == review(INSTANCE, BROKEN[0]).violations != []
+    with CheckAhead(INSTANCE, VALID) as ahead:
+        assert ahead._job is not None
+        ahead._job.result = interrupted  # type: ignore[method-assign,assignment]
+        assert ahead.violations(_worded(VALID)) == [] and ahead.headline().people > 0
+
+
 class _Answer:
     """A review of the previous file already done: `result()` gives its verdict, or None."""
 
