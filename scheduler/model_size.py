@@ -74,11 +74,15 @@ def estimate(instance: Instance, people: bool = True) -> SizeEstimate:
         kinds = Counter((m.city, len(m.participants), m.slots) for m in instance.meetings)
         total = sum(n * session_starts(*kind) for kind, n in kinds.items())
         return SizeEstimate(total, sum(shapes.values()), starts(longest, 1))
+    # An option is a venue and a start: a person free for one start in a city of twenty venues
+    # has twenty (counting starts alone let 28 million options through as 28,000).
+    venues_in: Counter[str] = Counter(v.city for v in instance.venues)
     free_starts: dict[str, int] = {}
     for person in instance.participants:
         if person.available is not None:
             free_starts[person.id] = sum(
-                (to_minutes(a.end or "24:00") - to_minutes(a.start or "00:00")) // step for a in person.available
+                (to_minutes(a.end or "24:00") - to_minutes(a.start or "00:00")) // step * venues_in[a.city]
+                for a in person.available
             )
     total = 0
     for meeting in instance.meetings:

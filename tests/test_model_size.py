@@ -148,3 +148,19 @@ def test_the_build_timer_stays_quiet_once_a_schedule_exists() -> None:
         time.sleep(0.4)
     with pytest.raises(BuildTimedOut), time_limit_while_building(0.2, lambda: True):
         time.sleep(2)
+
+
+def test_a_person_free_for_one_start_has_it_at_every_venue_of_the_city() -> None:
+    """An option is a venue and a start: counting a person's starts alone let an instance of
+    1,000 venues in one city through as 133,900 options, where it asks for 133.9 million (the
+    attacker's file; it grew to 10.8 GB before the time limit ended it)."""
+    sessions = [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "10:00"}]}]
+    venues = [
+        {"id": f"bj{k}", "city": "Beijing", "days": sessions, "rooms": [{"id": f"T{k}", "capacity": 2}]}
+        for k in range(2)
+    ]
+    a_anywhere = {"id": "a", "name": "A"}
+    d_at_nine = {"id": "d", "name": "D", "available": [{"date": "2025-11-13", "city": "Beijing", **at_nine()}]}
+    instance = make_instance(venues=venues, participants=[a_anywhere, d_at_nine], meetings=[meeting("ad", "a", "d")])
+    assert estimate(instance).options == built_options(instance) == 2  # one start, two venues
+    assert estimate(instance, people=False).options == 4
