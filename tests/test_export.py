@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import zoneinfo
 from pathlib import Path
+from typing import Any
 
 import icalendar
 import pytest
@@ -407,6 +408,34 @@ def test_control_characters_in_workbook_text_become_replacement_marks() -> None:
     book.save(io.BytesIO())  # openpyxl refuses the raw characters; the cleaned ones save
     assert [cell.value for cell in sheet[1]] == ["m\ufffdx", "B\ufffd", "t\ufffd", "tab\tand\nnewline", 3]
     assert sheet.title == "Bei\ufffdjing 2025-11-13"
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_workbook_and_the_csv() -> None:
+    """A name or topic from a registration sheet such as '=HYPERLINK("http://evil","x")' was
+    written as a formula cell, and as a bare formula in the CSV (the attacker found it)."""
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    from scheduler.export.sheets import _fill, meetings_csv
+
+    rows: list[list[Any]] = [
+        ["name", "topic", "priority"],
+        ['=HYPERLINK("http://evil","x")', "+1+2", 3],
+        ["@SUM(A1)", "-x", -1],
+    ]
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    _fill(sheet, rows)
+    saved = io.BytesIO()
+    book.save(saved)
+    read = load_workbook(io.BytesIO(saved.getvalue())).active
+    assert read is not None
+    assert [[c.value for c in row] for row in read.iter_rows()] == rows
+    assert all(c.data_type != "f" for row in read.iter_rows() for c in row)
+    text = meetings_csv(rows).decode("utf-8-sig")
+    assert text.splitlines()[1:] == ['"\'=HYPERLINK(""http://evil"",""x"")",\'+1+2,3', "'@SUM(A1),'-x,-1"]
 
 
 def test_calendars_and_agendas_show_the_programme_items_a_person_attends(tmp_path: Path) -> None:

@@ -77,8 +77,18 @@ def meeting_rows(instance: Instance, views: list[MeetingView]) -> list[list[Any]
 
 def meetings_csv(rows: list[list[Any]]) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\r\n").writerows([[_not_a_formula(value) for value in row] for row in rows])
     return buffer.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet apps read UTF-8 names
+
+
+def _not_a_formula(value: Any) -> Any:
+    """Text a spreadsheet app would run as a formula ('=HYPERLINK(...)', '+1', '@SUM') opened from
+    a .csv, kept as text with a leading apostrophe (OWASP's advice): names come from registration
+    sheets anyone can fill in."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _place(a: Assignment | None) -> str:
@@ -216,6 +226,9 @@ def _fill(sheet: Worksheet, rows: Sequence[Sequence[Any]], widest: int = 60, fre
     """Rows in, header bold and frozen, filters on, columns as wide as their text (up to `widest`)."""
     for row in rows:
         sheet.append([cell_value(value) for value in row])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # text from registration sheets, never a formula ("=HYPERLINK(...)")
+                cell.data_type = "s"
     for cell in sheet[1]:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
