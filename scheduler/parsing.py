@@ -51,9 +51,15 @@ class _TooDeep(Exception):
 
 
 def _int_or_clock(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
-    if ":" in str(node.value):
+    """An integer only as written in decimal; anything else YAML 1.1 reads as one stays text:
+    a clock (14:00 is not 840), and `010`, `0x1F` or `1_0` (as ids they became '8', '31' and
+    '10' without a word; as numbers the models now name them)."""
+    if not _DECIMAL.fullmatch(str(node.value)):
         return loader.construct_scalar(node)
     return yaml.SafeLoader.construct_yaml_int(loader, node)
+
+
+_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _int_or_clock)

@@ -23,6 +23,19 @@ def test_a_yaml_key_given_twice_names_both_lines_at_any_depth() -> None:
     assert "(both on line 1)" in refusal(parse_yaml, "- {priority: 5, priority: 1}\n")
 
 
+def test_yaml_integers_not_written_in_decimal_stay_as_written() -> None:
+    """YAML 1.1 reads 010 as 8, 0x1F as 31 and 1_0 as 10: as ids they changed without a word
+    (the attacker's `id: 010` became meeting '8'). Both readers keep them as text."""
+    text = "id: 010\nhex: 0x1F\nunder: 1_0\nn: 42\nneg: -3\nzero: 0\nclock: 14:00\n"
+    expected = {"id": "010", "hex": "0x1F", "under": "1_0", "n": 42, "neg": -3, "zero": 0, "clock": "14:00"}
+    assert parse_yaml(text, "f")[0] == expected
+    import yaml
+
+    from scheduler.parsing import _Loader
+
+    assert yaml.load(text, Loader=_Loader) == expected  # the careful reader alike
+
+
 def test_yaml_merge_keys_and_shared_anchors_are_not_duplicates() -> None:
     data, _ = parse_yaml("base: &b {x: 1}\nuse: {<<: *b, y: 2}\nagain: *b\n", "f")
     assert data == {"base": {"x": 1}, "use": {"x": 1, "y": 2}, "again": {"x": 1}}

@@ -757,6 +757,19 @@ def test_an_unquoted_no_where_text_belongs_says_to_quote_it(tmp_path: Path) -> N
     )
 
 
+def test_a_number_not_written_in_decimal_says_how_to_write_it(tmp_path: Path) -> None:
+    """`priority: 010` read as 8 in YAML 1.1; now the file is refused, naming the line and the fix."""
+    text = (ROOT / "instances" / "sample.yaml").read_text()
+    assert "priority: 5" in text
+    path = tmp_path / "octal.yaml"
+    path.write_text(text.replace("priority: 5", "priority: 010", 1))
+    with pytest.raises(InputError) as refused:
+        load_instance(path)
+    (problem,) = refused.value.problems
+    assert problem.loc[-1] == "priority" and problem.line is not None
+    assert problem.message == "'010' is not a whole number written in decimal; write it without leading zeros"
+
+
 @pytest.mark.parametrize(
     ("attendees", "place", "says"),
     [
