@@ -144,9 +144,10 @@ NOT_PURSUED = "not pursued: a re-solve this large keeps each meeting where it st
 
 
 class Schedule(BaseModel):
-    """A schedule file; optional fields beyond FORMAT.md are ours (previous, stats)."""
+    """A schedule file; optional fields beyond FORMAT.md are ours (previous, stats). Read as
+    strictly as an instance: a misspelt field (`frozen_untill`) is refused, not read past."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
     format: Literal["schedule/1"] = "schedule/1"
     instance: FilePath

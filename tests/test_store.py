@@ -806,3 +806,18 @@ def test_programme_attendees_refused_in_one_line_without_pydantic_branch_names(
         load_instance(path)
     lines = [problem.render(str(path)) for problem in refused.value.problems]
     assert len(lines) == 1 and f": {place}: " in lines[0] and says in lines[0], lines
+
+
+def test_a_misspelt_field_in_a_schedule_file_is_refused_as_in_an_instance(tmp_path: Path) -> None:
+    """`frozen_untill` was read past without a word, and a re-solve then treated history as
+    cancelled from the start (the attacker found it): a schedule is read as strictly as an instance."""
+    from scheduler.store import load_schedule
+
+    data = json.loads((ROOT / "instances" / "2025.schedule.json").read_text())
+    data["frozen_untill"] = "2025-11-14T12:00"
+    path = tmp_path / "typo.schedule.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(InputError) as refused:
+        load_schedule(path)
+    (problem,) = refused.value.problems
+    assert problem.message == "unknown field 'frozen_untill' (check the spelling)"
