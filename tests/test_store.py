@@ -813,7 +813,18 @@ def test_a_misspelt_field_in_a_schedule_file_is_refused_as_in_an_instance(tmp_pa
     cancelled from the start (the attacker found it): a schedule is read as strictly as an instance."""
     from scheduler.store import load_schedule
 
-    data = json.loads((ROOT / "instances" / "2025.schedule.json").read_text())
+    data = {
+        "format": "schedule/1",
+        "instance": "event.yaml",
+        "instance_sha256": "0" * 64,
+        "created": "2025-11-13T08:00:00+08:00",
+        "status": "FEASIBLE",
+        "objective": 0,
+        "bound": 0,
+    }
+    path = tmp_path / "fine.schedule.json"
+    path.write_text(json.dumps(data))
+    assert load_schedule(path).frozen_until is None
     data["frozen_untill"] = "2025-11-14T12:00"
     path = tmp_path / "typo.schedule.json"
     path.write_text(json.dumps(data))
