@@ -60,6 +60,14 @@ def _int_or_clock(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 
 
 _DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_YAML_INT = re.compile(r"[-+]?(0b[0-1_]+|0[0-7_]+|0|[1-9][0-9_]*|0x[0-9a-fA-F_]+)")
+"""YAML 1.1's integers (PyYAML's resolver), base 60 aside: 14:00 is a clock to us."""
+
+
+def written_not_in_decimal(text: str) -> bool:
+    """Whether YAML 1.1 would read this as an integer written otherwise than in plain decimal
+    (010, 0x1F, 1_0): our reading keeps it as text, and an error about it says so."""
+    return _YAML_INT.fullmatch(text) is not None and _DECIMAL.fullmatch(text) is None
 
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _int_or_clock)

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from scheduler.errors import InputError, Problem
 from scheduler.model import ID_PATTERN, LANGUAGE_PATTERN, TEXT_PATTERN, Instance
-from scheduler.parsing import parse_json, parse_yaml
+from scheduler.parsing import parse_json, parse_yaml, written_not_in_decimal
 from scheduler.solution import Schedule
 from scheduler.termination import sigterm_raises
 
@@ -121,8 +121,6 @@ def _union_errors_merged(errors: list[Any]) -> list[Any]:
     return merged
 
 
-_NOT_DECIMAL = re.compile(r"[-+]?(0[0-9_]+|0[xXoObB][0-9a-fA-F_]+|[1-9][0-9]*(_[0-9]+)+)")
-"""What YAML 1.1 reads as an integer but not in plain decimal (our YAML reading keeps it as text)."""
 _WRONG_SHAPE = {"literal_error", "list_type", "model_type", "dict_type", "string_type", "model_attributes_type"}
 
 
@@ -149,7 +147,7 @@ def problems_from_validation(err: ValidationError) -> list[Problem]:
         elif item["type"] == "string_type" and isinstance(item["input"], bool):
             # YAML 1.1 reads NO, yes, on and off unquoted as true or false: Norway's code among them.
             message = f"{item['input']!r} where text belongs: YAML reads NO, yes, on and off as true or false; quote it"
-        elif item["type"] in ("int_type", "int_parsing") and _NOT_DECIMAL.fullmatch(str(item["input"])):
+        elif item["type"] in ("int_type", "int_parsing") and written_not_in_decimal(str(item["input"])):
             # Our YAML reading keeps 010, 0x1F and 1_0 as written (YAML 1.1 would read 010 as 8).
             message = f"{item['input']!r} is not a whole number written in decimal; write it without leading zeros"
         elif message.startswith("Value error, "):
