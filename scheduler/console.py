@@ -237,6 +237,8 @@ def run_with_progress(total: int, work: Callable[[Callable[[object], None]], T],
         ):
             return work(view.update)
     except BuildTimedOut:
-        fail(f"--time-limit: {time_limit:g} s passed while building the model, before any schedule; nothing written", 1)
+        # (the phase it was in: many room sizes made the first draft itself slow, not a model)
+        said = f"--time-limit: {time_limit:g} s passed while {view.phase}, before any schedule; nothing written"
+        fail(f"{said}. A longer --time-limit gives it the time.", 1)
     except KeyboardInterrupt:
         fail(f"Interrupted (Ctrl-C) while {view.phase}, before any schedule was found; nothing written.", 130)
