@@ -25,6 +25,7 @@ try:  # (a Ctrl-C while the command starts, reading its modules: nothing is done
         SeedOpt,
         TimeLimitOpt,
         WorkersOpt,
+        again_after_ctrl_c,
         command_line,
         default_workers,
         known,
@@ -124,8 +125,8 @@ def solve(
     except NoSchedule as error:
         fail(str(error), 130 if error.interrupted else 1)
     ctx.with_resource(sigterm_raises())  # from here on, a SIGTERM is cleaned up and said
-    schedule = outcome_to_schedule(outcome, request, str(instance_path), sha)
-    schedule = schedule.model_copy(update={"command": command_line(ctx)})
+    converted = again_after_ctrl_c(lambda: outcome_to_schedule(outcome, request, str(instance_path), sha), outcome)
+    schedule = converted.model_copy(update={"command": command_line(ctx)})
     deadline = budget.reasons_deadline(requests, outcome.interrupted)
     ctrl_c: list[bool] = []
     with CheckAhead(instance, schedule) as ahead:
@@ -238,13 +239,8 @@ def resolve(
     except NoSchedule as error:
         fail(str(error), 130 if error.interrupted else 1)
     ctx.with_resource(sigterm_raises())  # from here on, a SIGTERM is cleaned up and said
-    placed, causes = resolved_placements(
-        instance,
-        previous,
-        resolve_plan,
-        outcome,
-        str(instance_path),
-        sha,
+    placed, causes = again_after_ctrl_c(
+        lambda: resolved_placements(instance, previous, resolve_plan, outcome, str(instance_path), sha), outcome
     )
     deadline = budget.reasons_deadline(requests, outcome.interrupted)
     ctrl_c: list[bool] = []

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.text import Text
@@ -39,6 +39,8 @@ if TYPE_CHECKING:  # (the solver and the re-solve plan load only with the comman
     from scheduler.background import Background
     from scheduler.resolve import ResolvePlan
     from scheduler.solver.request import SolveOutcome
+
+T = TypeVar("T")
 
 InstanceArg = Annotated[
     Path,
@@ -454,6 +456,17 @@ def _stopped_unjudged(outcome: SolveOutcome, checking: Background[Rejection | No
         checking.close()
     outcome.interrupted = True
     return outcome
+
+
+def again_after_ctrl_c(work: Callable[[], T], outcome: SolveOutcome) -> T:
+    """`work()` on a schedule found, done once more if a Ctrl-C cut it (turning the outcome into a
+    schedule file's placements: a Ctrl-C there ended the command with nothing written). The
+    outcome is marked interrupted, so the rest goes quickly; a second Ctrl-C abandons it."""
+    try:
+        return work()
+    except KeyboardInterrupt:
+        outcome.interrupted = True
+        return work()
 
 
 def solved_trusting(

@@ -488,6 +488,42 @@ def test_ctrl_c_while_the_reasons_are_worked_out_is_said_in_the_summary(
     assert run("check", str(sample_copy), str(target))[0] == 0
 
 
+@pytest.mark.parametrize("command", ["solve", "resolve"])
+def test_ctrl_c_while_the_outcome_becomes_a_schedule_keeps_it(
+    command: str, sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between the search and the reasons, the outcome is turned into a file's placements: a
+    Ctrl-C there ended the command with nothing written (the second attacker found it). Now that
+    is done once more, the schedule is checked and written, and the summary says so."""
+    import scheduler.resolve
+    import scheduler.solver.convert
+
+    schedule_path = solved(sample_copy) if command == "resolve" else None
+    module, name = (
+        (scheduler.solver.convert, "outcome_to_schedule")
+        if command == "solve"
+        else (scheduler.resolve, "resolved_placements")
+    )
+    real = getattr(module, name)
+    calls: list[str] = []
+
+    def interrupted_once(*args: Any, **kwargs: Any) -> Any:
+        calls.append(name)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, interrupted_once)
+    out = sample_copy.with_name("after-ctrl-c.json")
+    args = ["-o", str(out), "-t", "5"]
+    if schedule_path is not None:
+        args += ["--previous", str(schedule_path), "--cancel", "participant:it-enea-01"]
+    code, output = run(command, str(sample_copy), *args)
+    assert len(calls) == 2 and code == 0 and "by Ctrl-C: the best schedule found so far" in output, output
+    check = ["--previous", str(schedule_path)] if schedule_path is not None else []
+    assert run("check", str(sample_copy), str(out), *check)[0] == 0
+
+
 def test_ctrl_c_after_the_write_names_the_file_written(sample_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A Ctrl-C while the summary was printed said only 'before the command finished': the
     schedule was written all the same, and the message now says where (the attacker found it)."""
