@@ -181,8 +181,9 @@ def note_if_replacing_a_re_solve(target: Path) -> None:
 
 _TAIL_BYTES = 1 << 20
 """A schedule file's fields after its lists (`previous`, the command line) are in its last bytes."""
-_RE_SOLVED = re.compile(r'^  "previous": "', re.MULTILINE)
-"""A re-solve records the schedule it was made from; a solve writes `"previous": null`."""
+_RE_SOLVED = re.compile(r'"previous"\s*:\s*"')
+"""A re-solve records the schedule it was made from; a solve writes `"previous": null` (however
+the file is indented: one reformatted by `json.tool` got no note)."""
 
 
 def show_warnings(instance: Instance, instance_path: Path) -> None:

@@ -149,7 +149,7 @@ def problems_from_validation(err: ValidationError) -> list[Problem]:
             message = f"{item['input']!r} where text belongs: YAML reads NO, yes, on and off as true or false; quote it"
         elif item["type"] in ("int_type", "int_parsing") and written_not_in_decimal(str(item["input"])):
             # Our YAML reading keeps 010, 0x1F and 1_0 as written (YAML 1.1 would read 010 as 8).
-            message = f"{item['input']!r} is not a whole number written in decimal; write it without leading zeros"
+            message = f"{item['input']!r} is not a whole number written in decimal: digits only, no leading zeros"
         elif message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
         problems.append(Problem(loc, message))

@@ -463,6 +463,12 @@ def test_a_solve_over_a_re_solved_schedule_says_what_it_does_not_carry_over(samp
     said = " ".join(output.split())
     assert code == 0 and f"Note: {schedule_path} is a re-solve" in said and "`schedule resolve` keeps them" in said
     assert run("check", str(sample_copy), str(schedule_path))[0] == 0
+    # A re-solve written again on one line (as `json.tool --compact` would) is one all the same.
+    compact = sample_copy.with_name("compact.json")
+    code, _ = run("resolve", str(sample_copy), "--previous", str(schedule_path), *cancel, "-o", str(compact))
+    compact.write_text(json.dumps(json.loads(compact.read_text()), separators=(",", ":")))
+    code, output = run("solve", str(sample_copy), "-t", "5", "-o", str(compact))
+    assert code == 0 and "is a re-solve" in " ".join(output.split())
 
 
 def test_ctrl_c_while_the_reasons_are_worked_out_is_said_in_the_summary(

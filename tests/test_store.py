@@ -767,7 +767,7 @@ def test_a_number_not_written_in_decimal_says_how_to_write_it(tmp_path: Path) ->
         load_instance(path)
     (problem,) = refused.value.problems
     assert problem.loc[-1] == "priority" and problem.line is not None
-    assert problem.message == "'010' is not a whole number written in decimal; write it without leading zeros"
+    assert problem.message == "'010' is not a whole number written in decimal: digits only, no leading zeros"
 
 
 @pytest.mark.parametrize(
