@@ -80,9 +80,12 @@ def estimate(instance: Instance, people: bool = True) -> SizeEstimate:
     free_starts: dict[str, int] = {}
     for person in instance.participants:
         if person.available is not None:
+            spans: dict[tuple[object, str], list[tuple[int, int]]] = {}
+            for a in person.available:
+                span = (to_minutes(a.start or "00:00"), to_minutes(a.end or "24:00"))
+                spans.setdefault((a.date, a.city), []).append(span)
             free_starts[person.id] = sum(
-                (to_minutes(a.end or "24:00") - to_minutes(a.start or "00:00")) // step * venues_in[a.city]
-                for a in person.available
+                minutes // step * venues_in[city] for (_, city), found in spans.items() for minutes in _merged(found)
             )
     total = 0
     for meeting in instance.meetings:
@@ -91,6 +94,23 @@ def estimate(instance: Instance, people: bool = True) -> SizeEstimate:
             bound = min(bound, free_starts.get(pid, bound))
         total += bound
     return SizeEstimate(total, sum(shapes.values()), starts(longest, 1))
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[int]:
+    """The lengths of the union of these spans: a window listed twice (entries may share a date)
+    counted twice, and refused a solvable instance (the second attacker's file)."""
+    lengths: list[int] = []
+    start, end = None, None
+    for lo, hi in sorted(spans):
+        if end is not None and lo <= end:
+            end = max(end, hi)
+            continue
+        if start is not None and end is not None:
+            lengths.append(max(0, end - start))
+        start, end = lo, hi
+    if start is not None and end is not None:
+        lengths.append(max(0, end - start))
+    return lengths
 
 
 def check_model_size(instance: Instance, source: str, limit: int = MAX_OPTIONS) -> SizeEstimate:

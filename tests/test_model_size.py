@@ -166,3 +166,23 @@ def test_a_person_free_for_one_start_has_it_at_every_venue_of_the_city() -> None
     instance = make_instance(venues=venues, participants=[a_anywhere, d_at_nine], meetings=[meeting("ad", "a", "d")])
     assert estimate(instance).options == built_options(instance) == 2  # one start, two venues
     assert estimate(instance, people=False).options == 4
+
+
+def test_a_window_listed_twice_or_overlapping_counts_once() -> None:
+    """Entries may share a date: the same window twice counted twice, and an instance that
+    solves in 19 s was refused as too big (the second attacker's file)."""
+    window = {"date": "2025-11-13", "city": "Beijing", **at_nine()}
+    wider = {"date": "2025-11-13", "city": "Beijing", "start": "09:00", "end": "10:00"}
+    sessions = [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "12:00"}]}]
+    venue = {"id": "bj", "city": "Beijing", "days": sessions, "rooms": [{"id": "T", "capacity": 2}]}
+
+    def with_windows(*windows: dict[str, str]) -> int:
+        d = {"id": "d", "name": "D", "available": list(windows)}
+        instance = make_instance(
+            venues=[venue], participants=[{"id": "a", "name": "A"}, d], meetings=[meeting("ad", "a", "d")]
+        )
+        assert built_options(instance) <= estimate(instance).options
+        return estimate(instance).options
+
+    assert with_windows(window) == with_windows(window, window) == 1
+    assert with_windows(window, wider) == with_windows(wider) == 2  # (09:00-10:00 holds two starts)
