@@ -9,9 +9,11 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from functools import cached_property
 
+from scheduler.background import Background
 from scheduler.model import Option, Session
 from scheduler.solver.interpreters import assign_interpreters
 from scheduler.solver.request import NoSchedule, SolveOutcome, SolveRequest
+from scheduler.solver.residual import residual_bound
 from scheduler.solver.travel import TravelClock, keep_travel_rules
 
 
@@ -132,9 +134,26 @@ class Prepared:
         return sum(self.by_id[mid].priority for mid in placements)
 
     def total(self) -> int:
-        """A proven bound without any search: the smaller of every placeable request's priority
-        and what people's time and caps allow (`capacity_bound`)."""
-        return min(self._placeable_total, self._capacity_bound)
+        """A proven bound without any search: the smallest of every placeable request's priority,
+        what people's time and caps allow (`capacity_bound`) and, in a re-solve whose kept
+        meetings stay, those plus what the time they leave could hold (`residual_bound`)."""
+        return min(self._placeable_total, *self._search_free_bounds)
+
+    bounds_ahead: Background[tuple[int, ...]] | None = None
+    """A child working out `search_free_bounds` while the draft is made (the pipeline's choice)."""
+
+    @cached_property
+    def _search_free_bounds(self) -> tuple[int, ...]:
+        ahead, self.bounds_ahead = self.bounds_ahead, None
+        if ahead is None:
+            return self.search_free_bounds()
+        with ahead:
+            return ahead.result()
+
+    def search_free_bounds(self) -> tuple[int, ...]:
+        """The capacity bound and, where it applies, the residual bound (0.5 s at 60,000 requests)."""
+        residual = residual_bound(self)
+        return (self._capacity_bound,) if residual is None else (self._capacity_bound, residual)
 
     @cached_property
     def _placeable_total(self) -> int:
