@@ -11,6 +11,7 @@ import math
 import re
 import time
 from collections import defaultdict
+from collections.abc import Callable
 
 from scheduler.attendance import attendees
 from scheduler.background import Background
@@ -43,6 +44,7 @@ def with_reasons(
     deadline: float | None = None,
     earlier: Schedule | None = None,
     ctrl_c: list[bool] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Schedule:
     """The schedule with each unscheduled request's reason as `explain`, `stats` and timetables give it.
 
@@ -53,6 +55,8 @@ def with_reasons(
     do those after a Ctrl-C: the schedule in hand is still checked and written. A re-solve passes
     the `earlier` schedule: a reason nothing it is made of has changed since is kept as it was
     there (`_KeptReasons`). A Ctrl-C here is appended to `ctrl_c`, so the summary can say so.
+    `meanwhile` is other work for this process, done while the child explains its half (a
+    re-solve's change list: 0.3 s at 60,000 requests that came after the reasons).
     """
     explainer = Explainer(instance, schedule, headlines_only=True)
     kept = _KeptReasons(explainer, earlier)
@@ -71,9 +75,13 @@ def with_reasons(
 
     if len(waiting) <= REASONS_IN_TWO_ABOVE:
         items = reasons(waiting)
+        if meanwhile is not None:
+            meanwhile()
         return schedule.model_copy(update={"unscheduled": items, "reasons_sha256": reasons_digest(items)})
     with Background(lambda: reasons(waiting[1::2])) as odd_ones:
         even = reasons(waiting[0::2])
+        if meanwhile is not None:
+            meanwhile()
         try:
             odd = reasons(waiting[1::2]) if stopped else odd_ones.result()
         except KeyboardInterrupt:  # (while waiting for the child: it is stopped on leaving)

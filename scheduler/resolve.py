@@ -20,7 +20,7 @@ from scheduler.changes import diff, name_of, not_free_because, people_text, too_
 from scheduler.errors import InputError, Problem
 from scheduler.model import Instance, Interpreter, Option, Participant, to_clock, to_minutes
 from scheduler.reasons import with_reasons
-from scheduler.solution import Assignment, Cancellation, Schedule
+from scheduler.solution import Assignment, Cancellation, Change, Schedule
 from scheduler.solver.convert import outcome_to_schedule
 from scheduler.solver.request import Pin, SolveOutcome, SolveRequest
 from scheduler.solver.travel import TravelClock
@@ -526,6 +526,18 @@ def explained(
     ctrl_c: list[bool] | None = None,
 ) -> Schedule:
     """The placed schedule with each waiting request's reason and each change from `previous`
-    (a Ctrl-C while the reasons are worked out is appended to `ctrl_c`)."""
-    schedule = with_reasons(instance, schedule, reasons_deadline, previous, ctrl_c)
-    return schedule.model_copy(update={"changes": diff(instance, previous, schedule, causes)})
+    (a Ctrl-C while the reasons are worked out is appended to `ctrl_c`). The changes need only
+    the placements: they are listed while another core explains (`with_reasons`'s `meanwhile`)."""
+    changes: list[Change] = []
+    stopped = ctrl_c if ctrl_c is not None else []
+    placed = schedule
+
+    def list_changes() -> None:
+        try:
+            changes[:] = diff(instance, previous, placed, causes)
+        except KeyboardInterrupt:  # the schedule stands: listed once more, the rest of the reasons short
+            stopped.append(True)
+            changes[:] = diff(instance, previous, placed, causes)
+
+    schedule = with_reasons(instance, schedule, reasons_deadline, previous, stopped, list_changes)
+    return schedule.model_copy(update={"changes": changes})

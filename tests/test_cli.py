@@ -530,6 +530,32 @@ def test_ctrl_c_while_the_outcome_becomes_a_schedule_keeps_it(
     assert run("check", str(sample_copy), str(out), *check)[0] == 0
 
 
+def test_ctrl_c_while_the_changes_are_listed_keeps_the_schedule(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-solve lists its changes while another core explains the waiting requests: a Ctrl-C
+    there lists them once more, and the schedule is checked, written and said to be cut short."""
+    import scheduler.resolve
+
+    schedule_path = solved(sample_copy)
+    real = scheduler.resolve.diff
+    calls: list[str] = []
+
+    def interrupted_once(*args: Any, **kwargs: Any) -> Any:
+        calls.append("diff")
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(scheduler.resolve, "diff", interrupted_once)
+    out = sample_copy.with_name("after-ctrl-c.json")
+    args = ["--previous", str(schedule_path), "--cancel", "participant:it-enea-01", "-o", str(out), "-t", "5"]
+    code, output = run("resolve", str(sample_copy), *args)
+    assert len(calls) == 2 and code == 0 and "by Ctrl-C: the best schedule found so far" in output, output
+    assert json.loads(out.read_text())["changes"], "the changes are listed"
+    assert run("check", str(sample_copy), str(out), "--previous", str(schedule_path))[0] == 0
+
+
 def test_ctrl_c_after_the_write_names_the_file_written(sample_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A Ctrl-C while the summary was printed said only 'before the command finished': the
     schedule was written all the same, and the message now says where (the attacker found it)."""
