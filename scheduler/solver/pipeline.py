@@ -22,11 +22,14 @@ OR-Tools is imported by the stage that first needs it: with pandas, which it loa
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from typing import TypeVar
 
 from scheduler.background import Background
 from scheduler.model import Option
@@ -73,6 +76,7 @@ STAGES = ("first draft", "bound", "days", "packing", "cp-sat", "quality")
 per-date quality pass."""
 
 Placements = dict[str, tuple[Option, str]]
+T = TypeVar("T")
 
 
 def solve(
@@ -166,7 +170,7 @@ class Pipeline:
         self._stop_bounds_ahead()
         self.prepared = Prepared(self.request)
         if pins_stay(self.prepared) and len(self.prepared.meetings) > BOUNDS_AHEAD_ABOVE:
-            self.prepared.bounds_ahead = Background(self.prepared.search_free_bounds)
+            self.prepared.bounds_ahead = Background(_niced(self.prepared.search_free_bounds))
         self.people = self.prepared.people_by_id()
         self.options = self.prepared.options_by_id()
         self.candidates = self.prepared.candidates_by_id()
@@ -449,6 +453,17 @@ def _load_or_tools() -> None:
     with ctrl_c_held():
         import scheduler.solver.ortools.aggregate
         import scheduler.solver.ortools.model  # noqa: F401
+
+
+def _niced(work: Callable[[], T]) -> Callable[[], T]:
+    """`work` at a lower priority: it yields to the command and to the previous file's check."""
+
+    def niced() -> T:
+        with contextlib.suppress(OSError, AttributeError):
+            os.nice(10)
+        return work()
+
+    return niced
 
 
 def _with_pin(options: list[Option], pin: Pin | None) -> list[Option]:
