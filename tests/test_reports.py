@@ -144,3 +144,23 @@ def test_after_a_re_solve_placed_cancelled_and_waiting_add_up_and_the_frozen_mom
     assert "Stopped │ by Ctrl-C: the best schedule found so far" in text
     plain = " ".join(text_of(reports.solve_summary(instance, schedule, "x", None), 200).split())
     assert "cancelled," not in plain and "Frozen until" not in plain and "Stopped" not in plain
+
+
+def test_history_names_twenty_new_cancellations_and_counts_the_rest() -> None:
+    """500 cancelled participants made some 200 lines in `history` (the organiser trial): twenty are
+    named, after their count by kind; a few are all named."""
+    from pathlib import Path
+
+    from scheduler.history import NewCancellations, Version
+
+    instance = make_instance()
+    for many, shown in ((25, 20), (3, 3)):
+        cancelled = [Cancellation(kind="participant", id=f"p{k:02d}") for k in range(many)]
+        version = Version(
+            Path("ev.schedule.json"), None, hand_made(instance), matches_instance=True, new=NewCancellations(cancelled)
+        )
+        text = " ".join(text_of(reports.history([version], "ev.yaml")).split())
+        assert [k for k in range(many) if f"participant p{k:02d}" in text] == list(range(shown))
+        assert ("(the file lists them all)" in text) == (many > shown)
+        if many > shown:
+            assert f"cancelled: {many} ({many} participants): participant p00," in text
