@@ -85,10 +85,12 @@ def _not_a_formula(value: Any) -> Any:
     """Text a spreadsheet app would run as a formula ('=HYPERLINK(...)', '+1', '@SUM') opened from
     a .csv, kept as text with a leading apostrophe (OWASP's advice): names come from registration
     sheets anyone can fill in."""
-    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
+    return f"'{value}" if isinstance(value, str) and value.lstrip(" \n").startswith(_FORMULA_STARTS) else value
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+"""OWASP's list, after any leading spaces and line feeds (some apps trim them), and its full-width
+forms (a Chinese or Japanese input method types them; the attacker found them let through)."""
 
 
 def _place(a: Assignment | None) -> str:
