@@ -64,6 +64,19 @@ _YAML_INT = re.compile(r"[-+]?(0b[0-1_]+|0[0-7_]+|0|[1-9][0-9_]*|0x[0-9a-fA-F_]+
 """YAML 1.1's integers (PyYAML's resolver), base 60 aside: 14:00 is a clock to us."""
 
 
+def written_as_fraction(text: str) -> bool:
+    """Whether YAML 1.1 would read this as a number with a point or exponent (1.5, 1e3, .inf):
+    our reading keeps it as text, so an error about a whole number says so."""
+    return _YAML_FLOAT.fullmatch(text) is not None
+
+
+_YAML_FLOAT = re.compile(
+    r"[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+"""PyYAML's resolver for floats (YAML 1.1)."""
+
+
 def written_not_in_decimal(text: str) -> bool:
     """Whether YAML 1.1 would read this as an integer written otherwise than in plain decimal
     (010, 0x1F, 1_0): our reading keeps it as text, and an error about it says so."""
@@ -71,6 +84,8 @@ def written_not_in_decimal(text: str) -> bool:
 
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _int_or_clock)
+# No field of ours is a fraction: `1.10` stays '1.10' (as a float it became id '1.1', and `.inf` 'inf').
+_Loader.add_constructor("tag:yaml.org,2002:float", yaml.SafeLoader.construct_scalar)  # type: ignore[type-var]
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)  # type: ignore[type-var]
 
 
@@ -170,6 +185,7 @@ class _FastLoader(_CLoader):
 
 if _CLoader is not object:
     _FastLoader.add_constructor("tag:yaml.org,2002:int", _int_or_clock)
+    _FastLoader.add_constructor("tag:yaml.org,2002:float", yaml.SafeLoader.construct_scalar)
     _FastLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 
 
@@ -224,7 +240,7 @@ def _json_load(text: str) -> tuple[Any] | None:
     to the YAML paths, which judge it as YAML.
     """
     try:
-        data = json.loads(text, object_pairs_hook=_unique_keys)
+        data = json.loads(text, object_pairs_hook=_unique_keys, parse_float=str)  # (as the YAML readers)
     except (json.JSONDecodeError, _DuplicateKey, RecursionError):
         return None
     return None if _nested_too_deep(data) else (data,)

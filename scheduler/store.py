@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from scheduler.errors import InputError, Problem
 from scheduler.model import ID_PATTERN, LANGUAGE_PATTERN, TEXT_PATTERN, Instance
-from scheduler.parsing import parse_json, parse_yaml, written_not_in_decimal
+from scheduler.parsing import parse_json, parse_yaml, written_as_fraction, written_not_in_decimal
 from scheduler.solution import Schedule
 from scheduler.termination import sigterm_raises
 
@@ -150,6 +150,8 @@ def problems_from_validation(err: ValidationError) -> list[Problem]:
         elif item["type"] in ("int_type", "int_parsing") and written_not_in_decimal(str(item["input"])):
             # Our YAML reading keeps 010, 0x1F and 1_0 as written (YAML 1.1 would read 010 as 8).
             message = f"{item['input']!r} is not a whole number written in decimal: digits only, no leading zeros"
+        elif item["type"] in ("int_type", "int_parsing") and written_as_fraction(str(item["input"])):
+            message = f"{item['input']!r} is not a whole number written in decimal: digits only, no point or exponent"
         elif message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
         problems.append(Problem(loc, message))

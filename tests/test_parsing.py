@@ -36,6 +36,19 @@ def test_yaml_integers_not_written_in_decimal_stay_as_written() -> None:
     assert yaml.load(text, Loader=_Loader) == expected  # the careful reader alike
 
 
+def test_yaml_fractions_stay_as_written() -> None:
+    """No field is a fraction: as floats, ids `1.10` and `.inf` became '1.1' and 'inf' (the second
+    attacker's). Both readers keep them as text; a whole number stays a number."""
+    text = "id: 1.10\ninf: .inf\nexp: 1.0e+3\nhalf: -.5\nn: 7\n"
+    expected = {"id": "1.10", "inf": ".inf", "exp": "1.0e+3", "half": "-.5", "n": 7}
+    assert parse_yaml(text, "f")[0] == expected
+    import yaml
+
+    from scheduler.parsing import _Loader
+
+    assert yaml.load(text, Loader=_Loader) == expected
+
+
 def test_yaml_merge_keys_and_shared_anchors_are_not_duplicates() -> None:
     data, _ = parse_yaml("base: &b {x: 1}\nuse: {<<: *b, y: 2}\nagain: *b\n", "f")
     assert data == {"base": {"x": 1}, "use": {"x": 1, "y": 2}, "again": {"x": 1}}

@@ -84,7 +84,7 @@ EXPECTED = {
     "deep-nesting.yaml": ":21: lists and mappings are nested more than 100 deep",
     "slots-true.yaml": ":20: meetings[1].slots: Input should be a valid integer",
     "slots-string.yaml": ":20: meetings[1].slots: Input should be a valid integer",
-    "slots-float.yaml": ":20: meetings[1].slots: Input should be a valid integer",
+    "slots-float.yaml": ":20: meetings[1].slots: '2.0' is not a whole number written in decimal: digits only, no point",
     "capacity-string.yaml": ":13: venues[0].rooms[0].capacity: Input should be a valid integer",
     "missing-meetings.yaml": ":1: meetings: missing required field 'meetings'",
     "missing-participants.yaml": ":1: participants: missing required field 'participants'",
@@ -768,6 +768,21 @@ def test_a_number_not_written_in_decimal_says_how_to_write_it(tmp_path: Path) ->
     (problem,) = refused.value.problems
     assert problem.loc[-1] == "priority" and problem.line is not None
     assert problem.message == "'010' is not a whole number written in decimal: digits only, no leading zeros"
+
+
+def test_ids_written_as_fractions_keep_their_spelling_and_a_fraction_is_no_whole_number(tmp_path: Path) -> None:
+    """Request `1.10` was read as '1.1' (and `.inf` as 'inf'); `priority: 2.5` is refused, saying how to write it."""
+    text = (ROOT / "instances" / "sample.yaml").read_text()
+    path = tmp_path / "fractions.yaml"
+    path.write_text(text.replace("id: r01,", "id: 1.10,", 1).replace("id: r02,", "id: .inf,", 1))
+    instance, _ = load_instance(path)
+    assert {"1.10", ".inf"} <= set(instance.meeting_by_id)
+    path.write_text(text.replace("priority: 5", "priority: 2.5", 1))
+    with pytest.raises(InputError) as refused:
+        load_instance(path)
+    (problem,) = refused.value.problems
+    assert problem.loc[-1] == "priority" and problem.line is not None
+    assert problem.message == "'2.5' is not a whole number written in decimal: digits only, no point or exponent"
 
 
 @pytest.mark.parametrize(
