@@ -267,6 +267,8 @@ def resolve(
     out.print(reports.solve_summary(instance, schedule, str(target), kept_as, headline, stopped))
     if outcome.model_refused:
         err.print(reports.model_refused(), soft_wrap=True)
+    if outcome.moves_not_tried:
+        err.print(Text(f"Note: {outcome.moves_not_tried}", style="yellow"), soft_wrap=True)
     out.print(reports.changes_by_person(instance, schedule.changes, most=CHANGES_SHOWN))
     if len({pid for change in schedule.changes for pid in change.notify}) > CHANGES_SHOWN:
         # One line, never wrapped: pasted back, a line broken inside a quoted path would fail.

@@ -157,6 +157,40 @@ def test_max_moves_trades_one_move_for_more_priority() -> None:
     assert unforced == ["ab"]
 
 
+def test_moves_allowed_on_a_model_too_large_for_them_keep_every_meeting_and_say_so(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """At 3,000 x 18,000 `--max-moves 3` made the model too large and gave the bare draft, less
+    than `--max-moves 0`'s proven optimum (the organiser trial). Now the solve keeps every meeting
+    (here: ab stays, ac cannot come), the bound stays the one with moves allowed (6: moving ab
+    would make room for ac), and the summary says why and what is best without moves."""
+    from scheduler.solver import pipeline
+    from scheduler.solver.residual import pins_stay
+
+    def too_large_with_moves(self: pipeline.Pipeline) -> bool:
+        return bool(self.request.pins) and not pins_stay(self.prepared)
+
+    monkeypatch.setattr(pipeline.Pipeline, "_re_solve_too_large", too_large_with_moves)
+    people = [{"id": "c", "name": "C", "available": at("09:30")}] + [p for p in PEOPLE if p["id"] != "c"]
+    instance = instance_with([meeting("ab", "a", "b", priority=1), meeting("ac", "a", "c", priority=5)], people)
+    previous = hand_made(instance, place("ab", "09:30"))
+    request = plan(instance, previous, [], max_moves=1).request
+    outcome = solve(request, SolveParams(time_limit=10, workers=2, seed=1, shortcuts=False))
+    schedule = outcome_to_schedule(outcome, request, "test.yaml", "0" * 64)
+    assert verify(instance, schedule) == []
+    assert set(outcome.placements) == {"ab"} and outcome.placements["ab"][0].start == 9 * 60 + 30
+    assert (outcome.objective, outcome.bound, outcome.status) == (1, 6, "FEASIBLE")
+    assert outcome.moves_not_tried is not None
+    assert "Without moves the best possible is 1 (this schedule)" in outcome.moves_not_tried
+
+    path = tmp_path / "ev.yaml"
+    path.write_text(yaml.safe_dump(instance.model_dump(mode="json", exclude_defaults=True)))
+    first = tmp_path / "first.json"
+    assert cli("solve", path, "--out", first, "-t", "5")[0] == 0
+    _, said = resolve_cli(path, first, tmp_path / "moved.json", "--max-moves", "3", "-t", "5")
+    assert "--max-moves 3 was not tried" in " ".join(said.split())
+
+
 def test_fewer_moves_win_ties() -> None:
     """Moves allowed but nothing to gain: nothing moves."""
     instance = instance_with([meeting("ab", "a", "b"), meeting("cd", "c", "d")])

@@ -110,6 +110,9 @@ class Pipeline:
         self.refused: dict[str, str] = {}
         self.unpinned: dict[str, str] = {}
         """Pins let go after the first draft could not keep them (`_unpin_refused`), and why."""
+        self.bound_with_moves: int | None = None
+        """The proven bound with the moves asked for, where the solve kept every meeting instead."""
+        self.moves_asked = request.max_moves
         self.interpreters: dict[str, str] = {}
         """Meeting id -> the interpreter the latest stage chose for it (preferred by the next)."""
 
@@ -215,6 +218,8 @@ class Pipeline:
         from scheduler.solver.decompose import decompose
 
         shortcuts = self.params.shortcuts
+        if self._re_solve_too_large() and not pins_stay(self.prepared):
+            return self._without_moves()
         if self._re_solve_too_large():
             # The full model would not fit (a re-solve of 60,000 requests grew past 10 GB building it)
             # and the draft already fills the freed places by priority. The relaxation could only
@@ -241,6 +246,22 @@ class Pipeline:
             return outcome
         self.best, self.bound = outcome.placements, outcome.bound
         return self._with_quality(outcome.status)
+
+    def _without_moves(self) -> SolveOutcome:
+        """Moves are allowed, but a model that could move kept meetings is too large: solve it
+        with every kept meeting staying (a schedule at least as good as without moves: at 3,000 x
+        18,000, `--max-moves 3` gave the bare draft, 3 less than `--max-moves 0`'s proven optimum).
+        The bound shown stays the one for schedules with the moves allowed (`_stamp`)."""
+        moves = self.request.max_moves
+        self.bound_with_moves = self.prepared.total()
+        first_seconds = self.first_schedule_seconds
+        self.request = replace(self.request, max_moves=0)
+        self.stages.clear()
+        self._prepare()
+        self._first_draft()
+        self.first_schedule_seconds = first_seconds
+        self.moves_asked = moves
+        return self._after_draft()
 
     def _with_quality(self, status: str) -> SolveOutcome:
         """Finish, after the per-date quality pass where this solve has one."""
@@ -439,6 +460,19 @@ class Pipeline:
         return self._stamp(outcome)
 
     def _stamp(self, outcome: SolveOutcome) -> SolveOutcome:
+        if self.bound_with_moves is not None:
+            # Solved with every kept meeting staying (`_without_moves`): its bound is not a proof
+            # for the moves asked for, the one worked out with them is.
+            moves, staying = self.moves_asked, min(outcome.bound, self.bound_with_moves)
+            outcome.bound = self.bound_with_moves
+            if outcome.status == "OPTIMAL" and outcome.objective < outcome.bound:
+                outcome.status = "FEASIBLE"
+            outcome.moves_not_tried = (
+                f"--max-moves {moves} was not tried: with kept meetings free to move, this re-solve's "
+                f"model would be too large, so each stayed where it stood. Without moves the best possible "
+                f"is {staying}{' (this schedule)' if staying == outcome.objective else ''}; the bound "
+                f"shown is for schedules with up to {moves} moves."
+            )
         outcome.seconds = time.monotonic() - self.started
         outcome.first_schedule_seconds = self.first_schedule_seconds
         outcome.stages = list(self.stages)

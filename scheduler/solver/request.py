@@ -138,6 +138,9 @@ class SolveOutcome:
     goals: dict[str, str] = field(default_factory=dict)
     """Each goal after priority (a later phase's name) -> how far it got: "proven", "best found",
     "not reached", or how a large solve pursued it ("per date", "local moves only")."""
+    moves_not_tried: str | None = None
+    """Why a re-solve with moves allowed kept every meeting where it stood (its model with moves
+    was too large), in words for the organiser; None where it did not."""
     model_refused: bool = False
     """CP-SAT proved the full model infeasible while a schedule that keeps every rule was in hand:
     the model and the rules disagree (a bug to report). The schedule in hand is the one kept."""
