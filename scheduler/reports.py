@@ -49,7 +49,7 @@ def solve_summary(
     off = sum(1 for c in schedule.cancelled if c.kind == "meeting" and c.id in instance.meeting_by_id)
     if off:  # (so that placed, cancelled and waiting add up to the requests)
         waiting = sum(1 for u in schedule.unscheduled if u.meeting in instance.meeting_by_id)
-        placed_text += f"; {off} cancelled, {waiting} waiting"
+        placed_text += f"; {off} requests cancelled, {waiting} waiting"
     table.add_row("Meetings placed", placed_text)
     table.add_row("Total priority", f"{schedule.objective}  (proven bound {schedule.bound}, gap {gap:.2f}%)")
     _add_people_figures(table, figures or headline(instance, schedule))
@@ -61,7 +61,9 @@ def solve_summary(
         kinds: dict[str, int] = defaultdict(int)
         for change in schedule.changes:
             kinds[change.change] += 1
-        table.add_row("Changes", ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+        # "cancelled" here counts placed meetings, the row above requests (the organiser trial).
+        said = {"cancelled": "cancelled (were placed)"}
+        table.add_row("Changes", ", ".join(f"{n} {said.get(k, k)}" for k, n in sorted(kinds.items())))
     if schedule.min_meetings_missed:
         missed = ", ".join(f"{m.participant} {m.meetings} of {m.min_meetings}" for m in schedule.min_meetings_missed)
         table.add_row("min_meetings missed", missed)
@@ -138,7 +140,7 @@ def _cancelled(instance: Instance, schedule: Schedule) -> str:
 
     given = [c for c in cancelled if not follows(c)]
     theirs = len(cancelled) - len(given)
-    named = _first_named(given, [f"{c.kind}:{c.id}" for c in given])
+    named = _first_named(given, [f"{c.kind}:{c.id}" for c in given], latest_first=True)
     if theirs:
         named += f"; and {theirs} of their requests, left with fewer than two people"
     return named
@@ -382,17 +384,25 @@ def history(versions: list[Version], instance_path: str) -> RenderableType:
     return Group(*parts)
 
 
-def _first_named(cancelled: list[Cancellation], named: list[str]) -> str:
+def _first_named(cancelled: list[Cancellation], named: list[str], latest_first: bool = False) -> str:
     """The cancellations as `named`, the first CANCELLED_SHOWN of them where there are more, after
-    their count by kind: 500 ids made some 200 lines (the organiser trial found it in `history`)."""
+    their count by kind: 500 ids made some 200 lines (the organiser trial found it in `history`).
+    `latest_first`: the list runs oldest first (a chain of re-solves), so those shown are the
+    latest, the ones an organiser just gave."""
     if len(named) <= CANCELLED_SHOWN:
         return ", ".join(named)
+    if latest_first:
+        shown = ", ".join(named[::-1][:CANCELLED_SHOWN])
+        return f"{len(named)} ({_per_kind(cancelled)}), latest first: {shown}, … (the file lists them all)"
+    return f"{len(named)} ({_per_kind(cancelled)}): {', '.join(named[:CANCELLED_SHOWN])}, … (the file lists them all)"
+
+
+def _per_kind(cancelled: list[Cancellation]) -> str:
     counts = Counter(c.kind for c in cancelled)
     order = {"participant": 0, "meeting": 1, "room": 2}
-    per_kind = ", ".join(
+    return ", ".join(
         f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in sorted(counts.items(), key=lambda kv: order[kv[0]])
     )
-    return f"{len(named)} ({per_kind}): {', '.join(named[:CANCELLED_SHOWN])}, … (the file lists them all)"
 
 
 def _new_cancellations(version: Version) -> str:

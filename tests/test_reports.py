@@ -47,7 +47,9 @@ def test_solve_summary_counts_many_cancellations_and_says_when_reasons_are_short
     waiting[0] = waiting[0].model_copy(update={"detail": "In full."})
     crowded = schedule.model_copy(update={"cancelled": cancelled, "unscheduled": waiting})
     text = " ".join(text_of(reports.solve_summary(instance, crowded, "x", None), 200).split())
-    assert "25 (24 meetings, 1 room): meeting:m0, meeting:m1," in text and "meeting:m20" not in text
+    # Latest first: in a chain of re-solves, what this one cancelled (the organiser trial).
+    assert "25 (24 meetings, 1 room), latest first: room:BJ-R1, meeting:m23, meeting:m22," in text
+    assert "meeting:m5," in text and "meeting:m4," not in text
     assert "(the file lists them all)" in text
     assert "2 of 3 reasons are the solver's short form" in text
     # A request left with fewer than two people is cancelled with them: counted as theirs.
@@ -58,7 +60,10 @@ def test_solve_summary_counts_many_cancellations_and_says_when_reasons_are_short
     assert "participant:" in people_text and "; and 1 of their requests, left with fewer than two people" in people_text
     with_more = schedule.model_copy(update={"cancelled": [*people, *theirs, *cancelled]})
     more_text = " ".join(text_of(reports.solve_summary(instance, with_more, "x", None), 200).split())
-    assert "33 (8 participants, 24 meetings, 1 room):" in more_text and "; and 1 of their requests" in more_text
+    assert (
+        "33 (8 participants, 24 meetings, 1 room), latest first:" in more_text
+        and "; and 1 of their requests" in more_text
+    )
     few = schedule.model_copy(update={"cancelled": cancelled[:2]})
     few_text = " ".join(text_of(reports.solve_summary(instance, few, "x", None), 200).split())
     assert "Cancelled │ meeting:m0, meeting:m1 │" in few_text
@@ -139,7 +144,7 @@ def test_after_a_re_solve_placed_cancelled_and_waiting_add_up_and_the_frozen_mom
     )
     text = " ".join(text_of(reports.solve_summary(instance, after, "x", None, interrupted=True), 200).split())
     total = len(instance.meetings)
-    assert f"Meetings placed │ {len(placed)} of {total}" in text and "; 2 cancelled, 3 waiting" in text
+    assert f"Meetings placed │ {len(placed)} of {total}" in text and "; 2 requests cancelled, 3 waiting" in text
     assert "Frozen until │ 2025-11-14T12:00" in text
     assert "Stopped │ by Ctrl-C: the best schedule found so far" in text
     plain = " ".join(text_of(reports.solve_summary(instance, schedule, "x", None), 200).split())
