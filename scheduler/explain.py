@@ -182,7 +182,7 @@ class Explainer:
         """What keeps each time it could have (a room seats it there) from it, said as one kind:
         a free place, travel, interpreters, breaks, another city, or the meetings holding it."""
         mid = meeting.id
-        per_option = [(o, self.occupancy.blocks(meeting, people, o)) for o in seated]
+        per_option = list(zip(seated, self.occupancy.blocks_at(meeting, people, seated), strict=True))
         free = [o for o, found in per_option if not found]
         if free:
             return Explanation(
