@@ -16,9 +16,11 @@ from scheduler.cancellations import parse_cancel
 from scheduler.model import Instance, Option
 from scheduler.resolve import plan
 from scheduler.solver import pipeline
+from scheduler.solver.convert import outcome_to_schedule
 from scheduler.solver.prepared import Prepared
-from scheduler.solver.request import Pin, SolveRequest
+from scheduler.solver.request import Pin, SolveParams, SolveRequest
 from scheduler.solver.residual import pins_stay, residual_bound
+from scheduler.verify import verify
 
 DAY = dt.date(2025, 11, 13)
 TWO_TABLES: list[dict[str, Any]] = [
@@ -144,3 +146,56 @@ def test_never_below_what_a_re_solve_can_reach(data: st.DataObject) -> None:
         return
     assert schedule.status == "OPTIMAL"
     assert bound >= schedule.objective
+
+
+def test_a_failed_bounds_child_leaves_this_process_at_its_own_priority(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child is niced; when it died, its work was done again here through the same niced
+    wrapper, and the whole command went on at nice +10 (the attacker's)."""
+    import os
+
+    from scheduler.solver import residual
+
+    instance, request = a_s_morning_kept()
+    parent, real = os.getpid(), residual.residual_bound
+
+    def dies_in_the_child(prepared: Prepared) -> int | None:
+        if os.getpid() != parent:
+            os._exit(1)
+        return real(prepared)
+
+    monkeypatch.setattr(pipeline, "BOUNDS_AHEAD_ABOVE", 0)
+    monkeypatch.setattr("scheduler.solver.prepared.residual_bound", dies_in_the_child)
+    before = os.nice(0)
+    outcome, _ = solve_outcome_and_verify(instance, request)
+    assert os.nice(0) == before
+    assert (outcome.objective, outcome.bound) == (2, 2)
+
+
+def test_ctrl_c_while_waiting_for_the_bounds_child_finishes_with_the_capacity_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The draft stands, interrupted; the bounds are not worked out again here (0.5 s at 60,000
+    requests, the attacker's): the capacity bound is, a valid one that costs less."""
+    instance, request = a_s_morning_kept()
+    calls: list[str] = []
+
+    class Interrupted(pipeline.Background):
+        def result(self) -> Any:
+            calls.append("waited")
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "BOUNDS_AHEAD_ABOVE", 0)
+    monkeypatch.setattr(pipeline, "Background", Interrupted)
+    real = Prepared.search_free_bounds
+
+    def counted(self: Prepared) -> tuple[int, ...]:
+        calls.append("here")
+        return real(self)
+
+    monkeypatch.setattr(Prepared, "search_free_bounds", counted)
+    params = SolveParams(time_limit=10, workers=1, seed=1, shortcuts=False)
+    outcome = pipeline.solve(request, params)
+    schedule = outcome_to_schedule(outcome, request, "test.yaml", "0" * 64)
+    assert verify(instance, schedule) == []
+    assert calls == ["waited"] and outcome.interrupted
+    assert (outcome.objective, outcome.bound) == (2, 11)  # the capacity bound (see the first test)

@@ -173,7 +173,9 @@ class Pipeline:
         self._stop_bounds_ahead()
         self.prepared = Prepared(self.request)
         if pins_stay(self.prepared) and len(self.prepared.meetings) > BOUNDS_AHEAD_ABOVE:
-            self.prepared.bounds_ahead = Background(_niced(self.prepared.search_free_bounds))
+            work = self.prepared.search_free_bounds
+            # Should the child fail, this process works them out: at its own priority, not niced.
+            self.prepared.bounds_ahead = Background(_niced(work), on_failure=work)
         self.people = self.prepared.people_by_id()
         self.options = self.prepared.options_by_id()
         self.candidates = self.prepared.candidates_by_id()

@@ -142,13 +142,20 @@ class Prepared:
     bounds_ahead: Background[tuple[int, ...]] | None = None
     """A child working out `search_free_bounds` while the draft is made (the pipeline's choice)."""
 
+    bounds_cut_short = False
+    """Ctrl-C came while waiting for `bounds_ahead`: the capacity bound alone, not its work again here."""
+
     @cached_property
     def _search_free_bounds(self) -> tuple[int, ...]:
         ahead, self.bounds_ahead = self.bounds_ahead, None
         if ahead is None:
-            return self.search_free_bounds()
+            return (self._capacity_bound,) if self.bounds_cut_short else self.search_free_bounds()
         with ahead:
-            return ahead.result()
+            try:
+                return ahead.result()
+            except KeyboardInterrupt:  # (the schedule in hand is finished with the quicker bound)
+                self.bounds_cut_short = True
+                raise
 
     def search_free_bounds(self) -> tuple[int, ...]:
         """The capacity bound and, where it applies, the residual bound (0.5 s at 60,000 requests)."""
