@@ -158,9 +158,10 @@ class Prepared:
                 raise
 
     def search_free_bounds(self) -> tuple[int, ...]:
-        """The capacity bound and, where it applies, the residual bound (0.5 s at 60,000 requests)."""
+        """The residual bound where it applies (a re-solve's kept meetings stay: it is the tighter,
+        87,759 against 79,443 at 60,000 requests), else the capacity bound."""
         residual = residual_bound(self)
-        return (self._capacity_bound,) if residual is None else (self._capacity_bound, residual)
+        return (self._capacity_bound,) if residual is None else (residual,)
 
     @cached_property
     def _placeable_total(self) -> int:
