@@ -13,6 +13,7 @@ import contextlib
 import ctypes
 import os
 import pickle
+import select
 import signal
 import sys
 from collections.abc import Callable
@@ -63,6 +64,14 @@ class Background(Generic[T]):
         if os.waitstatus_to_exitcode(status) == 0 and data:
             return pickle.loads(data)  # (our own child's bytes, through our own pipe)
         return self._on_failure()
+
+    def ready(self) -> bool:
+        """Whether `result()` would come back at once: the child has begun to send its answer (or
+        ended), or there is no child and the work is done here when asked."""
+        if self._child is None or self._read_end is None:
+            return self._child is None
+        readable, _, _ = select.select([self._read_end], [], [], 0)
+        return bool(readable)
 
     def close(self) -> None:
         """Stop and reap a child whose result is no longer wanted."""

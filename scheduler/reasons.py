@@ -83,7 +83,8 @@ def with_reasons(
         if meanwhile is not None:
             meanwhile()
         try:
-            odd = reasons(waiting[1::2]) if stopped else odd_ones.result()
+            # After a Ctrl-C the other half is not waited for, but taken if the child has it.
+            odd = odd_ones.result() if not stopped or odd_ones.ready() else reasons(waiting[1::2])
         except KeyboardInterrupt:  # (while waiting for the child: it is stopped on leaving)
             stopped.append(True)
             odd = reasons(waiting[1::2])

@@ -31,6 +31,16 @@ def test_a_child_that_fails_leaves_the_work_to_the_parent() -> None:
         assert pending.result() == "done here"
 
 
+def test_ready_says_whether_the_result_would_come_at_once() -> None:
+    with Background(lambda: time.sleep(30)) as slow:
+        assert not slow.ready()
+    with Background(lambda: "quick") as quick:
+        deadline = time.monotonic() + 10
+        while not quick.ready() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert quick.ready() and quick.result() == "quick"
+
+
 def test_a_child_no_longer_wanted_is_stopped_at_once() -> None:
     started = time.monotonic()
     with Background(lambda: time.sleep(30)):
