@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import make_instance, meeting, solve_and_verify
+from conftest import make_instance, meeting, resolve_and_verify, solve_and_verify
 from hypothesis import HealthCheck, given, settings
 from test_property import instances
 
@@ -45,3 +45,45 @@ def test_the_bound_before_search_is_never_below_the_optimum(instance: Instance) 
     optimum = solve_and_verify(instance, time_limit=10)
     assert optimum.status == "OPTIMAL"
     assert Prepared(SolveRequest(instance)).total() >= optimum.objective
+
+
+def test_history_outside_a_narrowed_availability_counts_on_top_of_the_free_slots() -> None:
+    """H (p, s) happened at 09:00; p was then narrowed to 09:30-10:30. Kept K (q, r) at 09:30;
+    W1 (p, q) and W2 (p, r) wait. With one move (K to 10:30) p has H, W1 and W2: 4 in all. The
+    bound counted p's meetings as at most p's two free slots, proved 3, and a re-solve with
+    --max-moves 1 stopped there, OPTIMAL (the second attacker's)."""
+    import datetime as dt
+
+    from conftest import hand_made
+
+    from scheduler.resolve import plan
+    from scheduler.solution import Assignment
+
+    venue = [
+        {
+            "id": "bj",
+            "city": "Beijing",
+            "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "11:00"}]}],
+            "rooms": [{"id": "T", "count": 2, "capacity": 2}],
+        }
+    ]
+    people = [{"id": x, "name": x.upper()} for x in "pqrs"]
+    meetings = [meeting("H", "p", "s"), meeting("K", "q", "r"), meeting("W1", "p", "q"), meeting("W2", "p", "r")]
+
+    def at(mid: str, start: str, end: str) -> Assignment:
+        return Assignment(meeting=mid, venue="bj", city="Beijing", room="T-1", date="2025-11-13", start=start, end=end)
+
+    previous = hand_made(
+        make_instance(venues=venue, participants=people, meetings=meetings),
+        at("H", "09:00", "09:30"),
+        at("K", "09:30", "10:00"),
+    )
+    narrowed = {"date": "2025-11-13", "city": "Beijing", "start": "09:30", "end": "10:30"}
+    instance = make_instance(
+        venues=venue, participants=[people[0] | {"available": [narrowed]}, *people[1:]], meetings=meetings
+    )
+    frozen = "2025-11-13T09:30"
+    request = plan(instance, previous, [], dt.datetime.fromisoformat(frozen), max_moves=1).request
+    assert Prepared(request).total() + (1 if "H" not in request.pins else 0) >= 4
+    schedule, _ = resolve_and_verify(instance, previous, [], frozen, max_moves=1, shortcuts=True)  # (the command's)
+    assert (schedule.objective, schedule.status) == (4, "OPTIMAL")

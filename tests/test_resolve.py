@@ -181,7 +181,7 @@ def test_moves_allowed_on_a_model_too_large_for_them_keep_every_meeting_and_say_
     assert set(outcome.placements) == {"ab"} and outcome.placements["ab"][0].start == 9 * 60 + 30
     assert (outcome.objective, outcome.bound, outcome.status) == (1, 6, "FEASIBLE")
     assert outcome.moves_not_tried is not None
-    assert "Without moves the best possible is 1 (this schedule)" in outcome.moves_not_tried
+    assert "Without moves this schedule is the best possible." in outcome.moves_not_tried
 
     path = tmp_path / "ev.yaml"
     path.write_text(yaml.safe_dump(instance.model_dump(mode="json", exclude_defaults=True)))
@@ -189,6 +189,30 @@ def test_moves_allowed_on_a_model_too_large_for_them_keep_every_meeting_and_say_
     assert cli("solve", path, "--out", first, "-t", "5")[0] == 0
     _, said = resolve_cli(path, first, tmp_path / "moved.json", "--max-moves", "3", "-t", "5")
     assert "--max-moves 3 was not tried" in " ".join(said.split())
+
+
+def test_moves_allowed_with_no_time_to_build_their_model_keep_every_meeting_and_say_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A model with moves that fits in memory but not in the time left (1,500 x 9,000: 47 s to
+    build, 30 s left) gave the bare draft, below `--max-moves 0` (the second attacker's): the
+    search runs with every meeting staying, as there."""
+    from scheduler.solver import pipeline
+    from scheduler.solver.residual import pins_stay
+
+    def slow_with_moves(self: pipeline.Pipeline, options: dict[str, list[Option]]) -> float:
+        return 0.0 if pins_stay(self.prepared) else 1e9
+
+    monkeypatch.setattr(pipeline.Pipeline, "build_seconds", slow_with_moves)
+    people = [{"id": "c", "name": "C", "available": at("09:30")}] + [p for p in PEOPLE if p["id"] != "c"]
+    instance = instance_with([meeting("ab", "a", "b", priority=1), meeting("ac", "a", "c", priority=5)], people)
+    previous = hand_made(instance, place("ab", "09:30"))
+    request = plan(instance, previous, [], max_moves=1).request
+    outcome = solve(request, SolveParams(time_limit=10, workers=2, seed=1, shortcuts=False))
+    assert verify(instance, outcome_to_schedule(outcome, request, "test.yaml", "0" * 64)) == []
+    assert "cp-sat" in outcome.stages  # (the model without moves was searched, not the draft kept)
+    assert (outcome.objective, outcome.bound, outcome.status) == (1, 6, "FEASIBLE")
+    assert outcome.moves_not_tried is not None and "for this machine or the time left" in outcome.moves_not_tried
 
 
 def test_fewer_moves_win_ties() -> None:

@@ -178,15 +178,30 @@ class Prepared:
         instance, request = self.instance, self.request
         shares: dict[str, list[float]] = defaultdict(list)
         pinned: Counter[str] = Counter()  # kept places count whatever the availability says now
-        for i, meeting in enumerate(self.meetings):
-            if self.options[i] or meeting.id in request.pins:
-                for pid in self.participants[i]:
-                    shares[pid].append(meeting.priority / len(self.participants[i]))
-                    pinned[pid] += meeting.id in request.pins
         step = instance.event.slot_minutes
         sessions_on: dict[dt.date, list[Session]] = defaultdict(list)
+        session_ticks: dict[tuple[dt.date, str], set[int]] = defaultdict(set)
         for session in instance.sessions:
             sessions_on[session.date].append(session)
+            session_ticks[(session.date, session.city)].update(range(session.start, session.end, step))
+        outside: Counter[str] = Counter()
+        """Kept meetings at a time not among the person's free slots now (history before an edit
+        narrowed their availability): counted on top of those slots, not among them."""
+        for i, meeting in enumerate(self.meetings):
+            pin = request.pins.get(meeting.id)
+            if self.options[i] or pin is not None:
+                for pid in self.participants[i]:
+                    shares[pid].append(meeting.priority / len(self.participants[i]))
+                if pin is None:
+                    continue
+                where = pin.option
+                for pid in self.participants[i]:
+                    pinned[pid] += 1
+                    free = instance.free_ticks(pid, where.date, where.city)
+                    if where.start not in session_ticks[(where.date, where.city)] or (
+                        free is not None and where.start not in free
+                    ):
+                        outside[pid] += 1
         slots_of: dict[int, int] = {}  # people free at the same times share their count (`free_slots`)
 
         def free_slots(pid: str) -> int:
@@ -206,7 +221,8 @@ class Prepared:
                 slots_of[profile] = free_slots(pid)
             slots = slots_of[profile]
             cap = request.max_meetings(pid) if pid in instance.participant_by_id else None
-            most = max(pinned[pid], min(len(values), slots if cap is None else min(cap, slots)))
+            room = outside[pid] + slots
+            most = max(pinned[pid], min(len(values), room if cap is None else min(cap, room)))
             total += sum(sorted(values, reverse=True)[:most])
         return math.floor(total + 1e-6)
 
