@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
@@ -47,10 +48,14 @@ Integer = Annotated[int, Strict()]
 
 
 def _date_as_text(value: object) -> object:
-    """A date is written YYYY-MM-DD; a bare number would otherwise pass as a Unix time."""
-    if isinstance(value, dt.date) or (isinstance(value, str) and len(value) <= 10):
+    """A date is written YYYY-MM-DD; a number, or text of digits ('86400', and since fractions are
+    kept as written, '86400.0'), would otherwise pass as a Unix time (1970-01-02, without a word)."""
+    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
         return value
     raise ValueError(f"{str(value)[:40]!r} is not a date as YYYY-MM-DD")
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 Date = Annotated[dt.date, BeforeValidator(_date_as_text)]

@@ -65,9 +65,12 @@ _YAML_INT = re.compile(r"[-+]?(0b[0-1_]+|0[0-7_]+|0|[1-9][0-9_]*|0x[0-9a-fA-F_]+
 
 
 def written_as_fraction(text: str) -> bool:
-    """Whether YAML 1.1 would read this as a number with a point or exponent (1.5, 1e3, .inf):
-    our reading keeps it as text, so an error about a whole number says so."""
-    return _YAML_FLOAT.fullmatch(text) is not None
+    """Whether this is a number with a point or an exponent, as YAML 1.1 or JSON writes one (1.5,
+    .inf, 1e3, 5E0): our reading keeps it as text, so an error about a whole number says so."""
+    return _YAML_FLOAT.fullmatch(text) is not None or _EXPONENT.fullmatch(text) is not None
+
+
+_EXPONENT = re.compile(r"[-+]?[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+")
 
 
 _YAML_FLOAT = re.compile(
@@ -240,7 +243,8 @@ def _json_load(text: str) -> tuple[Any] | None:
     to the YAML paths, which judge it as YAML.
     """
     try:
-        data = json.loads(text, object_pairs_hook=_unique_keys, parse_float=str)  # (as the YAML readers)
+        # Fractions and NaN, Infinity kept as written, as the YAML readers keep them.
+        data = json.loads(text, object_pairs_hook=_unique_keys, parse_float=str, parse_constant=str)
     except (json.JSONDecodeError, _DuplicateKey, RecursionError):
         return None
     return None if _nested_too_deep(data) else (data,)

@@ -49,6 +49,15 @@ def test_yaml_fractions_stay_as_written() -> None:
     assert yaml.load(text, Loader=_Loader) == expected
 
 
+def test_json_nan_and_infinity_stay_as_written_as_in_yaml() -> None:
+    """Read as JSON, bare NaN and -Infinity became 'nan' and '-inf'; after a comment line the same
+    text took the YAML path and kept them (the second attacker's)."""
+    text = '{"id": NaN, "topic": -Infinity, "n": 5e0}\n'
+    expected = {"id": "NaN", "topic": "-Infinity", "n": "5e0"}
+    assert parse_yaml(text, "f")[0] == expected
+    assert parse_yaml("# a comment\n" + text, "f")[0] == expected
+
+
 def test_yaml_merge_keys_and_shared_anchors_are_not_duplicates() -> None:
     data, _ = parse_yaml("base: &b {x: 1}\nuse: {<<: *b, y: 2}\nagain: *b\n", "f")
     assert data == {"base": {"x": 1}, "use": {"x": 1, "y": 2}, "again": {"x": 1}}

@@ -762,6 +762,7 @@ def test_an_unquoted_no_where_text_belongs_says_to_quote_it(tmp_path: Path) -> N
     [
         ("010", "'010' is not a whole number written in decimal: digits only, no leading zeros"),
         ("2.5", "'2.5' is not a whole number written in decimal: digits only, no point or exponent"),
+        ("1e3", "'1e3' is not a whole number written in decimal: digits only, no point or exponent"),
     ],
 )
 def test_a_number_not_written_in_decimal_says_how_to_write_it(tmp_path: Path, written: str, says: str) -> None:
@@ -776,6 +777,19 @@ def test_a_number_not_written_in_decimal_says_how_to_write_it(tmp_path: Path, wr
     (problem,) = refused.value.problems
     assert problem.loc[-1] == "priority" and problem.line is not None
     assert problem.message == says
+
+
+@pytest.mark.parametrize("written", ["86400.0", "'86400'", "1.728e+5"])
+def test_a_date_written_as_a_number_is_refused_not_read_as_a_unix_time(tmp_path: Path, written: str) -> None:
+    """`date: 86400.0` stays text since fractions are kept as written, and became 1970-01-02 (the
+    second attacker's); a quoted '86400' did so before."""
+    text = (ROOT / "instances" / "sample.yaml").read_text()
+    assert "date: 2025-11-13" in text
+    path = tmp_path / "unix.yaml"
+    path.write_text(text.replace("date: 2025-11-13", f"date: {written}", 1))
+    with pytest.raises(InputError) as refused:
+        load_instance(path)
+    assert any(p.message.endswith("is not a date as YYYY-MM-DD") and p.line for p in refused.value.problems)
 
 
 def test_ids_written_as_fractions_keep_their_spelling(tmp_path: Path) -> None:
