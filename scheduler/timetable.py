@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scheduler.attendance import attendees
+from scheduler.csv_cells import not_a_formula
 from scheduler.model import Instance, ProgrammeItem
 from scheduler.solution import Assignment, Schedule
 
@@ -198,11 +199,13 @@ def as_json(records: list[dict[str, str | list[str]]]) -> str:
 
 
 def as_csv(records: list[dict[str, str | list[str]]]) -> str:
+    """One row per meeting; a cell that a spreadsheet app would run as a formula keeps a leading
+    apostrophe, as in the export's meetings.csv (organisers open this one too)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for record in records:
-        writer.writerow([_flat(record[c]) for c in COLUMNS])
+        writer.writerow([not_a_formula(_flat(record[c])) for c in COLUMNS])
     return buffer.getvalue()
 
 

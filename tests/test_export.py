@@ -436,16 +436,6 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_workbook_and_the_csv()
     assert all(c.data_type != "f" for row in read.iter_rows() for c in row)
     text = meetings_csv(rows).decode("utf-8-sig")
     assert text.splitlines()[1:] == ['"\'=HYPERLINK(""http://evil"",""x"")",\'+1+2,3', "'@SUM(A1),'-x,-1"]
-    # After leading spaces or a line feed, and in full width (the second attacker's), too; not inside.
-    tricky = meetings_csv([["a"], [" =1+1"], ["\n=1+1"], ["＝1+1"], ["＋1"], ["a=b"], ["Li Fang"]]).decode("utf-8-sig")
-    assert [row[0] for row in csv.reader(io.StringIO(tricky))][1:] == [
-        "' =1+1",
-        "'\n=1+1",
-        "'＝1+1",
-        "'＋1",
-        "a=b",
-        "Li Fang",
-    ]
 
 
 def test_calendars_and_agendas_show_the_programme_items_a_person_attends(tmp_path: Path) -> None:

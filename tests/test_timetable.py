@@ -63,6 +63,17 @@ def test_script_formats_hold_the_same_rows(solved: tuple[Instance, Schedule]) ->
     assert len(markdown) == 2 + len(records) and markdown[1].startswith("|---|")
 
 
+def test_csv_keeps_text_that_could_run_as_a_formula_as_text(solved: tuple[Instance, Schedule]) -> None:
+    """A name or topic '=HYPERLINK(...)' was written bare (the second attacker's; the README shows
+    this format to organisers): it gets the apostrophe the export's meetings.csv gives it."""
+    instance, schedule = solved
+    records = rows(instance, schedule, select(instance, schedule, "cn-most-01", None, None))
+    tricked = [{**r, "topic": '=HYPERLINK("http://evil","x")'} for r in records]
+    parsed = list(csv.DictReader(io.StringIO(as_csv(tricked))))
+    assert all(r["topic"] == '\'=HYPERLINK("http://evil","x")' for r in parsed)
+    assert [r["meeting"] for r in parsed] == [r["meeting"] for r in records]
+
+
 def test_cli_room_and_date_shows_only_that_room_that_day(sample_copy: Path) -> None:
     result = runner.invoke(app, ["solve", str(sample_copy), "--time-limit", "20", "--workers", "2"])
     assert result.exit_code == 0, result.output

@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from scheduler.csv_cells import not_a_formula
 from scheduler.export.views import MeetingView, person
 from scheduler.model import Instance, to_clock, to_minutes
 from scheduler.solution import Assignment, Schedule
@@ -77,20 +78,8 @@ def meeting_rows(instance: Instance, views: list[MeetingView]) -> list[list[Any]
 
 def meetings_csv(rows: list[list[Any]]) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows([[_not_a_formula(value) for value in row] for row in rows])
+    csv.writer(buffer, lineterminator="\r\n").writerows([[not_a_formula(value) for value in row] for row in rows])
     return buffer.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet apps read UTF-8 names
-
-
-def _not_a_formula(value: Any) -> Any:
-    """Text a spreadsheet app would run as a formula ('=HYPERLINK(...)', '+1', '@SUM') opened from
-    a .csv, kept as text with a leading apostrophe (OWASP's advice): names come from registration
-    sheets anyone can fill in."""
-    return f"'{value}" if isinstance(value, str) and value.lstrip(" \n").startswith(_FORMULA_STARTS) else value
-
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-"""OWASP's list, after any leading spaces and line feeds (some apps trim them), and its full-width
-forms (a Chinese or Japanese input method types them; the attacker found them let through)."""
 
 
 def _place(a: Assignment | None) -> str:
