@@ -79,7 +79,8 @@ def new_cancellations(schedule: Schedule, before: Schedule | None, facts: EventF
     for c in schedule.cancelled:
         if (c.kind, c.id) in known:
             continue
-        if c.kind == "meeting" and held.get(c.id, set()) & people:
+        # Lost as a result: fewer than two of its people are left (one named by the organiser is not).
+        if c.kind == "meeting" and held.get(c.id, set()) & people and len(held.get(c.id, set()) - people) < 2:
             knock_on.append(c.id)
         else:
             direct.append(c)

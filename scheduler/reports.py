@@ -135,8 +135,11 @@ def _cancelled(instance: Instance, schedule: Schedule) -> str:
     gone = {c.id for c in cancelled if c.kind == "participant"}
 
     def follows(c: Cancellation) -> bool:
+        """Lost as a result: fewer than two of its people are left (one named by the organiser is not)."""
         meeting = instance.meeting_by_id.get(c.id) if c.kind == "meeting" else None
-        return meeting is not None and not gone.isdisjoint(meeting.participants)
+        if meeting is None or gone.isdisjoint(meeting.participants):
+            return False
+        return sum(1 for p in meeting.participants if p not in gone) < 2
 
     given = [c for c in cancelled if not follows(c)]
     theirs = len(cancelled) - len(given)

@@ -169,3 +169,23 @@ def test_history_names_twenty_new_cancellations_and_counts_the_rest() -> None:
         assert ("(the file lists them all)" in text) == (many > shown)
         if many > shown:
             assert f"cancelled: {many} ({many} participants): participant p00," in text
+
+
+def test_a_meeting_the_organiser_named_is_not_counted_as_lost_with_a_participant() -> None:
+    """r05 (three people) named by the organiser with cn-most-01 cancelled: two of its people are
+    left, so it is one the organiser gave, not 'one of their requests' (the second attacker's);
+    r01 (two people) is left with one, and is."""
+    from scheduler.history import EventFacts, new_cancellations
+
+    instance, _ = load_instance(ROOT / "instances" / "sample.yaml")
+    cancelled = [
+        Cancellation(kind="participant", id="cn-most-01"),
+        Cancellation(kind="meeting", id="r05"),
+        Cancellation(kind="meeting", id="r01"),
+    ]
+    schedule = hand_made(instance, cancelled=cancelled)
+    text = " ".join(text_of(reports.solve_summary(instance, schedule, "x", None), 200).split())
+    assert "participant:cn-most-01, meeting:r05; and 1 of their requests, left with fewer than two people" in text
+    facts = EventFacts(people_of={m.id: set(m.participants) for m in instance.meetings})
+    new = new_cancellations(schedule, None, facts)
+    assert [c.id for c in new.direct] == ["cn-most-01", "r05"] and new.knock_on == ["r01"]
