@@ -409,13 +409,14 @@ def _per_kind(cancelled: list[Cancellation]) -> str:
 
 
 def _new_cancellations(version: Version) -> str:
-    """'participant cn-most-01 from 2025-11-13 12:00, room BJ-R1; 11 meetings as a result' (only what is new)."""
+    """'participant cn-most-01 from 2025-11-13 12:00, room BJ-R1; 11 requests cancelled as a result'
+    (only what is new; requests, placed or waiting, as the solve summary counts them)."""
     new = version.new
     named = [f"{c.kind} {c.id}" + (f" from {c.from_.replace('T', ' ')}" if c.from_ else "") for c in new.direct]
     text = _first_named(new.direct, named)
     if new.knock_on:
         count = len(new.knock_on)
-        text += ("; " if text else "") + f"{count} meeting{'s' if count > 1 else ''} as a result"
+        text += ("; " if text else "") + f"{count} request{'s' if count > 1 else ''} cancelled as a result"
     return text or "nothing new"
 
 

@@ -95,7 +95,7 @@ def test_history_shows_only_what_each_version_newly_cancelled_with_knock_on_meet
     assert [b.split()[0] for b in blocks] == ["v1.json", "v2.json", "json"]
     first_block, second_block, third_block = (" ".join(b.split()) for b in blocks)
     assert "cancelled: nothing new" in first_block
-    as_a_result = f"{len(knock_on)} meeting{'s' if len(knock_on) > 1 else ''} as a result" if knock_on else ""
+    as_a_result = f"{len(knock_on)} request{'s' if len(knock_on) > 1 else ''} cancelled as a result" if knock_on else ""
     assert f"cancelled: participant cn-most-01{'; ' + as_a_result if knock_on else ''} " in second_block
     assert "cancelled: room BJ-T-2 " in third_block and "cn-most-01" not in third_block.split("cancelled:")[1]
     assert f"frozen until {third['frozen_until'].replace('T', ' ')}" in third_block
