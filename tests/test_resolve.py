@@ -34,7 +34,7 @@ from scheduler.solution import NOT_PURSUED, Assignment, Schedule
 from scheduler.solver.convert import outcome_to_schedule
 from scheduler.solver.greedy import greedy_placements
 from scheduler.solver.pipeline import solve
-from scheduler.solver.request import Pin, SolveParams, SolveRequest
+from scheduler.solver.request import Pin, SolveOutcome, SolveParams, SolveRequest
 from scheduler.verify import verify
 
 TWO_SLOTS = [
@@ -157,6 +157,18 @@ def test_max_moves_trades_one_move_for_more_priority() -> None:
     assert unforced == ["ab"]
 
 
+def _one_move_would_make_room() -> tuple[Instance, SolveOutcome]:
+    """ab kept at 09:30; ac (5) needs a at 09:30 (c's only time): re-solved with one move allowed,
+    CP-SAT proving on its own, and checked."""
+    people = [{"id": "c", "name": "C", "available": at("09:30")}] + [p for p in PEOPLE if p["id"] != "c"]
+    instance = instance_with([meeting("ab", "a", "b", priority=1), meeting("ac", "a", "c", priority=5)], people)
+    previous = hand_made(instance, place("ab", "09:30"))
+    request = plan(instance, previous, [], max_moves=1).request
+    outcome = solve(request, SolveParams(time_limit=10, workers=2, seed=1, shortcuts=False))
+    assert verify(instance, outcome_to_schedule(outcome, request, "test.yaml", "0" * 64)) == []
+    return instance, outcome
+
+
 def test_moves_allowed_on_a_model_too_large_for_them_keep_every_meeting_and_say_so(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -171,13 +183,7 @@ def test_moves_allowed_on_a_model_too_large_for_them_keep_every_meeting_and_say_
         return bool(self.request.pins) and not pins_stay(self.prepared)
 
     monkeypatch.setattr(pipeline.Pipeline, "_re_solve_too_large", too_large_with_moves)
-    people = [{"id": "c", "name": "C", "available": at("09:30")}] + [p for p in PEOPLE if p["id"] != "c"]
-    instance = instance_with([meeting("ab", "a", "b", priority=1), meeting("ac", "a", "c", priority=5)], people)
-    previous = hand_made(instance, place("ab", "09:30"))
-    request = plan(instance, previous, [], max_moves=1).request
-    outcome = solve(request, SolveParams(time_limit=10, workers=2, seed=1, shortcuts=False))
-    schedule = outcome_to_schedule(outcome, request, "test.yaml", "0" * 64)
-    assert verify(instance, schedule) == []
+    instance, outcome = _one_move_would_make_room()
     assert set(outcome.placements) == {"ab"} and outcome.placements["ab"][0].start == 9 * 60 + 30
     assert (outcome.objective, outcome.bound, outcome.status) == (1, 6, "FEASIBLE")
     assert outcome.moves_not_tried is not None
@@ -204,12 +210,7 @@ def test_moves_allowed_with_no_time_to_build_their_model_keep_every_meeting_and_
         return 0.0 if pins_stay(self.prepared) else 1e9
 
     monkeypatch.setattr(pipeline.Pipeline, "build_seconds", slow_with_moves)
-    people = [{"id": "c", "name": "C", "available": at("09:30")}] + [p for p in PEOPLE if p["id"] != "c"]
-    instance = instance_with([meeting("ab", "a", "b", priority=1), meeting("ac", "a", "c", priority=5)], people)
-    previous = hand_made(instance, place("ab", "09:30"))
-    request = plan(instance, previous, [], max_moves=1).request
-    outcome = solve(request, SolveParams(time_limit=10, workers=2, seed=1, shortcuts=False))
-    assert verify(instance, outcome_to_schedule(outcome, request, "test.yaml", "0" * 64)) == []
+    _, outcome = _one_move_would_make_room()
     assert "cp-sat" in outcome.stages  # (the model without moves was searched, not the draft kept)
     assert (outcome.objective, outcome.bound, outcome.status) == (1, 6, "FEASIBLE")
     assert outcome.moves_not_tried is not None and "for this machine or the time left" in outcome.moves_not_tried

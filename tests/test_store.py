@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from scheduler import parsing, store
 from scheduler.cli import app
-from scheduler.errors import InputError
+from scheduler.errors import InputError, Problem
 from scheduler.solution import Cancellation, Unscheduled
 from scheduler.store import load_instance, schedule_json, write_schedule
 from scheduler.termination import Terminated
@@ -768,13 +768,7 @@ def test_an_unquoted_no_where_text_belongs_says_to_quote_it(tmp_path: Path) -> N
 def test_a_number_not_written_in_decimal_says_how_to_write_it(tmp_path: Path, written: str, says: str) -> None:
     """`priority: 010` read as 8 in YAML 1.1, and `2.5` is no whole number: the file is refused,
     naming the line and the fix."""
-    text = (ROOT / "instances" / "sample.yaml").read_text()
-    assert "priority: 5" in text
-    path = tmp_path / "written.yaml"
-    path.write_text(text.replace("priority: 5", f"priority: {written}", 1))
-    with pytest.raises(InputError) as refused:
-        load_instance(path)
-    (problem,) = refused.value.problems
+    (problem,) = _sample_refused(tmp_path, "priority: 5", f"priority: {written}")
     assert problem.loc[-1] == "priority" and problem.line is not None
     assert problem.message == says
 
@@ -783,13 +777,19 @@ def test_a_number_not_written_in_decimal_says_how_to_write_it(tmp_path: Path, wr
 def test_a_date_written_as_a_number_is_refused_not_read_as_a_unix_time(tmp_path: Path, written: str) -> None:
     """`date: 86400.0` stays text since fractions are kept as written, and became 1970-01-02 (the
     second attacker's); a quoted '86400' did so before."""
+    problems = _sample_refused(tmp_path, "date: 2025-11-13", f"date: {written}")
+    assert any(p.message.endswith("is not a date as YYYY-MM-DD") and p.line for p in problems)
+
+
+def _sample_refused(tmp_path: Path, written: str, instead: str) -> list[Problem]:
+    """The problems of the sample instance with its first `written` replaced by `instead`."""
     text = (ROOT / "instances" / "sample.yaml").read_text()
-    assert "date: 2025-11-13" in text
-    path = tmp_path / "unix.yaml"
-    path.write_text(text.replace("date: 2025-11-13", f"date: {written}", 1))
+    assert written in text
+    path = tmp_path / "edited.yaml"
+    path.write_text(text.replace(written, instead, 1))
     with pytest.raises(InputError) as refused:
         load_instance(path)
-    assert any(p.message.endswith("is not a date as YYYY-MM-DD") and p.line for p in refused.value.problems)
+    return refused.value.problems
 
 
 def test_ids_written_as_fractions_keep_their_spelling(tmp_path: Path) -> None:
