@@ -26,9 +26,10 @@ T = TypeVar("T")
 class Background(Generic[T]):
     """`work()` started in a child now; `result()` waits for it. Use as a context manager, so a
     child not waited for (an error, Ctrl-C) is stopped and reaped. `on_failure` gives the answer
-    when the child fails (default: `work()` again, here); without fork, `work()` runs here."""
+    when the child fails (default: `work()` again, here); without fork, `work()` runs here.
+    `nice`: the child's lower priority, for work that should yield to the command's own."""
 
-    def __init__(self, work: Callable[[], T], on_failure: Callable[[], T] | None = None) -> None:
+    def __init__(self, work: Callable[[], T], on_failure: Callable[[], T] | None = None, nice: int = 0) -> None:
         self._work = work
         self._on_failure = on_failure or work
         self._child: int | None = None
@@ -43,6 +44,9 @@ class Background(Generic[T]):
             try:
                 os.close(read_end)
                 become_child_of(parent)
+                if nice:  # (the child alone: should it fail, the parent works at its own priority)
+                    with contextlib.suppress(OSError):
+                        os.nice(nice)
                 data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write_end, "wb") as pipe:
                     pipe.write(data)

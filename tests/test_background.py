@@ -41,6 +41,22 @@ def test_ready_says_whether_the_result_would_come_at_once() -> None:
         assert quick.ready() and quick.result() == "quick"
 
 
+def test_a_niced_child_yields_and_its_parent_keeps_its_own_priority() -> None:
+    """Only the child is niced: its work done here after it fails runs at the parent's priority
+    (a wrapper that niced itself had left a whole command at +10: the attacker's)."""
+    parent, before = os.getpid(), os.nice(0)
+    with Background(lambda: os.nice(0), nice=10) as niced:
+        assert niced.result() == min(before + 10, 19)
+
+    def fails_in_the_child() -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return os.nice(0)
+
+    with Background(fails_in_the_child, nice=10) as failing:
+        assert failing.result() == before and os.nice(0) == before
+
+
 def test_a_child_no_longer_wanted_is_stopped_at_once() -> None:
     started = time.monotonic()
     with Background(lambda: time.sleep(30)):

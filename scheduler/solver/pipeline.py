@@ -22,14 +22,11 @@ OR-Tools is imported by the stage that first needs it: with pandas, which it loa
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import TypeVar
 
 from scheduler.background import Background
 from scheduler.model import Option
@@ -53,7 +50,7 @@ MAX_RE_SOLVE_MEETINGS = 25_000
 priority) rather than build the full model; 5,000 re-solve to proven optima in seconds."""
 BOUNDS_AHEAD_ABOVE = 10_000
 """A re-solve of more requests works out its bounds without search on the other core while the
-draft is made (0.5 s of one core at 60,000 requests, where the draft takes 0.6 s)."""
+draft is made (about 0.5 s of the child's at 60,000 requests, about as long as the draft)."""
 RELAXATION_SECONDS_PER_OPTION = 3e-6
 """Building the aggregated relaxation and PDLP's model, per option: 1.4 M options took 3.7 s (2 shared cores)."""
 QUALITY_IN_FULL_MODEL = 60_000
@@ -76,7 +73,6 @@ STAGES = ("first draft", "bound", "days", "packing", "cp-sat", "quality")
 per-date quality pass."""
 
 Placements = dict[str, tuple[Option, str]]
-T = TypeVar("T")
 
 
 def solve(
@@ -173,9 +169,8 @@ class Pipeline:
         self._stop_bounds_ahead()
         self.prepared = Prepared(self.request)
         if pins_stay(self.prepared) and len(self.prepared.meetings) > BOUNDS_AHEAD_ABOVE:
-            work = self.prepared.search_free_bounds
-            # Should the child fail, this process works them out: at its own priority, not niced.
-            self.prepared.bounds_ahead = Background(_niced(work), on_failure=work)
+            # Niced: it yields to the draft here and to the previous file's check.
+            self.prepared.bounds_ahead = Background(self.prepared.search_free_bounds, nice=10)
         self.people = self.prepared.people_by_id()
         self.options = self.prepared.options_by_id()
         self.candidates = self.prepared.candidates_by_id()
@@ -473,7 +468,7 @@ class Pipeline:
         assert with_moves is not None
         staying = min(outcome.bound, with_moves) if pins_stay(self.prepared) else None
         if with_moves < outcome.objective:  # below a schedule we hold: no proof (a bug to report, never to trust)
-            with_moves = self.prepared.value({m.id: None for m in self.prepared.meetings})
+            with_moves = self.prepared.placeable_total
         outcome.bound = with_moves
         if outcome.status == "OPTIMAL" and outcome.objective < outcome.bound:
             outcome.status = "FEASIBLE"
@@ -505,17 +500,6 @@ def _load_or_tools() -> None:
     with ctrl_c_held():
         import scheduler.solver.ortools.aggregate
         import scheduler.solver.ortools.model  # noqa: F401
-
-
-def _niced(work: Callable[[], T]) -> Callable[[], T]:
-    """`work` at a lower priority: it yields to the command and to the previous file's check."""
-
-    def niced() -> T:
-        with contextlib.suppress(OSError, AttributeError):
-            os.nice(10)
-        return work()
-
-    return niced
 
 
 def _with_pin(options: list[Option], pin: Pin | None) -> list[Option]:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from functools import cached_property
 
 from scheduler.background import Background
-from scheduler.model import Option, Session
+from scheduler.model import Option
 from scheduler.solver.interpreters import assign_interpreters
 from scheduler.solver.request import NoSchedule, SolveOutcome, SolveRequest
 from scheduler.solver.residual import residual_bound
@@ -137,7 +137,7 @@ class Prepared:
         """A proven bound without any search: the smallest of every placeable request's priority,
         what people's time and caps allow (`capacity_bound`) and, in a re-solve whose kept
         meetings stay, those plus what the time they leave could hold (`residual_bound`)."""
-        return min(self._placeable_total, *self._search_free_bounds)
+        return min(self.placeable_total, *self._search_free_bounds)
 
     bounds_ahead: Background[tuple[int, ...]] | None = None
     """A child working out `search_free_bounds` while the draft is made (the pipeline's choice)."""
@@ -159,12 +159,23 @@ class Prepared:
 
     def search_free_bounds(self) -> tuple[int, ...]:
         """The residual bound where it applies (a re-solve's kept meetings stay: it is the tighter,
-        87,759 against 79,443 at 60,000 requests), else the capacity bound."""
+        79,443 where the capacity bound is 87,759 at 60,000 requests), else the capacity bound."""
         residual = residual_bound(self)
         return (self._capacity_bound,) if residual is None else (residual,)
 
     @cached_property
-    def _placeable_total(self) -> int:
+    def session_ticks(self) -> dict[dt.date, dict[str, frozenset[int]]]:
+        """Date -> city -> the slot starts of its sessions, a city's venues together (a person is
+        in one place at a time): what people's free slots are counted in."""
+        step = self.instance.event.slot_minutes
+        found: dict[dt.date, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        for session in self.instance.sessions:
+            found[session.date][session.city].update(range(session.start, session.end, step))
+        return {date: {city: frozenset(ticks) for city, ticks in by_city.items()} for date, by_city in found.items()}
+
+    @cached_property
+    def placeable_total(self) -> int:
+        """Every request's priority that has a place it could go (or is kept): the loosest proof."""
         pins = self.request.pins
         return sum(m.priority for i, m in enumerate(self.meetings) if self.options[i] or m.id in pins)
 
@@ -178,15 +189,10 @@ class Prepared:
         instance, request = self.instance, self.request
         shares: dict[str, list[float]] = defaultdict(list)
         pinned: Counter[str] = Counter()  # kept places count whatever the availability says now
-        step = instance.event.slot_minutes
-        sessions_on: dict[dt.date, list[Session]] = defaultdict(list)
-        session_ticks: dict[tuple[dt.date, str], set[int]] = defaultdict(set)
-        for session in instance.sessions:
-            sessions_on[session.date].append(session)
-            session_ticks[(session.date, session.city)].update(range(session.start, session.end, step))
+        session_ticks = self.session_ticks
         outside: Counter[str] = Counter()
-        """Kept meetings at a time not among the person's free slots now (history before an edit
-        narrowed their availability): counted on top of those slots, not among them."""
+        """History at a time not among the person's free slots now (an edit narrowed their
+        availability after it happened): counted on top of those slots, not among them."""
         for i, meeting in enumerate(self.meetings):
             pin = request.pins.get(meeting.id)
             if self.options[i] or pin is not None:
@@ -197,21 +203,24 @@ class Prepared:
                 where = pin.option
                 for pid in self.participants[i]:
                     pinned[pid] += 1
+                    if not pin.forced:
+                        continue  # (a kept place the plan let stand is within its people's times now)
                     free = instance.free_ticks(pid, where.date, where.city)
-                    if where.start not in session_ticks[(where.date, where.city)] or (
+                    if where.start not in session_ticks.get(where.date, {}).get(where.city, ()) or (
                         free is not None and where.start not in free
                     ):
                         outside[pid] += 1
         slots_of: dict[int, int] = {}  # people free at the same times share their count (`free_slots`)
 
         def free_slots(pid: str) -> int:
+            """Per date, the slots free in the better city (its venues together: one place at a time)."""
             slots = 0
-            for date, sessions in sessions_on.items():
-                per_city: Counter[str] = Counter()
-                for s in sessions:
-                    free = instance.free_ticks(pid, date, s.city)
-                    per_city[s.city] += sum(1 for t in range(s.start, s.end, step) if free is None or t in free)
-                slots += max(per_city.values(), default=0)
+            for date, by_city in session_ticks.items():
+                best = 0
+                for city, ticks in by_city.items():
+                    free = instance.free_ticks(pid, date, city)
+                    best = max(best, len(ticks if free is None else ticks & free))
+                slots += best
             return slots
 
         total = 0.0
@@ -240,7 +249,7 @@ class Prepared:
         objective = self.value(placements)
         if bound < objective:
             # A bound below a schedule we hold cannot be a proof: never report it, never call it optimal.
-            status, bound = "FEASIBLE", self._placeable_total
+            status, bound = "FEASIBLE", self.placeable_total
         attending = Counter(pid for mid in placements for pid in self.participants[self.index[mid]])
         missed = self.min_meetings_missed(attending)
         unscheduled = {

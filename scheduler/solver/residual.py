@@ -79,7 +79,7 @@ def residual_bound(prepared: Prepared) -> int | None:
                 for pid in people:
                     shares[pid].append(share)
                 break
-    session_ticks = _session_ticks(prepared)
+    session_ticks = prepared.session_ticks
     total = 0.0
     for pid, values in shares.items():
         most = _slots_left(prepared, pid, session_ticks, held, city_on)
@@ -111,13 +111,3 @@ def _slots_left(
                 best = max(best, len((ticks if free is None else ticks & free) - taken))
         slots += best
     return slots
-
-
-def _session_ticks(prepared: Prepared) -> dict[dt.date, dict[str, frozenset[int]]]:
-    """Date -> city -> the slot starts of its sessions (venues of one city together: a person is
-    in one place at a time)."""
-    step = prepared.instance.event.slot_minutes
-    found: dict[dt.date, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for session in prepared.instance.sessions:
-        found[session.date][session.city].update(range(session.start, session.end, step))
-    return {date: {city: frozenset(ticks) for city, ticks in by_city.items()} for date, by_city in found.items()}
