@@ -344,6 +344,7 @@ def check(
     re-solved from confirms that history (--previous, or the earlier version the
     file names, when that file is still there and unchanged).
     """
+    from scheduler.store import sha256_of
     from scheduler.verify import review
 
     with input_errors():
@@ -355,6 +356,23 @@ def check(
             with input_errors():
                 previous = load_schedule(previous_path)
             out.print(f"History is checked against {previous_path}, the schedule this one was re-solved from.")
+    elif (
+        schedule.previous_sha256 is not None
+        and previous_path is not None
+        and sha256_of(previous_path.read_bytes()) != schedule.previous_sha256
+    ):
+        # An earlier version than the one it was re-solved from: what the re-solves in between
+        # changed before it happened reads as changed history (the organiser trial).
+        err.print(
+            Text(
+                f"Note: {previous_path} is not the version this schedule was re-solved from (it names "
+                f"{schedule.previous}): history is compared with the file given, so meetings the "
+                "re-solves in between changed show as violations. Give that version, or leave "
+                "--previous out to use it.",
+                style="yellow",
+            ),
+            soft_wrap=True,
+        )
     show_warnings(instance, instance_path)
     report = review(instance, schedule, previous)
     if report.frozen_until is not None:

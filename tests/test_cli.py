@@ -354,6 +354,24 @@ def test_paths_are_printed_as_they_are_not_read_as_markup(sample_copy: Path, mon
     assert code == 0, output
 
 
+def test_check_against_an_older_version_than_the_one_re_solved_from_says_so(sample_copy: Path) -> None:
+    """Two re-solves on; `check --previous v1` compares history with the first solve, where the
+    re-solve in between changed meetings before they happened: the violations read as a broken
+    schedule (the organiser trial). A note names the version to give; with it, all is well."""
+    current = solved(sample_copy)
+    for cancel, frozen in (("participant:cn-most-01", "2025-11-13T10:00"), ("room:BJ-R1", "2025-11-13T12:00")):
+        code, output = run(
+            "resolve", str(sample_copy), "--previous", str(current), "--cancel", cancel,
+            "--frozen-until", frozen, "-t", "10",
+        )  # fmt: skip
+        assert code == 0, output
+    first, second = current.with_name("sample.schedule.v1.json"), current.with_name("sample.schedule.v2.json")
+    _, said = run("check", str(sample_copy), str(current), "--previous", str(first))
+    assert "is not the version this schedule was re-solved from" in " ".join(said.split())
+    code, said = run("check", str(sample_copy), str(current), "--previous", str(second))
+    assert code == 0 and "is not the version" not in said
+
+
 def test_a_re_solve_warns_when_the_previous_file_was_edited_to_break_a_rule(sample_copy: Path) -> None:
     """The previous file is checked on another core during the solve; its warning still comes,
     and the re-solve's own schedule keeps every rule."""
