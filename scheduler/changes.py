@@ -170,7 +170,8 @@ def diff(
             notify = people_after
         else:
             kind = "cancelled" if mid in cancelled_now or mid not in instance.meeting_by_id else "dropped"
-            cause = causes.get(mid, "its place is needed for higher-priority meetings")
+            # (Not "higher-priority": two of priority 3 and 4 may take the place of one of 4.)
+            cause = causes.get(mid, "its place went to other meetings that together have more priority")
             notify = [p for p in people_before if p not in gone_people and p in instance.participant_by_id]
         # Interpreters before and after, also one taken out of the instance: they lose the meeting.
         notify += [i for i in interpreters if i not in notify]

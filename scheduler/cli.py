@@ -173,7 +173,11 @@ def resolve(
     max_moves: Annotated[
         int,
         typer.Option(
-            "--max-moves", min=0, max=100_000, help="Unaffected meetings that may move to fit more.", metavar="N"
+            "--max-moves",
+            min=0,
+            max=100_000,
+            help="Unaffected meetings that may move, or give way, to fit more priority.",
+            metavar="N",
         ),
     ] = 0,
     out_path: OutOpt = None,
@@ -278,7 +282,8 @@ def resolve(
     if max_moves == 0 and unforced:
         out.print(Text(f"Unaffected meetings changed: {', '.join(unforced)}", style="red"))
     else:
-        out.print(f"Unaffected meetings moved: {len(unforced)} (allowed: {max_moves}).")
+        dropped = " (a meeting dropped counts as moved)" if max_moves and unforced else ""
+        out.print(f"Unaffected meetings moved: {len(unforced)} (allowed: {max_moves}){dropped}.")
     note_overrun(budget)
     leave_to_the_process(instance, previous, resolve_plan, outcome, placed, schedule)
 

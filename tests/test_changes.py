@@ -135,3 +135,11 @@ def test_the_very_same_assignment_is_no_change_unless_its_people_are_read_from_c
     gone = [Cancellation(kind="participant", id="c")]
     changes = diff(INSTANCE, schedule(old_style), schedule(old_style, cancelled=gone))
     assert [(c.change, c.notify) for c in changes] == [("left", ["a", "b"])]
+
+
+def test_a_meeting_dropped_without_a_cause_gave_way_to_more_priority_in_all() -> None:
+    """With --max-moves an unaffected meeting may give way to two that together count for more,
+    neither of higher priority: it said "higher-priority meetings" (the organiser trial)."""
+    [change] = diff(INSTANCE, schedule(at("09:00", "09:30", ["a", "b", "c"])), schedule())
+    assert (change.change, change.notify) == ("dropped", ["a", "b", "c"])
+    assert change.cause == "its place went to other meetings that together have more priority"
