@@ -8,7 +8,7 @@ cancellations instead. (The checker re-derives this on its own, on purpose.)
 
 from __future__ import annotations
 
-from scheduler.model import Instance
+from scheduler.model import Instance, ProgrammeItem
 from scheduler.solution import Assignment, Cancellation
 
 
@@ -44,3 +44,23 @@ def attendees(
         if c.kind == "participant" and cancellation_applies(c, moment) and not (history and c.from_ is None)
     }
     return [p for p in meeting.participants if p not in gone]
+
+
+def programme_attended(instance: Instance, cancelled: list[Cancellation], pid: str) -> list[ProgrammeItem]:
+    """The programme items a participant attends, in time order: none from the moment they were
+    cancelled (as their printed agenda leaves them out; a timetable still listed them)."""
+    gone = [c for c in cancelled if c.kind == "participant" and c.id == pid]
+    return sorted(
+        (
+            item
+            for item in instance.programme
+            if pid in instance.programme_attendees[item.id]
+            and not any(cancellation_applies(c, item_starts_at(item)) for c in gone)
+        ),
+        key=lambda item: (item.date, item.start, item.id),
+    )
+
+
+def item_starts_at(item: ProgrammeItem) -> str:
+    """'2025-11-14T09:30', as `starts_at` gives a meeting's."""
+    return f"{item.date.isoformat()}T{item.start}"

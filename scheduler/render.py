@@ -11,7 +11,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from scheduler.attendance import attendees
+from scheduler.attendance import attendees, programme_attended
 from scheduler.model import Instance, ProgrammeItem, to_clock, to_minutes
 from scheduler.solution import Assignment, Schedule
 from scheduler.stats import stays
@@ -74,7 +74,11 @@ def person_timetable(
         )
     if items is None:
         shown_dates = None if only is None else {a.date for a in only}
-        items = [i for i in programme_items(instance, pid) if shown_dates is None or i.date.isoformat() in shown_dates]
+        items = [
+            i
+            for i in programme_attended(instance, schedule.cancelled, pid)
+            if shown_dates is None or i.date.isoformat() in shown_dates
+        ]
     for item in items:
         date = item.date.isoformat()
         when = f"{date}\n{item.start}-{item.end}"
@@ -106,14 +110,6 @@ def person_timetable(
 
 
 NO_COMMON_LANGUAGE = "(no common language)"
-
-
-def programme_items(instance: Instance, pid: str) -> list[ProgrammeItem]:
-    """The programme items a participant attends, in time order."""
-    return sorted(
-        (item for item in instance.programme if pid in instance.programme_attendees[item.id]),
-        key=lambda item: (item.date, item.start),
-    )
 
 
 def programme_on(instance: Instance, date: str) -> list[ProgrammeItem]:

@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from scheduler.attendance import attendees
+from scheduler.attendance import attendees, programme_attended
 from scheduler.csv_cells import not_a_formula
 from scheduler.model import Instance, ProgrammeItem
 from scheduler.solution import Assignment, Schedule
@@ -123,12 +123,11 @@ def select(instance: Instance, schedule: Schedule, person: str | None, room: str
         if person is not None and person not in attendees(instance, schedule.cancelled, a) and a.interpreter != person:
             continue
         chosen.append(a)
+    everyone = sorted(instance.programme, key=lambda item: (item.date, item.start, item.id))
     items = [
         item
-        for item in sorted(instance.programme, key=lambda item: (item.date, item.start, item.id))
-        if room is None
-        and (date is None or item.date.isoformat() == date)
-        and (person is None or person in instance.programme_attendees[item.id])
+        for item in (everyone if person is None else programme_attended(instance, schedule.cancelled, person))
+        if room is None and (date is None or item.date.isoformat() == date)
     ]
     return Selection(person, rooms, date, chosen, items)
 

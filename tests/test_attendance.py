@@ -39,3 +39,18 @@ def test_an_older_file_s_cancellation_without_a_moment_spared_history() -> None:
     gone = [Cancellation(kind="participant", id="c")]
     assert attendees(INSTANCE, gone, at("09:00"), "2025-11-13T09:30") == ["a", "b", "c"]
     assert attendees(INSTANCE, gone, at("09:30"), "2025-11-13T09:30") == ["a", "b"]
+
+
+def test_a_cancelled_participant_attends_no_programme_item_from_their_cancellation_on() -> None:
+    """a attends the 10:00 plenary; cancelled from 09:30 they are no longer at it, from 10:30 (after
+    it began) they were (a timetable still listed it: the organiser trial)."""
+    from conftest import energy_seminar
+
+    from scheduler.attendance import programme_attended
+
+    instance = make_instance(programme=[energy_seminar("10:00", "10:30")])
+    assert [i.id for i in programme_attended(instance, [], "a")] == ["sem"]
+    for moment, attended in (("2025-11-13T09:30", []), ("2025-11-13T10:30", ["sem"]), (None, [])):
+        gone = [Cancellation(kind="participant", id="a", from_=moment)]
+        assert [i.id for i in programme_attended(instance, gone, "a")] == attended
+    assert [i.id for i in programme_attended(instance, [Cancellation(kind="participant", id="b")], "a")] == ["sem"]

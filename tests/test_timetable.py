@@ -304,3 +304,21 @@ def test_cli_someone_removed_after_their_meetings_still_has_a_timetable(tmp_path
         assert [r["meeting"] for r in json.loads(output[output.index("[") :])] == held
     code, output = _run("timetable", str(without_it1), str(final), "--person", "it9")
     assert code == 2 and "unknown participant or interpreter 'it9'" in output
+
+
+def test_a_cancelled_participant_s_timetable_leaves_out_the_programme_from_then_on(week: tuple[str, str]) -> None:
+    """As their printed agenda does: the table, and the script formats (the organiser trial)."""
+    import tempfile
+
+    from scheduler.solution import Cancellation
+    from scheduler.store import load_schedule
+
+    gone = Cancellation(kind="participant", id="it1", from_="2025-11-13T09:30")
+    schedule = load_schedule(week[1]).model_copy(update={"cancelled": [gone]})
+    with tempfile.TemporaryDirectory() as folder:
+        edited = Path(folder) / "cancelled.json"
+        edited.write_text(schedule.model_dump_json(by_alias=True, exclude_none=True))
+        for shown in (["--format", "csv"], []):
+            code, output = _run("timetable", week[0], str(edited), "--person", "it1", *shown)
+            assert code == 0, output
+            assert "Opening plenary" not in output and "opening" not in output

@@ -12,7 +12,7 @@ import re
 import zoneinfo
 from dataclasses import dataclass
 
-from scheduler.attendance import attendees
+from scheduler.attendance import attendees, cancellation_applies, item_starts_at
 from scheduler.model import Instance, ProgrammeItem
 from scheduler.solution import Assignment, Cancellation, Schedule
 
@@ -91,7 +91,7 @@ def programme_of(instance: Instance, pid: str, cancelled: list[Cancellation] | N
     gone = next((c for c in cancelled or [] if c.kind == "participant" and c.id == pid), None)
 
     def after(item: ProgrammeItem) -> bool:
-        return gone is not None and (gone.from_ is None or f"{item.date.isoformat()}T{item.start}" >= gone.from_[:16])
+        return gone is not None and cancellation_applies(gone, item_starts_at(item))
 
     views = [
         ProgrammeView(
