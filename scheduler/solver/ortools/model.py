@@ -305,7 +305,7 @@ class ScheduleModel:
                 return placed, chosen, interrupted
             announce(phase.name)
             searching = remaining - overhead * (len(self.phases) - n)
-            if searching <= 0.1:
+            if searching - phase.build_per_literal * len(self.vars.literals) <= 0.1:
                 self._not_reached(self.phases[n:])
                 break
             seconds = searching * phase.share / sum(later.share for later in self.phases[n:])
