@@ -1318,6 +1318,20 @@ def test_schedule_diff_gives_the_cause_the_re_solve_gave_for_a_request_placed_af
     ]
 
 
+def _a_and_d_each_in_two_pairs() -> tuple[Instance, Schedule]:
+    """ab, ac, de, df on two tables for two hours, solved (and checked) for priority alone."""
+    people = [{"id": p, "name": p.upper()} for p in "abcdef"]
+    requests = [meeting("ab", "a", "b"), meeting("ac", "a", "c"), meeting("de", "d", "e"), meeting("df", "d", "f")]
+    venue = {
+        "id": "bj",
+        "city": "Beijing",
+        "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "11:00"}]}],
+        "rooms": [{"id": "T", "count": 2, "capacity": 2}],
+    }
+    instance = make_instance(venues=[venue], participants=people, meetings=requests)
+    return instance, solve_and_verify(instance, quality=False)
+
+
 def test_a_later_phase_whose_building_takes_its_time_is_not_searched_past_the_limit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -1335,16 +1349,7 @@ def test_a_later_phase_whose_building_takes_its_time_is_not_searched_past_the_li
         return real(v)
 
     monkeypatch.setattr(objective, "fewer_holes", slow_to_build)
-    people = [{"id": p, "name": p.upper()} for p in "abcdef"]
-    requests = [meeting("ab", "a", "b"), meeting("ac", "a", "c"), meeting("de", "d", "e"), meeting("df", "d", "f")]
-    venue = {
-        "id": "bj",
-        "city": "Beijing",
-        "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "11:00"}]}],
-        "rooms": [{"id": "T", "count": 2, "capacity": 2}],
-    }
-    instance = make_instance(venues=[venue], participants=people, meetings=requests)
-    first = solve_and_verify(instance, quality=False)
+    instance, first = _a_and_d_each_in_two_pairs()
     resolved, _ = resolve_and_verify(instance, first, ["participant:f"], time_limit=3)
     assert resolved.solve_seconds is not None and resolved.solve_seconds < 3 + 4 + 0.5
     assert (resolved.goals or {}).get("closing idle gaps") == "not reached"
@@ -1367,16 +1372,7 @@ def test_a_later_phase_that_would_take_longer_to_build_than_is_left_is_not_begun
 
     monkeypatch.setattr(objective, "fewer_holes", recorded)
     monkeypatch.setattr(objective, "HOLES_BUILD_PER_LITERAL", 1e6)
-    people = [{"id": p, "name": p.upper()} for p in "abcdef"]
-    requests = [meeting("ab", "a", "b"), meeting("ac", "a", "c"), meeting("de", "d", "e"), meeting("df", "d", "f")]
-    venue = {
-        "id": "bj",
-        "city": "Beijing",
-        "days": [{"date": "2025-11-13", "sessions": [{"start": "09:00", "end": "11:00"}]}],
-        "rooms": [{"id": "T", "count": 2, "capacity": 2}],
-    }
-    instance = make_instance(venues=[venue], participants=people, meetings=requests)
-    first = solve_and_verify(instance, quality=False)
+    instance, first = _a_and_d_each_in_two_pairs()
     resolved, _ = resolve_and_verify(instance, first, ["participant:f"], time_limit=5)
     assert built == [] and (resolved.goals or {}).get("closing idle gaps") == "not reached"
 
