@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from pydantic import ValidationError
 
@@ -133,6 +133,13 @@ def merge_cancellations(
     for c in cancels:
         merged.setdefault((c.kind, c.id), Cancellation(kind=c.kind, id=c.id, from_=format_moment(frozen)))
     return list(merged.values()), notes
+
+
+def lost_with_its_people(participants: Collection[str], gone: Collection[str]) -> bool:
+    """Whether a request's cancellation came from people cancelled out of it: one of them is, and
+    fewer than two are left (the rule `People.apply` cancels by); one the organiser named with more
+    left is theirs to tell."""
+    return any(p in gone for p in participants) and sum(1 for p in participants if p not in gone) < 2
 
 
 class People:

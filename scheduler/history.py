@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scheduler.cancellations import lost_with_its_people
 from scheduler.errors import InputError
 from scheduler.parsing import parse_yaml
 from scheduler.solution import Cancellation, Schedule
@@ -79,8 +80,7 @@ def new_cancellations(schedule: Schedule, before: Schedule | None, facts: EventF
     for c in schedule.cancelled:
         if (c.kind, c.id) in known:
             continue
-        # Lost as a result: fewer than two of its people are left (one named by the organiser is not).
-        if c.kind == "meeting" and held.get(c.id, set()) & people and len(held.get(c.id, set()) - people) < 2:
+        if c.kind == "meeting" and lost_with_its_people(held.get(c.id, set()), people):
             knock_on.append(c.id)
         else:
             direct.append(c)

@@ -13,6 +13,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from scheduler.cancellations import lost_with_its_people
 from scheduler.changes import interpreter_change, name_of
 from scheduler.model import Instance
 from scheduler.solution import NOT_PURSUED, Assignment, Cancellation, Change, Schedule, local_moment
@@ -135,11 +136,8 @@ def _cancelled(instance: Instance, schedule: Schedule) -> str:
     gone = {c.id for c in cancelled if c.kind == "participant"}
 
     def follows(c: Cancellation) -> bool:
-        """Lost as a result: fewer than two of its people are left (one named by the organiser is not)."""
         meeting = instance.meeting_by_id.get(c.id) if c.kind == "meeting" else None
-        if meeting is None or gone.isdisjoint(meeting.participants):
-            return False
-        return sum(1 for p in meeting.participants if p not in gone) < 2
+        return meeting is not None and lost_with_its_people(meeting.participants, gone)
 
     given = [c for c in cancelled if not follows(c)]
     theirs = len(cancelled) - len(given)

@@ -123,12 +123,12 @@ def select(instance: Instance, schedule: Schedule, person: str | None, room: str
         if person is not None and person not in attendees(instance, schedule.cancelled, a) and a.interpreter != person:
             continue
         chosen.append(a)
-    everyone = sorted(instance.programme, key=lambda item: (item.date, item.start, item.id))
-    items = [
-        item
-        for item in (everyone if person is None else programme_attended(instance, schedule.cancelled, person))
-        if room is None and (date is None or item.date.isoformat() == date)
-    ]
+    programme = (
+        sorted(instance.programme, key=lambda item: (item.date, item.start, item.id))
+        if person is None
+        else programme_attended(instance, schedule.cancelled, person)
+    )
+    items = [item for item in programme if room is None and (date is None or item.date.isoformat() == date)]
     return Selection(person, rooms, date, chosen, items)
 
 

@@ -107,3 +107,12 @@ def test_a_lower_case_t_is_read_and_an_interpreter_named_as_a_participant_is_exp
     )
     with pytest.raises(InputError, match="x is an interpreter, not a participant"):
         merge_cancellations(instance, hand_made(instance), [parse_cancel("participant:x")], None)
+
+
+def test_a_request_is_lost_with_its_people_only_with_fewer_than_two_left() -> None:
+    from scheduler.cancellations import lost_with_its_people
+
+    assert lost_with_its_people(["a", "b"], {"b"})
+    assert not lost_with_its_people(["a", "b", "c"], {"b"})  # two left: one the organiser named is theirs
+    assert not lost_with_its_people(["a", "b"], set())  # nobody of it gone
+    assert lost_with_its_people(["a", "b", "c"], {"a", "c"})
