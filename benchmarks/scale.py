@@ -10,7 +10,9 @@
 
 Each command runs as the organiser runs it (`python cli.py solve ...`) in its own process:
 "wall s" is the whole command from start to exit (reading, solving, reasons, check, write) and
-"peak MiB" its maximum resident memory. Every schedule written is checked again here by
+"peak MiB" its own process's maximum resident memory, "with children MiB" the largest that
+it and the children it forks held together (proportional set sizes, sampled twice a second:
+pages shared copy-on-write count once). Every schedule written is checked again here by
 `schedule check`, in another process. Instances are generated (seed 1) into
 benchmarks/results/ (git ignores it), as JSON: JSON is YAML too, and reads far faster.
 """
@@ -26,6 +28,7 @@ import re
 import resource
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -44,20 +47,61 @@ def instance(participants: int, requests: int, suffix: str = ".json") -> Path:
 
 
 def run(command: list[str]) -> dict[str, float | int | str]:
-    """Run a command to its end: exit status, wall seconds, peak MiB, and what it printed."""
+    """Run a command to its end: exit status, wall seconds, peak MiB, and what it printed.
+
+    "peak_mib" is the command's own process at its largest (the kernel's count); "tree_mib" the
+    largest sum, sampled twice a second, of the proportional set sizes of the command and the
+    children it forks (PDLP, the city hull, the reasons' other half): pages they share are
+    counted once between them, so this is what the machine must hold.
+    """
     log = RESULTS / "last-command.log"
+    peak_tree = [0]
     with log.open("w") as out:
         started = time.monotonic()
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        sampler = threading.Thread(target=_sample_tree, args=(process, peak_tree), daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.monotonic() - started
+        sampler.join()
     return {
         "exit": os.waitstatus_to_exitcode(status),
         "wall_s": round(wall, 1),
         "wall": wall,
         "peak_mib": usage.ru_maxrss // 1024,
+        "tree_mib": peak_tree[0] // 1024 if peak_tree[0] else "-",
         "output": log.read_text()[-20_000:],
     }
+
+
+def _sample_tree(process: subprocess.Popen[bytes], peak: list[int]) -> None:
+    """Until `process` ends: the largest summed PSS (KiB) of it and its descendants, in peak[0]."""
+    while process.returncode is None and os.path.exists(f"/proc/{process.pid}"):
+        peak[0] = max(peak[0], sum(_pss_kib(pid) for pid in _descendants(process.pid)))
+        time.sleep(0.5)
+
+
+def _descendants(pid: int) -> list[int]:
+    """pid and every process below it (Linux's /proc; empty where there is none)."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    queue.extend(int(child) for child in children.read().split())
+        except OSError:
+            continue
+    return found
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            return next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
+    except OSError:
+        return 0
 
 
 def checked(instance_path: Path, schedule_path: Path, previous: Path | None = None) -> str:
@@ -89,6 +133,7 @@ def solve_row(instance_path: Path, limit: float, workers: int, label: str, *flag
         "of bound": f"{100 * objective / bound:.2f}%" if bound else "-",
         "gap": f"{100 * (bound - objective) / bound:.2f}%" if bound else "-",
         "peak MiB": result["peak_mib"],
+        "with children MiB": result["tree_mib"],
         "idle holes": holes.group(1) if holes else "?",
         "check": checked(instance_path, out),
     }

@@ -27,6 +27,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from functools import partial
 
 from scheduler.background import Background
 from scheduler.model import Option
@@ -51,6 +52,12 @@ priority) rather than build the full model; 5,000 re-solve to proven optima in s
 BOUNDS_AHEAD_ABOVE = 10_000
 """A re-solve of more requests works out its bounds without search on the other core while the
 draft is made (about 0.5 s of the child's at 60,000 requests, about as long as the draft)."""
+HULL_TIME_FACTOR = 3.0
+"""The city hull starts only with this many times its own estimated time left: sharing the cores
+with the search, it must still be done before the decomposition ends."""
+HULL_SHARE = 0.5
+"""Of the time left, what the city hull's PDLP may take at most (stopped short, its bound is
+valid but looser)."""
 RELAXATION_SECONDS_PER_OPTION = 3e-6
 """Building the aggregated relaxation and PDLP's model, per option: 1.4 M options took 3.7 s (2 shared cores)."""
 QUALITY_IN_FULL_MODEL = 60_000
@@ -111,6 +118,8 @@ class Pipeline:
         self.moves_asked = request.max_moves
         self.interpreters: dict[str, str] = {}
         """Meeting id -> the interpreter the latest stage chose for it (preferred by the next)."""
+        self.city_hull: Background[int | None] | None = None
+        """The child working out the city hull's bound (`_start_city_hull`)."""
 
     def report(self, phase: str, **values: int | None) -> None:
         self.last.update({k: v for k, v in values.items() if v is not None})
@@ -137,6 +146,8 @@ class Pipeline:
             return self._run()
         finally:
             self._stop_bounds_ahead()
+            if self.city_hull is not None:
+                self.city_hull.close()
 
     def _run(self) -> SolveOutcome:
         self.report("reading the requests")
@@ -228,6 +239,7 @@ class Pipeline:
             self._bound()
             if self._worth_decomposing() and not decompose(self):
                 return self._interrupted()
+            self._take_city_hull(or_stop=True)
         except KeyboardInterrupt:
             return self._interrupted()
         in_full_model = self.params.quality and not self.by_date
@@ -389,7 +401,38 @@ class Pipeline:
             # PDLP stopped short gives a valid but loose bound (177,231 at 60,000 requests in 20 s,
             # where the capacity bound proves 96,931): whichever proves more stands.
             self.bound, self.lp_values = min(lp.bound, self.prepared.total()), lp.values
+            self._start_city_hull()
         self.report("estimating the best possible", bound=self.bound)
+
+    def _start_city_hull(self) -> None:
+        """The city hull's tighter bound (`city_hull`), worked out in a child on the other core
+        while the search goes on, where it has time to finish well within the limit."""
+        from scheduler.solver.ortools.city_hull import HULL_SECONDS_PER_COLUMN, hull_bound
+
+        needed = len(self.agg.cost) * HULL_SECONDS_PER_COLUMN
+        if self.request.pins or self.lp_values is None or not self._worth_decomposing():
+            return  # (a re-solve has its own residual bound; a draft at the LP bound needs no tighter one)
+        if self.remaining() < HULL_TIME_FACTOR * needed:
+            return
+        work = partial(hull_bound, self.agg, self.lp_values, self.left(HULL_SHARE))
+        self.city_hull = Background(work, on_failure=lambda: None)
+
+    def _take_city_hull(self, or_stop: bool = False) -> None:
+        """The city hull's bound, if its child is done; `or_stop`: if not, stop it (the cores are
+        the next stage's)."""
+        if self.city_hull is None:
+            return
+        if not self.city_hull.ready():
+            if or_stop:
+                self.city_hull.close()
+                self.city_hull = None
+            return
+        hull, self.city_hull = self.city_hull.result(), None
+        if hull is None or hull < self.value(self.best):
+            return  # (below a schedule we hold: no proof, as for the LP)
+        if self.bound is None or hull < self.bound:
+            self.bound = hull
+            self.report("estimating the best possible", bound=hull)
 
     def _worth_decomposing(self) -> bool:
         return not self.request.pins and self.bound is not None and self.value(self.best) < self.bound
@@ -450,6 +493,7 @@ class Pipeline:
         return self._stamp(outcome)
 
     def _finish(self, status: str) -> SolveOutcome:
+        self._take_city_hull()
         bound = self.bound if self.bound is not None else self.prepared.total()
         outcome = self.prepared.outcome(dict(self.best), status, bound, 0, self.started, self.interpreters)
         if self.params.quality:  # (the full model, where it ran, reports each goal itself)

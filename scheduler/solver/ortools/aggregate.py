@@ -189,6 +189,19 @@ def solve_lp(agg: Aggregate, time_limit: float, workers: int = 1) -> LpSolution 
     `time_limit` covers building the LP too.
     """
     started = time.monotonic()
+    qp, rows = lp_of(agg)
+    found = _pdlp(qp, max(0.5, time_limit - (time.monotonic() - started)), workers)
+    if found is None:
+        return None
+    primal, dual = found
+    bound = weak_duality_bound(agg, rows, primal, dual)
+    if bound is None:
+        return None
+    return LpSolution(bound, [min(1.0, max(0.0, v)) for v in primal])
+
+
+def lp_of(agg: Aggregate) -> tuple[pdlp.QuadraticProgram, list[RowKey]]:
+    """PDLP's program (every column in [0, 1], rows that can bind) and the rows' keys in order."""
     # The proto is written directly (repeated fields filled in bulk): through pywraplp, one
     # call per coefficient, building took longer than PDLP's own time at 60,000 requests.
     proto = linear_solver_pb2.MPModelProto(maximize=True)
@@ -203,10 +216,12 @@ def solve_lp(agg: Aggregate, time_limit: float, workers: int = 1) -> LpSolution 
             row.var_index.extend([j for j, _ in terms])
             row.coefficient.extend([float(coef) for _, coef in terms])
             rows.append(key)
-    found = _pdlp(pdlp.qp_from_mpmodel_proto(proto, True), max(0.5, time_limit - (time.monotonic() - started)), workers)
-    if found is None:
-        return None
-    primal, dual = found
+    return pdlp.qp_from_mpmodel_proto(proto, True), rows
+
+
+def weak_duality_bound(agg: Aggregate, rows: list[RowKey], primal: list[float], dual: list[float]) -> int | None:
+    """No schedule is worth more than this, whatever the duals' accuracy: with the duals clamped
+    to >= 0, sum(b*u) + sum over columns of max(0, c - A'u). None if PDLP's answer does not fit."""
     if len(dual) != len(rows) or len(primal) != len(agg.cost):
         return None
     best = math.inf
@@ -219,9 +234,18 @@ def solve_lp(agg: Aggregate, time_limit: float, workers: int = 1) -> LpSolution 
                     reduced[j] -= coef * u
         value = sum(agg.rhs[key] * u for key, u in duals.items()) + sum(max(0.0, r) for r in reduced)
         best = min(best, value)
-    if not math.isfinite(best):
-        return None
-    return LpSolution(math.floor(best + 1e-6), [min(1.0, max(0.0, v)) for v in primal])
+    return math.floor(best + 1e-6) if math.isfinite(best) else None
+
+
+def pdlp_iterate(qp: pdlp.QuadraticProgram, seconds: float, workers: int) -> tuple[list[float], list[float]]:
+    """PDLP's (primal, dual) iterate after at most `seconds`, in this process (it holds the GIL)."""
+    params = solvers_pb2.PrimalDualHybridGradientParams()
+    params.termination_criteria.time_sec_limit = seconds
+    params.termination_criteria.simple_optimality_criteria.eps_optimal_relative = 1e-4
+    params.termination_criteria.simple_optimality_criteria.eps_optimal_absolute = 1e-4
+    params.num_threads = max(1, workers)
+    result = pdlp.primal_dual_hybrid_gradient(qp, params)
+    return result.primal_solution.tolist(), result.dual_solution.tolist()  # (plain floats pickle fast)
 
 
 def _pdlp(qp: pdlp.QuadraticProgram, seconds: float, workers: int) -> tuple[list[float], list[float]] | None:
@@ -233,18 +257,8 @@ def _pdlp(qp: pdlp.QuadraticProgram, seconds: float, workers: int) -> tuple[list
     which Ctrl-C interrupts at once, and stops the child. (Restarting PDLP in short warm-started steps
     instead cost most of its progress: 140,649 against 86,184 after 4 s at 60,000 requests.)
     """
-    params = solvers_pb2.PrimalDualHybridGradientParams()
-    params.termination_criteria.time_sec_limit = seconds
-    params.termination_criteria.simple_optimality_criteria.eps_optimal_relative = 1e-4
-    params.termination_criteria.simple_optimality_criteria.eps_optimal_absolute = 1e-4
-    params.num_threads = max(1, workers)
-
-    def iterate() -> tuple[list[float], list[float]] | None:
-        result = pdlp.primal_dual_hybrid_gradient(qp, params)
-        return result.primal_solution.tolist(), result.dual_solution.tolist()  # (plain floats pickle fast)
-
     # A failed child means no LP, not PDLP again here: that would hold the GIL for its whole limit.
-    with Background(iterate, on_failure=lambda: None) as solving:
+    with Background(partial(pdlp_iterate, qp, seconds, workers), on_failure=lambda: None) as solving:
         return solving.result()
 
 
