@@ -149,6 +149,9 @@ def test_after_a_re_solve_placed_cancelled_and_waiting_add_up_and_the_frozen_mom
     assert "Stopped │ by Ctrl-C: the best schedule found so far" in text
     plain = " ".join(text_of(reports.solve_summary(instance, schedule, "x", None), 200).split())
     assert "cancelled," not in plain and "Frozen until" not in plain and "Stopped" not in plain
+    one = after.model_copy(update={"cancelled": after.cancelled[:1]})
+    single = " ".join(text_of(reports.solve_summary(instance, one, "x", None), 200).split())
+    assert "; 1 request cancelled, 3 waiting" in single  # (the organiser trial read "1 requests cancelled")
 
 
 def test_history_names_twenty_new_cancellations_and_counts_the_rest() -> None:
