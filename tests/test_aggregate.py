@@ -233,3 +233,23 @@ def test_stage_a_by_neighbourhood_search_runs_neighbourhoods_with_any_number_of_
     assert stage_a is not None and broken_rows(agg, participants, stage_a.blocks) == []
     # (CP-SAT's summary has a table of neighbourhood statistics only where some ran)
     assert any(line.startswith("LNS stats") for line in logged), "\n".join(logged[-30:])
+
+
+def test_stage_a_lets_the_pipeline_collect_a_childs_answer_while_it_searches() -> None:
+    """`meanwhile` runs on the waiting thread about ten times a second during stage A's search: the
+    city hull's bound is shown as soon as it is proven, and its finished child reaped, where before
+    it waited for stage A's end as a zombie (the organiser trial saw `<defunct>` for 100 s)."""
+    from scheduler.generate import generate
+
+    instance = Instance.model_validate(generate(60, 240, seed=2))
+    agg, participants, _ = aggregate_of(instance)
+    lp = solve_lp(agg, time_limit=10)
+    assert lp is not None
+    calls: list[float] = []
+    start = round_lp(agg, lp.values)
+    every = set(agg.meeting_column)
+    stage_a = solve_aggregate(
+        agg, 1.5, 2, 1, start, participants, keep=every, lns_only=True, meanwhile=lambda: calls.append(1)
+    )
+    assert stage_a is not None and broken_rows(agg, participants, stage_a.blocks) == []
+    assert len(calls) >= 5

@@ -105,7 +105,7 @@ def test_the_pipeline_works_the_hull_out_in_a_child_and_takes_its_bound() -> Non
     while not pipeline.city_hull.ready():
         assert time.monotonic() - waited < 30
         time.sleep(0.05)
-    pipeline._take_city_hull()
+    pipeline.take_city_hull()
     assert pipeline.bound == 4 and pipeline.city_hull is None
 
 
@@ -115,7 +115,7 @@ def test_a_hull_not_done_when_the_search_ends_is_stopped_and_the_lp_bound_stands
     pipeline.city_hull.close()
     pipeline.city_hull = Background(lambda: time.sleep(30))
     started = time.monotonic()
-    pipeline._take_city_hull(or_stop=True)
+    pipeline.take_city_hull(or_stop=True)
     assert time.monotonic() - started < 2
     assert pipeline.city_hull is None and pipeline.bound == 5
 
@@ -129,7 +129,7 @@ def test_a_hull_that_gave_nothing_or_less_than_a_schedule_held_proves_nothing(an
     pipeline.city_hull = Background(lambda: answer)
     while not pipeline.city_hull.ready():
         time.sleep(0.05)
-    pipeline._take_city_hull()
+    pipeline.take_city_hull()
     assert pipeline.bound == 5
 
 

@@ -72,6 +72,7 @@ def decompose(pipeline: Pipeline) -> bool:
             keep,
             lns_only,
             days_worth,
+            pipeline.take_city_hull,  # (its bound shown as soon as it is proven, its child reaped)
         )
         if stage_a is not None:
             if stage_a.bound is not None:

@@ -239,7 +239,7 @@ class Pipeline:
             self._bound()
             if self._worth_decomposing() and not decompose(self):
                 return self._interrupted()
-            self._take_city_hull(or_stop=True)
+            self.take_city_hull(or_stop=True)
         except KeyboardInterrupt:
             return self._interrupted()
         in_full_model = self.params.quality and not self.by_date
@@ -417,7 +417,7 @@ class Pipeline:
         work = partial(hull_bound, self.agg, self.lp_values, self.left(HULL_SHARE))
         self.city_hull = Background(work, on_failure=lambda: None)
 
-    def _take_city_hull(self, or_stop: bool = False) -> None:
+    def take_city_hull(self, or_stop: bool = False) -> None:
         """The city hull's bound, if its child is done; `or_stop`: if not, stop it (the cores are
         the next stage's)."""
         if self.city_hull is None:
@@ -493,7 +493,7 @@ class Pipeline:
         return self._stamp(outcome)
 
     def _finish(self, status: str) -> SolveOutcome:
-        self._take_city_hull()
+        self.take_city_hull()
         bound = self.bound if self.bound is not None else self.prepared.total()
         outcome = self.prepared.outcome(dict(self.best), status, bound, 0, self.started, self.interpreters)
         if self.params.quality:  # (the full model, where it ran, reports each goal itself)

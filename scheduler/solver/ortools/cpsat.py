@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
@@ -41,9 +42,12 @@ def solve_interruptibly(
     model: cp_model.CpModel,
     callback: cp_model.CpSolverSolutionCallback | None = None,
     stall: Stall | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[object, bool]:
     """The solver's status, and whether Ctrl-C stopped it. With `stall` (then also the callback),
-    the search stops once it stalls: not an interruption, the result stands."""
+    the search stops once it stalls: not an interruption, the result stands. `meanwhile` is
+    called about ten times a second on this thread while the search runs (a child's answer to
+    collect)."""
     solver.parameters.catch_sigint_signal = False
     if stall is not None:
         assert callback is None, "a stall watch is the search's callback"
@@ -69,6 +73,8 @@ def solve_interruptibly(
                 break
             if stall is not None and stall.stalled():
                 solver.stop_search()
+            if meanwhile is not None:
+                meanwhile()
         except KeyboardInterrupt:
             interrupted = True
             solver.stop_search()
