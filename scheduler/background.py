@@ -34,11 +34,22 @@ class Background(Generic[T]):
         self._on_failure = on_failure or work
         self._child: int | None = None
         self._read_end: int | None = None
+        self._fork_failed = False
         if not hasattr(os, "fork"):
             return
-        read_end, write_end = os.pipe()
         parent = os.getpid()
-        child = os.fork()
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:  # (out of file descriptors)
+            self._fork_failed = True
+            return
+        try:
+            child = os.fork()
+        except OSError:  # (out of memory or processes: the command goes on, as if the child had failed)
+            os.close(read_end)
+            os.close(write_end)
+            self._fork_failed = True
+            return
         if child == 0:  # the child: work, send, leave without the parent's exit handlers
             code = 1
             try:
@@ -57,7 +68,10 @@ class Background(Generic[T]):
         self._child, self._read_end = child, read_end
 
     def result(self) -> T:
-        """The work's result: the child's, or `on_failure()` if it failed, or `work()` here without a child."""
+        """The work's result: the child's, or `on_failure()` if it failed (or could not be forked),
+        or `work()` here where the system cannot fork."""
+        if self._fork_failed:
+            return self._on_failure()
         if self._child is None or self._read_end is None:
             return self._work()
         read_end, self._read_end = self._read_end, None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pytest
@@ -253,3 +254,16 @@ def test_stage_a_lets_the_pipeline_collect_a_childs_answer_while_it_searches() -
     )
     assert stage_a is not None and broken_rows(agg, participants, stage_a.blocks) == []
     assert len(calls) >= 5
+
+
+def test_an_infinite_dual_proves_nothing() -> None:
+    """An infinite dual could turn a reduced cost into NaN, which max(0, NaN) would drop from the
+    sum: no bound at all rather than one that may be too low (the attacker, on reading)."""
+    from scheduler.solver.ortools.aggregate import lp_of, weak_duality_bound
+
+    agg, _, _ = aggregate_of(a_meets_b_or_c(ab=1, ac=1))
+    _, rows = lp_of(agg)
+    primal = [0.0] * len(agg.cost)
+    assert weak_duality_bound(agg, rows, primal, [0.0] * len(rows)) is not None
+    for bad in (math.inf, -math.inf, math.nan):
+        assert weak_duality_bound(agg, rows, primal, [bad] + [0.0] * (len(rows) - 1)) is None

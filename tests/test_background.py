@@ -90,3 +90,23 @@ def _running(pid: int) -> bool:
     except OSError:
         return False
     return state not in ("Z", "X")
+
+
+@pytest.mark.parametrize("failing", ["fork", "pipe"])
+def test_a_fork_the_system_refuses_gives_the_failure_answer_and_leaks_nothing(
+    monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    """Out of memory or processes, fork raises: the command goes on as if the child had failed
+    (the city hull's fork failing ended a solve with a traceback and no file: the attacker), and
+    the pipe made for it is closed."""
+
+    def refused(*_: object) -> None:
+        raise OSError(12, "Cannot allocate memory")
+
+    open_before = len(os.listdir("/proc/self/fd"))
+    monkeypatch.setattr(os, failing, refused)
+    background = Background(lambda: "worked here", on_failure=lambda: "the failure answer")
+    assert background.ready()
+    assert background.result() == "the failure answer"
+    monkeypatch.undo()
+    assert len(os.listdir("/proc/self/fd")) == open_before

@@ -65,6 +65,36 @@ def test_a_day_split_between_cities_no_longer_inflates_the_bound() -> None:
     assert solve_and_verify(instance).objective == 4
 
 
+def test_a_person_too_large_for_the_hull_is_left_out_and_the_next_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    """a also meets c (Beijing only), so a's copies outnumber b's; with room for b's alone, a is
+    left out and b taken (one large person first in line ended the hull for all: the attacker).
+    With room for nobody, no LP is solved: it would prove what the aggregate's did."""
+    from scheduler.solver.ortools import city_hull
+
+    base = half_in_each_city()
+    instance = base.model_copy(
+        update={
+            "participants": [*base.participants, *make_instance(participants=[{"id": "c", "name": "C"}]).participants],
+            "meetings": [*base.meetings, *make_instance(meetings=[meeting("ac", "a", "c")]).meetings],
+        }
+    )
+    instance = Instance.model_validate(instance.model_dump(exclude_none=True))
+    agg, _, _ = aggregate_of(instance)
+    grows = {pid: len(with_city_hull(agg, [pid]).cost) - len(agg.cost) for pid in ("a", "b")}
+    assert grows["a"] > grows["b"] > 0
+    monkeypatch.setattr(city_hull, "MAX_GROWTH", (len(agg.cost) + grows["b"]) / len(agg.cost))
+    assert len(with_city_hull(agg, ["a", "b"]).cost) == len(agg.cost) + grows["b"]
+    monkeypatch.setattr(city_hull, "MAX_GROWTH", 1)
+
+    def not_called(*_: object) -> None:
+        raise AssertionError("PDLP solved an LP the hull added nothing to")
+
+    monkeypatch.setattr(city_hull, "pdlp_iterate", not_called)
+    lp = solve_lp(agg, time_limit=10)
+    assert lp is not None and split_people(agg, lp.values)
+    assert hull_bound(agg, lp.values, 10) is None
+
+
 def test_no_split_no_hull() -> None:
     """Where the LP splits nobody's day, there is nothing to tighten and no LP is solved."""
     instance = make_instance(meetings=[meeting("ab", "a", "b")])
@@ -131,6 +161,24 @@ def test_a_hull_that_gave_nothing_or_less_than_a_schedule_held_proves_nothing(an
         time.sleep(0.05)
     pipeline.take_city_hull()
     assert pipeline.bound == 5
+
+
+def test_a_hull_whose_fork_is_refused_leaves_the_lp_bound_and_the_solve_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Out of memory or processes at the hull's fork: the LP bound stands, the solve finishes."""
+    pipeline = pipeline_with_bound(half_in_each_city())
+    assert pipeline.city_hull is not None
+    pipeline.city_hull.close()
+
+    def refused() -> int:
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr("os.fork", refused)
+    pipeline._start_city_hull()
+    assert pipeline.city_hull is not None and pipeline.city_hull.ready()
+    pipeline.take_city_hull()
+    assert pipeline.bound == 5 and pipeline.city_hull is None
 
 
 def test_a_re_solve_does_not_start_the_hull() -> None:

@@ -23,6 +23,7 @@ OR-Tools is imported by the stage that first needs it: with pandas, which it loa
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -412,8 +413,8 @@ class Pipeline:
         needed = len(self.agg.cost) * HULL_SECONDS_PER_COLUMN
         if self.request.pins or self.lp_values is None or not self._worth_decomposing():
             return  # (a re-solve has its own residual bound; a draft at the LP bound needs no tighter one)
-        if self.remaining() < HULL_TIME_FACTOR * needed:
-            return
+        if self.remaining() < HULL_TIME_FACTOR * needed or not hasattr(os, "fork"):
+            return  # (without fork it would hold this process for a minute: it is worth less than that)
         work = partial(hull_bound, self.agg, self.lp_values, self.left(HULL_SHARE))
         self.city_hull = Background(work, on_failure=lambda: None)
 

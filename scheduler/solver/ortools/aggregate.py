@@ -224,6 +224,8 @@ def weak_duality_bound(agg: Aggregate, rows: list[RowKey], primal: list[float], 
     to >= 0, sum(b*u) + sum over columns of max(0, c - A'u). None if PDLP's answer does not fit."""
     if len(dual) != len(rows) or len(primal) != len(agg.cost):
         return None
+    if not all(map(math.isfinite, dual)):
+        return None  # (an infinite dual could make a reduced cost NaN, which max(0, .) would drop)
     best = math.inf
     for sign in (1.0, -1.0):  # whichever sign convention the duals follow, both give a valid bound
         duals = {key: max(0.0, sign * u) for key, u in zip(rows, dual, strict=True)}

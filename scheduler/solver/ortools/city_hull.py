@@ -29,7 +29,7 @@ MAX_COMBINATIONS = 27
 out: their copies would grow the LP faster than they tighten it."""
 MAX_GROWTH = 5
 """The hull's columns at most this many times the aggregate's: people are taken, most split
-first, until then (15,000 x 90,000: 4.0 times)."""
+first, while they fit (15,000 x 90,000: 4.0 times)."""
 PERSON_ROWS = ("person-block", "person-day-city", "person")
 HULL_SECONDS_PER_COLUMN = 3.5e-4
 """Building and solving the hull, per aggregate column, on one free core (15,000 x 90,000:
@@ -75,14 +75,16 @@ def with_city_hull(agg: Aggregate, people: list[str]) -> Aggregate:
         choices = list(itertools.product(*(sorted(cities_of[pid][date]) for date in dates)))
         if len(choices) > MAX_COMBINATIONS:
             continue
-        if len(hull.cost) + len(choices) * (1 + len(columns_of[pid])) > limit:
-            break
+        city_ons = [dict(zip(dates, choice, strict=True)) for choice in choices]
+        places = [(date, city) for _, (_, date), city in (meeting_of[j] for j in columns_of[pid])]
+        copies = sum(1 for city_on in city_ons for date, city in places if city_on.get(date, city) == city)
+        if len(hull.cost) + len(choices) + copies > limit:
+            continue  # (one person with many requests must not end the hull for those after them)
         for j in columns_of[pid]:  # each original column at most the sum of its copies
             hull.entries[("copies", pid, j)] = [(j, 1)]
             hull.rhs[("copies", pid, j)] = 0
         hull.rhs[("combinations", pid)] = 1
-        for choice in choices:
-            city_on = dict(zip(dates, choice, strict=True))
+        for city_on in city_ons:
             _add_combination(hull, agg, pid, city_on, rows_of[pid], columns_of[pid], meeting_of, flag_columns)
     return hull
 
@@ -142,6 +144,8 @@ def hull_bound(agg: Aggregate, values: list[float], seconds: float) -> int | Non
     if not people:
         return None
     hull = with_city_hull(agg, people)
+    if len(hull.cost) == len(agg.cost):
+        return None  # (nobody fitted: the LP again would prove what it did)
     qp, rows = lp_of(hull)
     primal, dual = pdlp_iterate(qp, max(0.5, seconds - (time.monotonic() - started)), 1)
     return weak_duality_bound(hull, rows, primal, dual)
