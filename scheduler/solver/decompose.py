@@ -134,7 +134,7 @@ def _pack(pipeline: Pipeline, blocks: dict[str, Block], seconds: float) -> tuple
         narrowed = pipeline.keeping_travel(by_date[date], packed)  # dates in order: travel from earlier ones
         start, _ = pipeline.greedy_from(narrowed, {})
         budget = (deadline - time.monotonic()) / (len(by_date) - n)
-        if len(start) < len(narrowed):
+        if len(start) < len(narrowed) and budget > 0:  # (none left: after a Ctrl-C, the greedy alone)
             start, interrupted = repair(pipeline, narrowed, start, budget, interpreted)
             if interrupted:
                 return {**packed, **start}, True
