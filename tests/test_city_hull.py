@@ -128,21 +128,34 @@ def pipeline_with_bound(instance: Instance) -> Pipeline:
     return pipeline
 
 
-def test_the_pipeline_works_the_hull_out_in_a_child_and_takes_its_bound() -> None:
+def pipeline_without_its_hull() -> Pipeline:
+    """As `pipeline_with_bound` of `half_in_each_city` (LP bound 5, draft 4), its hull's child
+    stopped, for a test to put its own in its place."""
     pipeline = pipeline_with_bound(half_in_each_city())
-    assert pipeline.bound == 5 and pipeline.city_hull is not None
+    assert pipeline.bound == 5 and pipeline.value(pipeline.best) == 4 and pipeline.city_hull is not None
+    pipeline.city_hull.close()
+    pipeline.city_hull = None
+    return pipeline
+
+
+def taken_when_ready(pipeline: Pipeline) -> None:
+    """Wait for the hull's child to be done (at most 30 s), then take its answer."""
     waited = time.monotonic()
-    while not pipeline.city_hull.ready():
+    while pipeline.city_hull is not None and not pipeline.city_hull.ready():
         assert time.monotonic() - waited < 30
         time.sleep(0.05)
     pipeline.take_city_hull()
+
+
+def test_the_pipeline_works_the_hull_out_in_a_child_and_takes_its_bound() -> None:
+    pipeline = pipeline_with_bound(half_in_each_city())
+    assert pipeline.bound == 5 and pipeline.city_hull is not None
+    taken_when_ready(pipeline)
     assert pipeline.bound == 4 and pipeline.city_hull is None
 
 
 def test_a_hull_not_done_when_the_search_ends_is_stopped_and_the_lp_bound_stands() -> None:
-    pipeline = pipeline_with_bound(half_in_each_city())
-    assert pipeline.city_hull is not None
-    pipeline.city_hull.close()
+    pipeline = pipeline_without_its_hull()
     pipeline.city_hull = Background(lambda: time.sleep(30))
     started = time.monotonic()
     pipeline.take_city_hull(or_stop=True)
@@ -153,13 +166,9 @@ def test_a_hull_not_done_when_the_search_ends_is_stopped_and_the_lp_bound_stands
 @pytest.mark.parametrize("answer", [None, 3])
 def test_a_hull_that_gave_nothing_or_less_than_a_schedule_held_proves_nothing(answer: int | None) -> None:
     """3 is below the draft's 4: a bug to report, never a proof."""
-    pipeline = pipeline_with_bound(half_in_each_city())
-    assert pipeline.city_hull is not None and pipeline.value(pipeline.best) == 4
-    pipeline.city_hull.close()
+    pipeline = pipeline_without_its_hull()
     pipeline.city_hull = Background(lambda: answer)
-    while not pipeline.city_hull.ready():
-        time.sleep(0.05)
-    pipeline.take_city_hull()
+    taken_when_ready(pipeline)
     assert pipeline.bound == 5
 
 
@@ -167,9 +176,7 @@ def test_a_hull_whose_fork_is_refused_leaves_the_lp_bound_and_the_solve_goes_on(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Out of memory or processes at the hull's fork: the LP bound stands, the solve finishes."""
-    pipeline = pipeline_with_bound(half_in_each_city())
-    assert pipeline.city_hull is not None
-    pipeline.city_hull.close()
+    pipeline = pipeline_without_its_hull()
 
     def refused() -> int:
         raise OSError(12, "Cannot allocate memory")
@@ -183,10 +190,7 @@ def test_a_hull_whose_fork_is_refused_leaves_the_lp_bound_and_the_solve_goes_on(
 
 def test_a_re_solve_does_not_start_the_hull() -> None:
     """Re-solves keep their meetings where they stand: the residual bound is theirs (`residual`)."""
-    pipeline = pipeline_with_bound(half_in_each_city())
-    assert pipeline.city_hull is not None
-    pipeline.city_hull.close()
-    pipeline.city_hull = None
+    pipeline = pipeline_without_its_hull()
     kept = Pin(meeting="h", option=pipeline.options["h"][0], room="H", forced=False)
     pipeline.request = replace(pipeline.request, pins={"h": kept})
     pipeline._start_city_hull()
