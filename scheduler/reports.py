@@ -15,6 +15,7 @@ from rich.text import Text
 
 from scheduler.cancellations import lost_with_its_people
 from scheduler.changes import interpreter_change, name_of
+from scheduler.explain_resources import plural
 from scheduler.model import Instance
 from scheduler.solution import NOT_PURSUED, Assignment, Cancellation, Change, Schedule, local_moment
 from scheduler.stats import Headline, headline
@@ -50,7 +51,7 @@ def solve_summary(
     off = sum(1 for c in schedule.cancelled if c.kind == "meeting" and c.id in instance.meeting_by_id)
     if off:  # (so that placed, cancelled and waiting add up to the requests)
         waiting = sum(1 for u in schedule.unscheduled if u.meeting in instance.meeting_by_id)
-        placed_text += f"; {off} request{'' if off == 1 else 's'} cancelled, {waiting} waiting"
+        placed_text += f"; {plural(off, 'request')} cancelled, {waiting} waiting"
     table.add_row("Meetings placed", placed_text)
     table.add_row("Total priority", f"{schedule.objective}  (proven bound {schedule.bound}, gap {gap:.2f}%)")
     _add_people_figures(table, figures or headline(instance, schedule))
